@@ -1,0 +1,1 @@
+//! The ns-eel2 equation language.
