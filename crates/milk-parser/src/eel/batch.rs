@@ -1,0 +1,637 @@
+//! The batched VM: per-vertex code over many vertices at once.
+//!
+//! Code is lowered to straight-line register code where every register holds
+//! one value per lane (structure of arrays), so each instruction runs over
+//! [`LANES`] vertices in a tight loop. Conditionals become predication: both
+//! branches run, stores inside a branch are masked, and the result is
+//! selected per lane. Only code without side effects can be batched: no
+//! memory, no `rand`, no loops, no writes to registers, and no variable that
+//! carries a value from one vertex to the next (read before it is written).
+//! Everything else runs on the scalar VM, vertex by vertex, with identical
+//! results.
+
+use std::collections::{HashMap, HashSet};
+
+use super::ast::{AssignOp, BinaryOp, Expr, ExprKind, LogicOp, UnaryOp};
+use super::builtins::{self, Builtin, Func1, Func2, truthy};
+use super::state::{Context, Globals, VarId, register_index};
+
+/// Vertices per instruction.
+pub const LANES: usize = 64;
+
+type Lanes = [f64; LANES];
+type Reg = u32;
+
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    Un { f: Func1, dst: Reg, a: Reg },
+    Bin { f: Func2, dst: Reg, a: Reg, b: Reg },
+    /// dst = truthy(a) as 1/0.
+    Truthy { dst: Reg, a: Reg },
+    /// dst = !truthy(a) as 1/0.
+    Falsy { dst: Reg, a: Reg },
+    /// dst = mask && truthy(a) (mask holds 1/0).
+    MaskAnd { dst: Reg, mask: Reg, a: Reg },
+    /// dst = mask && !truthy(a).
+    MaskAndNot { dst: Reg, mask: Reg, a: Reg },
+    /// dst = mask || truthy(a).
+    MaskOr { dst: Reg, mask: Reg, a: Reg },
+    /// dst = cond ? a : b, cond holding 1/0.
+    Select { dst: Reg, cond: Reg, a: Reg, b: Reg },
+    Copy { dst: Reg, src: Reg },
+    /// dst = mask ? src : dst.
+    MaskedCopy { dst: Reg, src: Reg, mask: Reg },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Source {
+    Var(usize),
+    Register(usize),
+}
+
+/// Batched form of a per-vertex program.
+#[derive(Debug, Clone)]
+pub(crate) struct BatchCode {
+    regs: usize,
+    consts: Vec<(Reg, f64)>,
+    loads: Vec<(Reg, Source)>,
+    var_regs: HashMap<usize, Reg>,
+    ops: Vec<Op>,
+    /// Variable slots that the host resets or varies per vertex.
+    inputs: Vec<usize>,
+}
+
+/// Per-vertex work: `count` vertices; `varying` variables take one value per
+/// vertex, `reset` variables are set to a value before every vertex, and
+/// `outputs` receive each vertex's final value of a variable.
+pub struct VertexJob<'a> {
+    pub count: usize,
+    pub varying: &'a [(VarId, &'a [f64])],
+    pub reset: &'a [(VarId, f64)],
+    pub outputs: &'a mut [(VarId, &'a mut [f64])],
+}
+
+/// Whether the program can be batched, given the variables the host sets
+/// before every vertex.
+pub(crate) fn batchable(root: &Expr, inputs: &HashSet<String>) -> bool {
+    let mut written = HashSet::new();
+    let mut ok = true;
+    root.walk(&mut |e| match &e.kind {
+        ExprKind::Assign(_, target, _) => match &target.kind {
+            ExprKind::Var(name) if register_index(name).is_none() => {
+                written.insert(name.clone());
+            }
+            _ => ok = false,
+        },
+        ExprKind::Index(..) => ok = false,
+        ExprKind::Call { name, args, .. } => match Builtin::lookup(name) {
+            Some((Builtin::Pure1(_) | Builtin::Pure2(_) | Builtin::If, _))
+            | Some((Builtin::Exec2 | Builtin::Exec3, _)) => {}
+            Some((Builtin::Assign, _)) => match args.first().map(|a| &a.kind) {
+                Some(ExprKind::Var(name)) if register_index(name).is_none() => {
+                    written.insert(name.clone());
+                }
+                _ => ok = false,
+            },
+            _ => ok = false,
+        },
+        _ => {}
+    });
+    if !ok {
+        return false;
+    }
+    let mut flow = Flow {
+        written: &written,
+        inputs,
+        assigned: HashSet::new(),
+        ok: true,
+    };
+    flow.visit(root);
+    let all_assigned = written
+        .iter()
+        .all(|w| inputs.contains(w) || flow.assigned.contains(w));
+    flow.ok && all_assigned
+}
+
+/// Definite-assignment analysis in evaluation order.
+struct Flow<'a> {
+    written: &'a HashSet<String>,
+    inputs: &'a HashSet<String>,
+    assigned: HashSet<String>,
+    ok: bool,
+}
+
+impl Flow<'_> {
+    fn read(&mut self, name: &str) {
+        if self.written.contains(name) && !self.inputs.contains(name) && !self.assigned.contains(name)
+        {
+            self.ok = false;
+        }
+    }
+
+    fn assign(&mut self, op: AssignOp, target: &Expr, value: &Expr) {
+        self.visit(value);
+        if let ExprKind::Var(name) = &target.kind {
+            if op != AssignOp::Set {
+                self.read(name);
+            }
+            self.assigned.insert(name.clone());
+        }
+    }
+
+    /// Visits code that may not run: its assignments are not definite.
+    fn maybe(&mut self, e: &Expr) {
+        let before = self.assigned.clone();
+        self.visit(e);
+        self.assigned = before;
+    }
+
+    fn branches(&mut self, c: &Expr, a: &Expr, b: Option<&Expr>) {
+        self.visit(c);
+        let before = self.assigned.clone();
+        self.visit(a);
+        let after_a = std::mem::replace(&mut self.assigned, before);
+        if let Some(b) = b {
+            self.visit(b);
+        }
+        self.assigned.retain(|n| after_a.contains(n));
+    }
+
+    fn visit(&mut self, e: &Expr) {
+        match &e.kind {
+            ExprKind::Number(_) => {}
+            ExprKind::Var(name) => self.read(name),
+            ExprKind::Unary(_, a) => self.visit(a),
+            ExprKind::Binary(_, a, b) => {
+                self.visit(a);
+                self.visit(b);
+            }
+            ExprKind::Logic(_, a, b) => {
+                self.visit(a);
+                self.maybe(b);
+            }
+            ExprKind::Ternary(c, a, b) => self.branches(c, a, b.as_deref()),
+            ExprKind::Assign(op, t, v) => self.assign(*op, t, v),
+            ExprKind::Index(a, b) => {
+                self.visit(a);
+                self.visit(b);
+            }
+            ExprKind::Seq(items) => items.iter().for_each(|i| self.visit(i)),
+            ExprKind::Call { name, args, .. } => match (name.as_str(), args.as_slice()) {
+                ("if", [c, a, b]) => self.branches(c, a, Some(b)),
+                ("assign", [t, v]) => self.assign(AssignOp::Set, t, v),
+                _ => args.iter().for_each(|a| self.visit(a)),
+            },
+        }
+    }
+}
+
+/// True when evaluating `e` may change a variable.
+fn writes_vars(e: &Expr) -> bool {
+    let mut w = false;
+    e.walk(&mut |n| {
+        if matches!(n.kind, ExprKind::Assign(..))
+            || matches!(&n.kind, ExprKind::Call { name, .. } if name == "assign")
+        {
+            w = true;
+        }
+    });
+    w
+}
+
+struct Lower<'c> {
+    ctx: &'c mut Context,
+    code: BatchCode,
+    const_regs: HashMap<u64, Reg>,
+    source_regs: HashMap<Source, Reg>,
+    var_reg_set: HashSet<Reg>,
+}
+
+impl Lower<'_> {
+    fn temp(&mut self) -> Reg {
+        self.code.regs += 1;
+        (self.code.regs - 1) as Reg
+    }
+
+    fn constant(&mut self, v: f64) -> Reg {
+        if let Some(&r) = self.const_regs.get(&v.to_bits()) {
+            return r;
+        }
+        let r = self.temp();
+        self.code.consts.push((r, v));
+        self.const_regs.insert(v.to_bits(), r);
+        r
+    }
+
+    fn source(&mut self, s: Source) -> Reg {
+        if let Some(&r) = self.source_regs.get(&s) {
+            return r;
+        }
+        let r = self.temp();
+        self.code.loads.push((r, s));
+        self.source_regs.insert(s, r);
+        if let Source::Var(slot) = s {
+            self.code.var_regs.insert(slot, r);
+            self.var_reg_set.insert(r);
+        }
+        r
+    }
+
+    fn var(&mut self, name: &str) -> Reg {
+        match register_index(name) {
+            Some(r) => self.source(Source::Register(r)),
+            None => {
+                let slot = self.ctx.var(name).0 as usize;
+                self.source(Source::Var(slot))
+            }
+        }
+    }
+
+    fn emit(&mut self, op: Op) {
+        self.code.ops.push(op);
+    }
+
+    fn store(&mut self, target: Reg, value: Reg, mask: Option<Reg>) {
+        match mask {
+            None => self.emit(Op::Copy {
+                dst: target,
+                src: value,
+            }),
+            Some(mask) => self.emit(Op::MaskedCopy {
+                dst: target,
+                src: value,
+                mask,
+            }),
+        }
+    }
+
+    /// Keeps a variable's current value if later code may overwrite it.
+    fn stable(&mut self, r: Reg, later: &Expr) -> Reg {
+        if self.var_reg_set.contains(&r) && writes_vars(later) {
+            let t = self.temp();
+            self.emit(Op::Copy { dst: t, src: r });
+            t
+        } else {
+            r
+        }
+    }
+
+    fn bin(&mut self, f: Func2, a: &Expr, b: &Expr, mask: Option<Reg>) -> Reg {
+        let ra = self.lower(a, mask);
+        let ra = self.stable(ra, b);
+        let rb = self.lower(b, mask);
+        let dst = self.temp();
+        self.emit(Op::Bin { f, dst, a: ra, b: rb });
+        dst
+    }
+
+    fn branch_masks(&mut self, cond: Reg, mask: Option<Reg>) -> (Reg, Reg, Reg) {
+        let t = self.temp();
+        self.emit(Op::Truthy { dst: t, a: cond });
+        let (on, off) = (self.temp(), self.temp());
+        match mask {
+            None => {
+                self.emit(Op::Copy { dst: on, src: t });
+                self.emit(Op::Falsy { dst: off, a: t });
+            }
+            Some(m) => {
+                self.emit(Op::MaskAnd {
+                    dst: on,
+                    mask: m,
+                    a: t,
+                });
+                self.emit(Op::MaskAndNot {
+                    dst: off,
+                    mask: m,
+                    a: t,
+                });
+            }
+        }
+        (t, on, off)
+    }
+
+    fn select(&mut self, c: &Expr, a: &Expr, b: Option<&Expr>, mask: Option<Reg>) -> Reg {
+        let rc = self.lower(c, mask);
+        let (t, on, off) = self.branch_masks(rc, mask);
+        let ra = self.lower(a, Some(on));
+        let rb = match b {
+            Some(b) => self.lower(b, Some(off)),
+            None => self.constant(0.0),
+        };
+        let dst = self.temp();
+        self.emit(Op::Select {
+            dst,
+            cond: t,
+            a: ra,
+            b: rb,
+        });
+        dst
+    }
+
+    fn assign(&mut self, op: AssignOp, target: &Expr, value: &Expr, mask: Option<Reg>) -> Reg {
+        let ExprKind::Var(name) = &target.kind else {
+            unreachable!("batchable() admits only variable targets");
+        };
+        let rv = self.lower(value, mask);
+        let rx = self.var(name);
+        let result = match op {
+            AssignOp::Set => {
+                let t = self.temp();
+                self.emit(Op::Un {
+                    f: Func1::Flush,
+                    dst: t,
+                    a: rv,
+                });
+                t
+            }
+            AssignOp::Compound(b) => {
+                let t = self.temp();
+                self.emit(Op::Bin {
+                    f: Func2::Op(b),
+                    dst: t,
+                    a: rx,
+                    b: rv,
+                });
+                t
+            }
+        };
+        self.store(rx, result, mask);
+        result
+    }
+
+    fn lower(&mut self, e: &Expr, mask: Option<Reg>) -> Reg {
+        match &e.kind {
+            ExprKind::Number(v) => self.constant(*v),
+            ExprKind::Var(name) => self.var(name),
+            ExprKind::Unary(op, a) => {
+                let ra = self.lower(a, mask);
+                let dst = self.temp();
+                let f = match op {
+                    UnaryOp::Neg => Func1::Neg,
+                    UnaryOp::Not => Func1::Not,
+                };
+                self.emit(Op::Un { f, dst, a: ra });
+                dst
+            }
+            ExprKind::Binary(op, a, b) => self.bin(Func2::Op(*op), a, b, mask),
+            ExprKind::Logic(op, a, b) => {
+                let ra = self.lower(a, mask);
+                let (t, on, off) = self.branch_masks(ra, mask);
+                let dst = self.temp();
+                match op {
+                    LogicOp::And => {
+                        let rb = self.lower(b, Some(on));
+                        self.emit(Op::MaskAnd {
+                            dst,
+                            mask: t,
+                            a: rb,
+                        });
+                    }
+                    LogicOp::Or => {
+                        let rb = self.lower(b, Some(off));
+                        self.emit(Op::MaskOr {
+                            dst,
+                            mask: t,
+                            a: rb,
+                        });
+                    }
+                }
+                dst
+            }
+            ExprKind::Ternary(c, a, b) => self.select(c, a, b.as_deref(), mask),
+            ExprKind::Assign(op, t, v) => self.assign(*op, t, v, mask),
+            ExprKind::Seq(items) => self.seq(items, mask),
+            ExprKind::Call { name, args, .. } => match Builtin::lookup(name) {
+                Some((Builtin::Pure1(f), _)) => {
+                    let ra = self.lower(&args[0], mask);
+                    let dst = self.temp();
+                    self.emit(Op::Un { f, dst, a: ra });
+                    dst
+                }
+                Some((Builtin::Pure2(f), _)) => self.bin(f, &args[0], &args[1], mask),
+                Some((Builtin::If, _)) => self.select(&args[0], &args[1], Some(&args[2]), mask),
+                Some((Builtin::Assign, _)) => self.assign(AssignOp::Set, &args[0], &args[1], mask),
+                _ => self.seq(args, mask),
+            },
+            ExprKind::Index(..) => unreachable!("batchable() rejects memory access"),
+        }
+    }
+
+    fn seq(&mut self, items: &[Expr], mask: Option<Reg>) -> Reg {
+        let mut last = None;
+        for item in items {
+            last = Some(self.lower(item, mask));
+        }
+        last.unwrap_or_else(|| self.constant(0.0))
+    }
+}
+
+impl BatchCode {
+    /// Lowers `root`, which must have passed [`batchable`].
+    pub(crate) fn lower(root: &Expr, ctx: &mut Context, inputs: &[VarId]) -> BatchCode {
+        let mut l = Lower {
+            ctx,
+            code: BatchCode {
+                regs: 0,
+                consts: Vec::new(),
+                loads: Vec::new(),
+                var_regs: HashMap::new(),
+                ops: Vec::new(),
+                inputs: inputs.iter().map(|v| v.0 as usize).collect(),
+            },
+            const_regs: HashMap::new(),
+            source_regs: HashMap::new(),
+            var_reg_set: HashSet::new(),
+        };
+        for v in inputs {
+            l.source(Source::Var(v.0 as usize));
+        }
+        l.lower(root, None);
+        l.code
+    }
+
+    /// True when the job sets exactly the variables this code was built for.
+    pub(crate) fn fits(&self, job: &VertexJob<'_>) -> bool {
+        let given: HashSet<usize> = job
+            .varying
+            .iter()
+            .map(|v| v.0.0 as usize)
+            .chain(job.reset.iter().map(|v| v.0.0 as usize))
+            .collect();
+        given.len() == self.inputs.len() && self.inputs.iter().all(|i| given.contains(i))
+    }
+
+    pub(crate) fn instructions(&self) -> usize {
+        self.ops.len()
+    }
+
+    pub(crate) fn run(&self, ctx: &mut Context, globals: &Globals, job: &mut VertexJob<'_>) {
+        enum Load<'j> {
+            Slice(&'j [f64]),
+            Splat(f64),
+        }
+        let mut regs: Vec<Lanes> = vec![[0.0; LANES]; self.regs];
+        for &(r, v) in &self.consts {
+            regs[r as usize] = [v; LANES];
+        }
+        let loads: Vec<(Reg, Load<'_>)> = self
+            .loads
+            .iter()
+            .map(|&(r, s)| {
+                let load = match s {
+                    Source::Register(i) => Load::Splat(globals.regs[i]),
+                    Source::Var(slot) => {
+                        if let Some((_, col)) = job.varying.iter().find(|(v, _)| v.0 as usize == slot) {
+                            Load::Slice(col)
+                        } else if let Some((_, x)) = job.reset.iter().find(|(v, _)| v.0 as usize == slot)
+                        {
+                            Load::Splat(*x)
+                        } else {
+                            Load::Splat(ctx.values.get(slot).copied().unwrap_or(0.0))
+                        }
+                    }
+                };
+                (r, load)
+            })
+            .collect();
+        let mut start = 0;
+        while start < job.count {
+            let n = LANES.min(job.count - start);
+            for (r, load) in &loads {
+                let reg = &mut regs[*r as usize];
+                match load {
+                    Load::Slice(col) => {
+                        let end = (start + n).min(col.len());
+                        let got = end.saturating_sub(start);
+                        reg[..got].copy_from_slice(&col[start.min(end)..end]);
+                        reg[got..n].fill(0.0);
+                    }
+                    Load::Splat(v) => reg.fill(*v),
+                }
+            }
+            self.exec(&mut regs);
+            for (var, out) in job.outputs.iter_mut() {
+                let end = (start + n).min(out.len());
+                if end <= start {
+                    continue;
+                }
+                match self.var_regs.get(&(var.0 as usize)) {
+                    Some(&r) => out[start..end].copy_from_slice(&regs[r as usize][..end - start]),
+                    None => out[start..end].fill(ctx.get(*var)),
+                }
+            }
+            start += n;
+        }
+        if job.count > 0 {
+            let last = (job.count - 1) % LANES;
+            for (&slot, &r) in &self.var_regs {
+                if let Some(v) = ctx.values.get_mut(slot) {
+                    *v = regs[r as usize][last];
+                }
+            }
+        }
+    }
+
+    fn exec(&self, regs: &mut [Lanes]) {
+        for op in &self.ops {
+            match *op {
+                Op::Un { f, dst, a } => {
+                    let src = regs[a as usize];
+                    let d = &mut regs[dst as usize];
+                    match f {
+                        Func1::Neg => map1(d, &src, |x| -x),
+                        Func1::Sin => map1(d, &src, |x| builtins::unary(Func1::Sin, x)),
+                        Func1::Cos => map1(d, &src, |x| builtins::unary(Func1::Cos, x)),
+                        Func1::Abs => map1(d, &src, f64::abs),
+                        Func1::Sqr => map1(d, &src, |x| x * x),
+                        Func1::Sqrt => map1(d, &src, |x| x.abs().sqrt()),
+                        f => map1(d, &src, |x| builtins::unary(f, x)),
+                    }
+                }
+                Op::Bin { f, dst, a, b } => {
+                    let (d, x, y) = three(regs, dst, a, b);
+                    use BinaryOp::*;
+                    match f {
+                        Func2::Op(Add) => map2(d, x, y, |p, q| p + q),
+                        Func2::Op(Sub) => map2(d, x, y, |p, q| p - q),
+                        Func2::Op(Mul) => map2(d, x, y, |p, q| p * q),
+                        Func2::Op(Div) => map2(d, x, y, builtins::div),
+                        Func2::Min => map2(d, x, y, f64::min),
+                        Func2::Max => map2(d, x, y, f64::max),
+                        Func2::Above => map2(d, x, y, |p, q| builtins::bool_f(p > q)),
+                        Func2::Below => map2(d, x, y, |p, q| builtins::bool_f(p < q)),
+                        Func2::Op(op) => map2(d, x, y, |p, q| builtins::binary(op, p, q)),
+                        f => map2(d, x, y, |p, q| builtins::binary_fn(f, p, q)),
+                    }
+                }
+                Op::Truthy { dst, a } => {
+                    let src = regs[a as usize];
+                    map1(&mut regs[dst as usize], &src, |x| builtins::bool_f(truthy(x)));
+                }
+                Op::Falsy { dst, a } => {
+                    let src = regs[a as usize];
+                    map1(&mut regs[dst as usize], &src, |x| builtins::bool_f(!truthy(x)));
+                }
+                Op::MaskAnd { dst, mask, a } => {
+                    let (d, m, x) = three(regs, dst, mask, a);
+                    map2(d, m, x, |m, x| builtins::bool_f(m != 0.0 && truthy(x)));
+                }
+                Op::MaskAndNot { dst, mask, a } => {
+                    let (d, m, x) = three(regs, dst, mask, a);
+                    map2(d, m, x, |m, x| builtins::bool_f(m != 0.0 && !truthy(x)));
+                }
+                Op::MaskOr { dst, mask, a } => {
+                    let (d, m, x) = three(regs, dst, mask, a);
+                    map2(d, m, x, |m, x| builtins::bool_f(m != 0.0 || truthy(x)));
+                }
+                Op::Select { dst, cond, a, b } => {
+                    let (c, x, y) = (regs[cond as usize], regs[a as usize], regs[b as usize]);
+                    let d = &mut regs[dst as usize];
+                    for i in 0..LANES {
+                        d[i] = if c[i] != 0.0 { x[i] } else { y[i] };
+                    }
+                }
+                Op::Copy { dst, src } => regs[dst as usize] = regs[src as usize],
+                Op::MaskedCopy { dst, src, mask } => {
+                    let (s, m) = (regs[src as usize], regs[mask as usize]);
+                    let d = &mut regs[dst as usize];
+                    for i in 0..LANES {
+                        if m[i] != 0.0 {
+                            d[i] = s[i];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn map1(d: &mut Lanes, a: &Lanes, f: impl Fn(f64) -> f64) {
+    for i in 0..LANES {
+        d[i] = f(a[i]);
+    }
+}
+
+#[inline(always)]
+fn map2(d: &mut Lanes, a: &Lanes, b: &Lanes, f: impl Fn(f64, f64) -> f64) {
+    for i in 0..LANES {
+        d[i] = f(a[i], b[i]);
+    }
+}
+
+/// Destination and two sources; the destination is always a fresh register.
+fn three(regs: &mut [Lanes], dst: Reg, a: Reg, b: Reg) -> (&mut Lanes, &Lanes, &Lanes) {
+    let (dst, a, b) = (dst as usize, a as usize, b as usize);
+    debug_assert!(dst != a && dst != b);
+    if a == b {
+        let [d, x] = regs.get_disjoint_mut([dst, a]).expect("distinct registers");
+        let x: &Lanes = x;
+        (d, x, x)
+    } else {
+        let [d, x, y] = regs
+            .get_disjoint_mut([dst, a, b])
+            .expect("distinct registers");
+        (d, x, y)
+    }
+}

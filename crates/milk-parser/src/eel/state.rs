@@ -1,0 +1,310 @@
+//! Run-time state of equation code: the variables of one code context, the
+//! registers and memory shared by all code of a preset, and their limits.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::builtins::Rng;
+
+/// Doubles in one `megabuf`/`gmegabuf` memory.
+pub const MEM_SIZE: usize = 8_388_608;
+/// Memory is allocated in blocks of this many doubles, on first write.
+pub const MEM_BLOCK: usize = 65_536;
+
+/// Number of global registers `reg00`..`reg99`.
+pub const REGISTERS: usize = 100;
+
+/// Index of a variable within its [`Context`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VarId(pub u32);
+
+/// Converts a memory address to an index as MilkDrop 2 does for `megabuf`:
+/// `(int)(x + 0.00001)`, `None` when outside the memory.
+#[inline]
+pub fn mem_index(x: f64) -> Option<usize> {
+    let i = (x + 0.00001) as i64;
+    if (0..MEM_SIZE as i64).contains(&i) {
+        Some(i as usize)
+    } else {
+        None
+    }
+}
+
+/// Counts memory blocks allocated by all buffers of one preset, so a preset
+/// cannot allocate without bound (writes past the limit are ignored).
+#[derive(Debug, Clone)]
+pub struct MemoryPool {
+    used: Arc<AtomicUsize>,
+    max_blocks: usize,
+}
+
+impl MemoryPool {
+    pub fn new(max_bytes: usize) -> Self {
+        MemoryPool {
+            used: Arc::new(AtomicUsize::new(0)),
+            max_blocks: max_bytes / (MEM_BLOCK * 8),
+        }
+    }
+
+    /// Bytes currently allocated by buffers of this pool.
+    pub fn used_bytes(&self) -> usize {
+        self.used.load(Ordering::Relaxed) * MEM_BLOCK * 8
+    }
+
+    fn try_take(&self) -> bool {
+        self.used
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                (n < self.max_blocks).then_some(n + 1)
+            })
+            .is_ok()
+    }
+
+    fn give_back(&self, blocks: usize) {
+        self.used.fetch_sub(blocks, Ordering::Relaxed);
+    }
+}
+
+/// One `megabuf` (per context) or `gmegabuf` (per preset): 8,388,608
+/// doubles that read as 0 until written, allocated block by block.
+#[derive(Debug, Default)]
+pub struct Memory {
+    blocks: Vec<Option<Box<[f64]>>>,
+    pool: Option<MemoryPool>,
+}
+
+impl Memory {
+    #[inline]
+    pub fn read(&self, index: usize) -> f64 {
+        match self.blocks.get(index / MEM_BLOCK) {
+            Some(Some(block)) => block[index % MEM_BLOCK],
+            _ => 0.0,
+        }
+    }
+
+    /// The cell at `index`, allocating its block from `pool` if needed;
+    /// `None` when the pool is exhausted.
+    #[inline]
+    pub fn cell(&mut self, index: usize, pool: &MemoryPool) -> Option<&mut f64> {
+        let b = index / MEM_BLOCK;
+        if self.blocks.len() <= b {
+            self.blocks.resize_with(b + 1, || None);
+        }
+        if self.blocks[b].is_none() {
+            if !pool.try_take() {
+                return None;
+            }
+            if self.pool.is_none() {
+                self.pool = Some(pool.clone());
+            }
+            self.blocks[b] = Some(vec![0.0; MEM_BLOCK].into_boxed_slice());
+        }
+        self.blocks[b].as_mut().map(|block| &mut block[index % MEM_BLOCK])
+    }
+
+    /// Writes `value` at `index` (ignored when the pool is exhausted).
+    #[inline]
+    pub fn write(&mut self, index: usize, value: f64, pool: &MemoryPool) {
+        if let Some(c) = self.cell(index, pool) {
+            *c = value;
+        }
+    }
+
+    /// `freembuf(top)`: frees the whole blocks above `top`.
+    pub fn free_above(&mut self, top: usize) {
+        let first = top.div_ceil(MEM_BLOCK);
+        let mut freed = 0;
+        for b in self.blocks.iter_mut().skip(first) {
+            if b.take().is_some() {
+                freed += 1;
+            }
+        }
+        if let Some(pool) = &self.pool {
+            pool.give_back(freed);
+        }
+    }
+
+    /// Bytes allocated by this buffer.
+    pub fn allocated_bytes(&self) -> usize {
+        self.blocks.iter().flatten().count() * MEM_BLOCK * 8
+    }
+}
+
+impl Drop for Memory {
+    fn drop(&mut self) {
+        self.free_above(0);
+    }
+}
+
+/// The variables of one code context (MilkDrop runs per-frame code, per-vertex
+/// code and each custom wave and shape in a context of its own) and its
+/// `megabuf`. Names are lowercase; unknown variables start at 0.
+#[derive(Debug, Default)]
+pub struct Context {
+    names: HashMap<String, VarId>,
+    order: Vec<String>,
+    pub(crate) values: Vec<f64>,
+    pub(crate) megabuf: Memory,
+}
+
+impl Context {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The variable called `name` (any case), created at 0 if new.
+    /// As in MilkDrop 2, only the first 16 characters of a name count.
+    pub fn var(&mut self, name: &str) -> VarId {
+        let lower = var_key(name);
+        if let Some(&id) = self.names.get(&lower) {
+            return id;
+        }
+        let id = VarId(self.order.len() as u32);
+        self.names.insert(lower.clone(), id);
+        self.order.push(lower);
+        self.values.push(0.0);
+        id
+    }
+
+    /// The variable called `name` if code or the host created it.
+    pub fn lookup(&self, name: &str) -> Option<VarId> {
+        self.names.get(&var_key(name)).copied()
+    }
+
+    #[inline]
+    pub fn get(&self, id: VarId) -> f64 {
+        self.values.get(id.0 as usize).copied().unwrap_or(0.0)
+    }
+
+    #[inline]
+    pub fn set(&mut self, id: VarId, value: f64) {
+        if let Some(v) = self.values.get_mut(id.0 as usize) {
+            *v = value;
+        }
+    }
+
+    /// Value of the variable called `name`, 0 if it does not exist.
+    pub fn get_named(&self, name: &str) -> f64 {
+        self.lookup(name).map_or(0.0, |id| self.get(id))
+    }
+
+    /// Every variable with its name, in order of creation.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, f64)> + '_ {
+        self.order
+            .iter()
+            .zip(&self.values)
+            .map(|(n, v)| (n.as_str(), *v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Name of a variable.
+    pub fn name(&self, id: VarId) -> &str {
+        &self.order[id.0 as usize]
+    }
+
+    /// The context's `megabuf`.
+    pub fn megabuf(&self) -> &Memory {
+        &self.megabuf
+    }
+}
+
+/// Limits that keep untrusted preset code bounded.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Instructions one run may execute (loops charge their body's size for
+    /// every iteration); past it the run stops with
+    /// [`RunError::BudgetExceeded`](super::RunError::BudgetExceeded).
+    pub instructions: u64,
+    /// Bytes all `megabuf`s and the `gmegabuf` of one preset may allocate.
+    pub memory_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            instructions: 20_000_000,
+            memory_bytes: 256 << 20,
+        }
+    }
+}
+
+/// State shared by all code contexts of one preset: `reg00`..`reg99`,
+/// `gmegabuf` (also `gmem[]`), the random generator and the memory pool.
+#[derive(Debug)]
+pub struct Globals {
+    pub regs: [f64; REGISTERS],
+    pub(crate) gmegabuf: Memory,
+    pub(crate) rng: Rng,
+    pub(crate) pool: MemoryPool,
+    pub(crate) limits: Limits,
+}
+
+impl Globals {
+    pub fn new(seed: u64, limits: Limits) -> Self {
+        Globals {
+            regs: [0.0; REGISTERS],
+            gmegabuf: Memory::default(),
+            rng: Rng::new(seed),
+            pool: MemoryPool::new(limits.memory_bytes),
+            limits,
+        }
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    pub fn gmegabuf(&self) -> &Memory {
+        &self.gmegabuf
+    }
+
+    /// Bytes allocated by all memories of this preset.
+    pub fn memory_used(&self) -> usize {
+        self.pool.used_bytes()
+    }
+}
+
+impl Default for Globals {
+    fn default() -> Self {
+        Globals::new(0, Limits::default())
+    }
+}
+
+/// Longest significant variable name (MilkDrop 2's `NSEEL_MAX_VARIABLE_NAMELEN`).
+pub const MAX_NAME_LEN: usize = 16;
+
+/// The key a variable name is stored under: lowercase, first 16 characters.
+pub fn var_key(name: &str) -> String {
+    name.chars()
+        .take(MAX_NAME_LEN)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Register number for names `reg00`..`reg99`.
+pub fn register_index(name: &str) -> Option<usize> {
+    let digits = name.strip_prefix("reg")?;
+    if digits.len() == 2 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse().ok()
+    } else {
+        None
+    }
+}
+
+impl Context {
+    /// Makes sure slots up to `n` exist (a program compiled against a larger
+    /// context may run here; extra slots get placeholder names).
+    pub(crate) fn ensure_len(&mut self, n: usize) {
+        while self.order.len() < n {
+            let name = format!("__slot{}", self.order.len());
+            self.var(&name);
+        }
+    }
+}

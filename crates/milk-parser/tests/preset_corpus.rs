@@ -1,0 +1,155 @@
+//! Every `.milk` file of the shared corpus parses, and survives a round trip
+//! through the writer. The corpus must be there: CI has it, and a missing
+//! corpus is a failure, not a skip.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use milk_parser::Preset;
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/presets")
+}
+
+fn milk_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let entries = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read directory {}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            milk_files(&path, out);
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("milk"))
+        {
+            out.push(path);
+        }
+    }
+}
+
+fn corpus() -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = corpus_dir();
+    assert!(
+        dir.is_dir(),
+        "the preset corpus is missing: expected a directory at {} \
+         (the shared presets, /work/shared/presets); it is required for this test",
+        dir.display()
+    );
+    let mut files = Vec::new();
+    milk_files(&dir, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
+            (p, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn corpus_parses_and_round_trips() {
+    let files = corpus();
+    println!("corpus: {} .milk files", files.len());
+    assert!(
+        files.len() >= 3400,
+        "expected at least 3,400 .milk files in the corpus, found {}",
+        files.len()
+    );
+
+    let total_bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+    let mut parse_time = Duration::ZERO;
+    let mut failures = Vec::new();
+    let mut with_code = 0usize;
+    let mut with_shaders = 0usize;
+    let mut warnings = 0usize;
+    for (path, bytes) in &files {
+        let start = Instant::now();
+        let parsed = Preset::from_bytes(bytes);
+        parse_time += start.elapsed();
+        let preset = match parsed {
+            Ok(p) => p,
+            Err(e) => {
+                failures.push(format!("{}: {e}", path.display()));
+                continue;
+            }
+        };
+        warnings += preset.warnings.len();
+        if !preset.per_frame.is_empty() || !preset.per_pixel.is_empty() {
+            with_code += 1;
+        }
+        if preset.warp_shader.is_some() || preset.comp_shader.is_some() {
+            with_shaders += 1;
+        }
+        let text = preset.to_milk();
+        match Preset::parse(&text) {
+            Ok(again) => {
+                if again.without_locations() != preset.without_locations() {
+                    failures.push(format!("{}: round trip changed the model", path.display()));
+                } else if !again.warnings.is_empty() {
+                    failures.push(format!(
+                        "{}: written file has warnings: {}",
+                        path.display(),
+                        again.warnings[0]
+                    ));
+                }
+            }
+            Err(e) => failures.push(format!("{}: written file fails: {e}", path.display())),
+        }
+    }
+    println!(
+        "parsed {} files, {:.1} MB, in {:?} ({:.0} MB/s); {with_code} with per-frame/pixel code, \
+         {with_shaders} with shaders, {warnings} warnings",
+        files.len(),
+        total_bytes as f64 / 1e6,
+        parse_time,
+        total_bytes as f64 / 1e6 / parse_time.as_secs_f64()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} files failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures[..failures.len().min(20)].join("\n")
+    );
+    // The whole corpus parses in well under 5 s even unoptimized.
+    assert!(
+        parse_time < Duration::from_secs(5),
+        "parsing the corpus took {parse_time:?}"
+    );
+}
+
+#[test]
+fn corpus_spot_checks() {
+    let files = corpus();
+    let mut v2 = 0;
+    let mut v1 = 0;
+    for (path, bytes) in &files {
+        let p = Preset::from_bytes(bytes).unwrap();
+        if p.version >= 200 {
+            v2 += 1;
+            assert!(p.ps_version >= p.ps_version_warp.min(p.ps_version_comp));
+        } else {
+            v1 += 1;
+            assert_eq!(p.ps_version, 0, "{}", path.display());
+        }
+        // Code line origins point at the right file lines.
+        let text = String::from_utf8_lossy(bytes);
+        let lines: Vec<&str> = text.split(['\n']).collect();
+        for (id, block) in p.code_blocks() {
+            for (n, line) in block.lines.iter().enumerate() {
+                let file_line = lines[line.origin.line as usize - 1].trim_end_matches('\r');
+                let key = id.line_key(n as u32 + 1);
+                assert!(
+                    file_line.trim_start().to_ascii_lowercase().starts_with(&key),
+                    "{}: line {} is {file_line:?}, expected key {key}",
+                    path.display(),
+                    line.origin.line
+                );
+            }
+        }
+    }
+    println!("{v2} MilkDrop 2 presets, {v1} MilkDrop 1 presets");
+    assert!(v2 > 2000 && v1 > 100);
+}
