@@ -5,8 +5,11 @@
 //!   custom waves and shapes, shader text), tolerant of real-world files.
 //! - [`eel`]: the equation language: nom parser -> AST -> compiler -> VM, with
 //!   a batched (structure-of-arrays) path for per-vertex code.
+//! - [`code`]: a preset's code blocks compiled into MilkDrop's code contexts.
 
+pub mod code;
 pub mod eel;
 pub mod preset;
 
+pub use code::{BlockError, CodeOptions, PresetCode};
 pub use preset::{ParseError, Preset};

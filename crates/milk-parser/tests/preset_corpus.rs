@@ -41,8 +41,8 @@ fn corpus() -> Vec<(PathBuf, Vec<u8>)> {
     files
         .into_iter()
         .map(|p| {
-            let bytes = std::fs::read(&p)
-                .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
+            let bytes =
+                std::fs::read(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
             (p, bytes)
         })
         .collect()
@@ -64,6 +64,7 @@ fn corpus_parses_and_round_trips() {
     let mut with_code = 0usize;
     let mut with_shaders = 0usize;
     let mut warnings = 0usize;
+    let mut warning_kinds = std::collections::BTreeMap::<String, usize>::new();
     for (path, bytes) in &files {
         let start = Instant::now();
         let parsed = Preset::from_bytes(bytes);
@@ -76,6 +77,16 @@ fn corpus_parses_and_round_trips() {
             }
         };
         warnings += preset.warnings.len();
+        for w in &preset.warnings {
+            let kind = format!("{:?}", w.kind);
+            let kind = kind.split([' ', '{', '(']).next().unwrap_or("").to_string();
+            *warning_kinds.entry(kind).or_default() += 1;
+        }
+        if !preset.warnings.is_empty() && std::env::var_os("SHOW_WARNINGS").is_some() {
+            for w in &preset.warnings {
+                println!("{}:{w}", path.display());
+            }
+        }
         if !preset.per_frame.is_empty() || !preset.per_pixel.is_empty() {
             with_code += 1;
         }
@@ -100,7 +111,7 @@ fn corpus_parses_and_round_trips() {
     }
     println!(
         "parsed {} files, {:.1} MB, in {:?} ({:.0} MB/s); {with_code} with per-frame/pixel code, \
-         {with_shaders} with shaders, {warnings} warnings",
+         {with_shaders} with shaders, {warnings} warnings {warning_kinds:?}",
         files.len(),
         total_bytes as f64 / 1e6,
         parse_time,
@@ -112,11 +123,6 @@ fn corpus_parses_and_round_trips() {
         failures.len(),
         files.len(),
         failures[..failures.len().min(20)].join("\n")
-    );
-    // The whole corpus parses in well under 5 s even unoptimized.
-    assert!(
-        parse_time < Duration::from_secs(5),
-        "parsing the corpus took {parse_time:?}"
     );
 }
 
@@ -142,7 +148,10 @@ fn corpus_spot_checks() {
                 let file_line = lines[line.origin.line as usize - 1].trim_end_matches('\r');
                 let key = id.line_key(n as u32 + 1);
                 assert!(
-                    file_line.trim_start().to_ascii_lowercase().starts_with(&key),
+                    file_line
+                        .trim_start()
+                        .to_ascii_lowercase()
+                        .starts_with(&key),
                     "{}: line {} is {file_line:?}, expected key {key}",
                     path.display(),
                     line.origin.line

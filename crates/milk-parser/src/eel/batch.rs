@@ -71,19 +71,45 @@ pub struct VertexJob<'a> {
     pub outputs: &'a mut [(VarId, &'a mut [f64])],
 }
 
+/// Why code cannot be batched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScalarReason {
+    /// Writes a register or memory.
+    SharedState,
+    /// Calls a function with side effects or loops (`rand`, `loop`, ...).
+    Function(String),
+    /// Reads a variable before writing it, so its value carries over from
+    /// the previous vertex.
+    Carried(String),
+    /// Writes a variable only on some paths, so its final value depends on
+    /// which vertex wrote it last.
+    ConditionalWrite(String),
+}
+
+impl std::fmt::Display for ScalarReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScalarReason::SharedState => f.write_str("writes registers or memory"),
+            ScalarReason::Function(n) => write!(f, "calls {n}()"),
+            ScalarReason::Carried(n) => write!(f, "'{n}' carries over between vertices"),
+            ScalarReason::ConditionalWrite(n) => write!(f, "'{n}' is written on some paths only"),
+        }
+    }
+}
+
 /// Whether the program can be batched, given the variables the host sets
 /// before every vertex.
-pub(crate) fn batchable(root: &Expr, inputs: &HashSet<String>) -> bool {
+pub(crate) fn batchable(root: &Expr, inputs: &HashSet<String>) -> Result<(), ScalarReason> {
     let mut written = HashSet::new();
-    let mut ok = true;
+    let mut problem = None;
     root.walk(&mut |e| match &e.kind {
         ExprKind::Assign(_, target, _) => match &target.kind {
             ExprKind::Var(name) if register_index(name).is_none() => {
                 written.insert(name.clone());
             }
-            _ => ok = false,
+            _ => problem = Some(ScalarReason::SharedState),
         },
-        ExprKind::Index(..) => ok = false,
+        ExprKind::Index(..) => problem = Some(ScalarReason::SharedState),
         ExprKind::Call { name, args, .. } => match Builtin::lookup(name) {
             Some((Builtin::Pure1(_) | Builtin::Pure2(_) | Builtin::If, _))
             | Some((Builtin::Exec2 | Builtin::Exec3, _)) => {}
@@ -91,41 +117,79 @@ pub(crate) fn batchable(root: &Expr, inputs: &HashSet<String>) -> bool {
                 Some(ExprKind::Var(name)) if register_index(name).is_none() => {
                     written.insert(name.clone());
                 }
-                _ => ok = false,
+                _ => problem = Some(ScalarReason::SharedState),
             },
-            _ => ok = false,
+            _ => problem = Some(ScalarReason::Function(name.clone())),
         },
         _ => {}
     });
-    if !ok {
-        return false;
+    if let Some(p) = problem {
+        return Err(p);
     }
+    // Only variables that are written and not reset per vertex can carry a
+    // value from one vertex to the next: track just those, as a bit set.
+    let tracked: Vec<String> = written.into_iter().filter(|w| !inputs.contains(w)).collect();
     let mut flow = Flow {
-        written: &written,
-        inputs,
-        assigned: HashSet::new(),
-        ok: true,
+        tracked: &tracked,
+        assigned: Bits::new(tracked.len()),
+        carried: None,
     };
     flow.visit(root);
-    let all_assigned = written
-        .iter()
-        .all(|w| inputs.contains(w) || flow.assigned.contains(w));
-    flow.ok && all_assigned
+    if let Some(name) = flow.carried {
+        return Err(ScalarReason::Carried(name));
+    }
+    match (0..tracked.len()).find(|&i| !flow.assigned.get(i)) {
+        Some(i) => Err(ScalarReason::ConditionalWrite(tracked[i].clone())),
+        None => Ok(()),
+    }
+}
+
+/// A small bit set.
+#[derive(Clone)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Self {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn intersect(&mut self, other: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a &= b;
+        }
+    }
 }
 
 /// Definite-assignment analysis in evaluation order.
 struct Flow<'a> {
-    written: &'a HashSet<String>,
-    inputs: &'a HashSet<String>,
-    assigned: HashSet<String>,
-    ok: bool,
+    /// Written variables that the host does not reset per vertex.
+    tracked: &'a [String],
+    /// Which of them are assigned on every path so far.
+    assigned: Bits,
+    carried: Option<String>,
 }
 
 impl Flow<'_> {
+    fn index(&self, name: &str) -> Option<usize> {
+        self.tracked.iter().position(|t| t == name)
+    }
+
     fn read(&mut self, name: &str) {
-        if self.written.contains(name) && !self.inputs.contains(name) && !self.assigned.contains(name)
+        if self.carried.is_some() {
+            return;
+        }
+        if let Some(i) = self.index(name)
+            && !self.assigned.get(i)
         {
-            self.ok = false;
+            self.carried = Some(name.to_owned());
         }
     }
 
@@ -135,7 +199,9 @@ impl Flow<'_> {
             if op != AssignOp::Set {
                 self.read(name);
             }
-            self.assigned.insert(name.clone());
+            if let Some(i) = self.index(name) {
+                self.assigned.set(i);
+            }
         }
     }
 
@@ -154,7 +220,7 @@ impl Flow<'_> {
         if let Some(b) = b {
             self.visit(b);
         }
-        self.assigned.retain(|n| after_a.contains(n));
+        self.assigned.intersect(&after_a);
     }
 
     fn visit(&mut self, e: &Expr) {

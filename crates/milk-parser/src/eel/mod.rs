@@ -19,7 +19,7 @@ mod state;
 
 use std::collections::HashSet;
 
-pub use batch::{LANES, VertexJob};
+pub use batch::{LANES, ScalarReason, VertexJob};
 pub use compile::CompileOptions;
 pub use state::{
     Context, Globals, Limits, MEM_BLOCK, MEM_SIZE, Memory, REGISTERS, VarId, mem_index,
@@ -166,6 +166,7 @@ pub enum VertexMode {
 pub struct VertexProgram {
     scalar: Program,
     batch: Option<batch::BatchCode>,
+    scalar_reason: Option<ScalarReason>,
 }
 
 impl std::fmt::Debug for VertexProgram {
@@ -198,13 +199,25 @@ impl VertexProgram {
     ) -> Result<Self, CodeError> {
         let scalar = Program::from_ast(ast, ctx, opts)?;
         let names: HashSet<String> = inputs.iter().map(|v| ctx.name(*v).to_owned()).collect();
-        let batch = batch::batchable(ast, &names).then(|| batch::BatchCode::lower(ast, ctx, inputs));
-        Ok(VertexProgram { scalar, batch })
+        let (batch, scalar_reason) = match batch::batchable(ast, &names) {
+            Ok(()) => (Some(batch::BatchCode::lower(ast, ctx, inputs)), None),
+            Err(reason) => (None, Some(reason)),
+        };
+        Ok(VertexProgram {
+            scalar,
+            batch,
+            scalar_reason,
+        })
     }
 
     /// True when the batched VM can run this code.
     pub fn is_batched(&self) -> bool {
         self.batch.is_some()
+    }
+
+    /// Why the code runs on the scalar VM (`None` when batched).
+    pub fn scalar_reason(&self) -> Option<&ScalarReason> {
+        self.scalar_reason.as_ref()
     }
 
     /// Instructions of the batched form (0 if not batched).

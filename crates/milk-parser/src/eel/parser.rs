@@ -215,6 +215,10 @@ fn binding_power(op: InfixOp) -> (u8, u8) {
 }
 
 fn peek_infix(i: &str) -> Option<(&'static str, InfixOp)> {
+    let first = *i.as_bytes().first()?;
+    if !b"=!<>&|+-*/%^~?".contains(&first) {
+        return None;
+    }
     INFIX.iter().copied().find(|(tok, _)| i.starts_with(tok))
 }
 
@@ -242,7 +246,9 @@ fn decimal(i: &str) -> PResult<'_, f64> {
     let mut end = int;
     if b.get(end) == Some(&b'.') {
         let frac = digits(end + 1);
-        if int == 0 && frac == 0 {
+        // A lone `.` reads as 0, as C's atof() reads it; a few presets
+        // have `x*.` typos that MilkDrop tolerated.
+        if int == 0 && frac == 0 && b.get(1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
             return Err(nom::Err::Error(PErr::from_error_kind(i, ErrorKind::Digit)));
         }
         end += 1 + frac;
@@ -523,10 +529,13 @@ impl<'a> Parser_<'a> {
                 }
                 self.check_depth(j, depth + 1)?;
                 let span = self.span(i, j);
-                let call = ExprKind::Call {
-                    name,
-                    name_span,
-                    args,
+                let call = match internal_function(&name, args) {
+                    Ok(kind) => kind,
+                    Err(args) => ExprKind::Call {
+                        name,
+                        name_span,
+                        args,
+                    },
                 };
                 return Ok((j, (Expr::new(call, span), depth + 1)));
             }
@@ -537,6 +546,68 @@ impl<'a> Parser_<'a> {
         }
         fail(i, format!("unexpected {}, expected a value", describe(i)))
     }
+}
+
+/// MilkDrop 2's ns-eel rewrites operators into internal functions
+/// (`a>=b` into `_aboeq(a,b)`, ...) and presets may call those directly:
+/// turn such calls back into operators. Other calls are handed back.
+fn internal_function(name: &str, mut args: Vec<Expr>) -> Result<ExprKind, Vec<Expr>> {
+    use BinaryOp::*;
+    let binary = match name {
+        "_equal" => Some(Eq),
+        "_noteq" => Some(Ne),
+        "_below" => Some(Lt),
+        "_above" => Some(Gt),
+        "_beleq" => Some(Le),
+        "_aboeq" => Some(Ge),
+        "_mod" => Some(Mod),
+        _ => None,
+    };
+    let compound = match name {
+        "_addop" => Some(Add),
+        "_subop" => Some(Sub),
+        "_mulop" => Some(Mul),
+        "_divop" => Some(Div),
+        "_modop" => Some(Mod),
+        "_orop" => Some(BitOr),
+        "_andop" => Some(BitAnd),
+        "_powop" => Some(Pow),
+        _ => None,
+    };
+    let two = args.len() == 2;
+    if let (Some(op), true) = (binary, two) {
+        let b = args.pop().expect("two");
+        let a = args.pop().expect("two");
+        return Ok(ExprKind::Binary(op, Box::new(a), Box::new(b)));
+    }
+    if two && (compound.is_some() || name == "_set") && is_lvalue(&args[0]) {
+        let b = args.pop().expect("two");
+        let a = args.pop().expect("two");
+        let op = compound.map_or(AssignOp::Set, AssignOp::Compound);
+        return Ok(ExprKind::Assign(op, Box::new(a), Box::new(b)));
+    }
+    if two && (name == "_and" || name == "_or") {
+        let b = args.pop().expect("two");
+        let a = args.pop().expect("two");
+        let op = if name == "_and" { LogicOp::And } else { LogicOp::Or };
+        return Ok(ExprKind::Logic(op, Box::new(a), Box::new(b)));
+    }
+    if args.len() == 1 && name == "_not" {
+        let a = args.pop().expect("one");
+        return Ok(ExprKind::Unary(UnaryOp::Not, Box::new(a)));
+    }
+    let renamed = match name {
+        "_if" => "if",
+        "_mem" => "megabuf",
+        "_gmem" => "gmegabuf",
+        _ => return Err(args),
+    };
+    let span = args.first().map_or_else(Span::default, |a| a.span);
+    Ok(ExprKind::Call {
+        name: renamed.to_owned(),
+        name_span: span,
+        args,
+    })
 }
 
 fn is_lvalue(e: &Expr) -> bool {
@@ -595,6 +666,10 @@ mod tests {
         assert_eq!(p("a = b = 1+1"), "(Set a (Set b (Add 1 1)))");
         assert_eq!(p("a < b && c || d"), "(Or (And (Lt a b) c) d)");
         assert_eq!(p("a || b && c"), "(And (Or a b) c)");
+        assert_eq!(p("_aboeq(a, b)"), "(Ge a b)");
+        assert_eq!(p("_addop(a, 1)"), "(Compound(Add) a 1)");
+        assert_eq!(p("_if(a, b, c)"), "if(a, b, c)");
+        assert_eq!(p("x = .+ 1"), "(Set x (Add 0 1))");
         assert_eq!(p("a ? b : c ? d : e"), "(? a b (? c d e))");
         assert_eq!(p("x += -1"), "(Compound(Add) x -1)");
         assert_eq!(p("a-b-c"), "(Sub (Sub a b) c)");

@@ -1,7 +1,7 @@
 //! Run-time state of equation code: the variables of one code context, the
 //! registers and memory shared by all code of a preset, and their limits.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -141,7 +141,7 @@ impl Drop for Memory {
 /// `megabuf`. Names are lowercase; unknown variables start at 0.
 #[derive(Debug, Default)]
 pub struct Context {
-    names: HashMap<String, VarId>,
+    names: FxHashMap<String, VarId>,
     order: Vec<String>,
     pub(crate) values: Vec<f64>,
     pub(crate) megabuf: Memory,
@@ -152,13 +152,23 @@ impl Context {
         Self::default()
     }
 
+    /// A context with room for `n` variables before it reallocates.
+    pub fn with_capacity(n: usize) -> Self {
+        Context {
+            names: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            order: Vec::with_capacity(n),
+            values: Vec::with_capacity(n),
+            megabuf: Memory::default(),
+        }
+    }
+
     /// The variable called `name` (any case), created at 0 if new.
     /// As in MilkDrop 2, only the first 16 characters of a name count.
     pub fn var(&mut self, name: &str) -> VarId {
-        let lower = var_key(name);
-        if let Some(&id) = self.names.get(&lower) {
+        if let Some(id) = self.lookup(name) {
             return id;
         }
+        let lower = var_key(name);
         let id = VarId(self.order.len() as u32);
         self.names.insert(lower.clone(), id);
         self.order.push(lower);
@@ -168,6 +178,17 @@ impl Context {
 
     /// The variable called `name` if code or the host created it.
     pub fn lookup(&self, name: &str) -> Option<VarId> {
+        // Names are ASCII in practice: look them up without allocating.
+        let mut buf = [0u8; MAX_NAME_LEN];
+        let bytes = name.as_bytes();
+        if name.is_ascii() {
+            let n = bytes.len().min(MAX_NAME_LEN);
+            for (d, s) in buf.iter_mut().zip(&bytes[..n]) {
+                *d = s.to_ascii_lowercase();
+            }
+            let key = std::str::from_utf8(&buf[..n]).expect("ASCII");
+            return self.names.get(key).copied();
+        }
         self.names.get(&var_key(name)).copied()
     }
 

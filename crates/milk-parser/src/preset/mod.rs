@@ -39,7 +39,7 @@ pub use model::{BaseValues, CustomShape, CustomWave, ShapeParams, WaveParams};
 /// Files larger than this (1 MiB) are rejected: no real preset comes close.
 pub const MAX_FILE_BYTES: usize = 1_048_576;
 
-/// Number of custom waves and custom shapes in a preset.
+/// Number of custom waves in a preset.
 pub const NUM_WAVES: usize = 4;
 /// Number of custom shapes in a preset.
 pub const NUM_SHAPES: usize = 4;

@@ -3,7 +3,6 @@
 use nom::{
     IResult, Parser,
     branch::alt,
-    bytes::complete::{tag, tag_no_case, take_till},
     character::complete::{char, digit1, one_of},
     combinator::{all_consuming, rest, verify},
     sequence::preceded,
@@ -91,42 +90,99 @@ pub(crate) fn parse_text(text: &str) -> Result<Preset, ParseError> {
         warnings: Vec::new(),
         in_preset: true,
     };
-    let mut input = text;
-    let mut line_no: u32 = 0;
-    loop {
-        let (after, line) = line_content(input).unwrap_or(("", input));
-        line_no = line_no.saturating_add(1);
+    for (line, line_no) in Lines::new(text).zip(1u32..) {
         reader.line(line, line_no);
-        match line_ending(after) {
-            Ok((next, _)) => input = next,
-            Err(_) => break,
-        }
     }
     Ok(reader.finish())
 }
 
-/// The text of one line, up to (not including) its line ending. (A byte
-/// search: CR and LF are ASCII, so the split is on a char boundary. This is
-/// the hot loop; nom's `take_till` decodes chars and is 2x slower here.)
-fn line_content(i: &str) -> IResult<&str, &str> {
-    let end = i
-        .as_bytes()
-        .iter()
-        .position(|&b| b == b'\n' || b == b'\r')
-        .unwrap_or(i.len());
-    Ok((&i[end..], &i[..end]))
+/// The lines of a text, split at LF, CRLF or a lone CR (a final line
+/// ending gives a final empty line). This is the hot loop, so it finds line
+/// ends with `str::find(char)` (core's word-at-a-time memchr, fast even in
+/// unoptimized builds) and remembers the next CR and LF so that files with
+/// only one kind of line ending are scanned once.
+struct Lines<'a> {
+    text: &'a str,
+    pos: usize,
+    next_cr: Option<usize>,
+    next_lf: Option<usize>,
+    done: bool,
 }
 
-/// CRLF, LF or a lone CR.
-fn line_ending(i: &str) -> IResult<&str, &str> {
-    alt((tag("\r\n"), tag("\n"), tag("\r"))).parse(i)
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines {
+            text,
+            pos: 0,
+            next_cr: text.find('\r'),
+            next_lf: text.find('\n'),
+            done: false,
+        }
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.done {
+            return None;
+        }
+        let (text, pos) = (self.text, self.pos);
+        let refresh = |cached: Option<usize>, c: char| match cached {
+            Some(p) if p < pos => text[pos..].find(c).map(|i| i + pos),
+            other => other,
+        };
+        self.next_cr = refresh(self.next_cr, '\r');
+        self.next_lf = refresh(self.next_lf, '\n');
+        let end = match (self.next_cr, self.next_lf) {
+            (Some(cr), Some(lf)) => cr.min(lf),
+            (Some(e), None) | (None, Some(e)) => e,
+            (None, None) => text.len(),
+        };
+        let line = &text[pos..end];
+        if end == text.len() {
+            self.done = true;
+        } else {
+            let crlf = self.next_cr == Some(end) && self.next_lf == Some(end + 1);
+            self.pos = end + if crlf { 2 } else { 1 };
+        }
+        Some(line)
+    }
 }
 
 /// `key=value`: the raw key (untrimmed) and the value after the first `=`.
 fn key_value(i: &str) -> IResult<&str, (&str, &str)> {
-    (take_till(|c| c == '='), preceded(char('='), rest))
-        .map(|(k, v)| (k, v))
-        .parse(i)
+    (until_char('='), preceded(char('='), rest)).parse(i)
+}
+
+/// Everything up to (not including) `c`, or all of the input. Like nom's
+/// `take_till(|x| x == c)` but with `str::find`, which stays fast in
+/// unoptimized builds (this runs on every line).
+fn until_char<'a>(c: char) -> impl Fn(&'a str) -> IResult<&'a str, &'a str> {
+    move |i: &'a str| {
+        let end = i.find(c).unwrap_or(i.len());
+        Ok((&i[end..], &i[..end]))
+    }
+}
+
+/// Case-insensitive (ASCII) tag. nom's `tag_no_case` compares Unicode
+/// lowercase mappings char by char, which dominated the parse time of
+/// unoptimized builds. `tag` must be ASCII (all key names are).
+fn tag_ci<'a>(tag: &'static str) -> impl Fn(&'a str) -> IResult<&'a str, &'a str> {
+    move |i: &'a str| {
+        let n = tag.len();
+        // Bytes equal to ASCII bytes (ignoring case) are ASCII themselves,
+        // so `n` is then a char boundary of `i`.
+        if i.len() >= n && i.as_bytes()[..n].eq_ignore_ascii_case(tag.as_bytes()) {
+            Ok((&i[n..], &i[..n]))
+        } else {
+            Err(nom::Err::Error(nom::error::Error::new(
+                i,
+                nom::error::ErrorKind::Tag,
+            )))
+        }
+    }
 }
 
 /// A code line number as MilkDrop writes it (`%d`, from 1): no sign, no
@@ -145,28 +201,28 @@ fn slot(i: &str) -> IResult<&str, usize> {
 /// Numbered code keys: `per_frame_3`, `wave_1_per_point12`, `warp_4`...
 fn code_key(i: &str) -> IResult<&str, (BlockId, u32)> {
     all_consuming(alt((
-        preceded(tag_no_case("per_frame_init_"), line_number).map(|n| (BlockId::PerFrameInit, n)),
-        preceded(tag_no_case("per_frame_"), line_number).map(|n| (BlockId::PerFrame, n)),
-        preceded(tag_no_case("per_pixel_"), line_number).map(|n| (BlockId::PerPixel, n)),
-        preceded(tag_no_case("warp_"), line_number).map(|n| (BlockId::WarpShader, n)),
-        preceded(tag_no_case("comp_"), line_number).map(|n| (BlockId::CompShader, n)),
+        preceded(tag_ci("per_frame_init_"), line_number).map(|n| (BlockId::PerFrameInit, n)),
+        preceded(tag_ci("per_frame_"), line_number).map(|n| (BlockId::PerFrame, n)),
+        preceded(tag_ci("per_pixel_"), line_number).map(|n| (BlockId::PerPixel, n)),
+        preceded(tag_ci("warp_"), line_number).map(|n| (BlockId::WarpShader, n)),
+        preceded(tag_ci("comp_"), line_number).map(|n| (BlockId::CompShader, n)),
         (
-            tag_no_case("wave_"),
+            tag_ci("wave_"),
             slot,
             alt((
-                tag_no_case("_init").map(|_| BlockId::WaveInit as fn(usize) -> BlockId),
-                tag_no_case("_per_frame").map(|_| BlockId::WavePerFrame as fn(usize) -> BlockId),
-                tag_no_case("_per_point").map(|_| BlockId::WavePerPoint as fn(usize) -> BlockId),
+                tag_ci("_init").map(|_| BlockId::WaveInit as fn(usize) -> BlockId),
+                tag_ci("_per_frame").map(|_| BlockId::WavePerFrame as fn(usize) -> BlockId),
+                tag_ci("_per_point").map(|_| BlockId::WavePerPoint as fn(usize) -> BlockId),
             )),
             line_number,
         )
             .map(|(_, k, block, n)| (block(k), n)),
         (
-            tag_no_case("shape_"),
+            tag_ci("shape_"),
             slot,
             alt((
-                tag_no_case("_init").map(|_| BlockId::ShapeInit as fn(usize) -> BlockId),
-                tag_no_case("_per_frame").map(|_| BlockId::ShapePerFrame as fn(usize) -> BlockId),
+                tag_ci("_init").map(|_| BlockId::ShapeInit as fn(usize) -> BlockId),
+                tag_ci("_per_frame").map(|_| BlockId::ShapePerFrame as fn(usize) -> BlockId),
             )),
             line_number,
         )
@@ -179,8 +235,8 @@ fn code_key(i: &str) -> IResult<&str, (BlockId, u32)> {
 fn param_key(i: &str) -> IResult<&str, (bool, usize, &str)> {
     (
         alt((
-            tag_no_case("wavecode_").map(|_| true),
-            tag_no_case("shapecode_").map(|_| false),
+            tag_ci("wavecode_").map(|_| true),
+            tag_ci("shapecode_").map(|_| false),
         )),
         slot,
         preceded(char('_'), rest),
@@ -507,6 +563,15 @@ mod tests {
             Key::Single(Single::MotionVectorsOn)
         );
         assert_eq!(classify(""), Key::Unknown);
+    }
+
+    #[test]
+    fn splits_lines_at_lf_crlf_and_cr() {
+        let lines: Vec<_> = Lines::new("a\r\nb\rc\n\rd\n\ne").collect();
+        assert_eq!(lines, ["a", "b", "c", "", "d", "", "e"]);
+        assert_eq!(Lines::new("").collect::<Vec<_>>(), [""]);
+        assert_eq!(Lines::new("x\n").collect::<Vec<_>>(), ["x", ""]);
+        assert_eq!(Lines::new("\r\r\n").collect::<Vec<_>>(), ["", "", ""]);
     }
 
     #[test]

@@ -1,0 +1,4 @@
+//! The subcommands of `kefir`.
+
+pub mod check;
+pub mod eval;

@@ -1,0 +1,374 @@
+//! A preset's equation code compiled into MilkDrop 2's code contexts.
+//!
+//! MilkDrop runs each kind of code in a VM of its own: per-frame code (with
+//! its init code), per-vertex code, and for each custom wave its per-frame
+//! code (with init) and its per-point code, and for each custom shape its
+//! per-frame code (with init). User variables of one context are invisible to
+//! the others; q1..q32 and t1..t8 are copied between them by the engine, and
+//! `reg00`..`reg99` and `gmegabuf` are shared through [`Globals`].
+//!
+//! A block that fails to compile is reported with its file position and does
+//! not run, while the rest of the preset does: this is what MilkDrop 2 does,
+//! so a preset looks the way its author saw it.
+
+use crate::eel::{
+    CodeError, CodeErrorKind, CompileOptions, Context, Globals, Limits, Program, VarId,
+    VertexProgram,
+};
+use crate::preset::{BaseValues, BlockId, CodeBlock, Location, NUM_SHAPES, NUM_WAVES, Preset};
+
+/// Number of `q` variables.
+pub const Q_VARS: usize = 32;
+/// Number of `t` variables of waves and shapes.
+pub const T_VARS: usize = 8;
+
+/// Variables every context sees (set by the engine each frame).
+pub const COMMON_INPUTS: &[&str] = &[
+    "time", "fps", "frame", "progress", "bass", "mid", "treb", "bass_att", "mid_att", "treb_att",
+    "meshx", "meshy", "pixelsx", "pixelsy", "aspectx", "aspecty",
+];
+
+/// The motion variables per-vertex code reads and writes; MilkDrop resets
+/// them to the per-frame results before every vertex.
+pub const MOTION_VARS: &[&str] = &[
+    "zoom", "zoomexp", "rot", "warp", "cx", "cy", "dx", "dy", "sx", "sy",
+];
+
+/// Per-vertex inputs: the vertex position, then [`MOTION_VARS`].
+pub const VERTEX_INPUTS: &[&str] = &[
+    "x", "y", "rad", "ang", "zoom", "zoomexp", "rot", "warp", "cx", "cy", "dx", "dy", "sx", "sy",
+];
+
+/// Per-frame variables besides [`COMMON_INPUTS`] and the q variables.
+pub const FRAME_VARS: &[&str] = &[
+    "zoom", "zoomexp", "rot", "warp", "cx", "cy", "dx", "dy", "sx", "sy", "decay", "wave_r",
+    "wave_g", "wave_b", "wave_a", "wave_x", "wave_y", "wave_mode", "wave_mystery",
+    "wave_usedots", "wave_thick", "wave_additive", "wave_brighten", "ob_size", "ob_r", "ob_g",
+    "ob_b", "ob_a", "ib_size", "ib_r", "ib_g", "ib_b", "ib_a", "mv_x", "mv_y", "mv_dx", "mv_dy",
+    "mv_l", "mv_r", "mv_g", "mv_b", "mv_a", "echo_zoom", "echo_alpha", "echo_orient",
+    "darken_center", "gamma", "wrap", "invert", "brighten", "darken", "solarize", "blur1_min",
+    "blur2_min", "blur3_min", "blur1_max", "blur2_max", "blur3_max", "blur1_edge_darken",
+    "monitor",
+];
+
+/// Custom wave per-point inputs, reset before every point.
+pub const WAVE_POINT_INPUTS: &[&str] = &["sample", "value1", "value2", "x", "y", "r", "g", "b", "a"];
+
+/// Custom wave per-frame variables.
+pub const WAVE_FRAME_VARS: &[&str] = &["r", "g", "b", "a", "samples"];
+
+/// Custom shape per-frame variables.
+pub const SHAPE_FRAME_VARS: &[&str] = &[
+    "x", "y", "rad", "ang", "tex_ang", "tex_zoom", "sides", "textured", "instance", "num_inst",
+    "additive", "thick", "r", "g", "b", "a", "r2", "g2", "b2", "a2", "border_r", "border_g",
+    "border_b", "border_a",
+];
+
+/// Names `q1`..`q32`.
+pub const Q_NAMES: [&str; Q_VARS] = [
+    "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11", "q12", "q13", "q14", "q15",
+    "q16", "q17", "q18", "q19", "q20", "q21", "q22", "q23", "q24", "q25", "q26", "q27", "q28",
+    "q29", "q30", "q31", "q32",
+];
+
+/// Names `t1`..`t8`.
+pub const T_NAMES: [&str; T_VARS] = ["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8"];
+
+/// A code block that did not compile, located in the preset file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {block}: {message}")]
+pub struct BlockError {
+    pub block: BlockId,
+    pub location: Location,
+    pub message: String,
+    pub kind: CodeErrorKind,
+}
+
+/// Options for compiling a preset's code.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeOptions {
+    /// Seed of `rand()`.
+    pub seed: u64,
+    pub limits: Limits,
+}
+
+impl Default for CodeOptions {
+    fn default() -> Self {
+        CodeOptions {
+            seed: 0,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Code of one custom wave.
+#[derive(Debug)]
+pub struct WaveCode {
+    /// Context of the wave's init and per-frame code.
+    pub frame: Context,
+    pub init: Program,
+    pub per_frame: Program,
+    /// Context of the per-point code (a VM of its own in MilkDrop 2).
+    pub point: Context,
+    pub per_point: Option<VertexProgram>,
+    /// Per-point inputs in the order of [`WAVE_POINT_INPUTS`].
+    pub point_inputs: Vec<VarId>,
+}
+
+/// Code of one custom shape.
+#[derive(Debug)]
+pub struct ShapeCode {
+    pub frame: Context,
+    pub init: Program,
+    pub per_frame: Program,
+}
+
+/// All equation code of a preset, compiled.
+#[derive(Debug)]
+pub struct PresetCode {
+    /// Context of per-frame and per-frame-init code.
+    pub frame: Context,
+    pub frame_init: Program,
+    pub per_frame: Program,
+    /// Context of per-vertex code.
+    pub vertex: Context,
+    pub per_vertex: Option<VertexProgram>,
+    /// Per-vertex inputs in the order of [`VERTEX_INPUTS`].
+    pub vertex_inputs: Vec<VarId>,
+    pub waves: Vec<WaveCode>,
+    pub shapes: Vec<ShapeCode>,
+    pub globals: Globals,
+    /// Blocks that failed to compile (they do not run).
+    pub errors: Vec<BlockError>,
+}
+
+/// Declares `names` in `ctx`.
+fn declare(ctx: &mut Context, names: impl IntoIterator<Item = impl AsRef<str>>) -> Vec<VarId> {
+    names.into_iter().map(|n| ctx.var(n.as_ref())).collect()
+}
+
+/// A per-frame context with MilkDrop's variables set from `base`, as at the
+/// start of a preset (used by the engine and by `kefir eval`).
+pub fn frame_context(base: &BaseValues) -> Context {
+    let mut ctx = Context::with_capacity(160);
+    declare(&mut ctx, COMMON_INPUTS);
+    declare(&mut ctx, FRAME_VARS);
+    declare(&mut ctx, Q_NAMES);
+    let b = |v: bool| if v { 1.0 } else { 0.0 };
+    let values: &[(&str, f64)] = &[
+        ("zoom", base.zoom),
+        ("zoomexp", base.zoom_exponent),
+        ("rot", base.rot),
+        ("warp", base.warp),
+        ("cx", base.cx),
+        ("cy", base.cy),
+        ("dx", base.dx),
+        ("dy", base.dy),
+        ("sx", base.sx),
+        ("sy", base.sy),
+        ("decay", base.decay),
+        ("wave_r", base.wave_r),
+        ("wave_g", base.wave_g),
+        ("wave_b", base.wave_b),
+        ("wave_a", base.wave_alpha),
+        ("wave_x", base.wave_x),
+        ("wave_y", base.wave_y),
+        ("wave_mode", f64::from(base.wave_mode)),
+        ("wave_mystery", base.wave_param),
+        ("wave_usedots", b(base.wave_dots)),
+        ("wave_thick", b(base.wave_thick)),
+        ("wave_additive", b(base.additive_waves)),
+        ("wave_brighten", b(base.maximize_wave_color)),
+        ("ob_size", base.ob_size),
+        ("ob_r", base.ob_r),
+        ("ob_g", base.ob_g),
+        ("ob_b", base.ob_b),
+        ("ob_a", base.ob_a),
+        ("ib_size", base.ib_size),
+        ("ib_r", base.ib_r),
+        ("ib_g", base.ib_g),
+        ("ib_b", base.ib_b),
+        ("ib_a", base.ib_a),
+        ("mv_x", base.mv_x),
+        ("mv_y", base.mv_y),
+        ("mv_dx", base.mv_dx),
+        ("mv_dy", base.mv_dy),
+        ("mv_l", base.mv_l),
+        ("mv_r", base.mv_r),
+        ("mv_g", base.mv_g),
+        ("mv_b", base.mv_b),
+        ("mv_a", base.mv_a),
+        ("echo_zoom", base.video_echo_zoom),
+        ("echo_alpha", base.video_echo_alpha),
+        ("echo_orient", f64::from(base.video_echo_orientation)),
+        ("darken_center", b(base.darken_center)),
+        ("gamma", base.gamma_adj),
+        ("wrap", b(base.tex_wrap)),
+        ("invert", b(base.invert)),
+        ("brighten", b(base.brighten)),
+        ("darken", b(base.darken)),
+        ("solarize", b(base.solarize)),
+        ("blur1_min", base.blur1_min),
+        ("blur2_min", base.blur2_min),
+        ("blur3_min", base.blur3_min),
+        ("blur1_max", base.blur1_max),
+        ("blur2_max", base.blur2_max),
+        ("blur3_max", base.blur3_max),
+        ("blur1_edge_darken", base.blur1_edge_darken),
+    ];
+    for (name, v) in values {
+        let id = ctx.var(name);
+        ctx.set(id, *v);
+    }
+    ctx
+}
+
+/// Compiles blocks, collecting errors; a failed block becomes empty code.
+struct BlockCompiler<'p> {
+    preset: &'p Preset,
+    opts: CompileOptions,
+    errors: Vec<BlockError>,
+}
+
+impl BlockCompiler<'_> {
+    fn error(&mut self, id: BlockId, block: &CodeBlock, e: CodeError) {
+        self.errors.push(BlockError {
+            block: id,
+            location: block.location(e.offset),
+            message: e.message,
+            kind: e.kind,
+        });
+    }
+
+    fn program(&mut self, id: BlockId, ctx: &mut Context) -> Program {
+        let Some(block) = self.preset.block(id) else {
+            return Program::empty();
+        };
+        if block.is_empty() {
+            return Program::empty();
+        }
+        match Program::compile(&block.text, ctx, self.opts) {
+            Ok(p) => p,
+            Err(e) => {
+                self.error(id, block, e);
+                Program::empty()
+            }
+        }
+    }
+
+    fn vertex_program(
+        &mut self,
+        id: BlockId,
+        ctx: &mut Context,
+        inputs: &[VarId],
+    ) -> Option<VertexProgram> {
+        let block = self.preset.block(id)?;
+        if block.is_empty() {
+            return None;
+        }
+        match VertexProgram::compile(&block.text, ctx, self.opts, inputs) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.error(id, block, e);
+                None
+            }
+        }
+    }
+}
+
+impl PresetCode {
+    /// Compiles every code block of `preset`. Blocks that fail are listed in
+    /// [`PresetCode::errors`] and left out; everything else still runs.
+    pub fn compile(preset: &Preset, options: CodeOptions) -> PresetCode {
+        let mut c = BlockCompiler {
+            preset,
+            opts: CompileOptions {
+                integer_rand: preset.version < 200,
+            },
+            errors: Vec::new(),
+        };
+        let mut frame = frame_context(&preset.base);
+        let frame_init = c.program(BlockId::PerFrameInit, &mut frame);
+        let per_frame = c.program(BlockId::PerFrame, &mut frame);
+
+        let mut vertex = Context::with_capacity(96);
+        let vertex_inputs = declare(&mut vertex, VERTEX_INPUTS);
+        declare(&mut vertex, COMMON_INPUTS);
+        declare(&mut vertex, Q_NAMES);
+        let per_vertex = c.vertex_program(BlockId::PerPixel, &mut vertex, &vertex_inputs);
+
+        // Contexts of waves and shapes without code stay empty: most presets
+        // use few of them, and declaring variables is most of the cost of
+        // compiling a preset.
+        let has_code = |ids: &[BlockId]| ids.iter().any(|id| preset.block(*id).is_some_and(|b| !b.is_empty()));
+        let waves = (0..NUM_WAVES)
+            .map(|k| {
+                let used = has_code(&[BlockId::WaveInit(k), BlockId::WavePerFrame(k), BlockId::WavePerPoint(k)]);
+                let mut frame = Context::new();
+                let mut point = Context::new();
+                let point_inputs = declare(&mut point, WAVE_POINT_INPUTS);
+                if used {
+                    for ctx in [&mut frame, &mut point] {
+                        declare(ctx, COMMON_INPUTS);
+                        declare(ctx, Q_NAMES);
+                        declare(ctx, T_NAMES);
+                    }
+                    declare(&mut frame, WAVE_FRAME_VARS);
+                }
+                let init = c.program(BlockId::WaveInit(k), &mut frame);
+                let per_frame = c.program(BlockId::WavePerFrame(k), &mut frame);
+                let per_point = c.vertex_program(BlockId::WavePerPoint(k), &mut point, &point_inputs);
+                WaveCode {
+                    frame,
+                    init,
+                    per_frame,
+                    point,
+                    per_point,
+                    point_inputs,
+                }
+            })
+            .collect();
+
+        let shapes = (0..NUM_SHAPES)
+            .map(|k| {
+                let mut frame = Context::new();
+                if has_code(&[BlockId::ShapeInit(k), BlockId::ShapePerFrame(k)]) {
+                    declare(&mut frame, COMMON_INPUTS);
+                    declare(&mut frame, SHAPE_FRAME_VARS);
+                    declare(&mut frame, Q_NAMES);
+                    declare(&mut frame, T_NAMES);
+                }
+                let init = c.program(BlockId::ShapeInit(k), &mut frame);
+                let per_frame = c.program(BlockId::ShapePerFrame(k), &mut frame);
+                ShapeCode {
+                    frame,
+                    init,
+                    per_frame,
+                }
+            })
+            .collect();
+
+        PresetCode {
+            frame,
+            frame_init,
+            per_frame,
+            vertex,
+            per_vertex,
+            vertex_inputs,
+            waves,
+            shapes,
+            globals: Globals::new(options.seed, options.limits),
+            errors: c.errors,
+        }
+    }
+
+    /// Number of per-vertex programs (per-pixel and wave per-point code)
+    /// and how many of them run on the batched VM.
+    pub fn vertex_program_counts(&self) -> (usize, usize) {
+        let programs = self
+            .per_vertex
+            .iter()
+            .chain(self.waves.iter().filter_map(|w| w.per_point.as_ref()));
+        programs.fold((0, 0), |(n, b), p| (n + 1, b + usize::from(p.is_batched())))
+    }
+}
