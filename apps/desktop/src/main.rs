@@ -10,7 +10,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "kefir", version, about = "Kefir, a MilkDrop-compatible music visualizer")]
+#[command(
+    name = "kefir",
+    version,
+    about = "Kefir, a MilkDrop-compatible music visualizer"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -9,9 +9,15 @@ fn main() {
             stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
             continue;
         }
-        let Ok(preset) = milk_parser::Preset::from_bytes(&std::fs::read(&p).unwrap()) else { continue };
+        let Ok(preset) = milk_parser::Preset::from_bytes(&std::fs::read(&p).unwrap()) else {
+            continue;
+        };
         let code = milk_parser::PresetCode::compile(&preset, Default::default());
-        let progs = code.per_vertex.iter().map(|p| ("per_pixel", p)).chain(code.waves.iter().filter_map(|w| w.per_point.as_ref().map(|p| ("per_point", p))));
+        let progs = code.per_vertex.iter().map(|p| ("per_pixel", p)).chain(
+            code.waves
+                .iter()
+                .filter_map(|w| w.per_point.as_ref().map(|p| ("per_point", p))),
+        );
         for (kind, prog) in progs {
             let r = match prog.scalar_reason() {
                 None => "batched".to_string(),
@@ -23,5 +29,7 @@ fn main() {
     }
     let mut v: Vec<_> = reasons.into_iter().collect();
     v.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-    for (r, n) in v.iter().take(40) { println!("{n:6} {r}"); }
+    for (r, n) in v.iter().take(40) {
+        println!("{n:6} {r}");
+    }
 }

@@ -41,18 +41,71 @@ pub const VERTEX_INPUTS: &[&str] = &[
 
 /// Per-frame variables besides [`COMMON_INPUTS`] and the q variables.
 pub const FRAME_VARS: &[&str] = &[
-    "zoom", "zoomexp", "rot", "warp", "cx", "cy", "dx", "dy", "sx", "sy", "decay", "wave_r",
-    "wave_g", "wave_b", "wave_a", "wave_x", "wave_y", "wave_mode", "wave_mystery",
-    "wave_usedots", "wave_thick", "wave_additive", "wave_brighten", "ob_size", "ob_r", "ob_g",
-    "ob_b", "ob_a", "ib_size", "ib_r", "ib_g", "ib_b", "ib_a", "mv_x", "mv_y", "mv_dx", "mv_dy",
-    "mv_l", "mv_r", "mv_g", "mv_b", "mv_a", "echo_zoom", "echo_alpha", "echo_orient",
-    "darken_center", "gamma", "wrap", "invert", "brighten", "darken", "solarize", "blur1_min",
-    "blur2_min", "blur3_min", "blur1_max", "blur2_max", "blur3_max", "blur1_edge_darken",
+    "zoom",
+    "zoomexp",
+    "rot",
+    "warp",
+    "cx",
+    "cy",
+    "dx",
+    "dy",
+    "sx",
+    "sy",
+    "decay",
+    "wave_r",
+    "wave_g",
+    "wave_b",
+    "wave_a",
+    "wave_x",
+    "wave_y",
+    "wave_mode",
+    "wave_mystery",
+    "wave_usedots",
+    "wave_thick",
+    "wave_additive",
+    "wave_brighten",
+    "ob_size",
+    "ob_r",
+    "ob_g",
+    "ob_b",
+    "ob_a",
+    "ib_size",
+    "ib_r",
+    "ib_g",
+    "ib_b",
+    "ib_a",
+    "mv_x",
+    "mv_y",
+    "mv_dx",
+    "mv_dy",
+    "mv_l",
+    "mv_r",
+    "mv_g",
+    "mv_b",
+    "mv_a",
+    "echo_zoom",
+    "echo_alpha",
+    "echo_orient",
+    "darken_center",
+    "gamma",
+    "wrap",
+    "invert",
+    "brighten",
+    "darken",
+    "solarize",
+    "blur1_min",
+    "blur2_min",
+    "blur3_min",
+    "blur1_max",
+    "blur2_max",
+    "blur3_max",
+    "blur1_edge_darken",
     "monitor",
 ];
 
 /// Custom wave per-point inputs, reset before every point.
-pub const WAVE_POINT_INPUTS: &[&str] = &["sample", "value1", "value2", "x", "y", "r", "g", "b", "a"];
+pub const WAVE_POINT_INPUTS: &[&str] =
+    &["sample", "value1", "value2", "x", "y", "r", "g", "b", "a"];
 
 /// Custom wave per-frame variables.
 pub const WAVE_FRAME_VARS: &[&str] = &["r", "g", "b", "a", "samples"];
@@ -85,21 +138,13 @@ pub struct BlockError {
 }
 
 /// Options for compiling a preset's code.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct CodeOptions {
     /// Seed of `rand()`.
     pub seed: u64,
     pub limits: Limits,
 }
 
-impl Default for CodeOptions {
-    fn default() -> Self {
-        CodeOptions {
-            seed: 0,
-            limits: Limits::default(),
-        }
-    }
-}
 
 /// Code of one custom wave.
 #[derive(Debug)]
@@ -300,10 +345,17 @@ impl PresetCode {
         // Contexts of waves and shapes without code stay empty: most presets
         // use few of them, and declaring variables is most of the cost of
         // compiling a preset.
-        let has_code = |ids: &[BlockId]| ids.iter().any(|id| preset.block(*id).is_some_and(|b| !b.is_empty()));
+        let has_code = |ids: &[BlockId]| {
+            ids.iter()
+                .any(|id| preset.block(*id).is_some_and(|b| !b.is_empty()))
+        };
         let waves = (0..NUM_WAVES)
             .map(|k| {
-                let used = has_code(&[BlockId::WaveInit(k), BlockId::WavePerFrame(k), BlockId::WavePerPoint(k)]);
+                let used = has_code(&[
+                    BlockId::WaveInit(k),
+                    BlockId::WavePerFrame(k),
+                    BlockId::WavePerPoint(k),
+                ]);
                 let mut frame = Context::new();
                 let mut point = Context::new();
                 let point_inputs = declare(&mut point, WAVE_POINT_INPUTS);
@@ -317,7 +369,8 @@ impl PresetCode {
                 }
                 let init = c.program(BlockId::WaveInit(k), &mut frame);
                 let per_frame = c.program(BlockId::WavePerFrame(k), &mut frame);
-                let per_point = c.vertex_program(BlockId::WavePerPoint(k), &mut point, &point_inputs);
+                let per_point =
+                    c.vertex_program(BlockId::WavePerPoint(k), &mut point, &point_inputs);
                 WaveCode {
                     frame,
                     init,

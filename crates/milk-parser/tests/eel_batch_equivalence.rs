@@ -53,9 +53,8 @@ fn expr() -> impl Strategy<Value = String> {
                 inner.clone()
             )
                 .prop_map(|(t, op, v)| format!("({t} {op} {v})")),
-            prop::sample::select(vec!["-", "!"]).prop_flat_map(move |op| inner
-                .clone()
-                .prop_map(move |a| format!("{op}{a}"))),
+            prop::sample::select(vec!["-", "!"])
+                .prop_flat_map(move |op| inner.clone().prop_map(move |a| format!("{op}{a}"))),
         ]
     })
 }
@@ -96,7 +95,11 @@ fn run(src: &str, mode: VertexMode, xs: &[f64], ys: &[f64]) -> Outcome {
     let program = VertexProgram::compile(src, &mut ctx, CompileOptions::default(), &inputs)
         .expect("generated code compiles");
     let n = xs.len();
-    let rad: Vec<f64> = xs.iter().zip(ys).map(|(x, y)| (x * x + y * y).sqrt()).collect();
+    let rad: Vec<f64> = xs
+        .iter()
+        .zip(ys)
+        .map(|(x, y)| (x * x + y * y).sqrt())
+        .collect();
     let ang: Vec<f64> = xs.iter().zip(ys).map(|(x, y)| y.atan2(*x)).collect();
     let varying = [
         (inputs[0], xs),
@@ -105,7 +108,10 @@ fn run(src: &str, mode: VertexMode, xs: &[f64], ys: &[f64]) -> Outcome {
         (inputs[3], ang.as_slice()),
     ];
     let reset = [(inputs[4], 1.01), (inputs[5], 0.02)];
-    let out_vars: Vec<VarId> = ["zoom", "rot", "a", "b", "x"].iter().map(|n| ctx.var(n)).collect();
+    let out_vars: Vec<VarId> = ["zoom", "rot", "a", "b", "x"]
+        .iter()
+        .map(|n| ctx.var(n))
+        .collect();
     let mut cols = vec![vec![f64::NAN; n]; out_vars.len()];
     {
         let mut outputs: Vec<(VarId, &mut [f64])> = out_vars
@@ -119,7 +125,9 @@ fn run(src: &str, mode: VertexMode, xs: &[f64], ys: &[f64]) -> Outcome {
             reset: &reset,
             outputs: &mut outputs,
         };
-        program.run(&mut ctx, &mut globals, &mut job, mode).expect("runs");
+        program
+            .run(&mut ctx, &mut globals, &mut job, mode)
+            .expect("runs");
     }
     Outcome {
         outputs: cols,
@@ -165,7 +173,10 @@ fn generated_programs_are_mostly_batchable() {
         let src = strategy.new_tree(&mut runner).unwrap().current();
         batched += usize::from(run(&src, VertexMode::Auto, &[0.1, 0.2], &[0.3, 0.4]).batched);
     }
-    assert!(batched > 60, "only {batched} of 200 generated programs were batched");
+    assert!(
+        batched > 60,
+        "only {batched} of 200 generated programs were batched"
+    );
 }
 
 #[test]
@@ -175,7 +186,8 @@ fn carried_variables_force_the_scalar_path() {
     let o = CompileOptions::default();
     let carried = VertexProgram::compile("n = n + 1; zoom = n", &mut ctx, o, &inputs).unwrap();
     assert!(!carried.is_batched());
-    let pure = VertexProgram::compile("t = x * 2; zoom = zoom + t * q1", &mut ctx, o, &inputs).unwrap();
+    let pure =
+        VertexProgram::compile("t = x * 2; zoom = zoom + t * q1", &mut ctx, o, &inputs).unwrap();
     assert!(pure.is_batched());
     let side = VertexProgram::compile("zoom = rand(2)", &mut ctx, o, &inputs).unwrap();
     assert!(!side.is_batched());
@@ -183,7 +195,8 @@ fn carried_variables_force_the_scalar_path() {
     assert!(!mem.is_batched());
     let cond = VertexProgram::compile("if(x, k = 1, 0); zoom = k", &mut ctx, o, &inputs).unwrap();
     assert!(!cond.is_batched());
-    let both = VertexProgram::compile("if(x, k = 1, k = 2); zoom = k", &mut ctx, o, &inputs).unwrap();
+    let both =
+        VertexProgram::compile("if(x, k = 1, k = 2); zoom = k", &mut ctx, o, &inputs).unwrap();
     assert!(both.is_batched());
     // Scalar and batched agree on a carried counter's effect.
     let xs: Vec<f64> = (0..130).map(|i| i as f64 / 130.0).collect();

@@ -1,13 +1,17 @@
 //! Known values of the equation language: every operator and built-in,
 //! with MilkDrop's edge cases.
 
-use milk_parser::eel::{CodeErrorKind, CompileOptions, Context, Globals, Limits, Program, RunError};
+use milk_parser::eel::{
+    CodeErrorKind, CompileOptions, Context, Globals, Limits, Program, RunError,
+};
 
 fn run_with(src: &str, opts: CompileOptions) -> (f64, Context, Globals) {
     let mut ctx = Context::new();
     let mut g = Globals::new(1, Limits::default());
     let p = Program::compile(src, &mut ctx, opts).unwrap_or_else(|e| panic!("{src}: {e:?}"));
-    let v = p.run(&mut ctx, &mut g).unwrap_or_else(|e| panic!("{src}: {e}"));
+    let v = p
+        .run(&mut ctx, &mut g)
+        .unwrap_or_else(|e| panic!("{src}: {e}"));
     (v, ctx, g)
 }
 
@@ -234,10 +238,17 @@ fn loops() {
 fn nested_huge_loops_hit_the_budget() {
     let mut ctx = Context::new();
     let mut g = Globals::new(1, Limits::default());
-    let p = Program::compile("loop(1e9, loop(1e9, x += 1))", &mut ctx, CompileOptions::default())
-        .unwrap();
+    let p = Program::compile(
+        "loop(1e9, loop(1e9, x += 1))",
+        &mut ctx,
+        CompileOptions::default(),
+    )
+    .unwrap();
     let start = std::time::Instant::now();
-    assert!(matches!(p.run(&mut ctx, &mut g), Err(RunError::BudgetExceeded(_))));
+    assert!(matches!(
+        p.run(&mut ctx, &mut g),
+        Err(RunError::BudgetExceeded(_))
+    ));
     let x = ctx.get_named("x");
     assert!(x > 1000.0 && x < 20_000_000.0, "x = {x}");
     // Generous bound: only guards against a hang, not a timing assertion.
@@ -245,7 +256,10 @@ fn nested_huge_loops_hit_the_budget() {
     // The next run gets a fresh budget and stops again.
     assert!(p.run(&mut ctx, &mut g).is_err());
     let p = Program::compile("while(1)", &mut ctx, CompileOptions::default()).unwrap();
-    assert!(p.run(&mut ctx, &mut g).is_ok(), "one capped while fits the budget");
+    assert!(
+        p.run(&mut ctx, &mut g).is_ok(),
+        "one capped while fits the budget"
+    );
 }
 
 #[test]
@@ -261,9 +275,18 @@ fn megabuf_and_gmem() {
     close("gmegabuf(7) = 2; gmem[7]", 2.0);
     close("gmem[3] = 4; gmegabuf(3)", 4.0);
     close("x = 100; x[5] = 9; megabuf(105)", 9.0);
-    close("megabuf(0) = 1; megabuf(1) = 2; memcpy(10, 0, 2); megabuf(10) + megabuf(11)", 3.0);
-    close("memset(100, 7, 3); megabuf(100) + megabuf(102) + megabuf(103)", 14.0);
-    close("megabuf(0)=1; megabuf(1)=2; megabuf(2)=3; memcpy(1, 0, 2); megabuf(1)*10 + megabuf(2)", 12.0);
+    close(
+        "megabuf(0) = 1; megabuf(1) = 2; memcpy(10, 0, 2); megabuf(10) + megabuf(11)",
+        3.0,
+    );
+    close(
+        "memset(100, 7, 3); megabuf(100) + megabuf(102) + megabuf(103)",
+        14.0,
+    );
+    close(
+        "megabuf(0)=1; megabuf(1)=2; megabuf(2)=3; memcpy(1, 0, 2); megabuf(1)*10 + megabuf(2)",
+        12.0,
+    );
     close("megabuf(70000) = 5; freembuf(65536); megabuf(70000)", 0.0);
     close("megabuf(70000) = 5; freembuf(100000); megabuf(70000)", 5.0);
     // megabuf is per context, gmegabuf per preset.
@@ -295,7 +318,11 @@ fn memory_is_bounded() {
     assert_eq!(p.run(&mut ctx, &mut g).unwrap(), 4.0);
     assert_eq!(g.memory_used(), 4 * 65536 * 8);
     drop(ctx);
-    assert_eq!(g.memory_used(), 2 * 65536 * 8, "dropping a context frees its megabuf");
+    assert_eq!(
+        g.memory_used(),
+        2 * 65536 * 8,
+        "dropping a context frees its megabuf"
+    );
 }
 
 #[test]
@@ -319,14 +346,8 @@ fn rand_ranges() {
     let mut ctx = Context::new();
     let mut g = Globals::new(42, Limits::default());
     let real = Program::compile("rand(10)", &mut ctx, CompileOptions::default()).unwrap();
-    let int = Program::compile(
-        "rand(10)",
-        &mut ctx,
-        CompileOptions {
-            integer_rand: true,
-        },
-    )
-    .unwrap();
+    let int =
+        Program::compile("rand(10)", &mut ctx, CompileOptions { integer_rand: true }).unwrap();
     let small = Program::compile("rand(0.5)", &mut ctx, CompileOptions::default()).unwrap();
     let mut saw_fraction = false;
     for _ in 0..1000 {
@@ -384,7 +405,17 @@ fn zero_iteration_loop_returns_the_count() {
 
 #[test]
 fn no_nan_escapes() {
-    for src in ["0/0", "sqrt(-1)", "log(-1)", "pow(-1, 0.5)", "asin(5)", "acos(-5)", "sigmoid(0,0)", "fmod(1, 0)", "0 * (1/0)"] {
+    for src in [
+        "0/0",
+        "sqrt(-1)",
+        "log(-1)",
+        "pow(-1, 0.5)",
+        "asin(5)",
+        "acos(-5)",
+        "sigmoid(0,0)",
+        "fmod(1, 0)",
+        "0 * (1/0)",
+    ] {
         assert!(!ev(src).is_nan(), "{src}");
     }
 }

@@ -54,7 +54,8 @@ struct Report {
 
 /// Every `.milk` file under `path`, sorted.
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if meta.is_file() {
         out.push(path.to_owned());
         return Ok(());
@@ -154,7 +155,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             } else {
                 format!(" in {}", f.block)
             };
-            println!("{}:{}:{}: {} error{block}: {}", f.file, f.line, f.col, f.kind, f.message);
+            println!(
+                "{}:{}:{}: {} error{block}: {}",
+                f.file, f.line, f.col, f.kind, f.message
+            );
         }
         if args.warnings {
             for w in &report.warnings {

@@ -24,23 +24,62 @@ type Reg = u32;
 
 #[derive(Debug, Clone, Copy)]
 enum Op {
-    Un { f: Func1, dst: Reg, a: Reg },
-    Bin { f: Func2, dst: Reg, a: Reg, b: Reg },
+    Un {
+        f: Func1,
+        dst: Reg,
+        a: Reg,
+    },
+    Bin {
+        f: Func2,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// dst = truthy(a) as 1/0.
-    Truthy { dst: Reg, a: Reg },
+    Truthy {
+        dst: Reg,
+        a: Reg,
+    },
     /// dst = !truthy(a) as 1/0.
-    Falsy { dst: Reg, a: Reg },
+    Falsy {
+        dst: Reg,
+        a: Reg,
+    },
     /// dst = mask && truthy(a) (mask holds 1/0).
-    MaskAnd { dst: Reg, mask: Reg, a: Reg },
+    MaskAnd {
+        dst: Reg,
+        mask: Reg,
+        a: Reg,
+    },
     /// dst = mask && !truthy(a).
-    MaskAndNot { dst: Reg, mask: Reg, a: Reg },
+    MaskAndNot {
+        dst: Reg,
+        mask: Reg,
+        a: Reg,
+    },
     /// dst = mask || truthy(a).
-    MaskOr { dst: Reg, mask: Reg, a: Reg },
+    MaskOr {
+        dst: Reg,
+        mask: Reg,
+        a: Reg,
+    },
     /// dst = cond ? a : b, cond holding 1/0.
-    Select { dst: Reg, cond: Reg, a: Reg, b: Reg },
-    Copy { dst: Reg, src: Reg },
+    Select {
+        dst: Reg,
+        cond: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Copy {
+        dst: Reg,
+        src: Reg,
+    },
     /// dst = mask ? src : dst.
-    MaskedCopy { dst: Reg, src: Reg, mask: Reg },
+    MaskedCopy {
+        dst: Reg,
+        src: Reg,
+        mask: Reg,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -128,7 +167,10 @@ pub(crate) fn batchable(root: &Expr, inputs: &HashSet<String>) -> Result<(), Sca
     }
     // Only variables that are written and not reset per vertex can carry a
     // value from one vertex to the next: track just those, as a bit set.
-    let tracked: Vec<String> = written.into_iter().filter(|w| !inputs.contains(w)).collect();
+    let tracked: Vec<String> = written
+        .into_iter()
+        .filter(|w| !inputs.contains(w))
+        .collect();
     let mut flow = Flow {
         tracked: &tracked,
         assigned: Bits::new(tracked.len()),
@@ -347,7 +389,12 @@ impl Lower<'_> {
         let ra = self.stable(ra, b);
         let rb = self.lower(b, mask);
         let dst = self.temp();
-        self.emit(Op::Bin { f, dst, a: ra, b: rb });
+        self.emit(Op::Bin {
+            f,
+            dst,
+            a: ra,
+            b: rb,
+        });
         dst
     }
 
@@ -547,9 +594,12 @@ impl BatchCode {
                 let load = match s {
                     Source::Register(i) => Load::Splat(globals.regs[i]),
                     Source::Var(slot) => {
-                        if let Some((_, col)) = job.varying.iter().find(|(v, _)| v.0 as usize == slot) {
+                        if let Some((_, col)) =
+                            job.varying.iter().find(|(v, _)| v.0 as usize == slot)
+                        {
                             Load::Slice(col)
-                        } else if let Some((_, x)) = job.reset.iter().find(|(v, _)| v.0 as usize == slot)
+                        } else if let Some((_, x)) =
+                            job.reset.iter().find(|(v, _)| v.0 as usize == slot)
                         {
                             Load::Splat(*x)
                         } else {
@@ -632,11 +682,15 @@ impl BatchCode {
                 }
                 Op::Truthy { dst, a } => {
                     let src = regs[a as usize];
-                    map1(&mut regs[dst as usize], &src, |x| builtins::bool_f(truthy(x)));
+                    map1(&mut regs[dst as usize], &src, |x| {
+                        builtins::bool_f(truthy(x))
+                    });
                 }
                 Op::Falsy { dst, a } => {
                     let src = regs[a as usize];
-                    map1(&mut regs[dst as usize], &src, |x| builtins::bool_f(!truthy(x)));
+                    map1(&mut regs[dst as usize], &src, |x| {
+                        builtins::bool_f(!truthy(x))
+                    });
                 }
                 Op::MaskAnd { dst, mask, a } => {
                     let (d, m, x) = three(regs, dst, mask, a);

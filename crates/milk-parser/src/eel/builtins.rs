@@ -200,10 +200,18 @@ pub fn binary_fn(f: Func2, a: f64, b: f64) -> f64 {
     match f {
         Func2::Op(op) => binary(op, a, b),
         Func2::Min => {
-            if a < b { a } else { b }
+            if a < b {
+                a
+            } else {
+                b
+            }
         }
         Func2::Max => {
-            if a < b { b } else { a }
+            if a < b {
+                b
+            } else {
+                a
+            }
         }
         Func2::Atan2 => a.atan2(b),
         Func2::Above => bool_f(a > b),
@@ -327,7 +335,11 @@ impl Rng {
     /// integer in [0, top).
     pub fn rand(&mut self, n: f64, integer: bool) -> f64 {
         let top = n.floor().max(1.0);
-        let top = if top.is_finite() { top.min(4_294_967_296.0) } else { 1.0 };
+        let top = if top.is_finite() {
+            top.min(4_294_967_296.0)
+        } else {
+            1.0
+        };
         let bits = (self.next_u64() >> 32) as u32;
         if integer {
             (u64::from(bits) % top as u64) as f64

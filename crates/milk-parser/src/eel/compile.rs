@@ -170,7 +170,9 @@ impl Compiler<'_> {
                     LogicOp::And => {
                         Box::new(move |e| builtins::bool_f(truthy(a(e)) && truthy(b(e))))
                     }
-                    LogicOp::Or => Box::new(move |e| builtins::bool_f(truthy(a(e)) || truthy(b(e)))),
+                    LogicOp::Or => {
+                        Box::new(move |e| builtins::bool_f(truthy(a(e)) || truthy(b(e))))
+                    }
                 })
             }
             ExprKind::Ternary(c, a, b) => {
@@ -365,7 +367,11 @@ impl Compiler<'_> {
                 let body = self.compile(&args[1])?;
                 Operand::Code(Box::new(move |e| {
                     let count = count(e);
-                    let n = if count >= 1.0 { (count as u64).min(LOOP_CAP) } else { 0 };
+                    let n = if count >= 1.0 {
+                        (count as u64).min(LOOP_CAP)
+                    } else {
+                        0
+                    };
                     // With no iteration MilkDrop leaves the count as the value.
                     let mut last = count;
                     for _ in 0..n {
@@ -410,7 +416,11 @@ impl Compiler<'_> {
                 let top = self.compile(&args[0])?;
                 Operand::Code(Box::new(move |e| {
                     let t = top(e);
-                    let index = if t <= 0.0 { 0 } else { mem_index(t).unwrap_or(usize::MAX) };
+                    let index = if t <= 0.0 {
+                        0
+                    } else {
+                        mem_index(t).unwrap_or(usize::MAX)
+                    };
                     e.mem.free_above(index);
                     t
                 }))

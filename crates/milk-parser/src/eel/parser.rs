@@ -231,11 +231,7 @@ fn is_ident_char(c: char) -> bool {
 }
 
 fn identifier(i: &str) -> PResult<'_, &str> {
-    recognize((
-        take_while1(is_ident_start),
-        take_while(is_ident_char),
-    ))
-    .parse(i)
+    recognize((take_while1(is_ident_start), take_while(is_ident_char))).parse(i)
 }
 
 /// Decimal number: `1`, `1.`, `.5`, `1.5e-3`.
@@ -248,7 +244,11 @@ fn decimal(i: &str) -> PResult<'_, f64> {
         let frac = digits(end + 1);
         // A lone `.` reads as 0, as C's atof() reads it; a few presets
         // have `x*.` typos that MilkDrop tolerated.
-        if int == 0 && frac == 0 && b.get(1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
+        if int == 0
+            && frac == 0
+            && b.get(1)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+        {
             return Err(nom::Err::Error(PErr::from_error_kind(i, ErrorKind::Digit)));
         }
         end += 1 + frac;
@@ -268,9 +268,9 @@ fn decimal(i: &str) -> PResult<'_, f64> {
 }
 
 fn hex_value(digits: &str) -> f64 {
-    digits
-        .chars()
-        .fold(0.0, |acc, c| acc * 16.0 + f64::from(c.to_digit(16).unwrap_or(0)))
+    digits.chars().fold(0.0, |acc, c| {
+        acc * 16.0 + f64::from(c.to_digit(16).unwrap_or(0))
+    })
 }
 
 /// `0x1F`, `$x1F`, `$PI`, `$E`, `$PHI`, `$'c'`.
@@ -325,7 +325,10 @@ impl<'a> Parser_<'a> {
 
     fn check_depth(&self, i: &'a str, depth: u32) -> PResult<'a, ()> {
         if depth > MAX_DEPTH {
-            return fail(i, format!("expression nested deeper than {MAX_DEPTH} levels"));
+            return fail(
+                i,
+                format!("expression nested deeper than {MAX_DEPTH} levels"),
+            );
         }
         Ok((i, ()))
     }
@@ -375,7 +378,10 @@ impl<'a> Parser_<'a> {
     fn expr(&self, start: &'a str, min_bp: u8) -> PResult<'a, Node> {
         let level = self.nesting.get() + 1;
         if level > MAX_DEPTH {
-            return fail(start, format!("expression nested deeper than {MAX_DEPTH} levels"));
+            return fail(
+                start,
+                format!("expression nested deeper than {MAX_DEPTH} levels"),
+            );
         }
         self.nesting.set(level);
         let result = self.expr_unguarded(start, min_bp);
@@ -448,9 +454,9 @@ impl<'a> Parser_<'a> {
             Some(UnaryOp::Not)
         } else if i.starts_with('-') {
             Some(UnaryOp::Neg)
-        } else if i.starts_with('+') {
+        } else if let Some(rest) = i.strip_prefix('+') {
             // Unary plus changes nothing.
-            let (j, (e, d)) = self.expr(&i[1..], PREFIX_BP)?;
+            let (j, (e, d)) = self.expr(rest, PREFIX_BP)?;
             return Ok((j, (e, d)));
         } else {
             None
@@ -463,7 +469,13 @@ impl<'a> Parser_<'a> {
             if let (UnaryOp::Neg, ExprKind::Number(v)) = (op, &operand.kind) {
                 return Ok((j, (Expr::new(ExprKind::Number(-v), span), d)));
             }
-            return Ok((j, (Expr::new(ExprKind::Unary(op, Box::new(operand)), span), d + 1)));
+            return Ok((
+                j,
+                (
+                    Expr::new(ExprKind::Unary(op, Box::new(operand)), span),
+                    d + 1,
+                ),
+            ));
         }
         self.postfix(i)
     }
@@ -491,7 +503,10 @@ impl<'a> Parser_<'a> {
 
     fn primary(&self, i: &'a str) -> PResult<'a, Node> {
         if let Ok((rest, v)) = special_number(i).or_else(|_| decimal(i)) {
-            return Ok((rest, (Expr::new(ExprKind::Number(v), self.span(i, rest)), 1)));
+            return Ok((
+                rest,
+                (Expr::new(ExprKind::Number(v), self.span(i, rest)), 1),
+            ));
         }
         if let Some(rest) = i.strip_prefix('(') {
             let (j, (inner, d)) = self.sequence(rest)?;
@@ -520,7 +535,10 @@ impl<'a> Parser_<'a> {
                         j = k;
                         break;
                     } else {
-                        return fail(k, format!("unexpected {}, expected ',' or ')'", describe(k)));
+                        return fail(
+                            k,
+                            format!("unexpected {}, expected ',' or ')'", describe(k)),
+                        );
                     }
                 }
                 // `f()` parses as one empty argument: treat it as no arguments.
@@ -589,7 +607,11 @@ fn internal_function(name: &str, mut args: Vec<Expr>) -> Result<ExprKind, Vec<Ex
     if two && (name == "_and" || name == "_or") {
         let b = args.pop().expect("two");
         let a = args.pop().expect("two");
-        let op = if name == "_and" { LogicOp::And } else { LogicOp::Or };
+        let op = if name == "_and" {
+            LogicOp::And
+        } else {
+            LogicOp::Or
+        };
         return Ok(ExprKind::Logic(op, Box::new(a), Box::new(b)));
     }
     if args.len() == 1 && name == "_not" {
@@ -644,7 +666,10 @@ mod tests {
             ),
             ExprKind::Index(a, b) => format!("{}[{}]", sexp(a), sexp(b)),
             ExprKind::Seq(items) => {
-                format!("{{{}}}", items.iter().map(sexp).collect::<Vec<_>>().join("; "))
+                format!(
+                    "{{{}}}",
+                    items.iter().map(sexp).collect::<Vec<_>>().join("; ")
+                )
             }
         }
     }
@@ -682,16 +707,25 @@ mod tests {
         assert_eq!(p("a=1\nb=2"), "{(Set a 1); (Set b 2)}");
         assert_eq!(p("a=1+\n2"), "(Set a (Add 1 2))");
         assert_eq!(p(";;"), "{}");
-        assert_eq!(p("loop(3, a+=1; b+=2)"), "loop(3, {(Compound(Add) a 1); (Compound(Add) b 2)})");
+        assert_eq!(
+            p("loop(3, a+=1; b+=2)"),
+            "loop(3, {(Compound(Add) a 1); (Compound(Add) b 2)})"
+        );
         assert_eq!(p("x = rand()"), "(Set x rand())");
     }
 
     #[test]
     fn numbers_and_names() {
-        assert_eq!(p(".5 + 1. + 1e-3 + 2E+2"), "(Add (Add (Add 0.5 1) 0.001) 200)");
+        assert_eq!(
+            p(".5 + 1. + 1e-3 + 2E+2"),
+            "(Add (Add (Add 0.5 1) 0.001) 200)"
+        );
         assert_eq!(p("$x1F + 0x10 + $'A'"), "(Add (Add 31 16) 65)");
         assert_eq!(p("ZoOm"), "zoom");
-        assert_eq!(p("gmem[i+1] = megabuf(2)"), "(Set gmem[(Add i 1)] megabuf(2))");
+        assert_eq!(
+            p("gmem[i+1] = megabuf(2)"),
+            "(Set gmem[(Add i 1)] megabuf(2))"
+        );
         assert_eq!(p("a // c\n/* x */ b"), "{a; b}");
     }
 

@@ -99,7 +99,9 @@ impl Memory {
             }
             self.blocks[b] = Some(vec![0.0; MEM_BLOCK].into_boxed_slice());
         }
-        self.blocks[b].as_mut().map(|block| &mut block[index % MEM_BLOCK])
+        self.blocks[b]
+            .as_mut()
+            .map(|block| &mut block[index % MEM_BLOCK])
     }
 
     /// Writes `value` at `index` (ignored when the pool is exhausted).

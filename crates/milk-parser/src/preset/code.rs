@@ -74,10 +74,7 @@ impl CodeBlock {
     /// Maps a byte offset in [`CodeBlock::text`] to a position in the file.
     pub fn location(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
-        let idx = match self
-            .lines
-            .binary_search_by(|l| l.text_offset.cmp(&offset))
-        {
+        let idx = match self.lines.binary_search_by(|l| l.text_offset.cmp(&offset)) {
             Ok(i) => i,
             Err(0) => return Location { line: 1, col: 1 },
             Err(i) => i - 1,

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what Kefir needs to build and test on Debian (run as root or with
+# sudo available). Safe to run again: it only installs what is missing.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+fi
+
+# Debian packages. None are needed by the current crates beyond a C
+# toolchain; the list grows as the engine and apps land (mesa-vulkan-drivers
+# for headless rendering, libasound2-dev for capture, ...).
+APT_PACKAGES=(gcc pkg-config ca-certificates curl)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+# Rust: rustup's stable toolchain with rustfmt and clippy.
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "setup: installing rustup"
+    if apt-cache show rustup >/dev/null 2>&1; then
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rustup
+    else
+        curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+        export PATH="$HOME/.cargo/bin:$PATH"
+    fi
+    rustup default stable
+fi
+if command -v rustup >/dev/null 2>&1; then
+    cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+    cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+fi
