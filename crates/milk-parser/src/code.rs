@@ -12,10 +12,13 @@
 //! so a preset looks the way its author saw it.
 
 use crate::eel::{
-    CodeError, CodeErrorKind, CompileOptions, Context, Globals, Limits, Program, VarId,
+    CodeError, CodeErrorKind, CompileOptions, Context, Globals, Limits, Program, RunError, VarId,
     VertexProgram,
 };
-use crate::preset::{BaseValues, BlockId, CodeBlock, Location, NUM_SHAPES, NUM_WAVES, Preset};
+use crate::preset::{
+    BaseValues, BlockId, CodeBlock, Location, NUM_SHAPES, NUM_WAVES, Preset, ShapeParams,
+    WaveParams,
+};
 
 /// Number of `q` variables.
 pub const Q_VARS: usize = 32;
@@ -145,10 +148,14 @@ pub struct CodeOptions {
     pub limits: Limits,
 }
 
-
 /// Code of one custom wave.
 #[derive(Debug)]
 pub struct WaveCode {
+    /// The wave's values from the file; per-frame variables start from them
+    /// every frame.
+    pub params: WaveParams,
+    /// t1..t8 as the init code left them.
+    pub t_after_init: [f64; T_VARS],
     /// Context of the wave's init and per-frame code.
     pub frame: Context,
     pub init: Program,
@@ -163,6 +170,10 @@ pub struct WaveCode {
 /// Code of one custom shape.
 #[derive(Debug)]
 pub struct ShapeCode {
+    /// The shape's values from the file; every instance starts from them.
+    pub params: ShapeParams,
+    /// t1..t8 as the init code left them.
+    pub t_after_init: [f64; T_VARS],
     pub frame: Context,
     pub init: Program,
     pub per_frame: Program,
@@ -171,6 +182,12 @@ pub struct ShapeCode {
 /// All equation code of a preset, compiled.
 #[derive(Debug)]
 pub struct PresetCode {
+    /// The preset's base values; per-frame variables start from them every
+    /// frame.
+    pub base: BaseValues,
+    /// q1..q32 as the per-frame init code left them; they are reset to
+    /// these values before every frame.
+    pub q_after_init: [f64; Q_VARS],
     /// Context of per-frame and per-frame-init code.
     pub frame: Context,
     pub frame_init: Program,
@@ -372,6 +389,8 @@ impl PresetCode {
                 let per_point =
                     c.vertex_program(BlockId::WavePerPoint(k), &mut point, &point_inputs);
                 WaveCode {
+                    params: preset.waves[k].params.clone(),
+                    t_after_init: [0.0; T_VARS],
                     frame,
                     init,
                     per_frame,
@@ -394,6 +413,8 @@ impl PresetCode {
                 let init = c.program(BlockId::ShapeInit(k), &mut frame);
                 let per_frame = c.program(BlockId::ShapePerFrame(k), &mut frame);
                 ShapeCode {
+                    params: preset.shapes[k].params.clone(),
+                    t_after_init: [0.0; T_VARS],
                     frame,
                     init,
                     per_frame,
@@ -402,6 +423,8 @@ impl PresetCode {
             .collect();
 
         PresetCode {
+            base: preset.base.clone(),
+            q_after_init: [0.0; Q_VARS],
             frame,
             frame_init,
             per_frame,
@@ -423,5 +446,283 @@ impl PresetCode {
             .iter()
             .chain(self.waves.iter().filter_map(|w| w.per_point.as_ref()));
         programs.fold((0, 0), |(n, b), p| (n + 1, b + usize::from(p.is_batched())))
+    }
+}
+
+/// Values the host sets before running code each frame.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FrameInputs {
+    pub time: f64,
+    pub fps: f64,
+    pub frame: f64,
+    pub progress: f64,
+    pub bass: f64,
+    pub mid: f64,
+    pub treb: f64,
+    pub bass_att: f64,
+    pub mid_att: f64,
+    pub treb_att: f64,
+    pub meshx: f64,
+    pub meshy: f64,
+    pub pixelsx: f64,
+    pub pixelsy: f64,
+    pub aspectx: f64,
+    pub aspecty: f64,
+}
+
+impl FrameInputs {
+    fn values(&self) -> [(&'static str, f64); 16] {
+        [
+            ("time", self.time),
+            ("fps", self.fps),
+            ("frame", self.frame),
+            ("progress", self.progress),
+            ("bass", self.bass),
+            ("mid", self.mid),
+            ("treb", self.treb),
+            ("bass_att", self.bass_att),
+            ("mid_att", self.mid_att),
+            ("treb_att", self.treb_att),
+            ("meshx", self.meshx),
+            ("meshy", self.meshy),
+            ("pixelsx", self.pixelsx),
+            ("pixelsy", self.pixelsy),
+            ("aspectx", self.aspectx),
+            ("aspecty", self.aspecty),
+        ]
+    }
+}
+
+fn set_all<'a>(ctx: &mut Context, values: impl IntoIterator<Item = (&'a str, f64)>) {
+    for (name, v) in values {
+        let id = ctx.var(name);
+        ctx.set(id, v);
+    }
+}
+
+fn read_vars<const N: usize>(ctx: &Context, names: &[&str; N]) -> [f64; N] {
+    names.map(|n| ctx.get_named(n))
+}
+
+fn wave_frame_values(p: &WaveParams) -> [(&'static str, f64); 5] {
+    [
+        ("r", p.r),
+        ("g", p.g),
+        ("b", p.b),
+        ("a", p.a),
+        ("samples", f64::from(p.samples)),
+    ]
+}
+
+fn shape_values(p: &ShapeParams) -> [(&'static str, f64); 23] {
+    let b = |v: bool| if v { 1.0 } else { 0.0 };
+    [
+        ("x", p.x),
+        ("y", p.y),
+        ("rad", p.rad),
+        ("ang", p.ang),
+        ("tex_ang", p.tex_ang),
+        ("tex_zoom", p.tex_zoom),
+        ("sides", f64::from(p.sides)),
+        ("textured", b(p.textured)),
+        ("num_inst", f64::from(p.num_inst)),
+        ("additive", b(p.additive)),
+        ("thick", b(p.thick_outline)),
+        ("r", p.r),
+        ("g", p.g),
+        ("b", p.b),
+        ("a", p.a),
+        ("r2", p.r2),
+        ("g2", p.g2),
+        ("b2", p.b2),
+        ("a2", p.a2),
+        ("border_r", p.border_r),
+        ("border_g", p.border_g),
+        ("border_b", p.border_b),
+        ("border_a", p.border_a),
+    ]
+}
+
+/// Runs `program` and notes `block` when it ran past its budget.
+fn run_block(
+    program: &Program,
+    ctx: &mut Context,
+    globals: &mut Globals,
+    block: BlockId,
+    overruns: &mut Vec<BlockId>,
+) {
+    if let Err(RunError::BudgetExceeded(_)) = program.run(ctx, globals) {
+        overruns.push(block);
+    }
+}
+
+/// Running the code frame by frame, with MilkDrop 2's rules for what each
+/// context sees: per-frame variables start from the preset's values every
+/// frame, q1..q32 are reset to their values after the init code before
+/// every frame and flow from per-frame code to per-vertex, wave and shape
+/// code; t1..t8 of a wave or shape are reset to their values after its init
+/// code every frame (and every shape instance) and flow to per-point code.
+impl PresetCode {
+    /// Runs the init code once, as MilkDrop does when a preset starts:
+    /// per-frame init first, then each wave's and shape's init code, which
+    /// see q1..q32 as per-frame init left them. Returns the blocks that ran
+    /// past their budget.
+    pub fn run_init(&mut self, inputs: &FrameInputs) -> Vec<BlockId> {
+        let mut overruns = Vec::new();
+        set_all(&mut self.frame, inputs.values());
+        run_block(
+            &self.frame_init,
+            &mut self.frame,
+            &mut self.globals,
+            BlockId::PerFrameInit,
+            &mut overruns,
+        );
+        self.q_after_init = read_vars(&self.frame, &Q_NAMES);
+        let q = Q_NAMES.iter().copied().zip(self.q_after_init);
+        for (k, w) in self.waves.iter_mut().enumerate() {
+            if w.frame.is_empty() {
+                continue;
+            }
+            set_all(&mut w.frame, inputs.values());
+            set_all(&mut w.frame, q.clone());
+            set_all(&mut w.frame, wave_frame_values(&w.params));
+            run_block(
+                &w.init,
+                &mut w.frame,
+                &mut self.globals,
+                BlockId::WaveInit(k),
+                &mut overruns,
+            );
+            w.t_after_init = read_vars(&w.frame, &T_NAMES);
+        }
+        for (k, s) in self.shapes.iter_mut().enumerate() {
+            if s.frame.is_empty() {
+                continue;
+            }
+            set_all(&mut s.frame, inputs.values());
+            set_all(&mut s.frame, q.clone());
+            set_all(&mut s.frame, shape_values(&s.params));
+            set_all(&mut s.frame, [("instance", 0.0)]);
+            run_block(
+                &s.init,
+                &mut s.frame,
+                &mut self.globals,
+                BlockId::ShapeInit(k),
+                &mut overruns,
+            );
+            s.t_after_init = read_vars(&s.frame, &T_NAMES);
+        }
+        overruns
+    }
+
+    /// Runs the per-frame code for one frame, then hands q1..q32 and the
+    /// frame inputs to the per-vertex context. Returns the blocks that ran
+    /// past their budget.
+    pub fn run_frame(&mut self, inputs: &FrameInputs) -> Vec<BlockId> {
+        let mut overruns = Vec::new();
+        // Everything but q (reset below) and `monitor` (which carries over)
+        // starts from the preset's values.
+        let defaults = frame_context(&self.base);
+        set_all(
+            &mut self.frame,
+            defaults
+                .iter()
+                .filter(|(n, _)| !n.starts_with('q') && *n != "monitor"),
+        );
+        set_all(&mut self.frame, inputs.values());
+        set_all(
+            &mut self.frame,
+            Q_NAMES.iter().copied().zip(self.q_after_init),
+        );
+        run_block(
+            &self.per_frame,
+            &mut self.frame,
+            &mut self.globals,
+            BlockId::PerFrame,
+            &mut overruns,
+        );
+        let q = read_vars(&self.frame, &Q_NAMES);
+        set_all(&mut self.vertex, inputs.values());
+        set_all(&mut self.vertex, Q_NAMES.iter().copied().zip(q));
+        overruns
+    }
+
+    /// q1..q32 after this frame's per-frame code.
+    pub fn q_values(&self) -> [f64; Q_VARS] {
+        read_vars(&self.frame, &Q_NAMES)
+    }
+
+    /// Per-vertex resets for this frame: each motion variable with its
+    /// per-frame result, in the order of [`MOTION_VARS`].
+    pub fn vertex_resets(&self) -> Vec<(VarId, f64)> {
+        self.vertex_inputs[4..]
+            .iter()
+            .zip(MOTION_VARS)
+            .map(|(id, name)| (*id, self.frame.get_named(name)))
+            .collect()
+    }
+
+    /// Runs wave `k`'s per-frame code (after [`PresetCode::run_frame`]) and
+    /// hands q1..q32, t1..t8 and the inputs to its per-point context.
+    /// Returns the blocks that ran past their budget.
+    pub fn run_wave_frame(&mut self, k: usize, inputs: &FrameInputs) -> Vec<BlockId> {
+        let mut overruns = Vec::new();
+        let q = self.q_values();
+        let Some(w) = self.waves.get_mut(k) else {
+            return overruns;
+        };
+        if w.frame.is_empty() {
+            return overruns;
+        }
+        set_all(&mut w.frame, inputs.values());
+        set_all(&mut w.frame, Q_NAMES.iter().copied().zip(q));
+        set_all(&mut w.frame, T_NAMES.iter().copied().zip(w.t_after_init));
+        set_all(&mut w.frame, wave_frame_values(&w.params));
+        run_block(
+            &w.per_frame,
+            &mut w.frame,
+            &mut self.globals,
+            BlockId::WavePerFrame(k),
+            &mut overruns,
+        );
+        let t = read_vars(&w.frame, &T_NAMES);
+        let q = read_vars(&w.frame, &Q_NAMES);
+        set_all(&mut w.point, inputs.values());
+        set_all(&mut w.point, Q_NAMES.iter().copied().zip(q));
+        set_all(&mut w.point, T_NAMES.iter().copied().zip(t));
+        overruns
+    }
+
+    /// Runs shape `k`'s per-frame code for one instance (after
+    /// [`PresetCode::run_frame`]): the shape's variables start from its file
+    /// values, t1..t8 from their values after init. The results are in
+    /// `self.shapes[k].frame`. Returns the blocks that ran past their budget.
+    pub fn run_shape_instance(
+        &mut self,
+        k: usize,
+        instance: usize,
+        inputs: &FrameInputs,
+    ) -> Vec<BlockId> {
+        let mut overruns = Vec::new();
+        let q = self.q_values();
+        let Some(s) = self.shapes.get_mut(k) else {
+            return overruns;
+        };
+        if s.frame.is_empty() {
+            return overruns;
+        }
+        set_all(&mut s.frame, inputs.values());
+        set_all(&mut s.frame, Q_NAMES.iter().copied().zip(q));
+        set_all(&mut s.frame, T_NAMES.iter().copied().zip(s.t_after_init));
+        set_all(&mut s.frame, shape_values(&s.params));
+        set_all(&mut s.frame, [("instance", instance as f64)]);
+        run_block(
+            &s.per_frame,
+            &mut s.frame,
+            &mut self.globals,
+            BlockId::ShapePerFrame(k),
+            &mut overruns,
+        );
+        overruns
     }
 }
