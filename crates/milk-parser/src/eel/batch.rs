@@ -10,7 +10,9 @@
 //! Everything else runs on the scalar VM, vertex by vertex, with identical
 //! results.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ast::{AssignOp, BinaryOp, Expr, ExprKind, LogicOp, UnaryOp};
 use super::builtins::{self, Builtin, Func1, Func2, truthy};
@@ -80,6 +82,12 @@ enum Op {
         src: Reg,
         mask: Reg,
     },
+    /// Skips the next `count` instructions when `mask`, a uniform register,
+    /// is 0: a branch that no vertex takes this frame.
+    SkipUnless {
+        mask: Reg,
+        count: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -89,14 +97,24 @@ enum Source {
 }
 
 /// Batched form of a per-vertex program.
+///
+/// Work that is the same for every vertex (constants, variables the code
+/// only reads such as q1 or time, and everything computed from those alone,
+/// like `sin(time/3)`) is done once per run in a prologue; the body runs once
+/// per chunk of [`LANES`] vertices.
 #[derive(Debug, Clone)]
 pub(crate) struct BatchCode {
     regs: usize,
     consts: Vec<(Reg, f64)>,
-    loads: Vec<(Reg, Source)>,
-    var_regs: HashMap<usize, Reg>,
+    /// Sources loaded once per run (read-only variables, registers).
+    uniform_loads: Vec<(Reg, Source)>,
+    /// Variables loaded for every chunk (the host's per-vertex inputs and
+    /// variables the code writes).
+    lane_loads: Vec<(Reg, usize)>,
+    var_regs: FxHashMap<usize, Reg>,
+    prologue: Vec<Op>,
     ops: Vec<Op>,
-    /// Variable slots that the host resets or varies per vertex.
+    /// Variable slots that the host resets or varies per vertex, sorted.
     inputs: Vec<usize>,
 }
 
@@ -310,14 +328,19 @@ fn writes_vars(e: &Expr) -> bool {
 struct Lower<'c> {
     ctx: &'c mut Context,
     code: BatchCode,
-    const_regs: HashMap<u64, Reg>,
-    source_regs: HashMap<Source, Reg>,
-    var_reg_set: HashSet<Reg>,
+    const_regs: FxHashMap<u64, Reg>,
+    source_regs: FxHashMap<Source, Reg>,
+    var_reg_set: FxHashSet<Reg>,
+    /// Slots the code writes or the host sets per vertex: not uniform.
+    varying_slots: FxHashSet<usize>,
+    /// Registers holding the same value in every lane.
+    uniform: Vec<bool>,
 }
 
 impl Lower<'_> {
     fn temp(&mut self) -> Reg {
         self.code.regs += 1;
+        self.uniform.push(false);
         (self.code.regs - 1) as Reg
     }
 
@@ -326,6 +349,7 @@ impl Lower<'_> {
             return r;
         }
         let r = self.temp();
+        self.uniform[r as usize] = true;
         self.code.consts.push((r, v));
         self.const_regs.insert(v.to_bits(), r);
         r
@@ -336,11 +360,22 @@ impl Lower<'_> {
             return r;
         }
         let r = self.temp();
-        self.code.loads.push((r, s));
         self.source_regs.insert(s, r);
-        if let Source::Var(slot) = s {
-            self.code.var_regs.insert(slot, r);
-            self.var_reg_set.insert(r);
+        match s {
+            Source::Var(slot) => {
+                self.code.var_regs.insert(slot, r);
+                self.var_reg_set.insert(r);
+                if self.varying_slots.contains(&slot) {
+                    self.code.lane_loads.push((r, slot));
+                } else {
+                    self.uniform[r as usize] = true;
+                    self.code.uniform_loads.push((r, s));
+                }
+            }
+            Source::Register(_) => {
+                self.uniform[r as usize] = true;
+                self.code.uniform_loads.push((r, s));
+            }
         }
         r
     }
@@ -355,8 +390,31 @@ impl Lower<'_> {
         }
     }
 
+    /// Adds an instruction: to the prologue when it computes a fresh
+    /// register from uniform registers only, else to the per-chunk body.
     fn emit(&mut self, op: Op) {
-        self.code.ops.push(op);
+        let u = |r: Reg| self.uniform[r as usize];
+        let (dst, uniform) = match op {
+            Op::Un { dst, a, .. } | Op::Truthy { dst, a } | Op::Falsy { dst, a } => (dst, u(a)),
+            Op::Bin { dst, a, b, .. } => (dst, u(a) && u(b)),
+            Op::MaskAnd { dst, mask, a }
+            | Op::MaskAndNot { dst, mask, a }
+            | Op::MaskOr { dst, mask, a } => (dst, u(mask) && u(a)),
+            Op::Select { dst, cond, a, b } => (dst, u(cond) && u(a) && u(b)),
+            Op::Copy { dst, src } => (dst, u(src)),
+            Op::MaskedCopy { dst, .. } => (dst, false),
+            Op::SkipUnless { .. } => {
+                self.code.ops.push(op);
+                return;
+            }
+        };
+        // Stores into variables always run per chunk.
+        if uniform && !self.var_reg_set.contains(&dst) {
+            self.uniform[dst as usize] = true;
+            self.code.prologue.push(op);
+        } else {
+            self.code.ops.push(op);
+        }
     }
 
     fn store(&mut self, target: Reg, value: Reg, mask: Option<Reg>) {
@@ -423,12 +481,26 @@ impl Lower<'_> {
         (t, on, off)
     }
 
+    /// Lowers code that runs under `mask`; when the mask is the same for
+    /// every vertex, the code is skipped at run time while it is 0.
+    fn guarded(&mut self, e: &Expr, mask: Reg) -> Reg {
+        if !self.uniform[mask as usize] {
+            return self.lower(e, Some(mask));
+        }
+        let at = self.code.ops.len();
+        self.emit(Op::SkipUnless { mask, count: 0 });
+        let r = self.lower(e, Some(mask));
+        let count = (self.code.ops.len() - at - 1) as u32;
+        self.code.ops[at] = Op::SkipUnless { mask, count };
+        r
+    }
+
     fn select(&mut self, c: &Expr, a: &Expr, b: Option<&Expr>, mask: Option<Reg>) -> Reg {
         let rc = self.lower(c, mask);
         let (t, on, off) = self.branch_masks(rc, mask);
-        let ra = self.lower(a, Some(on));
+        let ra = self.guarded(a, on);
         let rb = match b {
-            Some(b) => self.lower(b, Some(off)),
+            Some(b) => self.guarded(b, off),
             None => self.constant(0.0),
         };
         let dst = self.temp();
@@ -493,7 +565,7 @@ impl Lower<'_> {
                 let dst = self.temp();
                 match op {
                     LogicOp::And => {
-                        let rb = self.lower(b, Some(on));
+                        let rb = self.guarded(b, on);
                         self.emit(Op::MaskAnd {
                             dst,
                             mask: t,
@@ -501,7 +573,7 @@ impl Lower<'_> {
                         });
                     }
                     LogicOp::Or => {
-                        let rb = self.lower(b, Some(off));
+                        let rb = self.guarded(b, off);
                         self.emit(Op::MaskOr {
                             dst,
                             mask: t,
@@ -542,19 +614,37 @@ impl Lower<'_> {
 impl BatchCode {
     /// Lowers `root`, which must have passed [`batchable`].
     pub(crate) fn lower(root: &Expr, ctx: &mut Context, inputs: &[VarId]) -> BatchCode {
+        let mut inputs_sorted: Vec<usize> = inputs.iter().map(|v| v.0 as usize).collect();
+        inputs_sorted.sort_unstable();
+        inputs_sorted.dedup();
+        let mut varying_slots: FxHashSet<usize> = inputs_sorted.iter().copied().collect();
+        root.walk(&mut |e| {
+            let target = match &e.kind {
+                ExprKind::Assign(_, t, _) => Some(&**t),
+                ExprKind::Call { name, args, .. } if name == "assign" => args.first(),
+                _ => None,
+            };
+            if let Some(ExprKind::Var(name)) = target.map(|t| &t.kind) {
+                varying_slots.insert(ctx.var(name).0 as usize);
+            }
+        });
         let mut l = Lower {
             ctx,
             code: BatchCode {
                 regs: 0,
                 consts: Vec::new(),
-                loads: Vec::new(),
-                var_regs: HashMap::new(),
+                uniform_loads: Vec::new(),
+                lane_loads: Vec::new(),
+                var_regs: FxHashMap::default(),
+                prologue: Vec::new(),
                 ops: Vec::new(),
-                inputs: inputs.iter().map(|v| v.0 as usize).collect(),
+                inputs: inputs_sorted,
             },
-            const_regs: HashMap::new(),
-            source_regs: HashMap::new(),
-            var_reg_set: HashSet::new(),
+            const_regs: FxHashMap::default(),
+            source_regs: FxHashMap::default(),
+            var_reg_set: FxHashSet::default(),
+            varying_slots,
+            uniform: Vec::new(),
         };
         for v in inputs {
             l.source(Source::Var(v.0 as usize));
@@ -565,17 +655,19 @@ impl BatchCode {
 
     /// True when the job sets exactly the variables this code was built for.
     pub(crate) fn fits(&self, job: &VertexJob<'_>) -> bool {
-        let given: HashSet<usize> = job
+        let mut given: Vec<usize> = job
             .varying
             .iter()
             .map(|v| v.0.0 as usize)
             .chain(job.reset.iter().map(|v| v.0.0 as usize))
             .collect();
-        given.len() == self.inputs.len() && self.inputs.iter().all(|i| given.contains(i))
+        given.sort_unstable();
+        given.dedup();
+        given == self.inputs
     }
 
     pub(crate) fn instructions(&self) -> usize {
-        self.ops.len()
+        self.prologue.len() + self.ops.len()
     }
 
     pub(crate) fn run(&self, ctx: &mut Context, globals: &Globals, job: &mut VertexJob<'_>) {
@@ -587,34 +679,40 @@ impl BatchCode {
         for &(r, v) in &self.consts {
             regs[r as usize] = [v; LANES];
         }
-        let loads: Vec<(Reg, Load<'_>)> = self
-            .loads
+        for &(r, s) in &self.uniform_loads {
+            let v = match s {
+                Source::Register(i) => globals.regs[i],
+                Source::Var(slot) => ctx.values.get(slot).copied().unwrap_or(0.0),
+            };
+            regs[r as usize] = [v; LANES];
+        }
+        exec(&self.prologue, &mut regs);
+        let loads: Vec<(usize, Load<'_>)> = self
+            .lane_loads
             .iter()
-            .map(|&(r, s)| {
-                let load = match s {
-                    Source::Register(i) => Load::Splat(globals.regs[i]),
-                    Source::Var(slot) => {
-                        if let Some((_, col)) =
-                            job.varying.iter().find(|(v, _)| v.0 as usize == slot)
-                        {
-                            Load::Slice(col)
-                        } else if let Some((_, x)) =
-                            job.reset.iter().find(|(v, _)| v.0 as usize == slot)
-                        {
-                            Load::Splat(*x)
-                        } else {
-                            Load::Splat(ctx.values.get(slot).copied().unwrap_or(0.0))
-                        }
-                    }
+            .map(|&(r, slot)| {
+                let load = if let Some((_, col)) =
+                    job.varying.iter().find(|(v, _)| v.0 as usize == slot)
+                {
+                    Load::Slice(col)
+                } else if let Some((_, x)) = job.reset.iter().find(|(v, _)| v.0 as usize == slot) {
+                    Load::Splat(*x)
+                } else {
+                    Load::Splat(ctx.values.get(slot).copied().unwrap_or(0.0))
                 };
-                (r, load)
+                (r as usize, load)
             })
+            .collect();
+        let outputs: Vec<Option<usize>> = job
+            .outputs
+            .iter()
+            .map(|(var, _)| self.var_regs.get(&(var.0 as usize)).map(|&r| r as usize))
             .collect();
         let mut start = 0;
         while start < job.count {
             let n = LANES.min(job.count - start);
             for (r, load) in &loads {
-                let reg = &mut regs[*r as usize];
+                let reg = &mut regs[*r];
                 match load {
                     Load::Slice(col) => {
                         let end = (start + n).min(col.len());
@@ -625,14 +723,14 @@ impl BatchCode {
                     Load::Splat(v) => reg.fill(*v),
                 }
             }
-            self.exec(&mut regs);
-            for (var, out) in job.outputs.iter_mut() {
+            exec(&self.ops, &mut regs);
+            for ((var, out), reg) in job.outputs.iter_mut().zip(&outputs) {
                 let end = (start + n).min(out.len());
                 if end <= start {
                     continue;
                 }
-                match self.var_regs.get(&(var.0 as usize)) {
-                    Some(&r) => out[start..end].copy_from_slice(&regs[r as usize][..end - start]),
+                match reg {
+                    Some(r) => out[start..end].copy_from_slice(&regs[*r][..end - start]),
                     None => out[start..end].fill(ctx.get(*var)),
                 }
             }
@@ -647,83 +745,131 @@ impl BatchCode {
             }
         }
     }
+}
 
-    fn exec(&self, regs: &mut [Lanes]) {
-        for op in &self.ops {
-            match *op {
-                Op::Un { f, dst, a } => {
-                    let src = regs[a as usize];
-                    let d = &mut regs[dst as usize];
-                    match f {
-                        Func1::Neg => map1(d, &src, |x| -x),
-                        Func1::Sin => map1(d, &src, |x| builtins::unary(Func1::Sin, x)),
-                        Func1::Cos => map1(d, &src, |x| builtins::unary(Func1::Cos, x)),
-                        Func1::Abs => map1(d, &src, f64::abs),
-                        Func1::Sqr => map1(d, &src, |x| x * x),
-                        Func1::Sqrt => map1(d, &src, |x| x.abs().sqrt()),
-                        f => map1(d, &src, |x| builtins::unary(f, x)),
-                    }
+/// Runs `ops` over every lane.
+fn exec(ops: &[Op], regs: &mut [Lanes]) {
+    use BinaryOp::*;
+    let mut pc = 0;
+    while let Some(op) = ops.get(pc) {
+        pc += 1;
+        match *op {
+            Op::SkipUnless { mask, count } => {
+                if regs[mask as usize][0] == 0.0 {
+                    pc += count as usize;
                 }
-                Op::Bin { f, dst, a, b } => {
-                    let (d, x, y) = three(regs, dst, a, b);
-                    use BinaryOp::*;
-                    match f {
-                        Func2::Op(Add) => map2(d, x, y, |p, q| p + q),
-                        Func2::Op(Sub) => map2(d, x, y, |p, q| p - q),
-                        Func2::Op(Mul) => map2(d, x, y, |p, q| p * q),
-                        Func2::Op(Div) => map2(d, x, y, builtins::div),
-                        Func2::Min => map2(d, x, y, f64::min),
-                        Func2::Max => map2(d, x, y, f64::max),
-                        Func2::Above => map2(d, x, y, |p, q| builtins::bool_f(p > q)),
-                        Func2::Below => map2(d, x, y, |p, q| builtins::bool_f(p < q)),
-                        Func2::Op(op) => map2(d, x, y, |p, q| builtins::binary(op, p, q)),
-                        f => map2(d, x, y, |p, q| builtins::binary_fn(f, p, q)),
-                    }
+            }
+            Op::Un { f, dst, a } => match f {
+                Func1::Neg => apply1(regs, dst, a, |v| -v),
+                Func1::Sin => apply1(regs, dst, a, |v| builtins::unary(Func1::Sin, v)),
+                Func1::Cos => apply1(regs, dst, a, |v| builtins::unary(Func1::Cos, v)),
+                Func1::Abs => apply1(regs, dst, a, f64::abs),
+                Func1::Sqr => apply1(regs, dst, a, |v| v * v),
+                Func1::Sqrt => apply1(regs, dst, a, |v| v.abs().sqrt()),
+                Func1::Flush => apply1(regs, dst, a, flush_branchless),
+                Func1::Not | Func1::Bnot => {
+                    apply1(regs, dst, a, |v| builtins::bool_f(!truthy(v)))
                 }
-                Op::Truthy { dst, a } => {
-                    let src = regs[a as usize];
-                    map1(&mut regs[dst as usize], &src, |x| {
-                        builtins::bool_f(truthy(x))
-                    });
+                f => apply1(regs, dst, a, |v| builtins::unary(f, v)),
+            },
+            Op::Bin { f, dst, a, b } => match f {
+                Func2::Op(Add) => apply2(regs, dst, a, b, |p, q| p + q),
+                Func2::Op(Sub) => apply2(regs, dst, a, b, |p, q| p - q),
+                Func2::Op(Mul) => apply2(regs, dst, a, b, |p, q| p * q),
+                Func2::Op(Div) => apply2(regs, dst, a, b, builtins::div),
+                Func2::Op(Mod) => apply2(regs, dst, a, b, builtins::modulo),
+                Func2::Op(Pow) => apply2(regs, dst, a, b, builtins::pow),
+                Func2::Op(Eq) | Func2::Equal => apply2(regs, dst, a, b, |p, q| {
+                    builtins::bool_f((p - q).abs() < builtins::EPSILON)
+                }),
+                Func2::Op(Lt) | Func2::Below => {
+                    apply2(regs, dst, a, b, |p, q| builtins::bool_f(p < q))
                 }
-                Op::Falsy { dst, a } => {
-                    let src = regs[a as usize];
-                    map1(&mut regs[dst as usize], &src, |x| {
-                        builtins::bool_f(!truthy(x))
-                    });
+                Func2::Op(Gt) | Func2::Above => {
+                    apply2(regs, dst, a, b, |p, q| builtins::bool_f(p > q))
                 }
-                Op::MaskAnd { dst, mask, a } => {
-                    let (d, m, x) = three(regs, dst, mask, a);
-                    map2(d, m, x, |m, x| builtins::bool_f(m != 0.0 && truthy(x)));
-                }
-                Op::MaskAndNot { dst, mask, a } => {
-                    let (d, m, x) = three(regs, dst, mask, a);
-                    map2(d, m, x, |m, x| builtins::bool_f(m != 0.0 && !truthy(x)));
-                }
-                Op::MaskOr { dst, mask, a } => {
-                    let (d, m, x) = three(regs, dst, mask, a);
-                    map2(d, m, x, |m, x| builtins::bool_f(m != 0.0 || truthy(x)));
-                }
-                Op::Select { dst, cond, a, b } => {
-                    let (c, x, y) = (regs[cond as usize], regs[a as usize], regs[b as usize]);
-                    let d = &mut regs[dst as usize];
+                Func2::Op(Le) => apply2(regs, dst, a, b, |p, q| builtins::bool_f(p <= q)),
+                Func2::Op(Ge) => apply2(regs, dst, a, b, |p, q| builtins::bool_f(p >= q)),
+                Func2::Min => apply2(regs, dst, a, b, |p, q| if p < q { p } else { q }),
+                Func2::Max => apply2(regs, dst, a, b, |p, q| if p < q { q } else { p }),
+                Func2::Op(op) => apply2(regs, dst, a, b, |p, q| builtins::binary(op, p, q)),
+                f => apply2(regs, dst, a, b, |p, q| builtins::binary_fn(f, p, q)),
+            },
+            Op::Truthy { dst, a } => apply1(regs, dst, a, |v| builtins::bool_f(truthy(v))),
+            Op::Falsy { dst, a } => apply1(regs, dst, a, |v| builtins::bool_f(!truthy(v))),
+            Op::MaskAnd { dst, mask, a } => apply2(regs, dst, mask, a, |m, x| {
+                builtins::bool_f(m != 0.0 && truthy(x))
+            }),
+            Op::MaskAndNot { dst, mask, a } => apply2(regs, dst, mask, a, |m, x| {
+                builtins::bool_f(m != 0.0 && !truthy(x))
+            }),
+            Op::MaskOr { dst, mask, a } => apply2(regs, dst, mask, a, |m, x| {
+                builtins::bool_f(m != 0.0 || truthy(x))
+            }),
+            Op::Select { dst, cond, a, b } => {
+                let select = |d: &mut Lanes, c: &Lanes, x: &Lanes, y: &Lanes| {
                     for i in 0..LANES {
                         d[i] = if c[i] != 0.0 { x[i] } else { y[i] };
                     }
+                };
+                let idx = [dst, cond, a, b].map(|r| r as usize);
+                match regs.get_disjoint_mut(idx) {
+                    Ok([d, c, x, y]) => select(d, c, x, y),
+                    Err(_) => {
+                        let (c, x, y) = (regs[idx[1]], regs[idx[2]], regs[idx[3]]);
+                        select(&mut regs[idx[0]], &c, &x, &y);
+                    }
                 }
-                Op::Copy { dst, src } => regs[dst as usize] = regs[src as usize],
-                Op::MaskedCopy { dst, src, mask } => {
-                    let (s, m) = (regs[src as usize], regs[mask as usize]);
-                    let d = &mut regs[dst as usize];
+            }
+            Op::Copy { dst, src } => regs[dst as usize] = regs[src as usize],
+            Op::MaskedCopy { dst, src, mask } => {
+                let store = |d: &mut Lanes, s: &Lanes, m: &Lanes| {
                     for i in 0..LANES {
-                        if m[i] != 0.0 {
-                            d[i] = s[i];
-                        }
+                        d[i] = if m[i] != 0.0 { s[i] } else { d[i] };
+                    }
+                };
+                let idx = [dst, src, mask].map(|r| r as usize);
+                match regs.get_disjoint_mut(idx) {
+                    Ok([d, s, m]) => store(d, s, m),
+                    Err(_) => {
+                        let (s, m) = (regs[idx[1]], regs[idx[2]]);
+                        store(&mut regs[idx[0]], &s, &m);
                     }
                 }
             }
         }
     }
+}
+
+/// `dst = f(a)` lane by lane, borrowing without copies when `dst != a`.
+#[inline(always)]
+fn apply1(regs: &mut [Lanes], dst: Reg, a: Reg, f: impl Fn(f64) -> f64) {
+    match regs.get_disjoint_mut([dst as usize, a as usize]) {
+        Ok([d, x]) => map1(d, x, f),
+        Err(_) => {
+            let x = regs[a as usize];
+            map1(&mut regs[dst as usize], &x, f);
+        }
+    }
+}
+
+/// `dst = f(a, b)` lane by lane, borrowing without copies when all differ.
+#[inline(always)]
+fn apply2(regs: &mut [Lanes], dst: Reg, a: Reg, b: Reg, f: impl Fn(f64, f64) -> f64) {
+    match regs.get_disjoint_mut([dst as usize, a as usize, b as usize]) {
+        Ok([d, x, y]) => map2(d, x, y, f),
+        Err(_) => {
+            let (x, y) = (regs[a as usize], regs[b as usize]);
+            map2(&mut regs[dst as usize], &x, &y, f);
+        }
+    }
+}
+
+/// [`builtins::flush`] without branches, so the lane loop vectorises.
+#[inline(always)]
+fn flush_branchless(x: f64) -> f64 {
+    let exp = x.to_bits() & 0x7ff0_0000_0000_0000;
+    if exp != 0 && exp != 0x7ff0_0000_0000_0000 { x } else { 0.0 }
 }
 
 #[inline(always)]
@@ -737,21 +883,5 @@ fn map1(d: &mut Lanes, a: &Lanes, f: impl Fn(f64) -> f64) {
 fn map2(d: &mut Lanes, a: &Lanes, b: &Lanes, f: impl Fn(f64, f64) -> f64) {
     for i in 0..LANES {
         d[i] = f(a[i], b[i]);
-    }
-}
-
-/// Destination and two sources; the destination is always a fresh register.
-fn three(regs: &mut [Lanes], dst: Reg, a: Reg, b: Reg) -> (&mut Lanes, &Lanes, &Lanes) {
-    let (dst, a, b) = (dst as usize, a as usize, b as usize);
-    debug_assert!(dst != a && dst != b);
-    if a == b {
-        let [d, x] = regs.get_disjoint_mut([dst, a]).expect("distinct registers");
-        let x: &Lanes = x;
-        (d, x, x)
-    } else {
-        let [d, x, y] = regs
-            .get_disjoint_mut([dst, a, b])
-            .expect("distinct registers");
-        (d, x, y)
     }
 }
