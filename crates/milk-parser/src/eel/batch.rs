@@ -16,7 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ast::{AssignOp, BinaryOp, Expr, ExprKind, LogicOp, UnaryOp};
 use super::builtins::{self, Builtin, Func1, Func2, truthy};
-use super::state::{Context, Globals, VarId, register_index};
+use super::state::{Context, Globals, VarId, register_index, var_key};
 
 /// Vertices per instruction.
 pub const LANES: usize = 64;
@@ -162,7 +162,7 @@ pub(crate) fn batchable(root: &Expr, inputs: &HashSet<String>) -> Result<(), Sca
     root.walk(&mut |e| match &e.kind {
         ExprKind::Assign(_, target, _) => match &target.kind {
             ExprKind::Var(name) if register_index(name).is_none() => {
-                written.insert(name.clone());
+                written.insert(var_key(name));
             }
             _ => problem = Some(ScalarReason::SharedState),
         },
@@ -172,7 +172,7 @@ pub(crate) fn batchable(root: &Expr, inputs: &HashSet<String>) -> Result<(), Sca
             | Some((Builtin::Exec2 | Builtin::Exec3, _)) => {}
             Some((Builtin::Assign, _)) => match args.first().map(|a| &a.kind) {
                 Some(ExprKind::Var(name)) if register_index(name).is_none() => {
-                    written.insert(name.clone());
+                    written.insert(var_key(name));
                 }
                 _ => problem = Some(ScalarReason::SharedState),
             },
@@ -239,7 +239,9 @@ struct Flow<'a> {
 
 impl Flow<'_> {
     fn index(&self, name: &str) -> Option<usize> {
-        self.tracked.iter().position(|t| t == name)
+        // Names that agree in their first 16 characters are one variable.
+        let key = var_key(name);
+        self.tracked.iter().position(|t| *t == key)
     }
 
     fn read(&mut self, name: &str) {
@@ -767,9 +769,7 @@ fn exec(ops: &[Op], regs: &mut [Lanes]) {
                 Func1::Sqr => apply1(regs, dst, a, |v| v * v),
                 Func1::Sqrt => apply1(regs, dst, a, |v| v.abs().sqrt()),
                 Func1::Flush => apply1(regs, dst, a, flush_branchless),
-                Func1::Not | Func1::Bnot => {
-                    apply1(regs, dst, a, |v| builtins::bool_f(!truthy(v)))
-                }
+                Func1::Not | Func1::Bnot => apply1(regs, dst, a, |v| builtins::bool_f(!truthy(v))),
                 f => apply1(regs, dst, a, |v| builtins::unary(f, v)),
             },
             Op::Bin { f, dst, a, b } => match f {
@@ -869,7 +869,11 @@ fn apply2(regs: &mut [Lanes], dst: Reg, a: Reg, b: Reg, f: impl Fn(f64, f64) -> 
 #[inline(always)]
 fn flush_branchless(x: f64) -> f64 {
     let exp = x.to_bits() & 0x7ff0_0000_0000_0000;
-    if exp != 0 && exp != 0x7ff0_0000_0000_0000 { x } else { 0.0 }
+    if exp != 0 && exp != 0x7ff0_0000_0000_0000 {
+        x
+    } else {
+        0.0
+    }
 }
 
 #[inline(always)]
