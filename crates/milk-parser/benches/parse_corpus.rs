@@ -13,7 +13,7 @@ use milk_parser::{CodeOptions, Preset, PresetCode};
 mod common;
 
 fn parse_corpus(c: &mut Criterion) {
-    let files = common::corpus();
+    let files = kefir_corpus::read_all();
     let total: u64 = files.iter().map(|(_, b)| b.len() as u64).sum();
     eprintln!(
         "corpus: {} .milk files, {} bytes ({:.1} MiB)",

@@ -25,7 +25,7 @@ fn per_frame(c: &mut Criterion) {
     let mut g = c.benchmark_group("per_frame");
     g.throughput(Throughput::Elements(FRAMES));
     for &(id, path) in PROGRAMS {
-        let preset = Preset::from_bytes(&common::corpus_file(path)).expect("preset parses");
+        let preset = Preset::from_bytes(&kefir_corpus::read(path)).expect("preset parses");
         let mut code = PresetCode::compile(&preset, CodeOptions::default());
         assert!(code.errors.is_empty(), "{path}: {:?}", code.errors);
         let len = preset

@@ -164,7 +164,7 @@ fn per_vertex(c: &mut Criterion) {
     let mut g = c.benchmark_group("per_vertex");
     g.throughput(Throughput::Elements(VERTICES as u64));
     for &(id, path, why) in PROGRAMS {
-        let preset = Preset::from_bytes(&common::corpus_file(path)).expect("preset parses");
+        let preset = Preset::from_bytes(&kefir_corpus::read(path)).expect("preset parses");
         let src = preset
             .block(BlockId::PerPixel)
             .map(|b| b.text.clone())
@@ -202,7 +202,7 @@ fn per_vertex_corpus(c: &mut Criterion) {
     let mut cols = vec![vec![0.0; VERTICES]; MOTION_VARS.len()];
     let (mut with_code, mut failed) = (0, 0);
     let mut batched = Vec::new();
-    for (_, bytes) in common::corpus() {
+    for (_, bytes) in kefir_corpus::read_all() {
         let Ok(preset) = Preset::from_bytes(&bytes) else {
             continue;
         };

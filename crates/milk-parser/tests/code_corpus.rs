@@ -1,33 +1,7 @@
 //! Every preset of the shared corpus parses and its code compiles, except
 //! three blocks with errors that MilkDrop 2 rejects as well.
 
-use std::path::{Path, PathBuf};
-
 use milk_parser::{CodeOptions, Preset, PresetCode};
-
-fn corpus_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/presets");
-    assert!(
-        dir.is_dir(),
-        "the preset corpus is missing at {}: CI and developers have it at ../shared/presets",
-        dir.display()
-    );
-    dir
-}
-
-fn milk_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            milk_files(&path, out);
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("milk"))
-        {
-            out.push(path);
-        }
-    }
-}
 
 /// (file name, block, line, col): genuine errors in the corpus. MilkDrop 2
 /// fails these blocks too (a constant as assignment target, a statement
@@ -50,9 +24,7 @@ const KNOWN_ERRORS: &[(&str, &str, u32, u32)] = &[
 
 #[test]
 fn every_corpus_preset_parses_and_compiles() {
-    let mut files = Vec::new();
-    milk_files(&corpus_dir(), &mut files);
-    files.sort();
+    let files = kefir_corpus::milk_files();
     assert!(files.len() >= 3400, "only {} presets found", files.len());
     let mut errors = Vec::new();
     let (mut vertex_programs, mut batched, mut blocks) = (0, 0, 0);

@@ -2,51 +2,11 @@
 //! through the writer. The corpus must be there: CI has it, and a missing
 //! corpus is a failure, not a skip.
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use milk_parser::Preset;
 
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/presets")
-}
-
-fn milk_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read directory {}: {e}", dir.display()));
-    for entry in entries {
-        let path = entry.expect("directory entry").path();
-        if path.is_dir() {
-            milk_files(&path, out);
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("milk"))
-        {
-            out.push(path);
-        }
-    }
-}
-
-fn corpus() -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = corpus_dir();
-    assert!(
-        dir.is_dir(),
-        "the preset corpus is missing: expected a directory at {} \
-         (the shared presets, /work/shared/presets); it is required for this test",
-        dir.display()
-    );
-    let mut files = Vec::new();
-    milk_files(&dir, &mut files);
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let bytes =
-                std::fs::read(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
-            (p, bytes)
-        })
-        .collect()
-}
+use kefir_corpus::read_all as corpus;
 
 #[test]
 fn corpus_parses_and_round_trips() {
