@@ -177,8 +177,8 @@ pub fn unary(f: Func1, x: f64) -> f64 {
 fn reduce_half_pi(x: f64) -> (f64, u64) {
     // pi/2 = PIO2_HI + PIO2_MID + PIO2_LO, the first two with trailing zeros.
     const PIO2_HI: f64 = 1.570_796_326_734_125_614_166_259_765_625;
-    const PIO2_MID: f64 = 6.077_100_506_303_965_976_596_794_018_9e-11;
-    const PIO2_LO: f64 = 2.022_266_248_795_950_732_400_051_648_6e-21;
+    const PIO2_MID: f64 = 6.077_100_506_303_966e-11;
+    const PIO2_LO: f64 = 2.022_266_248_795_950_6e-21;
     // Adding 1.5 * 2^52 rounds to an integer in the low mantissa bits.
     const ROUND: f64 = 6_755_399_441_055_744.0;
     let t = x * std::f64::consts::FRAC_2_PI + ROUND;
