@@ -111,3 +111,39 @@ fn check_passes_on_the_bundled_presets() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(" 0 failed"), "{out}");
 }
+
+#[test]
+fn check_reports_shader_translation() {
+    let dir = temp_dir("shaders");
+    std::fs::write(
+        dir.join("good.milk"),
+        "MILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\nPSVERSION_COMP=2\n[preset00]\n\
+         warp_1=`shader_body {\nwarp_2=`  ret = tex2D(sampler_main, uv).xyz * 0.98;\nwarp_3=`}\n\
+         comp_1=`shader_body { ret = GetPixel(uv) + GetBlur1(uv)*0.2; }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("bad.milk"),
+        "MILKDROP_PRESET_VERSION=201\nPSVERSION_WARP=2\nPSVERSION_COMP=0\n[preset00]\n\
+         warp_1=`shader_body {\nwarp_2=`  ret = nosuchfunction(uv);\nwarp_3=`}\n\
+         comp_1=`this is ignored: PSVERSION_COMP is 0\n",
+    )
+    .unwrap();
+    let (code, out, _) = kefir(&["check", "--json", dir.to_str().unwrap()]);
+    // A bad shader falls back to the default one: it is reported, and the
+    // preset itself still counts as ok.
+    assert_eq!(code, 0, "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["shaders_total"], 3);
+    assert_eq!(json["shaders_ok"], 2);
+    let failures = json["shader_failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1);
+    let f = &failures[0];
+    assert!(f["file"].as_str().unwrap().ends_with("bad.milk"));
+    assert_eq!(f["stage"], "warp");
+    assert_eq!(f["line"], 6, "{f}");
+    assert!(f["message"].as_str().unwrap().contains("nosuchfunction"), "{f}");
+    let (_, out, _) = kefir(&["check", dir.to_str().unwrap()]);
+    assert!(out.contains("2 of 3 shaders translated"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,5 +1,8 @@
 //! `kefir check PATH...`: parse and compile every preset under the paths and
-//! report what fails, with file:line:col.
+//! report what fails, with file:line:col. Warp and comp shaders (where the
+//! preset's PSVERSION_WARP/COMP enables them) are translated to WGSL and
+//! validated too; a shader failure is reported but does not fail the preset
+//! (the engine falls back to the default shader, as MilkDrop does).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -7,6 +10,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
+use milk_hlsl::Stage;
 use milk_parser::{CodeOptions, ParseError, Preset, PresetCode};
 use serde::Serialize;
 
@@ -35,6 +39,24 @@ struct Failure {
     message: String,
 }
 
+#[derive(Serialize)]
+struct ShaderFailure {
+    file: String,
+    /// `warp` or `comp`.
+    stage: &'static str,
+    line: u32,
+    col: u32,
+    /// `syntax`, `type`, `unsupported` or `validation`.
+    kind: &'static str,
+    message: String,
+}
+
+#[derive(Serialize, Default)]
+struct StageCounts {
+    total: usize,
+    ok: usize,
+}
+
 #[derive(Serialize, Default)]
 struct Report {
     total: usize,
@@ -48,6 +70,16 @@ struct Report {
     vertex_programs: usize,
     vertex_programs_batched: usize,
     failures: Vec<Failure>,
+    /// Warp and comp shaders found (enabled by PSVERSION_WARP/COMP).
+    shaders_total: usize,
+    /// Shaders translated to WGSL and validated.
+    shaders_ok: usize,
+    /// The same counts per stage.
+    shaders_warp: StageCounts,
+    shaders_comp: StageCounts,
+    /// Shader failures counted by kind.
+    shader_failures_by_kind: BTreeMap<&'static str, usize>,
+    shader_failures: Vec<ShaderFailure>,
     #[serde(skip)]
     warnings: Vec<String>,
 }
@@ -114,6 +146,7 @@ fn check_file(path: &Path, report: &mut Report) {
             .warnings
             .extend(preset.warnings.iter().map(|w| format!("{file}:{w}")));
     }
+    check_shaders(&file, &preset, report);
     let code = PresetCode::compile(&preset, CodeOptions::default());
     let (programs, batched) = code.vertex_program_counts();
     report.vertex_programs += programs;
@@ -133,6 +166,44 @@ fn check_file(path: &Path, report: &mut Report) {
             block: e.block.to_string(),
             message: e.message,
         });
+    }
+}
+
+/// Translates the preset's enabled warp and comp shaders.
+fn check_shaders(file: &str, preset: &Preset, report: &mut Report) {
+    for (stage, block, version) in [
+        (Stage::Warp, &preset.warp_shader, preset.ps_version_warp),
+        (Stage::Comp, &preset.comp_shader, preset.ps_version_comp),
+    ] {
+        let Some(block) = block.as_ref().filter(|b| version > 0 && !b.is_empty()) else {
+            continue;
+        };
+        let counts = match stage {
+            Stage::Warp => &mut report.shaders_warp,
+            Stage::Comp => &mut report.shaders_comp,
+        };
+        counts.total += 1;
+        report.shaders_total += 1;
+        match milk_hlsl::translate(block, stage) {
+            Ok(_) => {
+                counts.ok += 1;
+                report.shaders_ok += 1;
+            }
+            Err(e) => {
+                *report
+                    .shader_failures_by_kind
+                    .entry(e.kind.as_str())
+                    .or_default() += 1;
+                report.shader_failures.push(ShaderFailure {
+                    file: file.to_string(),
+                    stage: stage.as_str(),
+                    line: e.line,
+                    col: e.col,
+                    kind: e.kind.as_str(),
+                    message: e.message,
+                });
+            }
+        }
     }
 }
 
@@ -160,6 +231,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 f.file, f.line, f.col, f.kind, f.message
             );
         }
+        for f in &report.shader_failures {
+            println!(
+                "{}:{}:{}: {} shader {} error: {}",
+                f.file, f.line, f.col, f.stage, f.kind, f.message
+            );
+        }
         if args.warnings {
             for w in &report.warnings {
                 println!("{w}");
@@ -184,6 +261,25 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             report.vertex_programs_batched,
             report.vertex_programs,
             start.elapsed().as_secs_f64()
+        );
+        println!(
+            "{} of {} shaders translated (warp {}/{}, comp {}/{}){}",
+            report.shaders_ok,
+            report.shaders_total,
+            report.shaders_warp.ok,
+            report.shaders_warp.total,
+            report.shaders_comp.ok,
+            report.shaders_comp.total,
+            if report.shader_failures_by_kind.is_empty() {
+                String::new()
+            } else {
+                let kinds: Vec<String> = report
+                    .shader_failures_by_kind
+                    .iter()
+                    .map(|(k, n)| format!("{n} {k}"))
+                    .collect();
+                format!("; failed: {}", kinds.join(", "))
+            }
         );
     }
     Ok(if report.failed == 0 {

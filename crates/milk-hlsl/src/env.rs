@@ -1,0 +1,336 @@
+//! MilkDrop's shader environment: the uniform block, the names a preset's
+//! shader may read without declaring them (MilkDrop defines them in its
+//! shader prefix, `include.fx`), the built-in textures, and the binding
+//! layout the translated shader follows.
+
+use crate::ast::{SamplerDim, Scalar, Type};
+
+/// Bind group used for everything.
+pub const GROUP: u32 = 0;
+/// Binding of the uniform block [`MilkUniforms`].
+pub const UNIFORMS_BINDING: u32 = 0;
+/// Binding of the `texsize_NAME` table (present only when used).
+pub const TEXSIZES_BINDING: u32 = 1;
+/// First texture binding: texture `i` (in [`BindingLayout::textures`]) is at
+/// `FIRST_TEXTURE_BINDING + 2*i`, its sampler right after it.
+pub const FIRST_TEXTURE_BINDING: u32 = 2;
+
+/// Names of the 24 rotation matrices, in their order in the uniform block.
+pub const ROT_NAMES: [&str; 24] = [
+    "rot_s1",
+    "rot_s2",
+    "rot_s3",
+    "rot_s4",
+    "rot_d1",
+    "rot_d2",
+    "rot_d3",
+    "rot_d4",
+    "rot_f1",
+    "rot_f2",
+    "rot_f3",
+    "rot_f4",
+    "rot_vf1",
+    "rot_vf2",
+    "rot_vf3",
+    "rot_vf4",
+    "rot_uf1",
+    "rot_uf2",
+    "rot_uf3",
+    "rot_uf4",
+    "rot_rand1",
+    "rot_rand2",
+    "rot_rand3",
+    "rot_rand4",
+];
+
+const Q_BANKS: [&str; 8] = ["_qa", "_qb", "_qc", "_qd", "_qe", "_qf", "_qg", "_qh"];
+
+/// The uniform block every translated shader declares at
+/// `@group(0) @binding(0)`, with MilkDrop's packing of its constants.
+///
+/// - `c[0]` (`_c0`): `aspect` (.xy multiplier to paste an image fullscreen,
+///   aspect-aware; .zw its inverse)
+/// - `c[2]`: `time`, `fps`, `frame`, `progress`
+/// - `c[3]`: `bass`, `mid`, `treb`, `vol`; `c[4]`: the `_att` versions
+/// - `c[5]`: scale, bias for reading blur1 (.xy) and blur2 (.zw);
+///   `c[6]`: scale, bias for blur3 (.xy), `blur1_min`, `blur1_max`
+/// - `c[7]`: `texsize` (width, height, 1/width, 1/height of the main texture)
+/// - `c[8]`/`c[9]`: `roam_cos`/`roam_sin` (0.5+0.5*cos/sin(time*{0.3,1.3,5,20}))
+/// - `c[10]`/`c[11]`: `slow_roam_cos`/`slow_roam_sin` (time*{0.005,0.008,0.013,0.022})
+/// - `c[12]`: `mip_x`, `mip_y`, `mip_avg`; `c[13]`: `blur2_min`, `blur2_max`,
+///   `blur3_min`, `blur3_max`; `c[1]` is unused
+/// - `q`: q1..q32 four to a bank (`_qa` = q1..q4, ... `_qh` = q29..q32)
+/// - `rot`: the matrices named in [`ROT_NAMES`], each 4 rows of 3 (rows 0-2
+///   a rotation, row 3 a small translation), as HLSL `float4x3`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MilkUniforms {
+    pub c: [[f32; 4]; 14],
+    pub q: [[f32; 4]; 8],
+    pub rand_frame: [f32; 4],
+    pub rand_preset: [f32; 4],
+    pub rot: [[[f32; 3]; 4]; 24],
+}
+
+impl MilkUniforms {
+    /// Size of the block in bytes (WGSL uniform layout).
+    pub const SIZE: usize = 24 * 16 + 24 * 64;
+
+    /// The block as bytes in the WGSL layout of [`UNIFORMS_WGSL`]: vec4s
+    /// back to back, then each `mat4x3<f32>` as 4 rows padded to 16 bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(Self::SIZE);
+        let mut put = |v: &[f32]| {
+            for x in v {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+        };
+        for v in self.c.iter().chain(&self.q) {
+            put(v);
+        }
+        put(&self.rand_frame);
+        put(&self.rand_preset);
+        for m in &self.rot {
+            for row in m {
+                put(row);
+                put(&[0.0]);
+            }
+        }
+        out
+    }
+
+    /// Sets `q1..q32` from a slice (extra values are ignored).
+    pub fn set_q(&mut self, q: &[f64]) {
+        for (i, v) in q.iter().take(32).enumerate() {
+            self.q[i / 4][i % 4] = *v as f32;
+        }
+    }
+}
+
+/// The WGSL declaration of [`MilkUniforms`].
+pub fn uniforms_wgsl() -> String {
+    let mut s = String::from("struct MilkUniforms {\n");
+    for i in 0..14 {
+        s.push_str(&format!("    _c{i}: vec4<f32>,\n"));
+    }
+    for q in Q_BANKS {
+        s.push_str(&format!("    {q}: vec4<f32>,\n"));
+    }
+    s.push_str("    rand_frame: vec4<f32>,\n    rand_preset: vec4<f32>,\n");
+    for r in ROT_NAMES {
+        s.push_str(&format!("    {r}: mat4x3<f32>,\n"));
+    }
+    s.push_str("}\n");
+    s
+}
+
+/// A name MilkDrop's prefix defines: its WGSL expression and type.
+pub fn builtin_value(name: &str) -> Option<(String, Type)> {
+    let f = Type::Scalar(Scalar::Float);
+    let v = |n| Type::Vector(Scalar::Float, n);
+    let c = |reg: u32, sw: &str, t: Type| Some((format!("U._c{reg}{sw}"), t));
+    match name {
+        "time" => c(2, ".x", f),
+        "fps" => c(2, ".y", f),
+        "frame" => c(2, ".z", f),
+        "progress" => c(2, ".w", f),
+        "bass" => c(3, ".x", f),
+        "mid" => c(3, ".y", f),
+        "treb" => c(3, ".z", f),
+        "vol" => c(3, ".w", f),
+        "bass_att" => c(4, ".x", f),
+        "mid_att" => c(4, ".y", f),
+        "treb_att" => c(4, ".z", f),
+        "vol_att" => c(4, ".w", f),
+        "aspect" => c(0, "", v(4)),
+        "texsize" => c(7, "", v(4)),
+        "roam_cos" => c(8, "", v(4)),
+        "roam_sin" => c(9, "", v(4)),
+        "slow_roam_cos" => c(10, "", v(4)),
+        "slow_roam_sin" => c(11, "", v(4)),
+        "mip_x" => c(12, ".x", f),
+        "mip_y" => c(12, ".y", f),
+        "mip_xy" => c(12, ".xy", v(2)),
+        "mip_avg" => c(12, ".z", f),
+        "blur1_min" => c(6, ".z", f),
+        "blur1_max" => c(6, ".w", f),
+        "blur2_min" => c(13, ".x", f),
+        "blur2_max" => c(13, ".y", f),
+        "blur3_min" => c(13, ".z", f),
+        "blur3_max" => c(13, ".w", f),
+        "rand_frame" | "rand_preset" => Some((format!("U.{name}"), v(4))),
+        "M_PI" => Some(("3.14159265359f".into(), f)),
+        "M_PI_2" => Some(("6.28318530718f".into(), f)),
+        "M_INV_PI_2" => Some(("0.159154943091895f".into(), f)),
+        _ => {
+            if let Some(n) = name.strip_prefix("_c").and_then(|n| n.parse::<u32>().ok()) {
+                return (n < 14 && name.len() <= 4).then(|| (format!("U.{name}"), v(4)));
+            }
+            if Q_BANKS.contains(&name) {
+                return Some((format!("U.{name}"), v(4)));
+            }
+            if let Some(n) = name.strip_prefix('q').and_then(|n| n.parse::<usize>().ok())
+                && (1..=32).contains(&n)
+                && !name[1..].starts_with('0')
+            {
+                let comp = ["x", "y", "z", "w"][(n - 1) % 4];
+                return Some((format!("U.{}.{comp}", Q_BANKS[(n - 1) / 4]), f));
+            }
+            if ROT_NAMES.contains(&name) {
+                return Some((format!("U.{name}"), Type::Matrix(4, 3)));
+            }
+            None
+        }
+    }
+}
+
+/// Where a texture's pixels come from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TextureSource {
+    /// The previous frame (warp) or the warped frame (comp).
+    Main,
+    /// Blur level 1..=3.
+    Blur(u8),
+    NoiseLq,
+    NoiseLqLite,
+    NoiseMq,
+    NoiseHq,
+    /// 3D noise.
+    NoiseVolLq,
+    NoiseVolHq,
+    /// A user texture by file name (without extension), e.g. `clouds`, or a
+    /// random one (`rand00`..`rand15`, optionally `rand03_smalltiled`).
+    User(String),
+}
+
+/// Texture filtering picked by the sampler name's prefix (`f`/`p`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Filter {
+    Linear,
+    Point,
+}
+
+/// Address mode picked by the sampler name's prefix (`w`/`c`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Wrap {
+    Repeat,
+    Clamp,
+}
+
+/// One texture + sampler pair the shader reads.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TextureBinding {
+    /// The sampler as the shader names it, e.g. `sampler_fc_main`.
+    pub sampler_name: String,
+    pub source: TextureSource,
+    pub dim: SamplerDim,
+    pub filter: Filter,
+    pub wrap: Wrap,
+    /// `@binding` of the `texture_2d<f32>`/`texture_3d<f32>`.
+    pub texture_binding: u32,
+    /// `@binding` of the `sampler` (always `texture_binding + 1`).
+    pub sampler_binding: u32,
+}
+
+/// Everything the engine must bind for one translated shader (all in
+/// `@group(0)`).
+///
+/// - `@binding(0)`: `var<uniform> U: MilkUniforms` ([`MilkUniforms`]).
+/// - `@binding(1)`, only when `texsizes` is not empty: `var<uniform>
+///   TS: TexSizes`, an `array<vec4<f32>, N>` where element `i` is
+///   (width, height, 1/width, 1/height) of the texture named `texsizes[i]`
+///   (`texsize_NAME` in the shader).
+/// - the textures and samplers listed in `textures`.
+///
+/// The fragment entry point `fs_main` takes `@location(0) uv: vec4<f32>`
+/// (.xy warped uv, .zw `uv_orig`), `@location(1) rad_ang: vec2<f32>` and
+/// `@location(2) hue_shader: vec4<f32>` (.xyz `hue_shader`), and returns
+/// `vec4(ret, 1)` at `@location(0)`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BindingLayout {
+    pub texsizes: Vec<String>,
+    pub textures: Vec<TextureBinding>,
+}
+
+/// Built-in sampler names (after `sampler_` and any `fc_`-style prefix).
+pub fn builtin_source(name: &str) -> Option<(TextureSource, SamplerDim)> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "main" => (TextureSource::Main, SamplerDim::D2),
+        "blur1" => (TextureSource::Blur(1), SamplerDim::D2),
+        "blur2" => (TextureSource::Blur(2), SamplerDim::D2),
+        "blur3" => (TextureSource::Blur(3), SamplerDim::D2),
+        "noise_lq" => (TextureSource::NoiseLq, SamplerDim::D2),
+        "noise_lq_lite" => (TextureSource::NoiseLqLite, SamplerDim::D2),
+        "noise_mq" => (TextureSource::NoiseMq, SamplerDim::D2),
+        "noise_hq" => (TextureSource::NoiseHq, SamplerDim::D2),
+        "noisevol_lq" => (TextureSource::NoiseVolLq, SamplerDim::D3),
+        "noisevol_hq" => (TextureSource::NoiseVolHq, SamplerDim::D3),
+        _ => return None,
+    })
+}
+
+/// Splits `sampler_[fc_|fw_|pc_|pw_]NAME` into filter, wrap and texture name.
+pub fn split_sampler(name: &str) -> Option<(Filter, Wrap, &str)> {
+    let rest = name.strip_prefix("sampler_")?;
+    let lower = rest.get(..3).map(|p| p.to_ascii_lowercase());
+    let (filter, wrap, tex) = match lower.as_deref() {
+        Some("fc_") => (Some(Filter::Linear), Some(Wrap::Clamp), &rest[3..]),
+        Some("fw_") => (Some(Filter::Linear), Some(Wrap::Repeat), &rest[3..]),
+        Some("pc_") => (Some(Filter::Point), Some(Wrap::Clamp), &rest[3..]),
+        Some("pw_") => (Some(Filter::Point), Some(Wrap::Repeat), &rest[3..]),
+        _ => (None, None, rest),
+    };
+    if tex.is_empty() {
+        return None;
+    }
+    // Blur textures clamp by default; everything else wraps.
+    let default_wrap = if tex.to_ascii_lowercase().starts_with("blur") {
+        Wrap::Clamp
+    } else {
+        Wrap::Repeat
+    };
+    Some((
+        filter.unwrap_or(Filter::Linear),
+        wrap.unwrap_or(default_wrap),
+        tex,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn q_vars_and_constants() {
+        assert_eq!(builtin_value("q1").unwrap().0, "U._qa.x");
+        assert_eq!(builtin_value("q32").unwrap().0, "U._qh.w");
+        assert!(builtin_value("q33").is_none());
+        assert!(builtin_value("q01").is_none());
+        assert_eq!(builtin_value("time").unwrap().0, "U._c2.x");
+        assert_eq!(builtin_value("rot_vf3").unwrap().1, Type::Matrix(4, 3));
+    }
+
+    #[test]
+    fn sampler_prefixes() {
+        assert_eq!(
+            split_sampler("sampler_pc_main"),
+            Some((Filter::Point, Wrap::Clamp, "main"))
+        );
+        assert_eq!(
+            split_sampler("sampler_blur2"),
+            Some((Filter::Linear, Wrap::Clamp, "blur2"))
+        );
+        assert_eq!(
+            split_sampler("sampler_FW_clouds"),
+            Some((Filter::Linear, Wrap::Repeat, "clouds"))
+        );
+        assert_eq!(split_sampler("foo"), None);
+    }
+
+    #[test]
+    fn uniform_bytes_match_size() {
+        let mut u = MilkUniforms::default();
+        u.set_q(&[1.0, 2.0]);
+        assert_eq!(u.to_bytes().len(), MilkUniforms::SIZE);
+        assert_eq!(u.q[0][1], 2.0);
+    }
+}

@@ -1,0 +1,503 @@
+//! HLSL intrinsics and MilkDrop's helper macros (`GetPixel`, `GetBlur1..3`,
+//! `lum`, `tex2d`) written out as WGSL.
+//!
+//! Texture reads use `textureSampleLevel` at level 0 (MilkDrop's render
+//! targets have a single level), which WGSL allows in non-uniform control
+//! flow; `tex2Dlod`/`tex2Dbias` pass their level/bias as the level.
+
+use crate::Error;
+use crate::ast::{Expr, SamplerDim, Scalar, Type};
+use crate::translate::Translator;
+use crate::types::{common, make, shape, wgsl_type};
+
+const F: Type = Type::Scalar(Scalar::Float);
+const F2: Type = Type::Vector(Scalar::Float, 2);
+const F3: Type = Type::Vector(Scalar::Float, 3);
+const F4: Type = Type::Vector(Scalar::Float, 4);
+
+fn err<T>(pos: usize, msg: impl Into<String>) -> Result<T, Error> {
+    Err(Error::type_error(pos, msg))
+}
+
+/// Component-wise float functions of one argument: HLSL name, WGSL name.
+const UNARY_FLOAT: &[(&str, &str)] = &[
+    ("sin", "sin"),
+    ("cos", "cos"),
+    ("tan", "tan"),
+    ("asin", "asin"),
+    ("acos", "acos"),
+    ("atan", "atan"),
+    ("sinh", "sinh"),
+    ("cosh", "cosh"),
+    ("tanh", "tanh"),
+    ("exp", "exp"),
+    ("exp2", "exp2"),
+    ("log", "log"),
+    ("log2", "log2"),
+    ("sqrt", "sqrt"),
+    ("rsqrt", "inverseSqrt"),
+    ("floor", "floor"),
+    ("ceil", "ceil"),
+    ("round", "round"),
+    ("trunc", "trunc"),
+    ("frac", "fract"),
+    ("saturate", "saturate"),
+    ("degrees", "degrees"),
+    ("radians", "radians"),
+    ("ddx", "dpdx"),
+    ("ddy", "dpdy"),
+    ("ddx_coarse", "dpdxCoarse"),
+    ("ddy_coarse", "dpdyCoarse"),
+    ("ddx_fine", "dpdxFine"),
+    ("ddy_fine", "dpdyFine"),
+    ("fwidth", "fwidth"),
+];
+
+/// Common type of several arguments (HLSL's rules for binary operators).
+fn common_all(ts: &[Type], tr: &Translator, pos: usize) -> Result<Type, Error> {
+    let mut t = ts[0].clone();
+    for u in &ts[1..] {
+        t = common(&t, u).ok_or_else(|| {
+            Error::type_error(
+                pos,
+                format!(
+                    "incompatible arguments {} and {}",
+                    tr.type_name(&t),
+                    tr.type_name(u)
+                ),
+            )
+        })?;
+    }
+    if shape(&t).is_none() {
+        return err(
+            pos,
+            format!("expected scalars or vectors, got {}", tr.type_name(&t)),
+        );
+    }
+    Ok(t)
+}
+
+fn expect_args(name: &str, args: &[Expr], n: usize, pos: usize) -> Result<(), Error> {
+    if args.len() != n {
+        return err(
+            pos,
+            format!(
+                "`{name}` takes {n} argument{}, got {}",
+                if n == 1 { "" } else { "s" },
+                args.len()
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// Evaluates the arguments and converts them all to one common type
+/// (at least `min` as component type).
+fn args_common(
+    tr: &mut Translator,
+    args: &[Expr],
+    min: Scalar,
+    pos: usize,
+) -> Result<(Vec<String>, Type), Error> {
+    let mut vals = Vec::new();
+    for a in args {
+        vals.push(tr.eval(a)?);
+    }
+    let ts: Vec<Type> = vals.iter().map(|(_, t)| t.clone()).collect();
+    let c = common_all(&ts, tr, pos)?;
+    let (s, n) = shape(&c).unwrap_or((Scalar::Float, 0));
+    let t = make(s.max(min), n);
+    let mut out = Vec::new();
+    for ((w, vt), a) in vals.iter().zip(args) {
+        out.push(tr.convert_to(w, vt, &t, a.pos)?);
+    }
+    Ok((out, t))
+}
+
+fn sample(
+    tr: &mut Translator,
+    sampler: &Expr,
+    dim: SamplerDim,
+    coord: &str,
+    level: &str,
+) -> Result<String, Error> {
+    let (t, s) = tr.sampler(sampler, dim)?;
+    Ok(format!("textureSampleLevel({t}, {s}, {coord}, {level})"))
+}
+
+fn coord(tr: &mut Translator, e: &Expr, t: &Type) -> Result<String, Error> {
+    let (w, vt) = tr.eval(e)?;
+    tr.convert_to(&w, &vt, t, e.pos)
+}
+
+/// Translates a call of an intrinsic or MilkDrop helper.
+pub fn call(
+    tr: &mut Translator,
+    name: &str,
+    args: &[Expr],
+    pos: usize,
+) -> Result<(String, Type), Error> {
+    if let Some((_, w)) = UNARY_FLOAT.iter().find(|(h, _)| *h == name) {
+        expect_args(name, args, 1, pos)?;
+        let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
+        return Ok((format!("{w}({})", a[0]), t));
+    }
+    let blur = |n: u8| -> (String, &'static str, &'static str) {
+        match n {
+            1 => ("sampler_blur1".into(), "U._c5.x", "U._c5.y"),
+            2 => ("sampler_blur2".into(), "U._c5.z", "U._c5.w"),
+            _ => ("sampler_blur3".into(), "U._c6.x", "U._c6.y"),
+        }
+    };
+    Ok(match name {
+        "abs" | "sign" => {
+            expect_args(name, args, 1, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Int, pos)?;
+            if name == "sign" {
+                // HLSL's sign returns int.
+                let (_, n) = shape(&t).unwrap_or((Scalar::Int, 0));
+                let it = make(Scalar::Int, n);
+                if shape(&t).is_some_and(|(s, _)| s == Scalar::Int) {
+                    (format!("sign({})", a[0]), it)
+                } else {
+                    (format!("{}(sign({}))", wgsl_type(&it), a[0]), it)
+                }
+            } else {
+                (format!("abs({})", a[0]), t)
+            }
+        }
+        "log10" => {
+            expect_args(name, args, 1, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
+            (format!("(log({}) * 0.4342944819f)", a[0]), t)
+        }
+        "normalize" => {
+            expect_args(name, args, 1, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
+            if t == F {
+                (format!("sign({})", a[0]), t)
+            } else {
+                (format!("normalize({})", a[0]), t)
+            }
+        }
+        "length" => {
+            expect_args(name, args, 1, pos)?;
+            let (a, _) = args_common(tr, args, Scalar::Float, pos)?;
+            (format!("length({})", a[0]), F)
+        }
+        "pow" | "atan2" | "fmod" | "step" | "ldexp" => {
+            expect_args(name, args, 2, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
+            let w = match name {
+                "fmod" => format!("({} % {})", a[0], a[1]),
+                "ldexp" => format!("({} * exp2({}))", a[0], a[1]),
+                _ => format!("{name}({}, {})", a[0], a[1]),
+            };
+            (w, t)
+        }
+        "min" | "max" => {
+            expect_args(name, args, 2, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Int, pos)?;
+            (format!("{name}({}, {})", a[0], a[1]), t)
+        }
+        "distance" => {
+            expect_args(name, args, 2, pos)?;
+            let (a, _) = args_common(tr, args, Scalar::Float, pos)?;
+            (format!("distance({}, {})", a[0], a[1]), F)
+        }
+        "dot" => {
+            expect_args(name, args, 2, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
+            if t == F {
+                (format!("({} * {})", a[0], a[1]), F)
+            } else {
+                (format!("dot({}, {})", a[0], a[1]), F)
+            }
+        }
+        "cross" => {
+            expect_args(name, args, 2, pos)?;
+            let a = coord(tr, &args[0], &F3)?;
+            let b = coord(tr, &args[1], &F3)?;
+            (format!("cross({a}, {b})"), F3)
+        }
+        "reflect" => {
+            expect_args(name, args, 2, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
+            if t == F {
+                return err(pos, "`reflect` needs vectors");
+            }
+            (format!("reflect({}, {})", a[0], a[1]), t)
+        }
+        "refract" => {
+            expect_args(name, args, 3, pos)?;
+            let (a, t) = args_common(tr, &args[..2], Scalar::Float, pos)?;
+            if t == F {
+                return err(pos, "`refract` needs vectors");
+            }
+            let eta = coord(tr, &args[2], &F)?;
+            (format!("refract({}, {}, {eta})", a[0], a[1]), t)
+        }
+        "lerp" | "smoothstep" | "faceforward" => {
+            expect_args(name, args, 3, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
+            let w = if name == "lerp" { "mix" } else { name };
+            (format!("{w}({}, {}, {})", a[0], a[1], a[2]), t)
+        }
+        "clamp" => {
+            expect_args(name, args, 3, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Int, pos)?;
+            (format!("clamp({}, {}, {})", a[0], a[1], a[2]), t)
+        }
+        "mad" => {
+            expect_args(name, args, 3, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Int, pos)?;
+            (format!("({} * {} + {})", a[0], a[1], a[2]), t)
+        }
+        "any" | "all" => {
+            expect_args(name, args, 1, pos)?;
+            let (w, t) = tr.eval(&args[0])?;
+            let Some((_, n)) = shape(&t) else {
+                return err(pos, format!("`{name}` needs a scalar or vector"));
+            };
+            let b = tr.convert_to(&w, &t, &make(Scalar::Bool, n), pos)?;
+            if n == 0 {
+                (b, Type::Scalar(Scalar::Bool))
+            } else {
+                (format!("{name}({b})"), Type::Scalar(Scalar::Bool))
+            }
+        }
+        "determinant" => {
+            expect_args(name, args, 1, pos)?;
+            let (w, t) = tr.eval(&args[0])?;
+            match t {
+                Type::Matrix(r, c) if r == c => (format!("determinant({w})"), F),
+                _ => return err(pos, "`determinant` needs a square matrix"),
+            }
+        }
+        "transpose" => {
+            expect_args(name, args, 1, pos)?;
+            let (w, t) = tr.eval(&args[0])?;
+            match t {
+                Type::Matrix(r, c) => (format!("transpose({w})"), Type::Matrix(c, r)),
+                _ => return err(pos, "`transpose` needs a matrix"),
+            }
+        }
+        "mul" => {
+            expect_args(name, args, 2, pos)?;
+            let (aw, at) = tr.eval(&args[0])?;
+            let (bw, bt) = tr.eval(&args[1])?;
+            mul(tr, (aw, at), (bw, bt), pos)?
+        }
+        "modf" => {
+            expect_args(name, args, 2, pos)?;
+            let (a, t) = args_common(tr, &args[..1], Scalar::Float, pos)?;
+            let tmp = tr.temp();
+            tr.emit(format!("let {tmp} = modf({});", a[0]));
+            tr.store_to(&args[1], &format!("{tmp}.whole"), &t)?;
+            (format!("{tmp}.fract"), t)
+        }
+        "sincos" => {
+            expect_args(name, args, 3, pos)?;
+            let (a, t) = args_common(tr, &args[..1], Scalar::Float, pos)?;
+            let tmp = tr.temp();
+            tr.emit(format!("let {tmp} = {};", a[0]));
+            tr.store_to(&args[1], &format!("sin({tmp})"), &t)?;
+            tr.store_to(&args[2], &format!("cos({tmp})"), &t)?;
+            (String::new(), Type::Void)
+        }
+        "clip" => {
+            expect_args(name, args, 1, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
+            let cond = if t == F {
+                format!("{} < 0.0f", a[0])
+            } else {
+                format!("any({} < {}())", a[0], wgsl_type(&t))
+            };
+            tr.emit(format!("if {cond} {{ discard; }}"));
+            (String::new(), Type::Void)
+        }
+        "tex2D" | "tex2d" => {
+            if args.len() != 2 && args.len() != 4 {
+                return err(pos, "`tex2D` takes 2 or 4 arguments");
+            }
+            let uv = coord(tr, &args[1], &F2)?;
+            if args.len() == 4 {
+                let dx = coord(tr, &args[2], &F2)?;
+                let dy = coord(tr, &args[3], &F2)?;
+                let (t, s) = tr.sampler(&args[0], SamplerDim::D2)?;
+                (format!("textureSampleGrad({t}, {s}, {uv}, {dx}, {dy})"), F4)
+            } else {
+                (sample(tr, &args[0], SamplerDim::D2, &uv, "0.0f")?, F4)
+            }
+        }
+        "tex2Dlod" | "tex2Dbias" => {
+            expect_args(name, args, 2, pos)?;
+            let v = coord(tr, &args[1], &F4)?;
+            let tmp = tr.temp();
+            tr.emit(format!("let {tmp} = {v};"));
+            let level = format!("max({tmp}.w, 0.0f)");
+            (
+                sample(tr, &args[0], SamplerDim::D2, &format!("{tmp}.xy"), &level)?,
+                F4,
+            )
+        }
+        "tex2Dproj" => {
+            expect_args(name, args, 2, pos)?;
+            let v = coord(tr, &args[1], &F4)?;
+            let tmp = tr.temp();
+            tr.emit(format!("let {tmp} = {v};"));
+            (
+                sample(
+                    tr,
+                    &args[0],
+                    SamplerDim::D2,
+                    &format!("({tmp}.xy / {tmp}.w)"),
+                    "0.0f",
+                )?,
+                F4,
+            )
+        }
+        "tex2Dgrad" => {
+            expect_args(name, args, 4, pos)?;
+            let uv = coord(tr, &args[1], &F2)?;
+            let dx = coord(tr, &args[2], &F2)?;
+            let dy = coord(tr, &args[3], &F2)?;
+            let (t, s) = tr.sampler(&args[0], SamplerDim::D2)?;
+            (format!("textureSampleGrad({t}, {s}, {uv}, {dx}, {dy})"), F4)
+        }
+        "tex3D" | "tex3d" => {
+            expect_args(name, args, 2, pos)?;
+            let uvw = coord(tr, &args[1], &F3)?;
+            (sample(tr, &args[0], SamplerDim::D3, &uvw, "0.0f")?, F4)
+        }
+        "tex3Dlod" | "tex3Dbias" => {
+            expect_args(name, args, 2, pos)?;
+            let v = coord(tr, &args[1], &F4)?;
+            let tmp = tr.temp();
+            tr.emit(format!("let {tmp} = {v};"));
+            let level = format!("max({tmp}.w, 0.0f)");
+            (
+                sample(tr, &args[0], SamplerDim::D3, &format!("{tmp}.xyz"), &level)?,
+                F4,
+            )
+        }
+        "GetPixel" | "GetMain" => {
+            expect_args(name, args, 1, pos)?;
+            let uv = coord(tr, &args[0], &F2)?;
+            let (t, s) = tr.builtin_sampler("sampler_main", pos)?;
+            (format!("textureSampleLevel({t}, {s}, {uv}, 0.0f).xyz"), F3)
+        }
+        "GetBlur1" | "GetBlur2" | "GetBlur3" => {
+            expect_args(name, args, 1, pos)?;
+            let uv = coord(tr, &args[0], &F2)?;
+            let n = name.as_bytes()[7] - b'0';
+            let (sampler, scale, bias) = blur(n);
+            let (t, s) = tr.builtin_sampler(&sampler, pos)?;
+            (
+                format!("(textureSampleLevel({t}, {s}, {uv}, 0.0f).xyz * {scale} + {bias})"),
+                F3,
+            )
+        }
+        "lum" => {
+            // MilkDrop's macro: dot(x, float3(0.32, 0.49, 0.29)), so a
+            // float2 uses the first two weights and a scalar is splat.
+            expect_args(name, args, 1, pos)?;
+            let (w, t) = tr.eval(&args[0])?;
+            let n = match shape(&t) {
+                Some((_, 2)) => 2,
+                Some(_) => 3,
+                None => return err(pos, format!("`lum` of {}", tr.type_name(&t))),
+            };
+            let v = tr.convert_to(&w, &t, &make(Scalar::Float, n), pos)?;
+            if n == 2 {
+                (format!("dot({v}, vec2<f32>(0.32f, 0.49f))"), F)
+            } else {
+                (format!("dot({v}, vec3<f32>(0.32f, 0.49f, 0.29f))"), F)
+            }
+        }
+        _ => return err(pos, format!("unknown function `{name}`")),
+    })
+}
+
+/// HLSL `mul`. HLSL matrix rows are WGSL columns here, so `mul(v, M)` is
+/// `M * v`, `mul(M, v)` is `v * M` and `mul(A, B)` is `B * A`.
+fn mul(
+    tr: &mut Translator,
+    (aw, at): (String, Type),
+    (bw, bt): (String, Type),
+    pos: usize,
+) -> Result<(String, Type), Error> {
+    match (&at, &bt) {
+        (Type::Matrix(r1, c1), Type::Matrix(r2, c2)) => {
+            if c1 != r2 {
+                return err(
+                    pos,
+                    format!(
+                        "mul: {} and {} do not fit",
+                        tr.type_name(&at),
+                        tr.type_name(&bt)
+                    ),
+                );
+            }
+            Ok((format!("({bw} * {aw})"), Type::Matrix(*r1, *c2)))
+        }
+        (_, Type::Matrix(r, c)) => {
+            let Some((_, n)) = shape(&at) else {
+                return err(pos, "mul: bad vector");
+            };
+            if n == 0 {
+                return Ok((
+                    format!("({bw} * {})", tr.convert_to(&aw, &at, &F, pos)?),
+                    bt.clone(),
+                ));
+            }
+            // The longer of the two is truncated, as HLSL does.
+            if n < *r {
+                let m = tr.convert_to(&bw, &bt, &Type::Matrix(n, *c), pos)?;
+                let v = tr.convert_to(&aw, &at, &Type::Vector(Scalar::Float, n), pos)?;
+                return Ok((format!("({m} * {v})"), Type::Vector(Scalar::Float, *c)));
+            }
+            let v = tr.convert_to(&aw, &at, &Type::Vector(Scalar::Float, *r), pos)?;
+            Ok((format!("({bw} * {v})"), Type::Vector(Scalar::Float, *c)))
+        }
+        (Type::Matrix(r, c), _) => {
+            let Some((_, n)) = shape(&bt) else {
+                return err(pos, "mul: bad vector");
+            };
+            if n == 0 {
+                return Ok((
+                    format!("({aw} * {})", tr.convert_to(&bw, &bt, &F, pos)?),
+                    at.clone(),
+                ));
+            }
+            if n < *c {
+                let m = tr.convert_to(&aw, &at, &Type::Matrix(*r, n), pos)?;
+                let v = tr.convert_to(&bw, &bt, &Type::Vector(Scalar::Float, n), pos)?;
+                return Ok((format!("({v} * {m})"), Type::Vector(Scalar::Float, *r)));
+            }
+            let v = tr.convert_to(&bw, &bt, &Type::Vector(Scalar::Float, *c), pos)?;
+            Ok((format!("({v} * {aw})"), Type::Vector(Scalar::Float, *r)))
+        }
+        _ => {
+            let Some(t) = common(&at, &bt) else {
+                return err(pos, "mul: bad arguments");
+            };
+            let (s, n) = shape(&t).unwrap_or((Scalar::Float, 0));
+            let t = make(s.max(Scalar::Int), n);
+            let a = tr.convert_to(&aw, &at, &t, pos)?;
+            let b = tr.convert_to(&bw, &bt, &t, pos)?;
+            if n == 0
+                || shape(&at).is_some_and(|(_, n)| n == 0)
+                || shape(&bt).is_some_and(|(_, n)| n == 0)
+            {
+                Ok((format!("({a} * {b})"), t))
+            } else {
+                // vector . vector is a dot product.
+                let ft = make(Scalar::Float, n);
+                let a = tr.convert_to(&a, &t, &ft, pos)?;
+                let b = tr.convert_to(&b, &t, &ft, pos)?;
+                Ok((format!("dot({a}, {b})"), F))
+            }
+        }
+    }
+}

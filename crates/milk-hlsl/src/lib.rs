@@ -1,0 +1,239 @@
+//! MilkDrop's HLSL pixel-shader dialect -> a validated [`naga::Module`] and
+//! WGSL text.
+//!
+//! MilkDrop 2 presets carry a warp and a composite shader: HLSL (shader model
+//! 2/3 era) with a `shader_body { ... }` block and a large set of names that
+//! MilkDrop's shader prefix defines (q1..q32, `time`, `GetPixel`, the
+//! `sampler_*` textures, ...). naga has no HLSL front-end, so this crate
+//! translates:
+//!
+//! 1. [`lexer`] (nom) -> tokens with byte offsets;
+//! 2. [`preprocess`]: `#define`, `#if` & co. on tokens;
+//! 3. [`parser`]: recursive descent into [`ast`] with positions;
+//! 4. [`translate`]: a type checker that applies HLSL's implicit conversions
+//!    ([`types`]) and intrinsic overloads ([`intrinsics`]) and writes WGSL,
+//!    with MilkDrop's environment ([`env`]) as a prelude;
+//! 5. naga's WGSL front-end parses that text and its validator checks it, so
+//!    nothing invalid reaches the GPU; naga's WGSL back-end writes the final
+//!    text.
+//!
+//! Errors are values ([`Error`]) with the line and column in the preset file
+//! (when translating a [`CodeBlock`]); no input panics.
+//!
+//! ```
+//! use milk_hlsl::{translate_str, Stage};
+//! let t = translate_str("shader_body { ret = GetPixel(uv) * q1; }", Stage::Warp).unwrap();
+//! assert_eq!(t.layout.textures[0].sampler_name, "sampler_main");
+//! assert!(t.wgsl.contains("fn fs_main"));
+//! ```
+
+pub mod ast;
+pub mod env;
+pub mod intrinsics;
+pub mod lexer;
+pub mod parser;
+pub mod preprocess;
+pub mod translate;
+pub mod types;
+
+use milk_parser::preset::CodeBlock;
+
+pub use ast::SamplerDim;
+pub use env::{BindingLayout, Filter, MilkUniforms, TextureBinding, TextureSource, Wrap};
+
+/// Which of a preset's two shaders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// The warp shader: `uv`, `uv_orig`, `rad`, `ang`.
+    Warp,
+    /// The composite shader: `uv`, `rad`, `ang`, `hue_shader` (and, as a
+    /// Kefir extension, `uv_orig` = `uv`).
+    Comp,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Warp => "warp",
+            Stage::Comp => "comp",
+        }
+    }
+}
+
+/// What went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrorKind {
+    /// Tokens, directives or grammar.
+    Syntax,
+    /// Types, names, arguments.
+    Type,
+    /// Valid HLSL this translator does not handle.
+    Unsupported,
+    /// naga rejected the generated WGSL (a translator limitation, or a
+    /// shader that also fails in MilkDrop in a way we do not detect earlier).
+    Validation,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Syntax => "syntax",
+            ErrorKind::Type => "type",
+            ErrorKind::Unsupported => "unsupported",
+            ErrorKind::Validation => "validation",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A shader that could not be translated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{col}: {kind} error: {message}")]
+pub struct Error {
+    pub kind: ErrorKind,
+    /// Byte offset in the shader text.
+    pub offset: usize,
+    /// 1-based line and column: in the preset file for [`translate`], in
+    /// the text for [`translate_str`].
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+}
+
+impl Error {
+    fn new(kind: ErrorKind, offset: usize, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            offset,
+            line: 0,
+            col: 0,
+            message: message.into(),
+        }
+    }
+    pub(crate) fn syntax(offset: usize, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Syntax, offset, message)
+    }
+    pub(crate) fn type_error(offset: usize, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Type, offset, message)
+    }
+    pub(crate) fn unsupported(offset: usize, message: impl Into<String>) -> Self {
+        Self::new(
+            ErrorKind::Unsupported,
+            offset,
+            format!("{} are not supported", message.into()),
+        )
+    }
+}
+
+/// A translated shader.
+#[derive(Debug, Clone)]
+pub struct Translation {
+    /// The validated module; its fragment entry point is `fs_main`.
+    pub module: naga::Module,
+    pub info: naga::valid::ModuleInfo,
+    /// naga's WGSL for `module`.
+    pub wgsl: String,
+    /// The WGSL this crate generated (before naga), for debugging.
+    pub source_wgsl: String,
+    /// What the engine must bind.
+    pub layout: BindingLayout,
+}
+
+/// Translates one shader block of a preset; errors carry file positions.
+pub fn translate(block: &CodeBlock, stage: Stage) -> Result<Translation, Error> {
+    translate_text(&block.text, stage).map_err(|mut e| {
+        let loc = block.location(e.offset);
+        e.line = loc.line;
+        e.col = loc.col;
+        e
+    })
+}
+
+/// Translates shader text; errors carry line:col within `text`.
+pub fn translate_str(text: &str, stage: Stage) -> Result<Translation, Error> {
+    translate(&CodeBlock::from_text(text), stage)
+}
+
+/// Upper bound on shader text accepted (MilkDrop shaders are a few KiB).
+pub const MAX_SHADER_BYTES: usize = 256 * 1024;
+
+fn translate_text(text: &str, stage: Stage) -> Result<Translation, Error> {
+    if text.len() > MAX_SHADER_BYTES {
+        return Err(Error::syntax(0, "shader text is too long"));
+    }
+    let tokens = lexer::tokenize(text)?;
+    let tokens = preprocess::preprocess(tokens)?;
+    let shader = parser::Parser::new(&tokens, text.len()).parse()?;
+    let out = translate::translate(stage, &shader)?;
+    let fallback = shader_body_pos(&shader);
+    let line_pos = |line: usize| -> usize {
+        // naga reports 1-based lines; walk back to the nearest mapped line.
+        let mut l = line
+            .saturating_sub(1)
+            .min(out.line_pos.len().saturating_sub(1));
+        loop {
+            if let Some(Some(p)) = out.line_pos.get(l) {
+                return *p;
+            }
+            if l == 0 {
+                return fallback;
+            }
+            l -= 1;
+        }
+    };
+    let module = naga::front::wgsl::parse_str(&out.wgsl).map_err(|e| {
+        let line = e.location(&out.wgsl).map_or(0, |l| l.line_number as usize);
+        Error::new(
+            ErrorKind::Validation,
+            line_pos(line),
+            format!("WGSL: {}", e.message()),
+        )
+    })?;
+    let info = naga::valid::Validator::new(
+        naga::valid::ValidationFlags::all(),
+        naga::valid::Capabilities::default(),
+    )
+    .validate(&module)
+    .map_err(|e| {
+        let line = e
+            .spans()
+            .next()
+            .map(|(span, _)| span.location(&out.wgsl).line_number as usize)
+            .unwrap_or(0);
+        let mut msg = e.as_inner().to_string();
+        let mut src = std::error::Error::source(e.as_inner());
+        while let Some(s) = src {
+            msg.push_str(": ");
+            msg.push_str(&s.to_string());
+            src = s.source();
+        }
+        Error::new(ErrorKind::Validation, line_pos(line), msg)
+    })?;
+    let wgsl =
+        naga::back::wgsl::write_string(&module, &info, naga::back::wgsl::WriterFlags::empty())
+            .map_err(|e| {
+                Error::new(ErrorKind::Validation, fallback, format!("WGSL writer: {e}"))
+            })?;
+    Ok(Translation {
+        module,
+        info,
+        wgsl,
+        source_wgsl: out.wgsl,
+        layout: out.layout,
+    })
+}
+
+fn shader_body_pos(s: &ast::Shader) -> usize {
+    s.items
+        .iter()
+        .find_map(|i| match i {
+            ast::Item::Body(_, p) => Some(*p),
+            _ => None,
+        })
+        .unwrap_or(0)
+}

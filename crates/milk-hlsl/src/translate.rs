@@ -1,0 +1,1672 @@
+//! Type checking and WGSL generation in one pass over the syntax tree.
+//!
+//! Every expression is translated to a WGSL expression string plus its HLSL
+//! type; conversions are written out with [`crate::types::convert`]. Side
+//! effects inside expressions (assignments, `++`, calls with `out`
+//! arguments) are hoisted into statements just before the statement that
+//! contains them.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::Error;
+use crate::Stage;
+use crate::ast::*;
+use crate::env::{self, BindingLayout, TextureBinding, TextureSource};
+use crate::types::{common, convert, float_lit, make, shape, wgsl_type};
+
+const F: Type = Type::Scalar(Scalar::Float);
+const COMPS: [char; 4] = ['x', 'y', 'z', 'w'];
+
+#[derive(Debug, Clone)]
+struct Sym {
+    wgsl: String,
+    ty: Type,
+    mutable: bool,
+}
+
+#[derive(Debug, Clone)]
+struct FnSig {
+    wgsl: String,
+    ret: Type,
+    params: Vec<Param>,
+}
+
+/// One emitted line of WGSL and the shader offset it came from.
+type Line = (String, usize);
+
+/// What an lvalue refers to.
+struct LValue {
+    /// WGSL reference expression of the whole variable/element.
+    base: String,
+    /// Type of `base`.
+    ty: Type,
+    /// Component indices when writing through a swizzle.
+    swizzle: Option<Vec<usize>>,
+}
+
+pub struct Output {
+    pub wgsl: String,
+    /// For each line of `wgsl` (0-based), the shader offset it came from.
+    pub line_pos: Vec<Option<usize>>,
+    pub layout: BindingLayout,
+}
+
+pub struct Translator<'a> {
+    stage: Stage,
+    shader: &'a Shader,
+    struct_names: Vec<String>,
+    functions: HashMap<String, Vec<FnSig>>,
+    globals: HashMap<String, Sym>,
+    scopes: Vec<HashMap<String, Sym>>,
+    name_counts: HashMap<String, u32>,
+    samplers: HashMap<String, SamplerDim>,
+    layout: BindingLayout,
+    out: Vec<Line>,
+    indent: usize,
+    cur_pos: usize,
+    tmp: u32,
+    /// Return type of the function being translated; `None` in `shader_body`.
+    ret: Option<Type>,
+    /// Uniform registers the shader writes to (MilkDrop compiles shaders in
+    /// backwards-compatibility mode, where uniforms are writable): these
+    /// get private copies `w_REG`.
+    writable: BTreeSet<String>,
+    /// Registers found written during this run but not in `writable`.
+    want_writable: BTreeSet<String>,
+}
+
+/// Translates a parsed shader, giving written uniforms private copies.
+pub fn translate(stage: Stage, shader: &Shader) -> Result<Output, Error> {
+    let mut writable = BTreeSet::new();
+    loop {
+        let mut t = Translator::new(stage, shader);
+        t.writable = writable.clone();
+        match t.run() {
+            Ok(o) => return Ok(o),
+            Err(e) => {
+                if t.want_writable.is_empty() {
+                    return Err(e);
+                }
+                writable.extend(t.want_writable);
+            }
+        }
+    }
+}
+
+/// Splits a built-in's WGSL (`U._qa.x`) into register and swizzle.
+fn builtin_register(wgsl: &str) -> Option<(&str, Option<&str>)> {
+    let rest = wgsl.strip_prefix("U.")?;
+    Some(match rest.split_once('.') {
+        Some((r, sw)) => (r, Some(sw)),
+        None => (rest, None),
+    })
+}
+
+fn err<T>(pos: usize, msg: impl Into<String>) -> Result<T, Error> {
+    Err(Error::type_error(pos, msg))
+}
+
+impl<'a> Translator<'a> {
+    pub fn new(stage: Stage, shader: &'a Shader) -> Self {
+        Translator {
+            stage,
+            shader,
+            struct_names: shader.structs.iter().map(|s| s.name.clone()).collect(),
+            functions: HashMap::new(),
+            globals: HashMap::new(),
+            scopes: Vec::new(),
+            name_counts: HashMap::new(),
+            samplers: HashMap::new(),
+            layout: BindingLayout::default(),
+            out: Vec::new(),
+            indent: 1,
+            cur_pos: 0,
+            tmp: 0,
+            ret: None,
+            writable: BTreeSet::new(),
+            want_writable: BTreeSet::new(),
+        }
+    }
+
+    fn tname(&self, t: &Type) -> String {
+        crate::types::hlsl_name(t, &self.struct_names)
+    }
+
+    fn line(&mut self, s: impl Into<String>) {
+        let s = s.into();
+        self.out
+            .push((format!("{}{s}", "    ".repeat(self.indent)), self.cur_pos));
+    }
+
+    fn fresh(&mut self) -> String {
+        self.tmp += 1;
+        format!("_t{}", self.tmp)
+    }
+
+    /// A unique WGSL name for a local called `name` in this function.
+    fn local_name(&mut self, name: &str) -> String {
+        let n = self.name_counts.entry(name.to_string()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            format!("v_{name}")
+        } else {
+            format!("v_{name}_{}", *n - 1)
+        }
+    }
+
+    fn declare(&mut self, name: &str, sym: Sym) {
+        if let Some(s) = self.scopes.last_mut() {
+            s.insert(name.to_string(), sym);
+        }
+    }
+
+    fn check_type(&self, t: &Type, pos: usize) -> Result<(), Error> {
+        match t {
+            Type::Void => err(pos, "a variable cannot be void"),
+            Type::Sampler(_) => err(pos, "samplers can only be declared globally"),
+            Type::Array(e, _) => self.check_type(e, pos),
+            _ => Ok(()),
+        }
+    }
+
+    /// Translates the whole shader.
+    pub fn run(&mut self) -> Result<Output, Error> {
+        let shader = self.shader;
+        // Structs.
+        let mut decls: Vec<String> = Vec::new();
+        for (i, s) in shader.structs.iter().enumerate() {
+            let mut d = format!("struct S_{i} {{\n");
+            for (t, n) in &s.fields {
+                self.check_type(t, s.pos)?;
+                d.push_str(&format!("    m_{n}: {},\n", wgsl_type(t)));
+            }
+            d.push_str("}\n");
+            decls.push(d);
+        }
+        // Signatures and globals first (HLSL needs declaration before use,
+        // WGSL does not care about order).
+        for reg in &self.writable {
+            let t = if reg.starts_with("rot_") {
+                "mat4x3<f32>"
+            } else {
+                "vec4<f32>"
+            };
+            decls.push(format!("var<private> w_{reg}: {t};\n"));
+        }
+        let mut global_inits: Vec<&VarDecl> = Vec::new();
+        for item in &shader.items {
+            match item {
+                Item::Function(f) => {
+                    let list = self.functions.entry(f.name.clone()).or_default();
+                    let wgsl = if list.is_empty() {
+                        format!("f_{}", f.name)
+                    } else {
+                        format!("f_{}_{}", f.name, list.len())
+                    };
+                    list.push(FnSig {
+                        wgsl,
+                        ret: f.ret.clone(),
+                        params: f.params.clone(),
+                    });
+                }
+                Item::Sampler(name, dim, _) => {
+                    self.samplers.insert(name.clone(), *dim);
+                }
+                Item::Global(d) => {
+                    if d.name.starts_with("texsize_") && d.ty == Type::Vector(Scalar::Float, 4) {
+                        continue; // resolved through the texsize table
+                    }
+                    self.check_type(&d.ty, d.pos)?;
+                    let wgsl = format!("g_{}", d.name);
+                    decls.push(format!("var<private> {wgsl}: {};\n", wgsl_type(&d.ty)));
+                    self.globals.insert(
+                        d.name.clone(),
+                        Sym {
+                            wgsl,
+                            ty: d.ty.clone(),
+                            mutable: true,
+                        },
+                    );
+                    if d.init.is_some() {
+                        global_inits.push(d);
+                    }
+                }
+                Item::Body(..) => {}
+            }
+        }
+        // Function bodies.
+        let mut fn_lines: Vec<Line> = Vec::new();
+        for item in &shader.items {
+            if let Item::Function(f) = item {
+                let lines = self.function(f)?;
+                fn_lines.extend(lines);
+            }
+        }
+        // The entry point.
+        let mut entry: Vec<Line> = Vec::new();
+        for item in &shader.items {
+            if let Item::Body(body, pos) = item {
+                entry = self.entry(body, *pos, &global_inits)?;
+            }
+        }
+        // Assemble: prelude, declarations, functions, entry.
+        let mut text = String::new();
+        let mut line_pos: Vec<Option<usize>> = Vec::new();
+        let push_block = |s: &str, text: &mut String, lp: &mut Vec<Option<usize>>| {
+            for l in s.lines() {
+                text.push_str(l);
+                text.push('\n');
+                lp.push(None);
+            }
+        };
+        push_block(&self.prelude(), &mut text, &mut line_pos);
+        for d in &decls {
+            push_block(d, &mut text, &mut line_pos);
+        }
+        for (l, p) in fn_lines.iter().chain(&entry) {
+            text.push_str(l);
+            text.push('\n');
+            line_pos.push(Some(*p));
+        }
+        Ok(Output {
+            wgsl: text,
+            line_pos,
+            layout: std::mem::take(&mut self.layout),
+        })
+    }
+
+    fn prelude(&self) -> String {
+        let mut s = env::uniforms_wgsl();
+        s.push_str(&format!(
+            "@group({}) @binding({}) var<uniform> U: MilkUniforms;\n",
+            env::GROUP,
+            env::UNIFORMS_BINDING
+        ));
+        if !self.layout.texsizes.is_empty() {
+            s.push_str(&format!(
+                "struct TexSizes {{\n    size: array<vec4<f32>, {}>,\n}}\n@group({}) @binding({}) var<uniform> TS: TexSizes;\n",
+                self.layout.texsizes.len(),
+                env::GROUP,
+                env::TEXSIZES_BINDING
+            ));
+        }
+        for t in &self.layout.textures {
+            let name = &t.sampler_name["sampler_".len()..];
+            let tt = match t.dim {
+                SamplerDim::D2 => "texture_2d<f32>",
+                SamplerDim::D3 => "texture_3d<f32>",
+            };
+            s.push_str(&format!(
+                "@group({g}) @binding({}) var tex_{name}: {tt};\n@group({g}) @binding({}) var samp_{name}: sampler;\n",
+                t.texture_binding,
+                t.sampler_binding,
+                g = env::GROUP
+            ));
+        }
+        s.push_str(
+            "struct FragmentInput {\n    @location(0) uv: vec4<f32>,\n    @location(1) rad_ang: vec2<f32>,\n    @location(2) hue_shader: vec4<f32>,\n}\n",
+        );
+        s
+    }
+
+    fn function(&mut self, f: &Function) -> Result<Vec<Line>, Error> {
+        self.cur_pos = f.pos;
+        let sig = self
+            .functions
+            .get(&f.name)
+            .and_then(|l| l.iter().find(|s| s.params == f.params))
+            .cloned()
+            .ok_or_else(|| Error::type_error(f.pos, "function lost"))?;
+        self.name_counts.clear();
+        self.scopes = vec![HashMap::new()];
+        self.ret = Some(f.ret.clone());
+        let saved = std::mem::take(&mut self.out);
+        let mut params = Vec::new();
+        let mut prologue = Vec::new();
+        for p in &f.params {
+            if let Type::Sampler(_) = p.ty {
+                return Err(Error::unsupported(p.pos, "sampler parameters"));
+            }
+            self.check_type(&p.ty, p.pos)?;
+            let local = self.local_name(&p.name);
+            let t = wgsl_type(&p.ty);
+            match p.mode {
+                ParamMode::In => {
+                    params.push(format!("p_{}: {t}", p.name));
+                    prologue.push(format!("var {local}: {t} = p_{};", p.name));
+                    self.declare(
+                        &p.name,
+                        Sym {
+                            wgsl: local,
+                            ty: p.ty.clone(),
+                            mutable: true,
+                        },
+                    );
+                }
+                ParamMode::Out | ParamMode::InOut => {
+                    params.push(format!("p_{}: ptr<function, {t}>", p.name));
+                    self.declare(
+                        &p.name,
+                        Sym {
+                            wgsl: format!("(*p_{})", p.name),
+                            ty: p.ty.clone(),
+                            mutable: true,
+                        },
+                    );
+                }
+            }
+        }
+        let ret = match &f.ret {
+            Type::Void => String::new(),
+            Type::Sampler(_) => {
+                return Err(Error::unsupported(f.pos, "functions returning samplers"));
+            }
+            t => format!(" -> {}", wgsl_type(t)),
+        };
+        self.indent = 0;
+        self.line(format!("fn {}({}){ret} {{", sig.wgsl, params.join(", ")));
+        self.indent = 1;
+        for p in prologue {
+            self.line(p);
+        }
+        self.stmts(&f.body)?;
+        if f.ret != Type::Void
+            && !matches!(f.body.last().map(|s| &s.kind), Some(StmtKind::Return(_)))
+        {
+            self.line(format!("return {}();", wgsl_type(&f.ret)));
+        }
+        self.indent = 0;
+        self.line("}");
+        Ok(std::mem::replace(&mut self.out, saved))
+    }
+
+    fn entry(&mut self, body: &[Stmt], pos: usize, inits: &[&VarDecl]) -> Result<Vec<Line>, Error> {
+        self.cur_pos = pos;
+        self.name_counts.clear();
+        self.scopes = vec![HashMap::new()];
+        self.ret = None;
+        let saved = std::mem::take(&mut self.out);
+        self.indent = 0;
+        self.line("@fragment");
+        self.line("fn fs_main(fin: FragmentInput) -> @location(0) vec4<f32> {");
+        self.indent = 1;
+        for reg in self.writable.clone() {
+            self.line(format!("w_{reg} = U.{reg};"));
+        }
+        for d in inits {
+            self.cur_pos = d.pos;
+            if let Some(init) = &d.init {
+                let v = self.init_value(init, &d.ty)?;
+                self.line(format!("g_{} = {v};", d.name));
+            }
+        }
+        self.cur_pos = pos;
+        let f2 = Type::Vector(Scalar::Float, 2);
+        let f3 = Type::Vector(Scalar::Float, 3);
+        let mut env: Vec<(&str, &str, Type)> = vec![
+            ("ret", "vec3<f32>()", f3.clone()),
+            ("uv", "fin.uv.xy", f2.clone()),
+            // Comp shaders have no uv_orig in MilkDrop; Kefir gives them uv.
+            (
+                "uv_orig",
+                if self.stage == Stage::Comp {
+                    "fin.uv.xy"
+                } else {
+                    "fin.uv.zw"
+                },
+                f2,
+            ),
+            ("rad", "fin.rad_ang.x", F),
+            ("ang", "fin.rad_ang.y", F),
+        ];
+        if self.stage == Stage::Comp {
+            env.push(("hue_shader", "fin.hue_shader.xyz", f3));
+        }
+        for (name, init, ty) in env {
+            let w = self.local_name(name);
+            self.line(format!("var {w}: {} = {init};", wgsl_type(&ty)));
+            self.declare(
+                name,
+                Sym {
+                    wgsl: w,
+                    ty,
+                    mutable: true,
+                },
+            );
+        }
+        self.stmts(body)?;
+        self.line("return vec4<f32>(v_ret, 1.0f);");
+        self.indent = 0;
+        self.line("}");
+        Ok(std::mem::replace(&mut self.out, saved))
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    fn stmts(&mut self, s: &[Stmt]) -> Result<(), Error> {
+        for st in s {
+            self.stmt(st)?;
+        }
+        Ok(())
+    }
+
+    fn scoped(&mut self, s: &Stmt) -> Result<(), Error> {
+        self.scopes.push(HashMap::new());
+        let r = match &s.kind {
+            StmtKind::Block(b) => self.stmts(b),
+            _ => self.stmt(s),
+        };
+        self.scopes.pop();
+        r
+    }
+
+    fn bool_cond(&mut self, e: &Expr) -> Result<String, Error> {
+        let (w, t) = self.expr(e)?;
+        self.conv(&w, &t, &Type::Scalar(Scalar::Bool), e.pos)
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> Result<(), Error> {
+        self.cur_pos = s.pos;
+        match &s.kind {
+            StmtKind::Empty => {}
+            StmtKind::Decl(ds) => {
+                for d in ds {
+                    self.cur_pos = d.pos;
+                    self.check_type(&d.ty, d.pos)?;
+                    let init = match &d.init {
+                        Some(e) => Some(self.init_value(e, &d.ty)?),
+                        None => None,
+                    };
+                    let w = self.local_name(&d.name);
+                    let t = wgsl_type(&d.ty);
+                    match init {
+                        Some(v) => self.line(format!("var {w}: {t} = {v};")),
+                        None => self.line(format!("var {w}: {t};")),
+                    }
+                    self.declare(
+                        &d.name,
+                        Sym {
+                            wgsl: w,
+                            ty: d.ty.clone(),
+                            mutable: true,
+                        },
+                    );
+                }
+            }
+            StmtKind::Expr(e) => self.effect(e)?,
+            StmtKind::Block(b) => {
+                self.line("{");
+                self.indent += 1;
+                self.scopes.push(HashMap::new());
+                let r = self.stmts(b);
+                self.scopes.pop();
+                r?;
+                self.indent -= 1;
+                self.line("}");
+            }
+            StmtKind::If(c, a, b) => {
+                let c = self.bool_cond(c)?;
+                self.line(format!("if {c} {{"));
+                self.indent += 1;
+                self.scoped(a)?;
+                self.indent -= 1;
+                if let Some(b) = b {
+                    self.cur_pos = b.pos;
+                    self.line("} else {");
+                    self.indent += 1;
+                    self.scoped(b)?;
+                    self.indent -= 1;
+                }
+                self.line("}");
+            }
+            StmtKind::For(init, cond, step, body) => {
+                // fxc lets the loop variable outlive the loop: declare it in
+                // the enclosing scope.
+                if let Some(i) = init {
+                    self.stmt(i)?;
+                }
+                self.cur_pos = s.pos;
+                self.line("loop {");
+                self.indent += 1;
+                if let Some(c) = cond {
+                    let c = self.bool_cond(c)?;
+                    self.line(format!("if !({c}) {{ break; }}"));
+                }
+                self.scoped(body)?;
+                if let Some(step) = step {
+                    self.cur_pos = step.pos;
+                    self.line("continuing {");
+                    self.indent += 1;
+                    self.effect(step)?;
+                    self.indent -= 1;
+                    self.line("}");
+                }
+                self.indent -= 1;
+                self.line("}");
+            }
+            StmtKind::While(c, body) => {
+                self.line("loop {");
+                self.indent += 1;
+                let c = self.bool_cond(c)?;
+                self.line(format!("if !({c}) {{ break; }}"));
+                self.scoped(body)?;
+                self.indent -= 1;
+                self.line("}");
+            }
+            StmtKind::DoWhile(body, c) => {
+                self.line("loop {");
+                self.indent += 1;
+                self.scoped(body)?;
+                self.cur_pos = c.pos;
+                self.line("continuing {");
+                self.indent += 1;
+                let c = self.bool_cond(c)?;
+                self.line(format!("break if !({c});"));
+                self.indent -= 1;
+                self.line("}");
+                self.indent -= 1;
+                self.line("}");
+            }
+            StmtKind::Return(e) => match self.ret.clone() {
+                None => {
+                    if let Some(e) = e {
+                        self.effect(e)?;
+                    }
+                    self.line("return vec4<f32>(v_ret, 1.0f);");
+                }
+                Some(Type::Void) => {
+                    if let Some(e) = e {
+                        self.effect(e)?;
+                    }
+                    self.line("return;");
+                }
+                Some(rt) => {
+                    let Some(e) = e else {
+                        return err(s.pos, "missing return value");
+                    };
+                    let v = self.value_as(e, &rt)?;
+                    self.line(format!("return {v};"));
+                }
+            },
+            StmtKind::Break => self.line("break;"),
+            StmtKind::Continue => self.line("continue;"),
+            StmtKind::Discard => self.line("discard;"),
+        }
+        Ok(())
+    }
+
+    /// An expression evaluated for its side effects only.
+    fn effect(&mut self, e: &Expr) -> Result<(), Error> {
+        match &e.kind {
+            ExprKind::Assign(..) | ExprKind::IncDec(..) => {
+                self.expr(e)?;
+            }
+            ExprKind::Comma(a, b) => {
+                self.effect(a)?;
+                self.effect(b)?;
+            }
+            _ => {
+                let (w, t) = self.expr(e)?;
+                if !matches!(t, Type::Void | Type::Sampler(_))
+                    && matches!(e.kind, ExprKind::Call(..))
+                {
+                    self.line(format!("_ = {w};"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn init_value(&mut self, e: &Expr, ty: &Type) -> Result<String, Error> {
+        if let ExprKind::InitList(items) = &e.kind {
+            return self.init_list(items, ty, e.pos);
+        }
+        self.value_as(e, ty)
+    }
+
+    /// Flattens an initializer list into scalars for vector/matrix targets.
+    fn init_list(&mut self, items: &[Expr], ty: &Type, pos: usize) -> Result<String, Error> {
+        match ty {
+            Type::Array(elem, n) if items.len() != *n as usize => {
+                // A flat list of components: `float2 a[2] = {1, 2, 3, 4}`.
+                let per = match &**elem {
+                    Type::Scalar(_) => 1,
+                    Type::Vector(_, k) => *k as usize,
+                    Type::Matrix(r, c) => (*r * *c) as usize,
+                    _ => {
+                        return err(
+                            pos,
+                            format!("{} initializers for an array of {n}", items.len()),
+                        );
+                    }
+                };
+                let scalars = self.flatten(items)?;
+                if scalars.len() != per * *n as usize {
+                    return err(
+                        pos,
+                        format!(
+                            "{} components for an array of {n} {}",
+                            scalars.len(),
+                            self.tname(elem)
+                        ),
+                    );
+                }
+                let st = match &**elem {
+                    Type::Scalar(s) | Type::Vector(s, _) => Type::Scalar(*s),
+                    _ => F,
+                };
+                let mut parts = Vec::new();
+                for chunk in scalars.chunks(per) {
+                    let cs: Vec<String> = chunk
+                        .iter()
+                        .map(|(w, t)| self.conv(w, t, &st, pos))
+                        .collect::<Result<_, _>>()?;
+                    parts.push(if per == 1 {
+                        cs[0].clone()
+                    } else {
+                        format!("{}({})", wgsl_type(elem), cs.join(", "))
+                    });
+                }
+                Ok(format!("{}({})", wgsl_type(ty), parts.join(", ")))
+            }
+            Type::Array(elem, _) => {
+                let mut parts = Vec::new();
+                for it in items {
+                    parts.push(self.init_value(it, elem)?);
+                }
+                Ok(format!("{}({})", wgsl_type(ty), parts.join(", ")))
+            }
+            Type::Struct(i) => {
+                let fields = self.shader.structs[*i].fields.clone();
+                if items.len() != fields.len() {
+                    return err(pos, "wrong number of struct initializers");
+                }
+                let mut parts = Vec::new();
+                for (it, (ft, _)) in items.iter().zip(&fields) {
+                    parts.push(self.init_value(it, ft)?);
+                }
+                Ok(format!("{}({})", wgsl_type(ty), parts.join(", ")))
+            }
+            _ => {
+                if items.len() == 1 {
+                    return self.init_value(&items[0], ty);
+                }
+                let (w, t) = self.construct(ty, items, pos)?;
+                self.conv(&w, &t, ty, pos)
+            }
+        }
+    }
+
+    /// All scalar components of an initializer list, in order.
+    fn flatten(&mut self, items: &[Expr]) -> Result<Vec<(String, Type)>, Error> {
+        let mut out = Vec::new();
+        for it in items {
+            if let ExprKind::InitList(inner) = &it.kind {
+                out.extend(self.flatten(inner)?);
+                continue;
+            }
+            let (w, t) = self.expr(it)?;
+            match t {
+                Type::Scalar(_) => out.push((w, t)),
+                Type::Vector(s, n) => {
+                    let tmp = self.fresh();
+                    self.line(format!("let {tmp} = {w};"));
+                    for c in COMPS.iter().take(n as usize) {
+                        out.push((format!("{tmp}.{c}"), Type::Scalar(s)));
+                    }
+                }
+                _ => {
+                    return err(
+                        it.pos,
+                        format!("cannot use {} in an initializer list", self.tname(&t)),
+                    );
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    fn conv(&self, w: &str, from: &Type, to: &Type, pos: usize) -> Result<String, Error> {
+        convert(w, from, to).ok_or_else(|| {
+            Error::type_error(
+                pos,
+                format!("cannot convert {} to {}", self.tname(from), self.tname(to)),
+            )
+        })
+    }
+
+    fn value_as(&mut self, e: &Expr, ty: &Type) -> Result<String, Error> {
+        let (w, t) = self.expr(e)?;
+        self.conv(&w, &t, ty, e.pos)
+    }
+
+    fn lookup(&self, name: &str) -> Option<Sym> {
+        for s in self.scopes.iter().rev() {
+            if let Some(v) = s.get(name) {
+                return Some(v.clone());
+            }
+        }
+        if let Some(g) = self.globals.get(name) {
+            return Some(g.clone());
+        }
+        let (wgsl, ty) = env::builtin_value(name)?;
+        if let Some((reg, _)) = builtin_register(&wgsl)
+            && self.writable.contains(reg)
+        {
+            return Some(Sym {
+                wgsl: format!("w_{}", &wgsl[2..]),
+                ty,
+                mutable: true,
+            });
+        }
+        Some(Sym {
+            wgsl,
+            ty,
+            mutable: false,
+        })
+    }
+
+    fn texsize(&mut self, name: &str) -> String {
+        let i = match self.layout.texsizes.iter().position(|n| n == name) {
+            Some(i) => i,
+            None => {
+                self.layout.texsizes.push(name.to_string());
+                self.layout.texsizes.len() - 1
+            }
+        };
+        format!("TS.size[{i}]")
+    }
+
+    /// Registers a sampler the shader reads; returns its WGSL texture and
+    /// sampler names.
+    fn use_sampler(
+        &mut self,
+        name: &str,
+        dim: SamplerDim,
+        pos: usize,
+    ) -> Result<(String, String), Error> {
+        let Some((filter, wrap, tex)) = env::split_sampler(name) else {
+            return err(pos, format!("`{name}` is not a sampler"));
+        };
+        let source = match env::builtin_source(tex) {
+            Some((s, d)) => {
+                if d != dim {
+                    return err(
+                        pos,
+                        format!(
+                            "`{name}` is a {}D texture",
+                            if d == SamplerDim::D2 { 2 } else { 3 }
+                        ),
+                    );
+                }
+                s
+            }
+            None => {
+                if !self.samplers.contains_key(name) {
+                    return err(pos, format!("unknown sampler `{name}`"));
+                }
+                TextureSource::User(tex.to_string())
+            }
+        };
+        let short = &name["sampler_".len()..];
+        let names = (format!("tex_{short}"), format!("samp_{short}"));
+        if let Some(t) = self.layout.textures.iter().find(|t| t.sampler_name == name) {
+            if t.dim != dim {
+                return err(pos, format!("`{name}` used both as a 2D and a 3D texture"));
+            }
+            return Ok(names);
+        }
+        let i = self.layout.textures.len() as u32;
+        let texture_binding = env::FIRST_TEXTURE_BINDING + 2 * i;
+        self.layout.textures.push(TextureBinding {
+            sampler_name: name.to_string(),
+            source,
+            dim,
+            filter,
+            wrap,
+            texture_binding,
+            sampler_binding: texture_binding + 1,
+        });
+        Ok(names)
+    }
+
+    fn is_sampler_name(&self, name: &str) -> bool {
+        self.lookup(name).is_none()
+            && (self.samplers.contains_key(name)
+                || env::split_sampler(name)
+                    .is_some_and(|(_, _, t)| env::builtin_source(t).is_some()))
+    }
+
+    pub fn expr(&mut self, e: &Expr) -> Result<(String, Type), Error> {
+        let pos = e.pos;
+        Ok(match &e.kind {
+            ExprKind::Int(v, unsigned) => {
+                if *unsigned && *v <= u32::MAX as u64 {
+                    (format!("{v}u"), Type::Scalar(Scalar::Uint))
+                } else if *v <= i32::MAX as u64 {
+                    (format!("{v}i"), Type::Scalar(Scalar::Int))
+                } else {
+                    (float_lit(*v as f64), F)
+                }
+            }
+            ExprKind::Float(v) => (float_lit(*v), F),
+            ExprKind::Bool(b) => (b.to_string(), Type::Scalar(Scalar::Bool)),
+            ExprKind::Ident(name) => {
+                if let Some(s) = self.lookup(name) {
+                    (s.wgsl, s.ty)
+                } else if let Some(tex) = name.strip_prefix("texsize_") {
+                    (self.texsize(tex), Type::Vector(Scalar::Float, 4))
+                } else if self.is_sampler_name(name) {
+                    (name.clone(), Type::Sampler(SamplerDim::D2))
+                } else {
+                    return err(pos, format!("unknown name `{name}`"));
+                }
+            }
+            ExprKind::Unary(op, a) => {
+                let (w, t) = self.expr(a)?;
+                match *op {
+                    "+" => (w, t),
+                    "!" => {
+                        let Some((_, n)) = shape(&t) else {
+                            return err(pos, format!("cannot apply `!` to {}", self.tname(&t)));
+                        };
+                        let bt = make(Scalar::Bool, n);
+                        (format!("(!{})", self.conv(&w, &t, &bt, pos)?), bt)
+                    }
+                    "~" => {
+                        let Some((s, n)) = shape(&t).filter(|(s, _)| *s != Scalar::Float) else {
+                            return err(pos, "`~` needs an integer");
+                        };
+                        let s = s.max(Scalar::Int);
+                        let it = make(s, n);
+                        (format!("(~{})", self.conv(&w, &t, &it, pos)?), it)
+                    }
+                    _ => match &t {
+                        Type::Matrix(..) => (format!("(({w}) * -1.0f)"), t),
+                        _ => {
+                            let Some((s, n)) = shape(&t) else {
+                                return err(pos, format!("cannot negate {}", self.tname(&t)));
+                            };
+                            let s = match s {
+                                Scalar::Bool | Scalar::Uint => Scalar::Int,
+                                s => s,
+                            };
+                            let nt = make(s, n);
+                            (format!("(-({}))", self.conv(&w, &t, &nt, pos)?), nt)
+                        }
+                    },
+                }
+            }
+            ExprKind::Binary(op, a, b) => self.binary(op, a, b, pos)?,
+            ExprKind::Ternary(c, a, b) => {
+                let (cw, ct) = self.expr(c)?;
+                let (aw, at) = self.expr(a)?;
+                let (bw, bt) = self.expr(b)?;
+                let mut t = if at == bt {
+                    at.clone()
+                } else {
+                    common(&at, &bt).ok_or_else(|| {
+                        Error::type_error(
+                            pos,
+                            format!(
+                                "`?:` branches {} and {} differ",
+                                self.tname(&at),
+                                self.tname(&bt)
+                            ),
+                        )
+                    })?
+                };
+                let cn = shape(&ct).map(|(_, n)| n).unwrap_or(0);
+                if let Some((s, 0)) = shape(&t)
+                    && cn > 0
+                {
+                    t = make(s, cn);
+                }
+                let tn = shape(&t).map(|(_, n)| n).unwrap_or(0);
+                let cond_t = make(Scalar::Bool, if cn == 0 { 0 } else { tn });
+                let cw = self.conv(&cw, &ct, &cond_t, c.pos)?;
+                let aw = self.conv(&aw, &at, &t, a.pos)?;
+                let bw = self.conv(&bw, &bt, &t, b.pos)?;
+                (format!("select({bw}, {aw}, {cw})"), t)
+            }
+            ExprKind::Assign(op, l, r) => self.assign(op, l, r, pos)?,
+            ExprKind::IncDec(op, prefix, a) => {
+                let lv = self.lvalue(a)?;
+                let (cur, t) = self.read_lvalue(&lv);
+                let Some((s, n)) = shape(&t) else {
+                    return err(pos, format!("cannot apply `{op}` to {}", self.tname(&t)));
+                };
+                let one = match s {
+                    Scalar::Float => "1.0f",
+                    Scalar::Uint => "1u",
+                    _ => "1i",
+                };
+                let one = if n == 0 {
+                    one.to_string()
+                } else {
+                    format!("{}({one})", wgsl_type(&t))
+                };
+                let sign = if *op == "++" { "+" } else { "-" };
+                let old = self.fresh();
+                self.line(format!("let {old} = {cur};"));
+                self.store(&lv, &format!("({old} {sign} {one})"), &t, pos)?;
+                if *prefix {
+                    self.read_lvalue(&lv)
+                } else {
+                    (old, t)
+                }
+            }
+            ExprKind::Call(name, args) => self.call(name, args, pos)?,
+            ExprKind::Construct(ty, args) => self.construct(ty, args, pos)?,
+            ExprKind::Cast(ty, a) => {
+                if let ExprKind::InitList(items) = &a.kind {
+                    return Ok((self.init_list(items, ty, pos)?, ty.clone()));
+                }
+                let (w, t) = self.expr(a)?;
+                // Casts may also widen a scalar and truncate anything.
+                (self.conv(&w, &t, ty, pos)?, ty.clone())
+            }
+            ExprKind::Member(base, m) => {
+                let (w, t) = self.expr(base)?;
+                self.member(&w, &t, m, pos)?
+            }
+            ExprKind::Index(base, i) => {
+                let (w, t) = self.expr(base)?;
+                let iw = self.index_value(i)?;
+                let et = self.element_type(&t, pos)?;
+                (format!("{w}[{iw}]"), et)
+            }
+            ExprKind::InitList(_) => return err(pos, "`{...}` is only allowed in initializers"),
+            ExprKind::Comma(a, b) => {
+                self.effect(a)?;
+                self.expr(b)?
+            }
+        })
+    }
+
+    fn index_value(&mut self, i: &Expr) -> Result<String, Error> {
+        let (w, t) = self.expr(i)?;
+        self.conv(&w, &t, &Type::Scalar(Scalar::Int), i.pos)
+    }
+
+    fn element_type(&self, t: &Type, pos: usize) -> Result<Type, Error> {
+        Ok(match t {
+            Type::Array(e, _) => (**e).clone(),
+            Type::Vector(s, _) => Type::Scalar(*s),
+            Type::Matrix(_, c) => Type::Vector(Scalar::Float, *c),
+            _ => return err(pos, format!("cannot index {}", self.tname(t))),
+        })
+    }
+
+    /// Swizzle letters to component indices.
+    fn swizzle(m: &str) -> Option<Vec<usize>> {
+        if m.is_empty() || m.len() > 4 {
+            return None;
+        }
+        let xyzw = m.chars().all(|c| "xyzw".contains(c));
+        let rgba = m.chars().all(|c| "rgba".contains(c));
+        if !xyzw && !rgba {
+            return None;
+        }
+        Some(
+            m.chars()
+                .map(|c| "xyzw".find(c).or_else(|| "rgba".find(c)).unwrap_or(0))
+                .collect(),
+        )
+    }
+
+    /// Matrix element names `_m01` (0-based) and `_12` (1-based).
+    fn matrix_elems(m: &str) -> Option<Vec<(usize, usize)>> {
+        let mut out = Vec::new();
+        let mut rest = m;
+        while !rest.is_empty() {
+            let r = rest.strip_prefix('_')?;
+            let (zero, r) = match r.strip_prefix('m') {
+                Some(r) => (true, r),
+                None => (false, r),
+            };
+            let b = r.as_bytes();
+            if b.len() < 2 || !b[0].is_ascii_digit() || !b[1].is_ascii_digit() {
+                return None;
+            }
+            let (mut i, mut j) = ((b[0] - b'0') as usize, (b[1] - b'0') as usize);
+            if !zero {
+                if i == 0 || j == 0 {
+                    return None;
+                }
+                i -= 1;
+                j -= 1;
+            }
+            out.push((i, j));
+            rest = &r[2..];
+        }
+        (!out.is_empty() && out.len() <= 4).then_some(out)
+    }
+
+    fn member(&mut self, w: &str, t: &Type, m: &str, pos: usize) -> Result<(String, Type), Error> {
+        match t {
+            Type::Struct(i) => {
+                let Some((ft, _)) = self.shader.structs[*i].fields.iter().find(|(_, n)| n == m)
+                else {
+                    return err(pos, format!("no field `{m}`"));
+                };
+                Ok((format!("{w}.m_{m}"), ft.clone()))
+            }
+            Type::Matrix(r, c) => {
+                let Some(el) = Self::matrix_elems(m) else {
+                    return err(pos, format!("bad matrix member `.{m}`"));
+                };
+                if el
+                    .iter()
+                    .any(|(i, j)| *i >= *r as usize || *j >= *c as usize)
+                {
+                    return err(pos, format!("`.{m}` is out of range"));
+                }
+                let parts: Vec<String> = el.iter().map(|(i, j)| format!("{w}[{i}][{j}]")).collect();
+                if parts.len() == 1 {
+                    Ok((parts[0].clone(), F))
+                } else {
+                    let n = parts.len() as u8;
+                    Ok((
+                        format!("vec{n}<f32>({})", parts.join(", ")),
+                        make(Scalar::Float, n),
+                    ))
+                }
+            }
+            _ => {
+                let Some((s, n)) = shape(t) else {
+                    return err(pos, format!("{} has no member `.{m}`", self.tname(t)));
+                };
+                let Some(idx) = Self::swizzle(m) else {
+                    return err(pos, format!("bad swizzle `.{m}`"));
+                };
+                let width = n.max(1) as usize;
+                if idx.iter().any(|&i| i >= width) {
+                    return err(
+                        pos,
+                        format!("swizzle `.{m}` is out of range for {}", self.tname(t)),
+                    );
+                }
+                let rt = make(s, if idx.len() == 1 { 0 } else { idx.len() as u8 });
+                if n == 0 {
+                    // Swizzling a scalar repeats it.
+                    return Ok(if idx.len() == 1 {
+                        (w.to_string(), rt)
+                    } else {
+                        (format!("{}({w})", wgsl_type(&rt)), rt)
+                    });
+                }
+                let sw: String = idx.iter().map(|&i| COMPS[i]).collect();
+                Ok((format!("{w}.{sw}"), rt))
+            }
+        }
+    }
+
+    fn lvalue(&mut self, e: &Expr) -> Result<LValue, Error> {
+        match &e.kind {
+            ExprKind::Ident(name) => match self.lookup(name) {
+                Some(s) if s.mutable => {
+                    // A writable copy of a uniform register with a swizzle.
+                    if let Some((base, sw)) = s
+                        .wgsl
+                        .strip_prefix("w_")
+                        .and_then(|_| s.wgsl.split_once('.'))
+                    {
+                        let reg_t = if base.starts_with("w_rot_") {
+                            Type::Matrix(4, 3)
+                        } else {
+                            Type::Vector(Scalar::Float, 4)
+                        };
+                        return Ok(LValue {
+                            base: base.to_string(),
+                            ty: reg_t,
+                            swizzle: Self::swizzle(sw),
+                        });
+                    }
+                    Ok(LValue {
+                        base: s.wgsl,
+                        ty: s.ty,
+                        swizzle: None,
+                    })
+                }
+                Some(s) if builtin_register(&s.wgsl).is_some() => {
+                    if let Some((reg, _)) = builtin_register(&s.wgsl) {
+                        self.want_writable.insert(reg.to_string());
+                    }
+                    err(e.pos, format!("`{name}` is read-only"))
+                }
+                Some(_) => err(e.pos, format!("`{name}` is read-only")),
+                None => err(e.pos, format!("unknown name `{name}`")),
+            },
+            ExprKind::Index(b, i) => {
+                let lv = self.lvalue(b)?;
+                if lv.swizzle.is_some() {
+                    return Err(Error::unsupported(
+                        e.pos,
+                        "indexing a swizzle in an assignment",
+                    ));
+                }
+                let iw = self.index_value(i)?;
+                let et = self.element_type(&lv.ty, e.pos)?;
+                Ok(LValue {
+                    base: format!("{}[{iw}]", lv.base),
+                    ty: et,
+                    swizzle: None,
+                })
+            }
+            ExprKind::Member(b, m) => {
+                let lv = self.lvalue(b)?;
+                if lv.swizzle.is_some() {
+                    return Err(Error::unsupported(
+                        e.pos,
+                        "swizzle of a swizzle in an assignment",
+                    ));
+                }
+                match &lv.ty {
+                    Type::Struct(_) | Type::Matrix(..) => {
+                        let (w, t) = self.member(&lv.base, &lv.ty, m, e.pos)?;
+                        if w.starts_with("vec") {
+                            return Err(Error::unsupported(
+                                e.pos,
+                                "writing several matrix elements at once",
+                            ));
+                        }
+                        Ok(LValue {
+                            base: w,
+                            ty: t,
+                            swizzle: None,
+                        })
+                    }
+                    t => {
+                        let Some((_, n)) = shape(t) else {
+                            return err(e.pos, "bad assignment target");
+                        };
+                        let Some(idx) = Self::swizzle(m) else {
+                            return err(e.pos, format!("bad swizzle `.{m}`"));
+                        };
+                        if idx.iter().any(|&i| i >= n.max(1) as usize) {
+                            return err(e.pos, format!("swizzle `.{m}` is out of range"));
+                        }
+                        let mut seen = [false; 4];
+                        for &i in &idx {
+                            if seen[i] {
+                                return err(e.pos, format!("`.{m}` writes a component twice"));
+                            }
+                            seen[i] = true;
+                        }
+                        if n == 0 {
+                            return Ok(lv);
+                        }
+                        Ok(LValue {
+                            base: lv.base,
+                            ty: lv.ty,
+                            swizzle: Some(idx),
+                        })
+                    }
+                }
+            }
+            _ => err(e.pos, "not an assignable expression"),
+        }
+    }
+
+    /// The value an lvalue currently holds.
+    fn read_lvalue(&self, lv: &LValue) -> (String, Type) {
+        match &lv.swizzle {
+            None => (lv.base.clone(), lv.ty.clone()),
+            Some(idx) => {
+                let s = shape(&lv.ty).map(|(s, _)| s).unwrap_or(Scalar::Float);
+                let sw: String = idx.iter().map(|&i| COMPS[i]).collect();
+                (
+                    format!("{}.{sw}", lv.base),
+                    make(s, if idx.len() == 1 { 0 } else { idx.len() as u8 }),
+                )
+            }
+        }
+    }
+
+    /// Writes `value` (of type `vt`) through `lv`.
+    fn store(&mut self, lv: &LValue, value: &str, vt: &Type, pos: usize) -> Result<(), Error> {
+        let (_, target_t) = self.read_lvalue(lv);
+        let v = self.conv(value, vt, &target_t, pos)?;
+        match &lv.swizzle {
+            None => self.line(format!("{} = {v};", lv.base)),
+            Some(idx) if idx.len() == 1 => {
+                self.line(format!("{}.{} = {v};", lv.base, COMPS[idx[0]]))
+            }
+            Some(idx) => {
+                let t = self.fresh();
+                self.line(format!("let {t} = {v};"));
+                for (k, &i) in idx.iter().enumerate() {
+                    self.line(format!("{}.{} = {t}.{};", lv.base, COMPS[i], COMPS[k]));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn assign(
+        &mut self,
+        op: &str,
+        l: &Expr,
+        r: &Expr,
+        pos: usize,
+    ) -> Result<(String, Type), Error> {
+        let (rw, rt) = self.expr(r)?;
+        let lv = self.lvalue(l)?;
+        if op == "=" {
+            if let Some(idx) = &lv.swizzle {
+                // HLSL also accepts writing a scalar to several components.
+                let _ = idx;
+            }
+            self.store(&lv, &rw, &rt, pos)?;
+        } else {
+            let (cur, ct) = self.read_lvalue(&lv);
+            let bop = &op[..op.len() - 1];
+            let (v, vt) = self.binary_values(bop, (cur, ct), (rw, rt), pos)?;
+            self.store(&lv, &v, &vt, pos)?;
+        }
+        Ok(self.read_lvalue(&lv))
+    }
+
+    fn binary(
+        &mut self,
+        op: &'static str,
+        a: &Expr,
+        b: &Expr,
+        pos: usize,
+    ) -> Result<(String, Type), Error> {
+        let av = self.expr(a)?;
+        let bv = self.expr(b)?;
+        self.binary_values(op, av, bv, pos)
+    }
+
+    fn binary_values(
+        &mut self,
+        op: &str,
+        (aw, at): (String, Type),
+        (bw, bt): (String, Type),
+        pos: usize,
+    ) -> Result<(String, Type), Error> {
+        if matches!(at, Type::Matrix(..)) || matches!(bt, Type::Matrix(..)) {
+            return self.matrix_binary(op, (aw, at), (bw, bt), pos);
+        }
+        let Some(ct) = common(&at, &bt) else {
+            return err(
+                pos,
+                format!(
+                    "cannot apply `{op}` to {} and {}",
+                    self.tname(&at),
+                    self.tname(&bt)
+                ),
+            );
+        };
+        let (s, n) = shape(&ct).unwrap_or((Scalar::Float, 0));
+        match op {
+            "+" | "-" | "*" | "/" | "%" => {
+                let t = make(s.max(Scalar::Int), n);
+                let a = self.conv(&aw, &at, &t, pos)?;
+                let b = self.conv(&bw, &bt, &t, pos)?;
+                Ok((format!("({a} {op} {b})"), t))
+            }
+            "<" | ">" | "<=" | ">=" | "==" | "!=" => {
+                let t = if s == Scalar::Bool && !matches!(op, "==" | "!=") {
+                    make(Scalar::Int, n)
+                } else {
+                    ct.clone()
+                };
+                let a = self.conv(&aw, &at, &t, pos)?;
+                let b = self.conv(&bw, &bt, &t, pos)?;
+                Ok((format!("({a} {op} {b})"), make(Scalar::Bool, n)))
+            }
+            "&&" | "||" => {
+                let t = make(Scalar::Bool, n);
+                let a = self.conv(&aw, &at, &t, pos)?;
+                let b = self.conv(&bw, &bt, &t, pos)?;
+                let wop = if n == 0 {
+                    op
+                } else if op == "&&" {
+                    "&"
+                } else {
+                    "|"
+                };
+                Ok((format!("({a} {wop} {b})"), t))
+            }
+            "&" | "|" | "^" => {
+                let s = if s == Scalar::Float {
+                    Scalar::Int
+                } else {
+                    s.max(Scalar::Int)
+                };
+                let t = make(s, n);
+                let a = self.conv(&aw, &at, &t, pos)?;
+                let b = self.conv(&bw, &bt, &t, pos)?;
+                Ok((format!("({a} {op} {b})"), t))
+            }
+            "<<" | ">>" => {
+                let s = if s == Scalar::Float {
+                    Scalar::Int
+                } else {
+                    s.max(Scalar::Int)
+                };
+                let t = make(s, n);
+                let a = self.conv(&aw, &at, &t, pos)?;
+                let b = self.conv(&bw, &bt, &make(Scalar::Uint, n), pos)?;
+                Ok((format!("({a} {op} {b})"), t))
+            }
+            _ => err(pos, format!("unknown operator `{op}`")),
+        }
+    }
+
+    /// Component-wise arithmetic with matrices (HLSL `*` is not a matrix
+    /// product; that is `mul`).
+    fn matrix_binary(
+        &mut self,
+        op: &str,
+        (aw, at): (String, Type),
+        (bw, bt): (String, Type),
+        pos: usize,
+    ) -> Result<(String, Type), Error> {
+        if !matches!(op, "+" | "-" | "*" | "/") {
+            return err(pos, format!("cannot apply `{op}` to matrices"));
+        }
+        let mt = match (&at, &bt) {
+            (Type::Matrix(..), Type::Matrix(..)) if at == bt => at.clone(),
+            (Type::Matrix(..), o) | (o, Type::Matrix(..)) if matches!(o, Type::Scalar(_)) => {
+                if matches!(at, Type::Matrix(..)) {
+                    at.clone()
+                } else {
+                    bt.clone()
+                }
+            }
+            _ => {
+                return err(
+                    pos,
+                    format!(
+                        "cannot apply `{op}` to {} and {}",
+                        self.tname(&at),
+                        self.tname(&bt)
+                    ),
+                );
+            }
+        };
+        let Type::Matrix(r, _) = mt else {
+            return err(pos, "matrix expected");
+        };
+        let side = |w: &str, t: &Type, me: &mut Self| -> Result<(String, bool), Error> {
+            let tmp = me.fresh();
+            if let Type::Matrix(..) = t {
+                me.line(format!("let {tmp} = {w};"));
+                Ok((tmp, true))
+            } else {
+                let v = me.conv(w, t, &F, pos)?;
+                me.line(format!("let {tmp} = {v};"));
+                Ok((tmp, false))
+            }
+        };
+        let (a, am) = side(&aw, &at, self)?;
+        let (b, bm) = side(&bw, &bt, self)?;
+        let cols: Vec<String> = (0..r)
+            .map(|i| {
+                let x = if am { format!("{a}[{i}]") } else { a.clone() };
+                let y = if bm { format!("{b}[{i}]") } else { b.clone() };
+                format!("({x} {op} {y})")
+            })
+            .collect();
+        Ok((format!("{}({})", wgsl_type(&mt), cols.join(", ")), mt))
+    }
+
+    fn construct(&mut self, ty: &Type, args: &[Expr], pos: usize) -> Result<(String, Type), Error> {
+        let mut vals = Vec::new();
+        for a in args {
+            vals.push(self.expr(a)?);
+        }
+        match ty {
+            Type::Scalar(_) => {
+                if vals.len() != 1 {
+                    return err(pos, "a scalar constructor takes one argument");
+                }
+                Ok((self.conv(&vals[0].0, &vals[0].1, ty, pos)?, ty.clone()))
+            }
+            Type::Vector(s, n) => {
+                let n = *n as usize;
+                if vals.len() == 1 {
+                    let (w, t) = &vals[0];
+                    if let Some((_, 0)) = shape(t) {
+                        return Ok((self.conv(w, t, ty, pos)?, ty.clone()));
+                    }
+                }
+                let mut parts = Vec::new();
+                let mut count = 0;
+                for (w, t) in &vals {
+                    match shape(t) {
+                        Some((_, k)) => {
+                            let k = k.max(1) as usize;
+                            parts.push(self.conv(
+                                w,
+                                t,
+                                &make(*s, if k == 1 { 0 } else { k as u8 }),
+                                pos,
+                            )?);
+                            count += k;
+                        }
+                        None if matches!(t, Type::Matrix(2, 2)) && n == 4 => {
+                            parts.push(format!("vec4<f32>(({w})[0], ({w})[1])"));
+                            count += 4;
+                        }
+                        None => {
+                            return err(
+                                pos,
+                                format!("cannot build {} from {}", self.tname(ty), self.tname(t)),
+                            );
+                        }
+                    }
+                }
+                if count != n {
+                    return err(
+                        pos,
+                        format!("{} needs {n} components, got {count}", self.tname(ty)),
+                    );
+                }
+                Ok((
+                    format!("{}({})", wgsl_type(ty), parts.join(", ")),
+                    ty.clone(),
+                ))
+            }
+            Type::Matrix(r, c) => {
+                let (r, c) = (*r as usize, *c as usize);
+                let row_t = Type::Vector(Scalar::Float, c as u8);
+                if vals.len() == r && vals.iter().all(|(_, t)| *t == row_t) {
+                    let parts: Vec<String> = vals.iter().map(|(w, _)| w.clone()).collect();
+                    return Ok((
+                        format!("{}({})", wgsl_type(ty), parts.join(", ")),
+                        ty.clone(),
+                    ));
+                }
+                if vals.len() == 1 {
+                    let (w, t) = &vals[0];
+                    if let Type::Matrix(..) = t {
+                        return Ok((self.conv(w, t, ty, pos)?, ty.clone()));
+                    }
+                }
+                // Flatten everything into scalars.
+                let mut scalars = Vec::new();
+                for (w, t) in &vals {
+                    match shape(t) {
+                        Some((_, 0)) => scalars.push(self.conv(w, t, &F, pos)?),
+                        Some((_, k)) => {
+                            let v = self.conv(w, t, &Type::Vector(Scalar::Float, k), pos)?;
+                            let tmp = self.fresh();
+                            self.line(format!("let {tmp} = {v};"));
+                            for c in COMPS.iter().take(k as usize) {
+                                scalars.push(format!("{tmp}.{c}"));
+                            }
+                        }
+                        None => {
+                            return err(
+                                pos,
+                                format!("cannot build {} from {}", self.tname(ty), self.tname(t)),
+                            );
+                        }
+                    }
+                }
+                if scalars.len() == 1 {
+                    let tmp = self.fresh();
+                    self.line(format!("let {tmp} = {};", scalars[0]));
+                    scalars = vec![tmp; r * c];
+                }
+                if scalars.len() != r * c {
+                    return err(
+                        pos,
+                        format!(
+                            "{} needs {} components, got {}",
+                            self.tname(ty),
+                            r * c,
+                            scalars.len()
+                        ),
+                    );
+                }
+                Ok((
+                    format!("{}({})", wgsl_type(ty), scalars.join(", ")),
+                    ty.clone(),
+                ))
+            }
+            _ => err(pos, format!("cannot construct {}", self.tname(ty))),
+        }
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    fn call(&mut self, name: &str, args: &[Expr], pos: usize) -> Result<(String, Type), Error> {
+        if let Some(list) = self.functions.get(name).cloned() {
+            return self.user_call(name, &list, args, pos);
+        }
+        crate::intrinsics::call(self, name, args, pos)
+    }
+
+    fn user_call(
+        &mut self,
+        name: &str,
+        list: &[FnSig],
+        args: &[Expr],
+        pos: usize,
+    ) -> Result<(String, Type), Error> {
+        let cands: Vec<&FnSig> = list
+            .iter()
+            .filter(|s| s.params.len() == args.len())
+            .collect();
+        if cands.is_empty() {
+            return err(pos, format!("no `{name}` takes {} arguments", args.len()));
+        }
+        // Evaluate `in` arguments; keep lvalues for `out`/`inout`.
+        let mut vals = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            let by_ref = cands.iter().any(|s| s.params[i].mode != ParamMode::In);
+            if by_ref {
+                vals.push(None);
+            } else {
+                vals.push(Some(self.expr(a)?));
+            }
+        }
+        // Pick the overload with the most exactly matching argument types.
+        let sig = (*cands
+            .iter()
+            .max_by_key(|s| {
+                s.params
+                    .iter()
+                    .zip(&vals)
+                    .filter(|(p, v)| v.as_ref().is_some_and(|(_, t)| *t == p.ty))
+                    .count()
+            })
+            .unwrap_or(&cands[0]))
+        .clone();
+        let mut parts = Vec::new();
+        let mut writeback = Vec::new();
+        for (i, (p, v)) in sig.params.iter().zip(vals).enumerate() {
+            match (p.mode, v) {
+                (ParamMode::In, Some((w, t))) => {
+                    parts.push(self.conv(&w, &t, &p.ty, args[i].pos)?)
+                }
+                (ParamMode::In, None) => parts.push(self.value_as(&args[i], &p.ty)?),
+                (mode, _) => {
+                    let lv = self.lvalue(&args[i])?;
+                    let tmp = self.fresh();
+                    let pt = wgsl_type(&p.ty);
+                    if mode == ParamMode::InOut {
+                        let (cw, ct) = self.read_lvalue(&lv);
+                        let v = self.conv(&cw, &ct, &p.ty, args[i].pos)?;
+                        self.line(format!("var {tmp}: {pt} = {v};"));
+                    } else {
+                        self.line(format!("var {tmp}: {pt};"));
+                    }
+                    parts.push(format!("&{tmp}"));
+                    writeback.push((lv, tmp, p.ty.clone(), args[i].pos));
+                }
+            }
+        }
+        let call = format!("{}({})", sig.wgsl, parts.join(", "));
+        if writeback.is_empty() {
+            if sig.ret == Type::Void {
+                self.line(format!("{call};"));
+                return Ok((String::new(), Type::Void));
+            }
+            return Ok((call, sig.ret));
+        }
+        let result = if sig.ret == Type::Void {
+            self.line(format!("{call};"));
+            (String::new(), Type::Void)
+        } else {
+            let r = self.fresh();
+            self.line(format!("let {r} = {call};"));
+            (r, sig.ret.clone())
+        };
+        for (lv, tmp, t, p) in writeback {
+            self.store(&lv, &tmp, &t, p)?;
+        }
+        Ok(result)
+    }
+
+    // Helpers for the intrinsics module.
+
+    pub(crate) fn eval(&mut self, e: &Expr) -> Result<(String, Type), Error> {
+        self.expr(e)
+    }
+    pub(crate) fn convert_to(
+        &self,
+        w: &str,
+        from: &Type,
+        to: &Type,
+        pos: usize,
+    ) -> Result<String, Error> {
+        self.conv(w, from, to, pos)
+    }
+    pub(crate) fn type_name(&self, t: &Type) -> String {
+        self.tname(t)
+    }
+    pub(crate) fn emit(&mut self, s: String) {
+        self.line(s);
+    }
+    pub(crate) fn temp(&mut self) -> String {
+        self.fresh()
+    }
+    pub(crate) fn sampler(&mut self, e: &Expr, dim: SamplerDim) -> Result<(String, String), Error> {
+        match &e.kind {
+            ExprKind::Ident(n) if self.is_sampler_name(n) => {
+                self.use_sampler(&n.clone(), dim, e.pos)
+            }
+            _ => err(e.pos, "expected a sampler"),
+        }
+    }
+    pub(crate) fn builtin_sampler(
+        &mut self,
+        name: &str,
+        pos: usize,
+    ) -> Result<(String, String), Error> {
+        self.use_sampler(name, SamplerDim::D2, pos)
+    }
+    pub(crate) fn store_to(&mut self, target: &Expr, value: &str, vt: &Type) -> Result<(), Error> {
+        let lv = self.lvalue(target)?;
+        self.store(&lv, value, vt, target.pos)
+    }
+}

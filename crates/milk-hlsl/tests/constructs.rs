@@ -1,0 +1,333 @@
+//! One test per construct and per implicit-conversion rule: each shader must
+//! translate and pass naga's validator (or fail with the expected error).
+
+use milk_hlsl::{ErrorKind, Filter, Stage, TextureSource, Wrap, translate_str};
+
+fn ok(src: &str) -> milk_hlsl::Translation {
+    match translate_str(src, Stage::Warp) {
+        Ok(t) => t,
+        Err(e) => panic!("{src}\n-> {e}"),
+    }
+}
+
+fn body(b: &str) -> milk_hlsl::Translation {
+    ok(&format!("shader_body {{ {b} }}"))
+}
+
+fn fails(src: &str) -> milk_hlsl::Error {
+    match translate_str(src, Stage::Warp) {
+        Ok(t) => panic!("{src} translated:\n{}", t.source_wgsl),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn scalar_splat_in_assignment_and_arithmetic() {
+    let t = body("ret = 0.5; ret = ret * 2 + 1;");
+    assert!(
+        t.source_wgsl.contains("v_ret = vec3<f32>(0.5f);"),
+        "{}",
+        t.source_wgsl
+    );
+}
+
+#[test]
+fn vector_truncation() {
+    let t = body("ret = tex2D(sampler_main, uv); float x = ret; float2 d = ret;");
+    assert!(t.source_wgsl.contains(".xyz;"));
+    body("ret = lerp(float4(1,2,3,4), ret, 0.5);");
+}
+
+#[test]
+fn int_bool_float_promotion() {
+    body("int i = 3; bool b = i > 2; float f = i / 2 + b; ret = f * i;");
+    // HLSL integer division stays integer.
+    let t = body("float f = 1 / 2;");
+    assert!(
+        t.source_wgsl.contains("f32((1i / 2i))"),
+        "{}",
+        t.source_wgsl
+    );
+}
+
+#[test]
+fn half_is_float() {
+    body("half3 h = ret; half x = h.x; ret = h * x;");
+}
+
+#[test]
+fn swizzles_and_write_masks() {
+    body("ret.xy = uv.yx; ret.b = 1; ret.rg = ret.gr; ret.z += 1; float4 c = ret.xyzz;");
+    body("float s = 2; ret = s.xxx;");
+    assert_eq!(fails("shader_body { ret.xx = uv; }").kind, ErrorKind::Type);
+    assert_eq!(fails("shader_body { ret.w = 1; }").kind, ErrorKind::Type);
+}
+
+#[test]
+fn constructors() {
+    body(
+        "float4 a = float4(uv, 1, 2); float3 b = float3(a.xy, 0); float2 c = float2(1, 2); float3 d = float3(1, 1, 1);",
+    );
+    body(
+        "float2x2 m = float2x2(1, 0, 0, 1); float3x3 n = float3x3(ret, ret, ret); float2x2 z = float2x2(uv, uv);",
+    );
+    assert_eq!(
+        fails("shader_body { float3 a = float3(1, 2); }").kind,
+        ErrorKind::Type
+    );
+}
+
+#[test]
+fn casts() {
+    body("int i = (int)uv.x; float3 v = (float3)0.5; float2 w = (float2)ret; ret = (float3)i;");
+    body("float3x3 m = (float3x3)rot_s1; ret = mul(ret, m);");
+}
+
+#[test]
+fn control_flow() {
+    body("for (int i = 0; i < 4; i++) { if (i == 2) continue; ret += 0.1; if (ret.x > 2) break; }");
+    body("int n = 0; while (n < 3) n++; do { n--; } while (n > 0);");
+    body(
+        "ret = uv.x > 0.5 ? ret : 1 - ret; if (rad < 0.1) { ret = 0; } else if (rad < 0.2) ret = 1; else { ret = 2; }",
+    );
+    body("[unroll] for (int k = 0; k < 2; k++) ret += k; k = 0;");
+}
+
+#[test]
+fn compound_assignment_and_increments() {
+    body(
+        "float x = 1; x += 2; x -= 1; x *= 3; x /= 2; int i = 5; i %= 3; i <<= 1; i++; --i; ret = x + i++;",
+    );
+    body("float a, b; a = b = 2; ret = a + b;");
+}
+
+#[test]
+fn functions_with_out_parameters() {
+    ok("void f(out float2 a, inout float b) { a = 1; b += 1; }\n\
+        float3 g(float3 c) { c *= 2; return c; }\n\
+        shader_body { float2 p; float q = 1; f(p, q); f(ret.xy, ret.z); ret = g(ret) + p.x + q; }");
+}
+
+#[test]
+fn overloads_pick_by_type() {
+    ok(
+        "float h(float x) { return x; } float2 h(float2 x) { return x; }\nshader_body { ret.xy = h(uv); ret.z = h(1.0); }",
+    );
+}
+
+#[test]
+fn globals_static_const_and_arrays() {
+    ok(
+        "static const float k[3] = {1, 2, 3};\nfloat g = 2;\nfloat4 flat[2] = {1,2,3,4, 5,6,7,8};\n\
+        shader_body { for (int i = 0; i < 3; i++) ret += k[i] * g; ret += flat[1].xyz; g = 3; }",
+    );
+}
+
+#[test]
+fn structs() {
+    ok(
+        "struct P { float2 pos; float r; };\nfloat f(P p) { return p.r; }\n\
+        shader_body { P p; p.pos = uv; p.r = rad; ret = f(p) + p.pos.x; }",
+    );
+}
+
+#[test]
+fn defines() {
+    ok(
+        "#define A 2\n#define SQ(x) ((x)*(x))\n#if 0\nthis is not compiled\n#endif\nshader_body { ret = SQ(uv.x + A); }",
+    );
+}
+
+#[test]
+fn intrinsics() {
+    body(
+        "float2 v = uv; float a = atan2(v.y, v.x) + length(v) + distance(v, 0) + dot(v, v);\n\
+         ret = saturate(frac(ret) + fmod(ret, 0.3) + pow(ret, 2) + sqrt(abs(ret)) + rsqrt(1 + ret));\n\
+         ret += step(0.5, ret) + smoothstep(0, 1, ret) + clamp(ret, 0, 1) + exp(ret) + exp2(ret) + log(1 + ret) + log2(2 + ret);\n\
+         ret += sin(a) + cos(a) + tan(a) + asin(0.5) + acos(0.5) + atan(a) + sinh(a) + cosh(a) + tanh(a);\n\
+         ret += floor(ret) + ceil(ret) + round(ret) + trunc(ret) + sign(ret) + min(ret, 1) + max(ret, 0);\n\
+         ret += normalize(ret) + cross(ret, float3(0,0,1)) + reflect(ret, float3(0,1,0)) + degrees(a) + radians(a);\n\
+         ret += ddx(uv.x) + ddy(uv.y) + any(ret) + all(ret) + lerp(0, 1, 0.5);\n\
+         float2x2 m = float2x2(1,2,3,4); ret += determinant(m) + transpose(m)[0].x;\n\
+         float ip; ret += modf(2.5, ip) + ip; float s, c; sincos(a, s, c); ret += s + c;",
+    );
+}
+
+#[test]
+fn mul_follows_hlsl_order() {
+    let t = body(
+        "float2x2 m = float2x2(1,2,3,4); float2 a = mul(uv, m); float2 b = mul(m, uv); float2x2 p = mul(m, m);",
+    );
+    assert!(t.source_wgsl.contains("(v_m * v_uv)"), "{}", t.source_wgsl);
+    assert!(t.source_wgsl.contains("(v_uv * v_m)"));
+    // A shorter vector truncates the matrix.
+    body("float3 r = mul(uv, rot_d2); float4x3 m = rot_s1; float3 s = mul(float4(ret, 1), m);");
+}
+
+#[test]
+fn milkdrop_environment() {
+    let t = ok(
+        "shader_body { ret = GetPixel(uv) + GetBlur1(uv) + GetBlur2(uv_orig) + GetBlur3(uv) * lum(ret)\n\
+                + q1 + q32 + time + fps + frame + progress + bass + mid + treb + bass_att + mid_att + treb_att\n\
+                + aspect.x + texsize.z + rand_frame.x + rand_preset.y + roam_cos.x + slow_roam_sin.w\n\
+                + blur1_min + blur3_max + _qc.x + rad + ang + M_PI; }",
+    );
+    let names: Vec<&str> = t
+        .layout
+        .textures
+        .iter()
+        .map(|b| b.sampler_name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "sampler_main",
+            "sampler_blur1",
+            "sampler_blur2",
+            "sampler_blur3"
+        ]
+    );
+    assert_eq!(t.layout.textures[1].wrap, Wrap::Clamp);
+    assert_eq!(t.layout.textures[3].texture_binding, 8);
+    assert_eq!(t.layout.textures[3].sampler_binding, 9);
+}
+
+#[test]
+fn comp_has_hue_shader_warp_does_not() {
+    translate_str("shader_body { ret = hue_shader; }", Stage::Comp).unwrap();
+    assert!(translate_str("shader_body { ret = hue_shader; }", Stage::Warp).is_err());
+}
+
+#[test]
+fn samplers_and_texsizes() {
+    let t = ok(
+        "sampler sampler_clouds;\nsampler2D sampler_pc_main : register(s1) = sampler_state { Filter = POINT; };\n\
+                float4 texsize_clouds;\n\
+                shader_body { ret = tex2D(sampler_clouds, uv * texsize_clouds.xy).xyz + tex2D(sampler_pc_main, uv).xyz\n\
+                + tex3D(sampler_noisevol_hq, ret).xyz + tex2D(sampler_noise_lq, uv).x * texsize_noise_lq.z; }",
+    );
+    assert_eq!(t.layout.texsizes, ["clouds", "noise_lq"]);
+    assert_eq!(
+        t.layout.textures[0].source,
+        TextureSource::User("clouds".into())
+    );
+    assert_eq!(t.layout.textures[1].filter, Filter::Point);
+    assert_eq!(t.layout.textures[1].source, TextureSource::Main);
+    assert_eq!(t.layout.textures[2].source, TextureSource::NoiseVolHq);
+    // Undeclared user textures are an error, as in MilkDrop.
+    assert!(
+        translate_str(
+            "shader_body { ret = tex2D(sampler_foo, uv).xyz; }",
+            Stage::Warp
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn writing_uniforms_uses_private_copies() {
+    let t = body("q1 = 2; texsize.x = 3; ret = q1 + texsize.x + q2;");
+    assert!(
+        t.source_wgsl.contains("w__qa = U._qa;"),
+        "{}",
+        t.source_wgsl
+    );
+}
+
+#[test]
+fn text_after_the_body_is_ignored() {
+    ok("shader_body { ret = 1; }\nwritten by someone\nEND");
+}
+
+#[test]
+fn errors_carry_line_and_column() {
+    let e = fails("shader_body {\n  ret = 1;\n  ret = foo(uv);\n}");
+    assert_eq!((e.line, e.col), (3, 9));
+    assert_eq!(e.kind, ErrorKind::Type);
+    assert!(e.message.contains("foo"), "{}", e.message);
+    let e = fails("shader_body {\n ret = 1 +;\n}");
+    assert_eq!((e.line, e.kind), (2, ErrorKind::Syntax));
+    let e = fails("float x;");
+    assert!(e.message.contains("shader_body"));
+}
+
+#[test]
+fn errors_map_to_preset_file_positions() {
+    let preset = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\nwarp_1=`shader_body {\nwarp_2=`  ret = nope;\nwarp_3=`}\n";
+    let p = milk_parser::Preset::parse(preset).unwrap();
+    let e = milk_hlsl::translate(p.warp_shader.as_ref().unwrap(), Stage::Warp).unwrap_err();
+    assert_eq!((e.line, e.col), (6, 17), "{e}");
+}
+
+#[test]
+fn garbage_is_an_error_not_a_panic() {
+    for src in [
+        "",
+        "shader_body",
+        "shader_body {",
+        "}{",
+        "#define A A A\nshader_body { A }",
+        "shader_body { ret = ((((((; }",
+        "#define X(a) X(a) X(a)\nshader_body { X(1); }",
+        "shader_body { float a[0]; }",
+        "shader_body { ret = 1/0; }",
+        "\u{1F600}",
+    ] {
+        let _ = translate_str(src, Stage::Warp);
+        let _ = translate_str(src, Stage::Comp);
+    }
+}
+
+#[test]
+fn deep_nesting_is_rejected() {
+    let deep = format!(
+        "shader_body {{ ret = {}1{}; }}",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    assert_eq!(fails(&deep).kind, ErrorKind::Syntax);
+    let long = format!("shader_body {{ ret = 1{}; }}", "+1".repeat(100_000));
+    assert_eq!(fails(&long).kind, ErrorKind::Syntax);
+    body(&format!(
+        "ret = 1{};",
+        "+(1*(uv.x-(2/(1+uv.y))))".repeat(80)
+    ));
+    let ok_depth = format!(
+        "shader_body {{ ret = {}1{}; }}",
+        "(".repeat(60),
+        ")".repeat(60)
+    );
+    body(&ok_depth[13..ok_depth.len() - 2]);
+    let _ = translate_str(
+        &format!("#if {}\nshader_body {{}}", "(".repeat(100_000)),
+        Stage::Warp,
+    );
+}
+
+#[test]
+fn uniform_layout_matches_naga() {
+    let t = body("ret = q1;");
+    let m = &t.module;
+    let mut layouter = naga::proc::Layouter::default();
+    layouter.update(m.to_ctx()).unwrap();
+    let (h, ty) = m
+        .types
+        .iter()
+        .find(|(_, t)| t.name.as_deref() == Some("MilkUniforms"))
+        .unwrap();
+    assert_eq!(layouter[h].size as usize, milk_hlsl::MilkUniforms::SIZE);
+    let naga::TypeInner::Struct { members, .. } = &ty.inner else {
+        panic!()
+    };
+    let off = |n: &str| {
+        members
+            .iter()
+            .find(|m| m.name.as_deref() == Some(n))
+            .unwrap()
+            .offset
+    };
+    assert_eq!(off("_qa"), 14 * 16);
+    assert_eq!(off("rand_frame"), 22 * 16);
+    assert_eq!(off("rot_s1"), 24 * 16);
+    assert_eq!(off("rot_rand4"), 24 * 16 + 23 * 64);
+}

@@ -1,0 +1,72 @@
+//! Translates and validates every warp and comp shader of the shared preset
+//! corpus (only where the preset's PSVERSION_WARP/COMP is above 0: MilkDrop
+//! ignores the shader text otherwise). Prints the counts and every failure
+//! with its reason, and fails if the success rate drops.
+
+use std::collections::BTreeMap;
+
+use milk_hlsl::{Stage, translate};
+use milk_parser::Preset;
+
+/// The rate reached; it must only go up.
+const MIN_RATE: f64 = 1.0;
+
+#[test]
+fn corpus_shaders_translate() {
+    let root = kefir_corpus::presets_dir();
+    let files = kefir_corpus::milk_files();
+    assert!(files.len() > 1000, "corpus too small: {}", files.len());
+    let (mut total, mut ok) = (0usize, 0usize);
+    let (mut presets_with, mut presets_ok) = (0usize, 0usize);
+    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for f in &files {
+        let Ok(bytes) = std::fs::read(f) else {
+            continue;
+        };
+        let Ok(p) = Preset::from_bytes(&bytes) else {
+            continue;
+        };
+        let mut any = false;
+        let mut all_ok = true;
+        for (stage, block, ver) in [
+            (Stage::Warp, &p.warp_shader, p.ps_version_warp),
+            (Stage::Comp, &p.comp_shader, p.ps_version_comp),
+        ] {
+            let Some(block) = block.as_ref().filter(|_| ver > 0) else {
+                continue;
+            };
+            if block.is_empty() {
+                continue;
+            }
+            any = true;
+            total += 1;
+            match translate(block, stage) {
+                Ok(_) => ok += 1,
+                Err(e) => {
+                    all_ok = false;
+                    *by_kind.entry(e.kind.to_string()).or_default() += 1;
+                    let name = f.strip_prefix(&root).unwrap_or(f).display().to_string();
+                    failures.push(format!("{name}: {}: {e}", stage.as_str()));
+                }
+            }
+        }
+        if any {
+            presets_with += 1;
+            presets_ok += all_ok as usize;
+        }
+    }
+    for f in &failures {
+        println!("{f}");
+    }
+    let rate = ok as f64 / total.max(1) as f64;
+    println!(
+        "shaders: {ok}/{total} translated ({:.2}%); presets with shaders: {presets_ok}/{presets_with}; failures by kind: {by_kind:?}",
+        rate * 100.0
+    );
+    assert!(total > 1000, "too few shaders found: {total}");
+    assert!(
+        rate >= MIN_RATE,
+        "translation rate {rate:.4} fell below {MIN_RATE}"
+    );
+}
