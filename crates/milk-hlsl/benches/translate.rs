@@ -41,6 +41,30 @@ fn bench(c: &mut Criterion) {
     let all = shaders();
     assert!(!all.is_empty(), "no shaders in the preset corpus");
     eprintln!("{} shaders", all.len());
+    // Per-shader distribution (best of 3 runs each), which the batch
+    // benchmark below cannot show.
+    let mut times: Vec<f64> = all
+        .iter()
+        .map(|(block, stage)| {
+            (0..3)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    let _ = black_box(translate(black_box(block), *stage));
+                    t.elapsed().as_secs_f64() * 1e3
+                })
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
+    eprintln!(
+        "per shader (ms): p10 {:.2}, median {:.2}, p90 {:.2}, p99 {:.2}, max {:.2}",
+        pct(0.1),
+        pct(0.5),
+        pct(0.9),
+        pct(0.99),
+        pct(1.0)
+    );
     let mut g = c.benchmark_group("translate");
     g.sample_size(10);
     g.throughput(Throughput::Elements(all.len() as u64));
