@@ -8,10 +8,10 @@ if [ "$(id -u)" -ne 0 ]; then
     SUDO="sudo"
 fi
 
-# Debian packages. None are needed by the current crates beyond a C
-# toolchain; the list grows as the engine and apps land (mesa-vulkan-drivers
-# for headless rendering, libasound2-dev for capture, ...).
-APT_PACKAGES=(gcc pkg-config ca-certificates curl)
+# Debian packages: a C toolchain, and libasound2-dev (ALSA headers for cpal,
+# milk-audio's capture). The list grows as the engine and apps land
+# (mesa-vulkan-drivers for headless rendering, ...).
+APT_PACKAGES=(gcc pkg-config ca-certificates curl libasound2-dev)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

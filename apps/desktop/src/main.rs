@@ -2,6 +2,7 @@
 //!
 //! - `kefir check PATH...` parses and compiles presets and reports failures.
 //! - `kefir eval 'CODE'` runs one piece of equation code and prints the result.
+//! - `kefir analyze FILE` prints the audio analysis presets would see, per frame.
 
 mod cmd;
 
@@ -27,6 +28,9 @@ enum Command {
     /// Compile and run equation code in a per-frame context and print the
     /// value of the last statement and every variable it assigned.
     Eval(cmd::eval::Args),
+    /// Analyse an audio file as the visualizer would at a frame rate and
+    /// print bass/mid/treb, their _att, vol and beats per frame, and the BPM.
+    Analyze(cmd::analyze::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(&args),
         Command::Eval(args) => cmd::eval::run(&args),
+        Command::Analyze(args) => cmd::analyze::run(&args),
     };
     match result {
         Ok(code) => code,

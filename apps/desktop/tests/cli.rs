@@ -142,7 +142,10 @@ fn check_reports_shader_translation() {
     assert!(f["file"].as_str().unwrap().ends_with("bad.milk"));
     assert_eq!(f["stage"], "warp");
     assert_eq!(f["line"], 6, "{f}");
-    assert!(f["message"].as_str().unwrap().contains("nosuchfunction"), "{f}");
+    assert!(
+        f["message"].as_str().unwrap().contains("nosuchfunction"),
+        "{f}"
+    );
     let (_, out, _) = kefir(&["check", dir.to_str().unwrap()]);
     assert!(out.contains("2 of 3 shaders translated"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();

@@ -1,4 +1,5 @@
 //! The subcommands of `kefir`.
 
+pub mod analyze;
 pub mod check;
 pub mod eval;

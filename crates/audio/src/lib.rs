@@ -1,0 +1,61 @@
+//! `milk-audio`: Kefir's audio side. It knows nothing of presets or GPUs.
+//!
+//! - [`Analyzer`] turns PCM (any rate, mono or stereo, f32 or i16, chunks of
+//!   any size) into one [`AudioFrame`] per video frame: MilkDrop 2's
+//!   576-sample waveform, 512-bin spectrum, bass/mid/treb and their `_att`
+//!   versions (frame-time corrected), vol, beats and a tempo estimate.
+//! - [`pcm_ring`] hands PCM from an audio thread to the render thread
+//!   without locks; [`Capture`] fills one from a cpal input device and
+//!   survives device loss.
+//! - [`FileSource`] decodes WAV, FLAC, MP3 and Ogg Vorbis as a stream;
+//!   [`Synth`] makes deterministic test signals and the [`demo_track`];
+//!   [`Input`] is live capture or, without a device, the demo track.
+//!
+//! Module map: `analyzer` (the frame pipeline), `resample` (to 44.1 kHz),
+//! `spectrum` (MilkDrop's FFT), `levels` (bass/mid/treb), `beat` (onsets,
+//! beats, tempo), `ring` (lock-free hand-off), `capture` (cpal), `decode`
+//! (symphonia), `synth` (signals), `source` (the pull-source trait),
+//! `input` (capture or demo fallback).
+
+pub mod analyzer;
+pub mod beat;
+pub mod capture;
+pub mod decode;
+pub mod error;
+pub mod input;
+pub mod levels;
+pub mod resample;
+pub mod ring;
+pub mod source;
+pub mod spectrum;
+pub mod synth;
+
+pub use analyzer::{Analyzer, AnalyzerConfig, AudioFrame, MILKDROP_WAVE_SCALE, PcmFormat};
+pub use capture::{
+    Capture, CaptureConfig, CaptureReader, CaptureStatus, DeviceSelector, InputDevice,
+    list_input_devices, select_device,
+};
+pub use decode::FileSource;
+pub use error::AudioError;
+pub use input::{DemoInput, Input};
+pub use resample::ANALYSIS_RATE;
+pub use ring::{PcmReader, PcmWriter, pcm_ring};
+pub use source::{AudioSource, analyze_source};
+pub use spectrum::{FFT_SIZE, SPECTRUM_BINS, WAVE_SAMPLES};
+pub use synth::{Rng, Synth, Voice, demo_track};
+
+#[cfg(test)]
+mod tests {
+    /// The audio thread gets a writer, the render thread the rest.
+    #[test]
+    fn handles_cross_threads() {
+        fn send<T: Send>() {}
+        send::<crate::Analyzer>();
+        send::<crate::PcmWriter>();
+        send::<crate::PcmReader>();
+        send::<crate::Capture>();
+        send::<crate::CaptureReader>();
+        send::<crate::Input>();
+        send::<crate::FileSource>();
+    }
+}

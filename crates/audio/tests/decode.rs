@@ -1,0 +1,146 @@
+//! Decoding files as a stream, and analysing them.
+
+use std::path::PathBuf;
+
+use milk_audio::{Analyzer, AudioError, AudioSource, FileSource, Synth, Voice, analyze_source};
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("milk-audio-decode-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn read_all(source: &mut dyn AudioSource) -> Vec<f32> {
+    let mut out = Vec::new();
+    let mut buf = vec![0.0; 1000];
+    loop {
+        let n = source.read(&mut buf).unwrap();
+        if n == 0 {
+            return out;
+        }
+        assert_eq!(
+            n % source.format().channels as usize,
+            0,
+            "whole frames only"
+        );
+        out.extend_from_slice(&buf[..n]);
+    }
+}
+
+#[test]
+fn wav_16_bit_stereo_decodes_sample_exact() {
+    let path = temp("s16.wav");
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 48_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&path, spec).unwrap();
+    let samples: Vec<i16> = (0..48_000 * 2)
+        .map(|i| ((i * 37 % 2001) as i16 - 1000) * 16)
+        .collect();
+    for &s in &samples {
+        w.write_sample(s).unwrap();
+    }
+    w.finalize().unwrap();
+
+    let mut src = FileSource::open(&path).unwrap();
+    assert_eq!(src.format().sample_rate, 48_000);
+    assert_eq!(src.format().channels, 2);
+    let got = read_all(&mut src);
+    assert_eq!(got.len(), samples.len());
+    for (g, s) in got.iter().zip(&samples) {
+        assert!((g - *s as f32 / 32768.0).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn wav_float_mono_analyses_like_the_signal_itself() {
+    let path = temp("f32.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 44_100,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(&path, spec).unwrap();
+    let mut synth = Synth::new(44_100)
+        .with(Voice::Kicks {
+            bpm: 120.0,
+            amp: 0.7,
+        })
+        .duration(10.0);
+    while let Some([l, _]) = synth.next_frame() {
+        w.write_sample(l).unwrap();
+    }
+    w.finalize().unwrap();
+
+    let mut from_file = Vec::new();
+    let n = analyze_source(
+        &mut FileSource::open(&path).unwrap(),
+        &mut Analyzer::default(),
+        30.0,
+        |_, f| from_file.push(f.clone()),
+    )
+    .unwrap();
+    assert_eq!(n, 300);
+    let mut direct = Vec::new();
+    let mut synth = Synth::new(44_100)
+        .with(Voice::Kicks {
+            bpm: 120.0,
+            amp: 0.7,
+        })
+        .duration(10.0);
+    analyze_source(&mut synth, &mut Analyzer::default(), 30.0, |_, f| {
+        direct.push(f.clone())
+    })
+    .unwrap();
+    assert!(
+        from_file == direct,
+        "mono file = the same sound on both channels"
+    );
+    let bpm = from_file.last().unwrap().bpm.unwrap();
+    assert!((bpm - 120.0).abs() < 2.0, "{bpm}");
+}
+
+#[test]
+fn a_truncated_wav_yields_what_it_has() {
+    let path = temp("cut.wav");
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 22_050,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&path, spec).unwrap();
+    for i in 0..20_000 {
+        w.write_sample((i % 300) as i16).unwrap();
+    }
+    w.finalize().unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() - 10_001]).unwrap();
+    let got = read_all(&mut FileSource::open(&path).unwrap());
+    assert!(got.len() > 10_000 && got.len() < 20_000, "{}", got.len());
+}
+
+#[test]
+fn missing_and_non_audio_files_are_clear_errors() {
+    let err = FileSource::open(temp("nope.wav")).unwrap_err();
+    assert!(matches!(err, AudioError::Io { .. }), "{err}");
+    assert!(err.to_string().contains("nope.wav"));
+
+    let path = temp("notes.mp3");
+    std::fs::write(
+        &path,
+        "these are not the samples you are looking for\n".repeat(50),
+    )
+    .unwrap();
+    let err = FileSource::open(&path).unwrap_err();
+    assert!(matches!(err, AudioError::Decode { .. }), "{err}");
+    assert!(err.to_string().contains("notes.mp3"), "{err}");
+
+    let path = temp("empty.flac");
+    std::fs::write(&path, b"").unwrap();
+    assert!(FileSource::open(&path).is_err());
+}
