@@ -144,3 +144,76 @@ fn missing_and_non_audio_files_are_clear_errors() {
     std::fs::write(&path, b"").unwrap();
     assert!(FileSource::open(&path).is_err());
 }
+
+/// The fixtures hold 0.5 s of 44.1 kHz stereo: a 440 Hz sine at half scale
+/// on the left, 1 kHz on the right (made with flac, oggenc -q 2, lame -b 128
+/// from the same 16-bit WAV).
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")).join(name)
+}
+
+fn expected_sample(channel: usize, i: usize) -> f32 {
+    let f = if channel == 0 { 440.0 } else { 1000.0 };
+    let v = (0.5 * 32767.0 * (2.0 * std::f64::consts::PI * f * i as f64 / 44100.0).sin()).round();
+    (v / 32768.0) as f32
+}
+
+/// Frequency of one channel from its rising zero crossings, and its RMS.
+fn tone(samples: &[f32], channel: usize) -> (f64, f64) {
+    let ch: Vec<f32> = samples.iter().skip(channel).step_by(2).copied().collect();
+    // Skip the encoders' start-up (MP3 priming) and the fade at the end.
+    let body = &ch[4000..ch.len() - 4000];
+    let crossings: Vec<usize> = (1..body.len())
+        .filter(|&i| body[i - 1] < 0.0 && body[i] >= 0.0)
+        .collect();
+    let periods = (crossings.len() - 1) as f64;
+    let freq = periods * 44100.0 / (crossings[crossings.len() - 1] - crossings[0]) as f64;
+    let rms = (body.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / body.len() as f64).sqrt();
+    (freq, rms)
+}
+
+#[test]
+fn flac_decodes_sample_exact() {
+    let mut src = FileSource::open(fixture("tone.flac")).unwrap();
+    assert_eq!(
+        (src.format().sample_rate, src.format().channels),
+        (44100, 2)
+    );
+    let samples = read_all(&mut src);
+    assert_eq!(samples.len(), 44100);
+    for (i, frame) in samples.chunks(2).enumerate() {
+        for (c, v) in frame.iter().enumerate() {
+            assert_eq!(*v, expected_sample(c, i), "frame {i} channel {c}");
+        }
+    }
+}
+
+#[test]
+fn lossy_formats_decode_to_the_right_tones() {
+    for name in ["tone.ogg", "tone.mp3"] {
+        let mut src = FileSource::open(fixture(name)).unwrap();
+        assert_eq!(
+            (src.format().sample_rate, src.format().channels),
+            (44100, 2),
+            "{name}"
+        );
+        let samples = read_all(&mut src);
+        let frames = samples.len() / 2;
+        // Encoders pad: MP3 adds up to ~2 frames of 1152 samples.
+        assert!(
+            (22050..22050 + 3000).contains(&frames),
+            "{name}: {frames} frames"
+        );
+        for (channel, want) in [(0, 440.0), (1, 1000.0)] {
+            let (freq, rms) = tone(&samples, channel);
+            assert!(
+                (freq - want).abs() < want * 0.01,
+                "{name} ch{channel}: {freq} Hz"
+            );
+            assert!(
+                (rms - 0.5 / 2f64.sqrt()).abs() < 0.03,
+                "{name} ch{channel}: rms {rms}"
+            );
+        }
+    }
+}
