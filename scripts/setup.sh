@@ -8,10 +8,10 @@ if [ "$(id -u)" -ne 0 ]; then
     SUDO="sudo"
 fi
 
-# Debian packages: a C toolchain, and libasound2-dev (ALSA headers for cpal,
-# milk-audio's capture). The list grows as the engine and apps land
-# (mesa-vulkan-drivers for headless rendering, ...).
-APT_PACKAGES=(gcc pkg-config ca-certificates curl libasound2-dev)
+# Debian packages: a C toolchain, libasound2-dev (ALSA headers for cpal,
+# milk-audio's capture), and Mesa's software Vulkan driver (lavapipe) with the
+# Vulkan loader, which milk-engine's tests render on when there is no GPU.
+APT_PACKAGES=(gcc pkg-config ca-certificates curl libasound2-dev mesa-vulkan-drivers libvulkan1)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,0 +1,164 @@
+//! Rendering without a window: a device on whatever adapter the machine has
+//! (Mesa's lavapipe, software Vulkan, on machines without a GPU), offscreen
+//! targets and read-back, for tests and `kefir render`.
+//!
+//! `WGPU_BACKEND=vulkan|gl|...` picks the backend (default: Vulkan, Metal,
+//! DX12 and GL, in wgpu's order of preference); `WGPU_ADAPTER_NAME` picks an
+//! adapter by name.
+
+/// Why no device could be created.
+#[derive(Debug, thiserror::Error)]
+pub enum HeadlessError {
+    #[error(
+        "no wgpu adapter found (backends {0:?}); on Debian without a GPU install \
+         Mesa's software Vulkan: apt-get install mesa-vulkan-drivers libvulkan1 \
+         (scripts/setup.sh does), or try WGPU_BACKEND=gl"
+    )]
+    NoAdapter(wgpu::Backends),
+    #[error("the adapter refused a device: {0}")]
+    Device(#[from] wgpu::RequestDeviceError),
+    #[error("reading the texture back failed: {0}")]
+    Readback(String),
+    #[error("read-back supports 8-bit RGBA/BGRA textures, not {0:?}")]
+    Format(wgpu::TextureFormat),
+}
+
+/// A device and queue without a window.
+pub struct Headless {
+    pub instance: wgpu::Instance,
+    pub adapter: wgpu::Adapter,
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+}
+
+impl Headless {
+    /// Creates a device on the first adapter wgpu finds (honouring
+    /// `WGPU_BACKEND` and `WGPU_ADAPTER_NAME`).
+    pub fn new() -> Result<Self, HeadlessError> {
+        pollster::block_on(Self::new_async())
+    }
+
+    pub async fn new_async() -> Result<Self, HeadlessError> {
+        let desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
+        let backends = desc.backends;
+        let instance = wgpu::Instance::new(desc);
+        let adapter = match wgpu::util::initialize_adapter_from_env(&instance, None).await {
+            Ok(a) => a,
+            Err(_) => instance
+                .request_adapter(&wgpu::RequestAdapterOptions::default())
+                .await
+                .map_err(|_| HeadlessError::NoAdapter(backends))?,
+        };
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("kefir headless"),
+                required_limits: wgpu::Limits::downlevel_defaults()
+                    .using_resolution(adapter.limits()),
+                ..Default::default()
+            })
+            .await?;
+        Ok(Headless {
+            instance,
+            adapter,
+            device,
+            queue,
+        })
+    }
+
+    /// "name (backend)" of the adapter, for logs.
+    pub fn adapter_description(&self) -> String {
+        let info = self.adapter.get_info();
+        format!("{} ({:?})", info.name, info.backend)
+    }
+
+    /// An offscreen RGBA8 texture a [`crate::Visualizer`] can render into
+    /// and [`Headless::read_rgba`] can read.
+    pub fn target(&self, width: u32, height: u32) -> wgpu::Texture {
+        self.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("kefir offscreen target"),
+            size: wgpu::Extent3d {
+                width,
+                height,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: wgpu::TextureFormat::Rgba8Unorm,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+            view_formats: &[],
+        })
+    }
+
+    /// The pixels of `texture` as RGBA bytes, rows top to bottom.
+    pub fn read_rgba(&self, texture: &wgpu::Texture) -> Result<Vec<u8>, HeadlessError> {
+        read_rgba(&self.device, &self.queue, texture)
+    }
+}
+
+/// The pixels of an 8-bit RGBA or BGRA `texture` (with `COPY_SRC` usage) as
+/// RGBA bytes, rows top to bottom. Blocks until the GPU is done.
+pub fn read_rgba(
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+    texture: &wgpu::Texture,
+) -> Result<Vec<u8>, HeadlessError> {
+    use wgpu::TextureFormat as F;
+    let format = texture.format();
+    let bgra = match format {
+        F::Rgba8Unorm | F::Rgba8UnormSrgb => false,
+        F::Bgra8Unorm | F::Bgra8UnormSrgb => true,
+        other => return Err(HeadlessError::Format(other)),
+    };
+    let (width, height) = (texture.width(), texture.height());
+    let row = width * 4;
+    let padded =
+        row.div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
+    let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("kefir read-back"),
+        size: u64::from(padded) * u64::from(height),
+        usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+        mapped_at_creation: false,
+    });
+    let mut encoder = device.create_command_encoder(&Default::default());
+    encoder.copy_texture_to_buffer(
+        texture.as_image_copy(),
+        wgpu::TexelCopyBufferInfo {
+            buffer: &buffer,
+            layout: wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(padded),
+                rows_per_image: Some(height),
+            },
+        },
+        texture.size(),
+    );
+    queue.submit([encoder.finish()]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    buffer.map_async(wgpu::MapMode::Read, .., move |r| {
+        let _ = tx.send(r);
+    });
+    device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| HeadlessError::Readback(e.to_string()))?;
+    rx.recv()
+        .map_err(|e| HeadlessError::Readback(e.to_string()))?
+        .map_err(|e| HeadlessError::Readback(e.to_string()))?;
+    let mut out = Vec::with_capacity((row * height) as usize);
+    {
+        let view = buffer
+            .get_mapped_range(..)
+            .map_err(|e| HeadlessError::Readback(e.to_string()))?;
+        for r in 0..height as usize {
+            let start = r * padded as usize;
+            out.extend_from_slice(&view[start..start + row as usize]);
+        }
+    }
+    buffer.unmap();
+    if bgra {
+        for px in out.chunks_exact_mut(4) {
+            px.swap(0, 2);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,706 @@
+//! Kefir's MilkDrop renderer on wgpu.
+//!
+//! A [`Visualizer`] is handed a host's `wgpu::Device` and `wgpu::Queue` (it
+//! never opens a window) and renders a preset, frame by frame, into any
+//! texture the host gives it, at any size. Each frame:
+//!
+//! 1. per-frame code (milk-parser's VM) with the audio levels as inputs;
+//! 2. per-vertex code over the warp mesh ([`mesh`], 48x36 cells by default)
+//!    giving each vertex its motion, then MilkDrop's UV math;
+//! 3. the warp pass: the previous frame through the mesh, times decay, into
+//!    the next frame (ping-pong between two 8-bit textures, as MilkDrop's
+//!    are), wrapping or clamping at the edges;
+//! 4. the composite pass into the host's texture: video echo, gamma, hue
+//!    shader, brighten/darken/solarize/invert.
+//!
+//! MilkDrop 1.x presets use MilkDrop's fixed-function path, where per-frame
+//! changes to decay, wrap, gamma, echo and the filters take effect; MilkDrop
+//! 2 presets use the shaders MilkDrop 2 generates, which bake in the
+//! preset's file values (see [`runtime::PassStyle`]).
+//!
+//! [`headless`] creates a device without a window (Mesa's lavapipe in CI)
+//! and reads textures back.
+
+pub mod headless;
+pub mod mesh;
+pub mod runtime;
+
+use std::collections::HashMap;
+
+use milk_audio::AudioFrame;
+use milk_parser::Preset;
+use milk_parser::code::FrameInputs;
+use wgpu::util::DeviceExt;
+
+use crate::mesh::{DEFAULT_MESH, Motion, WarpMesh, WarpTerms};
+use crate::runtime::{FrameState, PassStyle, PresetRuntime};
+
+pub use milk_parser::BlockError;
+
+/// Format of the feedback textures: 8 bits per channel, as MilkDrop's.
+pub const FEEDBACK_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
+
+/// How a [`Visualizer`] is set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// Warp mesh cells, columns x rows (MilkDrop's default is 48x36).
+    pub mesh: (u32, u32),
+    /// Seed of the presets' `rand()` and of MilkDrop's random phases, so
+    /// the same preset, audio, frame times and seed give the same frames.
+    pub seed: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            mesh: DEFAULT_MESH,
+            seed: 0,
+        }
+    }
+}
+
+/// Why a frame was not rendered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RenderError {
+    #[error("the target texture lacks RENDER_ATTACHMENT usage")]
+    NotRenderable,
+    #[error("the target texture is not a single-sample 2D texture")]
+    UnsupportedTarget,
+    #[error("the target format {0:?} cannot be rendered to")]
+    UnsupportedFormat(wgpu::TextureFormat),
+}
+
+/// What loading a preset reported.
+#[derive(Debug, Clone, Default)]
+pub struct LoadReport {
+    /// Code blocks that failed to compile; they are disabled, the rest of
+    /// the preset runs (as in MilkDrop 2).
+    pub errors: Vec<BlockError>,
+}
+
+struct Feedback {
+    texture: wgpu::Texture,
+    view: wgpu::TextureView,
+    size: (u32, u32),
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct WarpVertex {
+    pos: [f32; 2],
+    uv: [f32; 2],
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct WarpUniforms {
+    params: [f32; 4],
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct CompUniforms {
+    echo: [f32; 4],
+    gain: [f32; 4],
+    filters: [f32; 4],
+    hue: [[f32; 4]; 4],
+}
+
+/// Renders presets into host textures. See the crate documentation.
+pub struct Visualizer {
+    device: wgpu::Device,
+    queue: wgpu::Queue,
+    config: Config,
+    shader: wgpu::ShaderModule,
+    warp_pipeline: wgpu::RenderPipeline,
+    comp_layout: wgpu::PipelineLayout,
+    comp_pipelines: HashMap<wgpu::TextureFormat, wgpu::RenderPipeline>,
+    bind_layout: wgpu::BindGroupLayout,
+    sampler_wrap: wgpu::Sampler,
+    sampler_clamp: wgpu::Sampler,
+    warp_uniforms: wgpu::Buffer,
+    comp_uniforms: wgpu::Buffer,
+    mesh: WarpMesh,
+    mesh_size: (u32, u32),
+    vertices: Vec<WarpVertex>,
+    vertex_buffer: wgpu::Buffer,
+    index_buffer: wgpu::Buffer,
+    index_count: u32,
+    feedback: [Option<Feedback>; 2],
+    current: usize,
+    runtime: PresetRuntime,
+    time: f64,
+    frame: u64,
+    rand_start: [f32; 4],
+}
+
+/// splitmix64: MilkDrop's random start phases from the seed.
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// `value` as C's `printf("%.{digits}f")` of a float prints it: MilkDrop 2
+/// writes its generated shaders that way.
+fn printed(value: f64, digits: usize) -> f32 {
+    format!("{:.*}", digits, value as f32)
+        .parse()
+        .unwrap_or(0.0)
+}
+
+impl Visualizer {
+    /// A visualizer on the host's device and queue, showing an empty
+    /// preset (MilkDrop's defaults) until [`Visualizer::load_preset`].
+    pub fn new(device: wgpu::Device, queue: wgpu::Queue, config: Config) -> Self {
+        let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("kefir passes"),
+            source: wgpu::ShaderSource::Wgsl(include_str!("shaders.wgsl").into()),
+        });
+        let bind_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("kefir pass"),
+            entries: &[
+                wgpu::BindGroupLayoutEntry {
+                    binding: 0,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Buffer {
+                        ty: wgpu::BufferBindingType::Uniform,
+                        has_dynamic_offset: false,
+                        min_binding_size: None,
+                    },
+                    count: None,
+                },
+                wgpu::BindGroupLayoutEntry {
+                    binding: 1,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Texture {
+                        sample_type: wgpu::TextureSampleType::Float { filterable: true },
+                        view_dimension: wgpu::TextureViewDimension::D2,
+                        multisampled: false,
+                    },
+                    count: None,
+                },
+                wgpu::BindGroupLayoutEntry {
+                    binding: 2,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
+                    count: None,
+                },
+            ],
+        });
+        let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("kefir pass"),
+            bind_group_layouts: &[Some(&bind_layout)],
+            immediate_size: 0,
+        });
+        let warp_pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+            label: Some("kefir warp"),
+            layout: Some(&layout),
+            vertex: wgpu::VertexState {
+                module: &shader,
+                entry_point: Some("warp_vs"),
+                compilation_options: Default::default(),
+                buffers: &[Some(wgpu::VertexBufferLayout {
+                    array_stride: std::mem::size_of::<WarpVertex>() as u64,
+                    step_mode: wgpu::VertexStepMode::Vertex,
+                    attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x2],
+                })],
+            },
+            primitive: wgpu::PrimitiveState::default(),
+            depth_stencil: None,
+            multisample: wgpu::MultisampleState::default(),
+            fragment: Some(wgpu::FragmentState {
+                module: &shader,
+                entry_point: Some("warp_fs"),
+                compilation_options: Default::default(),
+                targets: &[Some(FEEDBACK_FORMAT.into())],
+            }),
+            multiview_mask: None,
+            cache: None,
+        });
+        let sampler = |mode: wgpu::AddressMode, label: &str| {
+            device.create_sampler(&wgpu::SamplerDescriptor {
+                label: Some(label),
+                address_mode_u: mode,
+                address_mode_v: mode,
+                address_mode_w: mode,
+                mag_filter: wgpu::FilterMode::Linear,
+                min_filter: wgpu::FilterMode::Linear,
+                ..Default::default()
+            })
+        };
+        let sampler_wrap = sampler(wgpu::AddressMode::Repeat, "kefir wrap");
+        let sampler_clamp = sampler(wgpu::AddressMode::ClampToEdge, "kefir clamp");
+        let uniform = |size: usize, label: &str| {
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size: size as u64,
+                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            })
+        };
+        let warp_uniforms = uniform(std::mem::size_of::<WarpUniforms>(), "kefir warp uniforms");
+        let comp_uniforms = uniform(std::mem::size_of::<CompUniforms>(), "kefir comp uniforms");
+
+        let mut seed = config.seed;
+        let rand_start = std::array::from_fn(|_| (splitmix(&mut seed) % 64_000) as f32 * 0.01);
+        let (cols, rows) = config.mesh;
+        let mesh = WarpMesh::new(cols, rows, 1, 1);
+        let (vertex_buffer, index_buffer, index_count) = Self::mesh_buffers(&device, &mesh);
+        let runtime = PresetRuntime::new(&Preset::default(), config.seed);
+        Visualizer {
+            comp_layout: layout,
+            comp_pipelines: HashMap::new(),
+            device,
+            queue,
+            config,
+            shader,
+            warp_pipeline,
+            bind_layout,
+            sampler_wrap,
+            sampler_clamp,
+            warp_uniforms,
+            comp_uniforms,
+            vertices: Vec::with_capacity(mesh.vertex_count()),
+            mesh,
+            mesh_size: (1, 1),
+            vertex_buffer,
+            index_buffer,
+            index_count,
+            feedback: [None, None],
+            current: 0,
+            runtime,
+            time: 0.0,
+            frame: 0,
+            rand_start,
+        }
+    }
+
+    fn mesh_buffers(device: &wgpu::Device, mesh: &WarpMesh) -> (wgpu::Buffer, wgpu::Buffer, u32) {
+        let vertex_buffer = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("kefir warp mesh"),
+            size: (mesh.vertex_count() * std::mem::size_of::<WarpVertex>()) as u64,
+            usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let indices = mesh.indices();
+        let index_buffer = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("kefir warp mesh indices"),
+            contents: bytemuck::cast_slice(&indices),
+            usage: wgpu::BufferUsages::INDEX,
+        });
+        (vertex_buffer, index_buffer, indices.len() as u32)
+    }
+
+    pub fn config(&self) -> Config {
+        self.config
+    }
+
+    /// The preset now playing.
+    pub fn runtime(&self) -> &PresetRuntime {
+        &self.runtime
+    }
+
+    /// Seconds rendered since the preset started.
+    pub fn time(&self) -> f64 {
+        self.time
+    }
+
+    /// Frames rendered since the preset started.
+    pub fn frame(&self) -> u64 {
+        self.frame
+    }
+
+    /// Switches to `preset` (immediately; transitions come later). The
+    /// picture carries over, as in MilkDrop.
+    pub fn load_preset(&mut self, preset: &Preset) -> LoadReport {
+        self.runtime = PresetRuntime::new(preset, self.config.seed);
+        self.time = 0.0;
+        self.frame = 0;
+        LoadReport {
+            errors: self.runtime.errors().to_vec(),
+        }
+    }
+
+    fn feedback_texture(&self, width: u32, height: u32) -> Feedback {
+        let texture = self.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("kefir frame"),
+            size: wgpu::Extent3d {
+                width,
+                height,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: FEEDBACK_FORMAT,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT
+                | wgpu::TextureUsages::TEXTURE_BINDING
+                | wgpu::TextureUsages::COPY_DST
+                | wgpu::TextureUsages::COPY_SRC,
+            view_formats: &[],
+        });
+        let view = texture.create_view(&Default::default());
+        Feedback {
+            texture,
+            view,
+            size: (width, height),
+        }
+    }
+
+    /// Replaces the current picture (the "previous frame" the next warp
+    /// pass reads) with `rgba`, `width` x `height` pixels, 4 bytes each,
+    /// rows top to bottom. Useful to start from an image, and for tests.
+    ///
+    /// # Panics
+    /// If `rgba` is not `width * height * 4` bytes or a size is 0.
+    pub fn set_frame(&mut self, width: u32, height: u32, rgba: &[u8]) {
+        assert!(width > 0 && height > 0, "empty frame");
+        assert_eq!(rgba.len(), width as usize * height as usize * 4);
+        let fb = self.feedback_texture(width, height);
+        self.queue.write_texture(
+            fb.texture.as_image_copy(),
+            rgba,
+            wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(width * 4),
+                rows_per_image: Some(height),
+            },
+            fb.texture.size(),
+        );
+        self.feedback[self.current] = Some(fb);
+    }
+
+    /// The texture holding the current picture before the composite (8-bit
+    /// RGBA, the size of the last target), if a frame exists.
+    pub fn frame_texture(&self) -> Option<&wgpu::Texture> {
+        self.feedback[self.current].as_ref().map(|f| &f.texture)
+    }
+
+    fn comp_pipeline(&mut self, format: wgpu::TextureFormat) -> &wgpu::RenderPipeline {
+        let (device, shader, layout) = (&self.device, &self.shader, &self.comp_layout);
+        self.comp_pipelines.entry(format).or_insert_with(|| {
+            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                label: Some("kefir composite"),
+                layout: Some(layout),
+                vertex: wgpu::VertexState {
+                    module: shader,
+                    entry_point: Some("comp_vs"),
+                    compilation_options: Default::default(),
+                    buffers: &[],
+                },
+                primitive: wgpu::PrimitiveState::default(),
+                depth_stencil: None,
+                multisample: wgpu::MultisampleState::default(),
+                fragment: Some(wgpu::FragmentState {
+                    module: shader,
+                    entry_point: Some("comp_fs"),
+                    compilation_options: Default::default(),
+                    targets: &[Some(format.into())],
+                }),
+                multiview_mask: None,
+                cache: None,
+            })
+        })
+    }
+
+    fn frame_inputs(&self, dt: f64, audio: &AudioFrame, width: u32, height: u32) -> FrameInputs {
+        let [ax, ay] = self.mesh.aspect();
+        FrameInputs {
+            time: self.time,
+            fps: if dt > 0.0 { 1.0 / dt } else { 0.0 },
+            frame: self.frame as f64,
+            progress: 0.0,
+            bass: f64::from(audio.bass),
+            mid: f64::from(audio.mid),
+            treb: f64::from(audio.treb),
+            bass_att: f64::from(audio.bass_att),
+            mid_att: f64::from(audio.mid_att),
+            treb_att: f64::from(audio.treb_att),
+            meshx: f64::from(self.mesh.cols()),
+            meshy: f64::from(self.mesh.rows()),
+            pixelsx: f64::from(width),
+            pixelsy: f64::from(height),
+            // MilkDrop hands presets the inverse aspect factors.
+            aspectx: f64::from(1.0 / ax),
+            aspecty: f64::from(1.0 / ay),
+        }
+    }
+
+    /// Renders one frame `dt` seconds after the previous one into `target`
+    /// (any size; a 2D, single-sample texture with `RENDER_ATTACHMENT`
+    /// usage and a color format; sRGB formats get MilkDrop's display values).
+    pub fn render(
+        &mut self,
+        dt: f64,
+        audio: &AudioFrame,
+        target: &wgpu::Texture,
+    ) -> Result<(), RenderError> {
+        let format = target.format();
+        if !target
+            .usage()
+            .contains(wgpu::TextureUsages::RENDER_ATTACHMENT)
+        {
+            return Err(RenderError::NotRenderable);
+        }
+        if target.dimension() != wgpu::TextureDimension::D2 || target.sample_count() != 1 {
+            return Err(RenderError::UnsupportedTarget);
+        }
+        let float_output = matches!(
+            format.sample_type(None, None),
+            Some(wgpu::TextureSampleType::Float { .. })
+        );
+        if !format.has_color_aspect() || format.is_compressed() || !float_output {
+            return Err(RenderError::UnsupportedFormat(format));
+        }
+        let (width, height) = (target.width(), target.height());
+
+        if self.mesh_size != (width, height) {
+            let (cols, rows) = self.config.mesh;
+            self.mesh = WarpMesh::new(cols, rows, width, height);
+            self.mesh_size = (width, height);
+        }
+
+        // 1-2: per-frame and per-vertex code, then the mesh's UVs.
+        let inputs = self.frame_inputs(dt, audio, width, height);
+        let state = self.runtime.run_frame(&inputs);
+        let terms = WarpTerms::new(
+            self.time,
+            self.runtime.warp_anim_speed(),
+            self.runtime.warp_scale(),
+        );
+        let columns = self.runtime.run_vertices(&self.mesh, &state.motion);
+        self.vertices.clear();
+        for (n, pos) in self.mesh.clip_positions().iter().enumerate() {
+            let m = Motion::from_array(std::array::from_fn(|k| columns[k][n]));
+            let uv = self.mesh.warp_uv(n, &m, &terms);
+            // A non-finite UV (zoom 0, ...) samples the corner, as a GPU
+            // would sample something; never NaN into the pipeline.
+            let uv = uv.map(|c| if c.is_finite() { c } else { 0.0 });
+            self.vertices.push(WarpVertex { pos: *pos, uv });
+        }
+        self.queue
+            .write_buffer(&self.vertex_buffer, 0, bytemuck::cast_slice(&self.vertices));
+
+        let (warp, comp, comp_wrap) = self.pass_uniforms(&state, format.is_srgb());
+        self.queue
+            .write_buffer(&self.warp_uniforms, 0, bytemuck::bytes_of(&warp));
+        self.queue
+            .write_buffer(&self.comp_uniforms, 0, bytemuck::bytes_of(&comp));
+
+        // Feedback textures at the target's size; the warp pass samples the
+        // previous frame by UV, so a resize carries the picture over.
+        if self.feedback[self.current].is_none() {
+            self.feedback[self.current] = Some(self.feedback_texture(width, height));
+        }
+        let next = 1 - self.current;
+        if self.feedback[next]
+            .as_ref()
+            .is_none_or(|f| f.size != (width, height))
+        {
+            self.feedback[next] = Some(self.feedback_texture(width, height));
+        }
+        let (Some(src), Some(dst)) = (&self.feedback[self.current], &self.feedback[next]) else {
+            unreachable!("both feedback textures exist");
+        };
+
+        let warp_sampler = if warp.params[1] > 0.5 {
+            &self.sampler_wrap
+        } else {
+            &self.sampler_clamp
+        };
+        let bind = |buffer: &wgpu::Buffer, view: &wgpu::TextureView, sampler: &wgpu::Sampler| {
+            self.device.create_bind_group(&wgpu::BindGroupDescriptor {
+                label: None,
+                layout: &self.bind_layout,
+                entries: &[
+                    wgpu::BindGroupEntry {
+                        binding: 0,
+                        resource: buffer.as_entire_binding(),
+                    },
+                    wgpu::BindGroupEntry {
+                        binding: 1,
+                        resource: wgpu::BindingResource::TextureView(view),
+                    },
+                    wgpu::BindGroupEntry {
+                        binding: 2,
+                        resource: wgpu::BindingResource::Sampler(sampler),
+                    },
+                ],
+            })
+        };
+        let warp_bind = bind(&self.warp_uniforms, &src.view, warp_sampler);
+        let comp_sampler = if comp_wrap {
+            &self.sampler_wrap
+        } else {
+            &self.sampler_clamp
+        };
+        let comp_bind = bind(&self.comp_uniforms, &dst.view, comp_sampler);
+        let dst_view = dst.view.clone();
+        let target_view = target.create_view(&Default::default());
+
+        let mut encoder = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("kefir frame"),
+            });
+        {
+            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: Some("kefir warp"),
+                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                    view: &dst_view,
+                    depth_slice: None,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                        store: wgpu::StoreOp::Store,
+                    },
+                })],
+                depth_stencil_attachment: None,
+                timestamp_writes: None,
+                occlusion_query_set: None,
+                multiview_mask: None,
+            });
+            pass.set_pipeline(&self.warp_pipeline);
+            pass.set_bind_group(0, &warp_bind, &[]);
+            pass.set_vertex_buffer(0, self.vertex_buffer.slice(..));
+            pass.set_index_buffer(self.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
+            pass.draw_indexed(0..self.index_count, 0, 0..1);
+        }
+        let comp_pipeline = self.comp_pipeline(format).clone();
+        {
+            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: Some("kefir composite"),
+                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                    view: &target_view,
+                    depth_slice: None,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                        store: wgpu::StoreOp::Store,
+                    },
+                })],
+                depth_stencil_attachment: None,
+                timestamp_writes: None,
+                occlusion_query_set: None,
+                multiview_mask: None,
+            });
+            pass.set_pipeline(&comp_pipeline);
+            pass.set_bind_group(0, &comp_bind, &[]);
+            pass.draw(0..3, 0..1);
+        }
+        self.queue.submit([encoder.finish()]);
+
+        self.current = next;
+        self.time += dt;
+        self.frame += 1;
+        Ok(())
+    }
+
+    /// The uniforms of both passes for this frame, and whether the
+    /// composite samples with wrapping.
+    fn pass_uniforms(&self, s: &FrameState, srgb: bool) -> (WarpUniforms, CompUniforms, bool) {
+        let base = self.runtime.base();
+        // Warp: MilkDrop 1's vertex colour holds decay as an 8-bit value
+        // (truncated); MilkDrop 2's generated shader prints the file's decay
+        // with two decimals.
+        let (decay, wrap) = match self.runtime.warp_style() {
+            PassStyle::Fixed => {
+                let d = (s.decay * 255.0).clamp(0.0, 255.0).trunc() / 255.0;
+                (d as f32, s.wrap)
+            }
+            PassStyle::Generated => (printed(base.decay, 2), base.tex_wrap),
+        };
+        let warp = WarpUniforms {
+            params: [decay, f32::from(u8::from(wrap)), 0.0, 0.0],
+        };
+
+        let hue_amount = self.runtime.hue_amount();
+        let (echo_alpha, echo_zoom, orient, gain, filters, style, hue_amount, comp_wrap) =
+            match self.runtime.comp_style() {
+                PassStyle::Fixed => {
+                    let alpha = s.echo_alpha as f32;
+                    let g = s.gamma as f32;
+                    // Gamma is additive redraws: with echo, values below 1
+                    // still draw each layer once.
+                    let gain = if alpha > 0.001 {
+                        g.max(1.0)
+                    } else {
+                        g.max(0.0)
+                    };
+                    let filters = [s.brighten, s.darken, s.solarize, s.invert];
+                    (
+                        alpha,
+                        s.echo_zoom as f32,
+                        s.echo_orient,
+                        gain,
+                        filters,
+                        0.0,
+                        hue_amount as f32,
+                        s.wrap,
+                    )
+                }
+                PassStyle::Generated => {
+                    let filters = [base.brighten, base.darken, base.solarize, base.invert];
+                    let h = printed(hue_amount, 2);
+                    (
+                        printed(base.video_echo_alpha, 2),
+                        base.video_echo_zoom as f32,
+                        base.video_echo_orientation,
+                        printed(base.gamma_adj, 2),
+                        filters,
+                        1.0,
+                        if h >= 1.0 { 1.0 } else { h },
+                        true,
+                    )
+                }
+            };
+        let echo = if echo_alpha > 0.001 {
+            let flip_x = if orient % 2 != 0 { -1.0 } else { 1.0 };
+            let flip_y = if orient >= 2 { -1.0 } else { 1.0 };
+            let inv_zoom = if style > 0.5 {
+                printed(f64::from(1.0 / echo_zoom), 3)
+            } else {
+                1.0 / echo_zoom
+            };
+            let inv_zoom = if inv_zoom.is_finite() { inv_zoom } else { 0.0 };
+            [echo_alpha, inv_zoom, flip_x, flip_y]
+        } else {
+            [0.0, 1.0, 1.0, 1.0]
+        };
+        let hue = self.hue_corners(hue_amount);
+        let comp = CompUniforms {
+            echo,
+            gain: [gain, gain, style, f32::from(u8::from(srgb))],
+            filters: filters.map(|f| f32::from(u8::from(f))),
+            hue,
+        };
+        (warp, comp, comp_wrap)
+    }
+
+    /// MilkDrop's hue shader: four slowly cycling corner colours, mixed in
+    /// by `amount` (the preset's `fShader`).
+    fn hue_corners(&self, amount: f32) -> [[f32; 4]; 4] {
+        if amount <= 0.001 {
+            return [[1.0; 4]; 4];
+        }
+        let t = self.time as f32 * 30.0;
+        let r = self.rand_start;
+        std::array::from_fn(|i| {
+            let i = i as f32;
+            let mut c = [
+                0.6 + 0.3 * (t * 0.0143 + 3.0 + i * 21.0 + r[3]).sin(),
+                0.6 + 0.3 * (t * 0.0107 + 1.0 + i * 13.0 + r[1]).sin(),
+                0.6 + 0.3 * (t * 0.0129 + 6.0 + i * 9.0 + r[2]).sin(),
+            ];
+            let max = c[0].max(c[1]).max(c[2]);
+            for v in &mut c {
+                *v = 0.5 + 0.5 * (*v / max);
+                *v = *v * amount + (1.0 - amount);
+            }
+            [c[0], c[1], c[2], 1.0]
+        })
+    }
+}

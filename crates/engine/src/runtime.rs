@@ -1,0 +1,289 @@
+//! A preset at run time: its compiled code run frame by frame, and the
+//! values the passes need.
+
+use milk_parser::code::{FrameInputs, MOTION_VARS};
+use milk_parser::eel::{VarId, VertexJob, VertexMode};
+use milk_parser::preset::BlockId;
+use milk_parser::{BlockError, CodeOptions, Preset, PresetCode};
+
+use crate::mesh::{Motion, WarpMesh};
+
+/// How a pass is drawn, as MilkDrop 2 decides it per preset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassStyle {
+    /// MilkDrop 1.x presets (`PSVERSION_WARP`/`_COMP` 0): the fixed-function
+    /// path (`WarpedBlit_NoShaders`, `ShowToUser_NoShaders`). Per-frame
+    /// values of decay, wrap, gamma, echo and the filters take effect.
+    Fixed,
+    /// MilkDrop 2 presets: the shader MilkDrop generates when the preset has
+    /// no shader text (`GenWarpPShaderText`, `GenCompPShaderText`), with the
+    /// preset's *file* values baked in, as MilkDrop 2 does. Presets with
+    /// shader text use it too until shader translation is wired in.
+    Generated,
+}
+
+/// Per-frame results the passes use (besides motion).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FrameState {
+    pub motion: Motion,
+    pub decay: f64,
+    pub wrap: bool,
+    pub gamma: f64,
+    pub echo_alpha: f64,
+    pub echo_zoom: f64,
+    pub echo_orient: i32,
+    pub brighten: bool,
+    pub darken: bool,
+    pub solarize: bool,
+    pub invert: bool,
+}
+
+/// Variables read back after per-frame code, in this order.
+const STATE_VARS: [&str; 10] = [
+    "decay",
+    "wrap",
+    "gamma",
+    "echo_alpha",
+    "echo_zoom",
+    "echo_orient",
+    "brighten",
+    "darken",
+    "solarize",
+    "invert",
+];
+
+/// MilkDrop's threshold for boolean per-frame variables (`m_fSnapPoint`).
+const SNAP: f64 = 0.5;
+
+/// A compiled preset and its state between frames.
+pub struct PresetRuntime {
+    code: PresetCode,
+    warp_style: PassStyle,
+    comp_style: PassStyle,
+    warp_anim_speed: f64,
+    warp_scale: f64,
+    /// The `fShader` (hue shader) amount.
+    hue_amount: f64,
+    frame_motion: Vec<VarId>,
+    frame_state: Vec<VarId>,
+    /// Per-vertex motion results, one column per motion variable.
+    columns: [Vec<f64>; 10],
+    overruns: Vec<BlockId>,
+    initialised: bool,
+}
+
+impl std::fmt::Debug for PresetRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PresetRuntime")
+            .field("warp_style", &self.warp_style)
+            .field("comp_style", &self.comp_style)
+            .field("errors", &self.code.errors.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn truthy(v: f64) -> bool {
+    v > SNAP
+}
+
+impl PresetRuntime {
+    /// Compiles `preset`'s code; blocks that fail are reported in
+    /// [`PresetRuntime::errors`] and do not run.
+    pub fn new(preset: &Preset, seed: u64) -> Self {
+        let mut code = PresetCode::compile(
+            preset,
+            CodeOptions {
+                seed,
+                ..CodeOptions::default()
+            },
+        );
+        let frame_motion = MOTION_VARS.iter().map(|n| code.frame.var(n)).collect();
+        let frame_state = STATE_VARS.iter().map(|n| code.frame.var(n)).collect();
+        let style = |v: i32| {
+            if v > 0 {
+                PassStyle::Generated
+            } else {
+                PassStyle::Fixed
+            }
+        };
+        PresetRuntime {
+            warp_style: style(preset.ps_version_warp),
+            comp_style: style(preset.ps_version_comp),
+            warp_anim_speed: preset.base.warp_anim_speed,
+            warp_scale: preset.base.warp_scale,
+            hue_amount: preset.base.shader,
+            code,
+            frame_motion,
+            frame_state,
+            columns: Default::default(),
+            overruns: Vec::new(),
+            initialised: false,
+        }
+    }
+
+    /// Code blocks that failed to compile.
+    pub fn errors(&self) -> &[BlockError] {
+        &self.code.errors
+    }
+
+    /// Blocks that ran past their instruction budget (and were stopped) in
+    /// the last frame.
+    pub fn overruns(&self) -> &[BlockId] {
+        &self.overruns
+    }
+
+    pub fn warp_style(&self) -> PassStyle {
+        self.warp_style
+    }
+
+    pub fn comp_style(&self) -> PassStyle {
+        self.comp_style
+    }
+
+    pub fn warp_anim_speed(&self) -> f64 {
+        self.warp_anim_speed
+    }
+
+    pub fn warp_scale(&self) -> f64 {
+        self.warp_scale
+    }
+
+    pub fn hue_amount(&self) -> f64 {
+        self.hue_amount
+    }
+
+    /// The preset's file values (what MilkDrop 2 bakes into generated
+    /// shaders).
+    pub fn base(&self) -> &milk_parser::preset::BaseValues {
+        &self.code.base
+    }
+
+    /// Runs the init code (first frame only) and the per-frame code.
+    pub fn run_frame(&mut self, inputs: &FrameInputs) -> FrameState {
+        self.overruns.clear();
+        if !self.initialised {
+            self.initialised = true;
+            let o = self.code.run_init(inputs);
+            self.overruns.extend(o);
+        }
+        let o = self.code.run_frame(inputs);
+        self.overruns.extend(o);
+        let get = |id: &VarId| self.code.frame.get(*id);
+        let m: Vec<f64> = self.frame_motion.iter().map(get).collect();
+        let s: Vec<f64> = self.frame_state.iter().map(get).collect();
+        FrameState {
+            motion: Motion::from_array(std::array::from_fn(|i| m[i])),
+            decay: s[0],
+            wrap: truthy(s[1]),
+            gamma: s[2],
+            echo_alpha: s[3],
+            echo_zoom: s[4],
+            // MilkDrop: `(int)(echo_orient) % 4`, C truncation.
+            echo_orient: (s[5] as i32) % 4,
+            brighten: truthy(s[6]),
+            darken: truthy(s[7]),
+            solarize: truthy(s[8]),
+            invert: truthy(s[9]),
+        }
+    }
+
+    /// True when the preset has per-vertex code.
+    pub fn has_per_vertex(&self) -> bool {
+        self.code.per_vertex.is_some()
+    }
+
+    /// Runs the per-vertex code (after [`PresetRuntime::run_frame`]) over
+    /// `mesh` and returns each vertex's motion, one column per motion
+    /// variable in the order of `MOTION_VARS`; without per-vertex code, or
+    /// for vertices the code did not reach because it ran past its budget,
+    /// the per-frame values.
+    pub fn run_vertices(&mut self, mesh: &WarpMesh, frame: &Motion) -> &[Vec<f64>; 10] {
+        let count = mesh.vertex_count();
+        let defaults = frame.to_array();
+        for (col, v) in self.columns.iter_mut().zip(defaults) {
+            col.clear();
+            col.resize(count, v);
+        }
+        let resets = self.code.vertex_resets();
+        let PresetCode {
+            per_vertex,
+            vertex,
+            globals,
+            vertex_inputs,
+            ..
+        } = &mut self.code;
+        let Some(program) = per_vertex else {
+            return &self.columns;
+        };
+        let [x, y, rad, ang] = mesh.inputs();
+        let varying = [
+            (vertex_inputs[0], x.as_slice()),
+            (vertex_inputs[1], y.as_slice()),
+            (vertex_inputs[2], rad.as_slice()),
+            (vertex_inputs[3], ang.as_slice()),
+        ];
+        let mut outputs: Vec<(VarId, &mut [f64])> = vertex_inputs[4..]
+            .iter()
+            .copied()
+            .zip(self.columns.iter_mut().map(|c| c.as_mut_slice()))
+            .collect();
+        let mut job = VertexJob {
+            count,
+            varying: &varying,
+            reset: &resets,
+            outputs: &mut outputs,
+        };
+        if program
+            .run(vertex, globals, &mut job, VertexMode::Auto)
+            .is_err()
+        {
+            self.overruns.push(BlockId::PerPixel);
+        }
+        &self.columns
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runtime(text: &str) -> PresetRuntime {
+        PresetRuntime::new(&Preset::parse(text).expect("parses"), 1)
+    }
+
+    #[test]
+    fn frame_state_reads_per_frame_results() {
+        let mut rt = runtime(
+            "[preset00]\nfDecay=0.9\nbTexWrap=1\n\
+             per_frame_1=zoom = 1.5; echo_orient = -3.7; invert = 0.6; wrap = 0.4;",
+        );
+        assert_eq!(rt.warp_style(), PassStyle::Fixed);
+        let s = rt.run_frame(&FrameInputs::default());
+        assert_eq!(s.motion.zoom, 1.5);
+        assert_eq!(s.decay, 0.9);
+        // C's `(int)(-3.7) % 4` is -3; booleans snap at 0.5.
+        assert_eq!(s.echo_orient, -3);
+        assert!(s.invert && !s.wrap);
+    }
+
+    #[test]
+    fn per_vertex_columns_default_to_per_frame_motion() {
+        let mesh = WarpMesh::new(4, 4, 64, 64);
+        let mut plain = runtime("[preset00]\nzoom=1.1\nrot=0.2");
+        let s = plain.run_frame(&FrameInputs::default());
+        let cols = plain.run_vertices(&mesh, &s.motion);
+        assert!(cols[0].iter().all(|&z| z == 1.1));
+        assert!(cols[2].iter().all(|&r| r == 0.2));
+
+        let mut pv = runtime("[preset00]\nzoom=1.1\nper_pixel_1=zoom = zoom + x; sx = 2;");
+        let s = pv.run_frame(&FrameInputs::default());
+        let cols = pv.run_vertices(&mesh, &s.motion);
+        let [x, ..] = mesh.inputs();
+        for (n, &z) in cols[0].iter().enumerate() {
+            assert!((z - (1.1 + x[n])).abs() < 1e-12);
+        }
+        assert!(cols[8].iter().all(|&v| v == 2.0));
+        // Untouched variables keep the per-frame value.
+        assert!(cols[2].iter().all(|&r| r == 0.0));
+    }
+}

@@ -1,0 +1,111 @@
+// Kefir's built-in passes: MilkDrop's warp (previous frame through the
+// warp mesh, times decay) and composite (echo, gamma, hue, filters).
+
+struct WarpUniforms {
+    // x: decay
+    params: vec4<f32>,
+};
+
+@group(0) @binding(0) var<uniform> warp_u: WarpUniforms;
+@group(0) @binding(1) var warp_prev: texture_2d<f32>;
+@group(0) @binding(2) var warp_sampler: sampler;
+
+struct WarpOut {
+    @builtin(position) pos: vec4<f32>,
+    @location(0) uv: vec2<f32>,
+};
+
+@vertex
+fn warp_vs(@location(0) pos: vec2<f32>, @location(1) uv: vec2<f32>) -> WarpOut {
+    var out: WarpOut;
+    out.pos = vec4<f32>(pos, 0.0, 1.0);
+    out.uv = uv;
+    return out;
+}
+
+@fragment
+fn warp_fs(in: WarpOut) -> @location(0) vec4<f32> {
+    let c = textureSampleLevel(warp_prev, warp_sampler, in.uv, 0.0).rgb;
+    return vec4<f32>(c * warp_u.params.x, 1.0);
+}
+
+struct CompUniforms {
+    // x: echo alpha (0 = no echo), y: 1 / echo zoom, z/w: echo flip (+-1)
+    echo: vec4<f32>,
+    // x: gain of the main layer, y: gain of the echo layer,
+    // z: style (0 fixed-function, 1 generated shader), w: 1 for sRGB targets
+    gain: vec4<f32>,
+    // brighten, darken, solarize, invert (0 or 1)
+    filters: vec4<f32>,
+    // hue shader colours at the corners: top-right, top-left,
+    // bottom-right, bottom-left
+    hue: array<vec4<f32>, 4>,
+};
+
+@group(0) @binding(0) var<uniform> comp_u: CompUniforms;
+@group(0) @binding(1) var comp_tex: texture_2d<f32>;
+@group(0) @binding(2) var comp_sampler: sampler;
+
+struct CompOut {
+    @builtin(position) pos: vec4<f32>,
+    @location(0) uv: vec2<f32>,
+};
+
+// One triangle covering the screen.
+@vertex
+fn comp_vs(@builtin(vertex_index) i: u32) -> CompOut {
+    let p = vec2<f32>(f32((i << 1u) & 2u), f32(i & 2u));
+    var out: CompOut;
+    out.pos = vec4<f32>(p * 2.0 - 1.0, 0.0, 1.0);
+    out.uv = vec2<f32>(p.x, 1.0 - p.y);
+    return out;
+}
+
+fn srgb_to_linear(c: vec3<f32>) -> vec3<f32> {
+    let lo = c / 12.92;
+    let hi = pow((c + 0.055) / 1.055, vec3<f32>(2.4));
+    return select(hi, lo, c <= vec3<f32>(0.04045));
+}
+
+@fragment
+fn comp_fs(in: CompOut) -> @location(0) vec4<f32> {
+    let uv = in.uv;
+    // Hue shader: bilinear between the corner colours (x right, y up).
+    let x = uv.x;
+    let y = 1.0 - uv.y;
+    let hue = comp_u.hue[0].rgb * x * y + comp_u.hue[1].rgb * (1.0 - x) * y
+        + comp_u.hue[2].rgb * x * (1.0 - y) + comp_u.hue[3].rgb * (1.0 - x) * (1.0 - y);
+
+    var c = textureSampleLevel(comp_tex, comp_sampler, uv, 0.0).rgb * comp_u.gain.x;
+    let alpha = comp_u.echo.x;
+    if (alpha > 0.0) {
+        let uv_echo = (uv - 0.5) * comp_u.echo.y * comp_u.echo.zw + 0.5;
+        let e = textureSampleLevel(comp_tex, comp_sampler, uv_echo, 0.0).rgb;
+        c = c * (1.0 - alpha) + e * (alpha * comp_u.gain.y);
+    }
+    c = c * hue;
+
+    let f = comp_u.filters;
+    if (comp_u.gain.z < 0.5) {
+        // Fixed-function: the layers add up in an 8-bit framebuffer, then
+        // full-screen blends filter it.
+        c = clamp(c, vec3<f32>(0.0), vec3<f32>(1.0));
+        if (f.x > 0.5) { c = 1.0 - (1.0 - c) * (1.0 - c); }
+        if (f.y > 0.5) { c = c * c; }
+        if (f.z > 0.5) { c = 2.0 * c * (1.0 - c); }
+        if (f.w > 0.5) { c = 1.0 - c; }
+    } else {
+        // MilkDrop 2's generated composite shader.
+        if (f.x > 0.5) { c = sqrt(max(c, vec3<f32>(0.0))); }
+        if (f.y > 0.5) { c = c * c; }
+        if (f.z > 0.5) { c = c * (1.0 - c) * 4.0; }
+        if (f.w > 0.5) { c = 1.0 - c; }
+        c = clamp(c, vec3<f32>(0.0), vec3<f32>(1.0));
+    }
+    if (comp_u.gain.w > 0.5) {
+        // The target encodes to sRGB on write; MilkDrop's values are
+        // already display values, so hand it their linear equivalent.
+        c = srgb_to_linear(c);
+    }
+    return vec4<f32>(c, 1.0);
+}

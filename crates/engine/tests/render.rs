@@ -1,0 +1,355 @@
+//! The engine on a real wgpu device: Mesa's lavapipe in CI (no GPU). These
+//! tests fail, not skip, when no adapter exists: scripts/setup.sh installs
+//! mesa-vulkan-drivers.
+
+use milk_audio::AudioFrame;
+use milk_engine::headless::Headless;
+use milk_engine::{Config, RenderError, Visualizer};
+use milk_parser::Preset;
+
+const W: u32 = 64;
+const H: u32 = 48;
+const DT: f64 = 1.0 / 60.0;
+
+fn gpu() -> Headless {
+    match Headless::new() {
+        Ok(h) => h,
+        Err(e) => panic!("milk-engine tests need a wgpu adapter: {e}"),
+    }
+}
+
+/// A MilkDrop 1.x preset from `body` lines (no waves, shapes or borders).
+fn preset(body: &str) -> Preset {
+    // The first occurrence of a key wins: `body` overrides these defaults.
+    let text = format!("[preset00]\n{body}\nfGammaAdj=1.0\nfDecay=1.0\nzoom=1.0\nwarp=0\n");
+    let p = Preset::parse(&text).expect("test preset parses");
+    assert_eq!(p.ps_version_warp, 0);
+    p
+}
+
+fn visualizer(gpu: &Headless, body: &str) -> Visualizer {
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    let report = vis.load_preset(&preset(body));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    vis
+}
+
+/// A black image with a white `size`x`size` block at (`x`, `y`).
+fn block(x: u32, y: u32, size: u32) -> Vec<u8> {
+    let mut img = vec![0u8; (W * H * 4) as usize];
+    for py in y..y + size {
+        for px in x..x + size {
+            let i = ((py * W + px) * 4) as usize;
+            img[i..i + 4].copy_from_slice(&[255, 255, 255, 255]);
+        }
+    }
+    img
+}
+
+fn render(vis: &mut Visualizer, gpu: &Headless, target: &wgpu::Texture) -> Vec<u8> {
+    vis.render(DT, &AudioFrame::default(), target)
+        .expect("frame renders");
+    gpu.read_rgba(target).expect("read back")
+}
+
+/// Intensity-weighted centre of the red channel, in pixels.
+fn centroid(img: &[u8]) -> (f64, f64, f64) {
+    let (mut sx, mut sy, mut total) = (0.0, 0.0, 0.0);
+    for (i, px) in img.chunks_exact(4).enumerate() {
+        let v = f64::from(px[0]);
+        let (x, y) = ((i as u32 % W) as f64 + 0.5, (i as u32 / W) as f64 + 0.5);
+        sx += v * x;
+        sy += v * y;
+        total += v;
+    }
+    (sx / total, sy / total, total)
+}
+
+#[test]
+fn zoom_moves_a_bright_block_outward() {
+    let gpu = gpu();
+    eprintln!("adapter: {}", gpu.adapter_description());
+    let mut vis = visualizer(&gpu, "zoom=1.2");
+    let target = gpu.target(W, H);
+    // Block centred at (41, 20): 9 px right of and 4 px above the centre.
+    vis.set_frame(W, H, &block(40, 19, 2));
+    let (mut dx, mut dy) = (9.0, -4.0);
+    for frame in 1..=3 {
+        let img = render(&mut vis, &gpu, &target);
+        let (cx, cy, total) = centroid(&img);
+        dx *= 1.2;
+        dy *= 1.2;
+        let (ex, ey) = (32.0 + dx, 24.0 + dy);
+        assert!(total > 0.0, "frame {frame} is black");
+        assert!(
+            (cx - ex).abs() < 0.6 && (cy - ey).abs() < 0.6,
+            "frame {frame}: centre ({cx:.2}, {cy:.2}), expected ({ex:.2}, {ey:.2})"
+        );
+    }
+}
+
+#[test]
+fn decay_darkens_with_milkdrop_1_precision() {
+    let gpu = gpu();
+    let mut vis = visualizer(&gpu, "fDecay=0.9");
+    let target = gpu.target(W, H);
+    vis.set_frame(W, H, &[200u8; (W * H * 4) as usize]);
+    // MilkDrop 1 holds decay in an 8-bit vertex colour: 0.9 -> 229/255.
+    let mut expected = 200.0;
+    for frame in 1..=3 {
+        let img = render(&mut vis, &gpu, &target);
+        expected = (expected * 229.0 / 255.0_f64).round();
+        for px in img.chunks_exact(4) {
+            let v = f64::from(px[0]);
+            assert!(
+                (v - expected).abs() <= 1.0,
+                "frame {frame}: {v}, expected {expected}"
+            );
+        }
+    }
+}
+
+#[test]
+fn per_vertex_code_moves_the_picture() {
+    let gpu = gpu();
+    // dx is 0 per frame; per-vertex code shifts the right half only.
+    let mut vis = visualizer(&gpu, "per_pixel_1=dx = if(above(x, 0.5), 0.125, 0);");
+    assert!(vis.runtime().has_per_vertex());
+    let target = gpu.target(W, H);
+    // One block in each half.
+    let mut img = block(40, 20, 2);
+    for (a, b) in img.iter_mut().zip(block(10, 20, 2)) {
+        *a = (*a).max(b);
+    }
+    vis.set_frame(W, H, &img);
+    let out = render(&mut vis, &gpu, &target);
+    let half = |img: &[u8], right: bool| -> Vec<u8> {
+        img.chunks_exact(4)
+            .enumerate()
+            .flat_map(|(i, px)| {
+                let on_right = (i as u32 % W) >= W / 2;
+                let px: [u8; 4] = px.try_into().expect("4 bytes");
+                if on_right == right { px } else { [0; 4] }
+            })
+            .collect()
+    };
+    let (lx, _, _) = centroid(&half(&out, false));
+    let (rx, _, _) = centroid(&half(&out, true));
+    assert!((lx - 11.0).abs() < 0.1, "left block moved: {lx}");
+    // 0.125 of 64 px = 8 px to the right.
+    assert!((rx - 49.0).abs() < 0.6, "right block at {rx}, expected 49");
+}
+
+#[test]
+fn wrap_and_clamp_at_the_edges() {
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    // A bright column 4 px wide at the right edge, moved 8 px right.
+    let column = |vis: &mut Visualizer| {
+        let mut img = vec![0u8; (W * H * 4) as usize];
+        for (i, px) in img.chunks_exact_mut(4).enumerate() {
+            if i as u32 % W >= W - 4 {
+                px.copy_from_slice(&[255; 4]);
+            }
+        }
+        vis.set_frame(W, H, &img);
+    };
+    let at = |img: &[u8], x: u32| img[((H / 2 * W + x) * 4) as usize];
+
+    let mut wrap = visualizer(&gpu, "bTexWrap=1\ndx=0.125");
+    column(&mut wrap);
+    let img = render(&mut wrap, &gpu, &target);
+    assert_eq!(at(&img, 5), 255, "wrapped onto the left edge");
+    assert_eq!(at(&img, W - 1), 0, "the right edge came from inside");
+
+    let mut clamp = visualizer(&gpu, "bTexWrap=0\ndx=0.125");
+    column(&mut clamp);
+    let img = render(&mut clamp, &gpu, &target);
+    assert_eq!(at(&img, 5), 0, "clamped: nothing wraps");
+
+    // A per-frame change of `wrap` takes effect (MilkDrop 1.x presets).
+    let mut switched = visualizer(&gpu, "bTexWrap=0\ndx=0.125\nper_frame_1=wrap = 1;");
+    column(&mut switched);
+    let img = render(&mut switched, &gpu, &target);
+    assert_eq!(at(&img, 5), 255, "per-frame wrap = 1");
+}
+
+#[test]
+fn composite_gamma_echo_and_filters() {
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let gray = |v: u8| vec![v; (W * H * 4) as usize];
+    let first = |vis: &mut Visualizer, v: u8| {
+        vis.set_frame(W, H, &gray(v));
+        render(vis, &gpu, &target)[0]
+    };
+    // Gamma 2 doubles (additive redraws, saturating).
+    assert!(first(&mut visualizer(&gpu, "fGammaAdj=2"), 100).abs_diff(200) <= 1);
+    assert_eq!(first(&mut visualizer(&gpu, "fGammaAdj=2"), 200), 255);
+    // Filters in MilkDrop 1's order, on the saturated value.
+    assert!(first(&mut visualizer(&gpu, "bInvert=1"), 100).abs_diff(155) <= 1);
+    assert!(first(&mut visualizer(&gpu, "bDarken=1"), 128).abs_diff(64) <= 1);
+    // Brighten: 1 - (1 - x)^2.
+    assert!(first(&mut visualizer(&gpu, "bBrighten=1"), 128).abs_diff(191) <= 1);
+    // Solarize: 2x(1 - x), at most half.
+    assert!(first(&mut visualizer(&gpu, "bSolarize=1"), 255).abs_diff(0) <= 1);
+    assert!(first(&mut visualizer(&gpu, "bSolarize=1"), 128).abs_diff(128) <= 1);
+    // Per-frame gamma overrides the file's.
+    assert!(first(&mut visualizer(&gpu, "per_frame_1=gamma = 0.5;"), 200).abs_diff(100) <= 1);
+
+    // Video echo: half of a zoomed, flipped copy mixed in.
+    let mut vis = visualizer(
+        &gpu,
+        "fVideoEchoAlpha=0.5\nfVideoEchoZoom=1\nnVideoEchoOrientation=1",
+    );
+    vis.set_frame(W, H, &block(0, 0, 8));
+    let img = render(&mut vis, &gpu, &target);
+    let at = |x: u32, y: u32| img[((y * W + x) * 4) as usize];
+    assert!(at(2, 2).abs_diff(128) <= 1, "original, half: {}", at(2, 2));
+    assert!(
+        at(W - 3, 2).abs_diff(128) <= 1,
+        "mirrored echo: {}",
+        at(W - 3, 2)
+    );
+    assert_eq!(at(W / 2, H / 2), 0);
+}
+
+#[test]
+fn frames_are_deterministic_and_survive_degenerate_motion() {
+    let gpu = gpu();
+    let body = "zoom=1.02\nrot=0.03\nwarp=1.5\nfWarpScale=1.3\nfDecay=0.97\nfShader=0.5\n\
+                per_frame_1=rot = rot + 0.02*sin(time*3) + 0.01*rand(10);\n\
+                per_pixel_1=zoom = zoom + 0.05*sin(ang*3 + time) * rad;\n\
+                per_pixel_2=dx = 0.01*cos(y*10);";
+    let run = || {
+        let mut vis = visualizer(&gpu, body);
+        let target = gpu.target(W, H);
+        let img: Vec<u8> = (0..W * H * 4)
+            .map(|i| ((i * 37 + i / 256 * 11) % 256) as u8)
+            .collect();
+        vis.set_frame(W, H, &img);
+        let audio = AudioFrame {
+            bass: 1.4,
+            ..AudioFrame::default()
+        };
+        let mut frames = Vec::new();
+        for _ in 0..8 {
+            vis.render(DT, &audio, &target).expect("frame renders");
+            frames.push(gpu.read_rgba(&target).expect("read back"));
+        }
+        frames
+    };
+    let a = run();
+    let b = run();
+    assert!(a == b, "two runs with the same seed differ");
+    assert!(
+        a.last().unwrap().iter().any(|&v| v > 0),
+        "picture faded to black"
+    );
+    assert_ne!(a[0], a[7], "the picture does not move");
+
+    // zoom 0 gives infinite UVs in MilkDrop's math: no crash, no NaN.
+    let mut vis = visualizer(&gpu, "per_frame_1=zoom = 0;");
+    let target = gpu.target(W, H);
+    vis.set_frame(W, H, &block(30, 20, 4));
+    for _ in 0..3 {
+        render(&mut vis, &gpu, &target);
+    }
+}
+
+#[test]
+fn any_target_size_and_resizing_carries_the_picture() {
+    let gpu = gpu();
+    let mut vis = visualizer(&gpu, "");
+    vis.set_frame(W, H, &vec![180u8; (W * H * 4) as usize]);
+    for (w, h) in [(W, H), (37, 91), (W * 2, H)] {
+        let target = gpu.target(w, h);
+        let img = render(&mut vis, &gpu, &target);
+        assert_eq!(img.len(), (w * h * 4) as usize);
+        assert!(
+            img.chunks_exact(4).all(|px| px[0].abs_diff(180) <= 1),
+            "{w}x{h} lost the picture"
+        );
+    }
+    // A texture without RENDER_ATTACHMENT is refused, not a panic.
+    let plain = gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d {
+            width: 8,
+            height: 8,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Rgba8Unorm,
+        usage: wgpu::TextureUsages::COPY_SRC,
+        view_formats: &[],
+    });
+    assert_eq!(
+        vis.render(DT, &AudioFrame::default(), &plain),
+        Err(RenderError::NotRenderable)
+    );
+}
+
+#[test]
+fn milkdrop_2_presets_use_the_generated_shaders() {
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let v2 = |body: &str| {
+        let text = format!(
+            "MILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\nPSVERSION_COMP=2\n\
+             [preset00]\n{body}\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\n"
+        );
+        let preset = Preset::parse(&text).expect("test preset parses");
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        assert!(vis.load_preset(&preset).errors.is_empty());
+        vis
+    };
+    // The generated warp shader prints the file's decay with two decimals
+    // (0.995 -> 1.00) and ignores per-frame decay, as MilkDrop 2 does.
+    let mut vis = v2("fDecay=0.995\nper_frame_1=decay = 0.5;");
+    vis.set_frame(W, H, &[200u8; (W * H * 4) as usize]);
+    for _ in 0..3 {
+        let img = render(&mut vis, &gpu, &target);
+        assert_eq!(img[0], 200);
+    }
+    // fDecay=0.9 is exact: 200 * 0.9 = 180 (no 8-bit truncation of decay).
+    let mut vis = v2("fDecay=0.9");
+    vis.set_frame(W, H, &[200u8; (W * H * 4) as usize]);
+    assert_eq!(render(&mut vis, &gpu, &target)[0], 180);
+    // Brighten is a square root in the generated composite shader.
+    let mut vis = v2("fDecay=1\nbBrighten=1");
+    vis.set_frame(W, H, &[64u8; (W * H * 4) as usize]);
+    assert!(render(&mut vis, &gpu, &target)[0].abs_diff(128) <= 1);
+}
+
+#[test]
+fn srgb_targets_get_milkdrop_display_values() {
+    let gpu = gpu();
+    let mut vis = visualizer(&gpu, "");
+    let target = gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d {
+            width: W,
+            height: H,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Bgra8UnormSrgb,
+        usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+        view_formats: &[],
+    });
+    let mut img = vec![0u8; (W * H * 4) as usize];
+    for px in img.chunks_exact_mut(4) {
+        px.copy_from_slice(&[128, 64, 200, 255]);
+    }
+    vis.set_frame(W, H, &img);
+    let out = render(&mut vis, &gpu, &target);
+    // Stored bytes (sRGB-encoded) equal MilkDrop's values.
+    for (got, want) in out[..4].iter().zip([128u8, 64, 200, 255]) {
+        assert!(got.abs_diff(want) <= 1, "{:?}", &out[..4]);
+    }
+}
