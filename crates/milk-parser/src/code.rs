@@ -148,6 +148,60 @@ pub struct CodeOptions {
     pub limits: Limits,
 }
 
+/// Slots of the variables every used context shares, resolved once so the
+/// frame-by-frame runner never looks a name up.
+#[derive(Debug, Clone, Copy)]
+struct StdSlots {
+    common: [VarId; 16],
+    q: [VarId; Q_VARS],
+    t: [VarId; T_VARS],
+}
+
+impl StdSlots {
+    fn of(ctx: &mut Context) -> Self {
+        StdSlots {
+            common: std::array::from_fn(|i| ctx.var(COMMON_INPUTS[i])),
+            q: Q_NAMES.map(|n| ctx.var(n)),
+            t: T_NAMES.map(|n| ctx.var(n)),
+        }
+    }
+}
+
+/// Slots of a used wave's contexts.
+#[derive(Debug, Clone, Copy)]
+struct WaveSlots {
+    frame: StdSlots,
+    point: StdSlots,
+    /// [`WAVE_FRAME_VARS`] in the frame context.
+    values: [VarId; 5],
+}
+
+/// Slots of a used shape's context.
+#[derive(Debug, Clone, Copy)]
+struct ShapeSlots {
+    std: StdSlots,
+    /// [`SHAPE_VALUE_NAMES`].
+    values: [VarId; 23],
+    instance: VarId,
+}
+
+/// Shape variables that start every instance from the file's values.
+const SHAPE_VALUE_NAMES: [&str; 23] = [
+    "x", "y", "rad", "ang", "tex_ang", "tex_zoom", "sides", "textured", "num_inst", "additive",
+    "thick", "r", "g", "b", "a", "r2", "g2", "b2", "a2", "border_r", "border_g", "border_b",
+    "border_a",
+];
+
+fn set_slots(ctx: &mut Context, ids: &[VarId], values: impl IntoIterator<Item = f64>) {
+    for (id, v) in ids.iter().zip(values) {
+        ctx.set(*id, v);
+    }
+}
+
+fn get_slots<const N: usize>(ctx: &Context, ids: &[VarId; N]) -> [f64; N] {
+    ids.map(|id| ctx.get(id))
+}
+
 /// Code of one custom wave.
 #[derive(Debug)]
 pub struct WaveCode {
@@ -165,6 +219,8 @@ pub struct WaveCode {
     pub per_point: Option<VertexProgram>,
     /// Per-point inputs in the order of [`WAVE_POINT_INPUTS`].
     pub point_inputs: Vec<VarId>,
+    /// `None` when the wave has no code.
+    slots: Option<WaveSlots>,
 }
 
 /// Code of one custom shape.
@@ -177,6 +233,8 @@ pub struct ShapeCode {
     pub frame: Context,
     pub init: Program,
     pub per_frame: Program,
+    /// `None` when the shape has no code.
+    slots: Option<ShapeSlots>,
 }
 
 /// All equation code of a preset, compiled.
@@ -202,6 +260,11 @@ pub struct PresetCode {
     pub globals: Globals,
     /// Blocks that failed to compile (they do not run).
     pub errors: Vec<BlockError>,
+    frame_slots: StdSlots,
+    vertex_slots: StdSlots,
+    /// Per-frame variables (not q, not `monitor`) with the file's values,
+    /// restored before every frame.
+    frame_defaults: Vec<(VarId, f64)>,
 }
 
 /// Declares `names` in `ctx`.
@@ -388,6 +451,11 @@ impl PresetCode {
                 let per_frame = c.program(BlockId::WavePerFrame(k), &mut frame);
                 let per_point =
                     c.vertex_program(BlockId::WavePerPoint(k), &mut point, &point_inputs);
+                let slots = used.then(|| WaveSlots {
+                    frame: StdSlots::of(&mut frame),
+                    point: StdSlots::of(&mut point),
+                    values: std::array::from_fn(|i| frame.var(WAVE_FRAME_VARS[i])),
+                });
                 WaveCode {
                     params: preset.waves[k].params.clone(),
                     t_after_init: [0.0; T_VARS],
@@ -397,6 +465,7 @@ impl PresetCode {
                     point,
                     per_point,
                     point_inputs,
+                    slots,
                 }
             })
             .collect();
@@ -404,7 +473,8 @@ impl PresetCode {
         let shapes = (0..NUM_SHAPES)
             .map(|k| {
                 let mut frame = Context::new();
-                if has_code(&[BlockId::ShapeInit(k), BlockId::ShapePerFrame(k)]) {
+                let used = has_code(&[BlockId::ShapeInit(k), BlockId::ShapePerFrame(k)]);
+                if used {
                     declare(&mut frame, COMMON_INPUTS);
                     declare(&mut frame, SHAPE_FRAME_VARS);
                     declare(&mut frame, Q_NAMES);
@@ -412,19 +482,35 @@ impl PresetCode {
                 }
                 let init = c.program(BlockId::ShapeInit(k), &mut frame);
                 let per_frame = c.program(BlockId::ShapePerFrame(k), &mut frame);
+                let slots = used.then(|| ShapeSlots {
+                    std: StdSlots::of(&mut frame),
+                    values: SHAPE_VALUE_NAMES.map(|n| frame.var(n)),
+                    instance: frame.var("instance"),
+                });
                 ShapeCode {
                     params: preset.shapes[k].params.clone(),
                     t_after_init: [0.0; T_VARS],
                     frame,
                     init,
                     per_frame,
+                    slots,
                 }
             })
             .collect();
 
+        let frame_slots = StdSlots::of(&mut frame);
+        let vertex_slots = StdSlots::of(&mut vertex);
+        let frame_defaults = frame_context(&preset.base)
+            .iter()
+            .filter(|(n, _)| !n.starts_with('q') && *n != "monitor")
+            .map(|(n, v)| (frame.var(n), v))
+            .collect();
         PresetCode {
             base: preset.base.clone(),
             q_after_init: [0.0; Q_VARS],
+            frame_slots,
+            vertex_slots,
+            frame_defaults,
             frame,
             frame_init,
             per_frame,
@@ -471,6 +557,11 @@ pub struct FrameInputs {
 }
 
 impl FrameInputs {
+    /// The values in the order of [`COMMON_INPUTS`].
+    fn array(&self) -> [f64; 16] {
+        self.values().map(|(_, v)| v)
+    }
+
     fn values(&self) -> [(&'static str, f64); 16] {
         [
             ("time", self.time),
@@ -493,53 +584,38 @@ impl FrameInputs {
     }
 }
 
-fn set_all<'a>(ctx: &mut Context, values: impl IntoIterator<Item = (&'a str, f64)>) {
-    for (name, v) in values {
-        let id = ctx.var(name);
-        ctx.set(id, v);
-    }
+/// The wave's file values in the order of [`WAVE_FRAME_VARS`].
+fn wave_frame_values(p: &WaveParams) -> [f64; 5] {
+    [p.r, p.g, p.b, p.a, f64::from(p.samples)]
 }
 
-fn read_vars<const N: usize>(ctx: &Context, names: &[&str; N]) -> [f64; N] {
-    names.map(|n| ctx.get_named(n))
-}
-
-fn wave_frame_values(p: &WaveParams) -> [(&'static str, f64); 5] {
-    [
-        ("r", p.r),
-        ("g", p.g),
-        ("b", p.b),
-        ("a", p.a),
-        ("samples", f64::from(p.samples)),
-    ]
-}
-
-fn shape_values(p: &ShapeParams) -> [(&'static str, f64); 23] {
+/// The shape's file values in the order of [`SHAPE_VALUE_NAMES`].
+fn shape_values(p: &ShapeParams) -> [f64; 23] {
     let b = |v: bool| if v { 1.0 } else { 0.0 };
     [
-        ("x", p.x),
-        ("y", p.y),
-        ("rad", p.rad),
-        ("ang", p.ang),
-        ("tex_ang", p.tex_ang),
-        ("tex_zoom", p.tex_zoom),
-        ("sides", f64::from(p.sides)),
-        ("textured", b(p.textured)),
-        ("num_inst", f64::from(p.num_inst)),
-        ("additive", b(p.additive)),
-        ("thick", b(p.thick_outline)),
-        ("r", p.r),
-        ("g", p.g),
-        ("b", p.b),
-        ("a", p.a),
-        ("r2", p.r2),
-        ("g2", p.g2),
-        ("b2", p.b2),
-        ("a2", p.a2),
-        ("border_r", p.border_r),
-        ("border_g", p.border_g),
-        ("border_b", p.border_b),
-        ("border_a", p.border_a),
+        p.x,
+        p.y,
+        p.rad,
+        p.ang,
+        p.tex_ang,
+        p.tex_zoom,
+        f64::from(p.sides),
+        b(p.textured),
+        f64::from(p.num_inst),
+        b(p.additive),
+        b(p.thick_outline),
+        p.r,
+        p.g,
+        p.b,
+        p.a,
+        p.r2,
+        p.g2,
+        p.b2,
+        p.a2,
+        p.border_r,
+        p.border_g,
+        p.border_b,
+        p.border_a,
     ]
 }
 
@@ -569,7 +645,8 @@ impl PresetCode {
     /// past their budget.
     pub fn run_init(&mut self, inputs: &FrameInputs) -> Vec<BlockId> {
         let mut overruns = Vec::new();
-        set_all(&mut self.frame, inputs.values());
+        let common = inputs.array();
+        set_slots(&mut self.frame, &self.frame_slots.common, common);
         run_block(
             &self.frame_init,
             &mut self.frame,
@@ -577,15 +654,14 @@ impl PresetCode {
             BlockId::PerFrameInit,
             &mut overruns,
         );
-        self.q_after_init = read_vars(&self.frame, &Q_NAMES);
-        let q = Q_NAMES.iter().copied().zip(self.q_after_init);
+        self.q_after_init = get_slots(&self.frame, &self.frame_slots.q);
         for (k, w) in self.waves.iter_mut().enumerate() {
-            if w.frame.is_empty() {
+            let Some(slots) = w.slots else {
                 continue;
-            }
-            set_all(&mut w.frame, inputs.values());
-            set_all(&mut w.frame, q.clone());
-            set_all(&mut w.frame, wave_frame_values(&w.params));
+            };
+            set_slots(&mut w.frame, &slots.frame.common, common);
+            set_slots(&mut w.frame, &slots.frame.q, self.q_after_init);
+            set_slots(&mut w.frame, &slots.values, wave_frame_values(&w.params));
             run_block(
                 &w.init,
                 &mut w.frame,
@@ -593,16 +669,16 @@ impl PresetCode {
                 BlockId::WaveInit(k),
                 &mut overruns,
             );
-            w.t_after_init = read_vars(&w.frame, &T_NAMES);
+            w.t_after_init = get_slots(&w.frame, &slots.frame.t);
         }
         for (k, s) in self.shapes.iter_mut().enumerate() {
-            if s.frame.is_empty() {
+            let Some(slots) = s.slots else {
                 continue;
-            }
-            set_all(&mut s.frame, inputs.values());
-            set_all(&mut s.frame, q.clone());
-            set_all(&mut s.frame, shape_values(&s.params));
-            set_all(&mut s.frame, [("instance", 0.0)]);
+            };
+            set_slots(&mut s.frame, &slots.std.common, common);
+            set_slots(&mut s.frame, &slots.std.q, self.q_after_init);
+            set_slots(&mut s.frame, &slots.values, shape_values(&s.params));
+            s.frame.set(slots.instance, 0.0);
             run_block(
                 &s.init,
                 &mut s.frame,
@@ -610,7 +686,7 @@ impl PresetCode {
                 BlockId::ShapeInit(k),
                 &mut overruns,
             );
-            s.t_after_init = read_vars(&s.frame, &T_NAMES);
+            s.t_after_init = get_slots(&s.frame, &slots.std.t);
         }
         overruns
     }
@@ -622,18 +698,12 @@ impl PresetCode {
         let mut overruns = Vec::new();
         // Everything but q (reset below) and `monitor` (which carries over)
         // starts from the preset's values.
-        let defaults = frame_context(&self.base);
-        set_all(
-            &mut self.frame,
-            defaults
-                .iter()
-                .filter(|(n, _)| !n.starts_with('q') && *n != "monitor"),
-        );
-        set_all(&mut self.frame, inputs.values());
-        set_all(
-            &mut self.frame,
-            Q_NAMES.iter().copied().zip(self.q_after_init),
-        );
+        for &(id, v) in &self.frame_defaults {
+            self.frame.set(id, v);
+        }
+        let common = inputs.array();
+        set_slots(&mut self.frame, &self.frame_slots.common, common);
+        set_slots(&mut self.frame, &self.frame_slots.q, self.q_after_init);
         run_block(
             &self.per_frame,
             &mut self.frame,
@@ -641,15 +711,15 @@ impl PresetCode {
             BlockId::PerFrame,
             &mut overruns,
         );
-        let q = read_vars(&self.frame, &Q_NAMES);
-        set_all(&mut self.vertex, inputs.values());
-        set_all(&mut self.vertex, Q_NAMES.iter().copied().zip(q));
+        let q = self.q_values();
+        set_slots(&mut self.vertex, &self.vertex_slots.common, common);
+        set_slots(&mut self.vertex, &self.vertex_slots.q, q);
         overruns
     }
 
     /// q1..q32 after this frame's per-frame code.
     pub fn q_values(&self) -> [f64; Q_VARS] {
-        read_vars(&self.frame, &Q_NAMES)
+        get_slots(&self.frame, &self.frame_slots.q)
     }
 
     /// Per-vertex resets for this frame: each motion variable with its
@@ -671,13 +741,14 @@ impl PresetCode {
         let Some(w) = self.waves.get_mut(k) else {
             return overruns;
         };
-        if w.frame.is_empty() {
+        let Some(slots) = w.slots else {
             return overruns;
-        }
-        set_all(&mut w.frame, inputs.values());
-        set_all(&mut w.frame, Q_NAMES.iter().copied().zip(q));
-        set_all(&mut w.frame, T_NAMES.iter().copied().zip(w.t_after_init));
-        set_all(&mut w.frame, wave_frame_values(&w.params));
+        };
+        let common = inputs.array();
+        set_slots(&mut w.frame, &slots.frame.common, common);
+        set_slots(&mut w.frame, &slots.frame.q, q);
+        set_slots(&mut w.frame, &slots.frame.t, w.t_after_init);
+        set_slots(&mut w.frame, &slots.values, wave_frame_values(&w.params));
         run_block(
             &w.per_frame,
             &mut w.frame,
@@ -685,11 +756,11 @@ impl PresetCode {
             BlockId::WavePerFrame(k),
             &mut overruns,
         );
-        let t = read_vars(&w.frame, &T_NAMES);
-        let q = read_vars(&w.frame, &Q_NAMES);
-        set_all(&mut w.point, inputs.values());
-        set_all(&mut w.point, Q_NAMES.iter().copied().zip(q));
-        set_all(&mut w.point, T_NAMES.iter().copied().zip(t));
+        let t = get_slots(&w.frame, &slots.frame.t);
+        let q = get_slots(&w.frame, &slots.frame.q);
+        set_slots(&mut w.point, &slots.point.common, common);
+        set_slots(&mut w.point, &slots.point.q, q);
+        set_slots(&mut w.point, &slots.point.t, t);
         overruns
     }
 
@@ -708,14 +779,14 @@ impl PresetCode {
         let Some(s) = self.shapes.get_mut(k) else {
             return overruns;
         };
-        if s.frame.is_empty() {
+        let Some(slots) = s.slots else {
             return overruns;
-        }
-        set_all(&mut s.frame, inputs.values());
-        set_all(&mut s.frame, Q_NAMES.iter().copied().zip(q));
-        set_all(&mut s.frame, T_NAMES.iter().copied().zip(s.t_after_init));
-        set_all(&mut s.frame, shape_values(&s.params));
-        set_all(&mut s.frame, [("instance", instance as f64)]);
+        };
+        set_slots(&mut s.frame, &slots.std.common, inputs.array());
+        set_slots(&mut s.frame, &slots.std.q, q);
+        set_slots(&mut s.frame, &slots.std.t, s.t_after_init);
+        set_slots(&mut s.frame, &slots.values, shape_values(&s.params));
+        s.frame.set(slots.instance, instance as f64);
         run_block(
             &s.per_frame,
             &mut s.frame,
