@@ -3,6 +3,8 @@
 //! - `kefir check PATH...` parses and compiles presets and reports failures.
 //! - `kefir eval 'CODE'` runs one piece of equation code and prints the result.
 //! - `kefir analyze FILE` prints the audio analysis presets would see, per frame.
+//! - `kefir render --preset FILE ...` renders a preset offline into PNG frames
+//!   and/or a video.
 
 mod cmd;
 
@@ -31,6 +33,9 @@ enum Command {
     /// Analyse an audio file as the visualizer would at a frame rate and
     /// print bass/mid/treb, their _att, vol and beats per frame, and the BPM.
     Analyze(cmd::analyze::Args),
+    /// Render a preset offline (headless) into PNG frames and/or a video,
+    /// with fixed frame times so runs are reproducible.
+    Render(cmd::render::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +44,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args),
         Command::Eval(args) => cmd::eval::run(&args),
         Command::Analyze(args) => cmd::analyze::run(&args),
+        Command::Render(args) => cmd::render::run(&args),
     };
     match result {
         Ok(code) => code,

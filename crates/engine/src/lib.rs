@@ -21,9 +21,12 @@
 //! [`headless`] creates a device without a window (Mesa's lavapipe in CI)
 //! and reads textures back.
 
+pub mod borders;
 pub mod headless;
 pub mod mesh;
 pub mod runtime;
+pub mod shapes;
+pub mod waves;
 
 use std::collections::HashMap;
 
@@ -132,6 +135,10 @@ pub struct Visualizer {
     time: f64,
     frame: u64,
     rand_start: [f32; 4],
+    /// Custom shapes (step 4).
+    shapes: shapes::ShapeRenderer,
+    /// Waves, motion vectors, borders, darken_center (steps 3-4).
+    overlay: waves::Overlay,
 }
 
 /// splitmix64: MilkDrop's random start phases from the seed.
@@ -250,6 +257,8 @@ impl Visualizer {
         let mesh = WarpMesh::new(cols, rows, 1, 1);
         let (vertex_buffer, index_buffer, index_count) = Self::mesh_buffers(&device, &mesh);
         let runtime = PresetRuntime::new(&Preset::default(), config.seed);
+        let shapes = shapes::ShapeRenderer::new(&device);
+        let overlay = waves::Overlay::new(&device);
         Visualizer {
             comp_layout: layout,
             comp_pipelines: HashMap::new(),
@@ -275,6 +284,8 @@ impl Visualizer {
             time: 0.0,
             frame: 0,
             rand_start,
+            shapes,
+            overlay,
         }
     }
 
@@ -484,6 +495,16 @@ impl Visualizer {
         self.queue
             .write_buffer(&self.vertex_buffer, 0, bytemuck::cast_slice(&self.vertices));
 
+        // 4a: custom shapes' per-frame code (per instance) and geometry.
+        self.shapes.prepare(
+            &self.device,
+            &self.queue,
+            &mut self.runtime,
+            &inputs,
+            (width, height),
+            self.mesh.aspect(),
+        );
+
         let (warp, comp, comp_wrap) = self.pass_uniforms(&state, format.is_srgb());
         self.queue
             .write_buffer(&self.warp_uniforms, 0, bytemuck::bytes_of(&warp));
@@ -532,6 +553,10 @@ impl Visualizer {
             })
         };
         let warp_bind = bind(&self.warp_uniforms, &src.view, warp_sampler);
+        // Textured shapes sample the previous frame (MilkDrop's VS[0]).
+        let shapes_bind = self
+            .shapes
+            .bind_group(&self.device, &src.view, warp_sampler);
         let comp_sampler = if comp_wrap {
             &self.sampler_wrap
         } else {
@@ -539,13 +564,36 @@ impl Visualizer {
         };
         let comp_bind = bind(&self.comp_uniforms, &dst.view, comp_sampler);
         let dst_view = dst.view.clone();
+        let src_view = src.view.clone();
         let target_view = target.create_view(&Default::default());
+
+        // Motion vectors go into the previous frame, before the warp (as in
+        // MilkDrop 2); custom waves, the main wave, darken_center and the
+        // borders into the new frame after the custom shapes.
+        let aspect = self.mesh.aspect();
+        let mut vectors = waves::Canvas::new(width, height);
+        let vertices = &self.vertices;
+        borders::draw_motion_vectors(&mut vectors, &state.draw, &self.mesh, &|n| {
+            vertices.get(n).map_or([0.0; 2], |v| v.uv)
+        });
+        let mut drawing = waves::Canvas::new(width, height);
+        {
+            let (code, overruns) = self.runtime.waves_mut();
+            waves::draw_custom_waves(&mut drawing, code, overruns, &inputs, audio, aspect);
+        }
+        let base = self.runtime.base();
+        waves::draw_main_wave(&mut drawing, &state.draw, base, audio, self.time, aspect);
+        borders::draw_sprites(&mut drawing, &state.draw, aspect);
+        self.overlay.begin_frame();
 
         let mut encoder = self
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                 label: Some("kefir frame"),
             });
+        // 3: motion vectors into the previous frame, then the warp pass.
+        self.overlay
+            .encode(&self.device, &self.queue, &mut encoder, &src_view, &vectors);
         {
             let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: Some("kefir warp"),
@@ -569,6 +617,30 @@ impl Visualizer {
             pass.set_index_buffer(self.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
             pass.draw_indexed(0..self.index_count, 0, 0..1);
         }
+        // 4: custom shapes, drawn first of the overlays as in MilkDrop 2
+        // (`DrawCustomShapes` before `DrawCustomWaves` and `DrawWave`).
+        if self.shapes.has_draws() {
+            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: Some("kefir shapes"),
+                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                    view: &dst_view,
+                    depth_slice: None,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Load,
+                        store: wgpu::StoreOp::Store,
+                    },
+                })],
+                depth_stencil_attachment: None,
+                timestamp_writes: None,
+                occlusion_query_set: None,
+                multiview_mask: None,
+            });
+            self.shapes.draw(&mut pass, &shapes_bind);
+        }
+        // 4: custom waves, main wave, darken_center, borders.
+        self.overlay
+            .encode(&self.device, &self.queue, &mut encoder, &dst_view, &drawing);
         let comp_pipeline = self.comp_pipeline(format).clone();
         {
             let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {

@@ -7,6 +7,7 @@ use milk_parser::preset::BlockId;
 use milk_parser::{BlockError, CodeOptions, Preset, PresetCode};
 
 use crate::mesh::{Motion, WarpMesh};
+use crate::waves::{DRAW_VARS, DrawVars};
 
 /// How a pass is drawn, as MilkDrop 2 decides it per preset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +37,8 @@ pub struct FrameState {
     pub darken: bool,
     pub solarize: bool,
     pub invert: bool,
+    /// Main wave, borders, motion vectors and darken_center.
+    pub draw: DrawVars,
 }
 
 /// Variables read back after per-frame code, in this order.
@@ -66,6 +69,7 @@ pub struct PresetRuntime {
     hue_amount: f64,
     frame_motion: Vec<VarId>,
     frame_state: Vec<VarId>,
+    frame_draw: Vec<VarId>,
     /// Per-vertex motion results, one column per motion variable.
     columns: [Vec<f64>; 10],
     overruns: Vec<BlockId>,
@@ -99,6 +103,7 @@ impl PresetRuntime {
         );
         let frame_motion = MOTION_VARS.iter().map(|n| code.frame.var(n)).collect();
         let frame_state = STATE_VARS.iter().map(|n| code.frame.var(n)).collect();
+        let frame_draw = DRAW_VARS.iter().map(|n| code.frame.var(n)).collect();
         let style = |v: i32| {
             if v > 0 {
                 PassStyle::Generated
@@ -115,6 +120,7 @@ impl PresetRuntime {
             code,
             frame_motion,
             frame_state,
+            frame_draw,
             columns: Default::default(),
             overruns: Vec::new(),
             initialised: false,
@@ -184,7 +190,21 @@ impl PresetRuntime {
             darken: truthy(s[7]),
             solarize: truthy(s[8]),
             invert: truthy(s[9]),
+            draw: DrawVars::from_array(std::array::from_fn(|i| get(&self.frame_draw[i]))),
         }
+    }
+
+    /// The compiled code and the overrun list of this frame, for the custom
+    /// shapes pass ([`crate::shapes`]), which runs the shapes' per-frame
+    /// code itself.
+    pub(crate) fn shapes_mut(&mut self) -> (&mut PresetCode, &mut Vec<BlockId>) {
+        (&mut self.code, &mut self.overruns)
+    }
+
+    /// The compiled code and the overrun list of this frame, for the custom
+    /// waves ([`crate::waves`]), which run the waves' code themselves.
+    pub(crate) fn waves_mut(&mut self) -> (&mut PresetCode, &mut Vec<BlockId>) {
+        (&mut self.code, &mut self.overruns)
     }
 
     /// True when the preset has per-vertex code.

@@ -21,7 +21,10 @@ fn gpu() -> Headless {
 /// A MilkDrop 1.x preset from `body` lines (no waves, shapes or borders).
 fn preset(body: &str) -> Preset {
     // The first occurrence of a key wins: `body` overrides these defaults.
-    let text = format!("[preset00]\n{body}\nfGammaAdj=1.0\nfDecay=1.0\nzoom=1.0\nwarp=0\n");
+    // No main wave or motion vectors (MilkDrop draws a wave by default).
+    let text = format!(
+        "[preset00]\n{body}\nfGammaAdj=1.0\nfDecay=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\nmv_a=0\n"
+    );
     let p = Preset::parse(&text).expect("test preset parses");
     assert_eq!(p.ps_version_warp, 0);
     p

@@ -1,0 +1,432 @@
+//! `kefir render`: render a preset offline, headless, into numbered PNG
+//! frames (`frame_00001.png`, ...) and/or a video through `ffmpeg`.
+//!
+//! Frame times are fixed (1/fps) and the audio is analysed frame by frame
+//! from a file or the built-in demo track (`--synth`), so the same preset,
+//! audio, size, fps and seed give the same frames on the same adapter.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail, ensure};
+use indicatif::{ProgressBar, ProgressStyle};
+use milk_audio::{Analyzer, AnalyzerConfig, AudioFrame, AudioSource, FileSource, demo_track};
+use milk_engine::headless::Headless;
+use milk_engine::{Config, Visualizer};
+use milk_parser::Preset;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The preset (.milk) to render.
+    #[arg(long)]
+    preset: PathBuf,
+    /// Audio file to visualise (WAV, FLAC, MP3, Ogg Vorbis).
+    #[arg(long, required_unless_present = "synth", conflicts_with = "synth")]
+    audio: Option<PathBuf>,
+    /// Use the built-in, deterministic demo track instead of a file.
+    #[arg(long)]
+    synth: bool,
+    /// Frame size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+    size: (u32, u32),
+    /// Frames per second (each frame advances time by exactly 1/fps).
+    #[arg(long, default_value_t = 60.0)]
+    fps: f64,
+    /// Seconds to render (default with --audio: the whole file).
+    #[arg(long, conflicts_with = "frames")]
+    seconds: Option<f64>,
+    /// Number of frames to render.
+    #[arg(long)]
+    frames: Option<u64>,
+    /// Directory for the PNG frames (created if missing).
+    #[arg(long, required_unless_present = "video")]
+    out: Option<PathBuf>,
+    /// Seed of the preset's random numbers.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Also encode the frames into this video file with ffmpeg (with the
+    /// audio file's sound when --audio is given).
+    #[arg(long)]
+    video: Option<PathBuf>,
+    /// The picture before the first frame: black (as MilkDrop), or a test
+    /// pattern of rings and a grid that makes motion visible.
+    #[arg(long, value_enum, default_value_t = Start::Black)]
+    start: Start,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Start {
+    Black,
+    Pattern,
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("expected WIDTHxHEIGHT, got {s:?}"))?;
+    let parse = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|&n| (1..=16384).contains(&n))
+            .ok_or_else(|| format!("{v:?} is not a size between 1 and 16384"))
+    };
+    Ok((parse(w)?, parse(h)?))
+}
+
+/// Rings and a grid: the start picture of `--start pattern`.
+fn pattern(width: u32, height: u32) -> Vec<u8> {
+    let mut img = Vec::with_capacity(width as usize * height as usize * 4);
+    let cell = (width.max(height) / 10).max(4);
+    for y in 0..height {
+        for x in 0..width {
+            let (fx, fy) = (
+                x as f32 / width as f32 - 0.5,
+                y as f32 / height as f32 - 0.5,
+            );
+            let ring = (((fx * fx + fy * fy).sqrt() * 40.0) as u32 % 2) as u8 * 200;
+            let grid = u8::from(x % cell == 0 || y % cell == 0) * 255;
+            img.extend_from_slice(&[ring, grid, 255 - ring, 255]);
+        }
+    }
+    img
+}
+
+/// Audio analysed one video frame at a time: exactly the samples up to the
+/// end of each frame, then silence when the source ends.
+struct AudioFeed {
+    source: Box<dyn AudioSource>,
+    analyzer: Analyzer,
+    buf: Vec<f32>,
+    consumed: u64,
+    ended: bool,
+}
+
+impl AudioFeed {
+    fn frame(&mut self, index: u64, fps: f64) -> Result<&AudioFrame> {
+        let format = self.source.format();
+        let channels = usize::from(format.channels.max(1));
+        let target = ((index + 1) as f64 / fps * f64::from(format.sample_rate)).round() as u64;
+        while !self.ended && self.consumed < target {
+            let want = ((target - self.consumed) as usize * channels).min(self.buf.len());
+            let n = self
+                .source
+                .read(&mut self.buf[..want])
+                .context("reading the audio")?;
+            if n == 0 {
+                self.ended = true;
+                break;
+            }
+            self.analyzer.push_f32(&self.buf[..n], format);
+            self.consumed += (n / channels) as u64;
+        }
+        Ok(self.analyzer.frame((1.0 / fps) as f32))
+    }
+}
+
+/// `ffmpeg` on PATH, if any.
+fn find_ffmpeg() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    let names: &[&str] = if cfg!(windows) {
+        &["ffmpeg.exe"]
+    } else {
+        &["ffmpeg"]
+    };
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| is_executable(p))
+}
+
+#[cfg(unix)]
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    p.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(p: &Path) -> bool {
+    p.is_file()
+}
+
+struct Video {
+    child: Child,
+    stdin: Option<BufWriter<ChildStdin>>,
+    path: PathBuf,
+}
+
+impl Video {
+    fn start(ffmpeg: &Path, args: &Args, out: &Path) -> Result<Video> {
+        let (w, h) = args.size;
+        let mut cmd = Command::new(ffmpeg);
+        cmd.args(["-hide_banner", "-loglevel", "error", "-y"])
+            .args(["-f", "rawvideo", "-pix_fmt", "rgba"])
+            .args([
+                "-s",
+                &format!("{w}x{h}"),
+                "-framerate",
+                &args.fps.to_string(),
+            ])
+            .args(["-i", "-"]);
+        if let Some(audio) = &args.audio {
+            cmd.arg("-i")
+                .arg(audio)
+                .args(["-map", "0:v", "-map", "1:a", "-shortest"]);
+        }
+        // yuv420p needs even sizes; pad odd ones by a pixel.
+        cmd.args([
+            "-vf",
+            "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+            "-pix_fmt",
+            "yuv420p",
+        ])
+        .arg(out)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+        let mut child = cmd
+            .spawn()
+            .with_context(|| format!("starting {}", ffmpeg.display()))?;
+        let stdin = child.stdin.take().map(BufWriter::new);
+        Ok(Video {
+            child,
+            stdin,
+            path: out.to_owned(),
+        })
+    }
+
+    fn write(&mut self, rgba: &[u8]) -> Result<()> {
+        let Some(stdin) = self.stdin.as_mut() else {
+            bail!("ffmpeg's input is closed");
+        };
+        if let Err(e) = stdin.write_all(rgba) {
+            // ffmpeg quit early: its own message is on stderr.
+            let status = self.finish_child();
+            bail!("ffmpeg stopped taking frames ({e}; ffmpeg {status})");
+        }
+        Ok(())
+    }
+
+    fn finish_child(&mut self) -> String {
+        drop(self.stdin.take());
+        match self.child.wait() {
+            Ok(s) => s.to_string(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn finish(mut self) -> Result<()> {
+        if let Some(mut stdin) = self.stdin.take() {
+            stdin.flush().context("sending the last frames to ffmpeg")?;
+        }
+        let status = self.child.wait().context("waiting for ffmpeg")?;
+        ensure!(
+            status.success(),
+            "ffmpeg failed ({status}) writing {}",
+            self.path.display()
+        );
+        Ok(())
+    }
+}
+
+/// Writes PNG frames and feeds ffmpeg, on its own thread.
+struct Writer {
+    out: Option<PathBuf>,
+    size: (u32, u32),
+    video: Option<Video>,
+}
+
+impl Writer {
+    fn frame(&mut self, index: u64, rgba: &[u8]) -> Result<()> {
+        if let Some(dir) = &self.out {
+            let path = dir.join(format!("frame_{:05}.png", index + 1));
+            write_png(&path, self.size, rgba)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        if let Some(video) = &mut self.video {
+            video.write(rgba)?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        match self.video {
+            Some(video) => video.finish(),
+            None => Ok(()),
+        }
+    }
+}
+
+fn write_png(path: &Path, (w, h): (u32, u32), rgba: &[u8]) -> Result<()> {
+    let file = BufWriter::new(std::fs::File::create(path)?);
+    let mut enc = png::Encoder::new(file, w, h);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fast);
+    let mut writer = enc.write_header()?;
+    writer.write_image_data(rgba)?;
+    writer.finish()?;
+    Ok(())
+}
+
+pub fn run(args: &Args) -> Result<ExitCode> {
+    ensure!(
+        args.fps.is_finite() && (1.0..=1000.0).contains(&args.fps),
+        "--fps must be between 1 and 1000"
+    );
+    // Before any work: --video without ffmpeg is an error, not a surprise
+    // at the end.
+    let ffmpeg = match &args.video {
+        Some(_) => Some(find_ffmpeg().context(
+            "--video needs ffmpeg, and no ffmpeg was found on PATH; install it \
+             (Debian: apt-get install ffmpeg) or leave out --video to write PNG frames only",
+        )?),
+        None => None,
+    };
+
+    let bytes = std::fs::read(&args.preset)
+        .with_context(|| format!("reading {}", args.preset.display()))?;
+    let preset =
+        Preset::from_bytes(&bytes).with_context(|| format!("parsing {}", args.preset.display()))?;
+
+    // The audio, and its length in seconds when the file says.
+    let (source, length): (Box<dyn AudioSource>, Option<f64>) = match &args.audio {
+        Some(path) => {
+            let file =
+                FileSource::open(path).with_context(|| format!("opening {}", path.display()))?;
+            let rate = f64::from(file.format().sample_rate.max(1));
+            let length = file.frames_hint().map(|f| f as f64 / rate);
+            (Box::new(file), length)
+        }
+        None => (Box::new(demo_track(milk_audio::ANALYSIS_RATE)), None),
+    };
+    let frames = match (args.frames, args.seconds.or(length)) {
+        (Some(n), _) => n,
+        (None, Some(s)) => {
+            ensure!(
+                s.is_finite() && s >= 0.0,
+                "--seconds must be a positive number"
+            );
+            (s * args.fps).round() as u64
+        }
+        (None, None) => bail!("give --seconds or --frames (the audio's length is unknown)"),
+    };
+    ensure!(frames > 0, "nothing to render: 0 frames");
+
+    let (width, height) = args.size;
+    let gpu = Headless::new().context("creating a headless GPU device")?;
+    let max = gpu.device.limits().max_texture_dimension_2d;
+    ensure!(
+        width <= max && height <= max,
+        "--size {width}x{height} is larger than this adapter allows ({max}x{max})"
+    );
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let video = match (&args.video, &ffmpeg) {
+        (Some(path), Some(ffmpeg)) => Some(Video::start(ffmpeg, args, path)?),
+        _ => None,
+    };
+
+    let mut vis = Visualizer::new(
+        gpu.device.clone(),
+        gpu.queue.clone(),
+        Config {
+            seed: args.seed,
+            ..Config::default()
+        },
+    );
+    let report = vis.load_preset(&preset);
+    for e in &report.errors {
+        eprintln!(
+            "kefir: {}:{e} (block disabled, rendering goes on)",
+            args.preset.display()
+        );
+    }
+    if args.start == Start::Pattern {
+        vis.set_frame(width, height, &pattern(width, height));
+    }
+    let target = gpu.target(width, height);
+    let mut audio = AudioFeed {
+        source,
+        analyzer: Analyzer::new(AnalyzerConfig::default()),
+        buf: vec![0.0; 8192],
+        consumed: 0,
+        ended: false,
+    };
+
+    eprintln!(
+        "kefir: rendering {} frames of {} at {width}x{height}, {} fps, on {}",
+        frames,
+        args.preset.display(),
+        args.fps,
+        gpu.adapter_description()
+    );
+    let bar = ProgressBar::new(frames);
+    bar.set_style(
+        ProgressStyle::with_template("{wide_bar} {pos}/{len} frames  {per_sec:.1}  {eta} left")
+            .expect("valid progress template"),
+    );
+
+    // Encoding runs beside rendering; a small queue bounds the memory.
+    let (tx, rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(3);
+    let mut writer = Writer {
+        out: args.out.clone(),
+        size: args.size,
+        video,
+    };
+    let worker = std::thread::spawn(move || -> Result<()> {
+        for (index, rgba) in rx {
+            writer.frame(index, &rgba)?;
+        }
+        writer.finish()
+    });
+
+    let started = Instant::now();
+    let dt = 1.0 / args.fps;
+    let mut render_error = None;
+    for index in 0..frames {
+        let result = (|| -> Result<()> {
+            let frame = audio.frame(index, args.fps)?;
+            vis.render(dt, frame, &target)
+                .with_context(|| format!("rendering frame {}", index + 1))?;
+            let rgba = gpu
+                .read_rgba(&target)
+                .with_context(|| format!("reading frame {} back", index + 1))?;
+            // A closed channel means the writer failed: its error says why.
+            tx.send((index, rgba))
+                .map_err(|_| anyhow::anyhow!("writer stopped"))
+        })();
+        if let Err(e) = result {
+            render_error = Some(e);
+            break;
+        }
+        bar.inc(1);
+    }
+    drop(tx);
+    let written = worker
+        .join()
+        .map_err(|_| anyhow::anyhow!("the frame writer panicked"))?;
+    bar.finish_and_clear();
+    written?;
+    if let Some(e) = render_error {
+        return Err(e);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let mut wrote = Vec::new();
+    if let Some(dir) = &args.out {
+        wrote.push(format!("{}/frame_NNNNN.png", dir.display()));
+    }
+    if let Some(video) = &args.video {
+        wrote.push(video.display().to_string());
+    }
+    eprintln!(
+        "kefir: rendered {frames} frames in {secs:.1} s ({:.1} fps) to {}",
+        frames as f64 / secs.max(1e-9),
+        wrote.join(" and ")
+    );
+    Ok(ExitCode::SUCCESS)
+}

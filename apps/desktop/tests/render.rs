@@ -1,0 +1,114 @@
+//! `kefir render` as a user runs it (headless: lavapipe in CI).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kefir-render-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn bundled(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../presets")
+        .join(name)
+}
+
+fn read_png(path: &Path) -> (u32, u32, Vec<u8>) {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("PNG data");
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
+}
+
+#[test]
+fn render_writes_moving_frames() {
+    let dir = temp_dir("frames");
+    let preset = bundled("Kefir - First Light.milk");
+    let out = Command::new(env!("CARGO_BIN_EXE_kefir"))
+        .arg("render")
+        .arg("--preset")
+        .arg(&preset)
+        .args(["--synth", "--size", "64x48", "--fps", "60", "--frames", "3"])
+        .args(["--seed", "7", "--start", "pattern", "--out"])
+        .arg(&dir)
+        .output()
+        .expect("kefir runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("rendered 3 frames"), "{stderr}");
+    let frames: Vec<_> = (1..=3)
+        .map(|i| read_png(&dir.join(format!("frame_{i:05}.png"))))
+        .collect();
+    for (w, h, rgba) in &frames {
+        assert_eq!((*w, *h), (64, 48));
+        assert_eq!(rgba.len(), 64 * 48 * 4);
+    }
+    assert!(!dir.join("frame_00004.png").exists());
+    // The preset zooms and warps: every frame differs from the one before.
+    assert_ne!(frames[0].2, frames[1].2);
+    assert_ne!(frames[1].2, frames[2].2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn render_video_without_ffmpeg_says_so() {
+    let dir = temp_dir("video");
+    // A PATH with no ffmpeg on it.
+    let empty = dir.join("bin");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kefir"))
+        .env("PATH", &empty)
+        .arg("render")
+        .arg("--preset")
+        .arg(bundled("Kefir - First Light.milk"))
+        .args(["--synth", "--size", "64x48", "--frames", "3", "--out"])
+        .arg(dir.join("frames"))
+        .arg("--video")
+        .arg(dir.join("out.mp4"))
+        .output()
+        .expect("kefir runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("ffmpeg") && stderr.contains("PATH"),
+        "{stderr}"
+    );
+    // It stops before rendering anything.
+    assert!(!dir.join("frames").exists());
+    assert!(!dir.join("out.mp4").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn render_reports_broken_blocks_and_goes_on() {
+    let dir = temp_dir("broken");
+    let preset = dir.join("broken.milk");
+    std::fs::write(
+        &preset,
+        "[preset00]\nzoom=1.05\nper_frame_1=zoom = (1 +;\nper_pixel_1=rot = 0.1*rad;\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kefir"))
+        .arg("render")
+        .arg("--preset")
+        .arg(&preset)
+        .args(["--synth", "--size", "32x24", "--seconds", "0.05", "--out"])
+        .arg(dir.join("frames"))
+        .output()
+        .expect("kefir runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("broken.milk:3:") && stderr.contains("block disabled"),
+        "{stderr}"
+    );
+    assert!(dir.join("frames/frame_00003.png").exists(), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,165 @@
+//! Motion vectors, darken_center and the outer and inner borders, as
+//! MilkDrop 2 draws them (`DrawMotionVectors`, `DrawSprites`).
+//!
+//! Motion vectors go into the *previous* frame before the warp pass (so the
+//! warp moves and decays them, as in MilkDrop); darken_center and then the
+//! borders are the last things drawn into the new frame, after the main
+//! wave. See [`crate::waves`] for the whole order.
+
+use crate::mesh::WarpMesh;
+use crate::waves::{Blend, Canvas, DrawVars, Point, quantize};
+
+fn rgba(r: f64, g: f64, b: f64, a: f64) -> [f32; 4] {
+    [r, g, b, a].map(|c| quantize(c as f32))
+}
+
+/// MilkDrop's grid of motion vectors: `mv_x` x `mv_y` short lines (at most
+/// 64 x 48; the fractional parts stretch the spacing), shifted by
+/// `mv_dx`/`mv_dy`, each from its grid point towards where the warp mesh
+/// pulls that point's pixels from, `mv_l` times as long and at least one
+/// pixel. `uv(n)` is the texture coordinate mesh vertex `n` samples (rows of
+/// the mesh from the top).
+pub fn draw_motion_vectors(
+    canvas: &mut Canvas,
+    v: &DrawVars,
+    mesh: &WarpMesh,
+    uv: &dyn Fn(usize) -> [f32; 2],
+) {
+    if v.mv_a.is_nan() || v.mv_a < 0.001 {
+        return;
+    }
+    let mut nx = v.mv_x as i64;
+    let mut ny = v.mv_y as i64;
+    let mut dx = v.mv_x as f32 - nx as f32;
+    let mut dy = v.mv_y as f32 - ny as f32;
+    if nx > 64 {
+        nx = 64;
+        dx = 0.0;
+    }
+    if ny > 48 {
+        ny = 48;
+        dy = 0.0;
+    }
+    if nx <= 0 || ny <= 0 {
+        return;
+    }
+    let (dx2, dy2) = (v.mv_dx as f32, v.mv_dy as f32);
+    let len_mult = v.mv_l as f32;
+    let dx = if dx.is_nan() { 0.0 } else { dx.clamp(0.0, 1.0) };
+    let dy = if dy.is_nan() { 0.0 } else { dy.clamp(0.0, 1.0) };
+    let min_len = 1.0 / canvas.width() as f32;
+    let color = rgba(v.mv_r, v.mv_g, v.mv_b, v.mv_a);
+    let (cols, rows) = (mesh.cols() as usize, mesh.rows() as usize);
+
+    // Where the warp samples the point (fx, fy) (0..1, y up) from: the
+    // mesh's UVs interpolated bilinearly, back in (x, y up).
+    let source = |fx: f32, fy: f32| -> Option<(f32, f32)> {
+        let gx = fx * cols as f32;
+        let gy = (1.0 - fy) * rows as f32;
+        let (x0, y0) = (gx.floor(), gy.floor());
+        if !(x0 >= 0.0 && y0 >= 0.0) {
+            return None;
+        }
+        let (x0, y0) = (x0 as usize, y0 as usize);
+        let (x1, y1) = ((x0 + 1).min(cols), (y0 + 1).min(rows));
+        if x0 > cols || y0 > rows {
+            return None;
+        }
+        let (tx, ty) = (gx - x0 as f32, gy - y0 as f32);
+        let at = |x: usize, y: usize| uv(y * (cols + 1) + x);
+        let (a, b, c, d) = (at(x0, y0), at(x1, y0), at(x0, y1), at(x1, y1));
+        let mix = |k: usize| {
+            a[k] * (1.0 - tx) * (1.0 - ty)
+                + b[k] * tx * (1.0 - ty)
+                + c[k] * (1.0 - tx) * ty
+                + d[k] * tx * ty
+        };
+        Some((mix(0), 1.0 - mix(1)))
+    };
+
+    let s = canvas.scale();
+    for y in 0..ny {
+        let fy = (y as f32 + 0.25) / (ny as f32 + dy + 0.25 - 1.0) - dy2;
+        if !(fy > 0.0001 && fy < 0.9999) {
+            continue;
+        }
+        for x in 0..nx {
+            let fx = (x as f32 + 0.25) / (nx as f32 + dx + 0.25 - 1.0) + dx2;
+            if !(fx > 0.0001 && fx < 0.9999) {
+                continue;
+            }
+            let Some((fx2, fy2)) = source(fx, fy) else {
+                continue;
+            };
+            let (mut ddx, mut ddy) = ((fx2 - fx) * len_mult, (fy2 - fy) * len_mult);
+            let len = (ddx * ddx + ddy * ddy).sqrt();
+            if len > min_len {
+            } else if len > 0.000_000_01 {
+                let k = min_len / len;
+                ddx *= k;
+                ddy *= k;
+            } else {
+                ddx = min_len;
+                ddy = min_len;
+            }
+            let a = Point::new(fx * 2.0 - 1.0, fy * 2.0 - 1.0, color);
+            let b = Point::new((fx + ddx) * 2.0 - 1.0, (fy + ddy) * 2.0 - 1.0, color);
+            // Capped, so a 1-pixel vector always lights a pixel.
+            canvas.capped_line(Blend::Alpha, a, b, s);
+        }
+    }
+}
+
+/// darken_center (a faint dark diamond in the middle), then the outer and
+/// inner borders, as MilkDrop's `DrawSprites`.
+pub fn draw_sprites(canvas: &mut Canvas, v: &DrawVars, aspect: [f32; 2]) {
+    if v.darken_center != 0.0 {
+        let half = 0.05;
+        let dark = [0.0, 0.0, 0.0, quantize(3.0 / 32.0)];
+        let clear = [0.0; 4];
+        let centre = Point::new(0.0, 0.0, dark);
+        let rim = [
+            Point::new(-half * aspect[1], 0.0, clear),
+            Point::new(0.0, -half, clear),
+            Point::new(half * aspect[1], 0.0, clear),
+            Point::new(0.0, half, clear),
+        ];
+        for i in 0..4 {
+            canvas.triangle(Blend::Alpha, [centre, rim[i], rim[(i + 1) % 4]]);
+        }
+    }
+
+    let outer = v.ob_size as f32;
+    let inner = v.ib_size as f32;
+    let borders = [
+        (v.ob_r, v.ob_g, v.ob_b, v.ob_a, 1.0 - outer, 1.0),
+        (
+            v.ib_r,
+            v.ib_g,
+            v.ib_b,
+            v.ib_a,
+            1.0 - outer - inner,
+            1.0 - outer,
+        ),
+    ];
+    for (r, g, b, a, rad_in, rad_out) in borders {
+        if a.is_nan() || a <= 0.001 {
+            continue;
+        }
+        let c = rgba(r, g, b, a);
+        // The right-hand trapezoid, then the same turned by 90 degrees
+        // three times (exactly: (x, y) -> (-y, x)).
+        let mut quad = [
+            (rad_in, rad_in),
+            (rad_out, rad_out),
+            (rad_out, -rad_out),
+            (rad_in, -rad_in),
+        ];
+        for _ in 0..4 {
+            let p = quad.map(|(x, y)| Point::new(x, y, c));
+            canvas.triangle(Blend::Alpha, [p[0], p[1], p[2]]);
+            canvas.triangle(Blend::Alpha, [p[0], p[2], p[3]]);
+            quad = quad.map(|(x, y)| (-y, x));
+        }
+    }
+}

@@ -1,0 +1,597 @@
+//! MilkDrop's 4 custom shapes, drawn into the new frame after the warp pass
+//! (MilkDrop 2's `DrawCustomShapes` in `milkdropfs.cpp`).
+//!
+//! For each enabled shape, `num_inst` instances (the file's value, at most
+//! 1024; per-frame code cannot change it, as in MilkDrop) each run the
+//! shape's per-frame code with `instance` set, then draw:
+//!
+//! - a fan of `sides` (3..100) triangles around (`x`, `y`) with radius
+//!   `rad`, turned by `ang`; the centre has colour `r g b a`, the rim
+//!   `r2 g2 b2 a2`. Colours become 8-bit values as in MilkDrop
+//!   (`(int)(v * 255) & 0xFF`, so values outside 0..1 wrap around);
+//! - blended with `src_alpha, 1 - src_alpha`, or `src_alpha, one` when
+//!   `additive`;
+//! - when `textured`, modulating the previous frame (MilkDrop's `VS[0]`, the
+//!   warp pass's source), which the fan maps with the rim's texture
+//!   coordinates `0.5 + 0.5 * (cos, sin)(angle + tex_ang) / tex_zoom`
+//!   around the texture's centre;
+//! - when `border_a > 0`, the outline in the border colour, with the same
+//!   blending; `thick` makes it twice as wide.
+//!
+//! Geometry follows MilkDrop: the first corner sits at `ang + pi/4`, and
+//! x offsets (positions and texture coordinates) are multiplied by
+//! MilkDrop's `m_fAspectY` (shorter/longer side on wide images, 1 on tall
+//! ones), so shapes are round on wide images and stretched on tall ones as
+//! in MilkDrop. Shape `y` is 0 at the bottom and 1 at the top, and angles
+//! turn clockwise on screen (MilkDrop's clip space is flipped relative to
+//! its texture rows).
+//!
+//! Booleans (`additive`, `textured`, `thick`) are C's `(int)v != 0`. An
+//! instance whose position or radius is not finite is skipped; non-finite
+//! colours count as 0 and non-finite texture coordinates sample the
+//! corner.
+//!
+//! Outline width: MilkDrop draws 1-pixel lines (thick: the line 4 times, 1
+//! pixel apart, so 2 pixels wide) at the resolutions of its day. Here an
+//! outline is a quad strip [`line_scale`] pixels wide (twice that when
+//! thick), where the scale is the shorter side of the image over 540
+//! pixels, at least 1: 1 px up to 540p, 2 px at 1080p, 4 px at 2160p.
+
+use std::ops::Range;
+
+use milk_parser::code::{FrameInputs, SHAPE_FRAME_VARS};
+use milk_parser::eel::VarId;
+use milk_parser::preset::ShapeParams;
+
+use crate::FEEDBACK_FORMAT;
+use crate::runtime::PresetRuntime;
+
+/// MilkDrop's cap on shape instances.
+pub const MAX_INSTANCES: usize = 1024;
+
+/// Image height (shorter side) at which lines are 1 pixel wide.
+pub const LINE_REFERENCE_PX: f32 = 540.0;
+
+/// Width in pixels of a 1-pixel MilkDrop line on a `width` x `height`
+/// image: the shorter side over [`LINE_REFERENCE_PX`], at least 1.
+pub fn line_scale(width: u32, height: u32) -> f32 {
+    (width.min(height) as f32 / LINE_REFERENCE_PX).max(1.0)
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
+struct ShapeVertex {
+    pos: [f32; 2],
+    uv: [f32; 2],
+    color: [u8; 4],
+}
+
+/// One draw call: a vertex range with one pipeline.
+#[derive(Clone, Debug, PartialEq)]
+struct Draw {
+    range: Range<u32>,
+    textured: bool,
+    additive: bool,
+}
+
+// Indices into `SHAPE_FRAME_VARS`.
+const X: usize = 0;
+const Y: usize = 1;
+const RAD: usize = 2;
+const ANG: usize = 3;
+const TEX_ANG: usize = 4;
+const TEX_ZOOM: usize = 5;
+const SIDES: usize = 6;
+const TEXTURED: usize = 7;
+const ADDITIVE: usize = 10;
+const THICK: usize = 11;
+const COLOR: usize = 12;
+const COLOR2: usize = 16;
+const BORDER: usize = 20;
+const NVARS: usize = 24;
+
+/// The shape's file values in the order of `SHAPE_FRAME_VARS` (what every
+/// instance starts from; what it draws when it has no code).
+fn file_values(p: &ShapeParams) -> [f64; NVARS] {
+    let b = |v: bool| if v { 1.0 } else { 0.0 };
+    [
+        p.x,
+        p.y,
+        p.rad,
+        p.ang,
+        p.tex_ang,
+        p.tex_zoom,
+        f64::from(p.sides),
+        b(p.textured),
+        0.0,
+        f64::from(p.num_inst),
+        b(p.additive),
+        b(p.thick_outline),
+        p.r,
+        p.g,
+        p.b,
+        p.a,
+        p.r2,
+        p.g2,
+        p.b2,
+        p.a2,
+        p.border_r,
+        p.border_g,
+        p.border_b,
+        p.border_a,
+    ]
+}
+
+/// MilkDrop's `(int)(v * 255) & 0xFF` (x86: out-of-range and NaN give
+/// `INT_MIN`, whose low byte is 0).
+fn byte(v: f64) -> u8 {
+    let s = v * 255.0;
+    if !s.is_finite() || s.abs() >= 2_147_483_648.0 {
+        return 0;
+    }
+    (s as i32 & 0xFF) as u8
+}
+
+fn color(v: &[f64; NVARS], at: usize) -> [u8; 4] {
+    [
+        byte(v[at]),
+        byte(v[at + 1]),
+        byte(v[at + 2]),
+        byte(v[at + 3]),
+    ]
+}
+
+/// C's `(int)v != 0`.
+fn flag(v: f64) -> bool {
+    v.abs() >= 1.0
+}
+
+/// Clip-space coordinates far outside the screen are clamped so the
+/// rasterizer never sees huge values.
+const CLIP_LIMIT: f32 = 1.0e6;
+
+/// Builds the vertices and draws of one frame's shapes.
+struct Builder {
+    vertices: Vec<ShapeVertex>,
+    draws: Vec<Draw>,
+    aspect_y: f64,
+    /// Half a 1-pixel line's width in clip units, x and y.
+    half_px: [f32; 2],
+    scale: f32,
+}
+
+impl Builder {
+    fn push_draw(&mut self, start: usize, textured: bool, additive: bool) {
+        let end = self.vertices.len() as u32;
+        let start = start as u32;
+        if start == end {
+            return;
+        }
+        if let Some(last) = self.draws.last_mut()
+            && last.textured == textured
+            && last.additive == additive
+            && last.range.end == start
+        {
+            last.range.end = end;
+            return;
+        }
+        self.draws.push(Draw {
+            range: start..end,
+            textured,
+            additive,
+        });
+    }
+
+    /// One instance with its values after per-frame code.
+    fn instance(&mut self, v: &[f64; NVARS]) {
+        let (x, y, rad, ang) = (v[X], v[Y], v[RAD], v[ANG]);
+        if !(x.is_finite() && y.is_finite() && rad.is_finite() && ang.is_finite()) {
+            return;
+        }
+        let sides = if v[SIDES].is_nan() {
+            3
+        } else {
+            (v[SIDES].clamp(-1.0e9, 1.0e9) as i32).clamp(3, 100) as usize
+        };
+        let textured = flag(v[TEXTURED]);
+        let additive = flag(v[ADDITIVE]);
+        let centre = [(x * 2.0 - 1.0) as f32, (y * 2.0 - 1.0) as f32];
+        let (tex_ang, tex_zoom) = (v[TEX_ANG], v[TEX_ZOOM]);
+        let quarter = std::f64::consts::FRAC_PI_4;
+        let tau = std::f64::consts::TAU;
+        // MilkDrop's rim; its clip y points the other way from wgpu's
+        // relative to texture rows, hence `-sin` for the position and `+sin`
+        // for the texture coordinate (v grows downwards).
+        let rim: Vec<([f32; 2], [f32; 2])> = (0..sides)
+            .map(|j| {
+                let t = j as f64 / sides as f64 * tau;
+                let a = t + ang + quarter;
+                let p = [
+                    centre[0] as f64 + rad * a.cos() * self.aspect_y,
+                    centre[1] as f64 - rad * a.sin(),
+                ];
+                let ta = t + tex_ang + quarter;
+                let uv = [
+                    0.5 + 0.5 * ta.cos() / tex_zoom * self.aspect_y,
+                    0.5 + 0.5 * ta.sin() / tex_zoom,
+                ];
+                let clip = |c: f64| (c as f32).clamp(-CLIP_LIMIT, CLIP_LIMIT);
+                let tex = |c: f64| if c.is_finite() { c as f32 } else { 0.0 };
+                ([clip(p[0]), clip(p[1])], [tex(uv[0]), tex(uv[1])])
+            })
+            .collect();
+        if rim.iter().any(|(p, _)| p.iter().any(|c| c.is_nan())) {
+            return;
+        }
+
+        let c1 = color(v, COLOR);
+        let c2 = color(v, COLOR2);
+        let start = self.vertices.len();
+        for j in 0..sides {
+            let (p0, uv0) = rim[j];
+            let (p1, uv1) = rim[(j + 1) % sides];
+            self.vertices.extend_from_slice(&[
+                ShapeVertex {
+                    pos: centre,
+                    uv: [0.5, 0.5],
+                    color: c1,
+                },
+                ShapeVertex {
+                    pos: p0,
+                    uv: uv0,
+                    color: c2,
+                },
+                ShapeVertex {
+                    pos: p1,
+                    uv: uv1,
+                    color: c2,
+                },
+            ]);
+        }
+        self.push_draw(start, textured, additive);
+
+        if v[BORDER + 3] > 0.0 {
+            let c = color(v, BORDER);
+            let width = if flag(v[THICK]) { 2.0 } else { 1.0 };
+            let start = self.vertices.len();
+            for j in 0..sides {
+                self.line(rim[j].0, rim[(j + 1) % sides].0, width, c);
+            }
+            self.push_draw(start, false, additive);
+        }
+    }
+
+    /// A segment `width` (MilkDrop) pixels wide as a quad, extended by half
+    /// its width at both ends so consecutive segments join.
+    fn line(&mut self, a: [f32; 2], b: [f32; 2], width: f32, color: [u8; 4]) {
+        let [hx, hy] = self.half_px.map(|h| h * width * self.scale);
+        // Direction in pixel units (clip / half_px).
+        let d = [(b[0] - a[0]) / hx, (b[1] - a[1]) / hy];
+        let len = (d[0] * d[0] + d[1] * d[1]).sqrt();
+        if !len.is_finite() || len <= 1.0e-6 {
+            return;
+        }
+        let (ux, uy) = (d[0] / len, d[1] / len);
+        let along = [ux * hx, uy * hy];
+        let across = [-uy * hx, ux * hy];
+        let a = [a[0] - along[0], a[1] - along[1]];
+        let b = [b[0] + along[0], b[1] + along[1]];
+        let corner = |p: [f32; 2], s: f32| ShapeVertex {
+            pos: [p[0] + across[0] * s, p[1] + across[1] * s],
+            uv: [0.0, 0.0],
+            color,
+        };
+        let (a0, a1, b0, b1) = (
+            corner(a, 1.0),
+            corner(a, -1.0),
+            corner(b, 1.0),
+            corner(b, -1.0),
+        );
+        self.vertices.extend_from_slice(&[a0, a1, b0, b0, a1, b1]);
+    }
+}
+
+/// Draws the custom shapes: pipelines, and the geometry of the current
+/// frame.
+pub(crate) struct ShapeRenderer {
+    /// [plain alpha, plain additive, textured alpha, textured additive]
+    pipelines: [wgpu::RenderPipeline; 4],
+    bind_layout: wgpu::BindGroupLayout,
+    vertex_buffer: Option<wgpu::Buffer>,
+    vertices: Vec<ShapeVertex>,
+    draws: Vec<Draw>,
+    ids: Vec<VarId>,
+}
+
+impl ShapeRenderer {
+    pub(crate) fn new(device: &wgpu::Device) -> Self {
+        let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("kefir shapes"),
+            source: wgpu::ShaderSource::Wgsl(include_str!("shapes.wgsl").into()),
+        });
+        let bind_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("kefir shapes"),
+            entries: &[
+                wgpu::BindGroupLayoutEntry {
+                    binding: 0,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Texture {
+                        sample_type: wgpu::TextureSampleType::Float { filterable: true },
+                        view_dimension: wgpu::TextureViewDimension::D2,
+                        multisampled: false,
+                    },
+                    count: None,
+                },
+                wgpu::BindGroupLayoutEntry {
+                    binding: 1,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
+                    count: None,
+                },
+            ],
+        });
+        let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("kefir shapes"),
+            bind_group_layouts: &[Some(&bind_layout)],
+            immediate_size: 0,
+        });
+        let pipeline = |textured: bool, additive: bool| {
+            let blend = wgpu::BlendState {
+                color: wgpu::BlendComponent {
+                    src_factor: wgpu::BlendFactor::SrcAlpha,
+                    dst_factor: if additive {
+                        wgpu::BlendFactor::One
+                    } else {
+                        wgpu::BlendFactor::OneMinusSrcAlpha
+                    },
+                    operation: wgpu::BlendOperation::Add,
+                },
+                // The frame's alpha stays as the warp pass wrote it.
+                alpha: wgpu::BlendComponent {
+                    src_factor: wgpu::BlendFactor::Zero,
+                    dst_factor: wgpu::BlendFactor::One,
+                    operation: wgpu::BlendOperation::Add,
+                },
+            };
+            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                label: Some("kefir shape"),
+                layout: Some(&layout),
+                vertex: wgpu::VertexState {
+                    module: &shader,
+                    entry_point: Some("shape_vs"),
+                    compilation_options: Default::default(),
+                    buffers: &[Some(wgpu::VertexBufferLayout {
+                        array_stride: std::mem::size_of::<ShapeVertex>() as u64,
+                        step_mode: wgpu::VertexStepMode::Vertex,
+                        attributes: &wgpu::vertex_attr_array![
+                            0 => Float32x2, 1 => Float32x2, 2 => Unorm8x4
+                        ],
+                    })],
+                },
+                primitive: wgpu::PrimitiveState::default(),
+                depth_stencil: None,
+                multisample: wgpu::MultisampleState::default(),
+                fragment: Some(wgpu::FragmentState {
+                    module: &shader,
+                    entry_point: Some(if textured {
+                        "shape_textured_fs"
+                    } else {
+                        "shape_fs"
+                    }),
+                    compilation_options: Default::default(),
+                    targets: &[Some(wgpu::ColorTargetState {
+                        format: FEEDBACK_FORMAT,
+                        blend: Some(blend),
+                        write_mask: wgpu::ColorWrites::ALL,
+                    })],
+                }),
+                multiview_mask: None,
+                cache: None,
+            })
+        };
+        ShapeRenderer {
+            pipelines: [
+                pipeline(false, false),
+                pipeline(false, true),
+                pipeline(true, false),
+                pipeline(true, true),
+            ],
+            bind_layout,
+            vertex_buffer: None,
+            vertices: Vec::new(),
+            draws: Vec::new(),
+            ids: Vec::with_capacity(NVARS),
+        }
+    }
+
+    /// True when [`ShapeRenderer::prepare`] left something to draw.
+    pub(crate) fn has_draws(&self) -> bool {
+        !self.draws.is_empty()
+    }
+
+    /// Runs the enabled shapes' per-frame code (after the preset's
+    /// per-frame code) for every instance and uploads their geometry for a
+    /// `size` image with MilkDrop's aspect factors `aspect`.
+    pub(crate) fn prepare(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        runtime: &mut PresetRuntime,
+        inputs: &FrameInputs,
+        size: (u32, u32),
+        aspect: [f32; 2],
+    ) {
+        let mut b = Builder {
+            vertices: std::mem::take(&mut self.vertices),
+            draws: std::mem::take(&mut self.draws),
+            aspect_y: f64::from(aspect[1]),
+            half_px: [1.0 / size.0.max(1) as f32, 1.0 / size.1.max(1) as f32],
+            scale: line_scale(size.0, size.1),
+        };
+        b.vertices.clear();
+        b.draws.clear();
+        let (code, overruns) = runtime.shapes_mut();
+        for k in 0..code.shapes.len() {
+            let shape = &mut code.shapes[k];
+            if !shape.params.enabled {
+                continue;
+            }
+            let instances = shape.params.num_inst.clamp(0, MAX_INSTANCES as i32) as usize;
+            let file = file_values(&shape.params);
+            let has_code = !shape.frame.is_empty();
+            if has_code {
+                self.ids.clear();
+                self.ids
+                    .extend(SHAPE_FRAME_VARS.iter().map(|n| shape.frame.var(n)));
+            }
+            for instance in 0..instances {
+                let values = if has_code {
+                    overruns.extend(code.run_shape_instance(k, instance, inputs));
+                    let ctx = &code.shapes[k].frame;
+                    std::array::from_fn(|i| ctx.get(self.ids[i]))
+                } else {
+                    file
+                };
+                b.instance(&values);
+            }
+        }
+        self.vertices = b.vertices;
+        self.draws = b.draws;
+        if self.vertices.is_empty() {
+            return;
+        }
+        let bytes: &[u8] = bytemuck::cast_slice(&self.vertices);
+        let needed = bytes.len() as u64;
+        if self
+            .vertex_buffer
+            .as_ref()
+            .is_none_or(|b| b.size() < needed)
+        {
+            self.vertex_buffer = Some(device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("kefir shapes"),
+                size: needed.next_power_of_two(),
+                usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            }));
+        }
+        if let Some(buffer) = &self.vertex_buffer {
+            queue.write_buffer(buffer, 0, bytes);
+        }
+    }
+
+    /// The bind group textured shapes sample: the previous frame.
+    pub(crate) fn bind_group(
+        &self,
+        device: &wgpu::Device,
+        prev: &wgpu::TextureView,
+        sampler: &wgpu::Sampler,
+    ) -> wgpu::BindGroup {
+        device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("kefir shapes"),
+            layout: &self.bind_layout,
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: wgpu::BindingResource::TextureView(prev),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: wgpu::BindingResource::Sampler(sampler),
+                },
+            ],
+        })
+    }
+
+    /// Records the prepared shapes into `pass` (a pass on the new frame).
+    pub(crate) fn draw(&self, pass: &mut wgpu::RenderPass<'_>, bind: &wgpu::BindGroup) {
+        let Some(buffer) = &self.vertex_buffer else {
+            return;
+        };
+        if self.draws.is_empty() {
+            return;
+        }
+        pass.set_bind_group(0, bind, &[]);
+        pass.set_vertex_buffer(0, buffer.slice(..));
+        for d in &self.draws {
+            let p = usize::from(d.textured) * 2 + usize::from(d.additive);
+            pass.set_pipeline(&self.pipelines[p]);
+            pass.draw(d.range.clone(), 0..1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_are_milkdrop_bytes() {
+        assert_eq!(byte(1.0), 255);
+        assert_eq!(byte(0.5), 127);
+        // (int)(382.5) & 0xFF: values past 1 wrap, as in MilkDrop.
+        assert_eq!(byte(1.5), 126);
+        assert_eq!(byte(-0.5), 129);
+        assert_eq!(byte(f64::NAN), 0);
+        assert_eq!(byte(f64::INFINITY), 0);
+        assert_eq!(byte(1.0e300), 0);
+    }
+
+    #[test]
+    fn flags_truncate_like_c() {
+        assert!(!flag(0.99) && flag(1.0) && flag(-1.5) && !flag(f64::NAN));
+    }
+
+    #[test]
+    fn lines_scale_with_the_shorter_side() {
+        assert_eq!(line_scale(64, 48), 1.0);
+        assert_eq!(line_scale(1280, 540), 1.0);
+        assert_eq!(line_scale(1920, 1080), 2.0);
+        assert_eq!(line_scale(3840, 2160), 4.0);
+    }
+
+    fn builder() -> Builder {
+        Builder {
+            vertices: Vec::new(),
+            draws: Vec::new(),
+            aspect_y: 1.0,
+            half_px: [1.0 / 64.0; 2],
+            scale: 1.0,
+        }
+    }
+
+    #[test]
+    fn a_square_is_a_fan_of_four_and_draws_merge() {
+        let mut b = builder();
+        let mut v = file_values(&ShapeParams::default());
+        v[BORDER + 3] = 0.0;
+        b.instance(&v);
+        b.instance(&v);
+        assert_eq!(b.vertices.len(), 24);
+        assert_eq!(b.draws.len(), 1, "same pipeline: one draw");
+        // First corner at 45 degrees: x offset rad*cos(pi/4).
+        let c = b.vertices[1].pos;
+        let r = (0.1 * std::f64::consts::FRAC_PI_4.cos()) as f32;
+        assert!((c[0] - r).abs() < 1e-6 && (c[1] + r).abs() < 1e-6, "{c:?}");
+    }
+
+    #[test]
+    fn non_finite_instances_are_skipped() {
+        let mut b = builder();
+        let mut v = file_values(&ShapeParams::default());
+        v[X] = f64::NAN;
+        b.instance(&v);
+        v[X] = 0.5;
+        v[RAD] = f64::INFINITY;
+        b.instance(&v);
+        assert!(b.vertices.is_empty() && b.draws.is_empty());
+        v[RAD] = 0.1;
+        v[SIDES] = f64::NAN;
+        v[TEX_ZOOM] = 0.0;
+        b.instance(&v);
+        assert!(
+            b.vertices
+                .iter()
+                .all(|v| v.pos[0].is_finite() && v.uv[0].is_finite())
+        );
+    }
+}

@@ -1,0 +1,1016 @@
+//! What MilkDrop draws into the feedback frame after the warp pass, and the
+//! small renderer all of it shares.
+//!
+//! MilkDrop 2's order (vis_milk2 `RenderFrame`): motion vectors are drawn
+//! into the *previous* frame before the warp pass (so they are warped and
+//! decayed with it; see [`crate::borders`]); after the warp pass come custom
+//! shapes, then custom waves (MilkDrop draws shapes first so the waves sit on
+//! top of them), then the main wave, then `DrawSprites`: darken_center and
+//! then the outer and inner borders.
+//!
+//! Everything is drawn as coloured triangles through one small pipeline
+//! ([`Overlay`]) with MilkDrop's two blend modes (alpha and additive); lines
+//! and dots are expanded into quads on the CPU ([`Canvas`]).
+//!
+//! # Line width and dot size
+//!
+//! MilkDrop draws 1-pixel lines and points and makes "thick" ones by drawing
+//! four times, offset by one pixel right, up and back left (a 2x2 brush).
+//! That looks right at the resolutions MilkDrop ran at (about 768 pixels
+//! high); at 4K the same lines would be hair-thin. Kefir keeps MilkDrop's
+//! geometry and multiplies every width, dot size and brush offset by
+//! [`pixel_scale`]: `max(1, min(width, height) / 768)`. So a thin line is 1
+//! pixel up to 768p, 1.4 pixels at 1080p and 2.8 at 2160p; thick lines and
+//! dots are twice that, and MilkDrop's own size rules (thick main wave only
+//! from 512 pixels wide, 2-pixel custom-wave dots from 1024) are kept.
+
+use milk_audio::{AudioFrame, MILKDROP_WAVE_SCALE};
+use milk_parser::code::{FrameInputs, PresetCode};
+use milk_parser::eel::{VarId, VertexJob, VertexMode};
+use milk_parser::preset::{BaseValues, BlockId};
+
+use crate::FEEDBACK_FORMAT;
+
+/// The image size (shorter side, in pixels) at which MilkDrop's 1-pixel
+/// lines are drawn 1 pixel wide; see the module documentation.
+pub const REFERENCE_SIZE: f32 = 768.0;
+
+/// How many pixels one of MilkDrop's pixels is at `width` x `height`.
+pub fn pixel_scale(width: u32, height: u32) -> f32 {
+    (width.min(height) as f32 / REFERENCE_SIZE).max(1.0)
+}
+
+/// Samples MilkDrop's main wave reads (`NUM_WAVEFORM_SAMPLES`).
+const WAVE_SAMPLES: usize = 480;
+
+/// The per-frame variables of the drawing steps, read back after per-frame
+/// code (so per-frame overrides take effect), in this order.
+pub const DRAW_VARS: [&str; 32] = [
+    "wave_r",
+    "wave_g",
+    "wave_b",
+    "wave_a",
+    "wave_x",
+    "wave_y",
+    "wave_mode",
+    "wave_mystery",
+    "wave_usedots",
+    "wave_thick",
+    "wave_additive",
+    "wave_brighten",
+    "ob_size",
+    "ob_r",
+    "ob_g",
+    "ob_b",
+    "ob_a",
+    "ib_size",
+    "ib_r",
+    "ib_g",
+    "ib_b",
+    "ib_a",
+    "mv_x",
+    "mv_y",
+    "mv_dx",
+    "mv_dy",
+    "mv_l",
+    "mv_r",
+    "mv_g",
+    "mv_b",
+    "mv_a",
+    "darken_center",
+];
+
+/// Per-frame values of the main wave, borders, motion vectors and
+/// darken_center (see [`DRAW_VARS`]). MilkDrop tests the flags
+/// (`wave_usedots`, `wave_thick`, `wave_additive`, `wave_brighten`,
+/// `darken_center`) as "not zero".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DrawVars {
+    pub wave_r: f64,
+    pub wave_g: f64,
+    pub wave_b: f64,
+    pub wave_a: f64,
+    pub wave_x: f64,
+    pub wave_y: f64,
+    pub wave_mode: f64,
+    pub wave_mystery: f64,
+    pub wave_usedots: f64,
+    pub wave_thick: f64,
+    pub wave_additive: f64,
+    pub wave_brighten: f64,
+    pub ob_size: f64,
+    pub ob_r: f64,
+    pub ob_g: f64,
+    pub ob_b: f64,
+    pub ob_a: f64,
+    pub ib_size: f64,
+    pub ib_r: f64,
+    pub ib_g: f64,
+    pub ib_b: f64,
+    pub ib_a: f64,
+    pub mv_x: f64,
+    pub mv_y: f64,
+    pub mv_dx: f64,
+    pub mv_dy: f64,
+    pub mv_l: f64,
+    pub mv_r: f64,
+    pub mv_g: f64,
+    pub mv_b: f64,
+    pub mv_a: f64,
+    pub darken_center: f64,
+}
+
+impl DrawVars {
+    /// The values in the order of [`DRAW_VARS`].
+    pub fn from_array(v: [f64; 32]) -> Self {
+        DrawVars {
+            wave_r: v[0],
+            wave_g: v[1],
+            wave_b: v[2],
+            wave_a: v[3],
+            wave_x: v[4],
+            wave_y: v[5],
+            wave_mode: v[6],
+            wave_mystery: v[7],
+            wave_usedots: v[8],
+            wave_thick: v[9],
+            wave_additive: v[10],
+            wave_brighten: v[11],
+            ob_size: v[12],
+            ob_r: v[13],
+            ob_g: v[14],
+            ob_b: v[15],
+            ob_a: v[16],
+            ib_size: v[17],
+            ib_r: v[18],
+            ib_g: v[19],
+            ib_b: v[20],
+            ib_a: v[21],
+            mv_x: v[22],
+            mv_y: v[23],
+            mv_dx: v[24],
+            mv_dy: v[25],
+            mv_l: v[26],
+            mv_r: v[27],
+            mv_g: v[28],
+            mv_b: v[29],
+            mv_a: v[30],
+            darken_center: v[31],
+        }
+    }
+}
+
+/// How a draw blends into the frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blend {
+    /// `src * a + dst * (1 - a)`.
+    Alpha,
+    /// `src * a + dst`.
+    Additive,
+}
+
+impl Blend {
+    pub fn additive(on: bool) -> Self {
+        if on { Blend::Additive } else { Blend::Alpha }
+    }
+}
+
+/// A point in clip space (x right, y up, -1..1 across the frame) with a
+/// colour (RGBA, 0..1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub x: f32,
+    pub y: f32,
+    pub color: [f32; 4],
+}
+
+impl Point {
+    pub fn new(x: f32, y: f32, color: [f32; 4]) -> Self {
+        Point { x, y, color }
+    }
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct OverlayVertex {
+    pos: [f32; 2],
+    color: [f32; 4],
+}
+
+/// Coordinates beyond this (in clip units) are clamped: far off screen, and
+/// the quad math stays finite.
+const FAR: f32 = 1.0e4;
+
+/// Triangles to draw into one frame, in order, each run with its blend.
+#[derive(Debug, Clone)]
+pub struct Canvas {
+    width: u32,
+    height: u32,
+    scale: f32,
+    vertices: Vec<OverlayVertex>,
+    batches: Vec<(Blend, std::ops::Range<u32>)>,
+}
+
+impl Canvas {
+    /// An empty canvas for a `width` x `height` frame.
+    pub fn new(width: u32, height: u32) -> Self {
+        Canvas {
+            width: width.max(1),
+            height: height.max(1),
+            scale: pixel_scale(width, height),
+            vertices: Vec::new(),
+            batches: Vec::new(),
+        }
+    }
+
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    /// Pixels per MilkDrop pixel ([`pixel_scale`]).
+    pub fn scale(&self) -> f32 {
+        self.scale
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.vertices.is_empty()
+    }
+
+    /// Number of triangles so far.
+    pub fn triangle_count(&self) -> usize {
+        self.vertices.len() / 3
+    }
+
+    fn vertex(&mut self, blend: Blend, x: f32, y: f32, color: [f32; 4]) {
+        let n = self.vertices.len() as u32;
+        match self.batches.last_mut() {
+            Some((b, range)) if *b == blend && range.end == n => range.end += 1,
+            _ => self.batches.push((blend, n..n + 1)),
+        }
+        self.vertices.push(OverlayVertex { pos: [x, y], color });
+    }
+
+    /// One triangle; skipped when a corner is not finite.
+    pub fn triangle(&mut self, blend: Blend, t: [Point; 3]) {
+        if t.iter().any(|p| !finite(p)) {
+            return;
+        }
+        for p in t {
+            self.vertex(blend, clamp_far(p.x), clamp_far(p.y), p.color);
+        }
+    }
+
+    /// Pixel offset to clip offset.
+    fn clip_offset(&self, px: f32, py: f32) -> (f32, f32) {
+        (px * 2.0 / self.width as f32, py * 2.0 / self.height as f32)
+    }
+
+    /// A line from `a` to `b`, `width` pixels wide, shifted by `offset`
+    /// pixels (x right, y up); colours interpolate along it.
+    pub fn line(&mut self, blend: Blend, a: Point, b: Point, width: f32, offset: [f32; 2]) {
+        self.segment(blend, a, b, width, offset, false);
+    }
+
+    /// A line extended by half its width at both ends (square caps).
+    pub fn capped_line(&mut self, blend: Blend, a: Point, b: Point, width: f32) {
+        self.segment(blend, a, b, width, [0.0, 0.0], true);
+    }
+
+    fn segment(
+        &mut self,
+        blend: Blend,
+        a: Point,
+        b: Point,
+        width: f32,
+        offset: [f32; 2],
+        cap: bool,
+    ) {
+        if !finite(&a) || !finite(&b) {
+            return;
+        }
+        let (ox, oy) = self.clip_offset(offset[0], offset[1]);
+        let (ax, ay) = (clamp_far(a.x) + ox, clamp_far(a.y) + oy);
+        let (bx, by) = (clamp_far(b.x) + ox, clamp_far(b.y) + oy);
+        let (w, h) = (self.width as f32, self.height as f32);
+        let (dx, dy) = ((bx - ax) * w * 0.5, (by - ay) * h * 0.5);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len.is_nan() || len < 1e-6 {
+            return;
+        }
+        // A hair over half the width so a line on a pixel boundary never
+        // falls between two rows.
+        let half = width * 0.5 + 1e-3;
+        let (nx, ny) = self.clip_offset(-dy / len * half, dx / len * half);
+        let (ax, ay, bx, by) = if cap {
+            let (cx, cy) = self.clip_offset(dx / len * half, dy / len * half);
+            (ax - cx, ay - cy, bx + cx, by + cy)
+        } else {
+            (ax, ay, bx, by)
+        };
+        let (c1, c2) = (a.color, b.color);
+        self.vertex(blend, ax + nx, ay + ny, c1);
+        self.vertex(blend, ax - nx, ay - ny, c1);
+        self.vertex(blend, bx + nx, by + ny, c2);
+        self.vertex(blend, bx + nx, by + ny, c2);
+        self.vertex(blend, ax - nx, ay - ny, c1);
+        self.vertex(blend, bx - nx, by - ny, c2);
+    }
+
+    /// A line strip through `points`.
+    pub fn line_strip(&mut self, blend: Blend, points: &[Point], width: f32, offset: [f32; 2]) {
+        for pair in points.windows(2) {
+            self.line(blend, pair[0], pair[1], width, offset);
+        }
+    }
+
+    /// A square dot `size` pixels wide centred on each point.
+    pub fn dots(&mut self, blend: Blend, points: &[Point], size: f32, offset: [f32; 2]) {
+        // Exactly `size`: a 1-pixel dot covers the one pixel it falls in.
+        let half = size * 0.5;
+        let (hx, hy) = self.clip_offset(half, half);
+        let (ox, oy) = self.clip_offset(offset[0], offset[1]);
+        for p in points {
+            if !finite(p) {
+                continue;
+            }
+            let (x, y) = (clamp_far(p.x) + ox, clamp_far(p.y) + oy);
+            let c = p.color;
+            self.vertex(blend, x - hx, y - hy, c);
+            self.vertex(blend, x + hx, y - hy, c);
+            self.vertex(blend, x + hx, y + hy, c);
+            self.vertex(blend, x - hx, y - hy, c);
+            self.vertex(blend, x + hx, y + hy, c);
+            self.vertex(blend, x - hx, y + hy, c);
+        }
+    }
+}
+
+fn finite(p: &Point) -> bool {
+    p.x.is_finite() && p.y.is_finite() && p.color.iter().all(|c| c.is_finite())
+}
+
+fn clamp_far(v: f32) -> f32 {
+    v.clamp(-FAR, FAR)
+}
+
+/// MilkDrop's 2x2 "thick" brush: the same primitives four times, shifted
+/// one (MilkDrop) pixel right, then up, then back left.
+fn brush(thick: bool) -> &'static [[f32; 2]] {
+    const FAT: [[f32; 2]; 4] = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+    if thick { &FAT } else { &FAT[..1] }
+}
+
+/// The draw pipelines and a vertex buffer for [`Canvas`]es.
+pub struct Overlay {
+    alpha: wgpu::RenderPipeline,
+    additive: wgpu::RenderPipeline,
+    buffer: wgpu::Buffer,
+    capacity: u64,
+    used: u64,
+}
+
+impl Overlay {
+    pub fn new(device: &wgpu::Device) -> Self {
+        let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("kefir overlay"),
+            source: wgpu::ShaderSource::Wgsl(include_str!("overlay.wgsl").into()),
+        });
+        let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("kefir overlay"),
+            bind_group_layouts: &[],
+            immediate_size: 0,
+        });
+        let pipeline = |dst: wgpu::BlendFactor, label: &str| {
+            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                label: Some(label),
+                layout: Some(&layout),
+                vertex: wgpu::VertexState {
+                    module: &shader,
+                    entry_point: Some("overlay_vs"),
+                    compilation_options: Default::default(),
+                    buffers: &[Some(wgpu::VertexBufferLayout {
+                        array_stride: std::mem::size_of::<OverlayVertex>() as u64,
+                        step_mode: wgpu::VertexStepMode::Vertex,
+                        attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x4],
+                    })],
+                },
+                primitive: wgpu::PrimitiveState::default(),
+                depth_stencil: None,
+                multisample: wgpu::MultisampleState::default(),
+                fragment: Some(wgpu::FragmentState {
+                    module: &shader,
+                    entry_point: Some("overlay_fs"),
+                    compilation_options: Default::default(),
+                    targets: &[Some(wgpu::ColorTargetState {
+                        format: FEEDBACK_FORMAT,
+                        blend: Some(wgpu::BlendState {
+                            color: wgpu::BlendComponent {
+                                src_factor: wgpu::BlendFactor::SrcAlpha,
+                                dst_factor: dst,
+                                operation: wgpu::BlendOperation::Add,
+                            },
+                            alpha: wgpu::BlendComponent::OVER,
+                        }),
+                        // The frame's alpha stays as the warp pass wrote it.
+                        write_mask: wgpu::ColorWrites::COLOR,
+                    })],
+                }),
+                multiview_mask: None,
+                cache: None,
+            })
+        };
+        let alpha = pipeline(wgpu::BlendFactor::OneMinusSrcAlpha, "kefir overlay alpha");
+        let additive = pipeline(wgpu::BlendFactor::One, "kefir overlay additive");
+        let capacity = 64 * 1024;
+        Overlay {
+            alpha,
+            additive,
+            buffer: Self::buffer(device, capacity),
+            capacity,
+            used: 0,
+        }
+    }
+
+    fn buffer(device: &wgpu::Device, size: u64) -> wgpu::Buffer {
+        device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("kefir overlay vertices"),
+            size,
+            usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        })
+    }
+
+    /// Starts a frame: the vertex buffer is reused from its start (call
+    /// once per submitted frame, before any [`Overlay::encode`]).
+    pub fn begin_frame(&mut self) {
+        self.used = 0;
+    }
+
+    /// Records `canvas`'s draws into `view` (a feedback texture), on top of
+    /// what is there, in one render pass.
+    pub fn encode(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        encoder: &mut wgpu::CommandEncoder,
+        view: &wgpu::TextureView,
+        canvas: &Canvas,
+    ) {
+        if canvas.vertices.is_empty() {
+            return;
+        }
+        let bytes: &[u8] = bytemuck::cast_slice(&canvas.vertices);
+        let size = bytes.len() as u64;
+        if self.used + size > self.capacity {
+            // Earlier passes this frame keep the old buffer alive.
+            self.capacity = (self.used + size).max(size * 2).next_power_of_two();
+            self.buffer = Self::buffer(device, self.capacity);
+            self.used = 0;
+        }
+        let start = self.used;
+        queue.write_buffer(&self.buffer, start, bytes);
+        self.used += size;
+
+        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("kefir overlay"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations {
+                    load: wgpu::LoadOp::Load,
+                    store: wgpu::StoreOp::Store,
+                },
+            })],
+            depth_stencil_attachment: None,
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        pass.set_vertex_buffer(0, self.buffer.slice(start..start + size));
+        for (blend, range) in &canvas.batches {
+            pass.set_pipeline(match blend {
+                Blend::Alpha => &self.alpha,
+                Blend::Additive => &self.additive,
+            });
+            pass.draw(range.clone(), 0..1);
+        }
+    }
+}
+
+/// MilkDrop's 8-bit vertex colour of a 0..1 value (`(int)(v * 255)`).
+pub(crate) fn quantize(v: f32) -> f32 {
+    if v.is_nan() {
+        return 0.0;
+    }
+    (v.clamp(0.0, 1.0) * 255.0).trunc() / 255.0
+}
+
+/// MilkDrop's custom-wave colour channel: `((int)(v * 255)) & 0xFF`, which
+/// wraps values outside 0..1.
+fn wrap_channel(v: f64) -> f32 {
+    let i = (v * 255.0) as i64; // NaN -> 0, saturating
+    (i & 0xFF) as f32 / 255.0
+}
+
+/// MilkDrop's `SmoothWave`: a 4-tap spline through the points, inserting
+/// one point between each pair (n points become 2n - 1).
+pub fn smooth_wave(points: &[Point]) -> Vec<Point> {
+    const C1: f32 = -0.15;
+    const C2: f32 = 1.15;
+    const C3: f32 = 1.15;
+    const C4: f32 = -0.15;
+    let inv_sum = 1.0 / (C1 + C2 + C3 + C4);
+    let n = points.len();
+    if n < 2 {
+        return points.to_vec();
+    }
+    let mut out = Vec::with_capacity(n * 2);
+    let mut below = 0;
+    for i in 0..n - 1 {
+        let above = i + 1;
+        let above2 = (i + 2).min(n - 1);
+        let (p0, p1, p2, p3) = (points[below], points[i], points[above], points[above2]);
+        out.push(p1);
+        out.push(Point {
+            x: (C1 * p0.x + C2 * p1.x + C3 * p2.x + C4 * p3.x) * inv_sum,
+            y: (C1 * p0.y + C2 * p1.y + C3 * p2.y + C4 * p3.y) * inv_sum,
+            color: p1.color,
+        });
+        below = i;
+    }
+    out.push(points[n - 1]);
+    out
+}
+
+/// MilkDrop's alpha factor for the faint modes, by texture width (it only
+/// knew 256..2048-pixel textures; other widths use the nearest).
+fn size_bucket(width: u32) -> usize {
+    match width {
+        0..384 => 0,
+        384..768 => 1,
+        768..1536 => 2,
+        _ => 3,
+    }
+}
+
+/// The main waveform ("DrawWave"), in wave mode `wave_mode % 8`.
+///
+/// `base` gives the values MilkDrop reads from the file rather than per
+/// frame (wave scale and smoothing, alpha by volume); `aspect` is
+/// MilkDrop's `m_fAspectX/Y` ([`crate::mesh::aspect`]).
+// MilkDrop's own 6.28 and 3.1416, not TAU and PI.
+#[allow(clippy::approx_constant)]
+pub fn draw_main_wave(
+    canvas: &mut Canvas,
+    v: &DrawVars,
+    base: &BaseValues,
+    audio: &AudioFrame,
+    time: f64,
+    aspect: [f32; 2],
+) {
+    let [aspect_x, aspect_y] = aspect;
+    let time = time as f32;
+    // Scale and smooth the samples as MilkDrop does before drawing.
+    let scale = base.wave_scale as f32 / 128.0;
+    let smooth = base.wave_smoothing as f32;
+    let prepare = |raw: &[f32]| -> Vec<f32> {
+        let mut f = Vec::with_capacity(raw.len());
+        let mut prev = 0.0;
+        for (i, &s) in raw.iter().enumerate() {
+            let s = s * MILKDROP_WAVE_SCALE;
+            let value = if i == 0 {
+                s * scale
+            } else {
+                s * scale * (1.0 - smooth) + prev * smooth
+            };
+            f.push(value);
+            prev = value;
+        }
+        f
+    };
+    let fl = prepare(&audio.wave[0]);
+    let fr = prepare(&audio.wave[1]);
+    let sample = |f: &[f32], i: usize| f.get(i).copied().unwrap_or(0.0);
+
+    let clamp01 = |c: f64| (c as f32).clamp(0.0, 1.0);
+    let (mut cr, mut cg, mut cb) = (clamp01(v.wave_r), clamp01(v.wave_g), clamp01(v.wave_b));
+    if cr.is_nan() || cg.is_nan() || cb.is_nan() {
+        return;
+    }
+    if v.wave_brighten != 0.0 {
+        let max = cr.max(cg).max(cb);
+        if max > 0.01 {
+            cr /= max;
+            cg /= max;
+            cb /= max;
+        }
+    }
+    let pos_x = v.wave_x as f32 * 2.0 - 1.0;
+    let pos_y = v.wave_y as f32 * 2.0 - 1.0;
+    let wave = (v.wave_mode as i64) % 8; // C's truncating `(int)x % 8`
+    if wave < 0 {
+        return;
+    }
+    let mut param = v.wave_mystery as f32;
+    if matches!(wave, 0 | 1 | 4) && !(-1.0..=1.0).contains(&param) {
+        param = param * 0.5 + 0.5;
+        param -= param.floor();
+        param = param.abs() * 2.0 - 1.0;
+    }
+    let mut alpha = v.wave_a as f32;
+    let bucket = size_bucket(canvas.width());
+    let mut verts: Vec<(f32, f32)> = Vec::with_capacity(WAVE_SAMPLES + 1);
+    let mut split = None;
+    let tex_w = canvas.width() as usize;
+    match wave {
+        0 => {
+            let n = WAVE_SAMPLES / 2;
+            let offset = (WAVE_SAMPLES - n) / 2;
+            let inv = 1.0 / (n - 1) as f32;
+            for i in 0..n {
+                let mut rad = 0.5 + 0.4 * sample(&fr, i + offset) + param;
+                let ang = i as f32 * inv * 6.28 + time * 0.2;
+                if i < n / 10 {
+                    let mix = i as f32 / (n as f32 * 0.1);
+                    let mix = 0.5 - 0.5 * (mix * 3.1416).cos();
+                    let rad2 = 0.5 + 0.4 * sample(&fr, i + n + offset) + param;
+                    rad = rad2 * (1.0 - mix) + rad * mix;
+                }
+                verts.push((
+                    rad * ang.cos() * aspect_y + pos_x,
+                    rad * ang.sin() * aspect_x + pos_y,
+                ));
+            }
+            verts.push(verts[0]);
+        }
+        1 => {
+            alpha *= 1.25;
+            for i in 0..WAVE_SAMPLES / 2 {
+                let rad = 0.53 + 0.43 * sample(&fr, i) + param;
+                let ang = sample(&fl, i + 32) * 1.57 + time * 2.3;
+                verts.push((
+                    rad * ang.cos() * aspect_y + pos_x,
+                    rad * ang.sin() * aspect_x + pos_y,
+                ));
+            }
+        }
+        2 | 3 | 5 => {
+            if wave == 3 {
+                alpha = [0.075, 0.150, 0.220, 0.330][bucket];
+                alpha *= 1.3;
+                alpha *= audio.treb * audio.treb;
+            } else {
+                alpha *= [0.07, 0.09, 0.11, 0.13][bucket];
+            }
+            let (cos_rot, sin_rot) = ((time * 0.3).cos(), (time * 0.3).sin());
+            for i in 0..WAVE_SAMPLES {
+                let (l0, r0) = (sample(&fl, i), sample(&fr, i));
+                let (l1, r1) = (sample(&fl, i + 32), sample(&fr, i + 32));
+                if wave == 5 {
+                    let x0 = r0 * l1 + l0 * r1;
+                    let y0 = r0 * r0 - l1 * l1;
+                    verts.push((
+                        (x0 * cos_rot - y0 * sin_rot) * aspect_y + pos_x,
+                        (x0 * sin_rot + y0 * cos_rot) * aspect_x + pos_y,
+                    ));
+                } else {
+                    verts.push((r0 * aspect_y + pos_x, l1 * aspect_x + pos_y));
+                }
+            }
+        }
+        4 => {
+            let n = WAVE_SAMPLES.min(tex_w / 3);
+            if n < 2 {
+                return;
+            }
+            let offset = (WAVE_SAMPLES - n) / 2;
+            let w1 = 0.45 + 0.5 * (param * 0.5 + 0.5);
+            let w2 = 1.0 - w1;
+            let inv = 1.0 / n as f32;
+            for i in 0..n {
+                let mut x = -1.0 + 2.0 * (i as f32 * inv) + pos_x;
+                let mut y = sample(&fl, i + offset) * 0.47 + pos_y;
+                x += sample(&fr, i + 25 + offset) * 0.44;
+                if i > 1 {
+                    // momentum
+                    x = x * w2 + w1 * (verts[i - 1].0 * 2.0 - verts[i - 2].0);
+                    y = y * w2 + w1 * (verts[i - 1].1 * 2.0 - verts[i - 2].1);
+                }
+                verts.push((x, y));
+            }
+        }
+        _ => {
+            // 6: one channel along a line at angle `param`, slid by
+            // wave_x; 7: both channels, wave_y setting their separation.
+            let n = (WAVE_SAMPLES / 2).min(tex_w / 3);
+            if n < 2 {
+                return;
+            }
+            let offset = (WAVE_SAMPLES - n) / 2;
+            let ang = 1.57 * param;
+            let (dx, dy) = (ang.cos(), ang.sin());
+            let (px, py) = ((ang + 1.57).cos(), (ang + 1.57).sin());
+            let mut ex = [pos_x * px - dx * 3.0, pos_x * px + dx * 3.0];
+            let mut ey = [pos_x * py - dy * 3.0, pos_x * py + dy * 3.0];
+            for i in 0..2 {
+                // Clip each end against the screen, a bit leniently.
+                for edge in 0..4 {
+                    let (value, other, limit) = match edge {
+                        0 | 1 => (ex[i], ex[1 - i], if edge == 0 { 1.1 } else { -1.1 }),
+                        _ => (ey[i], ey[1 - i], if edge == 2 { 1.1 } else { -1.1 }),
+                    };
+                    let outside = if limit > 0.0 {
+                        value > limit
+                    } else {
+                        value < limit
+                    };
+                    if outside {
+                        let t = (limit - other) / (value - other);
+                        let (ddx, ddy) = (ex[i] - ex[1 - i], ey[i] - ey[1 - i]);
+                        ex[i] = ex[1 - i] + ddx * t;
+                        ey[i] = ey[1 - i] + ddy * t;
+                    }
+                }
+            }
+            let dx = (ex[1] - ex[0]) / n as f32;
+            let dy = (ey[1] - ey[0]) / n as f32;
+            let ang2 = dy.atan2(dx);
+            let (perp_x, perp_y) = ((ang2 + 1.57).cos(), (ang2 + 1.57).sin());
+            let along = |i: usize, d: f32| {
+                (
+                    ex[0] + dx * i as f32 + perp_x * d,
+                    ey[0] + dy * i as f32 + perp_y * d,
+                )
+            };
+            if wave == 6 {
+                for i in 0..n {
+                    verts.push(along(i, 0.25 * sample(&fl, i + offset)));
+                }
+            } else {
+                let sep = (pos_y * 0.5 + 0.5).powi(2);
+                for i in 0..n {
+                    verts.push(along(i, 0.25 * sample(&fl, i + offset) + sep));
+                }
+                for i in 0..n {
+                    verts.push(along(i, 0.25 * sample(&fr, i + offset) - sep));
+                }
+                split = Some(n);
+            }
+        }
+    }
+    if base.mod_wave_alpha_by_volume {
+        let vol = (audio.bass + audio.mid + audio.treb) * 0.333;
+        let start = base.mod_wave_alpha_start as f32;
+        let end = base.mod_wave_alpha_end as f32;
+        alpha *= (vol - start) / (end - start);
+    }
+    if alpha.is_nan() {
+        return;
+    }
+    let alpha = alpha.clamp(0.0, 1.0);
+    if alpha < 0.004 {
+        return;
+    }
+    let color = [quantize(cr), quantize(cg), quantize(cb), quantize(alpha)];
+    // MilkDrop flips y here, for compatibility with its first versions.
+    let points: Vec<Point> = verts
+        .iter()
+        .map(|&(x, y)| Point::new(x, -y, color))
+        .collect();
+    let parts = match split {
+        Some(n) => vec![smooth_wave(&points[..n]), smooth_wave(&points[n..])],
+        None => vec![smooth_wave(&points)],
+    };
+
+    let blend = Blend::additive(v.wave_additive != 0.0);
+    let dots = v.wave_usedots != 0.0;
+    let thick = (v.wave_thick != 0.0 || dots) && canvas.width() >= 512;
+    let s = canvas.scale();
+    for offset in brush(thick) {
+        let offset = [offset[0] * s, offset[1] * s];
+        for part in &parts {
+            if dots {
+                canvas.dots(blend, part, s, offset);
+            } else {
+                canvas.line_strip(blend, part, s, offset);
+            }
+        }
+    }
+}
+
+/// The 4 custom waves ("DrawCustomWaves"): each enabled wave's per-frame
+/// code, its samples (waveform or spectrum, smoothed), its per-point code,
+/// then lines or dots. Blocks that run past their budget are added to
+/// `overruns`.
+pub fn draw_custom_waves(
+    canvas: &mut Canvas,
+    code: &mut PresetCode,
+    overruns: &mut Vec<BlockId>,
+    inputs: &FrameInputs,
+    audio: &AudioFrame,
+    aspect: [f32; 2],
+) {
+    let wave_scale = code.base.wave_scale;
+    for k in 0..code.waves.len() {
+        let params = code.waves[k].params.clone();
+        if !params.enabled {
+            continue;
+        }
+        overruns.extend(code.run_wave_frame(k, inputs));
+        let PresetCode { waves, globals, .. } = &mut *code;
+        let w = &mut waves[k];
+        // Waves without code have no per-frame context: their file values.
+        let [r, g, b, a, samples] = if w.frame.is_empty() {
+            [
+                params.r,
+                params.g,
+                params.b,
+                params.a,
+                f64::from(params.samples),
+            ]
+        } else {
+            ["r", "g", "b", "a", "samples"].map(|n| w.frame.get_named(n))
+        };
+        let n = (samples as i64).min(512);
+        if !(n >= 2 || (params.use_dots && n >= 1)) {
+            continue;
+        }
+        let n = n as usize;
+
+        // The samples, as MilkDrop picks, smooths and scales them.
+        let spectrum = params.spectrum;
+        let max_samples: i64 = if spectrum { 512 } else { WAVE_SAMPLES as i64 };
+        let sep = i64::from(params.sep);
+        let mult = if spectrum { 0.15 } else { 0.004 } * params.scaling * wave_scale;
+        let (j0, j1) = if spectrum {
+            (0, 0)
+        } else {
+            let mid = (max_samples - n as i64) / 2;
+            (mid - sep / 2, mid + sep / 2)
+        };
+        let step = if spectrum {
+            (max_samples - sep) as f32 / n as f32
+        } else {
+            1.0
+        };
+        let source = |ch: usize, idx: i64| -> f64 {
+            if spectrum {
+                let s = &audio.spectrum[ch];
+                f64::from(s[idx.clamp(0, s.len() as i64 - 1) as usize])
+            } else {
+                let s = &audio.wave[ch];
+                f64::from(s[idx.clamp(0, s.len() as i64 - 1) as usize] * MILKDROP_WAVE_SCALE)
+            }
+        };
+        let mix1 = (params.smoothing as f32 * 0.98).powf(0.5) as f64;
+        let mix2 = 1.0 - mix1;
+        let mut data = [vec![0.0f64; n], vec![0.0f64; n]];
+        for (ch, start) in [(0, j0), (1, j1)] {
+            let d = &mut data[ch];
+            d[0] = source(ch, start);
+            for j in 1..n {
+                let idx = (j as f32 * step) as i64 + start;
+                d[j] = source(ch, idx) * mix2 + d[j - 1] * mix1;
+            }
+            for j in (0..n - 1).rev() {
+                d[j] = d[j] * mix2 + d[j + 1] * mix1;
+            }
+            for v in d.iter_mut() {
+                *v *= mult;
+            }
+        }
+        let [value1, value2] = data;
+
+        // Per-point code.
+        let j_mult = if n > 1 { 1.0 / (n - 1) as f64 } else { 0.0 };
+        let sample: Vec<f64> = (0..n).map(|j| j as f64 * j_mult).collect();
+        let mut xs: Vec<f64> = value1.iter().map(|v| 0.5 + v).collect();
+        let mut ys: Vec<f64> = value2.iter().map(|v| 0.5 + v).collect();
+        let mut rs = vec![r; n];
+        let mut gs = vec![g; n];
+        let mut bs = vec![b; n];
+        let mut as_ = vec![a; n];
+        if let Some(program) = &w.per_point {
+            let ids: &[VarId] = &w.point_inputs;
+            let (x0, y0) = (xs.clone(), ys.clone());
+            let varying = [
+                (ids[0], sample.as_slice()),
+                (ids[1], value1.as_slice()),
+                (ids[2], value2.as_slice()),
+                (ids[3], x0.as_slice()),
+                (ids[4], y0.as_slice()),
+            ];
+            let reset = [(ids[5], r), (ids[6], g), (ids[7], b), (ids[8], a)];
+            let mut outputs = [
+                (ids[3], xs.as_mut_slice()),
+                (ids[4], ys.as_mut_slice()),
+                (ids[5], rs.as_mut_slice()),
+                (ids[6], gs.as_mut_slice()),
+                (ids[7], bs.as_mut_slice()),
+                (ids[8], as_.as_mut_slice()),
+            ];
+            let mut job = VertexJob {
+                count: n,
+                varying: &varying,
+                reset: &reset,
+                outputs: &mut outputs,
+            };
+            if program
+                .run(&mut w.point, globals, &mut job, VertexMode::Auto)
+                .is_err()
+            {
+                overruns.push(BlockId::WavePerPoint(k));
+            }
+        }
+
+        let (inv_ax, inv_ay) = (1.0 / aspect[0], 1.0 / aspect[1]);
+        let points: Vec<Point> = (0..n)
+            .map(|j| {
+                Point::new(
+                    (xs[j] as f32 * 2.0 - 1.0) * inv_ax,
+                    (ys[j] as f32 * -2.0 + 1.0) * inv_ay,
+                    [
+                        wrap_channel(rs[j]),
+                        wrap_channel(gs[j]),
+                        wrap_channel(bs[j]),
+                        wrap_channel(as_[j]),
+                    ],
+                )
+            })
+            .collect();
+
+        let blend = Blend::additive(params.additive);
+        let s = canvas.scale();
+        if params.use_dots {
+            let size = if canvas.width() >= 1024 { 2.0 } else { 1.0 }
+                + if params.draw_thick { 1.0 } else { 0.0 };
+            canvas.dots(blend, &points, size * s, [0.0, 0.0]);
+        } else {
+            let points = smooth_wave(&points);
+            for offset in brush(params.draw_thick) {
+                canvas.line_strip(blend, &points, s, [offset[0] * s, offset[1] * s]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pixel_scale_follows_the_shorter_side() {
+        assert_eq!(pixel_scale(64, 48), 1.0);
+        assert_eq!(pixel_scale(1024, 768), 1.0);
+        assert!((pixel_scale(1920, 1080) - 1.40625).abs() < 1e-6);
+        assert!((pixel_scale(3840, 2160) - 2.8125).abs() < 1e-6);
+        assert!((pixel_scale(1080, 1920) - 1.40625).abs() < 1e-6);
+    }
+
+    #[test]
+    fn smooth_wave_doubles_points_and_keeps_ends() {
+        let c = [1.0; 4];
+        let pts: Vec<Point> = (0..5).map(|i| Point::new(i as f32, 0.0, c)).collect();
+        let s = smooth_wave(&pts);
+        assert_eq!(s.len(), 9);
+        assert_eq!(s[0].x, 0.0);
+        assert_eq!(s[8].x, 4.0);
+        // A straight line stays straight: the midpoint lies halfway.
+        assert!((s[3].x - 1.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn colours_wrap_as_milkdrop_bytes() {
+        assert_eq!(wrap_channel(1.0), 1.0);
+        assert_eq!(wrap_channel(f64::NAN), 0.0);
+        // (int)(1.5 * 255) = 382, & 0xFF = 126.
+        assert!((wrap_channel(1.5) - 126.0 / 255.0).abs() < 1e-6);
+        assert_eq!(quantize(2.0), 1.0);
+        assert_eq!(quantize(f32::NAN), 0.0);
+    }
+
+    #[test]
+    fn canvas_skips_non_finite_points() {
+        let mut c = Canvas::new(64, 48);
+        let ok = Point::new(0.0, 0.0, [1.0; 4]);
+        let bad = Point::new(f32::NAN, 0.0, [1.0; 4]);
+        let inf = Point::new(f32::INFINITY, 0.0, [1.0; 4]);
+        c.line(Blend::Alpha, ok, bad, 1.0, [0.0, 0.0]);
+        c.line(Blend::Alpha, inf, ok, 1.0, [0.0, 0.0]);
+        c.dots(Blend::Alpha, &[bad], 1.0, [0.0, 0.0]);
+        assert!(c.is_empty());
+        let far = Point::new(1e30, 1e30, [1.0; 4]);
+        c.line(Blend::Additive, ok, far, 1.0, [0.0, 0.0]);
+        assert_eq!(c.triangle_count(), 2);
+        assert!(
+            c.vertices
+                .iter()
+                .all(|v| v.pos.iter().all(|p| p.is_finite()))
+        );
+    }
+}

@@ -1,0 +1,406 @@
+//! Custom shapes on a real wgpu device (lavapipe in CI): fill colours,
+//! instances, blending, outlines, textured shapes, per-frame code, and
+//! non-finite values.
+
+use milk_audio::AudioFrame;
+use milk_engine::headless::Headless;
+use milk_engine::{Config, Visualizer};
+use milk_parser::Preset;
+
+const DT: f64 = 1.0 / 60.0;
+
+fn gpu() -> Headless {
+    match Headless::new() {
+        Ok(h) => h,
+        Err(e) => panic!("milk-engine tests need a wgpu adapter: {e}"),
+    }
+}
+
+/// A MilkDrop 1.x preset from `body` lines: the frame decays to black every
+/// frame (unless `body` sets fDecay) and nothing but the shapes draws.
+fn preset(body: &str) -> Preset {
+    // The first occurrence of a key wins: `body` overrides these defaults.
+    let text = format!(
+        "[preset00]\n{body}\nfGammaAdj=1.0\nfDecay=0.0\nzoom=1.0\nwarp=0\n\
+         fWaveAlpha=0.0\nmv_a=0.0\nob_a=0.0\nib_a=0.0\n"
+    );
+    Preset::parse(&text).expect("test preset parses")
+}
+
+/// Shape `k` enabled with `keys` (`name=value` lines without the
+/// `shapecode_K_` prefix) and per-frame `code` (one line, may be empty).
+fn shape(k: usize, keys: &[&str], code: &str) -> String {
+    let mut out = format!("shapecode_{k}_enabled=1\n");
+    for kv in keys {
+        out.push_str(&format!("shapecode_{k}_{kv}\n"));
+    }
+    if !code.is_empty() {
+        out.push_str(&format!("shape_{k}_per_frame1={code}\n"));
+    }
+    out
+}
+
+struct Scene {
+    gpu: Headless,
+    vis: Visualizer,
+    target: wgpu::Texture,
+    w: u32,
+}
+
+impl Scene {
+    fn new(w: u32, h: u32, body: &str) -> Self {
+        let gpu = gpu();
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        let report = vis.load_preset(&preset(body));
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        let target = gpu.target(w, h);
+        Scene {
+            gpu,
+            vis,
+            target,
+            w,
+        }
+    }
+
+    fn frame(&mut self) -> Image {
+        self.vis
+            .render(DT, &AudioFrame::default(), &self.target)
+            .expect("frame renders");
+        Image {
+            px: self.gpu.read_rgba(&self.target).expect("read back"),
+            w: self.w,
+        }
+    }
+}
+
+struct Image {
+    px: Vec<u8>,
+    w: u32,
+}
+
+impl Image {
+    fn at(&self, x: u32, y: u32) -> [u8; 4] {
+        let i = ((y * self.w + x) * 4) as usize;
+        [self.px[i], self.px[i + 1], self.px[i + 2], self.px[i + 3]]
+    }
+
+    fn lit(&self, x: u32, y: u32) -> bool {
+        self.at(x, y)[..3].iter().any(|&c| c > 8)
+    }
+
+    /// Pixels where `pred` holds on the RGB values.
+    fn count(&self, pred: impl Fn([u8; 3]) -> bool) -> usize {
+        self.px
+            .chunks_exact(4)
+            .filter(|p| pred([p[0], p[1], p[2]]))
+            .count()
+    }
+
+    /// Bounding box (x0, y0, x1, y1) of lit pixels.
+    fn bbox(&self) -> (u32, u32, u32, u32) {
+        let h = self.px.len() as u32 / 4 / self.w;
+        let mut b = (u32::MAX, u32::MAX, 0, 0);
+        for y in 0..h {
+            for x in 0..self.w {
+                if self.lit(x, y) {
+                    b = (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y));
+                }
+            }
+        }
+        b
+    }
+
+    /// Intensity-weighted centre of the green channel.
+    fn centroid_green(&self) -> (f64, f64) {
+        let (mut sx, mut sy, mut t) = (0.0, 0.0, 0.0);
+        for (i, p) in self.px.chunks_exact(4).enumerate() {
+            let v = f64::from(p[1]);
+            let (x, y) = (
+                (i as u32 % self.w) as f64 + 0.5,
+                (i as u32 / self.w) as f64 + 0.5,
+            );
+            sx += v * x;
+            sy += v * y;
+            t += v;
+        }
+        assert!(t > 0.0, "nothing green");
+        (sx / t, sy / t)
+    }
+}
+
+const SQUARE: &[&str] = &[
+    "sides=4",
+    "x=0.5",
+    "y=0.5",
+    "rad=0.5",
+    "ang=0",
+    "r=1",
+    "g=0",
+    "b=0",
+    "a=1",
+    "r2=0",
+    "g2=0",
+    "b2=1",
+    "a2=1",
+    "border_a=0",
+];
+
+#[test]
+fn a_square_fills_with_centre_and_rim_colours_aspect_corrected() {
+    // 64x48: MilkDrop's aspect_y is 0.75, so the square is square in
+    // pixels: corners at +-rad*cos(45deg) * (0.75 * 32, 24) = +-8.5 px.
+    let mut s = Scene::new(64, 48, &shape(0, SQUARE, ""));
+    let img = s.frame();
+    let (x0, y0, x1, y1) = img.bbox();
+    assert!(
+        (23..=24).contains(&x0) && (39..=40).contains(&x1),
+        "x {x0}..{x1}"
+    );
+    assert!(
+        (15..=16).contains(&y0) && (31..=32).contains(&y1),
+        "y {y0}..{y1}"
+    );
+    let area = img.count(|p| p.iter().any(|&c| c > 8));
+    assert!((250..=300).contains(&area), "area {area}");
+    // Centre: the centre colour; near the rim: the rim colour.
+    let c = img.at(32, 24);
+    assert!(c[0] > 200 && c[2] < 50, "centre {c:?}");
+    let rim = img.at(39, 24);
+    assert!(rim[2] > 180 && rim[0] < 60, "rim {rim:?}");
+    let corner = img.at(24, 16);
+    assert!(corner[2] > 200 && corner[0] < 40, "corner {corner:?}");
+    // Outside: the decayed (black) frame.
+    assert_eq!(&img.at(42, 24)[..3], &[0, 0, 0]);
+    assert_eq!(&img.at(32, 12)[..3], &[0, 0, 0]);
+}
+
+#[test]
+fn instances_place_themselves_with_instance() {
+    let keys = [
+        "num_inst=3",
+        "rad=0.2",
+        "y=0.75",
+        "r=1",
+        "g=1",
+        "b=1",
+        "a=1",
+        "a2=1",
+        "r2=1",
+    ];
+    let body = shape(0, &keys, "x = 0.2 + 0.3*instance;");
+    let mut s = Scene::new(96, 48, &body);
+    let img = s.frame();
+    // y = 0.75 is the upper half (MilkDrop's shape y grows upwards).
+    for x in [19, 48, 77] {
+        assert!(img.lit(x, 12), "instance at x={x}");
+        assert!(!img.lit(x, 36), "nothing below at x={x}");
+    }
+    for x in [5, 34, 62, 90] {
+        assert!(!img.lit(x, 12), "gap at x={x}");
+    }
+}
+
+#[test]
+fn additive_adds_and_alpha_blending_covers() {
+    let keys = |additive: &str| {
+        let mut k = vec!["num_inst=2", "rad=0.4", "r=0.5", "g=0", "b=0", "a=1"];
+        k.extend(["r2=0.5", "g2=0", "b2=0", "a2=1", "border_a=0", additive]);
+        shape(0, &k, "")
+    };
+    let mut alpha = Scene::new(64, 48, &keys("additive=0"));
+    let mut add = Scene::new(64, 48, &keys("additive=1"));
+    let a = alpha.frame().at(32, 24);
+    let b = add.frame().at(32, 24);
+    // 0.5 -> 127 as MilkDrop's D3DCOLOR; two instances on top of each other.
+    assert!((a[0] as i32 - 127).abs() <= 1, "alpha {a:?}");
+    assert!((b[0] as i32 - 254).abs() <= 1, "additive {b:?}");
+
+    // Half-transparent red (alpha 127/255), twice: alpha blending gives
+    // 127 over black, then 255 * 0.5 + 127 * 0.5; additive 127 + 127.
+    let half = |additive: &str| {
+        let k = [
+            "num_inst=2",
+            "rad=0.4",
+            "r=1",
+            "g=0",
+            "b=0",
+            "a=0.5",
+            "r2=1",
+            "g2=0",
+            "b2=0",
+            "a2=0.5",
+            "border_a=0",
+            additive,
+        ];
+        shape(0, &k, "")
+    };
+    let c = Scene::new(64, 48, &half("additive=0")).frame().at(32, 24);
+    let d = Scene::new(64, 48, &half("additive=1")).frame().at(32, 24);
+    assert!((c[0] as i32 - 191).abs() <= 2, "alpha half {c:?}");
+    assert!((d[0] as i32 - 254).abs() <= 2, "additive half {d:?}");
+}
+
+#[test]
+fn border_takes_the_border_colour_and_thick_is_wider() {
+    let keys = |thick: &str| {
+        let k = [
+            "sides=4",
+            "rad=0.5",
+            "a=0",
+            "a2=0",
+            "border_r=0",
+            "border_g=1",
+            "border_b=0",
+            "border_a=1",
+            thick,
+        ];
+        shape(0, &k, "")
+    };
+    let green = |p: [u8; 3]| p[1] > 200 && p[0] < 20 && p[2] < 20;
+    let mut thin = Scene::new(96, 96, &keys("thickOutline=0"));
+    let img = thin.frame();
+    // Square corners at 48 +- 16.97 px: the left edge is near x = 31.
+    assert!((30..=32).any(|x| green(img.at(x, 48)[..3].try_into().unwrap())));
+    assert!((64..=66).any(|x| green(img.at(x, 48)[..3].try_into().unwrap())));
+    assert!((30..=32).any(|y| green(img.at(48, y)[..3].try_into().unwrap())));
+    assert_eq!(&img.at(48, 48)[..3], &[0, 0, 0], "the fill is transparent");
+    assert_eq!(&img.at(40, 48)[..3], &[0, 0, 0]);
+    let n_thin = img.count(green);
+    // 4 edges of ~34 px, 1 px wide.
+    assert!((120..=160).contains(&n_thin), "thin outline {n_thin} px");
+    let n_thick = Scene::new(96, 96, &keys("thickOutline=1"))
+        .frame()
+        .count(green);
+    assert!(
+        n_thick as f64 > 1.7 * n_thin as f64,
+        "thick {n_thick} vs thin {n_thin}"
+    );
+}
+
+#[test]
+fn textured_shape_shows_the_previous_frame_rotated_by_tex_ang() {
+    // rad * tex_zoom = 1: the texture maps 1:1, turned by tex_ang.
+    let keys = [
+        "textured=1",
+        "rad=0.5",
+        "tex_zoom=2",
+        "tex_ang=1.5707963",
+        "r=1",
+        "g=1",
+        "b=1",
+        "a=1",
+        "r2=1",
+        "g2=1",
+        "b2=1",
+        "a2=1",
+        "border_a=0",
+    ];
+    let mut s = Scene::new(96, 96, &shape(0, &keys, ""));
+    // The previous frame: a green block 10 px right of the centre.
+    let mut seed = vec![0u8; 96 * 96 * 4];
+    for y in 46..50 {
+        for x in 56..60 {
+            let i = (y * 96 + x) * 4;
+            seed[i..i + 4].copy_from_slice(&[0, 255, 0, 255]);
+        }
+    }
+    s.vis.set_frame(96, 96, &seed);
+    let img = s.frame();
+    // The frame decays to black; inside the shape the previous frame shows,
+    // turned a quarter: the block is now 10 px above the centre.
+    let (cx, cy) = img.centroid_green();
+    assert!(
+        (cx - 48.0).abs() < 0.5 && (cy - 38.0).abs() < 0.5,
+        "block at ({cx:.2}, {cy:.2})"
+    );
+    assert_eq!(img.at(48, 36)[1], 255);
+    assert_eq!(&img.at(58, 48)[..3], &[0, 0, 0]);
+    let n = img.count(|p| p[1] > 8);
+    assert_eq!(n, 16, "the 4x4 block, once");
+
+    // Without rotation it stays in place.
+    let keys = [
+        "textured=1",
+        "rad=0.5",
+        "tex_zoom=2",
+        "r=1",
+        "g=1",
+        "b=1",
+        "a=1",
+        "r2=1",
+        "g2=1",
+        "b2=1",
+        "a2=1",
+        "border_a=0",
+    ];
+    let mut s = Scene::new(96, 96, &shape(0, &keys, ""));
+    s.vis.set_frame(96, 96, &seed);
+    let (cx, cy) = s.frame().centroid_green();
+    assert!(
+        (cx - 58.0).abs() < 0.5 && (cy - 48.0).abs() < 0.5,
+        "({cx}, {cy})"
+    );
+}
+
+#[test]
+fn per_frame_changes_take_effect() {
+    let keys = [
+        "rad=0.3", "r=1", "g=1", "b=1", "a=1", "r2=1", "g2=1", "b2=1", "a2=1",
+    ];
+    // q1 from the preset's per-frame code reaches the shape.
+    let body = format!(
+        "per_frame_1=q1 = frame;\n{}",
+        shape(
+            0,
+            &keys,
+            "x = if(above(q1, 0.5), 0.75, 0.25); g = 1 - q1; g2 = g;"
+        )
+    );
+    let mut s = Scene::new(64, 48, &body);
+    let first = s.frame();
+    assert!(first.lit(16, 24) && !first.lit(48, 24));
+    assert!(first.at(16, 24)[1] > 200);
+    let second = s.frame();
+    assert!(!second.lit(16, 24) && second.lit(48, 24));
+    let p = second.at(48, 24);
+    assert!(p[0] > 200 && p[1] < 10, "g = 0 on frame 1: {p:?}");
+}
+
+#[test]
+fn non_finite_values_break_nothing() {
+    let nan = "exp(1000) - exp(1000)";
+    let inf = "exp(1000)";
+    let body = [
+        // NaN position, infinite radius: skipped.
+        shape(0, &["a=1", "a2=1"], &format!("x = {nan}; rad = {inf};")),
+        // NaN colour and sides, zero tex_zoom: drawn (NaN colour counts as 0).
+        shape(
+            1,
+            &[
+                "x=0.5", "y=0.5", "rad=0.3", "r=1", "g=1", "b=1", "a=1", "r2=1", "g2=1", "b2=1",
+                "a2=1",
+            ],
+            &format!("r = {nan}; r2 = {nan}; sides = {nan}; tex_zoom = 0; border_a = {nan};"),
+        ),
+        // A huge, invisible shape and an absurd instance count.
+        shape(
+            2,
+            &["a=0", "a2=0", "border_a=0", "num_inst=100000"],
+            "rad = 1e30; x = 0.5 + instance;",
+        ),
+        // Textured with a zero tex_zoom and infinite tex_ang.
+        shape(
+            3,
+            &["textured=1", "x=0.1", "y=0.1", "rad=0.05", "a=1", "a2=1"],
+            &format!("tex_zoom = 0; tex_ang = {inf};"),
+        ),
+    ]
+    .concat();
+    let mut s = Scene::new(64, 48, &body);
+    for _ in 0..2 {
+        let img = s.frame();
+        let p = img.at(32, 24);
+        assert!(p[0] < 10 && p[1] > 200 && p[2] > 200, "shape 1: {p:?}");
+        assert!(!img.lit(2, 24) && !img.lit(62, 24));
+    }
+}

@@ -1,0 +1,438 @@
+//! The main wave, custom waves, borders, motion vectors and darken_center
+//! drawn into the frame, on a real wgpu device (lavapipe in CI).
+
+use milk_audio::AudioFrame;
+use milk_engine::headless::Headless;
+use milk_engine::{Config, Visualizer};
+use milk_parser::Preset;
+
+const DT: f64 = 1.0 / 60.0;
+
+fn gpu() -> Headless {
+    match Headless::new() {
+        Ok(h) => h,
+        Err(e) => panic!("milk-engine tests need a wgpu adapter: {e}"),
+    }
+}
+
+/// A MilkDrop 1.x preset: `body`, then defaults that keep the frame still
+/// and draw nothing (the first occurrence of a key wins).
+fn preset(body: &str) -> Preset {
+    let text = format!(
+        "[preset00]\n{body}\nfGammaAdj=1.0\nfDecay=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+         bMaximizeWaveColor=0\nob_a=0\nib_a=0\nmv_a=0\nbDarkenCenter=0\n"
+    );
+    let p = Preset::parse(&text).expect("test preset parses");
+    assert_eq!(p.ps_version_warp, 0);
+    p
+}
+
+struct Image {
+    w: u32,
+    h: u32,
+    px: Vec<u8>,
+}
+
+impl Image {
+    fn at(&self, x: u32, y: u32) -> [u8; 4] {
+        let i = ((y * self.w + x) * 4) as usize;
+        self.px[i..i + 4].try_into().unwrap()
+    }
+
+    fn lit(&self, x: u32, y: u32) -> bool {
+        self.at(x, y)[..3].iter().any(|&c| c > 8)
+    }
+
+    /// Lit pixels as (x, y).
+    fn lit_pixels(&self) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        for y in 0..self.h {
+            for x in 0..self.w {
+                if self.lit(x, y) {
+                    out.push((x, y));
+                }
+            }
+        }
+        out
+    }
+
+    /// Lit rows in column `x`.
+    fn lit_rows(&self, x: u32) -> Vec<u32> {
+        (0..self.h).filter(|&y| self.lit(x, y)).collect()
+    }
+}
+
+struct Scene {
+    gpu: Headless,
+    vis: Visualizer,
+}
+
+impl Scene {
+    fn new() -> Self {
+        let gpu = gpu();
+        let vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        Scene { gpu, vis }
+    }
+
+    fn load(&mut self, body: &str) {
+        let report = self.vis.load_preset(&preset(body));
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+    }
+
+    /// One frame at `w` x `h` over a uniform background `bg`.
+    fn frame(&mut self, w: u32, h: u32, bg: u8, audio: &AudioFrame) -> Image {
+        let target = self.gpu.target(w, h);
+        let fill = [bg, bg, bg, 255];
+        let img: Vec<u8> = fill
+            .iter()
+            .copied()
+            .cycle()
+            .take((w * h * 4) as usize)
+            .collect();
+        self.vis.set_frame(w, h, &img);
+        self.vis.render(DT, audio, &target).expect("frame renders");
+        let px = self.gpu.read_rgba(&target).expect("read back");
+        Image { w, h, px }
+    }
+}
+
+fn draw(body: &str, w: u32, h: u32, audio: &AudioFrame) -> Image {
+    let mut scene = Scene::new();
+    scene.load(body);
+    scene.frame(w, h, 0, audio)
+}
+
+fn constant_wave(left: f32, right: f32) -> AudioFrame {
+    let mut a = AudioFrame::default();
+    a.wave[0].fill(left);
+    a.wave[1].fill(right);
+    a
+}
+
+const RED_MODE6: &str = "nWaveMode=6\nfWaveAlpha=1\nwave_r=1\nwave_g=0\nwave_b=0\n\
+                         fWaveSmoothing=0\nfWaveScale=1\nfWaveParam=0\nwave_x=0.5\nwave_y=0.5";
+
+#[test]
+fn mode_6_is_a_horizontal_line_at_the_waveform_level() {
+    // Left channel 0.5 -> 0.25 * 0.5 = 0.125 below the centre (MilkDrop
+    // flips y): row (1 + 0.125) / 2 * 48 = 27.
+    let img = draw(RED_MODE6, 64, 48, &constant_wave(0.5, 0.0));
+    for x in 1..63 {
+        let rows = img.lit_rows(x);
+        assert!(!rows.is_empty(), "column {x} has no wave");
+        for y in rows {
+            assert!((26..=27).contains(&y), "column {x}: lit row {y}");
+            let [r, g, b, _] = img.at(x, y);
+            assert!(r > 240 && g == 0 && b == 0, "colour at ({x},{y})");
+        }
+    }
+}
+
+#[test]
+fn mode_0_is_a_circle_around_the_centre() {
+    // Radius 0.5, times aspect 0.75 in x: 12 pixels both ways at 64x48.
+    let body = "nWaveMode=0\nfWaveAlpha=1\nfWaveParam=0\nwave_x=0.5\nwave_y=0.5";
+    let img = draw(body, 64, 48, &AudioFrame::default());
+    let lit = img.lit_pixels();
+    assert!(lit.len() > 50, "{} pixels", lit.len());
+    for (x, y) in lit {
+        let d = ((x as f64 + 0.5 - 32.0).powi(2) + (y as f64 + 0.5 - 24.0).powi(2)).sqrt();
+        assert!((10.5..=13.5).contains(&d), "({x},{y}) at distance {d}");
+    }
+}
+
+#[test]
+fn every_wave_mode_draws_inside_the_frame() {
+    let mut audio = AudioFrame::default();
+    for i in 0..audio.wave[0].len() {
+        audio.wave[0][i] = (i as f32 * 0.1).sin() * 0.5;
+        audio.wave[1][i] = (i as f32 * 0.13).cos() * 0.5;
+    }
+    let mut scene = Scene::new();
+    for mode in 0..8 {
+        scene.load(&format!(
+            "nWaveMode={mode}\nfWaveAlpha=1\nwave_x=0.5\nwave_y=0.5"
+        ));
+        let img = scene.frame(64, 48, 0, &audio);
+        // Modes 2, 3 and 5 are faint by design (alpha times 0.07..0.13).
+        let lit = img
+            .px
+            .chunks_exact(4)
+            .filter(|p| p[..3].iter().any(|&c| c > 4))
+            .count();
+        assert!(lit > 10, "mode {mode}: {lit} pixels");
+    }
+    // Negative modes draw nothing (and do not crash).
+    scene.load("nWaveMode=-3\nfWaveAlpha=1");
+    assert!(scene.frame(64, 48, 0, &audio).lit_pixels().is_empty());
+}
+
+#[test]
+fn brighten_maximizes_and_volume_modulates_the_wave_colour() {
+    let mut scene = Scene::new();
+    let quiet = AudioFrame::default();
+    scene.load(&format!(
+        "wave_r=0.5\nwave_g=0.25\nwave_b=0\nbMaximizeWaveColor=1\n{RED_MODE6}"
+    ));
+    let img = scene.frame(64, 48, 0, &quiet);
+    let rows = img.lit_rows(32);
+    assert_eq!(img.at(32, rows[0])[..3], [255, 127, 0]);
+
+    // Alpha times (vol - start) / (end - start): levels of 1.0 give more
+    // than full alpha (clamped); levels of 0.5 give none.
+    let body = format!(
+        "bModWaveAlphaByVolume=1\nfModWaveAlphaStart=0.75\nfModWaveAlphaEnd=0.95\n{RED_MODE6}"
+    );
+    scene.load(&body);
+    let img = scene.frame(64, 48, 0, &quiet);
+    assert_eq!(img.at(32, img.lit_rows(32)[0])[0], 255);
+    let mut soft = AudioFrame::default();
+    (soft.bass, soft.mid, soft.treb) = (0.5, 0.5, 0.5);
+    scene.load(&body);
+    assert!(scene.frame(64, 48, 0, &soft).lit_pixels().is_empty());
+}
+
+/// The brightest pixel of column `x` (by red).
+fn line_pixel(img: &Image, x: u32) -> [u8; 4] {
+    (0..img.h)
+        .map(|y| img.at(x, y))
+        .max_by_key(|p| p[0])
+        .unwrap()
+}
+
+#[test]
+fn additive_adds_and_alpha_blends() {
+    let audio = AudioFrame::default();
+    let mut scene = Scene::new();
+    // Red at alpha 0.5 over grey 128.
+    scene.load(&format!("fWaveAlpha=0.5\nbAdditiveWaves=0\n{RED_MODE6}"));
+    let img = scene.frame(64, 48, 128, &audio);
+    let [r, g, b, _] = line_pixel(&img, 32);
+    assert!(
+        (186..=196).contains(&r) && (60..=68).contains(&g),
+        "{r} {g} {b}"
+    );
+    assert_eq!(img.at(32, 5), [128, 128, 128, 255], "background untouched");
+
+    scene.load(&format!("fWaveAlpha=0.5\nbAdditiveWaves=1\n{RED_MODE6}"));
+    let img = scene.frame(64, 48, 128, &audio);
+    let [r, g, b, _] = line_pixel(&img, 32);
+    assert!(r >= 250 && (124..=132).contains(&g), "{r} {g} {b}");
+}
+
+/// A custom wave of `samples` points with per-point code `per_point`.
+fn custom_wave(extra: &str, per_point: &str) -> String {
+    format!(
+        "{extra}\nwavecode_0_enabled=1\nwavecode_0_samples=8\nwavecode_0_r=0\nwavecode_0_g=1\n\
+         wavecode_0_b=0\nwavecode_0_a=1\nwavecode_0_smoothing=0\nwave_0_per_point1={per_point}"
+    )
+}
+
+#[test]
+fn custom_wave_dots_versus_lines() {
+    let audio = AudioFrame::default();
+    let code = "x = 0.1 + sample * 0.8; y = 0.49;";
+    let mut scene = Scene::new();
+    scene.load(&custom_wave("wavecode_0_bUseDots=1", code));
+    let dots = scene.frame(64, 48, 0, &audio).lit_pixels();
+    assert_eq!(dots.len(), 8, "{dots:?}");
+    assert!(dots.iter().all(|&(_, y)| y == 23));
+
+    scene.load(&custom_wave(
+        "wavecode_0_bUseDots=1\nwavecode_0_bDrawThick=1",
+        code,
+    ));
+    let fat = scene.frame(64, 48, 0, &audio).lit_pixels();
+    assert_eq!(fat.len(), 32, "thick dots are 2x2: {fat:?}");
+
+    scene.load(&custom_wave("wavecode_0_bUseDots=0", code));
+    let img = scene.frame(64, 48, 0, &audio);
+    let line = img.lit_pixels();
+    assert!(line.len() >= 45, "{} pixels", line.len());
+    for x in 8..56 {
+        assert_eq!(img.lit_rows(x), vec![23], "column {x}");
+        assert_eq!(img.at(x, 23)[..3], [0, 255, 0]);
+    }
+
+    scene.load(&custom_wave("wavecode_0_bDrawThick=1", code));
+    let img = scene.frame(64, 48, 0, &audio);
+    assert_eq!(img.lit_rows(32), vec![22, 23], "thick lines are 2 pixels");
+}
+
+#[test]
+fn custom_wave_per_point_code_places_and_colours_points() {
+    let body = custom_wave(
+        "wavecode_0_samples=64\nwavecode_0_b=1",
+        "x = sample; y = 0.5; r = sample; g = 0;",
+    );
+    let img = draw(&body, 64, 48, &AudioFrame::default());
+    for x in 1..63 {
+        let rows = img.lit_rows(x);
+        assert!(
+            rows.len() == 1 && (23..=24).contains(&rows[0]),
+            "column {x}: {rows:?}"
+        );
+    }
+    // Red follows `sample`; blue comes from the wave's per-frame value.
+    let left = line_pixel(&img, 4);
+    let right = line_pixel(&img, 60);
+    assert!(left[0] < 30 && right[0] > 220, "{left:?} {right:?}");
+    assert!(left[2] > 250 && right[2] > 250 && left[1] == 0);
+}
+
+#[test]
+fn custom_wave_reads_the_spectrum() {
+    // The upper 256 bins at 2.0: value1 = 0.15 * 2 = 0.3 there.
+    let mut audio = AudioFrame::default();
+    for bin in 256..512 {
+        audio.spectrum[0][bin] = 2.0;
+    }
+    let body = "wavecode_0_enabled=1\nwavecode_0_samples=512\nwavecode_0_bSpectrum=1\n\
+                wavecode_0_smoothing=0\nwavecode_0_scaling=1\nfWaveScale=1\n\
+                wave_0_per_point1=x = sample; y = 0.6 - value1;";
+    let img = draw(body, 64, 48, &audio);
+    // Custom waves are aspect-corrected (y times 1 / 0.75 at 4:3):
+    // y = 0.6 -> row 30; y = 0.3 -> row 11.
+    for x in 2..28 {
+        assert_eq!(img.lit_rows(x), vec![30], "column {x}");
+    }
+    for x in 36..62 {
+        assert_eq!(img.lit_rows(x), vec![11], "column {x}");
+    }
+}
+
+#[test]
+fn custom_wave_points_start_at_half_plus_value() {
+    // Per-point code that leaves x alone: x = 0.5 + value1 (0.5, or 0.8
+    // where the spectrum is 2.0), colour from the per-frame values.
+    let mut audio = AudioFrame::default();
+    for bin in 256..512 {
+        audio.spectrum[0][bin] = 2.0;
+    }
+    let body = "wavecode_0_enabled=1\nwavecode_0_samples=16\nwavecode_0_bSpectrum=1\n\
+                wavecode_0_bUseDots=1\nwavecode_0_smoothing=0\nwavecode_0_r=1\n\
+                wavecode_0_g=0\nwavecode_0_b=0\nwave_0_per_point1=y = 0.49;";
+    let img = draw(body, 64, 48, &audio);
+    let lit = img.lit_pixels();
+    // x = 0.5 falls on the boundary between columns 31 and 32.
+    assert_eq!(lit.len(), 2, "{lit:?}");
+    assert!((31..=32).contains(&lit[0].0) && lit[0].1 == 23, "{lit:?}");
+    assert_eq!(lit[1], (51, 23));
+    assert_eq!(img.at(51, 23)[..3], [255, 0, 0]);
+}
+
+#[test]
+fn borders_fill_exactly_the_border_area() {
+    // 0.125 of the half-width: 4 pixels across, 3 down at 64x48.
+    let body = "ob_size=0.125\nob_r=1\nob_g=0\nob_b=0\nob_a=1\n\
+                ib_size=0.125\nib_r=0\nib_g=1\nib_b=0\nib_a=0.5";
+    let img = draw(body, 64, 48, &AudioFrame::default());
+    for y in 0..48 {
+        for x in 0..64 {
+            let [r, g, b, _] = img.at(x, y);
+            let outer = !(4..60).contains(&x) || !(3..45).contains(&y);
+            let inner = !(8..56).contains(&x) || !(6..42).contains(&y);
+            if outer {
+                assert_eq!([r, g, b], [255, 0, 0], "outer border at ({x},{y})");
+            } else if inner {
+                assert!(
+                    r == 0 && (125..=129).contains(&g) && b == 0,
+                    "inner at ({x},{y})"
+                );
+            } else {
+                assert_eq!([r, g, b], [0, 0, 0], "inside at ({x},{y})");
+            }
+        }
+    }
+}
+
+#[test]
+fn motion_vectors_form_a_grid() {
+    let body = "nMotionVectorsX=4\nnMotionVectorsY=3\nmv_dx=0\nmv_dy=0\nmv_l=1\nmv_r=1\nmv_g=1\nmv_b=1\nmv_a=1";
+    let img = draw(body, 64, 48, &AudioFrame::default());
+    // MilkDrop's grid: (i + 0.25) / (n - 0.75), inside (0, 1) only.
+    let mut expected = Vec::new();
+    for j in 0..3 {
+        let fy = (j as f64 + 0.25) / 2.25;
+        for i in 0..4 {
+            let fx = (i as f64 + 0.25) / 3.25;
+            if fx < 0.9999 && fy < 0.9999 {
+                expected.push((fx * 64.0, (1.0 - fy) * 48.0));
+            }
+        }
+    }
+    assert_eq!(expected.len(), 6);
+    let lit = img.lit_pixels();
+    let near = |(x, y): (u32, u32), (ex, ey): (f64, f64), r: f64| {
+        (x as f64 + 0.5 - ex).abs() <= r && (y as f64 + 0.5 - ey).abs() <= r
+    };
+    for e in &expected {
+        assert!(lit.iter().any(|&p| near(p, *e, 2.0)), "no vector at {e:?}");
+    }
+    for p in &lit {
+        assert!(
+            expected.iter().any(|e| near(*p, *e, 3.0)),
+            "stray pixel {p:?}"
+        );
+    }
+}
+
+#[test]
+fn per_frame_overrides_take_effect() {
+    let audio = AudioFrame::default();
+    let mut scene = Scene::new();
+    // The file says circle at full alpha; per-frame code says mode 6 at half.
+    scene.load(
+        "nWaveMode=0\nfWaveAlpha=1\nwave_r=1\nwave_g=0\nwave_b=0\n\
+         per_frame_1=wave_mode = 6; wave_a = 0.5;",
+    );
+    let img = scene.frame(64, 48, 0, &audio);
+    let rows = img.lit_rows(32);
+    assert!(rows.len() == 1 && (23..=24).contains(&rows[0]), "{rows:?}");
+    let r = img.at(32, rows[0])[0];
+    assert!((124..=130).contains(&r), "half alpha: {r}");
+    assert!(!img.lit(32, 12), "no circle");
+
+    scene.load("nWaveMode=0\nfWaveAlpha=1\nper_frame_1=wave_a = 0;");
+    assert!(scene.frame(64, 48, 0, &audio).lit_pixels().is_empty());
+
+    scene.load("per_frame_1=ob_a = 1; ob_r = 1; ob_size = 0.25; mv_a = 0;");
+    let img = scene.frame(64, 48, 0, &audio);
+    assert_eq!(img.at(0, 0)[..3], [255, 0, 0]);
+    assert_eq!(img.at(32, 24)[..3], [0, 0, 0]);
+}
+
+#[test]
+fn darken_center_darkens_only_the_centre() {
+    let mut scene = Scene::new();
+    scene.load("bDarkenCenter=1");
+    let img = scene.frame(256, 192, 128, &AudioFrame::default());
+    let centre = img.at(127, 95)[0];
+    assert!(centre < 124, "centre {centre}");
+    assert_eq!(img.at(0, 0)[0], 128);
+    assert_eq!(img.at(127 + 10, 95)[0], 128);
+}
+
+#[test]
+fn lines_get_thicker_at_larger_resolutions() {
+    let body = custom_wave("wavecode_0_samples=32", "x = sample; y = 0.49;");
+    let mut scene = Scene::new();
+    scene.load(&body);
+    let small = scene.frame(128, 96, 0, &AudioFrame::default());
+    let big = scene.frame(1536, 1536, 0, &AudioFrame::default());
+    assert_eq!(small.lit_rows(64).len(), 1);
+    assert_eq!(big.lit_rows(768).len(), 2, "2 pixels at 1536 (scale 2)");
+}
+
+#[test]
+fn non_finite_and_far_points_are_safe() {
+    let body = format!(
+        "{}\nwavecode_1_enabled=1\nwavecode_1_samples=16\n\
+         wave_1_per_point1=x = sample; y = 1e30 * sample - 1e29;\n\
+         wavecode_2_enabled=1\nwavecode_2_samples=100000\nwavecode_2_smoothing=-1\n\
+         fWaveAlpha=1\nper_frame_1=wave_x = 1e30; wave_mystery = 1e300 * 1e300;",
+        custom_wave("", "x = sample * 1e300 * 1e300; y = 0.5;")
+    );
+    let img = draw(&body, 64, 48, &AudioFrame::default());
+    assert_eq!(img.px.len(), 64 * 48 * 4);
+}

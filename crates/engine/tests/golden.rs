@@ -1,0 +1,310 @@
+//! Golden-image tests, ruffle-style: every directory under `tests/golden/`
+//! is a case with a `test.toml`, a preset and the `expected.png` its last
+//! frame must match within a tolerance.
+//!
+//! ```toml
+//! # preset.milk in the case directory, or a path from the repository root:
+//! # preset = "presets/Kefir - First Light.milk"
+//! frames = 10            # frames to render; the last one is compared
+//! size = [160, 120]
+//! fps = 60               # fixed frame time 1/fps
+//! seed = 0
+//! audio = "silence"      # "silence" | "demo" (the demo track) | "beat:120" (kicks at 120 BPM)
+//! start = "black"        # "black" | "pattern" (rings and a grid, so motion shows)
+//! [tolerance]
+//! threshold = 2          # a channel may differ by this much (0..255)
+//! max_pixels = 0         # pixels allowed past the threshold
+//! ```
+//!
+//! On a mismatch the test writes `actual.png` and `diff.png` (differing
+//! pixels red over a dimmed expected picture) next to `expected.png`.
+//! `UPDATE_GOLDEN=1 cargo test -p milk-engine --test golden` rewrites every
+//! `expected.png`; `GOLDEN=substring` limits the run to matching cases.
+//! Cases run on one device; the test fails, not skips, without an adapter.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use milk_audio::{ANALYSIS_RATE, Analyzer, AnalyzerConfig, Synth, Voice, demo_track};
+use milk_engine::headless::Headless;
+use milk_engine::{Config, Visualizer};
+use milk_parser::Preset;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    preset: Option<String>,
+    frames: u32,
+    size: [u32; 2],
+    #[serde(default = "default_fps")]
+    fps: f64,
+    #[serde(default)]
+    seed: u64,
+    #[serde(default = "default_audio")]
+    audio: String,
+    #[serde(default)]
+    start: Start,
+    #[serde(default)]
+    tolerance: Tolerance,
+}
+
+#[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Start {
+    #[default]
+    Black,
+    Pattern,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct Tolerance {
+    threshold: u8,
+    max_pixels: usize,
+}
+
+impl Default for Tolerance {
+    fn default() -> Self {
+        Tolerance {
+            threshold: 2,
+            max_pixels: 0,
+        }
+    }
+}
+
+fn default_fps() -> f64 {
+    60.0
+}
+
+fn default_audio() -> String {
+    "silence".into()
+}
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The deterministic audio of a case, at the analysis rate.
+fn audio_source(name: &str) -> Result<Synth, String> {
+    let rate = ANALYSIS_RATE;
+    match name {
+        "silence" => Ok(Synth::new(rate)),
+        "demo" => Ok(demo_track(rate)),
+        _ => {
+            let bpm = name
+                .strip_prefix("beat:")
+                .and_then(|b| b.parse::<f32>().ok())
+                .filter(|b| (1.0..=1000.0).contains(b))
+                .ok_or_else(|| {
+                    format!("audio {name:?}: expected \"silence\", \"demo\" or \"beat:BPM\"")
+                })?;
+            Ok(Synth::new(rate).with(Voice::Kicks { bpm, amp: 0.8 }))
+        }
+    }
+}
+
+/// Rings and a grid (the same picture as `kefir render --start pattern`).
+fn pattern(width: u32, height: u32) -> Vec<u8> {
+    let mut img = Vec::with_capacity(width as usize * height as usize * 4);
+    let cell = (width.max(height) / 10).max(4);
+    for y in 0..height {
+        for x in 0..width {
+            let (fx, fy) = (
+                x as f32 / width as f32 - 0.5,
+                y as f32 / height as f32 - 0.5,
+            );
+            let ring = (((fx * fx + fy * fy).sqrt() * 40.0) as u32 % 2) as u8 * 200;
+            let grid = u8::from(x % cell == 0 || y % cell == 0) * 255;
+            img.extend_from_slice(&[ring, grid, 255 - ring, 255]);
+        }
+    }
+    img
+}
+
+fn read_png(path: &Path) -> Result<(u32, u32, Vec<u8>), String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::ALPHA);
+    let mut reader = decoder
+        .read_info()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
+    let info = reader
+        .next_frame(&mut buf)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if info.color_type != png::ColorType::Rgba || info.bit_depth != png::BitDepth::Eight {
+        return Err(format!("{}: not 8-bit RGBA", path.display()));
+    }
+    buf.truncate(info.buffer_size());
+    Ok((info.width, info.height, buf))
+}
+
+fn write_png(path: &Path, (w, h): (u32, u32), rgba: &[u8]) {
+    let file = std::io::BufWriter::new(std::fs::File::create(path).expect("create png"));
+    let mut enc = png::Encoder::new(file, w, h);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::High);
+    let mut writer = enc.write_header().expect("png header");
+    writer.write_image_data(rgba).expect("png data");
+    writer.finish().expect("png end");
+}
+
+/// Renders a case and returns its last frame.
+fn render(gpu: &Headless, dir: &Path, case: &Case) -> Result<Vec<u8>, String> {
+    let preset_path = match &case.preset {
+        Some(p) => repo_root().join(p),
+        None => dir.join("preset.milk"),
+    };
+    let bytes =
+        std::fs::read(&preset_path).map_err(|e| format!("{}: {e}", preset_path.display()))?;
+    let preset =
+        Preset::from_bytes(&bytes).map_err(|e| format!("{}: {e}", preset_path.display()))?;
+    let [width, height] = case.size;
+    if width == 0 || height == 0 || case.frames == 0 || !(1.0..=1000.0).contains(&case.fps) {
+        return Err("size, frames and fps must be positive".into());
+    }
+    let mut vis = Visualizer::new(
+        gpu.device.clone(),
+        gpu.queue.clone(),
+        Config {
+            seed: case.seed,
+            ..Config::default()
+        },
+    );
+    let report = vis.load_preset(&preset);
+    if !report.errors.is_empty() {
+        return Err(format!("preset errors: {:?}", report.errors));
+    }
+    if case.start == Start::Pattern {
+        vis.set_frame(width, height, &pattern(width, height));
+    }
+    let target = gpu.target(width, height);
+    let mut synth = audio_source(&case.audio)?;
+    let mut analyzer = Analyzer::new(AnalyzerConfig::default());
+    let mut samples = Vec::new();
+    let mut pushed = 0u64;
+    let dt = 1.0 / case.fps;
+    for f in 0..case.frames {
+        let until = ((f64::from(f) + 1.0) * dt * f64::from(ANALYSIS_RATE)).round() as u64;
+        samples.clear();
+        samples.extend((pushed..until).map_while(|_| synth.next_frame()));
+        pushed = until;
+        analyzer.push_analysis_rate(&samples);
+        let audio = analyzer.frame(dt as f32);
+        vis.render(dt, audio, &target)
+            .map_err(|e| format!("frame {f}: {e}"))?;
+    }
+    gpu.read_rgba(&target).map_err(|e| e.to_string())
+}
+
+/// Pixels with a channel past `threshold`, and a picture of them.
+fn compare(expected: &[u8], actual: &[u8], threshold: u8) -> (usize, u8, Vec<u8>) {
+    let mut count = 0;
+    let mut worst = 0u8;
+    let mut diff = Vec::with_capacity(expected.len());
+    for (e, a) in expected.chunks_exact(4).zip(actual.chunks_exact(4)) {
+        let d = e
+            .iter()
+            .zip(a)
+            .map(|(x, y)| x.abs_diff(*y))
+            .max()
+            .unwrap_or(0);
+        worst = worst.max(d);
+        if d > threshold {
+            count += 1;
+            diff.extend_from_slice(&[255, 0, 0, 255]);
+        } else {
+            let grey = ((u16::from(e[0]) + u16::from(e[1]) + u16::from(e[2])) / 12) as u8;
+            diff.extend_from_slice(&[grey, grey, grey, 255]);
+        }
+    }
+    (count, worst, diff)
+}
+
+fn run_case(gpu: &Headless, dir: &Path, update: bool) -> Result<String, String> {
+    let toml_path = dir.join("test.toml");
+    let text =
+        std::fs::read_to_string(&toml_path).map_err(|e| format!("{}: {e}", toml_path.display()))?;
+    let case: Case = toml::from_str(&text).map_err(|e| format!("{}: {e}", toml_path.display()))?;
+    let actual = render(gpu, dir, &case)?;
+    let size = (case.size[0], case.size[1]);
+    let (expected_path, actual_path, diff_path) = (
+        dir.join("expected.png"),
+        dir.join("actual.png"),
+        dir.join("diff.png"),
+    );
+    let _ = std::fs::remove_file(&actual_path);
+    let _ = std::fs::remove_file(&diff_path);
+    if update {
+        write_png(&expected_path, size, &actual);
+        return Ok("updated".into());
+    }
+    if !expected_path.exists() {
+        write_png(&actual_path, size, &actual);
+        return Err("no expected.png (UPDATE_GOLDEN=1 makes it; actual.png written)".into());
+    }
+    let (w, h, expected) = read_png(&expected_path)?;
+    if (w, h) != size {
+        write_png(&actual_path, size, &actual);
+        return Err(format!(
+            "expected.png is {w}x{h}, the case renders {size:?}"
+        ));
+    }
+    let tol = case.tolerance;
+    let (count, worst, diff) = compare(&expected, &actual, tol.threshold);
+    if count > tol.max_pixels {
+        write_png(&actual_path, size, &actual);
+        write_png(&diff_path, size, &diff);
+        return Err(format!(
+            "{count} pixels differ by more than {} (budget {}; worst {worst}); see actual.png, diff.png",
+            tol.threshold, tol.max_pixels
+        ));
+    }
+    Ok(format!("{count} px over threshold, worst {worst}"))
+}
+
+#[test]
+fn golden_images() {
+    let gpu = Headless::new().unwrap_or_else(|e| panic!("golden tests need a wgpu adapter: {e}"));
+    eprintln!("adapter: {}", gpu.adapter_description());
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v != "0" && !v.is_empty());
+    let filter = std::env::var("GOLDEN").unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(golden_dir())
+        .expect("tests/golden exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("test.toml").is_file())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(&filter))
+        })
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty(), "no golden cases match {filter:?}");
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let name = dir.file_name().unwrap_or_default().to_string_lossy();
+        let started = Instant::now();
+        let result = run_case(&gpu, dir, update);
+        let ms = started.elapsed().as_millis();
+        match result {
+            Ok(msg) => eprintln!("ok   {name} ({ms} ms): {msg}"),
+            Err(msg) => {
+                eprintln!("FAIL {name} ({ms} ms): {msg}");
+                failures.push(format!("{name}: {msg}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} golden cases failed (UPDATE_GOLDEN=1 regenerates after a deliberate change):\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n")
+    );
+}
