@@ -11,7 +11,9 @@
 //!    the next frame (ping-pong between two 8-bit textures, as MilkDrop's
 //!    are), wrapping or clamping at the edges;
 //! 4. the composite pass into the host's texture: video echo, gamma, hue
-//!    shader, brighten/darken/solarize/invert.
+//!    shader, brighten/darken/solarize/invert, or MilkDrop 1.x's red-blue
+//!    stereo (`bRedBlueStereo`, fixed-function path only: MilkDrop 2
+//!    ignores it).
 //!
 //! MilkDrop 1.x presets use MilkDrop's fixed-function path, where per-frame
 //! changes to decay, wrap, gamma, echo and the filters take effect; MilkDrop
@@ -29,6 +31,7 @@ pub mod shapes;
 pub mod waves;
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use milk_audio::AudioFrame;
 use milk_parser::Preset;
@@ -109,6 +112,24 @@ struct CompUniforms {
     hue: [[f32; 4]; 4],
 }
 
+/// Where the CPU time of the last [`Visualizer::render`] went (wall-clock
+/// durations, measured with [`Instant`]). `render` does not wait for the
+/// GPU: a host that wants the GPU's share times its own wait (for example
+/// `device.poll(wgpu::PollType::wait_indefinitely())` after `render`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FrameStats {
+    /// Init code (first frame) and per-frame code.
+    pub per_frame: Duration,
+    /// Per-vertex code over the warp mesh and MilkDrop's UV math.
+    pub per_vertex: Duration,
+    /// Uploads of the mesh and uniforms, custom shapes' and custom waves'
+    /// code and geometry, the main wave, motion vectors, borders and
+    /// darken_center on the CPU.
+    pub overlays: Duration,
+    /// Overlay uploads, recording the passes and `Queue::submit`.
+    pub submit: Duration,
+}
+
 /// Renders presets into host textures. See the crate documentation.
 pub struct Visualizer {
     device: wgpu::Device,
@@ -117,7 +138,8 @@ pub struct Visualizer {
     shader: wgpu::ShaderModule,
     warp_pipeline: wgpu::RenderPipeline,
     comp_layout: wgpu::PipelineLayout,
-    comp_pipelines: HashMap<wgpu::TextureFormat, wgpu::RenderPipeline>,
+    /// Composite pipelines by target format and red-blue stereo.
+    comp_pipelines: HashMap<(wgpu::TextureFormat, bool), wgpu::RenderPipeline>,
     bind_layout: wgpu::BindGroupLayout,
     sampler_wrap: wgpu::Sampler,
     sampler_clamp: wgpu::Sampler,
@@ -139,6 +161,9 @@ pub struct Visualizer {
     shapes: shapes::ShapeRenderer,
     /// Waves, motion vectors, borders, darken_center (steps 3-4).
     overlay: waves::Overlay,
+    stats: FrameStats,
+    /// Per-frame results of the last frame.
+    last_state: Option<FrameState>,
 }
 
 /// splitmix64: MilkDrop's random start phases from the seed.
@@ -286,6 +311,8 @@ impl Visualizer {
             rand_start,
             shapes,
             overlay,
+            stats: FrameStats::default(),
+            last_state: None,
         }
     }
 
@@ -319,6 +346,17 @@ impl Visualizer {
         self.time
     }
 
+    /// The per-frame results (motion, decay, gamma, echo, filters, main
+    /// wave and borders) of the last rendered frame, if any.
+    pub fn frame_state(&self) -> Option<&FrameState> {
+        self.last_state.as_ref()
+    }
+
+    /// CPU timings of the last rendered frame.
+    pub fn frame_stats(&self) -> FrameStats {
+        self.stats
+    }
+
     /// Frames rendered since the preset started.
     pub fn frame(&self) -> u64 {
         self.frame
@@ -328,6 +366,7 @@ impl Visualizer {
     /// picture carries over, as in MilkDrop.
     pub fn load_preset(&mut self, preset: &Preset) -> LoadReport {
         self.runtime = PresetRuntime::new(preset, self.config.seed);
+        self.last_state = None;
         self.time = 0.0;
         self.frame = 0;
         LoadReport {
@@ -390,31 +429,49 @@ impl Visualizer {
         self.feedback[self.current].as_ref().map(|f| &f.texture)
     }
 
-    fn comp_pipeline(&mut self, format: wgpu::TextureFormat) -> &wgpu::RenderPipeline {
+    /// The composite pipeline for `format`: the full-screen pass, or with
+    /// `stereo` MilkDrop 1.x's red-blue stereo drawn through the warp mesh.
+    fn comp_pipeline(
+        &mut self,
+        format: wgpu::TextureFormat,
+        stereo: bool,
+    ) -> &wgpu::RenderPipeline {
         let (device, shader, layout) = (&self.device, &self.shader, &self.comp_layout);
-        self.comp_pipelines.entry(format).or_insert_with(|| {
-            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                label: Some("kefir composite"),
-                layout: Some(layout),
-                vertex: wgpu::VertexState {
-                    module: shader,
-                    entry_point: Some("comp_vs"),
-                    compilation_options: Default::default(),
-                    buffers: &[],
-                },
-                primitive: wgpu::PrimitiveState::default(),
-                depth_stencil: None,
-                multisample: wgpu::MultisampleState::default(),
-                fragment: Some(wgpu::FragmentState {
-                    module: shader,
-                    entry_point: Some("comp_fs"),
-                    compilation_options: Default::default(),
-                    targets: &[Some(format.into())],
-                }),
-                multiview_mask: None,
-                cache: None,
+        self.comp_pipelines
+            .entry((format, stereo))
+            .or_insert_with(|| {
+                let mesh_layout = [Some(wgpu::VertexBufferLayout {
+                    array_stride: std::mem::size_of::<WarpVertex>() as u64,
+                    step_mode: wgpu::VertexStepMode::Vertex,
+                    attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x2],
+                })];
+                let (vs, fs, buffers): (_, _, &[Option<wgpu::VertexBufferLayout>]) = if stereo {
+                    ("stereo_vs", "stereo_fs", &mesh_layout)
+                } else {
+                    ("comp_vs", "comp_fs", &[])
+                };
+                device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                    label: Some("kefir composite"),
+                    layout: Some(layout),
+                    vertex: wgpu::VertexState {
+                        module: shader,
+                        entry_point: Some(vs),
+                        compilation_options: Default::default(),
+                        buffers,
+                    },
+                    primitive: wgpu::PrimitiveState::default(),
+                    depth_stencil: None,
+                    multisample: wgpu::MultisampleState::default(),
+                    fragment: Some(wgpu::FragmentState {
+                        module: shader,
+                        entry_point: Some(fs),
+                        compilation_options: Default::default(),
+                        targets: &[Some(format.into())],
+                    }),
+                    multiview_mask: None,
+                    cache: None,
+                })
             })
-        })
     }
 
     fn frame_inputs(&self, dt: f64, audio: &AudioFrame, width: u32, height: u32) -> FrameInputs {
@@ -475,8 +532,10 @@ impl Visualizer {
         }
 
         // 1-2: per-frame and per-vertex code, then the mesh's UVs.
+        let started = Instant::now();
         let inputs = self.frame_inputs(dt, audio, width, height);
         let state = self.runtime.run_frame(&inputs);
+        let per_frame_done = Instant::now();
         let terms = WarpTerms::new(
             self.time,
             self.runtime.warp_anim_speed(),
@@ -492,6 +551,7 @@ impl Visualizer {
             let uv = uv.map(|c| if c.is_finite() { c } else { 0.0 });
             self.vertices.push(WarpVertex { pos: *pos, uv });
         }
+        let per_vertex_done = Instant::now();
         self.queue
             .write_buffer(&self.vertex_buffer, 0, bytemuck::cast_slice(&self.vertices));
 
@@ -584,6 +644,7 @@ impl Visualizer {
         let base = self.runtime.base();
         waves::draw_main_wave(&mut drawing, &state.draw, base, audio, self.time, aspect);
         borders::draw_sprites(&mut drawing, &state.draw, aspect);
+        let overlays_done = Instant::now();
         self.overlay.begin_frame();
 
         let mut encoder = self
@@ -641,7 +702,12 @@ impl Visualizer {
         // 4: custom waves, main wave, darken_center, borders.
         self.overlay
             .encode(&self.device, &self.queue, &mut encoder, &dst_view, &drawing);
-        let comp_pipeline = self.comp_pipeline(format).clone();
+        // Red-blue stereo replaces the composite on the fixed-function path
+        // only: MilkDrop 2 dropped it (its generated composite shader never
+        // reads `bRedBlueStereo`).
+        let stereo =
+            self.runtime.red_blue_stereo() && self.runtime.comp_style() == PassStyle::Fixed;
+        let comp_pipeline = self.comp_pipeline(format, stereo).clone();
         {
             let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: Some("kefir composite"),
@@ -661,10 +727,25 @@ impl Visualizer {
             });
             pass.set_pipeline(&comp_pipeline);
             pass.set_bind_group(0, &comp_bind, &[]);
-            pass.draw(0..3, 0..1);
+            if stereo {
+                pass.set_vertex_buffer(0, self.vertex_buffer.slice(..));
+                pass.set_index_buffer(self.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
+                pass.draw_indexed(0..self.index_count, 0, 0..1);
+            } else {
+                pass.draw(0..3, 0..1);
+            }
         }
         self.queue.submit([encoder.finish()]);
+        let submitted = Instant::now();
+        // Shapes' code ran between the per-vertex code and the overlays.
+        self.stats = FrameStats {
+            per_frame: per_frame_done - started,
+            per_vertex: per_vertex_done - per_frame_done,
+            overlays: overlays_done - per_vertex_done,
+            submit: submitted - overlays_done,
+        };
 
+        self.last_state = Some(state);
         self.current = next;
         self.time += dt;
         self.frame += 1;
@@ -697,7 +778,10 @@ impl Visualizer {
                     let g = s.gamma as f32;
                     // Gamma is additive redraws: with echo, values below 1
                     // still draw each layer once.
-                    let gain = if alpha > 0.001 {
+                    let gain = if self.runtime.red_blue_stereo() {
+                        // Stereo draws ceil(gamma) passes of min(1, gamma - pass).
+                        g.max(0.0)
+                    } else if alpha > 0.001 {
                         g.max(1.0)
                     } else {
                         g.max(0.0)

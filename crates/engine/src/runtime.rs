@@ -67,6 +67,8 @@ pub struct PresetRuntime {
     warp_scale: f64,
     /// The `fShader` (hue shader) amount.
     hue_amount: f64,
+    /// `bRedBlueStereo` (MilkDrop 1.x only).
+    red_blue_stereo: bool,
     frame_motion: Vec<VarId>,
     frame_state: Vec<VarId>,
     frame_draw: Vec<VarId>,
@@ -117,6 +119,7 @@ impl PresetRuntime {
             warp_anim_speed: preset.base.warp_anim_speed,
             warp_scale: preset.base.warp_scale,
             hue_amount: preset.base.shader,
+            red_blue_stereo: preset.base.red_blue_stereo,
             code,
             frame_motion,
             frame_state,
@@ -158,6 +161,14 @@ impl PresetRuntime {
         self.hue_amount
     }
 
+    /// Whether the preset asks for red-blue stereo (`bRedBlueStereo`).
+    /// MilkDrop 1.x draws it (and lightens the main wave, see
+    /// [`PresetRuntime::run_frame`]); MilkDrop 2 ignores it, so it applies
+    /// on the [`PassStyle::Fixed`] composite only.
+    pub fn red_blue_stereo(&self) -> bool {
+        self.red_blue_stereo
+    }
+
     /// The preset's file values (what MilkDrop 2 bakes into generated
     /// shaders).
     pub fn base(&self) -> &milk_parser::preset::BaseValues {
@@ -190,8 +201,24 @@ impl PresetRuntime {
             darken: truthy(s[7]),
             solarize: truthy(s[8]),
             invert: truthy(s[9]),
-            draw: DrawVars::from_array(std::array::from_fn(|i| get(&self.frame_draw[i]))),
+            draw: self.draw_vars(),
         }
+    }
+
+    /// The main wave, border, motion vector and darken_center values after
+    /// per-frame code. With red-blue stereo on the fixed-function path, the
+    /// wave colour is lightened towards white as MilkDrop 1.x does
+    /// (`0.35 * c + 0.65`; MilkDrop 2 comments this out).
+    fn draw_vars(&self) -> DrawVars {
+        let mut draw = DrawVars::from_array(std::array::from_fn(|i| {
+            self.code.frame.get(self.frame_draw[i])
+        }));
+        if self.red_blue_stereo && self.comp_style == PassStyle::Fixed {
+            for c in [&mut draw.wave_r, &mut draw.wave_g, &mut draw.wave_b] {
+                *c = 0.35 * *c + 0.65;
+            }
+        }
+        draw
     }
 
     /// The compiled code and the overrun list of this frame, for the custom

@@ -109,3 +109,39 @@ fn comp_fs(in: CompOut) -> @location(0) vec4<f32> {
     }
     return vec4<f32>(c, 1.0);
 }
+
+// Red-blue stereo (`bRedBlueStereo`), MilkDrop 1.x's `ShowToUser`: the new
+// frame drawn twice through the warp mesh, once per eye, added. Each eye
+// samples at the vertex's warp v and its screen u shifted by 0.3 times the
+// length of the vertex's motion (screen position to warp UV), right eye to
+// the right (cyan lens colour), left eye to the left (red). Gamma is the
+// passes' total gain; echo, the hue shader and the filters do not apply.
+struct StereoOut {
+    @builtin(position) pos: vec4<f32>,
+    @location(0) uv_right: vec2<f32>,
+    @location(1) uv_left: vec2<f32>,
+};
+
+@vertex
+fn stereo_vs(@location(0) pos: vec2<f32>, @location(1) uv: vec2<f32>) -> StereoOut {
+    let screen = vec2<f32>(pos.x * 0.5 + 0.5, 0.5 - pos.y * 0.5);
+    let shift = length(screen - uv) * 0.3;
+    var out: StereoOut;
+    out.pos = vec4<f32>(pos, 0.0, 1.0);
+    out.uv_right = vec2<f32>(screen.x + shift, uv.y);
+    out.uv_left = vec2<f32>(screen.x - shift, uv.y);
+    return out;
+}
+
+@fragment
+fn stereo_fs(in: StereoOut) -> @location(0) vec4<f32> {
+    let right = textureSampleLevel(comp_tex, comp_sampler, in.uv_right, 0.0).rgb;
+    let left = textureSampleLevel(comp_tex, comp_sampler, in.uv_left, 0.0).rgb;
+    // MilkDrop 1.x's default lens colours: left (255, 0, 0), right (0, 255, 255).
+    var c = vec3<f32>(left.r, right.g, right.b) * comp_u.gain.x;
+    c = clamp(c, vec3<f32>(0.0), vec3<f32>(1.0));
+    if (comp_u.gain.w > 0.5) {
+        c = srgb_to_linear(c);
+    }
+    return vec4<f32>(c, 1.0);
+}

@@ -356,3 +356,73 @@ fn srgb_targets_get_milkdrop_display_values() {
         assert!(got.abs_diff(want) <= 1, "{:?}", &out[..4]);
     }
 }
+
+/// Intensity-weighted horizontal centre of channel `ch`, in pixels.
+fn centre_x(img: &[u8], ch: usize) -> f64 {
+    let (mut sx, mut total) = (0.0, 0.0);
+    for (i, px) in img.chunks_exact(4).enumerate() {
+        let v = f64::from(px[ch]);
+        sx += v * ((i as u32 % W) as f64 + 0.5);
+        total += v;
+    }
+    assert!(total > 0.0, "channel {ch} is black");
+    sx / total
+}
+
+#[test]
+fn red_blue_stereo_splits_moving_pictures_by_eye() {
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    // Without motion both eyes sample the same place: red (left eye) plus
+    // cyan (right eye) give the picture back unchanged.
+    let mut still = visualizer(&gpu, "bRedBlueStereo=1");
+    let start = block(28, 20, 8);
+    still.set_frame(W, H, &start);
+    let img = render(&mut still, &gpu, &target);
+    let differing = img
+        .chunks_exact(4)
+        .zip(start.chunks_exact(4))
+        .filter(|(a, b)| a[..3] != b[..3])
+        .count();
+    assert_eq!(differing, 0, "pixels changed without motion");
+
+    // With motion (dx = 0.1: 0.1 of a screen per frame) each eye shifts by
+    // 0.3 * 0.1 of the width: red right, cyan left, 2 * 0.03 * 64 = 3.84 px.
+    let mut moving = visualizer(&gpu, "bRedBlueStereo=1\ndx=0.1\nbTexWrap=0");
+    moving.set_frame(W, H, &start);
+    let img = render(&mut moving, &gpu, &target);
+    let (red, green, blue) = (centre_x(&img, 0), centre_x(&img, 1), centre_x(&img, 2));
+    assert!((green - blue).abs() < 0.01, "cyan eye: {green} vs {blue}");
+    assert!(
+        (red - green - 3.84).abs() < 0.5,
+        "red eye at {red:.2}, cyan eye at {green:.2}"
+    );
+    // Gamma is the total gain of the passes; echo and filters do not apply.
+    let mut bright = visualizer(
+        &gpu,
+        "bRedBlueStereo=1\nfGammaAdj=2.0\nfVideoEchoAlpha=0.5\nbInvert=1",
+    );
+    bright.set_frame(W, H, &[60u8; (W * H * 4) as usize]);
+    let img = render(&mut bright, &gpu, &target);
+    assert!(
+        img[..4].iter().take(3).all(|&c| c.abs_diff(120) <= 1),
+        "{:?}",
+        &img[..4]
+    );
+
+    // MilkDrop 2 ignores bRedBlueStereo: the generated composite shader
+    // renders the same picture with or without it.
+    let v2 = |stereo: u8| {
+        let text = format!(
+            "MILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\nPSVERSION_COMP=2\n\
+             [preset00]\nbRedBlueStereo={stereo}\nfGammaAdj=1.0\nfDecay=1.0\nzoom=1.0\n\
+             dx=0.1\nwarp=0\nfWaveAlpha=0\nmv_a=0\n"
+        );
+        let preset = Preset::parse(&text).expect("test preset parses");
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        assert!(vis.load_preset(&preset).errors.is_empty());
+        vis.set_frame(W, H, &start);
+        render(&mut vis, &gpu, &target)
+    };
+    assert!(v2(1) == v2(0), "bRedBlueStereo changed a MilkDrop 2 preset");
+}

@@ -1,0 +1,131 @@
+//! Render cost per frame at 1280x720 on the headless adapter (lavapipe in
+//! CI) for five MilkDrop 1.x corpus presets with per-pixel code, waves and
+//! shapes. Criterion times whole frames: `Visualizer::render` plus the wait
+//! for the GPU. After each preset the bench prints the split from
+//! [`milk_engine::FrameStats`]: per-frame code, per-vertex code, overlays
+//! (shapes, waves, borders on the CPU), submit, and the GPU wait.
+//!
+//! `cargo bench -p milk-engine --bench render -- --warm-up-time 1 --measurement-time 3`
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use milk_audio::{ANALYSIS_RATE, Analyzer, AnalyzerConfig, AudioFrame, demo_track};
+use milk_engine::headless::Headless;
+use milk_engine::{Config, FrameStats, Visualizer};
+use milk_parser::Preset;
+
+const SIZE: (u32, u32) = (1280, 720);
+const FPS: f64 = 60.0;
+
+/// Typical MilkDrop 1.x presets, relative to the shared corpus.
+const PRESETS: [(&str, &str); 5] = [
+    (
+        "flower_blossom",
+        "cream-of-the-crop/Supernova/Radiate/Geiss - Flower Blossom.milk",
+    ),
+    (
+        "mega_swirl_3",
+        "cream-of-the-crop/Waveform/Wire Circular/Geiss - Mega Swirl 3.milk",
+    ),
+    (
+        "cosmic_dust",
+        "cream-of-the-crop/Waveform/Wire Tangle/Geiss - 3D - Cosmic Dust.milk",
+    ),
+    (
+        "urchin_kali_echos",
+        "cream-of-the-crop/Dancer/Aurora/shifter - urchin kali echos.milk",
+    ),
+    (
+        "orb_radiation",
+        "cream-of-the-crop/Dancer/Blobby Mirror/ORB - Radiation.milk",
+    ),
+];
+
+/// A second of the demo track's analysed frames, cycled through.
+fn audio_frames() -> Vec<AudioFrame> {
+    let mut synth = demo_track(ANALYSIS_RATE);
+    let mut analyzer = Analyzer::new(AnalyzerConfig::default());
+    let per_frame = (f64::from(ANALYSIS_RATE) / FPS).round() as usize;
+    (0..FPS as usize * 2)
+        .map(|_| {
+            let samples: Vec<[f32; 2]> = (0..per_frame).map_while(|_| synth.next_frame()).collect();
+            analyzer.push_analysis_rate(&samples);
+            analyzer.frame((1.0 / FPS) as f32).clone()
+        })
+        .skip(FPS as usize)
+        .collect()
+}
+
+#[derive(Default)]
+struct Split {
+    frames: u32,
+    stats: [Duration; 4],
+    gpu: Duration,
+}
+
+impl Split {
+    fn add(&mut self, s: FrameStats, gpu: Duration) {
+        self.frames += 1;
+        for (total, d) in
+            self.stats
+                .iter_mut()
+                .zip([s.per_frame, s.per_vertex, s.overlays, s.submit])
+        {
+            *total += d;
+        }
+        self.gpu += gpu;
+    }
+
+    fn report(&self, name: &str) {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3 / f64::from(self.frames.max(1));
+        let [pf, pv, ov, sub] = self.stats.map(ms);
+        println!(
+            "{name}: per-frame {pf:.3} ms, per-vertex {pv:.3} ms, overlays {ov:.3} ms, \
+             submit {sub:.3} ms, GPU wait {:.3} ms ({} frames)",
+            ms(self.gpu),
+            self.frames
+        );
+    }
+}
+
+fn render(c: &mut Criterion) {
+    let gpu = Headless::new().unwrap_or_else(|e| panic!("needs a wgpu adapter: {e}"));
+    println!("adapter: {}", gpu.adapter_description());
+    let target = gpu.target(SIZE.0, SIZE.1);
+    let audio = audio_frames();
+    let mut g = c.benchmark_group("render_1280x720");
+    g.sample_size(10);
+    for (name, path) in PRESETS {
+        let preset = Preset::from_bytes(&kefir_corpus::read(path)).expect("preset parses");
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.load_preset(&preset);
+        let mut split = Split::default();
+        let mut n = 0usize;
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                vis.render(1.0 / FPS, &audio[n % audio.len()], &target)
+                    .expect("frame renders");
+                let wait = Instant::now();
+                gpu.device
+                    .poll(wgpu::PollType::wait_indefinitely())
+                    .expect("GPU finishes");
+                split.add(vis.frame_stats(), wait.elapsed());
+                n += 1;
+                black_box(vis.frame());
+            })
+        });
+        split.report(name);
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    targets = render
+}
+criterion_main!(benches);
