@@ -1,7 +1,7 @@
 //! Renders a few frames of a preset headless and writes the last one as a
 //! PNG: `cargo run -p milk-engine --example frames -- PRESET OUT.png [FRAMES]`.
-//! The start image is a test pattern, since waves and shapes are not drawn
-//! yet; the audio is a steady synthetic beat.
+//! The start image is the rings-and-grid pattern, so motion shows; the
+//! audio is a steady synthetic beat.
 
 use milk_audio::AudioFrame;
 use milk_engine::headless::Headless;
@@ -22,18 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for e in &report.errors {
         eprintln!("{e}");
     }
-    // Concentric rings and a grid, so motion is easy to see.
-    let start: Vec<u8> = (0..w * h)
-        .flat_map(|i| {
-            let (x, y) = (
-                (i % w) as f32 / w as f32 - 0.5,
-                (i / w) as f32 / h as f32 - 0.5,
-            );
-            let ring = (((x * x + y * y).sqrt() * 40.0) as u32 % 2) as u8 * 200;
-            let grid = u8::from((i % w) % 32 == 0 || (i / w) % 32 == 0) * 255;
-            [ring, grid, 255 - ring, 255]
-        })
-        .collect();
+    let start = milk_engine::pattern::rings_and_grid(w, h);
     vis.set_frame(w, h, &start);
     let target = gpu.target(w, h);
     for f in 0..frames {

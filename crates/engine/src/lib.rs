@@ -26,6 +26,7 @@
 pub mod borders;
 pub mod headless;
 pub mod mesh;
+pub mod pattern;
 pub mod runtime;
 pub mod shapes;
 pub mod waves;

@@ -108,24 +108,6 @@ fn audio_source(name: &str) -> Result<Synth, String> {
     }
 }
 
-/// Rings and a grid (the same picture as `kefir render --start pattern`).
-fn pattern(width: u32, height: u32) -> Vec<u8> {
-    let mut img = Vec::with_capacity(width as usize * height as usize * 4);
-    let cell = (width.max(height) / 10).max(4);
-    for y in 0..height {
-        for x in 0..width {
-            let (fx, fy) = (
-                x as f32 / width as f32 - 0.5,
-                y as f32 / height as f32 - 0.5,
-            );
-            let ring = (((fx * fx + fy * fy).sqrt() * 40.0) as u32 % 2) as u8 * 200;
-            let grid = u8::from(x % cell == 0 || y % cell == 0) * 255;
-            img.extend_from_slice(&[ring, grid, 255 - ring, 255]);
-        }
-    }
-    img
-}
-
 fn read_png(path: &Path) -> Result<(u32, u32, Vec<u8>), String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
@@ -182,7 +164,11 @@ fn render(gpu: &Headless, dir: &Path, case: &Case) -> Result<Vec<u8>, String> {
         return Err(format!("preset errors: {:?}", report.errors));
     }
     if case.start == Start::Pattern {
-        vis.set_frame(width, height, &pattern(width, height));
+        vis.set_frame(
+            width,
+            height,
+            &milk_engine::pattern::rings_and_grid(width, height),
+        );
     }
     let target = gpu.target(width, height);
     let mut synth = audio_source(&case.audio)?;

@@ -77,24 +77,6 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
     Ok((parse(w)?, parse(h)?))
 }
 
-/// Rings and a grid: the start picture of `--start pattern`.
-fn pattern(width: u32, height: u32) -> Vec<u8> {
-    let mut img = Vec::with_capacity(width as usize * height as usize * 4);
-    let cell = (width.max(height) / 10).max(4);
-    for y in 0..height {
-        for x in 0..width {
-            let (fx, fy) = (
-                x as f32 / width as f32 - 0.5,
-                y as f32 / height as f32 - 0.5,
-            );
-            let ring = (((fx * fx + fy * fy).sqrt() * 40.0) as u32 % 2) as u8 * 200;
-            let grid = u8::from(x % cell == 0 || y % cell == 0) * 255;
-            img.extend_from_slice(&[ring, grid, 255 - ring, 255]);
-        }
-    }
-    img
-}
-
 /// Audio analysed one video frame at a time: exactly the samples up to the
 /// end of each frame, then silence when the source ends.
 struct AudioFeed {
@@ -347,7 +329,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         );
     }
     if args.start == Start::Pattern {
-        vis.set_frame(width, height, &pattern(width, height));
+        vis.set_frame(
+            width,
+            height,
+            &milk_engine::pattern::rings_and_grid(width, height),
+        );
     }
     let target = gpu.target(width, height);
     let mut audio = AudioFeed {
