@@ -39,9 +39,7 @@
 
 use std::ops::Range;
 
-use milk_parser::code::{FrameInputs, SHAPE_FRAME_VARS};
-use milk_parser::eel::VarId;
-use milk_parser::preset::ShapeParams;
+use milk_parser::code::FrameInputs;
 
 use crate::FEEDBACK_FORMAT;
 use crate::runtime::PresetRuntime;
@@ -89,38 +87,6 @@ const COLOR: usize = 12;
 const COLOR2: usize = 16;
 const BORDER: usize = 20;
 const NVARS: usize = 24;
-
-/// The shape's file values in the order of `SHAPE_FRAME_VARS` (what every
-/// instance starts from; what it draws when it has no code).
-fn file_values(p: &ShapeParams) -> [f64; NVARS] {
-    let b = |v: bool| if v { 1.0 } else { 0.0 };
-    [
-        p.x,
-        p.y,
-        p.rad,
-        p.ang,
-        p.tex_ang,
-        p.tex_zoom,
-        f64::from(p.sides),
-        b(p.textured),
-        0.0,
-        f64::from(p.num_inst),
-        b(p.additive),
-        b(p.thick_outline),
-        p.r,
-        p.g,
-        p.b,
-        p.a,
-        p.r2,
-        p.g2,
-        p.b2,
-        p.a2,
-        p.border_r,
-        p.border_g,
-        p.border_b,
-        p.border_a,
-    ]
-}
 
 /// MilkDrop's `(int)(v * 255) & 0xFF` (x86: out-of-range and NaN give
 /// `INT_MIN`, whose low byte is 0).
@@ -300,7 +266,6 @@ pub(crate) struct ShapeRenderer {
     vertex_buffer: Option<wgpu::Buffer>,
     vertices: Vec<ShapeVertex>,
     draws: Vec<Draw>,
-    ids: Vec<VarId>,
 }
 
 impl ShapeRenderer {
@@ -400,7 +365,6 @@ impl ShapeRenderer {
             vertex_buffer: None,
             vertices: Vec::new(),
             draws: Vec::new(),
-            ids: Vec::with_capacity(NVARS),
         }
     }
 
@@ -437,22 +401,12 @@ impl ShapeRenderer {
                 continue;
             }
             let instances = shape.params.num_inst.clamp(0, MAX_INSTANCES as i32) as usize;
-            let file = file_values(&shape.params);
             let has_code = !shape.frame.is_empty();
-            if has_code {
-                self.ids.clear();
-                self.ids
-                    .extend(SHAPE_FRAME_VARS.iter().map(|n| shape.frame.var(n)));
-            }
             for instance in 0..instances {
-                let values = if has_code {
+                if has_code {
                     overruns.extend(code.run_shape_instance(k, instance, inputs));
-                    let ctx = &code.shapes[k].frame;
-                    std::array::from_fn(|i| ctx.get(self.ids[i]))
-                } else {
-                    file
-                };
-                b.instance(&values);
+                }
+                b.instance(&code.shapes[k].values());
             }
         }
         self.vertices = b.vertices;
@@ -523,6 +477,8 @@ impl ShapeRenderer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use milk_parser::code::shape_file_values;
+    use milk_parser::preset::ShapeParams;
 
     #[test]
     fn colours_are_milkdrop_bytes() {
@@ -562,7 +518,7 @@ mod tests {
     #[test]
     fn a_square_is_a_fan_of_four_and_draws_merge() {
         let mut b = builder();
-        let mut v = file_values(&ShapeParams::default());
+        let mut v = shape_file_values(&ShapeParams::default());
         v[BORDER + 3] = 0.0;
         b.instance(&v);
         b.instance(&v);
@@ -577,7 +533,7 @@ mod tests {
     #[test]
     fn non_finite_instances_are_skipped() {
         let mut b = builder();
-        let mut v = file_values(&ShapeParams::default());
+        let mut v = shape_file_values(&ShapeParams::default());
         v[X] = f64::NAN;
         b.instance(&v);
         v[X] = 0.5;

@@ -114,7 +114,7 @@ pub const WAVE_POINT_INPUTS: &[&str] =
 pub const WAVE_FRAME_VARS: &[&str] = &["r", "g", "b", "a", "samples"];
 
 /// Custom shape per-frame variables.
-pub const SHAPE_FRAME_VARS: &[&str] = &[
+pub const SHAPE_FRAME_VARS: [&str; 24] = [
     "x", "y", "rad", "ang", "tex_ang", "tex_zoom", "sides", "textured", "instance", "num_inst",
     "additive", "thick", "r", "g", "b", "a", "r2", "g2", "b2", "a2", "border_r", "border_g",
     "border_b", "border_a",
@@ -180,17 +180,12 @@ struct WaveSlots {
 #[derive(Debug, Clone, Copy)]
 struct ShapeSlots {
     std: StdSlots,
-    /// [`SHAPE_VALUE_NAMES`].
-    values: [VarId; 23],
-    instance: VarId,
+    /// [`SHAPE_FRAME_VARS`].
+    values: [VarId; 24],
 }
 
-/// Shape variables that start every instance from the file's values.
-const SHAPE_VALUE_NAMES: [&str; 23] = [
-    "x", "y", "rad", "ang", "tex_ang", "tex_zoom", "sides", "textured", "num_inst", "additive",
-    "thick", "r", "g", "b", "a", "r2", "g2", "b2", "a2", "border_r", "border_g", "border_b",
-    "border_a",
-];
+/// Index of `instance` in [`SHAPE_FRAME_VARS`].
+const SHAPE_INSTANCE: usize = 8;
 
 fn set_slots(ctx: &mut Context, ids: &[VarId], values: impl IntoIterator<Item = f64>) {
     for (id, v) in ids.iter().zip(values) {
@@ -200,6 +195,17 @@ fn set_slots(ctx: &mut Context, ids: &[VarId], values: impl IntoIterator<Item = 
 
 fn get_slots<const N: usize>(ctx: &Context, ids: &[VarId; N]) -> [f64; N] {
     ids.map(|id| ctx.get(id))
+}
+
+impl ShapeCode {
+    /// The shape's variables after its last instance ran, in the order of
+    /// [`SHAPE_FRAME_VARS`]; its file values when it has no code.
+    pub fn values(&self) -> [f64; 24] {
+        match self.slots {
+            Some(slots) => get_slots(&self.frame, &slots.values),
+            None => shape_file_values(&self.params),
+        }
+    }
 }
 
 /// Code of one custom wave.
@@ -484,8 +490,7 @@ impl PresetCode {
                 let per_frame = c.program(BlockId::ShapePerFrame(k), &mut frame);
                 let slots = used.then(|| ShapeSlots {
                     std: StdSlots::of(&mut frame),
-                    values: SHAPE_VALUE_NAMES.map(|n| frame.var(n)),
-                    instance: frame.var("instance"),
+                    values: SHAPE_FRAME_VARS.map(|n| frame.var(n)),
                 });
                 ShapeCode {
                     params: preset.shapes[k].params.clone(),
@@ -589,8 +594,10 @@ fn wave_frame_values(p: &WaveParams) -> [f64; 5] {
     [p.r, p.g, p.b, p.a, f64::from(p.samples)]
 }
 
-/// The shape's file values in the order of [`SHAPE_VALUE_NAMES`].
-fn shape_values(p: &ShapeParams) -> [f64; 23] {
+/// A shape's file values in the order of [`SHAPE_FRAME_VARS`], with
+/// `instance` 0: what every instance starts from, and what a shape without
+/// code draws.
+pub fn shape_file_values(p: &ShapeParams) -> [f64; 24] {
     let b = |v: bool| if v { 1.0 } else { 0.0 };
     [
         p.x,
@@ -601,6 +608,7 @@ fn shape_values(p: &ShapeParams) -> [f64; 23] {
         p.tex_zoom,
         f64::from(p.sides),
         b(p.textured),
+        0.0,
         f64::from(p.num_inst),
         b(p.additive),
         b(p.thick_outline),
@@ -677,8 +685,7 @@ impl PresetCode {
             };
             set_slots(&mut s.frame, &slots.std.common, common);
             set_slots(&mut s.frame, &slots.std.q, self.q_after_init);
-            set_slots(&mut s.frame, &slots.values, shape_values(&s.params));
-            s.frame.set(slots.instance, 0.0);
+            set_slots(&mut s.frame, &slots.values, shape_file_values(&s.params));
             run_block(
                 &s.init,
                 &mut s.frame,
@@ -785,8 +792,8 @@ impl PresetCode {
         set_slots(&mut s.frame, &slots.std.common, inputs.array());
         set_slots(&mut s.frame, &slots.std.q, q);
         set_slots(&mut s.frame, &slots.std.t, s.t_after_init);
-        set_slots(&mut s.frame, &slots.values, shape_values(&s.params));
-        s.frame.set(slots.instance, instance as f64);
+        set_slots(&mut s.frame, &slots.values, shape_file_values(&s.params));
+        s.frame.set(slots.values[SHAPE_INSTANCE], instance as f64);
         run_block(
             &s.per_frame,
             &mut s.frame,
