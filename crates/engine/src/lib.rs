@@ -657,22 +657,7 @@ impl Visualizer {
         self.overlay
             .encode(&self.device, &self.queue, &mut encoder, &src_view, &vectors);
         {
-            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-                label: Some("kefir warp"),
-                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view: &dst_view,
-                    depth_slice: None,
-                    resolve_target: None,
-                    ops: wgpu::Operations {
-                        load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
-                        store: wgpu::StoreOp::Store,
-                    },
-                })],
-                depth_stencil_attachment: None,
-                timestamp_writes: None,
-                occlusion_query_set: None,
-                multiview_mask: None,
-            });
+            let mut pass = color_pass(&mut encoder, "kefir warp", &dst_view, true);
             pass.set_pipeline(&self.warp_pipeline);
             pass.set_bind_group(0, &warp_bind, &[]);
             pass.set_vertex_buffer(0, self.vertex_buffer.slice(..));
@@ -682,22 +667,7 @@ impl Visualizer {
         // 4: custom shapes, drawn first of the overlays as in MilkDrop 2
         // (`DrawCustomShapes` before `DrawCustomWaves` and `DrawWave`).
         if self.shapes.has_draws() {
-            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-                label: Some("kefir shapes"),
-                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view: &dst_view,
-                    depth_slice: None,
-                    resolve_target: None,
-                    ops: wgpu::Operations {
-                        load: wgpu::LoadOp::Load,
-                        store: wgpu::StoreOp::Store,
-                    },
-                })],
-                depth_stencil_attachment: None,
-                timestamp_writes: None,
-                occlusion_query_set: None,
-                multiview_mask: None,
-            });
+            let mut pass = color_pass(&mut encoder, "kefir shapes", &dst_view, false);
             self.shapes.draw(&mut pass, &shapes_bind);
         }
         // 4: custom waves, main wave, darken_center, borders.
@@ -710,22 +680,7 @@ impl Visualizer {
             self.runtime.red_blue_stereo() && self.runtime.comp_style() == PassStyle::Fixed;
         let comp_pipeline = self.comp_pipeline(format, stereo).clone();
         {
-            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-                label: Some("kefir composite"),
-                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view: &target_view,
-                    depth_slice: None,
-                    resolve_target: None,
-                    ops: wgpu::Operations {
-                        load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
-                        store: wgpu::StoreOp::Store,
-                    },
-                })],
-                depth_stencil_attachment: None,
-                timestamp_writes: None,
-                occlusion_query_set: None,
-                multiview_mask: None,
-            });
+            let mut pass = color_pass(&mut encoder, "kefir composite", &target_view, true);
             pass.set_pipeline(&comp_pipeline);
             pass.set_bind_group(0, &comp_bind, &[]);
             if stereo {
@@ -860,4 +815,35 @@ impl Visualizer {
             [c[0], c[1], c[2], 1.0]
         })
     }
+}
+
+/// A render pass drawing into one colour target, clearing it to black
+/// (`clear`) or keeping what is there.
+pub(crate) fn color_pass<'e>(
+    encoder: &'e mut wgpu::CommandEncoder,
+    label: &str,
+    view: &wgpu::TextureView,
+    clear: bool,
+) -> wgpu::RenderPass<'e> {
+    let load = if clear {
+        wgpu::LoadOp::Clear(wgpu::Color::BLACK)
+    } else {
+        wgpu::LoadOp::Load
+    };
+    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: Some(label),
+        color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+            view,
+            depth_slice: None,
+            resolve_target: None,
+            ops: wgpu::Operations {
+                load,
+                store: wgpu::StoreOp::Store,
+            },
+        })],
+        depth_stencil_attachment: None,
+        timestamp_writes: None,
+        occlusion_query_set: None,
+        multiview_mask: None,
+    })
 }

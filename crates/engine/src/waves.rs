@@ -475,22 +475,7 @@ impl Overlay {
         queue.write_buffer(&self.buffer, start, bytes);
         self.used += size;
 
-        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-            label: Some("kefir overlay"),
-            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                view,
-                depth_slice: None,
-                resolve_target: None,
-                ops: wgpu::Operations {
-                    load: wgpu::LoadOp::Load,
-                    store: wgpu::StoreOp::Store,
-                },
-            })],
-            depth_stencil_attachment: None,
-            timestamp_writes: None,
-            occlusion_query_set: None,
-            multiview_mask: None,
-        });
+        let mut pass = crate::color_pass(encoder, "kefir overlay", view, false);
         pass.set_vertex_buffer(0, self.buffer.slice(start..start + size));
         for (blend, range) in &canvas.batches {
             pass.set_pipeline(match blend {
