@@ -1,6 +1,7 @@
 //! Render cost per frame at 1280x720 on the headless adapter (lavapipe in
 //! CI) for five MilkDrop 1.x corpus presets with per-pixel code, waves and
-//! shapes. Criterion times whole frames: `Visualizer::render` plus the wait
+//! shapes, and five MilkDrop 2 presets running their own warp and composite
+//! shaders (blur levels, noise, volume noise, user textures). Criterion times whole frames: `Visualizer::render` plus the wait
 //! for the GPU. After each preset the bench prints the split from
 //! [`milk_engine::FrameStats`]: per-frame code, per-vertex code, overlays
 //! (shapes, waves, borders on the CPU), submit, and the GPU wait.
@@ -40,6 +41,30 @@ const PRESETS: [(&str, &str); 5] = [
     (
         "orb_radiation",
         "cream-of-the-crop/Dancer/Blobby Mirror/ORB - Radiation.milk",
+    ),
+];
+
+/// MilkDrop 2 presets with warp and comp shaders.
+const SHADER_PRESETS: [(&str, &str); 5] = [
+    (
+        "angry_christmas_tree",
+        "cream-of-the-crop/Dancer/Whirl Mirror/ORB - Angry Christmas Tree.milk",
+    ),
+    (
+        "benefiscient_prescience",
+        "cream-of-the-crop/Dancer/Blobby Mirror/LuxXx - Benefiscient Prescience.milk",
+    ),
+    (
+        "glitterave",
+        "cream-of-the-crop/Dancer/Glowsticks/Tripgnosis - Glitterave.milk",
+    ),
+    (
+        "super_snake",
+        "cream-of-the-crop/Dancer/Whirl Mirror/ORB - Super Snake.milk",
+    ),
+    (
+        "accelerator",
+        "cream-of-the-crop/Dancer/Blobby Mirror/Bdrv et AL Aderrasi - Accelerator (Orbital Migraine) bdvr xxx2_1 - mrt sth.milk",
     ),
 ];
 
@@ -95,17 +120,36 @@ fn render(c: &mut Criterion) {
     println!("adapter: {}", gpu.adapter_description());
     let target = gpu.target(SIZE.0, SIZE.1);
     let audio = audio_frames();
-    let mut g = c.benchmark_group("render_1280x720");
+    for (group, presets) in [
+        ("render_1280x720", PRESETS),
+        ("render_shaders_1280x720", SHADER_PRESETS),
+    ] {
+        bench_group(c, &gpu, &target, &audio, group, &presets);
+    }
+}
+
+fn bench_group(
+    c: &mut Criterion,
+    gpu: &Headless,
+    target: &wgpu::Texture,
+    audio: &[AudioFrame],
+    group: &str,
+    presets: &[(&str, &str)],
+) {
+    let mut g = c.benchmark_group(group);
     g.sample_size(10);
-    for (name, path) in PRESETS {
+    for &(name, path) in presets {
         let preset = Preset::from_bytes(&kefir_corpus::read(path)).expect("preset parses");
         let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
-        vis.load_preset(&preset);
+        vis.set_texture_dirs(vec![kefir_corpus::presets_dir().join("textures")]);
+        let full = kefir_corpus::presets_dir().join(path);
+        let report = vis.load_preset_in(&preset, full.parent());
+        assert!(report.shader_failures.is_empty(), "{name}: {report:?}");
         let mut split = Split::default();
         let mut n = 0usize;
         g.bench_function(name, |b| {
             b.iter(|| {
-                vis.render(1.0 / FPS, &audio[n % audio.len()], &target)
+                vis.render(1.0 / FPS, &audio[n % audio.len()], target)
                     .expect("frame renders");
                 let wait = Instant::now();
                 gpu.device

@@ -7,31 +7,49 @@
 //! 1. per-frame code (milk-parser's VM) with the audio levels as inputs;
 //! 2. per-vertex code over the warp mesh ([`mesh`], 48x36 cells by default)
 //!    giving each vertex its motion, then MilkDrop's UV math;
-//! 3. the warp pass: the previous frame through the mesh, times decay, into
-//!    the next frame (ping-pong between two 8-bit textures, as MilkDrop's
-//!    are), wrapping or clamping at the edges;
-//! 4. the composite pass into the host's texture: video echo, gamma, hue
+//! 3. the warp pass: the previous frame through the mesh, times decay (or
+//!    the preset's warp shader), into the next frame (ping-pong between two
+//!    8-bit textures, as MilkDrop's are), wrapping or clamping at the edges;
+//! 4. the blur levels the preset's shaders read ([`blur`]), from the
+//!    previous frame as MilkDrop 2's `BlurPasses` does;
+//! 5. custom shapes, custom waves, the main wave, borders and motion
+//!    vectors ([`shapes`], [`waves`], [`borders`]);
+//! 6. the composite pass into the host's texture: video echo, gamma, hue
 //!    shader, brighten/darken/solarize/invert, or MilkDrop 1.x's red-blue
 //!    stereo (`bRedBlueStereo`, fixed-function path only: MilkDrop 2
-//!    ignores it).
+//!    ignores it), or the preset's composite shader over MilkDrop 2's
+//!    composite grid.
 //!
 //! MilkDrop 1.x presets use MilkDrop's fixed-function path, where per-frame
-//! changes to decay, wrap, gamma, echo and the filters take effect; MilkDrop
-//! 2 presets use the shaders MilkDrop 2 generates, which bake in the
+//! changes to decay, wrap, gamma, echo and the filters take effect. MilkDrop
+//! 2 presets run their own warp and composite shaders ([`stages`]: HLSL
+//! translated by milk-hlsl, with the blur levels of [`blur`] and the noise
+//! and user textures of [`textures`]); a stage without shader text, or whose
+//! shader fails, uses the shader MilkDrop 2 generates, which bakes in the
 //! preset's file values (see [`runtime::PassStyle`]).
+//!
+//! Loading a preset has two halves: [`PresetBuilder::prepare`] compiles the
+//! code, translates the shaders and builds the pipelines, on any thread (a
+//! player prepares the next preset while the current one plays), and
+//! [`Visualizer::load_prepared`] swaps it in without stalling a frame.
 //!
 //! [`headless`] creates a device without a window (Mesa's lavapipe in CI)
 //! and reads textures back.
 
+pub mod blur;
 pub mod borders;
 pub mod headless;
 pub mod mesh;
 pub mod pattern;
 pub mod runtime;
 pub mod shapes;
+pub mod stages;
+pub mod textures;
 pub mod waves;
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use milk_audio::AudioFrame;
@@ -41,8 +59,11 @@ use wgpu::util::DeviceExt;
 
 use crate::mesh::{DEFAULT_MESH, Motion, WarpMesh, WarpTerms};
 use crate::runtime::{FrameState, PassStyle, PresetRuntime};
+use crate::stages::{PresetShaders, ShaderVertex};
+use crate::textures::{TextureStore, TextureWarning};
 
 pub use milk_parser::BlockError;
+pub use stages::ShaderFailure;
 
 /// Format of the feedback textures: 8 bits per channel, as MilkDrop's.
 pub const FEEDBACK_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
@@ -83,6 +104,101 @@ pub struct LoadReport {
     /// Code blocks that failed to compile; they are disabled, the rest of
     /// the preset runs (as in MilkDrop 2).
     pub errors: Vec<BlockError>,
+    /// Shaders that did not translate or build; their stage runs MilkDrop's
+    /// default shader instead.
+    pub shader_failures: Vec<ShaderFailure>,
+    /// Textures the shaders name that were not found or did not load; a
+    /// neutral texture stands in.
+    pub texture_warnings: Vec<TextureWarning>,
+    /// Whether the warp and composite stages run the preset's own shaders.
+    pub warp_shader: bool,
+    pub comp_shader: bool,
+    /// Time spent in [`PresetBuilder::prepare`] (code, shader translation,
+    /// textures, pipelines).
+    pub prepare_time: Duration,
+}
+
+/// A preset compiled and its pipelines built by [`PresetBuilder::prepare`],
+/// ready for [`Visualizer::load_prepared`]. It can be made on another
+/// thread and sent to the render thread.
+pub struct PreparedPreset {
+    runtime: PresetRuntime,
+    shaders: PresetShaders,
+    report: LoadReport,
+}
+
+impl PreparedPreset {
+    /// What loading it will report.
+    pub fn report(&self) -> &LoadReport {
+        &self.report
+    }
+}
+
+/// Prepares presets for a [`Visualizer`] on any thread: a cheap handle
+/// (clones of the device, queue and shared texture cache) from
+/// [`Visualizer::builder`].
+#[derive(Clone)]
+pub struct PresetBuilder {
+    device: wgpu::Device,
+    queue: wgpu::Queue,
+    stage_module: wgpu::ShaderModule,
+    textures: Arc<Mutex<TextureStore>>,
+    seed: u64,
+    comp_format: wgpu::TextureFormat,
+}
+
+impl PresetBuilder {
+    /// Compiles `preset`'s code and builds its shader stages; `preset_dir`
+    /// (the preset file's directory) is searched first for user textures.
+    /// `serial` varies the preset's random values between loads (MilkDrop
+    /// picks new ones each time a preset loads).
+    pub fn prepare(
+        &self,
+        preset: &Preset,
+        preset_dir: Option<&Path>,
+        serial: u64,
+    ) -> PreparedPreset {
+        let started = Instant::now();
+        let seed = self.seed ^ serial.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let runtime = PresetRuntime::new(preset, self.seed);
+        let mut warnings = Vec::new();
+        let shaders = {
+            let mut store = self.textures.lock().unwrap_or_else(|e| e.into_inner());
+            store.begin_preset(seed);
+            let mut resolve = |source: &milk_hlsl::TextureSource| {
+                let (texture, warning) = store.get(&self.device, &self.queue, source, preset_dir);
+                // Both stages may name the same texture: one warning.
+                if let Some(w) = warning.filter(|w| !warnings.contains(w)) {
+                    warnings.push(w);
+                }
+                stages::FixedTexture {
+                    view: texture.view,
+                    size: texture.size,
+                }
+            };
+            PresetShaders::build(
+                &self.device,
+                &self.stage_module,
+                preset,
+                self.comp_format,
+                seed,
+                &mut resolve,
+            )
+        };
+        let report = LoadReport {
+            errors: runtime.errors().to_vec(),
+            shader_failures: shaders.failures.clone(),
+            texture_warnings: warnings,
+            warp_shader: shaders.warp.is_some(),
+            comp_shader: shaders.comp.is_some(),
+            prepare_time: started.elapsed(),
+        };
+        PreparedPreset {
+            runtime,
+            shaders,
+            report,
+        }
+    }
 }
 
 struct Feedback {
@@ -165,6 +281,43 @@ pub struct Visualizer {
     stats: FrameStats,
     /// Per-frame results of the last frame.
     last_state: Option<FrameState>,
+    /// MilkDrop 2 shader stages of the preset playing.
+    shaders: PresetShaders,
+    /// The vertex stage of every preset shader ([`stages`]).
+    stage_module: wgpu::ShaderModule,
+    samplers: stages::Samplers,
+    /// milk-hlsl's uniform block, shared by both stages.
+    shader_uniforms: wgpu::Buffer,
+    /// The warp mesh as [`ShaderVertex`]es, when the warp stage is a shader.
+    shader_vertices: Vec<ShaderVertex>,
+    shader_vertex_buffer: wgpu::Buffer,
+    /// MilkDrop 2's composite grid, built for the current aspect.
+    comp_grid: Option<CompGrid>,
+    blur: blur::BlurChain,
+    textures: Arc<Mutex<TextureStore>>,
+    /// `rand_frame` and `rot_rand*`.
+    shader_rng: stages::Rng,
+    /// Presets loaded so far (varies their random values).
+    serial: u64,
+    /// The last target's format (composite pipelines are prepared for it).
+    output_format: wgpu::TextureFormat,
+    /// Where a composite shader draws when the target is sRGB, and the pass
+    /// that copies it to the target.
+    display: Option<Feedback>,
+    srgb_blit: Option<(
+        wgpu::TextureFormat,
+        wgpu::RenderPipeline,
+        wgpu::BindGroupLayout,
+    )>,
+}
+
+/// The composite grid's buffers.
+struct CompGrid {
+    aspect: [f32; 2],
+    vertices: Vec<ShaderVertex>,
+    vertex_buffer: wgpu::Buffer,
+    index_buffer: wgpu::Buffer,
+    index_count: u32,
 }
 
 /// splitmix64: MilkDrop's random start phases from the seed.
@@ -285,7 +438,32 @@ impl Visualizer {
         let runtime = PresetRuntime::new(&Preset::default(), config.seed);
         let shapes = shapes::ShapeRenderer::new(&device);
         let overlay = waves::Overlay::new(&device);
+        let stage_module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("kefir shader stages"),
+            source: wgpu::ShaderSource::Wgsl(include_str!("stages.wgsl").into()),
+        });
+        let shader_uniforms = uniform(milk_hlsl::MilkUniforms::SIZE, "kefir shader uniforms");
+        let shader_vertex_buffer = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("kefir shader warp mesh"),
+            size: (mesh.vertex_count() * std::mem::size_of::<ShaderVertex>()) as u64,
+            usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
         Visualizer {
+            shaders: PresetShaders::none(config.seed),
+            samplers: stages::Samplers::new(&device),
+            stage_module,
+            shader_uniforms,
+            shader_vertices: Vec::with_capacity(mesh.vertex_count()),
+            shader_vertex_buffer,
+            comp_grid: None,
+            blur: blur::BlurChain::new(&device),
+            textures: Arc::new(Mutex::new(TextureStore::new(config.seed, Vec::new()))),
+            shader_rng: stages::Rng::new(config.seed ^ 0x7261_6e64),
+            serial: 0,
+            output_format: wgpu::TextureFormat::Rgba8Unorm,
+            display: None,
+            srgb_blit: None,
             comp_layout: layout,
             comp_pipelines: HashMap::new(),
             device,
@@ -364,15 +542,64 @@ impl Visualizer {
     }
 
     /// Switches to `preset` (immediately; transitions come later). The
-    /// picture carries over, as in MilkDrop.
+    /// picture carries over, as in MilkDrop. User textures are looked up in
+    /// the texture directories only; see [`Visualizer::load_preset_file`].
     pub fn load_preset(&mut self, preset: &Preset) -> LoadReport {
-        self.runtime = PresetRuntime::new(preset, self.config.seed);
+        self.load_preset_in(preset, None)
+    }
+
+    /// [`Visualizer::load_preset`], looking for user textures in
+    /// `preset_dir` first.
+    pub fn load_preset_in(&mut self, preset: &Preset, preset_dir: Option<&Path>) -> LoadReport {
+        let prepared = self.builder().prepare(preset, preset_dir, self.serial);
+        self.load_prepared(prepared)
+    }
+
+    /// Reads, parses and loads a preset file (user textures are looked up
+    /// next to it first).
+    pub fn load_preset_file(&mut self, path: &Path) -> Result<LoadReport, PresetFileError> {
+        let bytes = std::fs::read(path).map_err(|e| PresetFileError::Read(path.to_owned(), e))?;
+        let preset =
+            Preset::from_bytes(&bytes).map_err(|e| PresetFileError::Parse(path.to_owned(), e))?;
+        Ok(self.load_preset_in(&preset, path.parent()))
+    }
+
+    /// A handle that prepares presets on any thread (see
+    /// [`PresetBuilder::prepare`]); its composite pipelines target the
+    /// format of the last rendered target (RGBA8 before the first frame).
+    pub fn builder(&self) -> PresetBuilder {
+        PresetBuilder {
+            device: self.device.clone(),
+            queue: self.queue.clone(),
+            stage_module: self.stage_module.clone(),
+            textures: self.textures.clone(),
+            seed: self.config.seed,
+            comp_format: comp_format(self.output_format),
+        }
+    }
+
+    /// Switches to a preset made by [`PresetBuilder::prepare`]: no
+    /// compiling or pipeline building happens here.
+    pub fn load_prepared(&mut self, prepared: PreparedPreset) -> LoadReport {
+        self.runtime = prepared.runtime;
+        self.shaders = prepared.shaders;
+        self.serial += 1;
         self.last_state = None;
         self.time = 0.0;
         self.frame = 0;
-        LoadReport {
-            errors: self.runtime.errors().to_vec(),
-        }
+        prepared.report
+    }
+
+    /// Directories searched for the user textures preset shaders name
+    /// (after the preset's own directory), for presets loaded from now on.
+    pub fn set_texture_dirs(&mut self, dirs: Vec<PathBuf>) {
+        let mut store = self.textures.lock().unwrap_or_else(|e| e.into_inner());
+        *store = TextureStore::new(self.config.seed, dirs);
+    }
+
+    /// Shader failures of the preset playing.
+    pub fn shader_failures(&self) -> &[ShaderFailure] {
+        &self.shaders.failures
     }
 
     fn feedback_texture(&self, width: u32, height: u32) -> Feedback {
@@ -525,6 +752,7 @@ impl Visualizer {
             return Err(RenderError::UnsupportedFormat(format));
         }
         let (width, height) = (target.width(), target.height());
+        self.output_format = format;
 
         if self.mesh_size != (width, height) {
             let (cols, rows) = self.config.mesh;
@@ -552,9 +780,29 @@ impl Visualizer {
             let uv = uv.map(|c| if c.is_finite() { c } else { 0.0 });
             self.vertices.push(WarpVertex { pos: *pos, uv });
         }
+        if self.shaders.warp.is_some() {
+            // The warp shader also reads uv_orig, rad and ang per vertex.
+            let [x, y, rad, ang] = self.mesh.inputs();
+            self.shader_vertices.clear();
+            self.shader_vertices
+                .extend(self.vertices.iter().enumerate().map(|(n, v)| ShaderVertex {
+                    pos: v.pos,
+                    uv: [v.uv[0], v.uv[1], x[n] as f32, y[n] as f32],
+                    rad_ang: [rad[n] as f32, ang[n] as f32],
+                    hue: [1.0; 4],
+                }));
+        }
         let per_vertex_done = Instant::now();
-        self.queue
-            .write_buffer(&self.vertex_buffer, 0, bytemuck::cast_slice(&self.vertices));
+        if self.shaders.warp.is_some() {
+            self.queue.write_buffer(
+                &self.shader_vertex_buffer,
+                0,
+                bytemuck::cast_slice(&self.shader_vertices),
+            );
+        } else {
+            self.queue
+                .write_buffer(&self.vertex_buffer, 0, bytemuck::cast_slice(&self.vertices));
+        }
 
         // 4a: custom shapes' per-frame code (per instance) and geometry.
         self.shapes.prepare(
@@ -571,6 +819,44 @@ impl Visualizer {
             .write_buffer(&self.warp_uniforms, 0, bytemuck::bytes_of(&warp));
         self.queue
             .write_buffer(&self.comp_uniforms, 0, bytemuck::bytes_of(&comp));
+        let blur_levels = self.shaders.blur_levels();
+        let blur_params = blur::BlurParams {
+            min: state.blur_min.map(|v| v as f32),
+            max: state.blur_max.map(|v| v as f32),
+            edge_darken: state.blur1_edge_darken as f32,
+        };
+        if self.shaders.warp.is_some() || self.shaders.comp.is_some() {
+            let uniforms = stages::ShaderUniforms {
+                time: self.time,
+                fps: inputs.fps,
+                frame: inputs.frame,
+                progress: inputs.progress,
+                levels: [audio.bass, audio.mid, audio.treb, audio.vol],
+                levels_att: [audio.bass_att, audio.mid_att, audio.treb_att, audio.vol_att],
+                aspect: self.mesh.aspect(),
+                size: (width, height),
+                blur: blur_params.shader_constants(),
+                q: state.q,
+            };
+            let block = uniforms.to_block(&self.shaders.randoms, &mut self.shader_rng);
+            self.queue
+                .write_buffer(&self.shader_uniforms, 0, &block.to_bytes());
+        }
+        if self.shaders.comp.is_some() {
+            let aspect = self.mesh.aspect();
+            if self.comp_grid.as_ref().is_none_or(|g| g.aspect != aspect) {
+                self.comp_grid = Some(self.make_comp_grid(aspect));
+            }
+            let corners = self.hue_corners(1.0);
+            if let Some(grid) = &mut self.comp_grid {
+                stages::apply_hue_corners(&mut grid.vertices, &corners);
+                self.queue.write_buffer(
+                    &grid.vertex_buffer,
+                    0,
+                    bytemuck::cast_slice(&grid.vertices),
+                );
+            }
+        }
 
         // Feedback textures at the target's size; the warp pass samples the
         // previous frame by UV, so a resize carries the picture over.
@@ -614,6 +900,41 @@ impl Visualizer {
             })
         };
         let warp_bind = bind(&self.warp_uniforms, &src.view, warp_sampler);
+        if blur_levels > 0 {
+            self.blur.prepare(&self.device, (width, height));
+        }
+        let blur_views = [1, 2, 3].map(|n| (self.blur.view(n), self.blur.size(n)));
+        // The warp shader reads the previous frame and last frame's blur
+        // levels; the composite shader the new frame and this frame's blur
+        // levels (made from the previous frame, see step 5).
+        let warp_shader_bind = self.shaders.warp.as_ref().map(|p| {
+            let views = stages::FrameViews {
+                main: &src.view,
+                main_size: src.size,
+                blur: blur_views,
+            };
+            p.bind_group(
+                &self.device,
+                &self.queue,
+                &self.shader_uniforms,
+                &views,
+                &self.samplers,
+            )
+        });
+        let comp_shader_bind = self.shaders.comp.as_ref().map(|p| {
+            let views = stages::FrameViews {
+                main: &dst.view,
+                main_size: dst.size,
+                blur: blur_views,
+            };
+            p.bind_group(
+                &self.device,
+                &self.queue,
+                &self.shader_uniforms,
+                &views,
+                &self.samplers,
+            )
+        });
         // Textured shapes sample the previous frame (MilkDrop's VS[0]).
         let shapes_bind = self
             .shapes
@@ -656,13 +977,36 @@ impl Visualizer {
         // 3: motion vectors into the previous frame, then the warp pass.
         self.overlay
             .encode(&self.device, &self.queue, &mut encoder, &src_view, &vectors);
-        {
+        if let (Some(program), Some(bind)) = (&mut self.shaders.warp, &warp_shader_bind) {
+            let pipeline = program.pipeline(&self.device, &self.stage_module, FEEDBACK_FORMAT);
+            let mut pass = color_pass(&mut encoder, "kefir warp shader", &dst_view, true);
+            pass.set_pipeline(pipeline);
+            pass.set_bind_group(0, bind, &[]);
+            pass.set_vertex_buffer(0, self.shader_vertex_buffer.slice(..));
+            pass.set_index_buffer(self.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
+            pass.draw_indexed(0..self.index_count, 0, 0..1);
+        } else {
             let mut pass = color_pass(&mut encoder, "kefir warp", &dst_view, true);
             pass.set_pipeline(&self.warp_pipeline);
             pass.set_bind_group(0, &warp_bind, &[]);
             pass.set_vertex_buffer(0, self.vertex_buffer.slice(..));
             pass.set_index_buffer(self.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
             pass.draw_indexed(0..self.index_count, 0, 0..1);
+        }
+        // 5 (MilkDrop 2 order): the blur levels the shaders read, right after
+        // the warp and from the texture the warp read (`m_lpVS[0]` in
+        // `BlurPasses`: the previous frame with this frame's motion vectors),
+        // before the shapes and waves are drawn.
+        if blur_levels > 0 {
+            self.blur.encode(
+                &self.device,
+                &self.queue,
+                &mut encoder,
+                &src_view,
+                (width, height),
+                blur_levels,
+                &blur_params,
+            );
         }
         // 4: custom shapes, drawn first of the overlays as in MilkDrop 2
         // (`DrawCustomShapes` before `DrawCustomWaves` and `DrawWave`).
@@ -673,6 +1017,51 @@ impl Visualizer {
         // 4: custom waves, main wave, darken_center, borders.
         self.overlay
             .encode(&self.device, &self.queue, &mut encoder, &dst_view, &drawing);
+        // 6: the composite.
+        if let (Some(program), Some(bind)) = (&mut self.shaders.comp, &comp_shader_bind) {
+            let comp_target = comp_format(format);
+            let pipeline = program
+                .pipeline(&self.device, &self.stage_module, comp_target)
+                .clone();
+            let Some(grid) = &self.comp_grid else {
+                unreachable!("the composite grid is made above");
+            };
+            let display_view = if format.is_srgb() {
+                if self
+                    .display
+                    .as_ref()
+                    .is_none_or(|d| d.size != (width, height))
+                {
+                    self.display = Some(self.feedback_texture(width, height));
+                }
+                self.display.as_ref().map(|d| d.view.clone())
+            } else {
+                None
+            };
+            {
+                let view = display_view.as_ref().unwrap_or(&target_view);
+                let mut pass = color_pass(&mut encoder, "kefir comp shader", view, true);
+                pass.set_pipeline(&pipeline);
+                pass.set_bind_group(0, bind, &[]);
+                pass.set_vertex_buffer(0, grid.vertex_buffer.slice(..));
+                pass.set_index_buffer(grid.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
+                pass.draw_indexed(0..grid.index_count, 0, 0..1);
+            }
+            if let Some(display) = &display_view {
+                self.blit_srgb(&mut encoder, display, &target_view, format);
+            }
+            self.finish_frame(
+                encoder,
+                state,
+                next,
+                dt,
+                started,
+                per_frame_done,
+                per_vertex_done,
+                overlays_done,
+            );
+            return Ok(());
+        }
         // Red-blue stereo replaces the composite on the fixed-function path
         // only: MilkDrop 2 dropped it (its generated composite shader never
         // reads `bRedBlueStereo`).
@@ -691,6 +1080,32 @@ impl Visualizer {
                 pass.draw(0..3, 0..1);
             }
         }
+        self.finish_frame(
+            encoder,
+            state,
+            next,
+            dt,
+            started,
+            per_frame_done,
+            per_vertex_done,
+            overlays_done,
+        );
+        Ok(())
+    }
+
+    /// Submits the frame and advances the clock.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_frame(
+        &mut self,
+        encoder: wgpu::CommandEncoder,
+        state: FrameState,
+        next: usize,
+        dt: f64,
+        started: Instant,
+        per_frame_done: Instant,
+        per_vertex_done: Instant,
+        overlays_done: Instant,
+    ) {
         self.queue.submit([encoder.finish()]);
         let submitted = Instant::now();
         // Shapes' code ran between the per-vertex code and the overlays.
@@ -700,12 +1115,118 @@ impl Visualizer {
             overlays: overlays_done - per_vertex_done,
             submit: submitted - overlays_done,
         };
-
         self.last_state = Some(state);
         self.current = next;
         self.time += dt;
         self.frame += 1;
-        Ok(())
+    }
+
+    fn make_comp_grid(&self, aspect: [f32; 2]) -> CompGrid {
+        let (vertices, indices) = stages::comp_grid(aspect);
+        let vertex_buffer = self
+            .device
+            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some("kefir composite grid"),
+                contents: bytemuck::cast_slice(&vertices),
+                usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
+            });
+        let index_buffer = self
+            .device
+            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some("kefir composite grid indices"),
+                contents: bytemuck::cast_slice(&indices),
+                usage: wgpu::BufferUsages::INDEX,
+            });
+        CompGrid {
+            aspect,
+            vertices,
+            vertex_buffer,
+            index_buffer,
+            index_count: indices.len() as u32,
+        }
+    }
+
+    /// Copies `source` (MilkDrop's display values) into an sRGB target.
+    fn blit_srgb(
+        &mut self,
+        encoder: &mut wgpu::CommandEncoder,
+        source: &wgpu::TextureView,
+        target: &wgpu::TextureView,
+        format: wgpu::TextureFormat,
+    ) {
+        let device = &self.device;
+        let module = &self.stage_module;
+        if self.srgb_blit.as_ref().is_some_and(|(f, ..)| *f != format) {
+            self.srgb_blit = None;
+        }
+        let (_, pipeline, layout) = self.srgb_blit.get_or_insert_with(|| {
+            let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: Some("kefir srgb blit"),
+                entries: &[
+                    wgpu::BindGroupLayoutEntry {
+                        binding: 0,
+                        visibility: wgpu::ShaderStages::FRAGMENT,
+                        ty: wgpu::BindingType::Texture {
+                            sample_type: wgpu::TextureSampleType::Float { filterable: true },
+                            view_dimension: wgpu::TextureViewDimension::D2,
+                            multisampled: false,
+                        },
+                        count: None,
+                    },
+                    wgpu::BindGroupLayoutEntry {
+                        binding: 1,
+                        visibility: wgpu::ShaderStages::FRAGMENT,
+                        ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
+                        count: None,
+                    },
+                ],
+            });
+            let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: Some("kefir srgb blit"),
+                bind_group_layouts: &[Some(&layout)],
+                immediate_size: 0,
+            });
+            let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                label: Some("kefir srgb blit"),
+                layout: Some(&pipeline_layout),
+                vertex: wgpu::VertexState {
+                    module,
+                    entry_point: Some("blit_vs"),
+                    compilation_options: Default::default(),
+                    buffers: &[],
+                },
+                primitive: wgpu::PrimitiveState::default(),
+                depth_stencil: None,
+                multisample: wgpu::MultisampleState::default(),
+                fragment: Some(wgpu::FragmentState {
+                    module,
+                    entry_point: Some("blit_srgb_fs"),
+                    compilation_options: Default::default(),
+                    targets: &[Some(format.into())],
+                }),
+                multiview_mask: None,
+                cache: None,
+            });
+            (format, pipeline, layout)
+        });
+        let bind = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("kefir srgb blit"),
+            layout,
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: wgpu::BindingResource::TextureView(source),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: wgpu::BindingResource::Sampler(&self.sampler_clamp),
+                },
+            ],
+        });
+        let mut pass = color_pass(encoder, "kefir srgb blit", target, true);
+        pass.set_pipeline(pipeline);
+        pass.set_bind_group(0, &bind, &[]);
+        pass.draw(0..3, 0..1);
     }
 
     /// The uniforms of both passes for this frame, and whether the
@@ -814,6 +1335,25 @@ impl Visualizer {
             }
             [c[0], c[1], c[2], 1.0]
         })
+    }
+}
+
+/// Why a preset file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum PresetFileError {
+    #[error("{path}: {error}", path = .0.display(), error = .1)]
+    Read(PathBuf, std::io::Error),
+    #[error("{path}: {error}", path = .0.display(), error = .1)]
+    Parse(PathBuf, milk_parser::ParseError),
+}
+
+/// The format composite shaders draw into for a target of `format`: sRGB
+/// targets get MilkDrop's values through an 8-bit intermediate.
+fn comp_format(format: wgpu::TextureFormat) -> wgpu::TextureFormat {
+    if format.is_srgb() {
+        FEEDBACK_FORMAT
+    } else {
+        format
     }
 }
 

@@ -39,10 +39,17 @@ pub struct FrameState {
     pub invert: bool,
     /// Main wave, borders, motion vectors and darken_center.
     pub draw: DrawVars,
+    /// `blur1_min`, `blur2_min`, `blur3_min`.
+    pub blur_min: [f64; 3],
+    /// `blur1_max`, `blur2_max`, `blur3_max`.
+    pub blur_max: [f64; 3],
+    pub blur1_edge_darken: f64,
+    /// q1..q32 after the per-frame code (what the shaders read).
+    pub q: [f64; 32],
 }
 
 /// Variables read back after per-frame code, in this order.
-const STATE_VARS: [&str; 10] = [
+const STATE_VARS: [&str; 17] = [
     "decay",
     "wrap",
     "gamma",
@@ -53,6 +60,13 @@ const STATE_VARS: [&str; 10] = [
     "darken",
     "solarize",
     "invert",
+    "blur1_min",
+    "blur2_min",
+    "blur3_min",
+    "blur1_max",
+    "blur2_max",
+    "blur3_max",
+    "blur1_edge_darken",
 ];
 
 /// MilkDrop's threshold for boolean per-frame variables (`m_fSnapPoint`).
@@ -202,6 +216,10 @@ impl PresetRuntime {
             solarize: truthy(s[8]),
             invert: truthy(s[9]),
             draw: self.draw_vars(),
+            blur_min: [s[10], s[11], s[12]],
+            blur_max: [s[13], s[14], s[15]],
+            blur1_edge_darken: s[16],
+            q: self.code.q_values(),
         }
     }
 

@@ -11,6 +11,10 @@
 //! seed = 0
 //! audio = "silence"      # "silence" | "demo" (the demo track) | "beat:120" (kicks at 120 BPM)
 //! start = "black"        # "black" | "pattern" (rings and a grid, so motion shows)
+//! texture_dirs = []      # user texture directories, from the repository root
+//!                        # (the case directory is searched first)
+//! shader_failures = []   # stages expected to fall back: "warp", "comp"
+//! texture_warnings = 0   # missing textures expected
 //! [tolerance]
 //! threshold = 2          # a channel may differ by this much (0..255)
 //! max_pixels = 0         # pixels allowed past the threshold
@@ -45,6 +49,12 @@ struct Case {
     audio: String,
     #[serde(default)]
     start: Start,
+    #[serde(default)]
+    texture_dirs: Vec<String>,
+    #[serde(default)]
+    shader_failures: Vec<String>,
+    #[serde(default)]
+    texture_warnings: usize,
     #[serde(default)]
     tolerance: Tolerance,
 }
@@ -143,6 +153,7 @@ fn render(gpu: &Headless, dir: &Path, case: &Case) -> Result<Vec<u8>, String> {
         Some(p) => repo_root().join(p),
         None => dir.join("preset.milk"),
     };
+    let preset_dir = preset_path.parent().unwrap_or(dir).to_owned();
     let bytes =
         std::fs::read(&preset_path).map_err(|e| format!("{}: {e}", preset_path.display()))?;
     let preset =
@@ -159,9 +170,51 @@ fn render(gpu: &Headless, dir: &Path, case: &Case) -> Result<Vec<u8>, String> {
             ..Config::default()
         },
     );
-    let report = vis.load_preset(&preset);
+    vis.set_texture_dirs(
+        case.texture_dirs
+            .iter()
+            .map(|d| repo_root().join(d))
+            .collect(),
+    );
+    let report = vis.load_preset_in(&preset, Some(&preset_dir));
     if !report.errors.is_empty() {
         return Err(format!("preset errors: {:?}", report.errors));
+    }
+    let failed: Vec<&str> = report
+        .shader_failures
+        .iter()
+        .map(|f| f.stage().as_str())
+        .collect();
+    if failed != case.shader_failures {
+        return Err(format!(
+            "shader failures {failed:?}, expected {:?}: {:?}",
+            case.shader_failures, report.shader_failures
+        ));
+    }
+    // Every stage with shader text that is not expected to fail runs it.
+    for (has_text, runs, stage) in [
+        (
+            preset.warp_shader.is_some() && preset.ps_version_warp > 0,
+            report.warp_shader,
+            "warp",
+        ),
+        (
+            preset.comp_shader.is_some() && preset.ps_version_comp > 0,
+            report.comp_shader,
+            "comp",
+        ),
+    ] {
+        if has_text && !runs && !case.shader_failures.iter().any(|s| s == stage) {
+            return Err(format!("the {stage} shader does not run"));
+        }
+    }
+    if report.texture_warnings.len() != case.texture_warnings {
+        return Err(format!(
+            "{} texture warnings, expected {}: {:?}",
+            report.texture_warnings.len(),
+            case.texture_warnings,
+            report.texture_warnings
+        ));
     }
     if case.start == Start::Pattern {
         vis.set_frame(

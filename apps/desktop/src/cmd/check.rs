@@ -3,6 +3,11 @@
 //! preset's PSVERSION_WARP/COMP enables them) are translated to WGSL and
 //! validated too; a shader failure is reported but does not fail the preset
 //! (the engine falls back to the default shader, as MilkDrop does).
+//!
+//! With `--render`, every preset is also loaded into a headless visualizer
+//! (Mesa's lavapipe without a GPU): its pipelines are built on the adapter,
+//! its textures looked up (`--textures DIR`), and two small frames rendered
+//! under a wgpu error scope, so what the GPU rejects is reported too.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +30,46 @@ pub struct Args {
     /// Also list presets that load with warnings (ignored lines, gaps).
     #[arg(long)]
     warnings: bool,
+    /// Build every preset's pipelines on the GPU (or lavapipe) and render
+    /// two small frames; report what fails.
+    #[arg(long)]
+    render: bool,
+    /// Directories searched for user textures (with --render), after the
+    /// preset's own directory.
+    #[arg(long = "textures", value_name = "DIR")]
+    texture_dirs: Vec<PathBuf>,
+}
+
+#[derive(Serialize, Default)]
+struct RenderReport {
+    /// Presets loaded into the visualizer.
+    loaded: usize,
+    /// Presets whose shaders all run (no fallback) and whose frames
+    /// rendered without a GPU error.
+    ok: usize,
+    /// Stages running the preset's own shader.
+    warp_shaders: usize,
+    comp_shaders: usize,
+    /// Shader stages that fell back to MilkDrop's default, by reason
+    /// (translation failures are also in `shader_failures`).
+    fallbacks: usize,
+    failures: Vec<RenderFailure>,
+    /// User textures not found or not loadable (a neutral texture stands in).
+    texture_warnings: Vec<String>,
+    /// Preparing a preset (code, shaders, textures, pipelines), ms.
+    prepare_ms_median: f64,
+    prepare_ms_p95: f64,
+    prepare_ms_max: f64,
+    adapter: String,
+}
+
+#[derive(Serialize)]
+struct RenderFailure {
+    file: String,
+    /// `pipeline` (the device rejected a shader stage) or `frame` (a GPU
+    /// error while rendering).
+    kind: &'static str,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -82,6 +127,103 @@ struct Report {
     shader_failures: Vec<ShaderFailure>,
     #[serde(skip)]
     warnings: Vec<String>,
+    /// With `--render`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    render: Option<RenderReport>,
+}
+
+/// `--render`: a headless visualizer that loads and draws presets.
+struct RenderCheck {
+    gpu: milk_engine::headless::Headless,
+    vis: milk_engine::Visualizer,
+    target: wgpu::Texture,
+    prepare_ms: Vec<f64>,
+    report: RenderReport,
+}
+
+impl RenderCheck {
+    fn new(texture_dirs: Vec<PathBuf>) -> Result<Self> {
+        let gpu = milk_engine::headless::Headless::new().context("--render needs a GPU adapter")?;
+        let mut vis = milk_engine::Visualizer::new(
+            gpu.device.clone(),
+            gpu.queue.clone(),
+            milk_engine::Config::default(),
+        );
+        vis.set_texture_dirs(texture_dirs);
+        let target = gpu.target(64, 48);
+        let info = gpu.adapter.get_info();
+        Ok(RenderCheck {
+            report: RenderReport {
+                adapter: format!("{} ({:?})", info.name, info.backend),
+                ..RenderReport::default()
+            },
+            gpu,
+            vis,
+            target,
+            prepare_ms: Vec::new(),
+        })
+    }
+
+    fn check(&mut self, file: &str, path: &Path, preset: &Preset) {
+        let load = self.vis.load_preset_in(preset, path.parent());
+        let r = &mut self.report;
+        r.loaded += 1;
+        self.prepare_ms
+            .push(load.prepare_time.as_secs_f64() * 1000.0);
+        r.warp_shaders += usize::from(load.warp_shader);
+        r.comp_shaders += usize::from(load.comp_shader);
+        r.fallbacks += load.shader_failures.len();
+        r.texture_warnings
+            .extend(load.texture_warnings.iter().map(|w| format!("{file}: {w}")));
+        let mut ok = load.shader_failures.is_empty();
+        for f in &load.shader_failures {
+            if let milk_engine::ShaderFailure::Pipeline { .. } = f {
+                r.failures.push(RenderFailure {
+                    file: file.to_string(),
+                    kind: "pipeline",
+                    message: f.to_string(),
+                });
+            }
+        }
+        let scope = self
+            .gpu
+            .device
+            .push_error_scope(wgpu::ErrorFilter::Validation);
+        let audio = milk_audio::AudioFrame::default();
+        let mut frame_error = None;
+        for _ in 0..2 {
+            if let Err(e) = self.vis.render(1.0 / 60.0, &audio, &self.target) {
+                frame_error = Some(e.to_string());
+            }
+        }
+        if let Some(e) = pollster::block_on(scope.pop()) {
+            frame_error = Some(e.to_string());
+        }
+        if let Some(message) = frame_error {
+            ok = false;
+            r.failures.push(RenderFailure {
+                file: file.to_string(),
+                kind: "frame",
+                message,
+            });
+        }
+        r.ok += usize::from(ok);
+    }
+
+    fn finish(mut self) -> RenderReport {
+        let mut ms = std::mem::take(&mut self.prepare_ms);
+        ms.sort_by(f64::total_cmp);
+        let at = |q: f64| {
+            ms.get(((ms.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+        };
+        self.report.prepare_ms_median = at(0.5).unwrap_or(0.0);
+        self.report.prepare_ms_p95 = at(0.95).unwrap_or(0.0);
+        self.report.prepare_ms_max = ms.last().copied().unwrap_or(0.0);
+        // Let the GPU finish before the device goes away.
+        let _ = self.gpu.device.poll(wgpu::PollType::wait_indefinitely());
+        self.report
+    }
 }
 
 /// Every `.milk` file under `path`, sorted.
@@ -110,7 +252,7 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn check_file(path: &Path, report: &mut Report) {
+fn check_file(path: &Path, report: &mut Report, render: Option<&mut RenderCheck>) {
     let file = path.display().to_string();
     report.total += 1;
     let preset = std::fs::read(path)
@@ -147,6 +289,9 @@ fn check_file(path: &Path, report: &mut Report) {
             .extend(preset.warnings.iter().map(|w| format!("{file}:{w}")));
     }
     check_shaders(&file, &preset, report);
+    if let Some(render) = render {
+        render.check(&file, path, &preset);
+    }
     let code = PresetCode::compile(&preset, CodeOptions::default());
     let (programs, batched) = code.vertex_program_counts();
     report.vertex_programs += programs;
@@ -214,9 +359,15 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         collect(path, &mut files)?;
     }
     let mut report = Report::default();
+    let mut render = if args.render {
+        Some(RenderCheck::new(args.texture_dirs.clone())?)
+    } else {
+        None
+    };
     for file in &files {
-        check_file(file, &mut report);
+        check_file(file, &mut report, render.as_mut());
     }
+    report.render = render.map(RenderCheck::finish);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -281,6 +432,29 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 format!("; failed: {}", kinds.join(", "))
             }
         );
+        if let Some(r) = &report.render {
+            for f in &r.failures {
+                println!("{}: {} error: {}", f.file, f.kind, f.message);
+            }
+            if args.warnings {
+                for w in &r.texture_warnings {
+                    println!("{w}");
+                }
+            }
+            println!(
+                "rendered on {}: {} of {} presets ok; {} warp and {} comp shaders run, {} fell back; {} texture warnings; prepare median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+                r.adapter,
+                r.ok,
+                r.loaded,
+                r.warp_shaders,
+                r.comp_shaders,
+                r.fallbacks,
+                r.texture_warnings.len(),
+                r.prepare_ms_median,
+                r.prepare_ms_p95,
+                r.prepare_ms_max
+            );
+        }
     }
     Ok(if report.failed == 0 {
         ExitCode::SUCCESS

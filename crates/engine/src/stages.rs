@@ -1,0 +1,897 @@
+//! MilkDrop 2 preset shaders on the GPU: the warp and composite stages that
+//! run a preset's own HLSL (translated by milk-hlsl into a validated naga
+//! module) instead of MilkDrop's default passes.
+//!
+//! - [`PresetShaders::build`] translates both shaders, resolves the
+//!   textures they read (noise and user textures come from the caller; the
+//!   previous frame and the blur levels are bound per frame) and creates the
+//!   pipelines. It needs only a `&wgpu::Device`, so it can run on a worker
+//!   thread while the visualizer keeps rendering. A shader that fails to
+//!   translate or whose pipeline the device rejects is reported as a
+//!   [`ShaderFailure`] and its stage falls back to MilkDrop's default.
+//! - [`comp_grid`] is MilkDrop 2's composite grid (32x24 vertices squished
+//!   towards the centre, with `rad`/`ang` per vertex and the `ang` seam
+//!   fixed up) and [`ShaderUniforms`] fills milk-hlsl's uniform block the way
+//!   MilkDrop 2's `ApplyShaderParams` does (time, audio, aspect, texsize,
+//!   roam, mip, blur ranges, q1..q32, rand_frame/rand_preset and the 24
+//!   `rot_*` matrices).
+
+use std::borrow::Cow;
+
+use milk_hlsl::{Filter, MilkUniforms, SamplerDim, Stage, TextureSource, Translation, Wrap};
+use milk_parser::Preset;
+
+/// One vertex of a shader stage: clip position, (warped) uv and `uv_orig`,
+/// `rad`/`ang`, and the `hue_shader` colour.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct ShaderVertex {
+    pub pos: [f32; 2],
+    pub uv: [f32; 4],
+    pub rad_ang: [f32; 2],
+    pub hue: [f32; 4],
+}
+
+const VERTEX_ATTRIBUTES: [wgpu::VertexAttribute; 4] = wgpu::vertex_attr_array![
+    0 => Float32x2, 1 => Float32x4, 2 => Float32x2, 3 => Float32x4
+];
+
+fn vertex_layout() -> wgpu::VertexBufferLayout<'static> {
+    wgpu::VertexBufferLayout {
+        array_stride: std::mem::size_of::<ShaderVertex>() as u64,
+        step_mode: wgpu::VertexStepMode::Vertex,
+        attributes: &VERTEX_ATTRIBUTES,
+    }
+}
+
+/// Why a preset's shader does not run (its stage falls back to MilkDrop's
+/// default for that stage).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShaderFailure {
+    /// The shader did not translate or validate; the error has the line and
+    /// column in the preset file.
+    #[error("{} shader: {error}", .stage.as_str())]
+    Translate {
+        stage: Stage,
+        error: milk_hlsl::Error,
+    },
+    /// The device rejected the shader module or the pipeline (for example a
+    /// shader that reads more textures than the adapter allows).
+    #[error("{} shader: the GPU rejected the pipeline: {message}", .stage.as_str())]
+    Pipeline { stage: Stage, message: String },
+}
+
+impl ShaderFailure {
+    pub fn stage(&self) -> Stage {
+        match self {
+            ShaderFailure::Translate { stage, .. } | ShaderFailure::Pipeline { stage, .. } => {
+                *stage
+            }
+        }
+    }
+}
+
+/// The four samplers the `sampler_[fc_|fw_|pc_|pw_]` prefixes choose.
+#[derive(Debug, Clone)]
+pub struct Samplers {
+    /// Indexed by [`Samplers::index`].
+    samplers: [wgpu::Sampler; 4],
+}
+
+impl Samplers {
+    pub fn new(device: &wgpu::Device) -> Self {
+        let make = |filter: Filter, wrap: Wrap| {
+            let mode = match wrap {
+                Wrap::Repeat => wgpu::AddressMode::Repeat,
+                Wrap::Clamp => wgpu::AddressMode::ClampToEdge,
+            };
+            let f = match filter {
+                Filter::Linear => wgpu::FilterMode::Linear,
+                Filter::Point => wgpu::FilterMode::Nearest,
+            };
+            device.create_sampler(&wgpu::SamplerDescriptor {
+                label: Some("kefir shader sampler"),
+                address_mode_u: mode,
+                address_mode_v: mode,
+                address_mode_w: mode,
+                mag_filter: f,
+                min_filter: f,
+                ..Default::default()
+            })
+        };
+        Samplers {
+            samplers: [
+                make(Filter::Linear, Wrap::Repeat),
+                make(Filter::Linear, Wrap::Clamp),
+                make(Filter::Point, Wrap::Repeat),
+                make(Filter::Point, Wrap::Clamp),
+            ],
+        }
+    }
+
+    fn index(filter: Filter, wrap: Wrap) -> usize {
+        let f = match filter {
+            Filter::Linear => 0,
+            Filter::Point => 2,
+        };
+        let w = match wrap {
+            Wrap::Repeat => 0,
+            Wrap::Clamp => 1,
+        };
+        f + w
+    }
+
+    pub fn get(&self, filter: Filter, wrap: Wrap) -> &wgpu::Sampler {
+        &self.samplers[Self::index(filter, wrap)]
+    }
+}
+
+/// A texture a stage reads that is not the frame or a blur level: its view
+/// and size, resolved when the preset loads.
+#[derive(Debug, Clone)]
+pub struct FixedTexture {
+    pub view: wgpu::TextureView,
+    pub size: (u32, u32),
+}
+
+/// Where one texture binding's view comes from each frame.
+#[derive(Debug, Clone)]
+enum BoundView {
+    /// The previous frame (warp) or the frame just drawn (composite).
+    Main,
+    Blur(u8),
+    Fixed(wgpu::TextureView),
+}
+
+/// Where one `texsize_NAME` value comes from each frame.
+#[derive(Debug, Clone, Copy)]
+enum TexSize {
+    Main,
+    Blur(u8),
+    Fixed((u32, u32)),
+}
+
+/// What the frame provides to bind a stage: the main view, the blur views
+/// and their sizes.
+pub struct FrameViews<'a> {
+    pub main: &'a wgpu::TextureView,
+    pub main_size: (u32, u32),
+    pub blur: [(&'a wgpu::TextureView, (u32, u32)); 3],
+}
+
+/// One translated preset shader with its pipeline.
+#[derive(Debug)]
+pub struct StageProgram {
+    stage: Stage,
+    module: wgpu::ShaderModule,
+    pipeline_layout: wgpu::PipelineLayout,
+    /// Pipelines by target format (usually one).
+    pipelines: Vec<(wgpu::TextureFormat, wgpu::RenderPipeline)>,
+    bind_layout: wgpu::BindGroupLayout,
+    /// `(texture binding, view, sampler index)`, in layout order.
+    textures: Vec<(u32, BoundView, usize)>,
+    texsizes: Vec<TexSize>,
+    texsize_buffer: Option<wgpu::Buffer>,
+    /// Highest blur level the shader reads (0 = none).
+    blur_levels: u8,
+}
+
+impl StageProgram {
+    /// Creates the pipeline for `translation` drawing into `format`;
+    /// `resolve` gives the view and size of every noise or user texture.
+    fn build(
+        device: &wgpu::Device,
+        vertex_module: &wgpu::ShaderModule,
+        stage: Stage,
+        translation: &Translation,
+        format: wgpu::TextureFormat,
+        resolve: &mut dyn FnMut(&TextureSource) -> FixedTexture,
+    ) -> Result<Self, ShaderFailure> {
+        let layout = &translation.layout;
+        let mut blur_levels = 0;
+        let mut view_of = |source: &TextureSource| match source {
+            TextureSource::Main => (BoundView::Main, TexSize::Main),
+            TextureSource::Blur(n) => {
+                blur_levels = blur_levels.max(*n);
+                (BoundView::Blur(*n), TexSize::Blur(*n))
+            }
+            other => {
+                let t = resolve(other);
+                (BoundView::Fixed(t.view), TexSize::Fixed(t.size))
+            }
+        };
+        let mut textures = Vec::with_capacity(layout.textures.len());
+        let mut entries = vec![wgpu::BindGroupLayoutEntry {
+            binding: milk_hlsl::env::UNIFORMS_BINDING,
+            visibility: wgpu::ShaderStages::FRAGMENT,
+            ty: wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Uniform,
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        }];
+        for t in &layout.textures {
+            let (view, _) = view_of(&t.source);
+            textures.push((t.texture_binding, view, Samplers::index(t.filter, t.wrap)));
+            entries.push(wgpu::BindGroupLayoutEntry {
+                binding: t.texture_binding,
+                visibility: wgpu::ShaderStages::FRAGMENT,
+                ty: wgpu::BindingType::Texture {
+                    sample_type: wgpu::TextureSampleType::Float { filterable: true },
+                    view_dimension: match t.dim {
+                        SamplerDim::D3 => wgpu::TextureViewDimension::D3,
+                        _ => wgpu::TextureViewDimension::D2,
+                    },
+                    multisampled: false,
+                },
+                count: None,
+            });
+            entries.push(wgpu::BindGroupLayoutEntry {
+                binding: t.sampler_binding,
+                visibility: wgpu::ShaderStages::FRAGMENT,
+                ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
+                count: None,
+            });
+        }
+        let texsizes: Vec<TexSize> = layout
+            .texsizes
+            .iter()
+            .map(|name| {
+                let source = milk_hlsl::env::builtin_source(name)
+                    .map(|(s, _)| s)
+                    .unwrap_or_else(|| TextureSource::User(name.clone()));
+                view_of(&source).1
+            })
+            .collect();
+        let texsize_buffer = (!texsizes.is_empty()).then(|| {
+            entries.push(wgpu::BindGroupLayoutEntry {
+                binding: milk_hlsl::env::TEXSIZES_BINDING,
+                visibility: wgpu::ShaderStages::FRAGMENT,
+                ty: wgpu::BindingType::Buffer {
+                    ty: wgpu::BufferBindingType::Uniform,
+                    has_dynamic_offset: false,
+                    min_binding_size: None,
+                },
+                count: None,
+            });
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("kefir texsizes"),
+                size: (texsizes.len() * 16) as u64,
+                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            })
+        });
+
+        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let label = match stage {
+            Stage::Warp => "kefir warp shader",
+            Stage::Comp => "kefir comp shader",
+        };
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some(label),
+            source: wgpu::ShaderSource::Naga(Cow::Owned(translation.module.clone())),
+        });
+        let bind_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some(label),
+            entries: &entries,
+        });
+        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some(label),
+            bind_group_layouts: &[Some(&bind_layout)],
+            immediate_size: 0,
+        });
+        let pipeline = create_pipeline(device, vertex_module, &module, &pipeline_layout, format);
+        if let Some(error) = pollster::block_on(scope.pop()) {
+            return Err(ShaderFailure::Pipeline {
+                stage,
+                message: error.to_string(),
+            });
+        }
+        Ok(StageProgram {
+            stage,
+            module,
+            pipeline_layout,
+            pipelines: vec![(format, pipeline)],
+            bind_layout,
+            textures,
+            texsizes,
+            texsize_buffer,
+            blur_levels,
+        })
+    }
+
+    pub fn stage(&self) -> Stage {
+        self.stage
+    }
+
+    /// The formats pipelines exist for.
+    pub fn formats(&self) -> impl Iterator<Item = wgpu::TextureFormat> + '_ {
+        self.pipelines.iter().map(|(f, _)| *f)
+    }
+
+    /// Highest blur level the shader reads (0 = none).
+    pub fn blur_levels(&self) -> u8 {
+        self.blur_levels
+    }
+
+    /// The pipeline drawing into `format`, built now if it does not exist
+    /// (a host that changes its target format pays for it once).
+    pub(crate) fn pipeline(
+        &mut self,
+        device: &wgpu::Device,
+        vertex_module: &wgpu::ShaderModule,
+        format: wgpu::TextureFormat,
+    ) -> &wgpu::RenderPipeline {
+        let index = match self.pipelines.iter().position(|(f, _)| *f == format) {
+            Some(i) => i,
+            None => {
+                let p = create_pipeline(
+                    device,
+                    vertex_module,
+                    &self.module,
+                    &self.pipeline_layout,
+                    format,
+                );
+                self.pipelines.push((format, p));
+                self.pipelines.len() - 1
+            }
+        };
+        &self.pipelines[index].1
+    }
+
+    /// Writes the `texsize_NAME` table and creates this frame's bind group.
+    pub(crate) fn bind_group(
+        &self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        uniforms: &wgpu::Buffer,
+        views: &FrameViews<'_>,
+        samplers: &Samplers,
+    ) -> wgpu::BindGroup {
+        if let Some(buffer) = &self.texsize_buffer {
+            let table: Vec<[f32; 4]> = self
+                .texsizes
+                .iter()
+                .map(|t| {
+                    let (w, h) = match t {
+                        TexSize::Main => views.main_size,
+                        TexSize::Blur(n) => views.blur[usize::from(n.clamp(&1, &3) - 1)].1,
+                        TexSize::Fixed(size) => *size,
+                    };
+                    let (w, h) = (w.max(1) as f32, h.max(1) as f32);
+                    [w, h, 1.0 / w, 1.0 / h]
+                })
+                .collect();
+            queue.write_buffer(buffer, 0, bytemuck::cast_slice(&table));
+        }
+        let mut entries = vec![wgpu::BindGroupEntry {
+            binding: milk_hlsl::env::UNIFORMS_BINDING,
+            resource: uniforms.as_entire_binding(),
+        }];
+        if let Some(buffer) = &self.texsize_buffer {
+            entries.push(wgpu::BindGroupEntry {
+                binding: milk_hlsl::env::TEXSIZES_BINDING,
+                resource: buffer.as_entire_binding(),
+            });
+        }
+        for (binding, view, sampler) in &self.textures {
+            let view = match view {
+                BoundView::Main => views.main,
+                BoundView::Blur(n) => views.blur[usize::from(n.clamp(&1, &3) - 1)].0,
+                BoundView::Fixed(v) => v,
+            };
+            entries.push(wgpu::BindGroupEntry {
+                binding: *binding,
+                resource: wgpu::BindingResource::TextureView(view),
+            });
+            entries.push(wgpu::BindGroupEntry {
+                binding: binding + 1,
+                resource: wgpu::BindingResource::Sampler(&samplers.samplers[*sampler]),
+            });
+        }
+        device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("kefir shader stage"),
+            layout: &self.bind_layout,
+            entries: &entries,
+        })
+    }
+}
+
+fn create_pipeline(
+    device: &wgpu::Device,
+    vertex_module: &wgpu::ShaderModule,
+    module: &wgpu::ShaderModule,
+    layout: &wgpu::PipelineLayout,
+    format: wgpu::TextureFormat,
+) -> wgpu::RenderPipeline {
+    device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        label: Some("kefir shader stage"),
+        layout: Some(layout),
+        vertex: wgpu::VertexState {
+            module: vertex_module,
+            entry_point: Some("stage_vs"),
+            compilation_options: Default::default(),
+            buffers: &[Some(vertex_layout())],
+        },
+        primitive: wgpu::PrimitiveState::default(),
+        depth_stencil: None,
+        multisample: wgpu::MultisampleState::default(),
+        fragment: Some(wgpu::FragmentState {
+            module,
+            entry_point: Some("fs_main"),
+            compilation_options: Default::default(),
+            targets: &[Some(format.into())],
+        }),
+        multiview_mask: None,
+        cache: None,
+    })
+}
+
+/// A preset's two shader stages, ready to draw. A stage is `None` when the
+/// preset has no shader for it (MilkDrop 1.x presets, or no shader text) or
+/// its shader failed (see `failures`).
+#[derive(Debug)]
+pub struct PresetShaders {
+    pub warp: Option<StageProgram>,
+    pub comp: Option<StageProgram>,
+    pub failures: Vec<ShaderFailure>,
+    /// The per-preset random values of the `rot_*` matrices and
+    /// `rand_preset`.
+    pub randoms: PresetRandoms,
+}
+
+impl PresetShaders {
+    /// Translates and builds the preset's shaders (those its
+    /// `PSVERSION_WARP`/`_COMP` enable) for a composite drawn into
+    /// `comp_format`.
+    pub fn build(
+        device: &wgpu::Device,
+        vertex_module: &wgpu::ShaderModule,
+        preset: &Preset,
+        comp_format: wgpu::TextureFormat,
+        seed: u64,
+        resolve: &mut dyn FnMut(&TextureSource) -> FixedTexture,
+    ) -> Self {
+        let mut failures = Vec::new();
+        let mut stage =
+            |stage: Stage, version: i32, block: Option<&milk_parser::preset::CodeBlock>| {
+                let block = block.filter(|b| version > 0 && !b.text.trim().is_empty())?;
+                let format = match stage {
+                    Stage::Warp => crate::FEEDBACK_FORMAT,
+                    Stage::Comp => comp_format,
+                };
+                let built = milk_hlsl::translate(block, stage)
+                    .map_err(|error| ShaderFailure::Translate { stage, error })
+                    .and_then(|t| {
+                        StageProgram::build(device, vertex_module, stage, &t, format, resolve)
+                    });
+                built.map_err(|f| failures.push(f)).ok()
+            };
+        let warp = stage(
+            Stage::Warp,
+            preset.ps_version_warp,
+            preset.warp_shader.as_ref(),
+        );
+        let comp = stage(
+            Stage::Comp,
+            preset.ps_version_comp,
+            preset.comp_shader.as_ref(),
+        );
+        PresetShaders {
+            warp,
+            comp,
+            failures,
+            randoms: PresetRandoms::new(seed),
+        }
+    }
+
+    /// No shaders (MilkDrop 1.x presets, or before the first load).
+    pub fn none(seed: u64) -> Self {
+        PresetShaders {
+            warp: None,
+            comp: None,
+            failures: Vec::new(),
+            randoms: PresetRandoms::new(seed),
+        }
+    }
+
+    /// Highest blur level either stage reads.
+    pub fn blur_levels(&self) -> u8 {
+        let w = self.warp.as_ref().map_or(0, |p| p.blur_levels);
+        let c = self.comp.as_ref().map_or(0, |p| p.blur_levels);
+        w.max(c)
+    }
+}
+
+/// MilkDrop's "2 pi" in its random angles (`FRAND * 6.28f`).
+#[allow(clippy::approx_constant)]
+const MILKDROP_TWO_PI: f32 = 6.28;
+
+/// A small deterministic generator (splitmix64) for MilkDrop's random
+/// shader inputs.
+#[derive(Debug, Clone, Copy)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn next_f32(&mut self) -> f32 {
+        (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32
+    }
+}
+
+/// Per-preset random values: `rand_preset` and the centres, speeds and
+/// offsets of the 20 slowly turning `rot_*` matrices (MilkDrop 2 picks them
+/// when a preset loads; the speed grows with the matrix index, from
+/// `rot_s*` (slow) to `rot_uf*` (ultra fast)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PresetRandoms {
+    pub rand_preset: [f32; 4],
+    centres: [[f32; 3]; 20],
+    speeds: [[f32; 3]; 20],
+    offsets: [[f32; 3]; 20],
+}
+
+impl PresetRandoms {
+    pub fn new(seed: u64) -> Self {
+        let mut rng = Rng::new(seed ^ 0x6b65_6669_725f_7368);
+        let rand_preset = std::array::from_fn(|_| rng.next_f32());
+        let mut centres = [[0.0; 3]; 20];
+        let mut speeds = [[0.0; 3]; 20];
+        let mut offsets = [[0.0; 3]; 20];
+        for (i, ((offset, centre), speed)) in offsets
+            .iter_mut()
+            .zip(&mut centres)
+            .zip(&mut speeds)
+            .enumerate()
+        {
+            let rate = 0.9 * (i as f32 / 8.0).powf(3.2);
+            for k in 0..3 {
+                offset[k] = rng.next_f32() * 2.0 - 1.0;
+                centre[k] = rng.next_f32() * MILKDROP_TWO_PI;
+                speed[k] = (rng.next_f32() * 2.0 - 1.0) * rate;
+            }
+        }
+        PresetRandoms {
+            rand_preset,
+            centres,
+            speeds,
+            offsets,
+        }
+    }
+
+    /// The 24 `rot_*` matrices at `time`: 20 turning at their speeds, the
+    /// last 4 (`rot_rand*`) new random ones every frame from `rng`.
+    pub fn matrices(&self, time: f32, rng: &mut Rng) -> [[[f32; 3]; 4]; 24] {
+        let mut out = [[[0.0; 3]; 4]; 24];
+        for (i, m) in out.iter_mut().enumerate() {
+            let (angles, offset) = if i < 20 {
+                let a = std::array::from_fn(|k| self.centres[i][k] + self.speeds[i][k] * time);
+                (a, self.offsets[i])
+            } else {
+                let a = std::array::from_fn(|_| rng.next_f32() * MILKDROP_TWO_PI);
+                (a, std::array::from_fn(|_| rng.next_f32()))
+            };
+            *m = rotation(angles, offset);
+        }
+        out
+    }
+}
+
+type Mat4 = [[f32; 4]; 4];
+
+fn mul(a: &Mat4, b: &Mat4) -> Mat4 {
+    std::array::from_fn(|r| std::array::from_fn(|c| (0..4).map(|k| a[r][k] * b[k][c]).sum()))
+}
+
+/// Direct3D's row-vector convention (`v' = v * M`): rotate about x, move
+/// by `offset`, rotate about z, then about y, as MilkDrop 2 composes its
+/// `rot_*` matrices; the first three columns (`float4x3`).
+fn rotation([ax, ay, az]: [f32; 3], offset: [f32; 3]) -> [[f32; 3]; 4] {
+    let (sx, cx) = ax.sin_cos();
+    let (sy, cy) = ay.sin_cos();
+    let (sz, cz) = az.sin_cos();
+    let rx = [
+        [1.0, 0.0, 0.0, 0.0],
+        [0.0, cx, sx, 0.0],
+        [0.0, -sx, cx, 0.0],
+        [0.0, 0.0, 0.0, 1.0],
+    ];
+    let ry = [
+        [cy, 0.0, -sy, 0.0],
+        [0.0, 1.0, 0.0, 0.0],
+        [sy, 0.0, cy, 0.0],
+        [0.0, 0.0, 0.0, 1.0],
+    ];
+    let rz = [
+        [cz, sz, 0.0, 0.0],
+        [-sz, cz, 0.0, 0.0],
+        [0.0, 0.0, 1.0, 0.0],
+        [0.0, 0.0, 0.0, 1.0],
+    ];
+    let t = [
+        [1.0, 0.0, 0.0, 0.0],
+        [0.0, 1.0, 0.0, 0.0],
+        [0.0, 0.0, 1.0, 0.0],
+        [offset[0], offset[1], offset[2], 1.0],
+    ];
+    let m = mul(&mul(&mul(&rx, &t), &rz), &ry);
+    std::array::from_fn(|r| [m[r][0], m[r][1], m[r][2]])
+}
+
+/// The frame values that go into the shaders' uniform block.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ShaderUniforms {
+    /// Seconds since the preset started.
+    pub time: f64,
+    pub fps: f64,
+    pub frame: f64,
+    pub progress: f64,
+    /// bass, mid, treb, vol.
+    pub levels: [f32; 4],
+    /// The `_att` versions.
+    pub levels_att: [f32; 4],
+    /// MilkDrop's aspect factors (`m_fAspectX`, `m_fAspectY`).
+    pub aspect: [f32; 2],
+    /// Size of the frame texture.
+    pub size: (u32, u32),
+    /// `c5`, `c6`, `c13`: blur scale/bias and ranges.
+    pub blur: ([f32; 4], [f32; 4], [f32; 4]),
+    pub q: [f64; 32],
+}
+
+impl ShaderUniforms {
+    /// The block, with `rand_frame` and the `rot_rand*` matrices drawn from
+    /// `rng`.
+    pub fn to_block(&self, randoms: &PresetRandoms, rng: &mut Rng) -> MilkUniforms {
+        let mut u = MilkUniforms::default();
+        // MilkDrop wraps the time it hands shaders at 10000 s.
+        let t = (self.time - (self.time / 10000.0).trunc() * 10000.0) as f32;
+        let [ax, ay] = self.aspect;
+        u.c[0] = [ax, ay, 1.0 / ax, 1.0 / ay];
+        u.c[2] = [t, self.fps as f32, self.frame as f32, self.progress as f32];
+        u.c[3] = self.levels;
+        u.c[4] = self.levels_att;
+        u.c[5] = self.blur.0;
+        u.c[6] = self.blur.1;
+        let (w, h) = (self.size.0.max(1) as f32, self.size.1.max(1) as f32);
+        u.c[7] = [w, h, 1.0 / w, 1.0 / h];
+        let roam = |rates: [f32; 4], phases: [f32; 4], f: fn(f32) -> f32| {
+            std::array::from_fn(|i| 0.5 + 0.5 * f(t * rates[i] + phases[i]))
+        };
+        const FAST: [f32; 4] = [0.329, 1.293, 5.070, 20.051];
+        const FAST_PHASE: [f32; 4] = [1.2, 3.9, 2.5, 5.4];
+        const SLOW: [f32; 4] = [0.0050, 0.0085, 0.0133, 0.0217];
+        const SLOW_PHASE: [f32; 4] = [2.7, 5.3, 4.5, 3.8];
+        u.c[8] = roam(FAST, FAST_PHASE, f32::cos);
+        u.c[9] = roam(FAST, FAST_PHASE, f32::sin);
+        u.c[10] = roam(SLOW, SLOW_PHASE, f32::cos);
+        u.c[11] = roam(SLOW, SLOW_PHASE, f32::sin);
+        let (mip_x, mip_y) = (w.log2(), h.log2());
+        u.c[12] = [mip_x, mip_y, 0.5 * (mip_x + mip_y), 0.0];
+        u.c[13] = self.blur.2;
+        u.set_q(&self.q);
+        u.rand_frame = std::array::from_fn(|_| rng.next_f32());
+        u.rand_preset = randoms.rand_preset;
+        u.rot = randoms.matrices(t, rng);
+        u
+    }
+}
+
+/// MilkDrop 2's composite grid size (`FCGSX` x `FCGSY` vertices; the middle
+/// column and row are doubled so `ang` never interpolates across its seam).
+pub const COMP_GRID: (u32, u32) = (32, 24);
+
+/// Pushes `x` towards the middle of 0..1 (MilkDrop's `SquishToCenter`):
+/// more composite grid vertices near the centre, where `ang` changes fast.
+fn squish_to_centre(x: f32, exponent: f32) -> f32 {
+    if x > 0.5 {
+        (x * 2.0 - 1.0).powf(exponent) * 0.5 + 0.5
+    } else {
+        (1.0 - (1.0 - x * 2.0).powf(exponent)) * 0.5
+    }
+}
+
+/// `rad` (1 at the corners) and `ang` (0 at three o'clock, 0..2pi) of a uv
+/// position, as MilkDrop's `UvToMathSpace`.
+pub fn uv_to_math_space(u: f32, v: f32, aspect: [f32; 2]) -> (f32, f32) {
+    let px = (u * 2.0 - 1.0) * aspect[0];
+    let py = (v * 2.0 - 1.0) * aspect[1];
+    let rad = (px * px + py * py).sqrt() / (aspect[0] * aspect[0] + aspect[1] * aspect[1]).sqrt();
+    let mut ang = py.atan2(px);
+    if ang < 0.0 {
+        ang += std::f32::consts::TAU;
+    }
+    (rad, ang)
+}
+
+/// The composite grid's vertices (hue colours white; see
+/// [`apply_hue_corners`]) and triangle indices, for MilkDrop's aspect
+/// factors.
+pub fn comp_grid(aspect: [f32; 2]) -> (Vec<ShaderVertex>, Vec<u32>) {
+    use std::f32::consts::PI;
+    let (w, h) = (COMP_GRID.0 as i32, COMP_GRID.1 as i32);
+    let mut vertices = Vec::with_capacity((w * h) as usize);
+    for j in 0..h {
+        let v = squish_to_centre((j - j / (h / 2)) as f32 / (h - 2) as f32, 3.0);
+        for i in 0..w {
+            let u = squish_to_centre((i - i / (w / 2)) as f32 / (w - 2) as f32, 3.0);
+            let (rad, mut ang) = uv_to_math_space(u, v, aspect);
+            // The doubled middle column and row get angles that keep each
+            // quadrant's triangles on one side of the seam.
+            let (mid_x, mid_y) = (w / 2, h / 2);
+            if i == mid_x - 1 || i == mid_x {
+                let left = i == mid_x - 1;
+                ang = if j < mid_y - 1 {
+                    PI * 1.5
+                } else if j == mid_y - 1 {
+                    if left { PI * 1.25 } else { PI * 1.75 }
+                } else if j == mid_y {
+                    if left { PI * 0.75 } else { PI * 0.25 }
+                } else {
+                    PI * 0.5
+                };
+            } else if j == mid_y - 1 {
+                ang = if i < mid_x - 1 { PI } else { PI * 2.0 };
+            } else if j == mid_y {
+                ang = if i < mid_x - 1 { PI } else { 0.0 };
+            }
+            vertices.push(ShaderVertex {
+                pos: [u * 2.0 - 1.0, 1.0 - v * 2.0],
+                uv: [u, v, u, v],
+                rad_ang: [rad, ang],
+                hue: [1.0; 4],
+            });
+        }
+    }
+    let mut indices = Vec::with_capacity(((w - 1) * (h - 1) * 6) as usize);
+    let at = |i: i32, j: i32| (j * w + i) as u32;
+    for j in 0..h - 1 {
+        if j == h / 2 - 1 {
+            continue;
+        }
+        for i in 0..w - 1 {
+            if i == w / 2 - 1 {
+                continue;
+            }
+            let left = i < w / 2;
+            let top = j < h / 2;
+            let centre = (i == w / 2 || i == w / 2 - 1) && (j == h / 2 || j == h / 2 - 1);
+            // Split each quad along the diagonal that keeps `ang`
+            // interpolation friendly.
+            if (u8::from(left) + u8::from(top) + u8::from(centre)) % 2 == 1 {
+                indices.extend([
+                    at(i, j),
+                    at(i + 1, j),
+                    at(i + 1, j + 1),
+                    at(i + 1, j + 1),
+                    at(i, j + 1),
+                    at(i, j),
+                ]);
+            } else {
+                indices.extend([
+                    at(i, j + 1),
+                    at(i, j),
+                    at(i + 1, j),
+                    at(i + 1, j),
+                    at(i + 1, j + 1),
+                    at(i, j + 1),
+                ]);
+            }
+        }
+    }
+    (vertices, indices)
+}
+
+/// Sets each grid vertex's `hue_shader` colour: the four corner colours
+/// (top-right, top-left, bottom-right, bottom-left) mixed by position.
+pub fn apply_hue_corners(vertices: &mut [ShaderVertex], corners: &[[f32; 4]; 4]) {
+    for v in vertices {
+        let x = v.pos[0] * 0.5 + 0.5;
+        let y = v.pos[1] * 0.5 + 0.5;
+        let weights = [x * y, (1.0 - x) * y, x * (1.0 - y), (1.0 - x) * (1.0 - y)];
+        for (c, out) in v.hue[..3].iter_mut().enumerate() {
+            *out = corners.iter().zip(weights).map(|(k, w)| k[c] * w).sum();
+        }
+        v.hue[3] = 1.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn math_space_matches_milkdrop() {
+        let (rad, ang) = uv_to_math_space(1.0, 0.5, [1.0, 0.75]);
+        assert!((rad - 1.0 / 1.25).abs() < 1e-6);
+        assert!(ang.abs() < 1e-6);
+        let (rad, _) = uv_to_math_space(0.0, 1.0, [1.0, 0.75]);
+        assert!((rad - 1.0).abs() < 1e-6, "rad is 1 in the corners");
+        // v = 0 is the top of the texture: math y negative, ang 3pi/2.
+        let (_, ang) = uv_to_math_space(0.5, 0.0, [1.0, 1.0]);
+        assert!((ang - 1.5 * std::f32::consts::PI).abs() < 1e-6);
+    }
+
+    #[test]
+    fn comp_grid_covers_the_screen_once() {
+        let (vertices, indices) = comp_grid([1.0, 0.75]);
+        assert_eq!(vertices.len(), 32 * 24);
+        // 31 x 23 cells minus the doubled middle column and row.
+        assert_eq!(indices.len(), 30 * 22 * 6);
+        let area: f32 = indices
+            .chunks(3)
+            .map(|t| {
+                let [a, b, c] = [0, 1, 2].map(|k| vertices[t[k] as usize].pos);
+                ((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])).abs() / 2.0
+            })
+            .sum();
+        assert!(
+            (area - 4.0).abs() < 1e-3,
+            "triangles cover clip space: {area}"
+        );
+        for v in &vertices {
+            assert!((v.pos[0] - (v.uv[0] * 2.0 - 1.0)).abs() < 1e-6);
+            assert!((v.pos[1] - (1.0 - v.uv[1] * 2.0)).abs() < 1e-6);
+        }
+    }
+
+    #[test]
+    fn squish_keeps_ends_and_middle() {
+        for (x, y) in [(0.0, 0.0), (0.5, 0.5), (1.0, 1.0)] {
+            assert!((squish_to_centre(x, 3.0) - y).abs() < 1e-6);
+        }
+        assert!(squish_to_centre(0.25, 3.0) > 0.25);
+    }
+
+    #[test]
+    fn rotations_are_orthonormal_and_deterministic() {
+        let a = PresetRandoms::new(7);
+        assert_eq!(a, PresetRandoms::new(7));
+        assert_ne!(a, PresetRandoms::new(8));
+        let mats = a.matrices(12.5, &mut Rng::new(1));
+        for m in &mats {
+            for row in &m[..3] {
+                let len: f32 = row.iter().map(|v| v * v).sum();
+                assert!((len - 1.0).abs() < 1e-4);
+            }
+        }
+        // Slow matrices turn slowly: rot_s1 barely moves in a second.
+        let later = a.matrices(13.5, &mut Rng::new(1));
+        let d: f32 = (0..3).map(|c| (mats[0][0][c] - later[0][0][c]).abs()).sum();
+        assert!(d < 1e-3, "rot_s1 moved {d}");
+    }
+
+    #[test]
+    fn uniform_block_layout() {
+        let u = ShaderUniforms {
+            time: 10001.5,
+            fps: 60.0,
+            frame: 3.0,
+            levels: [1.0, 2.0, 3.0, 2.0],
+            aspect: [1.0, 0.75],
+            size: (320, 240),
+            q: std::array::from_fn(|i| i as f64 + 1.0),
+            ..Default::default()
+        };
+        let block = u.to_block(&PresetRandoms::new(1), &mut Rng::new(2));
+        assert!((block.c[2][0] - 1.5).abs() < 1e-3, "time wraps at 10000 s");
+        assert_eq!(block.c[0], [1.0, 0.75, 1.0, 1.0 / 0.75]);
+        assert_eq!(block.c[7], [320.0, 240.0, 1.0 / 320.0, 1.0 / 240.0]);
+        assert!((block.c[12][0] - 320f32.log2()).abs() < 1e-5);
+        assert_eq!(block.q[7], [29.0, 30.0, 31.0, 32.0]);
+        assert!(block.rand_frame.iter().all(|r| (0.0..1.0).contains(r)));
+    }
+}

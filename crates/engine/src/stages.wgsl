@@ -1,0 +1,54 @@
+// Vertex stage shared by every translated preset shader (warp and
+// composite): passes MilkDrop's per-vertex values through to the
+// fragment shader milk-hlsl generated (its `FragmentInput`).
+
+struct StageOut {
+    @builtin(position) pos: vec4<f32>,
+    // .xy the (warped) uv, .zw uv_orig
+    @location(0) uv: vec4<f32>,
+    @location(1) rad_ang: vec2<f32>,
+    // .rgb the hue_shader colour
+    @location(2) hue: vec4<f32>,
+};
+
+@vertex
+fn stage_vs(
+    @location(0) pos: vec2<f32>,
+    @location(1) uv: vec4<f32>,
+    @location(2) rad_ang: vec2<f32>,
+    @location(3) hue: vec4<f32>,
+) -> StageOut {
+    var out: StageOut;
+    out.pos = vec4<f32>(pos, 0.0, 1.0);
+    out.uv = uv;
+    out.rad_ang = rad_ang;
+    out.hue = hue;
+    return out;
+}
+
+// sRGB targets: the composite shader renders into an 8-bit linear texture,
+// then this pass copies it so the display shows MilkDrop's values.
+@group(0) @binding(0) var blit_tex: texture_2d<f32>;
+@group(0) @binding(1) var blit_sampler: sampler;
+
+struct BlitOut {
+    @builtin(position) pos: vec4<f32>,
+    @location(0) uv: vec2<f32>,
+};
+
+@vertex
+fn blit_vs(@builtin(vertex_index) i: u32) -> BlitOut {
+    let p = vec2<f32>(f32((i << 1u) & 2u), f32(i & 2u));
+    var out: BlitOut;
+    out.pos = vec4<f32>(p * 2.0 - 1.0, 0.0, 1.0);
+    out.uv = vec2<f32>(p.x, 1.0 - p.y);
+    return out;
+}
+
+@fragment
+fn blit_srgb_fs(in: BlitOut) -> @location(0) vec4<f32> {
+    let c = textureSampleLevel(blit_tex, blit_sampler, in.uv, 0.0).rgb;
+    let lo = c / 12.92;
+    let hi = pow((c + 0.055) / 1.055, vec3<f32>(2.4));
+    return vec4<f32>(select(hi, lo, c <= vec3<f32>(0.04045)), 1.0);
+}
