@@ -150,3 +150,37 @@ fn check_reports_shader_translation() {
     assert!(out.contains("2 of 3 shaders translated"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn check_render_builds_pipelines_and_reports_fallbacks_and_textures() {
+    let dir = temp_dir("render");
+    let head = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\nPSVERSION_COMP=2\n";
+    std::fs::write(
+        dir.join("good.milk"),
+        format!(
+            "{head}warp_1=`shader_body {{ ret = GetPixel(uv) * 0.9 + GetBlur2(uv) * 0.1; }}\n\
+             comp_1=`sampler sampler_moon;\ncomp_2=`shader_body {{ ret = tex2D(sampler_moon, uv).xyz; }}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("broken.milk"),
+        format!("{head}comp_1=`shader_body {{ ret = nope; }}\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("v1.milk"), "[preset00]\nzoom=1.01\n").unwrap();
+    let (code, out, err) = kefir(&["check", "--render", "--json", dir.to_str().unwrap()]);
+    // Shader fallbacks and missing textures do not fail a preset.
+    assert_eq!(code, 0, "{out}{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
+    let render = &report["render"];
+    assert_eq!(render["loaded"], 3, "{render}");
+    assert_eq!(render["ok"], 2, "{render}");
+    assert_eq!(render["warp_shaders"], 1);
+    assert_eq!(render["comp_shaders"], 1);
+    assert_eq!(render["fallbacks"], 1);
+    let warnings = render["texture_warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].as_str().unwrap().contains("moon"));
+    assert!(render["prepare_ms_median"].as_f64().unwrap() > 0.0);
+}

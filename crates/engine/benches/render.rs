@@ -104,6 +104,10 @@ impl Split {
     }
 
     fn report(&self, name: &str) {
+        if self.frames == 0 {
+            // Filtered out by the bench's command line.
+            return;
+        }
         let ms = |d: Duration| d.as_secs_f64() * 1e3 / f64::from(self.frames.max(1));
         let [pf, pv, ov, sub] = self.stats.map(ms);
         println!(

@@ -426,3 +426,118 @@ fn red_blue_stereo_splits_moving_pictures_by_eye() {
     };
     assert!(v2(1) == v2(0), "bRedBlueStereo changed a MilkDrop 2 preset");
 }
+
+/// A MilkDrop 2 preset with the given warp and comp shader bodies (either
+/// may be empty for none).
+fn shader_preset(warp: &str, comp: &str) -> Preset {
+    let mut text = String::from(
+        "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+         PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\nmv_a=0\n",
+    );
+    for (prefix, body) in [("warp", warp), ("comp", comp)] {
+        for (i, line) in body.lines().enumerate() {
+            text.push_str(&format!("{prefix}_{}=`{line}\n", i + 1));
+        }
+    }
+    Preset::parse(&text).expect("test preset parses")
+}
+
+fn solid(rgb: [u8; 3]) -> Vec<u8> {
+    let mut img = vec![0u8; (W * H * 4) as usize];
+    for px in img.chunks_exact_mut(4) {
+        px.copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
+    }
+    img
+}
+
+#[test]
+fn shader_stages_pass_colours_through_on_linear_and_srgb_targets() {
+    let gpu = gpu();
+    let copy = "shader_body { ret = tex2D(sampler_main, uv).xyz; }";
+    for format in [
+        wgpu::TextureFormat::Rgba8Unorm,
+        wgpu::TextureFormat::Bgra8UnormSrgb,
+    ] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        let report = vis.load_preset(&shader_preset(copy, copy));
+        assert!(report.warp_shader && report.comp_shader, "{report:?}");
+        vis.set_frame(W, H, &solid([128, 64, 200]));
+        let target = gpu.device.create_texture(&wgpu::TextureDescriptor {
+            label: None,
+            size: wgpu::Extent3d {
+                width: W,
+                height: H,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+            view_formats: &[],
+        });
+        for _ in 0..3 {
+            let out = render(&mut vis, &gpu, &target);
+            for px in out.chunks_exact(4) {
+                for (got, want) in px.iter().zip([128u8, 64, 200, 255]) {
+                    assert!(got.abs_diff(want) <= 1, "{format:?}: {px:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn presets_prepare_on_a_worker_thread() {
+    let gpu = gpu();
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    let builder = vis.builder();
+    let preset = shader_preset(
+        "shader_body { ret = tex2D(sampler_main, uv).xyz * 0.5; }",
+        "shader_body { ret = GetPixel(uv) + GetBlur1(uv) * 0.1 + q1; }",
+    );
+    let prepared = std::thread::spawn(move || builder.prepare(&preset, None, 7))
+        .join()
+        .expect("worker thread");
+    assert!(prepared.report().warp_shader && prepared.report().comp_shader);
+    let report = vis.load_prepared(prepared);
+    assert!(report.shader_failures.is_empty());
+    let target = gpu.target(W, H);
+    vis.set_frame(W, H, &solid([200, 200, 200]));
+    let out = render(&mut vis, &gpu, &target);
+    // Warp halves the frame; the composite adds a little of blur1 (made
+    // from the 200-grey previous frame).
+    let g = out[(W * H * 2 + W / 2 * 4) as usize];
+    assert!((100..=125).contains(&g), "{g}");
+}
+
+#[test]
+fn a_broken_shader_falls_back_and_says_where() {
+    let gpu = gpu();
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    let preset = shader_preset(
+        "shader_body {\nret = tex2D(sampler_main, uv).xyz;\nret *= missing_name;\n}",
+        "shader_body { ret = tex2D(sampler_main, uv).xyz; }",
+    );
+    let report = vis.load_preset(&preset);
+    assert!(!report.warp_shader && report.comp_shader);
+    assert_eq!(report.shader_failures.len(), 1);
+    let failure = &report.shader_failures[0];
+    assert_eq!(failure.stage(), milk_hlsl::Stage::Warp);
+    let milk_engine::ShaderFailure::Translate { error, .. } = failure else {
+        panic!("{failure:?}");
+    };
+    // `warp_3=`ret *= missing_name;` is line 14 of the preset file (11
+    // header lines); the name starts at column 16 of that line.
+    assert_eq!((error.line, error.col), (14, 16), "{error}");
+    assert_eq!(vis.shader_failures(), report.shader_failures.as_slice());
+    // The generated warp (decay 1) and the shader composite still draw.
+    let target = gpu.target(W, H);
+    vis.set_frame(W, H, &solid([90, 90, 90]));
+    let out = render(&mut vis, &gpu, &target);
+    assert!(
+        out[..3].iter().all(|&c| c.abs_diff(90) <= 1),
+        "{:?}",
+        &out[..4]
+    );
+}

@@ -51,6 +51,9 @@ pub struct Output {
     pub layout: BindingLayout,
 }
 
+/// Iterations after which any loop of a preset shader stops.
+pub const MAX_LOOP_ITERATIONS: u32 = 1024;
+
 pub struct Translator<'a> {
     stage: Stage,
     shader: &'a Shader,
@@ -141,6 +144,20 @@ impl<'a> Translator<'a> {
     fn fresh(&mut self) -> String {
         self.tmp += 1;
         format!("_t{}", self.tmp)
+    }
+
+    /// Opens a `loop {` with a hidden iteration guard: preset shaders are
+    /// untrusted, and an endless loop would hang the GPU. Direct3D 9's
+    /// shader models capped loops at 255 iterations; the guard stops after
+    /// [`MAX_LOOP_ITERATIONS`].
+    fn loop_start(&mut self) {
+        let guard = self.fresh();
+        self.line(format!("var {guard}: u32 = 0u;"));
+        self.line("loop {");
+        self.indent += 1;
+        self.line(format!(
+            "{guard} += 1u; if {guard} > {MAX_LOOP_ITERATIONS}u {{ break; }}"
+        ));
     }
 
     /// A unique WGSL name for a local called `name` in this function.
@@ -526,8 +543,7 @@ impl<'a> Translator<'a> {
                     self.stmt(i)?;
                 }
                 self.cur_pos = s.pos;
-                self.line("loop {");
-                self.indent += 1;
+                self.loop_start();
                 if let Some(c) = cond {
                     let c = self.bool_cond(c)?;
                     self.line(format!("if !({c}) {{ break; }}"));
@@ -545,8 +561,7 @@ impl<'a> Translator<'a> {
                 self.line("}");
             }
             StmtKind::While(c, body) => {
-                self.line("loop {");
-                self.indent += 1;
+                self.loop_start();
                 let c = self.bool_cond(c)?;
                 self.line(format!("if !({c}) {{ break; }}"));
                 self.scoped(body)?;
@@ -554,8 +569,7 @@ impl<'a> Translator<'a> {
                 self.line("}");
             }
             StmtKind::DoWhile(body, c) => {
-                self.line("loop {");
-                self.indent += 1;
+                self.loop_start();
                 self.scoped(body)?;
                 self.cur_pos = c.pos;
                 self.line("continuing {");

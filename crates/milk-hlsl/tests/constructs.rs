@@ -94,6 +94,20 @@ fn control_flow() {
 }
 
 #[test]
+fn every_loop_has_an_iteration_guard() {
+    // Endless loops in an untrusted shader must not hang the GPU.
+    let t = body("while (1) { ret += 0.001; } for (;;) {} do { ret -= 1; } while (true);");
+    let guards = t
+        .source_wgsl
+        .matches(&format!(
+            "> {}u {{ break; }}",
+            milk_hlsl::translate::MAX_LOOP_ITERATIONS
+        ))
+        .count();
+    assert_eq!(guards, 3, "{}", t.source_wgsl);
+}
+
+#[test]
 fn compound_assignment_and_increments() {
     body(
         "float x = 1; x += 2; x -= 1; x *= 3; x /= 2; int i = 5; i %= 3; i <<= 1; i++; --i; ret = x + i++;",
