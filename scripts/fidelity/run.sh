@@ -13,27 +13,45 @@
 #   pip install numpy Pillow
 # Usage (from the repository root):
 #   bash scripts/fidelity/run.sh [all|ref|kefir|compare]     (default: all)
-# Environment: REFRENDER (default ~/refrender), OUT (default target/fidelity),
-#   PRESETS_DIR (default ../shared/presets/butterchurn), SIZE (320x240),
-#   FPS (30), FRAMES (60), SEED (12345).
+# Environment:
+#   MODE     replay (default): Kefir replays the reference run's input (per
+#            frame time step, bass/mid/treb and _att, waveform and spectrum
+#            from refrender's state.jsonl and audio.bin: `kefir render
+#            --replay`), so the scores measure the renderers; it also dumps
+#            Kefir's per-frame values next to its frames (state.jsonl, compare
+#            with state_diff.py).
+#            audio: Kefir analyses the WAV itself at a fixed 1/fps (the first
+#            harness; its time, levels and waveform differ from butterchurn's).
+#   SIZE     (512x384: from 512 pixels wide MilkDrop draws thick and dotted
+#            waves 2x2 and its faint wave modes use the 512 alpha, as
+#            butterchurn does at every size; below it they differ on purpose),
+#   OUT      (target/fidelity/SIZE; frames in OUT/ref, OUT/kefir-MODE, sheets
+#            in OUT/sheets-MODE, the table in OUT/scores-MODE.md),
+#   REFRENDER (~/refrender), PRESETS_DIR (../shared/presets/butterchurn),
+#   FPS (30), FRAMES (60), SEED (12345),
+#   KEFIR (a kefir binary to use instead of building target/release/kefir),
+#   ONLY (only the presets whose name contains this text).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 REFRENDER=${REFRENDER:-$HOME/refrender}
-OUT=${OUT:-$ROOT/target/fidelity}
 PRESETS_DIR=${PRESETS_DIR:-$ROOT/../shared/presets/butterchurn}
-SIZE=${SIZE:-320x240}
+SIZE=${SIZE:-512x384}
 FPS=${FPS:-30}
 FRAMES=${FRAMES:-60}
 SEED=${SEED:-12345}
+MODE=${MODE:-replay}
+OUT=${OUT:-$ROOT/target/fidelity/$SIZE}
+KOUT=$OUT/kefir-$MODE
+case $MODE in replay|audio) ;; *) echo "MODE must be replay or audio" >&2; exit 2 ;; esac
 STAGE=${1:-all}
 LIST=$ROOT/scripts/fidelity/presets.txt
 
-mkdir -p "$OUT/ref" "$OUT/kefir"
+mkdir -p "$OUT/ref" "$KOUT"
 WAV=$OUT/audio.wav
 python3 scripts/fidelity/make_wav.py "$WAV"
 
-presets() { grep -v '^[[:space:]]*#' "$LIST" | grep -v '^[[:space:]]*$'; }
+presets() { grep -v '^[[:space:]]*#' "$LIST" | grep -v '^[[:space:]]*$' | grep -F -- "${ONLY:-}"; }
 
 if [[ $STAGE == all || $STAGE == ref ]]; then
     presets | while IFS= read -r name; do
@@ -48,16 +66,25 @@ if [[ $STAGE == all || $STAGE == ref ]]; then
 fi
 
 if [[ $STAGE == all || $STAGE == kefir ]]; then
-    cargo build --release -p kefir
+    if [[ -z ${KEFIR:-} ]]; then
+        cargo build --release -p kefir
+        KEFIR=target/release/kefir
+    fi
     presets | while IFS= read -r name; do
-        dir="$OUT/kefir/$name"
-        [[ -f "$dir/frame_$(printf %05d "$FRAMES").png" ]] && continue
-        target/release/kefir render --preset "$PRESETS_DIR/$name.milk" --audio "$WAV" \
-            --size "$SIZE" --fps "$FPS" --frames "$FRAMES" --seed "$SEED" --out "$dir" </dev/null
+        dir="$KOUT/$name"
+        rm -rf "$dir"
+        if [[ $MODE == replay ]]; then
+            "$KEFIR" render --preset "$PRESETS_DIR/$name.milk" --replay "$OUT/ref/$name" \
+                --size "$SIZE" --frames "$FRAMES" --seed "$SEED" --out "$dir" \
+                --dump-state "$dir/state.jsonl" </dev/null
+        else
+            "$KEFIR" render --preset "$PRESETS_DIR/$name.milk" --audio "$WAV" \
+                --size "$SIZE" --fps "$FPS" --frames "$FRAMES" --seed "$SEED" --out "$dir" </dev/null
+        fi
     done
 fi
 
 if [[ $STAGE == all || $STAGE == compare ]]; then
-    presets | python3 scripts/fidelity/compare.py --ref "$OUT/ref" --kefir "$OUT/kefir" \
-        --frames 10,30,60 --sheets "$OUT/sheets"
+    presets | python3 scripts/fidelity/compare.py --ref "$OUT/ref" --kefir "$KOUT" \
+        --frames 10,30,60 --sheets "$OUT/sheets-$MODE" | tee "$OUT/scores-$MODE.md"
 fi

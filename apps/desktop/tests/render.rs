@@ -112,3 +112,82 @@ fn render_reports_broken_blocks_and_goes_on() {
     assert!(dir.join("frames/frame_00003.png").exists(), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A refrender-style replay directory: `frames` frames of a 441 Hz sine at
+/// butterchurn's 30 fps clock, levels rising from 1.
+fn replay_dir(dir: &Path, frames: usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut state = String::new();
+    let mut audio = Vec::new();
+    let mut time = 0.0;
+    for n in 1..=frames {
+        time += 1.0 / 30.0;
+        let level = 1.0 + n as f64 * 0.1;
+        state.push_str(&format!(
+            "{{\"frame\":{n},\"time\":{time},\"fps\":30,\"globals\":{{\"bass\":{level},\
+             \"mid\":1,\"treb\":1,\"bass_att\":{level},\"mid_att\":1,\"treb_att\":1}},\
+             \"frameVars\":{{}}}}\n"
+        ));
+        for _channel in 0..3 {
+            for i in 0..1024 {
+                let x = (i as f64 * std::f64::consts::TAU / 100.0 + n as f64).sin() * 0.5;
+                audio.push((128.0 * (1.0 + x)).floor().clamp(0.0, 255.0) as u8);
+            }
+        }
+    }
+    std::fs::write(dir.join("state.jsonl"), state).unwrap();
+    std::fs::write(dir.join("audio.bin"), audio).unwrap();
+}
+
+#[test]
+fn render_replays_a_reference_run_and_dumps_state() {
+    let dir = temp_dir("replay");
+    let reference = dir.join("ref");
+    replay_dir(&reference, 4);
+    let dump = dir.join("state.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_kefir"))
+        .arg("render")
+        .arg("--preset")
+        .arg(bundled("Kefir - First Light.milk"))
+        .arg("--replay")
+        .arg(&reference)
+        .args(["--size", "64x48", "--out"])
+        .arg(dir.join("frames"))
+        .arg("--dump-state")
+        .arg(&dump)
+        .output()
+        .expect("kefir runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // As many frames as the reference has.
+    assert!(stderr.contains("rendered 4 frames"), "{stderr}");
+    assert!(dir.join("frames/frame_00004.png").exists());
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&dump)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(lines.len(), 4);
+    // The levels and the clock come from the reference.
+    let bass = lines[2]["bass"].as_f64().unwrap();
+    assert!((bass - 1.3).abs() < 1e-6, "{bass}");
+    let fps = lines[1]["fps"].as_f64().unwrap();
+    assert!((fps - 30.0).abs() < 1e-6, "{fps}");
+    for key in ["zoom", "rot", "decay", "gammaadj", "wave_r", "wave_mode"] {
+        assert!(lines[0][key].is_number(), "{key} missing");
+    }
+
+    // --replay and --audio do not mix.
+    let clash = Command::new(env!("CARGO_BIN_EXE_kefir"))
+        .arg("render")
+        .arg("--preset")
+        .arg(bundled("Kefir - First Light.milk"))
+        .arg("--replay")
+        .arg(&reference)
+        .args(["--synth", "--out"])
+        .arg(dir.join("x"))
+        .output()
+        .expect("kefir runs");
+    assert!(!clash.status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -45,6 +45,7 @@ pub mod runtime;
 pub mod shapes;
 pub mod stages;
 pub mod textures;
+pub mod transition;
 pub mod waves;
 
 use std::collections::HashMap;
@@ -309,6 +310,40 @@ pub struct Visualizer {
         wgpu::RenderPipeline,
         wgpu::BindGroupLayout,
     )>,
+    /// The preset being blended out, during a soft transition.
+    blend: Option<Blend>,
+    /// The clock the next frame's code sees, for replays (see
+    /// [`Visualizer::set_next_clock`]).
+    next_clock: Option<(f64, f64, u64)>,
+    /// Per-vertex blend alpha for the mix passes: `[x, y, mix]` and
+    /// `[x, y, 1 - mix]`.
+    mix_vertices: [Vec<[f32; 3]>; 2],
+    mix_vertex_buffers: [wgpu::Buffer; 2],
+    /// Where the second preset of a blend draws before it is mixed in.
+    blend_target: Option<Feedback>,
+    mix_layout: wgpu::BindGroupLayout,
+    /// Mix pipelines by target format and sRGB conversion.
+    mix_pipelines: HashMap<(wgpu::TextureFormat, bool), wgpu::RenderPipeline>,
+}
+
+/// The outgoing preset of a soft transition: its code, shaders, clock and
+/// uniform buffers, and the blend's pattern and progress.
+struct Blend {
+    runtime: PresetRuntime,
+    shaders: PresetShaders,
+    time: f64,
+    frame: u64,
+    warp_uniforms: wgpu::Buffer,
+    comp_uniforms: wgpu::Buffer,
+    shader_uniforms: wgpu::Buffer,
+    seconds: f64,
+    elapsed: f64,
+    pattern: transition::BlendPattern,
+    /// `(a, c)` per warp mesh vertex (see [`transition`]).
+    coefficients: Vec<[f32; 2]>,
+    /// The mesh the coefficients were made for.
+    mesh: (u32, u32, [f32; 2]),
+    rng: stages::Rng,
 }
 
 /// The composite grid's buffers.
@@ -449,7 +484,47 @@ impl Visualizer {
             usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
+        let mix_buffer = |label: &str| {
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size: (mesh.vertex_count() * 12) as u64,
+                usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            })
+        };
+        let mix_vertex_buffers = [
+            mix_buffer("kefir blend mix"),
+            mix_buffer("kefir blend mix inverse"),
+        ];
+        let mix_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("kefir blend mix"),
+            entries: &[
+                wgpu::BindGroupLayoutEntry {
+                    binding: 0,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Texture {
+                        sample_type: wgpu::TextureSampleType::Float { filterable: true },
+                        view_dimension: wgpu::TextureViewDimension::D2,
+                        multisampled: false,
+                    },
+                    count: None,
+                },
+                wgpu::BindGroupLayoutEntry {
+                    binding: 1,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
+                    count: None,
+                },
+            ],
+        });
         Visualizer {
+            blend: None,
+            next_clock: None,
+            mix_vertices: [Vec::new(), Vec::new()],
+            mix_vertex_buffers,
+            blend_target: None,
+            mix_layout,
+            mix_pipelines: HashMap::new(),
             shaders: PresetShaders::none(config.seed),
             samplers: stages::Samplers::new(&device),
             stage_module,
@@ -578,9 +653,26 @@ impl Visualizer {
         }
     }
 
-    /// Switches to a preset made by [`PresetBuilder::prepare`]: no
-    /// compiling or pipeline building happens here.
+    /// Switches to a preset made by [`PresetBuilder::prepare`], as a hard
+    /// cut or a MilkDrop 2 blend (see [`Switch`]). No compiling or
+    /// pipeline building happens here.
+    pub fn switch_to(&mut self, prepared: PreparedPreset, switch: Switch) -> LoadReport {
+        match switch {
+            Switch::Cut => self.load_prepared(prepared),
+            Switch::Blend { seconds } => self.blend_to(prepared, seconds),
+        }
+    }
+
+    /// Clears the picture to black ("start clean" instead of carrying the
+    /// previous preset's image over).
+    pub fn clear_frame(&mut self) {
+        self.feedback = [None, None];
+    }
+
+    /// Switches to a preset made by [`PresetBuilder::prepare`] with a hard
+    /// cut: no compiling or pipeline building happens here.
     pub fn load_prepared(&mut self, prepared: PreparedPreset) -> LoadReport {
+        self.blend = None;
         self.runtime = prepared.runtime;
         self.shaders = prepared.shaders;
         self.serial += 1;
@@ -588,6 +680,74 @@ impl Visualizer {
         self.time = 0.0;
         self.frame = 0;
         prepared.report
+    }
+
+    /// Starts a soft transition: the preset playing becomes the outgoing
+    /// one (an earlier blend still running is cut short, as in MilkDrop).
+    fn blend_to(&mut self, prepared: PreparedPreset, seconds: f64) -> LoadReport {
+        if seconds.is_nan() || seconds <= 0.0 || self.last_state.is_none() {
+            // Nothing on screen to blend from (or no time): a cut.
+            return self.load_prepared(prepared);
+        }
+        let uniform = |size: usize, label: &str| {
+            self.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size: size as u64,
+                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            })
+        };
+        let warp_uniforms = uniform(std::mem::size_of::<WarpUniforms>(), "kefir blend warp");
+        let comp_uniforms = uniform(std::mem::size_of::<CompUniforms>(), "kefir blend comp");
+        let shader_uniforms = uniform(milk_hlsl::MilkUniforms::SIZE, "kefir blend shaders");
+        let mut rng =
+            stages::Rng::new(self.config.seed ^ self.serial.wrapping_mul(0xA076_1D64_78BD_642F));
+        let pattern = transition::BlendPattern::random(&mut rng);
+        let outgoing = Blend {
+            runtime: std::mem::replace(&mut self.runtime, prepared.runtime),
+            shaders: std::mem::replace(&mut self.shaders, prepared.shaders),
+            time: self.time,
+            frame: self.frame,
+            warp_uniforms,
+            comp_uniforms,
+            shader_uniforms,
+            seconds,
+            elapsed: 0.0,
+            pattern,
+            coefficients: Vec::new(),
+            mesh: (0, 0, [0.0; 2]),
+            rng,
+        };
+        self.blend = Some(outgoing);
+        self.serial += 1;
+        self.last_state = None;
+        self.time = 0.0;
+        self.frame = 0;
+        prepared.report
+    }
+
+    /// Sets the clock the next frame's code sees (time since the preset
+    /// started, fps, frame number), for replaying another renderer's run
+    /// frame for frame (`kefir render --replay`); later frames go on from
+    /// it.
+    pub fn set_next_clock(&mut self, time: f64, fps: f64, frame: u64) {
+        self.next_clock = Some((time, fps, frame));
+    }
+
+    /// Whether a soft transition is running, and how far (0..1).
+    pub fn blend_progress(&self) -> Option<f64> {
+        self.blend
+            .as_ref()
+            .map(|b| (b.elapsed / b.seconds).clamp(0.0, 1.0))
+    }
+
+    /// Forces the blend pattern of the running transition (tests and
+    /// hosts that want a particular look); no effect without a blend.
+    pub fn set_blend_pattern(&mut self, pattern: transition::BlendPattern) {
+        if let Some(b) = &mut self.blend {
+            b.pattern = pattern;
+            b.coefficients.clear();
+        }
     }
 
     /// Directories searched for the user textures preset shaders name
@@ -702,12 +862,20 @@ impl Visualizer {
             })
     }
 
-    fn frame_inputs(&self, dt: f64, audio: &AudioFrame, width: u32, height: u32) -> FrameInputs {
+    /// The per-frame inputs of a preset at `time`, `frame`.
+    fn frame_inputs(
+        &self,
+        (time, frame): (f64, u64),
+        dt: f64,
+        audio: &AudioFrame,
+        width: u32,
+        height: u32,
+    ) -> FrameInputs {
         let [ax, ay] = self.mesh.aspect();
         FrameInputs {
-            time: self.time,
+            time,
             fps: if dt > 0.0 { 1.0 / dt } else { 0.0 },
-            frame: self.frame as f64,
+            frame: frame as f64,
             progress: 0.0,
             bass: f64::from(audio.bass),
             mid: f64::from(audio.mid),
@@ -760,28 +928,78 @@ impl Visualizer {
             self.mesh_size = (width, height);
         }
 
+        // MilkDrop advances its clock before drawing (`DoTime`): a preset's
+        // first frame sees time = 1/fps.
+        self.time += dt;
+        if let Some(b) = &mut self.blend {
+            b.time += dt;
+        }
+        if let Some((time, _, frame)) = self.next_clock {
+            self.time = time;
+            self.frame = frame;
+        }
+
         // 1-2: per-frame and per-vertex code, then the mesh's UVs.
         let started = Instant::now();
-        let inputs = self.frame_inputs(dt, audio, width, height);
-        let state = self.runtime.run_frame(&inputs);
-        let per_frame_done = Instant::now();
-        let terms = WarpTerms::new(
-            self.time,
-            self.runtime.warp_anim_speed(),
-            self.runtime.warp_scale(),
-        );
-        let columns = self.runtime.run_vertices(&self.mesh, &state.motion);
-        self.vertices.clear();
-        for (n, pos) in self.mesh.clip_positions().iter().enumerate() {
-            let m = Motion::from_array(std::array::from_fn(|k| columns[k][n]));
-            let uv = self.mesh.warp_uv(n, &m, &terms);
-            // A non-finite UV (zoom 0, ...) samples the corner, as a GPU
-            // would sample something; never NaN into the pipeline.
-            let uv = uv.map(|c| if c.is_finite() { c } else { 0.0 });
-            self.vertices.push(WarpVertex { pos: *pos, uv });
+        let mut inputs = self.frame_inputs((self.time, self.frame), dt, audio, width, height);
+        if let Some((_, fps, _)) = self.next_clock.take() {
+            inputs.fps = fps;
         }
-        if self.shaders.warp.is_some() {
-            // The warp shader also reads uv_orig, rad and ang per vertex.
+        let state = self.runtime.run_frame(&inputs);
+        let old_inputs = self
+            .blend
+            .as_ref()
+            .map(|b| self.frame_inputs((b.time, b.frame), dt, audio, width, height));
+        let old_state = match (&mut self.blend, &old_inputs) {
+            (Some(b), Some(i)) => Some(b.runtime.run_frame(i)),
+            _ => None,
+        };
+        let per_frame_done = Instant::now();
+        let uvs = warp_uvs(&mut self.runtime, &self.mesh, &state, self.time);
+        self.vertices.clear();
+        self.vertices.extend(
+            self.mesh
+                .clip_positions()
+                .iter()
+                .zip(&uvs)
+                .map(|(pos, uv)| WarpVertex { pos: *pos, uv: *uv }),
+        );
+        // A blend: the outgoing preset's motion too, mixed per vertex along
+        // the blend pattern (MilkDrop 2's `ComputeGridAlphaValues`).
+        let blending = match (&mut self.blend, &old_state) {
+            (Some(b), Some(old)) => {
+                let old_uvs = warp_uvs(&mut b.runtime, &self.mesh, old, b.time);
+                let shape = (self.mesh.cols(), self.mesh.rows(), self.mesh.aspect());
+                if b.mesh != shape || b.coefficients.len() != self.vertices.len() {
+                    b.coefficients = b
+                        .pattern
+                        .coefficients(shape.0, shape.1, shape.2, &mut b.rng);
+                    b.mesh = shape;
+                }
+                let progress = (b.elapsed / b.seconds).clamp(0.0, 1.0) as f32;
+                let [mix, inverse] = &mut self.mix_vertices;
+                mix.clear();
+                inverse.clear();
+                for ((v, old), c) in self.vertices.iter_mut().zip(&old_uvs).zip(&b.coefficients) {
+                    let t = transition::mix(*c, progress);
+                    v.uv = [
+                        v.uv[0] * t + old[0] * (1.0 - t),
+                        v.uv[1] * t + old[1] * (1.0 - t),
+                    ];
+                    mix.push([v.pos[0], v.pos[1], t]);
+                    inverse.push([v.pos[0], v.pos[1], 1.0 - t]);
+                }
+                true
+            }
+            _ => false,
+        };
+        let any_warp_shader = self.shaders.warp.is_some()
+            || self
+                .blend
+                .as_ref()
+                .is_some_and(|b| b.shaders.warp.is_some());
+        if any_warp_shader {
+            // Warp shaders also read uv_orig, rad and ang per vertex.
             let [x, y, rad, ang] = self.mesh.inputs();
             self.shader_vertices.clear();
             self.shader_vertices
@@ -793,18 +1011,23 @@ impl Visualizer {
                 }));
         }
         let per_vertex_done = Instant::now();
-        if self.shaders.warp.is_some() {
+        if any_warp_shader {
             self.queue.write_buffer(
                 &self.shader_vertex_buffer,
                 0,
                 bytemuck::cast_slice(&self.shader_vertices),
             );
-        } else {
-            self.queue
-                .write_buffer(&self.vertex_buffer, 0, bytemuck::cast_slice(&self.vertices));
+        }
+        self.queue
+            .write_buffer(&self.vertex_buffer, 0, bytemuck::cast_slice(&self.vertices));
+        if blending {
+            for (buffer, vertices) in self.mix_vertex_buffers.iter().zip(&self.mix_vertices) {
+                self.queue
+                    .write_buffer(buffer, 0, bytemuck::cast_slice(vertices));
+            }
         }
 
-        // 4a: custom shapes' per-frame code (per instance) and geometry.
+        // 5a: custom shapes' per-frame code (per instance) and geometry.
         self.shapes.prepare(
             &self.device,
             &self.queue,
@@ -814,20 +1037,29 @@ impl Visualizer {
             self.mesh.aspect(),
         );
 
-        let (warp, comp, comp_wrap) = self.pass_uniforms(&state, format.is_srgb());
+        let (warp, comp, comp_wrap) = pass_uniforms(
+            &self.runtime,
+            &state,
+            format.is_srgb(),
+            self.time,
+            self.rand_start,
+        );
         self.queue
             .write_buffer(&self.warp_uniforms, 0, bytemuck::bytes_of(&warp));
         self.queue
             .write_buffer(&self.comp_uniforms, 0, bytemuck::bytes_of(&comp));
-        let blur_levels = self.shaders.blur_levels();
+        let blur_levels = self
+            .shaders
+            .blur_levels()
+            .max(self.blend.as_ref().map_or(0, |b| b.shaders.blur_levels()));
         let blur_params = blur::BlurParams {
             min: state.blur_min.map(|v| v as f32),
             max: state.blur_max.map(|v| v as f32),
             edge_darken: state.blur1_edge_darken as f32,
         };
-        if self.shaders.warp.is_some() || self.shaders.comp.is_some() {
-            let uniforms = stages::ShaderUniforms {
-                time: self.time,
+        let shader_uniforms =
+            |time: f64, inputs: &FrameInputs, s: &FrameState| stages::ShaderUniforms {
+                time,
                 fps: inputs.fps,
                 frame: inputs.frame,
                 progress: inputs.progress,
@@ -836,18 +1068,41 @@ impl Visualizer {
                 aspect: self.mesh.aspect(),
                 size: (width, height),
                 blur: blur_params.shader_constants(),
-                q: state.q,
+                q: s.q,
             };
-            let block = uniforms.to_block(&self.shaders.randoms, &mut self.shader_rng);
+        if self.shaders.warp.is_some() || self.shaders.comp.is_some() {
+            let block = shader_uniforms(self.time, &inputs, &state)
+                .to_block(&self.shaders.randoms, &mut self.shader_rng);
             self.queue
                 .write_buffer(&self.shader_uniforms, 0, &block.to_bytes());
         }
-        if self.shaders.comp.is_some() {
+        let mut old_comp_wrap = false;
+        if let (Some(b), Some(old), Some(old_inputs)) = (&self.blend, &old_state, &old_inputs) {
+            // The outgoing composite draws into an 8-bit linear texture.
+            let (warp, comp, wrap) = pass_uniforms(&b.runtime, old, false, b.time, self.rand_start);
+            old_comp_wrap = wrap;
+            self.queue
+                .write_buffer(&b.warp_uniforms, 0, bytemuck::bytes_of(&warp));
+            self.queue
+                .write_buffer(&b.comp_uniforms, 0, bytemuck::bytes_of(&comp));
+            if b.shaders.warp.is_some() || b.shaders.comp.is_some() {
+                let block = shader_uniforms(b.time, old_inputs, old)
+                    .to_block(&b.shaders.randoms, &mut self.shader_rng);
+                self.queue
+                    .write_buffer(&b.shader_uniforms, 0, &block.to_bytes());
+            }
+        }
+        let any_comp_shader = self.shaders.comp.is_some()
+            || self
+                .blend
+                .as_ref()
+                .is_some_and(|b| b.shaders.comp.is_some());
+        if any_comp_shader {
             let aspect = self.mesh.aspect();
             if self.comp_grid.as_ref().is_none_or(|g| g.aspect != aspect) {
                 self.comp_grid = Some(self.make_comp_grid(aspect));
             }
-            let corners = self.hue_corners(1.0);
+            let corners = hue_corners(self.time, self.rand_start, 1.0);
             if let Some(grid) = &mut self.comp_grid {
                 stages::apply_hue_corners(&mut grid.vertices, &corners);
                 self.queue.write_buffer(
@@ -856,6 +1111,31 @@ impl Visualizer {
                     bytemuck::cast_slice(&grid.vertices),
                 );
             }
+        }
+        // Pipelines for this frame's formats (built once per format).
+        let comp_target = comp_format(format);
+        if let Some(p) = &mut self.shaders.comp {
+            p.ensure_pipeline(&self.device, &self.stage_module, comp_target);
+        }
+        if let Some(p) = self.blend.as_mut().and_then(|b| b.shaders.comp.as_mut()) {
+            p.ensure_pipeline(&self.device, &self.stage_module, FEEDBACK_FORMAT);
+        }
+        let stereo =
+            self.runtime.red_blue_stereo() && self.runtime.comp_style() == PassStyle::Fixed;
+        self.comp_pipeline(format, stereo);
+        let old_stereo = self.blend.as_ref().is_some_and(|b| {
+            b.runtime.red_blue_stereo() && b.runtime.comp_style() == PassStyle::Fixed
+        });
+        let srgb_display = self.shaders.comp.is_some() && format.is_srgb();
+        let out_format = if srgb_display {
+            FEEDBACK_FORMAT
+        } else {
+            format
+        };
+        if blending {
+            self.comp_pipeline(FEEDBACK_FORMAT, old_stereo);
+            self.mix_pipeline(FEEDBACK_FORMAT, false);
+            self.mix_pipeline(out_format, out_format.is_srgb());
         }
 
         // Feedback textures at the target's size; the warp pass samples the
@@ -870,14 +1150,35 @@ impl Visualizer {
         {
             self.feedback[next] = Some(self.feedback_texture(width, height));
         }
+        if blending
+            && self
+                .blend_target
+                .as_ref()
+                .is_none_or(|f| f.size != (width, height))
+        {
+            self.blend_target = Some(self.feedback_texture(width, height));
+        }
+        if srgb_display
+            && self
+                .display
+                .as_ref()
+                .is_none_or(|d| d.size != (width, height))
+        {
+            self.display = Some(self.feedback_texture(width, height));
+        }
+        if blur_levels > 0 {
+            self.blur.prepare(&self.device, (width, height));
+        }
         let (Some(src), Some(dst)) = (&self.feedback[self.current], &self.feedback[next]) else {
             unreachable!("both feedback textures exist");
         };
 
-        let warp_sampler = if warp.params[1] > 0.5 {
-            &self.sampler_wrap
-        } else {
-            &self.sampler_clamp
+        let sampler_for = |wrap: bool| {
+            if wrap {
+                &self.sampler_wrap
+            } else {
+                &self.sampler_clamp
+            }
         };
         let bind = |buffer: &wgpu::Buffer, view: &wgpu::TextureView, sampler: &wgpu::Sampler| {
             self.device.create_bind_group(&wgpu::BindGroupDescriptor {
@@ -899,59 +1200,70 @@ impl Visualizer {
                 ],
             })
         };
-        let warp_bind = bind(&self.warp_uniforms, &src.view, warp_sampler);
-        if blur_levels > 0 {
-            self.blur.prepare(&self.device, (width, height));
-        }
         let blur_views = [1, 2, 3].map(|n| (self.blur.view(n), self.blur.size(n)));
         // The warp shader reads the previous frame and last frame's blur
         // levels; the composite shader the new frame and this frame's blur
-        // levels (made from the previous frame, see step 5).
-        let warp_shader_bind = self.shaders.warp.as_ref().map(|p| {
-            let views = stages::FrameViews {
-                main: &src.view,
-                main_size: src.size,
-                blur: blur_views,
-            };
-            p.bind_group(
-                &self.device,
-                &self.queue,
-                &self.shader_uniforms,
-                &views,
-                &self.samplers,
-            )
-        });
-        let comp_shader_bind = self.shaders.comp.as_ref().map(|p| {
-            let views = stages::FrameViews {
-                main: &dst.view,
-                main_size: dst.size,
-                blur: blur_views,
-            };
-            p.bind_group(
-                &self.device,
-                &self.queue,
-                &self.shader_uniforms,
-                &views,
-                &self.samplers,
+        // levels (made from the previous frame, see step 4).
+        let warp_views = stages::FrameViews {
+            main: &src.view,
+            main_size: src.size,
+            blur: blur_views,
+        };
+        let comp_views = stages::FrameViews {
+            main: &dst.view,
+            main_size: dst.size,
+            blur: blur_views,
+        };
+        let stage_bind = |program: &Option<stages::StageProgram>,
+                          uniforms: &wgpu::Buffer,
+                          views: &stages::FrameViews<'_>| {
+            program
+                .as_ref()
+                .map(|p| p.bind_group(&self.device, &self.queue, uniforms, views, &self.samplers))
+        };
+        let new_warp = WarpDraw {
+            fixed: bind(
+                &self.warp_uniforms,
+                &src.view,
+                sampler_for(warp.params[1] > 0.5),
+            ),
+            shader: stage_bind(&self.shaders.warp, &self.shader_uniforms, &warp_views),
+        };
+        let new_comp_bind = bind(&self.comp_uniforms, &dst.view, sampler_for(comp_wrap));
+        let new_comp_shader_bind =
+            stage_bind(&self.shaders.comp, &self.shader_uniforms, &comp_views);
+        let old_draws = self.blend.as_ref().map(|b| {
+            let old_wrap = old_state
+                .as_ref()
+                .is_some_and(|s| match b.runtime.warp_style() {
+                    PassStyle::Fixed => s.wrap,
+                    PassStyle::Generated => b.runtime.base().tex_wrap,
+                });
+            (
+                WarpDraw {
+                    fixed: bind(&b.warp_uniforms, &src.view, sampler_for(old_wrap)),
+                    shader: stage_bind(&b.shaders.warp, &b.shader_uniforms, &warp_views),
+                },
+                bind(&b.comp_uniforms, &dst.view, sampler_for(old_comp_wrap)),
+                stage_bind(&b.shaders.comp, &b.shader_uniforms, &comp_views),
             )
         });
         // Textured shapes sample the previous frame (MilkDrop's VS[0]).
-        let shapes_bind = self
-            .shapes
-            .bind_group(&self.device, &src.view, warp_sampler);
-        let comp_sampler = if comp_wrap {
-            &self.sampler_wrap
-        } else {
-            &self.sampler_clamp
-        };
-        let comp_bind = bind(&self.comp_uniforms, &dst.view, comp_sampler);
+        let shapes_bind =
+            self.shapes
+                .bind_group(&self.device, &src.view, sampler_for(warp.params[1] > 0.5));
         let dst_view = dst.view.clone();
         let src_view = src.view.clone();
         let target_view = target.create_view(&Default::default());
+        let blend_view = self.blend_target.as_ref().map(|f| f.view.clone());
+        let display_view = srgb_display
+            .then(|| self.display.as_ref().map(|d| d.view.clone()))
+            .flatten();
 
         // Motion vectors go into the previous frame, before the warp (as in
         // MilkDrop 2); custom waves, the main wave, darken_center and the
-        // borders into the new frame after the custom shapes.
+        // borders into the new frame after the custom shapes. During a
+        // blend only the incoming preset draws them.
         let aspect = self.mesh.aspect();
         let mut vectors = waves::Canvas::new(width, height);
         let vertices = &self.vertices;
@@ -974,26 +1286,59 @@ impl Visualizer {
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                 label: Some("kefir frame"),
             });
+        let mesh = MeshBuffers {
+            fixed: &self.vertex_buffer,
+            shader: &self.shader_vertex_buffer,
+            indices: &self.index_buffer,
+            count: self.index_count,
+        };
         // 3: motion vectors into the previous frame, then the warp pass.
         self.overlay
             .encode(&self.device, &self.queue, &mut encoder, &src_view, &vectors);
-        if let (Some(program), Some(bind)) = (&mut self.shaders.warp, &warp_shader_bind) {
-            let pipeline = program.pipeline(&self.device, &self.stage_module, FEEDBACK_FORMAT);
-            let mut pass = color_pass(&mut encoder, "kefir warp shader", &dst_view, true);
-            pass.set_pipeline(pipeline);
-            pass.set_bind_group(0, bind, &[]);
-            pass.set_vertex_buffer(0, self.shader_vertex_buffer.slice(..));
-            pass.set_index_buffer(self.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
-            pass.draw_indexed(0..self.index_count, 0, 0..1);
-        } else {
-            let mut pass = color_pass(&mut encoder, "kefir warp", &dst_view, true);
-            pass.set_pipeline(&self.warp_pipeline);
-            pass.set_bind_group(0, &warp_bind, &[]);
-            pass.set_vertex_buffer(0, self.vertex_buffer.slice(..));
-            pass.set_index_buffer(self.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
-            pass.draw_indexed(0..self.index_count, 0, 0..1);
+        let new_warp_program = self.shaders.warp.as_ref();
+        match (&old_draws, &self.blend) {
+            (Some((old_warp, ..)), Some(b)) if any_warp_shader => {
+                // MilkDrop 2 draws the old preset's warp, then the new one's
+                // over it with the blend pattern as alpha.
+                let Some(blend_view) = &blend_view else {
+                    unreachable!("the blend target is made above");
+                };
+                draw_warp(
+                    &mut encoder,
+                    &dst_view,
+                    &self.warp_pipeline,
+                    b.shaders.warp.as_ref(),
+                    old_warp,
+                    &mesh,
+                );
+                draw_warp(
+                    &mut encoder,
+                    blend_view,
+                    &self.warp_pipeline,
+                    new_warp_program,
+                    &new_warp,
+                    &mesh,
+                );
+                self.draw_mix(
+                    &mut encoder,
+                    blend_view,
+                    &dst_view,
+                    FEEDBACK_FORMAT,
+                    false,
+                    0,
+                );
+            }
+            // Without warp shaders the blend is all in the mesh's UVs.
+            _ => draw_warp(
+                &mut encoder,
+                &dst_view,
+                &self.warp_pipeline,
+                new_warp_program,
+                &new_warp,
+                &mesh,
+            ),
         }
-        // 5 (MilkDrop 2 order): the blur levels the shaders read, right after
+        // 4 (MilkDrop 2 order): the blur levels the shaders read, right after
         // the warp and from the texture the warp read (`m_lpVS[0]` in
         // `BlurPasses`: the previous frame with this frame's motion vectors),
         // before the shapes and waves are drawn.
@@ -1008,77 +1353,53 @@ impl Visualizer {
                 &blur_params,
             );
         }
-        // 4: custom shapes, drawn first of the overlays as in MilkDrop 2
+        // 5: custom shapes, drawn first of the overlays as in MilkDrop 2
         // (`DrawCustomShapes` before `DrawCustomWaves` and `DrawWave`).
         if self.shapes.has_draws() {
             let mut pass = color_pass(&mut encoder, "kefir shapes", &dst_view, false);
             self.shapes.draw(&mut pass, &shapes_bind);
         }
-        // 4: custom waves, main wave, darken_center, borders.
+        // 5: custom waves, main wave, darken_center, borders.
         self.overlay
             .encode(&self.device, &self.queue, &mut encoder, &dst_view, &drawing);
-        // 6: the composite.
-        if let (Some(program), Some(bind)) = (&mut self.shaders.comp, &comp_shader_bind) {
-            let comp_target = comp_format(format);
-            let pipeline = program
-                .pipeline(&self.device, &self.stage_module, comp_target)
-                .clone();
-            let Some(grid) = &self.comp_grid else {
-                unreachable!("the composite grid is made above");
-            };
-            let display_view = if format.is_srgb() {
-                if self
-                    .display
-                    .as_ref()
-                    .is_none_or(|d| d.size != (width, height))
-                {
-                    self.display = Some(self.feedback_texture(width, height));
-                }
-                self.display.as_ref().map(|d| d.view.clone())
-            } else {
-                None
-            };
-            {
-                let view = display_view.as_ref().unwrap_or(&target_view);
-                let mut pass = color_pass(&mut encoder, "kefir comp shader", view, true);
-                pass.set_pipeline(&pipeline);
-                pass.set_bind_group(0, bind, &[]);
-                pass.set_vertex_buffer(0, grid.vertex_buffer.slice(..));
-                pass.set_index_buffer(grid.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
-                pass.draw_indexed(0..grid.index_count, 0, 0..1);
-            }
-            if let Some(display) = &display_view {
-                self.blit_srgb(&mut encoder, display, &target_view, format);
-            }
-            self.finish_frame(
-                encoder,
-                state,
-                next,
-                dt,
-                started,
-                per_frame_done,
-                per_vertex_done,
-                overlays_done,
-            );
-            return Ok(());
-        }
-        // Red-blue stereo replaces the composite on the fixed-function path
-        // only: MilkDrop 2 dropped it (its generated composite shader never
-        // reads `bRedBlueStereo`).
-        let stereo =
-            self.runtime.red_blue_stereo() && self.runtime.comp_style() == PassStyle::Fixed;
-        let comp_pipeline = self.comp_pipeline(format, stereo).clone();
+        // 6: the composite, into the target (or, for a composite shader on
+        // an sRGB target, into an 8-bit texture copied over at the end).
+        let out_view = display_view.as_ref().unwrap_or(&target_view);
+        let grid = self.comp_grid.as_ref();
+        self.draw_comp(
+            &mut encoder,
+            out_view,
+            out_format,
+            CompDraw {
+                runtime_stereo: stereo,
+                program: self.shaders.comp.as_ref(),
+                shader_bind: new_comp_shader_bind.as_ref(),
+                fixed_bind: &new_comp_bind,
+            },
+            grid,
+        );
+        if let (Some((_, old_comp_bind, old_comp_shader_bind)), Some(b), Some(blend_view)) =
+            (&old_draws, &self.blend, &blend_view)
         {
-            let mut pass = color_pass(&mut encoder, "kefir composite", &target_view, true);
-            pass.set_pipeline(&comp_pipeline);
-            pass.set_bind_group(0, &comp_bind, &[]);
-            if stereo {
-                pass.set_vertex_buffer(0, self.vertex_buffer.slice(..));
-                pass.set_index_buffer(self.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
-                pass.draw_indexed(0..self.index_count, 0, 0..1);
-            } else {
-                pass.draw(0..3, 0..1);
-            }
+            // The outgoing composite, mixed over the new one where the
+            // pattern has not reached yet.
+            self.draw_comp(
+                &mut encoder,
+                blend_view,
+                FEEDBACK_FORMAT,
+                CompDraw {
+                    runtime_stereo: old_stereo,
+                    program: b.shaders.comp.as_ref(),
+                    shader_bind: old_comp_shader_bind.as_ref(),
+                    fixed_bind: old_comp_bind,
+                },
+                grid,
+            );
+            let srgb = out_format.is_srgb();
+            self.draw_mix(&mut encoder, blend_view, out_view, out_format, srgb, 1);
+        }
+        if let Some(display) = &display_view {
+            self.blit_srgb(&mut encoder, display, &target_view, format);
         }
         self.finish_frame(
             encoder,
@@ -1117,8 +1438,136 @@ impl Visualizer {
         };
         self.last_state = Some(state);
         self.current = next;
-        self.time += dt;
         self.frame += 1;
+        if let Some(b) = &mut self.blend {
+            b.frame += 1;
+            b.elapsed += dt;
+            if b.elapsed >= b.seconds {
+                self.blend = None;
+            }
+        }
+    }
+
+    /// Builds the mix pipeline for `format` (with sRGB conversion) once.
+    fn mix_pipeline(&mut self, format: wgpu::TextureFormat, srgb: bool) {
+        if self.mix_pipelines.contains_key(&(format, srgb)) {
+            return;
+        }
+        let layout = self
+            .device
+            .create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: Some("kefir blend mix"),
+                bind_group_layouts: &[Some(&self.mix_layout)],
+                immediate_size: 0,
+            });
+        let pipeline = self
+            .device
+            .create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                label: Some("kefir blend mix"),
+                layout: Some(&layout),
+                vertex: wgpu::VertexState {
+                    module: &self.stage_module,
+                    entry_point: Some("mix_vs"),
+                    compilation_options: Default::default(),
+                    buffers: &[Some(wgpu::VertexBufferLayout {
+                        array_stride: 12,
+                        step_mode: wgpu::VertexStepMode::Vertex,
+                        attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32],
+                    })],
+                },
+                primitive: wgpu::PrimitiveState::default(),
+                depth_stencil: None,
+                multisample: wgpu::MultisampleState::default(),
+                fragment: Some(wgpu::FragmentState {
+                    module: &self.stage_module,
+                    entry_point: Some(if srgb { "mix_srgb_fs" } else { "mix_fs" }),
+                    compilation_options: Default::default(),
+                    targets: &[Some(wgpu::ColorTargetState {
+                        format,
+                        blend: Some(wgpu::BlendState::ALPHA_BLENDING),
+                        write_mask: wgpu::ColorWrites::ALL,
+                    })],
+                }),
+                multiview_mask: None,
+                cache: None,
+            });
+        self.mix_pipelines.insert((format, srgb), pipeline);
+    }
+
+    /// Draws `source` over `target` with the blend pattern's per-vertex
+    /// alpha (`which`: 0 = mix, 1 = 1 - mix).
+    fn draw_mix(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        source: &wgpu::TextureView,
+        target: &wgpu::TextureView,
+        format: wgpu::TextureFormat,
+        srgb: bool,
+        which: usize,
+    ) {
+        let Some(pipeline) = self.mix_pipelines.get(&(format, srgb)) else {
+            return;
+        };
+        let bind = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("kefir blend mix"),
+            layout: &self.mix_layout,
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: wgpu::BindingResource::TextureView(source),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: wgpu::BindingResource::Sampler(
+                        self.samplers
+                            .get(milk_hlsl::Filter::Point, milk_hlsl::Wrap::Clamp),
+                    ),
+                },
+            ],
+        });
+        let mut pass = color_pass(encoder, "kefir blend mix", target, false);
+        pass.set_pipeline(pipeline);
+        pass.set_bind_group(0, &bind, &[]);
+        pass.set_vertex_buffer(0, self.mix_vertex_buffers[which].slice(..));
+        pass.set_index_buffer(self.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
+        pass.draw_indexed(0..self.index_count, 0, 0..1);
+    }
+
+    /// One preset's composite into `view`: its shader over the composite
+    /// grid, or the fixed-function / generated pass.
+    fn draw_comp(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        view: &wgpu::TextureView,
+        format: wgpu::TextureFormat,
+        draw: CompDraw<'_>,
+        grid: Option<&CompGrid>,
+    ) {
+        let mut pass = color_pass(encoder, "kefir composite", view, true);
+        if let (Some(pipeline), Some(bind), Some(grid)) = (
+            draw.program.and_then(|p| p.pipeline(format)),
+            draw.shader_bind,
+            grid,
+        ) {
+            pass.set_pipeline(pipeline);
+            pass.set_bind_group(0, bind, &[]);
+            pass.set_vertex_buffer(0, grid.vertex_buffer.slice(..));
+            pass.set_index_buffer(grid.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
+            pass.draw_indexed(0..grid.index_count, 0, 0..1);
+            return;
+        }
+        let Some(pipeline) = self.comp_pipelines.get(&(format, draw.runtime_stereo)) else {
+            return;
+        };
+        pass.set_pipeline(pipeline);
+        pass.set_bind_group(0, draw.fixed_bind, &[]);
+        if draw.runtime_stereo {
+            pass.set_vertex_buffer(0, self.vertex_buffer.slice(..));
+            pass.set_index_buffer(self.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
+            pass.draw_indexed(0..self.index_count, 0, 0..1);
+        } else {
+            pass.draw(0..3, 0..1);
+        }
     }
 
     fn make_comp_grid(&self, aspect: [f32; 2]) -> CompGrid {
@@ -1228,114 +1677,204 @@ impl Visualizer {
         pass.set_bind_group(0, &bind, &[]);
         pass.draw(0..3, 0..1);
     }
+}
 
-    /// The uniforms of both passes for this frame, and whether the
-    /// composite samples with wrapping.
-    fn pass_uniforms(&self, s: &FrameState, srgb: bool) -> (WarpUniforms, CompUniforms, bool) {
-        let base = self.runtime.base();
-        // Warp: MilkDrop 1's vertex colour holds decay as an 8-bit value
-        // (truncated); MilkDrop 2's generated shader prints the file's decay
-        // with two decimals.
-        let (decay, wrap) = match self.runtime.warp_style() {
-            PassStyle::Fixed => {
-                let d = (s.decay * 255.0).clamp(0.0, 255.0).trunc() / 255.0;
-                (d as f32, s.wrap)
-            }
-            PassStyle::Generated => (printed(base.decay, 2), base.tex_wrap),
-        };
-        let warp = WarpUniforms {
-            params: [decay, f32::from(u8::from(wrap)), 0.0, 0.0],
-        };
-
-        let hue_amount = self.runtime.hue_amount();
-        let (echo_alpha, echo_zoom, orient, gain, filters, style, hue_amount, comp_wrap) =
-            match self.runtime.comp_style() {
-                PassStyle::Fixed => {
-                    let alpha = s.echo_alpha as f32;
-                    let g = s.gamma as f32;
-                    // Gamma is additive redraws: with echo, values below 1
-                    // still draw each layer once.
-                    let gain = if self.runtime.red_blue_stereo() {
-                        // Stereo draws ceil(gamma) passes of min(1, gamma - pass).
-                        g.max(0.0)
-                    } else if alpha > 0.001 {
-                        g.max(1.0)
-                    } else {
-                        g.max(0.0)
-                    };
-                    let filters = [s.brighten, s.darken, s.solarize, s.invert];
-                    (
-                        alpha,
-                        s.echo_zoom as f32,
-                        s.echo_orient,
-                        gain,
-                        filters,
-                        0.0,
-                        hue_amount as f32,
-                        s.wrap,
-                    )
-                }
-                PassStyle::Generated => {
-                    let filters = [base.brighten, base.darken, base.solarize, base.invert];
-                    let h = printed(hue_amount, 2);
-                    (
-                        printed(base.video_echo_alpha, 2),
-                        base.video_echo_zoom as f32,
-                        base.video_echo_orientation,
-                        printed(base.gamma_adj, 2),
-                        filters,
-                        1.0,
-                        if h >= 1.0 { 1.0 } else { h },
-                        true,
-                    )
-                }
-            };
-        let echo = if echo_alpha > 0.001 {
-            let flip_x = if orient % 2 != 0 { -1.0 } else { 1.0 };
-            let flip_y = if orient >= 2 { -1.0 } else { 1.0 };
-            let inv_zoom = if style > 0.5 {
-                printed(f64::from(1.0 / echo_zoom), 3)
-            } else {
-                1.0 / echo_zoom
-            };
-            let inv_zoom = if inv_zoom.is_finite() { inv_zoom } else { 0.0 };
-            [echo_alpha, inv_zoom, flip_x, flip_y]
-        } else {
-            [0.0, 1.0, 1.0, 1.0]
-        };
-        let hue = self.hue_corners(hue_amount);
-        let comp = CompUniforms {
-            echo,
-            gain: [gain, gain, style, f32::from(u8::from(srgb))],
-            filters: filters.map(|f| f32::from(u8::from(f))),
-            hue,
-        };
-        (warp, comp, comp_wrap)
-    }
-
-    /// MilkDrop's hue shader: four slowly cycling corner colours, mixed in
-    /// by `amount` (the preset's `fShader`).
-    fn hue_corners(&self, amount: f32) -> [[f32; 4]; 4] {
-        if amount <= 0.001 {
-            return [[1.0; 4]; 4];
+/// The uniforms of both passes for this frame, and whether the
+/// composite samples with wrapping.
+fn pass_uniforms(
+    runtime: &PresetRuntime,
+    s: &FrameState,
+    srgb: bool,
+    time: f64,
+    rand_start: [f32; 4],
+) -> (WarpUniforms, CompUniforms, bool) {
+    let base = runtime.base();
+    // Warp: MilkDrop 1's vertex colour holds decay as an 8-bit value
+    // (truncated); MilkDrop 2's generated shader prints the file's decay
+    // with two decimals.
+    let (decay, wrap) = match runtime.warp_style() {
+        PassStyle::Fixed => {
+            let d = (s.decay * 255.0).clamp(0.0, 255.0).trunc() / 255.0;
+            (d as f32, s.wrap)
         }
-        let t = self.time as f32 * 30.0;
-        let r = self.rand_start;
-        std::array::from_fn(|i| {
-            let i = i as f32;
-            let mut c = [
-                0.6 + 0.3 * (t * 0.0143 + 3.0 + i * 21.0 + r[3]).sin(),
-                0.6 + 0.3 * (t * 0.0107 + 1.0 + i * 13.0 + r[1]).sin(),
-                0.6 + 0.3 * (t * 0.0129 + 6.0 + i * 9.0 + r[2]).sin(),
-            ];
-            let max = c[0].max(c[1]).max(c[2]);
-            for v in &mut c {
-                *v = 0.5 + 0.5 * (*v / max);
-                *v = *v * amount + (1.0 - amount);
+        PassStyle::Generated => (printed(base.decay, 2), base.tex_wrap),
+    };
+    let warp = WarpUniforms {
+        params: [decay, f32::from(u8::from(wrap)), 0.0, 0.0],
+    };
+
+    let hue_amount = runtime.hue_amount();
+    let (echo_alpha, echo_zoom, orient, gain, filters, style, hue_amount, comp_wrap) =
+        match runtime.comp_style() {
+            PassStyle::Fixed => {
+                let alpha = s.echo_alpha as f32;
+                let g = s.gamma as f32;
+                // Gamma is additive redraws: with echo, values below 1
+                // still draw each layer once.
+                let gain = if runtime.red_blue_stereo() {
+                    // Stereo draws ceil(gamma) passes of min(1, gamma - pass).
+                    g.max(0.0)
+                } else if alpha > 0.001 {
+                    g.max(1.0)
+                } else {
+                    g.max(0.0)
+                };
+                let filters = [s.brighten, s.darken, s.solarize, s.invert];
+                (
+                    alpha,
+                    s.echo_zoom as f32,
+                    s.echo_orient,
+                    gain,
+                    filters,
+                    0.0,
+                    hue_amount as f32,
+                    s.wrap,
+                )
             }
-            [c[0], c[1], c[2], 1.0]
-        })
+            PassStyle::Generated => {
+                let filters = [base.brighten, base.darken, base.solarize, base.invert];
+                let h = printed(hue_amount, 2);
+                (
+                    printed(base.video_echo_alpha, 2),
+                    base.video_echo_zoom as f32,
+                    base.video_echo_orientation,
+                    printed(base.gamma_adj, 2),
+                    filters,
+                    1.0,
+                    if h >= 1.0 { 1.0 } else { h },
+                    true,
+                )
+            }
+        };
+    let echo = if echo_alpha > 0.001 {
+        let flip_x = if orient % 2 != 0 { -1.0 } else { 1.0 };
+        let flip_y = if orient >= 2 { -1.0 } else { 1.0 };
+        let inv_zoom = if style > 0.5 {
+            printed(f64::from(1.0 / echo_zoom), 3)
+        } else {
+            1.0 / echo_zoom
+        };
+        let inv_zoom = if inv_zoom.is_finite() { inv_zoom } else { 0.0 };
+        [echo_alpha, inv_zoom, flip_x, flip_y]
+    } else {
+        [0.0, 1.0, 1.0, 1.0]
+    };
+    let hue = hue_corners(time, rand_start, hue_amount);
+    let comp = CompUniforms {
+        echo,
+        gain: [gain, gain, style, f32::from(u8::from(srgb))],
+        filters: filters.map(|f| f32::from(u8::from(f))),
+        hue,
+    };
+    (warp, comp, comp_wrap)
+}
+
+/// MilkDrop's hue shader: four slowly cycling corner colours, mixed in
+/// by `amount` (the preset's `fShader`).
+fn hue_corners(time: f64, rand_start: [f32; 4], amount: f32) -> [[f32; 4]; 4] {
+    if amount <= 0.001 {
+        return [[1.0; 4]; 4];
     }
+    let t = time as f32 * 30.0;
+    let r = rand_start;
+    std::array::from_fn(|i| {
+        let i = i as f32;
+        let mut c = [
+            0.6 + 0.3 * (t * 0.0143 + 3.0 + i * 21.0 + r[3]).sin(),
+            0.6 + 0.3 * (t * 0.0107 + 1.0 + i * 13.0 + r[1]).sin(),
+            0.6 + 0.3 * (t * 0.0129 + 6.0 + i * 9.0 + r[2]).sin(),
+        ];
+        let max = c[0].max(c[1]).max(c[2]);
+        for v in &mut c {
+            *v = 0.5 + 0.5 * (*v / max);
+            *v = *v * amount + (1.0 - amount);
+        }
+        [c[0], c[1], c[2], 1.0]
+    })
+}
+
+/// The warp mesh's texture coordinates for one preset: its per-vertex code
+/// over `mesh`, then MilkDrop's UV math.
+fn warp_uvs(
+    runtime: &mut PresetRuntime,
+    mesh: &WarpMesh,
+    state: &FrameState,
+    time: f64,
+) -> Vec<[f32; 2]> {
+    let terms = WarpTerms::new(time, runtime.warp_anim_speed(), runtime.warp_scale());
+    let columns = runtime.run_vertices(mesh, &state.motion);
+    (0..mesh.vertex_count())
+        .map(|n| {
+            let m = Motion::from_array(std::array::from_fn(|k| columns[k][n]));
+            // A non-finite UV (zoom 0, ...) samples the corner, as a GPU
+            // would sample something; never NaN into the pipeline.
+            mesh.warp_uv(n, &m, &terms)
+                .map(|c| if c.is_finite() { c } else { 0.0 })
+        })
+        .collect()
+}
+
+/// A preset's warp bind groups for this frame.
+struct WarpDraw {
+    fixed: wgpu::BindGroup,
+    shader: Option<wgpu::BindGroup>,
+}
+
+/// The warp mesh's buffers.
+struct MeshBuffers<'a> {
+    fixed: &'a wgpu::Buffer,
+    shader: &'a wgpu::Buffer,
+    indices: &'a wgpu::Buffer,
+    count: u32,
+}
+
+/// What one preset's composite draws with.
+struct CompDraw<'a> {
+    runtime_stereo: bool,
+    program: Option<&'a stages::StageProgram>,
+    shader_bind: Option<&'a wgpu::BindGroup>,
+    fixed_bind: &'a wgpu::BindGroup,
+}
+
+/// One preset's warp pass into `view`: its warp shader, or the fixed /
+/// generated pass.
+fn draw_warp(
+    encoder: &mut wgpu::CommandEncoder,
+    view: &wgpu::TextureView,
+    fixed_pipeline: &wgpu::RenderPipeline,
+    program: Option<&stages::StageProgram>,
+    draw: &WarpDraw,
+    mesh: &MeshBuffers<'_>,
+) {
+    let mut pass = color_pass(encoder, "kefir warp", view, true);
+    match (
+        program.and_then(|p| p.pipeline(FEEDBACK_FORMAT)),
+        &draw.shader,
+    ) {
+        (Some(pipeline), Some(bind)) => {
+            pass.set_pipeline(pipeline);
+            pass.set_bind_group(0, bind, &[]);
+            pass.set_vertex_buffer(0, mesh.shader.slice(..));
+        }
+        _ => {
+            pass.set_pipeline(fixed_pipeline);
+            pass.set_bind_group(0, &draw.fixed, &[]);
+            pass.set_vertex_buffer(0, mesh.fixed.slice(..));
+        }
+    }
+    pass.set_index_buffer(mesh.indices.slice(..), wgpu::IndexFormat::Uint32);
+    pass.draw_indexed(0..mesh.count, 0, 0..1);
+}
+
+/// How [`Visualizer::switch_to`] brings in the next preset.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Switch {
+    /// At once (MilkDrop's hard cut).
+    Cut,
+    /// Both presets render for `seconds` while a random MilkDrop 2 blend
+    /// pattern (directional wipe, plasma, radial) hands the warp mesh, and
+    /// with it the picture, over from the old preset to the new one.
+    Blend { seconds: f64 },
 }
 
 /// Why a preset file could not be loaded.

@@ -315,29 +315,32 @@ impl StageProgram {
         self.blur_levels
     }
 
-    /// The pipeline drawing into `format`, built now if it does not exist
+    /// Builds the pipeline drawing into `format` if it does not exist yet
     /// (a host that changes its target format pays for it once).
-    pub(crate) fn pipeline(
+    pub(crate) fn ensure_pipeline(
         &mut self,
         device: &wgpu::Device,
         vertex_module: &wgpu::ShaderModule,
         format: wgpu::TextureFormat,
-    ) -> &wgpu::RenderPipeline {
-        let index = match self.pipelines.iter().position(|(f, _)| *f == format) {
-            Some(i) => i,
-            None => {
-                let p = create_pipeline(
-                    device,
-                    vertex_module,
-                    &self.module,
-                    &self.pipeline_layout,
-                    format,
-                );
-                self.pipelines.push((format, p));
-                self.pipelines.len() - 1
-            }
-        };
-        &self.pipelines[index].1
+    ) {
+        if self.pipelines.iter().all(|(f, _)| *f != format) {
+            let p = create_pipeline(
+                device,
+                vertex_module,
+                &self.module,
+                &self.pipeline_layout,
+                format,
+            );
+            self.pipelines.push((format, p));
+        }
+    }
+
+    /// The pipeline drawing into `format` (see
+    /// [`StageProgram::ensure_pipeline`]).
+    pub(crate) fn pipeline(&self, format: wgpu::TextureFormat) -> Option<&wgpu::RenderPipeline> {
+        self.pipelines
+            .iter()
+            .find_map(|(f, p)| (*f == format).then_some(p))
     }
 
     /// Writes the `texsize_NAME` table and creates this frame's bind group.
@@ -506,7 +509,7 @@ impl PresetShaders {
 
 /// MilkDrop's "2 pi" in its random angles (`FRAND * 6.28f`).
 #[allow(clippy::approx_constant)]
-const MILKDROP_TWO_PI: f32 = 6.28;
+pub(crate) const MILKDROP_TWO_PI: f32 = 6.28;
 
 /// A small deterministic generator (splitmix64) for MilkDrop's random
 /// shader inputs.

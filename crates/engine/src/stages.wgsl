@@ -52,3 +52,36 @@ fn blit_srgb_fs(in: BlitOut) -> @location(0) vec4<f32> {
     let hi = pow((c + 0.055) / 1.055, vec3<f32>(2.4));
     return vec4<f32>(select(hi, lo, c <= vec3<f32>(0.04045)), 1.0);
 }
+
+// Preset blends: a picture drawn over another with a per-vertex alpha
+// (MilkDrop 2's blend pattern), sampled pixel for pixel.
+@group(0) @binding(0) var mix_tex: texture_2d<f32>;
+@group(0) @binding(1) var mix_sampler: sampler;
+
+struct MixOut {
+    @builtin(position) pos: vec4<f32>,
+    @location(0) uv: vec2<f32>,
+    @location(1) alpha: f32,
+};
+
+@vertex
+fn mix_vs(@location(0) pos: vec2<f32>, @location(1) alpha: f32) -> MixOut {
+    var out: MixOut;
+    out.pos = vec4<f32>(pos, 0.0, 1.0);
+    out.uv = vec2<f32>(pos.x * 0.5 + 0.5, 0.5 - pos.y * 0.5);
+    out.alpha = alpha;
+    return out;
+}
+
+@fragment
+fn mix_fs(in: MixOut) -> @location(0) vec4<f32> {
+    return vec4<f32>(textureSampleLevel(mix_tex, mix_sampler, in.uv, 0.0).rgb, in.alpha);
+}
+
+@fragment
+fn mix_srgb_fs(in: MixOut) -> @location(0) vec4<f32> {
+    let c = textureSampleLevel(mix_tex, mix_sampler, in.uv, 0.0).rgb;
+    let lo = c / 12.92;
+    let hi = pow((c + 0.055) / 1.055, vec3<f32>(2.4));
+    return vec4<f32>(select(hi, lo, c <= vec3<f32>(0.04045)), in.alpha);
+}

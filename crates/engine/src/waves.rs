@@ -358,9 +358,11 @@ fn clamp_far(v: f32) -> f32 {
 }
 
 /// MilkDrop's 2x2 "thick" brush: the same primitives four times, shifted
-/// one (MilkDrop) pixel right, then up, then back left.
+/// one (MilkDrop) pixel right, then along MilkDrop's +y (down in our
+/// picture: its clip y is flipped relative to ours, see the main wave), then
+/// back left.
 fn brush(thick: bool) -> &'static [[f32; 2]] {
-    const FAT: [[f32; 2]; 4] = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+    const FAT: [[f32; 2]; 4] = [[0.0, 0.0], [1.0, 0.0], [1.0, -1.0], [0.0, -1.0]];
     if thick { &FAT } else { &FAT[..1] }
 }
 
@@ -762,10 +764,14 @@ pub fn draw_main_wave(
         return;
     }
     let color = [quantize(cr), quantize(cg), quantize(cb), quantize(alpha)];
-    // MilkDrop flips y here, for compatibility with its first versions.
+    // MilkDrop negates y here ("to stay consistent with the pre-VMS
+    // milkdrop"), which makes its main wave use the same `1 - 2y` clip
+    // mapping as custom waves and shapes. MilkDrop's clip y points the other
+    // way from ours relative to the picture (see `crate::shapes`), so the
+    // two negations cancel: wave_y = 1 is the top, as a shape's y = 1.
     let points: Vec<Point> = verts
         .iter()
-        .map(|&(x, y)| Point::new(x, -y, color))
+        .map(|&(x, y)| Point::new(x, y, color))
         .collect();
     let parts = match split {
         Some(n) => vec![smooth_wave(&points[..n]), smooth_wave(&points[n..])],
@@ -918,7 +924,9 @@ pub fn draw_custom_waves(
             .map(|j| {
                 Point::new(
                     (xs[j] as f32 * 2.0 - 1.0) * inv_ax,
-                    (ys[j] as f32 * -2.0 + 1.0) * inv_ay,
+                    // MilkDrop's `y * -2 + 1`, in our clip y (see the
+                    // main wave): y = 1 is the top, as for shapes.
+                    (ys[j] as f32 * 2.0 - 1.0) * inv_ay,
                     [
                         wrap_channel(rs[j]),
                         wrap_channel(gs[j]),

@@ -114,14 +114,14 @@ const RED_MODE6: &str = "nWaveMode=6\nfWaveAlpha=1\nwave_r=1\nwave_g=0\nwave_b=0
 
 #[test]
 fn mode_6_is_a_horizontal_line_at_the_waveform_level() {
-    // Left channel 0.5 -> 0.25 * 0.5 = 0.125 below the centre (MilkDrop
-    // flips y): row (1 + 0.125) / 2 * 48 = 27.
+    // Left channel 0.5 -> 0.25 * 0.5 = 0.125 above the centre (y = 1 is
+    // the top, as for shapes): row (1 - 0.125) / 2 * 48 = 21.
     let img = draw(RED_MODE6, 64, 48, &constant_wave(0.5, 0.0));
     for x in 1..63 {
         let rows = img.lit_rows(x);
         assert!(!rows.is_empty(), "column {x} has no wave");
         for y in rows {
-            assert!((26..=27).contains(&y), "column {x}: lit row {y}");
+            assert!((20..=21).contains(&y), "column {x}: lit row {y}");
             let [r, g, b, _] = img.at(x, y);
             assert!(r > 240 && g == 0 && b == 0, "colour at ({x},{y})");
         }
@@ -231,12 +231,14 @@ fn custom_wave(extra: &str, per_point: &str) -> String {
 #[test]
 fn custom_wave_dots_versus_lines() {
     let audio = AudioFrame::default();
+    // y = 0.49, y = 1 at the top; aspect-corrected (times 1 / 0.75):
+    // row (1 + 0.02 / 0.75) / 2 * 48 = 24.6.
     let code = "x = 0.1 + sample * 0.8; y = 0.49;";
     let mut scene = Scene::new();
     scene.load(&custom_wave("wavecode_0_bUseDots=1", code));
     let dots = scene.frame(64, 48, 0, &audio).lit_pixels();
     assert_eq!(dots.len(), 8, "{dots:?}");
-    assert!(dots.iter().all(|&(_, y)| y == 23));
+    assert!(dots.iter().all(|&(_, y)| y == 24));
 
     scene.load(&custom_wave(
         "wavecode_0_bUseDots=1\nwavecode_0_bDrawThick=1",
@@ -250,13 +252,14 @@ fn custom_wave_dots_versus_lines() {
     let line = img.lit_pixels();
     assert!(line.len() >= 45, "{} pixels", line.len());
     for x in 8..56 {
-        assert_eq!(img.lit_rows(x), vec![23], "column {x}");
-        assert_eq!(img.at(x, 23)[..3], [0, 255, 0]);
+        assert_eq!(img.lit_rows(x), vec![24], "column {x}");
+        assert_eq!(img.at(x, 24)[..3], [0, 255, 0]);
     }
 
     scene.load(&custom_wave("wavecode_0_bDrawThick=1", code));
     let img = scene.frame(64, 48, 0, &audio);
-    assert_eq!(img.lit_rows(32), vec![22, 23], "thick lines are 2 pixels");
+    // MilkDrop's brush steps along its +y, down in our picture.
+    assert_eq!(img.lit_rows(32), vec![24, 25], "thick lines are 2 pixels");
 }
 
 #[test]
@@ -291,13 +294,13 @@ fn custom_wave_reads_the_spectrum() {
                 wavecode_0_smoothing=0\nwavecode_0_scaling=1\nfWaveScale=1\n\
                 wave_0_per_point1=x = sample; y = 0.6 - value1;";
     let img = draw(body, 64, 48, &audio);
-    // Custom waves are aspect-corrected (y times 1 / 0.75 at 4:3):
-    // y = 0.6 -> row 30; y = 0.3 -> row 11.
+    // Custom waves are aspect-corrected (y times 1 / 0.75 at 4:3) and
+    // y = 1 is the top: y = 0.6 -> row 17.6; y = 0.3 -> row 36.8.
     for x in 2..28 {
-        assert_eq!(img.lit_rows(x), vec![30], "column {x}");
+        assert_eq!(img.lit_rows(x), vec![17], "column {x}");
     }
     for x in 36..62 {
-        assert_eq!(img.lit_rows(x), vec![11], "column {x}");
+        assert_eq!(img.lit_rows(x), vec![36], "column {x}");
     }
 }
 
@@ -316,9 +319,9 @@ fn custom_wave_points_start_at_half_plus_value() {
     let lit = img.lit_pixels();
     // x = 0.5 falls on the boundary between columns 31 and 32.
     assert_eq!(lit.len(), 2, "{lit:?}");
-    assert!((31..=32).contains(&lit[0].0) && lit[0].1 == 23, "{lit:?}");
-    assert_eq!(lit[1], (51, 23));
-    assert_eq!(img.at(51, 23)[..3], [255, 0, 0]);
+    assert!((31..=32).contains(&lit[0].0) && lit[0].1 == 24, "{lit:?}");
+    assert_eq!(lit[1], (51, 24));
+    assert_eq!(img.at(51, 24)[..3], [255, 0, 0]);
 }
 
 #[test]

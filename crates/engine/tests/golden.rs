@@ -15,6 +15,13 @@
 //!                        # (the case directory is searched first)
 //! shader_failures = []   # stages expected to fall back: "warp", "comp"
 //! texture_warnings = 0   # missing textures expected
+//! # a transition: after `switch_at` frames, blend to `next` (a preset file
+//! # in the case directory or from the repository root) over
+//! # `blend_seconds` with `blend_pattern` ("uniform"|"wipe"|"plasma"|"radial")
+//! next = "next.milk"
+//! switch_at = 4
+//! blend_seconds = 1.0
+//! blend_pattern = "radial"
 //! [tolerance]
 //! threshold = 2          # a channel may differ by this much (0..255)
 //! max_pixels = 0         # pixels allowed past the threshold
@@ -31,7 +38,8 @@ use std::time::Instant;
 
 use milk_audio::{ANALYSIS_RATE, Analyzer, AnalyzerConfig, Synth, Voice, demo_track};
 use milk_engine::headless::Headless;
-use milk_engine::{Config, Visualizer};
+use milk_engine::transition::BlendPattern;
+use milk_engine::{Config, Switch, Visualizer};
 use milk_parser::Preset;
 use serde::Deserialize;
 
@@ -55,6 +63,12 @@ struct Case {
     shader_failures: Vec<String>,
     #[serde(default)]
     texture_warnings: usize,
+    next: Option<String>,
+    #[serde(default)]
+    switch_at: u32,
+    #[serde(default)]
+    blend_seconds: f64,
+    blend_pattern: Option<String>,
     #[serde(default)]
     tolerance: Tolerance,
 }
@@ -236,10 +250,44 @@ fn render(gpu: &Headless, dir: &Path, case: &Case) -> Result<Vec<u8>, String> {
         pushed = until;
         analyzer.push_analysis_rate(&samples);
         let audio = analyzer.frame(dt as f32);
+        if let Some(next) = case.next.as_deref().filter(|_| f == case.switch_at) {
+            switch(&mut vis, dir, next, case)?;
+        }
         vis.render(dt, audio, &target)
             .map_err(|e| format!("frame {f}: {e}"))?;
     }
     gpu.read_rgba(&target).map_err(|e| e.to_string())
+}
+
+/// Starts the case's transition to `next`.
+fn switch(vis: &mut Visualizer, dir: &Path, next: &str, case: &Case) -> Result<(), String> {
+    let path = [dir.join(next), repo_root().join(next)]
+        .into_iter()
+        .find(|p| p.is_file())
+        .ok_or_else(|| format!("next preset {next:?} not found"))?;
+    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let preset = Preset::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let prepared = vis.builder().prepare(&preset, path.parent(), 1);
+    vis.switch_to(
+        prepared,
+        Switch::Blend {
+            seconds: case.blend_seconds,
+        },
+    );
+    if let Some(name) = &case.blend_pattern {
+        let pattern = match name.as_str() {
+            "uniform" => BlendPattern::Uniform,
+            "wipe" => BlendPattern::Wipe,
+            "plasma" => BlendPattern::Plasma,
+            "radial" => BlendPattern::Radial,
+            other => return Err(format!("unknown blend_pattern {other:?}")),
+        };
+        vis.set_blend_pattern(pattern);
+    }
+    if vis.blend_progress().is_none() {
+        return Err("the switch did not start a blend".into());
+    }
+    Ok(())
 }
 
 /// Pixels with a channel past `threshold`, and a picture of them.

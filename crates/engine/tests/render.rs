@@ -541,3 +541,45 @@ fn a_broken_shader_falls_back_and_says_where() {
         &out[..4]
     );
 }
+
+#[test]
+fn a_blend_hands_the_picture_over_along_its_pattern() {
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    let red = shader_preset(
+        "shader_body { ret = float3(1, 0, 0); }",
+        "shader_body { ret = tex2D(sampler_main, uv).xyz; }",
+    );
+    let blue = shader_preset(
+        "shader_body { ret = float3(0, 0, 1); }",
+        "shader_body { ret = tex2D(sampler_main, uv).xyz; }",
+    );
+    vis.load_preset(&red);
+    let count = |img: &[u8], ch: usize| img.chunks_exact(4).filter(|p| p[ch] > 200).count();
+    let out = render(&mut vis, &gpu, &target);
+    assert_eq!(count(&out, 0), (W * H) as usize, "all red");
+    // A blend of 10 frames.
+    let prepared = vis.builder().prepare(&blue, None, 1);
+    vis.switch_to(prepared, milk_engine::Switch::Blend { seconds: 10.0 * DT });
+    vis.set_blend_pattern(milk_engine::transition::BlendPattern::Wipe);
+    let first = render(&mut vis, &gpu, &target);
+    assert!(count(&first, 0) > count(&first, 2), "starts mostly red");
+    let mut reds = vec![count(&first, 0)];
+    for _ in 0..5 {
+        reds.push(count(&render(&mut vis, &gpu, &target), 0));
+    }
+    let mid = render(&mut vis, &gpu, &target);
+    assert!(count(&mid, 0) > 0 && count(&mid, 2) > 0, "midway both show");
+    assert!(
+        reds.windows(2).all(|w| w[1] <= w[0]),
+        "red only recedes: {reds:?}"
+    );
+    assert!(vis.blend_progress().is_some());
+    for _ in 0..4 {
+        render(&mut vis, &gpu, &target);
+    }
+    assert_eq!(vis.blend_progress(), None, "the blend ends");
+    let end = render(&mut vis, &gpu, &target);
+    assert_eq!(count(&end, 2), (W * H) as usize, "all blue");
+}

@@ -4,6 +4,12 @@
 //! Frame times are fixed (1/fps) and the audio is analysed frame by frame
 //! from a file or the built-in demo track (`--synth`), so the same preset,
 //! audio, size, fps and seed give the same frames on the same adapter.
+//!
+//! `--replay DIR` instead takes every frame's time step, audio levels,
+//! waveform and spectrum from a refrender (butterchurn) output directory
+//! (see [`replay`]), for comparing the two renderers on the same input;
+//! `--dump-state FILE` writes the per-frame results of the preset's code
+//! as JSON lines named as in refrender's `state.jsonl`.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -18,17 +24,34 @@ use milk_engine::headless::Headless;
 use milk_engine::{Config, Visualizer};
 use milk_parser::Preset;
 
+mod replay;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// The preset (.milk) to render.
     #[arg(long)]
     preset: PathBuf,
     /// Audio file to visualise (WAV, FLAC, MP3, Ogg Vorbis).
-    #[arg(long, required_unless_present = "synth", conflicts_with = "synth")]
+    #[arg(
+        long,
+        required_unless_present_any = ["synth", "replay"],
+        conflicts_with_all = ["synth", "replay"]
+    )]
     audio: Option<PathBuf>,
     /// Use the built-in, deterministic demo track instead of a file.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "replay")]
     synth: bool,
+    /// Replay the input of a refrender (butterchurn) run: each frame's time
+    /// step, bass/mid/treb (and _att), waveform and spectrum come from
+    /// DIR/state.jsonl and DIR/audio.bin instead of audio analysis. Renders
+    /// as many frames as DIR has (or --frames, if fewer); --fps is ignored.
+    #[arg(long, value_name = "DIR", conflicts_with = "seconds")]
+    replay: Option<PathBuf>,
+    /// Write the per-frame results of the preset's code (time, fps, motion,
+    /// decay, gamma, echo, wave and border values) to FILE, one JSON object
+    /// per frame, named as in refrender's state.jsonl `frameVars`.
+    #[arg(long, value_name = "FILE")]
+    dump_state: Option<PathBuf>,
     /// Frame size, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720", value_parser = parse_size)]
     size: (u32, u32),
@@ -55,6 +78,10 @@ pub struct Args {
     /// pattern of rings and a grid that makes motion visible.
     #[arg(long, value_enum, default_value_t = Start::Black)]
     start: Start,
+    /// Directories searched for the user textures a preset's shaders name
+    /// (after the preset's own directory).
+    #[arg(long = "textures", value_name = "DIR")]
+    texture_dirs: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -274,6 +301,13 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let preset =
         Preset::from_bytes(&bytes).with_context(|| format!("parsing {}", args.preset.display()))?;
 
+    let replay = match &args.replay {
+        Some(dir) => Some(
+            replay::Replay::load(dir)
+                .with_context(|| format!("reading the replay input in {}", dir.display()))?,
+        ),
+        None => None,
+    };
     // The audio, and its length in seconds when the file says.
     let (source, length): (Box<dyn AudioSource>, Option<f64>) = match &args.audio {
         Some(path) => {
@@ -286,6 +320,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         None => (Box::new(demo_track(milk_audio::ANALYSIS_RATE)), None),
     };
     let frames = match (args.frames, args.seconds.or(length)) {
+        (n, _) if replay.is_some() => {
+            let have = replay.as_ref().map_or(0, |r| r.frames.len() as u64);
+            n.map_or(have, |n| n.min(have))
+        }
         (Some(n), _) => n,
         (None, Some(s)) => {
             ensure!(
@@ -321,12 +359,22 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             ..Config::default()
         },
     );
-    let report = vis.load_preset(&preset);
+    vis.set_texture_dirs(args.texture_dirs.clone());
+    let report = vis.load_preset_in(&preset, args.preset.parent());
     for e in &report.errors {
         eprintln!(
             "kefir: {}:{e} (block disabled, rendering goes on)",
             args.preset.display()
         );
+    }
+    for f in &report.shader_failures {
+        eprintln!(
+            "kefir: {}: {f} (MilkDrop's default shader stands in)",
+            args.preset.display()
+        );
+    }
+    for w in &report.texture_warnings {
+        eprintln!("kefir: {}: {w}", args.preset.display());
     }
     if args.start == Start::Pattern {
         vis.set_frame(
@@ -371,14 +419,37 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         writer.finish()
     });
 
+    let mut dump = match &args.dump_state {
+        Some(path) => Some(BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => None,
+    };
+
     let started = Instant::now();
-    let dt = 1.0 / args.fps;
     let mut render_error = None;
     for index in 0..frames {
         let result = (|| -> Result<()> {
-            let frame = audio.frame(index, args.fps)?;
+            let replayed;
+            let (dt, frame) = match &replay {
+                Some(r) => {
+                    // The reference's clock, frame for frame.
+                    let f = &r.frames[index as usize];
+                    // (butterchurn counts frames from 1, MilkDrop from 0.)
+                    vis.set_next_clock(f.time, f.fps, index + 1);
+                    replayed = r.audio_frame(index as usize);
+                    (r.dt(index as usize), &replayed)
+                }
+                None => (1.0 / args.fps, audio.frame(index, args.fps)?),
+            };
             vis.render(dt, frame, &target)
                 .with_context(|| format!("rendering frame {}", index + 1))?;
+            let time = vis.time();
+            if let (Some(out), Some(state)) = (dump.as_mut(), vis.frame_state()) {
+                let line = state_json(index + 1, time, dt, frame, state);
+                serde_json::to_writer(&mut *out, &line)?;
+                out.write_all(b"\n")?;
+            }
             let rgba = gpu
                 .read_rgba(&target)
                 .with_context(|| format!("reading frame {} back", index + 1))?;
@@ -393,6 +464,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         bar.inc(1);
     }
     drop(tx);
+    if let Some(mut out) = dump {
+        out.flush().context("writing the state dump")?;
+    }
     let written = worker
         .join()
         .map_err(|_| anyhow::anyhow!("the frame writer panicked"))?;
@@ -415,4 +489,91 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         wrote.join(" and ")
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// One frame of `--dump-state`: what the preset's per-frame code produced,
+/// under the names refrender's `state.jsonl` uses in `frameVars`. `time` is
+/// the engine's clock after the frame, `fps` is 1/dt.
+fn state_json(
+    frame: u64,
+    time: f64,
+    dt: f64,
+    audio: &AudioFrame,
+    s: &milk_engine::runtime::FrameState,
+) -> serde_json::Map<String, serde_json::Value> {
+    let m = &s.motion;
+    let d = &s.draw;
+    let flag = |b: bool| f64::from(u8::from(b));
+    let values: [(&str, f64); 66] = [
+        ("frame", frame as f64),
+        ("time", time),
+        ("fps", if dt > 0.0 { 1.0 / dt } else { 0.0 }),
+        ("bass", f64::from(audio.bass)),
+        ("mid", f64::from(audio.mid)),
+        ("treb", f64::from(audio.treb)),
+        ("bass_att", f64::from(audio.bass_att)),
+        ("mid_att", f64::from(audio.mid_att)),
+        ("treb_att", f64::from(audio.treb_att)),
+        ("zoom", m.zoom),
+        ("zoomexp", m.zoomexp),
+        ("rot", m.rot),
+        ("warp", m.warp),
+        ("cx", m.cx),
+        ("cy", m.cy),
+        ("dx", m.dx),
+        ("dy", m.dy),
+        ("sx", m.sx),
+        ("sy", m.sy),
+        ("decay", s.decay),
+        ("wrap", flag(s.wrap)),
+        ("gammaadj", s.gamma),
+        ("echo_alpha", s.echo_alpha),
+        ("echo_zoom", s.echo_zoom),
+        ("echo_orient", f64::from(s.echo_orient)),
+        ("brighten", flag(s.brighten)),
+        ("darken", flag(s.darken)),
+        ("solarize", flag(s.solarize)),
+        ("invert", flag(s.invert)),
+        ("wave_r", d.wave_r),
+        ("wave_g", d.wave_g),
+        ("wave_b", d.wave_b),
+        ("wave_a", d.wave_a),
+        ("wave_x", d.wave_x),
+        ("wave_y", d.wave_y),
+        ("wave_mode", d.wave_mode),
+        ("wave_mystery", d.wave_mystery),
+        ("wave_dots", d.wave_usedots),
+        ("wave_thick", d.wave_thick),
+        ("additivewave", d.wave_additive),
+        ("wave_brighten", d.wave_brighten),
+        ("ob_size", d.ob_size),
+        ("ob_r", d.ob_r),
+        ("ob_g", d.ob_g),
+        ("ob_b", d.ob_b),
+        ("ob_a", d.ob_a),
+        ("ib_size", d.ib_size),
+        ("ib_r", d.ib_r),
+        ("ib_g", d.ib_g),
+        ("ib_b", d.ib_b),
+        ("ib_a", d.ib_a),
+        ("mv_x", d.mv_x),
+        ("mv_y", d.mv_y),
+        ("mv_dx", d.mv_dx),
+        ("mv_dy", d.mv_dy),
+        ("mv_l", d.mv_l),
+        ("mv_r", d.mv_r),
+        ("mv_g", d.mv_g),
+        ("mv_b", d.mv_b),
+        ("mv_a", d.mv_a),
+        ("darken_center", d.darken_center),
+        ("vol", f64::from(audio.vol)),
+        ("vol_att", f64::from(audio.vol_att)),
+        ("time_audio", audio.time),
+        ("beat", flag(audio.beat)),
+        ("dt", dt),
+    ];
+    values
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), serde_json::json!(v)))
+        .collect()
 }

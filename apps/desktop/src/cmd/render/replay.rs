@@ -1,0 +1,252 @@
+//! `kefir render --replay DIR`: the exact input a refrender (butterchurn)
+//! run saw, frame by frame, so a comparison of the two measures the
+//! renderers and not their clocks or audio analysis.
+//!
+//! refrender writes, per render call N (1-based):
+//!
+//! * `state.jsonl`, line N: `time`, `fps` and `globals` with bass, mid,
+//!   treb and their `_att` as butterchurn computed them, plus the
+//!   per-frame variables after the frame equations (`frameVars`);
+//! * `audio.bin`, record N: 3 x 1024 bytes (mono, left, right), the
+//!   1024 samples butterchurn read from its analysers, `128 * (1 + x)`.
+//!
+//! From those bytes we rebuild what butterchurn hands its waveform and
+//! spectrum code (its `AudioProcessor.processAudio`): the waveform is the
+//! left/right bytes minus 128, each averaged with the sample before it and
+//! decimated by 2 (512 samples, stored truncated to an integer as its
+//! `Int8Array` does), in MilkDrop's 8-bit units; the spectrum is a
+//! 1024-point FFT of the signed full-rate bytes (no window), magnitudes of
+//! the first 512 bins times butterchurn's equaliser `-0.02 ln((512-i)/512)`.
+
+use std::io::BufRead as _;
+use std::path::Path;
+
+use anyhow::{Context as _, Result, bail, ensure};
+use milk_audio::{AudioFrame, MILKDROP_WAVE_SCALE, SPECTRUM_BINS, WAVE_SAMPLES};
+
+/// Bytes per channel and frame in `audio.bin`.
+const WINDOW: usize = 1024;
+/// Samples butterchurn's waveform keeps (1024 decimated by 2).
+const DECIMATED: usize = WINDOW / 2;
+
+/// One render call of the reference run.
+#[derive(Debug, Clone)]
+pub struct ReplayFrame {
+    /// butterchurn's `time` and `fps` of this call.
+    pub time: f64,
+    pub fps: f64,
+    pub levels: [f32; 6],
+    /// Mono, left, right: 1024 bytes each.
+    pub bytes: Box<[[u8; WINDOW]; 3]>,
+}
+
+/// All frames of a reference run.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    pub frames: Vec<ReplayFrame>,
+}
+
+fn number(v: &serde_json::Value, key: &str, line: usize) -> Result<f64> {
+    v.get(key)
+        .and_then(serde_json::Value::as_f64)
+        .with_context(|| format!("state.jsonl line {line}: no number {key:?}"))
+}
+
+impl Replay {
+    /// Reads `dir/state.jsonl` and `dir/audio.bin`.
+    pub fn load(dir: &Path) -> Result<Replay> {
+        let state_path = dir.join("state.jsonl");
+        let audio_path = dir.join("audio.bin");
+        let file = std::fs::File::open(&state_path)
+            .with_context(|| format!("opening {}", state_path.display()))?;
+        let audio = std::fs::read(&audio_path)
+            .with_context(|| format!("reading {}", audio_path.display()))?;
+        ensure!(
+            audio.len() % (3 * WINDOW) == 0,
+            "{}: {} bytes is not a whole number of 3x{WINDOW}-byte frames",
+            audio_path.display(),
+            audio.len()
+        );
+        let mut frames = Vec::new();
+        for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line.with_context(|| format!("reading {}", state_path.display()))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v: serde_json::Value = serde_json::from_str(&line)
+                .with_context(|| format!("state.jsonl line {}: not JSON", n + 1))?;
+            let globals = v
+                .get("globals")
+                .with_context(|| format!("state.jsonl line {}: no \"globals\"", n + 1))?;
+            let level = |k: &str| number(globals, k, n + 1).map(|x| x as f32);
+            let levels = [
+                level("bass")?,
+                level("mid")?,
+                level("treb")?,
+                level("bass_att")?,
+                level("mid_att")?,
+                level("treb_att")?,
+            ];
+            let index = frames.len();
+            let Some(chunk) = audio.get(index * 3 * WINDOW..(index + 1) * 3 * WINDOW) else {
+                bail!(
+                    "{} has fewer frames than {} ({index})",
+                    audio_path.display(),
+                    state_path.display()
+                );
+            };
+            let mut bytes = Box::new([[0u8; WINDOW]; 3]);
+            for (ch, dst) in bytes.iter_mut().enumerate() {
+                dst.copy_from_slice(&chunk[ch * WINDOW..(ch + 1) * WINDOW]);
+            }
+            frames.push(ReplayFrame {
+                time: number(&v, "time", n + 1)?,
+                fps: number(&v, "fps", n + 1)?,
+                levels,
+                bytes,
+            });
+        }
+        ensure!(!frames.is_empty(), "{} has no frames", state_path.display());
+        Ok(Replay { frames })
+    }
+
+    /// The time step of frame `index` (0-based): the difference of the
+    /// reference's consecutive times (the first frame's step is its time).
+    /// butterchurn, like MilkDrop 2's `DoTime`, adds 1/fps to its clock
+    /// *before* drawing a frame, so its first frame sees time = 1/fps; an
+    /// engine that advances its clock by dt before running the frame's code
+    /// then sees exactly the reference's time.
+    /// Times that do not increase fall back to 1/fps.
+    pub fn dt(&self, index: usize) -> f64 {
+        let f = &self.frames[index];
+        let prev = index.checked_sub(1).map_or(0.0, |i| self.frames[i].time);
+        if f.time > prev {
+            f.time - prev
+        } else if f.fps > 0.0 {
+            1.0 / f.fps
+        } else {
+            1.0 / 30.0
+        }
+    }
+
+    /// What the engine sees of frame `index`'s audio.
+    pub fn audio_frame(&self, index: usize) -> AudioFrame {
+        let f = &self.frames[index];
+        let mut frame = AudioFrame::default();
+        for (ch, src) in [&f.bytes[1], &f.bytes[2]].into_iter().enumerate() {
+            let wave = waveform(src);
+            for (dst, v) in frame.wave[ch].iter_mut().zip(wave.iter()) {
+                *dst = *v / MILKDROP_WAVE_SCALE;
+            }
+            frame.spectrum[ch] = spectrum(src);
+        }
+        let [bass, mid, treb, bass_att, mid_att, treb_att] = f.levels;
+        frame.bass = bass;
+        frame.mid = mid;
+        frame.treb = treb;
+        frame.bass_att = bass_att;
+        frame.mid_att = mid_att;
+        frame.treb_att = treb_att;
+        frame.vol = (bass + mid + treb) / 3.0;
+        frame.vol_att = (bass_att + mid_att + treb_att) / 3.0;
+        frame.time = f.time;
+        frame
+    }
+}
+
+/// butterchurn's waveform of one channel, in MilkDrop units (-128..127):
+/// each byte minus 128 averaged with the previous one, every second
+/// sample, truncated toward zero. The engine reads at most 576 samples;
+/// those past butterchurn's 512 stay 0.
+fn waveform(bytes: &[u8; WINDOW]) -> [f32; WAVE_SAMPLES] {
+    let mut out = [0.0f32; WAVE_SAMPLES];
+    let signed = |i: usize| f32::from(bytes[i]) - 128.0;
+    for (j, dst) in out.iter_mut().take(DECIMATED).enumerate() {
+        let i = 2 * j;
+        let prev = i.saturating_sub(1);
+        *dst = (0.5 * (signed(i) + signed(prev))).trunc();
+    }
+    out
+}
+
+/// butterchurn's spectrum of one channel (see the module documentation).
+fn spectrum(bytes: &[u8; WINDOW]) -> [f32; SPECTRUM_BINS] {
+    let mut re: Vec<f64> = bytes.iter().map(|&b| f64::from(b) - 128.0).collect();
+    let mut im = vec![0.0f64; WINDOW];
+    fft(&mut re, &mut im);
+    let mut out = [0.0f32; SPECTRUM_BINS];
+    let half = SPECTRUM_BINS as f64;
+    for (i, dst) in out.iter_mut().enumerate() {
+        let eq = -0.02 * ((half - i as f64) / half).ln();
+        *dst = (eq * re[i].hypot(im[i])) as f32;
+    }
+    out
+}
+
+/// In-place iterative radix-2 FFT (forward, e^{-2 pi i k n / N}); the
+/// length must be a power of two.
+fn fft(re: &mut [f64], im: &mut [f64]) {
+    let n = re.len();
+    debug_assert!(n.is_power_of_two() && im.len() == n);
+    let bits = n.trailing_zeros();
+    for i in 0..n {
+        let j = i.reverse_bits() >> (usize::BITS - bits);
+        if j > i {
+            re.swap(i, j);
+            im.swap(i, j);
+        }
+    }
+    let mut len = 2;
+    while len <= n {
+        let step = -std::f64::consts::TAU / len as f64;
+        for start in (0..n).step_by(len) {
+            for k in 0..len / 2 {
+                let (s, c) = (step * k as f64).sin_cos();
+                let (a, b) = (start + k, start + k + len / 2);
+                let tr = c * re[b] - s * im[b];
+                let ti = c * im[b] + s * re[b];
+                re[b] = re[a] - tr;
+                im[b] = im[a] - ti;
+                re[a] += tr;
+                im[a] += ti;
+            }
+        }
+        len *= 2;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fft_finds_a_cosine_in_its_bin() {
+        let n = 64;
+        let mut re: Vec<f64> = (0..n)
+            .map(|i| (std::f64::consts::TAU * 5.0 * i as f64 / n as f64).cos())
+            .collect();
+        let mut im = vec![0.0; n];
+        fft(&mut re, &mut im);
+        for k in 0..n {
+            let mag = re[k].hypot(im[k]);
+            let want = if k == 5 || k == n - 5 {
+                n as f64 / 2.0
+            } else {
+                0.0
+            };
+            assert!((mag - want).abs() < 1e-9, "bin {k}: {mag}");
+        }
+    }
+
+    #[test]
+    fn waveform_averages_decimates_and_truncates() {
+        let mut bytes = [128u8; WINDOW];
+        bytes[0] = 131; // +3
+        bytes[1] = 125; // -3
+        bytes[2] = 128; // 0, averaged with -3: -1.5 -> -1
+        bytes[4] = 200; // +72, averaged with 0: 36
+        let w = waveform(&bytes);
+        assert_eq!(&w[..3], &[3.0, -1.0, 36.0]);
+        assert!(w[DECIMATED..].iter().all(|&v| v == 0.0));
+    }
+}
