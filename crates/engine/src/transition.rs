@@ -101,7 +101,7 @@ impl BlendPattern {
             }
             BlendPattern::Radial => {
                 let band = 0.02 + 0.14 * frand() + 0.34 * frand();
-                let inside_out = rng.next_u64() % 2 == 0;
+                let inside_out = rng.next_u64().is_multiple_of(2);
                 let mut out = Vec::with_capacity(w * h);
                 for y in 0..h {
                     let dy = (y as f32 / rows.max(1) as f32 - 0.5) * aspect[1];
@@ -213,7 +213,7 @@ mod tests {
         let coeffs = BlendPattern::Wipe.coefficients(48, 36, [1.0, 0.75], &mut rng);
         let at = |p: f32| coeffs.iter().map(|&c| mix(c, p)).collect::<Vec<_>>();
         let mid = at(0.5);
-        assert!(mid.iter().any(|&m| m == 0.0) || mid.iter().any(|&m| m == 1.0));
+        assert!(mid.contains(&0.0) || mid.contains(&1.0));
         assert!(mid.iter().any(|&m| m > 0.0 && m < 1.0), "a band in between");
         // Uniform mixes everywhere alike.
         let mut rng = Rng::new(3);
