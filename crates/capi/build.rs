@@ -1,0 +1,38 @@
+//! Generates the C header with cbindgen: always into `OUT_DIR/kefir.h`, and
+//! into the committed `include/kefir.h` when it changed, except in CI
+//! (`CI` set), where `tests/header.rs` checks that the committed header is
+//! up to date instead.
+
+use std::path::PathBuf;
+
+fn main() {
+    let dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
+    println!("cargo:rerun-if-changed=src/lib.rs");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=include/kefir.h");
+    println!("cargo:rerun-if-env-changed=CI");
+
+    let config = cbindgen::Config::from_file(dir.join("cbindgen.toml"))
+        .unwrap_or_else(|e| panic!("cbindgen.toml: {e}"));
+    let bindings = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(dir.join("src/lib.rs"))
+        .generate()
+        .unwrap_or_else(|e| panic!("generating the C header: {e}"));
+    let mut header = Vec::new();
+    bindings.write(&mut header);
+    std::fs::write(out.join("kefir.h"), &header).expect("writing OUT_DIR/kefir.h");
+
+    let committed = dir.join("include/kefir.h");
+    let stale = std::fs::read(&committed).ok().as_ref() != Some(&header);
+    if std::env::var_os("CI").is_none()
+        && stale
+        && let Err(e) = std::fs::write(&committed, &header)
+    {
+        println!(
+            "cargo:warning=could not update {}: {e}",
+            committed.display()
+        );
+    }
+}

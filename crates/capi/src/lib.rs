@@ -1,0 +1,1192 @@
+//! Kefir's C API: a MilkDrop visualizer for players written in C or C++.
+//!
+//! The library creates its own headless wgpu device (whatever adapter the
+//! machine has; Mesa's lavapipe without a GPU), renders into an offscreen
+//! RGBA target and copies each frame into a buffer of the caller's. Around
+//! it is a whole `kefir_player::Player`: playlist, automatic changes,
+//! hard cuts, favourites, background preset loading.
+//!
+//! The header `include/kefir.h` is generated from this file by cbindgen
+//! (`build.rs`); `README.md` beside it explains building, linking and the
+//! threading rules. Every entry point catches panics, checks its pointers
+//! and strings and reports failures as negative return codes with a
+//! message from `kefir_last_error`; nothing unwinds into C.
+
+#![allow(non_camel_case_types)]
+
+use std::cell::RefCell;
+use std::ffi::{CStr, CString, c_char, c_void};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+use kefir_player::{Player, PlayerConfig, PlayerEvent};
+use milk_engine::headless::Headless;
+
+/// Success.
+pub const KEFIR_OK: i32 = 0;
+/// A required pointer was NULL.
+pub const KEFIR_ERROR_NULL: i32 = -1;
+/// A string was not valid UTF-8.
+pub const KEFIR_ERROR_UTF8: i32 = -2;
+/// A value was out of range (a size of 0, 0 channels, a buffer too small).
+pub const KEFIR_ERROR_ARGUMENT: i32 = -3;
+/// A preset could not be read or parsed (it was skipped).
+pub const KEFIR_ERROR_PRESET: i32 = -4;
+/// Rendering or reading the frame back failed.
+pub const KEFIR_ERROR_RENDER: i32 = -5;
+/// No GPU device could be created.
+pub const KEFIR_ERROR_DEVICE: i32 = -6;
+/// An internal error (a bug in Kefir), caught before it reached C. The
+/// instance may still be used.
+pub const KEFIR_ERROR_INTERNAL: i32 = -7;
+
+/// Audio queued between frames is capped at this many samples (about 10 s
+/// of 48 kHz stereo); older audio is dropped when the host never renders.
+const MAX_QUEUED_SAMPLES: usize = 1 << 20;
+
+/// Settings for `kefir_create`. Fill it with `kefir_config_default`
+/// first, then change what you need.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct kefir_config {
+    /// Size of the offscreen target in pixels (default 640 x 360).
+    pub width: u32,
+    pub height: u32,
+    /// Directory scanned recursively for `.milk` presets, or NULL for none.
+    /// UTF-8.
+    pub preset_dir: *const c_char,
+    /// Directory searched for the textures preset shaders name, or NULL.
+    pub texture_dir: *const c_char,
+    /// File keeping favourites and never-again marks, or NULL to keep them
+    /// in memory only.
+    pub prefs_path: *const c_char,
+    /// Seconds between automatic preset changes, not counting blend and
+    /// jitter (default 16; 0 turns them off).
+    pub preset_seconds: f64,
+    /// Up to this many random seconds added per preset (default 10).
+    pub preset_seconds_jitter: f64,
+    /// Blend time of automatic changes (default 2.7; 0 cuts).
+    pub blend_seconds: f64,
+    /// Blend time of changes the host asks for (default 1.7; 0 cuts).
+    pub user_blend_seconds: f64,
+    /// Random order rather than file name order (default 1).
+    pub shuffle: i32,
+    /// Cut to the next preset on loud beats (default 0).
+    pub hard_cuts: i32,
+    /// Clear to black on each change (default 0).
+    pub start_clean: i32,
+    /// Beat detection sensitivity, 0..1 (default 0.5).
+    pub beat_sensitivity: f32,
+    /// Warp mesh cells (default 48 x 36).
+    pub mesh_width: u32,
+    pub mesh_height: u32,
+    /// Seed of the shuffle, the timer's jitter and the presets' random
+    /// values (default 0): the same seed, audio and frame times give the
+    /// same frames.
+    pub seed: u64,
+}
+
+/// What a `kefir_event` reports.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum kefir_event_kind {
+    /// A preset started (a cut, or the start of a blend).
+    Switched = 1,
+    /// A preset could not be read or parsed; it was skipped.
+    Failed = 2,
+    /// Something that does not stop playing went wrong (an unreadable
+    /// preset directory or prefs file).
+    Warning = 3,
+}
+
+/// An event handed to the `kefir_event_fn` callback. The strings are
+/// UTF-8 and valid only during the call.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct kefir_event {
+    pub kind: kefir_event_kind,
+    /// The preset's name (Switched), or NULL.
+    pub name: *const c_char,
+    /// The preset's file, or NULL (presets loaded from text, warnings).
+    pub path: *const c_char,
+    /// What went wrong (Failed, Warning), or NULL.
+    pub message: *const c_char,
+    /// 1 when the preset blends in, 0 for a cut (Switched).
+    pub blend: i32,
+    /// Code blocks that did not compile (disabled; the rest runs).
+    pub code_errors: u32,
+    /// Shaders that fell back to MilkDrop's default shader.
+    pub shader_failures: u32,
+    /// Milliseconds spent preparing the preset (on a worker thread when it
+    /// was preloaded).
+    pub prepare_ms: f64,
+}
+
+/// The event callback: `user_data` as given to
+/// `kefir_set_event_callback`. Called on the thread of the kefir call
+/// that caused the event, after Kefir released its lock: it may call kefir
+/// functions (even on the same instance), but must not unwind (no C++
+/// exceptions, no longjmp).
+pub type kefir_event_fn =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, event: *const kefir_event)>;
+
+/// The audio levels of the last frame (MilkDrop's: 1.0 is as loud as
+/// usual).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct kefir_audio_levels {
+    pub bass: f32,
+    pub mid: f32,
+    pub treb: f32,
+    pub bass_att: f32,
+    pub mid_att: f32,
+    pub treb_att: f32,
+    /// 1 when a beat was detected in the last frame.
+    pub beat: i32,
+    /// Tempo estimate in beats per minute, 0 while unknown.
+    pub bpm: f32,
+}
+
+/// An error for C: a return code and a message.
+struct Error {
+    code: i32,
+    message: String,
+}
+
+impl Error {
+    fn new(code: i32, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn null(what: &str) -> Self {
+        Error::new(KEFIR_ERROR_NULL, format!("{what} is NULL"))
+    }
+}
+
+type Result<T> = std::result::Result<T, Error>;
+
+thread_local! {
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+fn set_last_error(message: &str) {
+    let text = c_string(message);
+    LAST_ERROR.with(|e| *e.borrow_mut() = text);
+}
+
+/// `text` as a C string, NULs replaced.
+fn c_string(text: &str) -> CString {
+    CString::new(text.replace('\0', "\u{FFFD}")).unwrap_or_default()
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_owned()
+    }
+}
+
+/// Runs an entry point: panics and errors become return codes and
+/// `kefir_last_error` messages.
+fn guard(f: impl FnOnce() -> Result<i32>) -> i32 {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
+            set_last_error(&e.message);
+            e.code
+        }
+        Err(panic) => {
+            set_last_error(&format!("internal error: {}", panic_text(&*panic)));
+            KEFIR_ERROR_INTERNAL
+        }
+    }
+}
+
+/// A UTF-8 string argument; `None` for NULL.
+///
+/// # Safety
+/// `s` is NULL or a NUL-terminated string.
+unsafe fn opt_str<'a>(s: *const c_char, what: &str) -> Result<Option<&'a str>> {
+    if s.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the caller promises a NUL-terminated string.
+    let bytes = unsafe { CStr::from_ptr(s) };
+    bytes
+        .to_str()
+        .map(Some)
+        .map_err(|e| Error::new(KEFIR_ERROR_UTF8, format!("{what} is not UTF-8: {e}")))
+}
+
+/// A required UTF-8 string argument.
+///
+/// # Safety
+/// As `opt_str`.
+unsafe fn req_str<'a>(s: *const c_char, what: &str) -> Result<&'a str> {
+    // SAFETY: forwarded.
+    unsafe { opt_str(s, what) }?.ok_or_else(|| Error::null(what))
+}
+
+/// Interleaved PCM queued by `kefir_push_audio_f32` and
+/// `kefir_push_audio_i16` (from any thread) until the next frame.
+#[derive(Default)]
+struct AudioQueue {
+    /// Runs of samples with their format: (sample rate, channels, samples).
+    chunks: Vec<(u32, u16, Vec<f32>)>,
+    samples: usize,
+}
+
+impl AudioQueue {
+    fn push(&mut self, rate: u32, channels: u16, samples: impl Iterator<Item = f32>) {
+        match self.chunks.last_mut() {
+            Some((r, c, _)) if *r == rate && *c == channels => {}
+            _ => self.chunks.push((rate, channels, Vec::new())),
+        }
+        if let Some((_, _, buf)) = self.chunks.last_mut() {
+            let before = buf.len();
+            buf.extend(samples);
+            self.samples += buf.len() - before;
+        }
+        // Drop the oldest audio past the cap, whole frames at a time.
+        while self.samples > MAX_QUEUED_SAMPLES && !self.chunks.is_empty() {
+            let excess = self.samples - MAX_QUEUED_SAMPLES;
+            let (_, channels, buf) = &mut self.chunks[0];
+            let channels = usize::from(*channels).max(1);
+            if buf.len() <= excess {
+                self.samples -= buf.len();
+                self.chunks.remove(0);
+            } else {
+                let cut = excess.div_ceil(channels) * channels;
+                let cut = cut.min(buf.len());
+                buf.drain(..cut);
+                self.samples -= cut;
+            }
+        }
+    }
+}
+
+/// Reads the target back into caller memory through a reused buffer.
+struct Readback {
+    buffer: wgpu::Buffer,
+    size: (u32, u32),
+    padded_row: u32,
+}
+
+/// The part of an instance the render thread uses.
+struct Inner {
+    gpu: Headless,
+    player: Player,
+    target: wgpu::Texture,
+    readback: Option<Readback>,
+    callback: kefir_event_fn,
+    user_data: UserData,
+    /// Events not yet handed to the callback.
+    pending: Vec<PlayerEvent>,
+}
+
+/// The callback's user data, passed back as given.
+#[derive(Clone, Copy)]
+struct UserData(*mut c_void);
+
+// SAFETY: Kefir never dereferences the pointer; it only hands it back to
+// the host's callback, which owns the thread-safety of what it points to.
+unsafe impl Send for UserData {}
+
+/// A Kefir instance (opaque).
+pub struct kefir {
+    /// PCM from any thread; never held while rendering.
+    audio: Mutex<AudioQueue>,
+    inner: Mutex<Inner>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic caught while the lock was held leaves the data usable.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Events kept for a callback set later.
+const MAX_PENDING: usize = 256;
+
+impl Inner {
+    /// Moves the player's events to `pending`.
+    fn collect(&mut self) {
+        self.pending.extend(self.player.poll_events());
+        if self.pending.len() > MAX_PENDING {
+            let excess = self.pending.len() - MAX_PENDING;
+            self.pending.drain(..excess);
+        }
+    }
+
+    /// The message of the last failure among the events since `from`.
+    fn failure_since(&self, from: usize) -> Option<String> {
+        self.pending[from.min(self.pending.len())..]
+            .iter()
+            .rev()
+            .find_map(|e| match e {
+                PlayerEvent::Failed { path, error } => Some(match path {
+                    Some(p) => format!("{}: {error}", p.display()),
+                    None => error.clone(),
+                }),
+                _ => None,
+            })
+    }
+
+    fn target(gpu: &Headless, width: u32, height: u32) -> Result<wgpu::Texture> {
+        let max = gpu.device.limits().max_texture_dimension_2d;
+        if width == 0 || height == 0 || width > max || height > max {
+            return Err(Error::new(
+                KEFIR_ERROR_ARGUMENT,
+                format!("size {width}x{height} is outside 1..={max}"),
+            ));
+        }
+        Ok(gpu.target(width, height))
+    }
+
+    /// Copies the target into `out` (`width * height * 4` bytes or more).
+    fn read(&mut self, out: &mut [u8]) -> Result<()> {
+        let (width, height) = (self.target.width(), self.target.height());
+        let row = width * 4;
+        let device = &self.gpu.device;
+        if self
+            .readback
+            .as_ref()
+            .is_none_or(|r| r.size != (width, height))
+        {
+            let padded_row = row.div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT)
+                * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
+            let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("kefir capi read-back"),
+                size: u64::from(padded_row) * u64::from(height),
+                usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+                mapped_at_creation: false,
+            });
+            self.readback = Some(Readback {
+                buffer,
+                size: (width, height),
+                padded_row,
+            });
+        }
+        let Some(rb) = &self.readback else {
+            return Err(Error::new(KEFIR_ERROR_RENDER, "no read-back buffer"));
+        };
+        let mut encoder = device.create_command_encoder(&Default::default());
+        encoder.copy_texture_to_buffer(
+            self.target.as_image_copy(),
+            wgpu::TexelCopyBufferInfo {
+                buffer: &rb.buffer,
+                layout: wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(rb.padded_row),
+                    rows_per_image: Some(height),
+                },
+            },
+            self.target.size(),
+        );
+        self.gpu.queue.submit([encoder.finish()]);
+        let (tx, rx) = std::sync::mpsc::channel();
+        rb.buffer.map_async(wgpu::MapMode::Read, .., move |r| {
+            let _ = tx.send(r);
+        });
+        let failed = |e: String| Error::new(KEFIR_ERROR_RENDER, format!("read-back: {e}"));
+        device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| failed(e.to_string()))?;
+        rx.recv()
+            .map_err(|e| failed(e.to_string()))?
+            .map_err(|e| failed(e.to_string()))?;
+        {
+            let view = rb
+                .buffer
+                .get_mapped_range(..)
+                .map_err(|e| failed(e.to_string()))?;
+            let (row, padded) = (row as usize, rb.padded_row as usize);
+            for (y, dst) in out.chunks_exact_mut(row).take(height as usize).enumerate() {
+                dst.copy_from_slice(&view[y * padded..y * padded + row]);
+            }
+        }
+        rb.buffer.unmap();
+        Ok(())
+    }
+}
+
+/// A string for an event field.
+fn event_string(text: Option<&str>) -> Option<CString> {
+    text.map(c_string)
+}
+
+/// Hands `events` to `callback`, with no lock held.
+fn dispatch(events: Vec<PlayerEvent>, callback: kefir_event_fn, user_data: UserData) {
+    let Some(callback) = callback else {
+        return;
+    };
+    for event in events {
+        let (kind, name, path, message, blend, report) = match &event {
+            PlayerEvent::Switched {
+                path,
+                name,
+                blend,
+                report,
+            } => (
+                kefir_event_kind::Switched,
+                Some(name.clone()),
+                path.as_ref().map(|p| p.to_string_lossy().into_owned()),
+                None,
+                *blend,
+                Some(report),
+            ),
+            PlayerEvent::Failed { path, error } => (
+                kefir_event_kind::Failed,
+                None,
+                path.as_ref().map(|p| p.to_string_lossy().into_owned()),
+                Some(error.clone()),
+                false,
+                None,
+            ),
+            PlayerEvent::Warning { message } => (
+                kefir_event_kind::Warning,
+                None,
+                None,
+                Some(message.clone()),
+                false,
+                None,
+            ),
+            _ => continue,
+        };
+        let name = event_string(name.as_deref());
+        let path = event_string(path.as_deref());
+        let message = event_string(message.as_deref());
+        let ptr = |s: &Option<CString>| s.as_ref().map_or(std::ptr::null(), |s| s.as_ptr());
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let event = kefir_event {
+            kind,
+            name: ptr(&name),
+            path: ptr(&path),
+            message: ptr(&message),
+            blend: i32::from(blend),
+            code_errors: report.map_or(0, |r| count(r.errors.len())),
+            shader_failures: report.map_or(0, |r| count(r.shader_failures.len())),
+            prepare_ms: report.map_or(0.0, |r| r.prepare_time.as_secs_f64() * 1e3),
+        };
+        // SAFETY: the host's callback, with its own user data and an event
+        // whose strings live until it returns.
+        unsafe { callback(user_data.0, &event) };
+    }
+}
+
+/// Runs `f` on the instance's render side, then hands the events to the
+/// callback with the lock released.
+///
+/// # Safety
+/// `k` is NULL or a live instance from `kefir_create`.
+unsafe fn with_inner(k: *mut kefir, f: impl FnOnce(&mut Inner) -> Result<i32>) -> i32 {
+    guard(|| {
+        // SAFETY: the caller promises a live instance; only shared
+        // references to it are made, the mutex guards the rest.
+        let k = unsafe { k.as_ref() }.ok_or_else(|| Error::null("the kefir instance"))?;
+        let (result, events, callback, user_data) = {
+            let mut inner = lock(&k.inner);
+            let result = f(&mut inner);
+            inner.collect();
+            let events = if inner.callback.is_some() {
+                std::mem::take(&mut inner.pending)
+            } else {
+                Vec::new()
+            };
+            (result, events, inner.callback, inner.user_data)
+        };
+        dispatch(events, callback, user_data);
+        result
+    })
+}
+
+/// Changes the player's settings.
+///
+/// # Safety
+/// As `with_inner`.
+unsafe fn with_config(k: *mut kefir, f: impl FnOnce(&mut PlayerConfig) -> Result<()>) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_inner(k, |inner| {
+            let mut config = inner.player.config().clone();
+            f(&mut config)?;
+            inner
+                .player
+                .set_config(config)
+                .map_err(|e| Error::new(KEFIR_ERROR_ARGUMENT, e.to_string()))?;
+            Ok(KEFIR_OK)
+        })
+    }
+}
+
+/// Runs a playlist move; 1 when a preset started, 0 when nothing did.
+///
+/// # Safety
+/// As `with_inner`.
+unsafe fn with_move(k: *mut kefir, f: impl FnOnce(&mut Player)) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_inner(k, |inner| {
+            let before = inner.player.stats().switches;
+            f(&mut inner.player);
+            Ok(i32::from(inner.player.stats().switches > before))
+        })
+    }
+}
+
+fn default_config() -> kefir_config {
+    let player = PlayerConfig::default();
+    let engine = milk_engine::Config::default();
+    kefir_config {
+        width: 640,
+        height: 360,
+        preset_dir: std::ptr::null(),
+        texture_dir: std::ptr::null(),
+        prefs_path: std::ptr::null(),
+        preset_seconds: player.preset_seconds,
+        preset_seconds_jitter: player.preset_seconds_jitter,
+        blend_seconds: player.blend_seconds,
+        user_blend_seconds: player.user_blend_seconds,
+        shuffle: i32::from(player.shuffle),
+        hard_cuts: i32::from(player.hard_cuts),
+        start_clean: i32::from(player.start_clean),
+        beat_sensitivity: player.beat_sensitivity,
+        mesh_width: engine.mesh.0,
+        mesh_height: engine.mesh.1,
+        seed: 0,
+    }
+}
+
+/// Fills `config` with the defaults. Returns `KEFIR_OK`, or
+/// `KEFIR_ERROR_NULL`.
+///
+/// # Safety
+/// `config` is NULL or points to writable memory for a `kefir_config`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_config_default(config: *mut kefir_config) -> i32 {
+    guard(|| {
+        if config.is_null() {
+            return Err(Error::null("config"));
+        }
+        // SAFETY: checked non-NULL; the caller promises it is writable.
+        unsafe { config.write(default_config()) };
+        Ok(KEFIR_OK)
+    })
+}
+
+/// Creates an instance: a headless GPU device, an offscreen target of
+/// `config->width` x `config->height`, and a player over
+/// `config->preset_dir` with its first preset loaded. `config` may be NULL
+/// for the defaults. Returns NULL on failure (see `kefir_last_error`).
+///
+/// # Safety
+/// `config` is NULL or points to a `kefir_config` whose strings are NULL or
+/// NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_create(config: *const kefir_config) -> *mut kefir {
+    let mut created: *mut kefir = std::ptr::null_mut();
+    guard(|| {
+        // SAFETY: the caller promises a valid config or NULL.
+        let c = unsafe { config.as_ref() }
+            .copied()
+            .unwrap_or_else(default_config);
+        // SAFETY: the caller promises NUL-terminated strings or NULL.
+        let (preset_dir, texture_dir, prefs_path) = unsafe {
+            (
+                opt_str(c.preset_dir, "preset_dir")?,
+                opt_str(c.texture_dir, "texture_dir")?,
+                opt_str(c.prefs_path, "prefs_path")?,
+            )
+        };
+        let mesh = (c.mesh_width.clamp(1, 512), c.mesh_height.clamp(1, 512));
+        let config = PlayerConfig {
+            engine: milk_engine::Config { mesh, seed: c.seed },
+            preset_dirs: preset_dir.map(PathBuf::from).into_iter().collect(),
+            texture_dirs: texture_dir.map(PathBuf::from).into_iter().collect(),
+            prefs_path: prefs_path.map(PathBuf::from),
+            preset_seconds: c.preset_seconds,
+            preset_seconds_jitter: c.preset_seconds_jitter,
+            blend_seconds: c.blend_seconds,
+            user_blend_seconds: c.user_blend_seconds,
+            shuffle: c.shuffle != 0,
+            hard_cuts: c.hard_cuts != 0,
+            start_clean: c.start_clean != 0,
+            beat_sensitivity: c.beat_sensitivity,
+            seed: c.seed,
+            ..PlayerConfig::default()
+        };
+        let gpu = Headless::new().map_err(|e| Error::new(KEFIR_ERROR_DEVICE, e.to_string()))?;
+        let target = Inner::target(&gpu, c.width, c.height)?;
+        let player = Player::new(gpu.device.clone(), gpu.queue.clone(), config)
+            .map_err(|e| Error::new(KEFIR_ERROR_ARGUMENT, e.to_string()))?;
+        let instance = kefir {
+            audio: Mutex::new(AudioQueue::default()),
+            inner: Mutex::new(Inner {
+                gpu,
+                player,
+                target,
+                readback: None,
+                callback: None,
+                user_data: UserData(std::ptr::null_mut()),
+                pending: Vec::new(),
+            }),
+        };
+        lock(&instance.inner).collect();
+        created = Box::into_raw(Box::new(instance));
+        Ok(KEFIR_OK)
+    });
+    created
+}
+
+/// Destroys an instance (NULL is ignored). No other call on it may run or
+/// follow.
+///
+/// # Safety
+/// `k` is NULL or an instance from `kefir_create` not yet destroyed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_destroy(k: *mut kefir) {
+    guard(|| {
+        if !k.is_null() {
+            // SAFETY: the caller hands back ownership of a live instance.
+            drop(unsafe { Box::from_raw(k) });
+        }
+        Ok(KEFIR_OK)
+    });
+}
+
+/// The message of the last failed call on this thread (empty if none).
+/// Valid until the next failing call on this thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn kefir_last_error() -> *const c_char {
+    LAST_ERROR.with(|e| e.borrow().as_ptr())
+}
+
+/// Kefir's version, e.g. "0.1.0".
+#[unsafe(no_mangle)]
+pub extern "C" fn kefir_version() -> *const c_char {
+    static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+    VERSION.as_ptr().cast()
+}
+
+/// Queues PCM for the next frame.
+///
+/// # Safety
+/// `k` is a live instance.
+unsafe fn push_audio<T: Copy>(
+    k: *mut kefir,
+    samples: *const T,
+    frames: usize,
+    channels: u32,
+    sample_rate: u32,
+    to_f32: impl Fn(T) -> f32,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller promises a live instance; shared access only.
+        let k = unsafe { k.as_ref() }.ok_or_else(|| Error::null("the kefir instance"))?;
+        if frames == 0 {
+            return Ok(KEFIR_OK);
+        }
+        if samples.is_null() {
+            return Err(Error::null("samples"));
+        }
+        let channels16 = u16::try_from(channels)
+            .ok()
+            .filter(|&c| c > 0)
+            .ok_or_else(|| Error::new(KEFIR_ERROR_ARGUMENT, format!("{channels} channels")))?;
+        if sample_rate == 0 {
+            return Err(Error::new(KEFIR_ERROR_ARGUMENT, "sample rate 0"));
+        }
+        let len = frames
+            .checked_mul(channels as usize)
+            .filter(|&n| n <= isize::MAX as usize / std::mem::size_of::<T>().max(1))
+            .ok_or_else(|| Error::new(KEFIR_ERROR_ARGUMENT, "too many samples"))?;
+        // SAFETY: the caller promises `frames * channels` readable samples.
+        let samples = unsafe { std::slice::from_raw_parts(samples, len) };
+        lock(&k.audio).push(sample_rate, channels16, samples.iter().map(|&s| to_f32(s)));
+        Ok(KEFIR_OK)
+    })
+}
+
+/// Queues `frames` frames of interleaved float PCM (nominally -1..1) with
+/// `channels` channels (1 mono, 2 stereo; more: the first two are used) at
+/// any `sample_rate`, for the next `kefir_render`. May be called from
+/// another thread (an audio callback) while rendering: it only takes a
+/// short lock of its own.
+///
+/// # Safety
+/// `k` is a live instance; `samples` points to `frames * channels` floats.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_push_audio_f32(
+    k: *mut kefir,
+    samples: *const f32,
+    frames: usize,
+    channels: u32,
+    sample_rate: u32,
+) -> i32 {
+    // SAFETY: forwarded.
+    unsafe { push_audio(k, samples, frames, channels, sample_rate, |s| s) }
+}
+
+/// `kefir_push_audio_f32` for signed 16-bit PCM.
+///
+/// # Safety
+/// `k` is a live instance; `samples` points to `frames * channels` values.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_push_audio_i16(
+    k: *mut kefir,
+    samples: *const i16,
+    frames: usize,
+    channels: u32,
+    sample_rate: u32,
+) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        push_audio(k, samples, frames, channels, sample_rate, |s| {
+            f32::from(s) / 32768.0
+        })
+    }
+}
+
+/// Renders one frame `dt` seconds after the previous one (the audio queued
+/// since then is analysed first; automatic preset changes happen here) and,
+/// if `rgba` is not NULL, copies it into `rgba`: `width * height * 4`
+/// bytes, RGBA, rows top to bottom, no padding. `len` is the size of
+/// `rgba`. Waits for the GPU when reading back.
+///
+/// # Safety
+/// `k` is a live instance; `rgba` is NULL or points to `len` writable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_render(k: *mut kefir, dt: f64, rgba: *mut u8, len: usize) -> i32 {
+    // SAFETY: the caller promises a live instance.
+    let Some(instance) = (unsafe { k.as_ref() }) else {
+        return guard(|| Err(Error::null("the kefir instance")));
+    };
+    // SAFETY: forwarded.
+    unsafe {
+        with_inner(k, |inner| {
+            let needed = inner.target.width() as usize * inner.target.height() as usize * 4;
+            if !rgba.is_null() && len < needed {
+                return Err(Error::new(
+                    KEFIR_ERROR_ARGUMENT,
+                    format!("rgba buffer of {len} bytes, the frame needs {needed}"),
+                ));
+            }
+            let chunks = {
+                let mut queue = lock(&instance.audio);
+                queue.samples = 0;
+                std::mem::take(&mut queue.chunks)
+            };
+            for (rate, channels, samples) in &chunks {
+                inner.player.push_audio_f32(samples, *channels, *rate);
+            }
+            inner
+                .player
+                .render(dt, &inner.target)
+                .map_err(|e| Error::new(KEFIR_ERROR_RENDER, e.to_string()))?;
+            if !rgba.is_null() {
+                // SAFETY: the caller promises `len >= needed` writable bytes.
+                let out = std::slice::from_raw_parts_mut(rgba, needed);
+                inner.read(out)?;
+            }
+            Ok(KEFIR_OK)
+        })
+    }
+}
+
+/// Changes the size of the offscreen target (the picture is rescaled by
+/// the next frames).
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_resize(k: *mut kefir, width: u32, height: u32) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_inner(k, |inner| {
+            inner.target = Inner::target(&inner.gpu, width, height)?;
+            Ok(KEFIR_OK)
+        })
+    }
+}
+
+/// The size of the offscreen target.
+///
+/// # Safety
+/// `k` is a live instance; `width` and `height` are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_get_size(k: *mut kefir, width: *mut u32, height: *mut u32) -> i32 {
+    // SAFETY: forwarded; the pointers are checked for NULL.
+    unsafe {
+        with_inner(k, |inner| {
+            if let Some(w) = width.as_mut() {
+                *w = inner.target.width();
+            }
+            if let Some(h) = height.as_mut() {
+                *h = inner.target.height();
+            }
+            Ok(KEFIR_OK)
+        })
+    }
+}
+
+/// Loads a `.milk` file (also one outside the preset directory), blending
+/// in. `KEFIR_ERROR_PRESET` when it cannot be read or parsed (the current
+/// preset goes on).
+///
+/// # Safety
+/// `k` is a live instance; `path` is a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_load_preset_file(k: *mut kefir, path: *const c_char) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_inner(k, |inner| {
+            let path = req_str(path, "path")?;
+            inner.collect();
+            let from = inner.pending.len();
+            inner.player.load_file(std::path::Path::new(path));
+            inner.collect();
+            match inner.failure_since(from) {
+                Some(message) => Err(Error::new(KEFIR_ERROR_PRESET, message)),
+                None => Ok(KEFIR_OK),
+            }
+        })
+    }
+}
+
+/// Loads preset text (a `.milk` file's contents) shown as `name` (NULL:
+/// "untitled"), blending in. `KEFIR_ERROR_PRESET` when it does not parse.
+///
+/// # Safety
+/// `k` is a live instance; `name` is NULL or NUL-terminated; `text` is
+/// NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_load_preset_text(
+    k: *mut kefir,
+    name: *const c_char,
+    text: *const c_char,
+) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_inner(k, |inner| {
+            let name = opt_str(name, "name")?.unwrap_or("untitled");
+            let text = req_str(text, "text")?;
+            inner.collect();
+            let from = inner.pending.len();
+            inner.player.load_text(name, text);
+            inner.collect();
+            match inner.failure_since(from) {
+                Some(message) => Err(Error::new(KEFIR_ERROR_PRESET, message)),
+                None => Ok(KEFIR_OK),
+            }
+        })
+    }
+}
+
+/// Plays the preset at `path` from the playlist, blending in;
+/// `KEFIR_ERROR_PRESET` if it is not in the playlist or does not load.
+///
+/// # Safety
+/// `k` is a live instance; `path` is a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_select(k: *mut kefir, path: *const c_char) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_inner(k, |inner| {
+            let path = req_str(path, "path")?;
+            inner.collect();
+            let from = inner.pending.len();
+            inner.player.select(std::path::Path::new(path));
+            inner.collect();
+            match inner.failure_since(from) {
+                Some(message) => Err(Error::new(KEFIR_ERROR_PRESET, message)),
+                None => Ok(KEFIR_OK),
+            }
+        })
+    }
+}
+
+/// The next preset, blending in. Returns 1 when a preset started, 0 when
+/// there was nothing to play, or a negative error. Works while locked.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_next(k: *mut kefir) -> i32 {
+    // SAFETY: forwarded.
+    unsafe { with_move(k, Player::next) }
+}
+
+/// The previous preset in history, blending in; returns as `kefir_next`.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_previous(k: *mut kefir) -> i32 {
+    // SAFETY: forwarded.
+    unsafe { with_move(k, Player::previous) }
+}
+
+/// A random preset, blending in; returns as `kefir_next`.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_random(k: *mut kefir) -> i32 {
+    // SAFETY: forwarded.
+    unsafe { with_move(k, Player::random) }
+}
+
+/// The next preset at once, without a blend; returns as `kefir_next`.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_hard_cut(k: *mut kefir) -> i32 {
+    // SAFETY: forwarded.
+    unsafe { with_move(k, Player::hard_cut) }
+}
+
+/// Locks (non-zero) or unlocks (0) the current preset: no automatic
+/// changes or hard cuts while locked.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_set_locked(k: *mut kefir, locked: i32) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_inner(k, |inner| {
+            inner.player.set_locked(locked != 0);
+            Ok(KEFIR_OK)
+        })
+    }
+}
+
+/// 1 when the current preset is locked, 0 when not, or a negative error.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_is_locked(k: *mut kefir) -> i32 {
+    // SAFETY: forwarded.
+    unsafe { with_inner(k, |inner| Ok(i32::from(inner.player.locked()))) }
+}
+
+/// Marks the current preset a favourite or unmarks it (saved to the prefs
+/// file); returns 1 when it is a favourite now, 0 when not.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_toggle_favourite(k: *mut kefir) -> i32 {
+    // SAFETY: forwarded.
+    unsafe { with_inner(k, |inner| Ok(i32::from(inner.player.toggle_favourite()))) }
+}
+
+/// Never plays the current preset again (saved to the prefs file) and
+/// moves on; returns as `kefir_next`.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_never_again(k: *mut kefir) -> i32 {
+    // SAFETY: forwarded.
+    unsafe { with_move(k, Player::never_again) }
+}
+
+/// Copies the current preset's name (UTF-8, NUL-terminated, cut to fit)
+/// into `buf` of `len` bytes, like snprintf: returns the name's full length
+/// in bytes (without the NUL; 0 when nothing plays), so a result `>= len`
+/// means it was cut. `buf` may be NULL with `len` 0 to ask for the length.
+///
+/// # Safety
+/// `k` is a live instance; `buf` is NULL or points to `len` writable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_current_name(k: *mut kefir, buf: *mut c_char, len: usize) -> i32 {
+    // SAFETY: forwarded; `buf` is checked.
+    unsafe {
+        with_inner(k, |inner| {
+            let name = c_string(inner.player.current_name().unwrap_or(""));
+            let bytes = name.as_bytes();
+            if !buf.is_null() && len > 0 {
+                let n = bytes.len().min(len - 1);
+                std::ptr::copy_nonoverlapping(bytes.as_ptr(), buf.cast::<u8>(), n);
+                *buf.add(n) = 0;
+            }
+            Ok(i32::try_from(bytes.len()).unwrap_or(i32::MAX))
+        })
+    }
+}
+
+/// The number of presets found in the preset directory.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_preset_count(k: *mut kefir) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_inner(k, |inner| {
+            Ok(i32::try_from(inner.player.playlist().len()).unwrap_or(i32::MAX))
+        })
+    }
+}
+
+/// Sets the event callback (NULL to remove it) and its user data. Events
+/// that happened before a callback was set (such as the first preset
+/// starting) are delivered at the next call (up to 256 are kept).
+///
+/// # Safety
+/// `k` is a live instance; `callback` is NULL or a function that can be
+/// called with `user_data` from any thread that calls kefir.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_set_event_callback(
+    k: *mut kefir,
+    callback: kefir_event_fn,
+    user_data: *mut c_void,
+) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_inner(k, |inner| {
+            inner.callback = callback;
+            inner.user_data = UserData(user_data);
+            Ok(KEFIR_OK)
+        })
+    }
+}
+
+/// Seconds between automatic changes (0 turns them off) and the random
+/// extra per preset.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_set_preset_seconds(k: *mut kefir, seconds: f64, jitter: f64) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_config(k, |c| {
+            c.preset_seconds = seconds;
+            c.preset_seconds_jitter = jitter;
+            Ok(())
+        })
+    }
+}
+
+/// Blend times of automatic changes and of changes the host asks for (0
+/// cuts).
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_set_blend_seconds(
+    k: *mut kefir,
+    auto_seconds: f64,
+    user_seconds: f64,
+) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_config(k, |c| {
+            c.blend_seconds = auto_seconds;
+            c.user_blend_seconds = user_seconds;
+            Ok(())
+        })
+    }
+}
+
+/// Random order (non-zero) or file name order (0).
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_set_shuffle(k: *mut kefir, on: i32) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_config(k, |c| {
+            c.shuffle = on != 0;
+            Ok(())
+        })
+    }
+}
+
+/// Hard cuts on loud beats on (non-zero) or off (0).
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_set_hard_cuts(k: *mut kefir, on: i32) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_config(k, |c| {
+            c.hard_cuts = on != 0;
+            Ok(())
+        })
+    }
+}
+
+/// Beat detection sensitivity, 0..1 (clamped).
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_set_beat_sensitivity(k: *mut kefir, sensitivity: f32) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_config(k, |c| {
+            c.beat_sensitivity = sensitivity;
+            Ok(())
+        })
+    }
+}
+
+/// Scans another preset directory (NULL: none) instead; the current preset
+/// plays on.
+///
+/// # Safety
+/// `k` is a live instance; `dir` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_set_preset_dir(k: *mut kefir, dir: *const c_char) -> i32 {
+    // SAFETY: forwarded; the caller promises NULL or a NUL-terminated
+    // string.
+    unsafe {
+        with_config(k, |c| {
+            let dir = opt_str(dir, "dir")?;
+            c.preset_dirs = dir.map(PathBuf::from).into_iter().collect();
+            Ok(())
+        })
+    }
+}
+
+/// The audio levels of the last frame.
+///
+/// # Safety
+/// `k` is a live instance; `out` points to a writable `kefir_audio_levels`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_get_audio_levels(
+    k: *mut kefir,
+    out: *mut kefir_audio_levels,
+) -> i32 {
+    // SAFETY: forwarded; `out` is checked.
+    unsafe {
+        with_inner(k, |inner| {
+            let out = out.as_mut().ok_or_else(|| Error::null("out"))?;
+            let a = inner.player.audio();
+            *out = kefir_audio_levels {
+                bass: a.bass,
+                mid: a.mid,
+                treb: a.treb,
+                bass_att: a.bass_att,
+                mid_att: a.mid_att,
+                treb_att: a.treb_att,
+                beat: i32::from(a.beat),
+                bpm: a.bpm.unwrap_or(0.0),
+            };
+            Ok(KEFIR_OK)
+        })
+    }
+}

@@ -1,0 +1,251 @@
+//! Preparing presets: reading, parsing and [`PresetBuilder::prepare`], on a
+//! worker thread (the next preset, while the current one plays) or, when
+//! the worker has not got to it, on the render thread.
+
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
+use std::thread;
+use std::time::Duration;
+
+use milk_engine::{PreparedPreset, PresetBuilder};
+use milk_parser::Preset;
+use milk_playlist::Playlist;
+
+/// Where a preset comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// A `.milk` file.
+    File(PathBuf),
+    /// Preset text handed over by the host, with a display name.
+    Text { name: String, text: String },
+}
+
+impl Source {
+    /// The file, for files.
+    pub(crate) fn path(&self) -> Option<&Path> {
+        match self {
+            Source::File(path) => Some(path),
+            Source::Text { .. } => None,
+        }
+    }
+
+    /// What players show: the file name without `.milk`, or the given name.
+    pub(crate) fn name(&self) -> String {
+        match self {
+            Source::File(path) => display_name(path),
+            Source::Text { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// A file's name without its `.milk` extension (any case).
+pub(crate) fn display_name(path: &Path) -> String {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    match file.len().checked_sub(5) {
+        Some(cut) if file.is_char_boundary(cut) && file[cut..].eq_ignore_ascii_case(".milk") => {
+            file[..cut].to_owned()
+        }
+        _ => file,
+    }
+}
+
+/// A prepared preset, or why there is none.
+pub(crate) type Prepared = Result<PreparedPreset, String>;
+
+/// Reads, parses and prepares `source`. Never panics: a panic anywhere in
+/// the parser or the engine becomes an error.
+pub(crate) fn prepare(builder: &PresetBuilder, source: &Source, serial: u64) -> Prepared {
+    catch_unwind(AssertUnwindSafe(|| prepare_inner(builder, source, serial)))
+        .unwrap_or_else(|panic| Err(format!("internal error: {}", panic_message(&panic))))
+}
+
+fn prepare_inner(builder: &PresetBuilder, source: &Source, serial: u64) -> Prepared {
+    let (preset, dir) = match source {
+        Source::File(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+            let preset = Preset::from_bytes(&bytes).map_err(|e| e.to_string())?;
+            (preset, path.parent())
+        }
+        Source::Text { text, .. } => (Preset::parse(text).map_err(|e| e.to_string())?, None),
+    };
+    Ok(builder.prepare(&preset, dir, serial))
+}
+
+/// The text of a panic payload.
+pub(crate) fn panic_message(panic: &Box<dyn Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_owned()
+    }
+}
+
+/// A request: find the preset the playlist would play next (the look-ahead
+/// runs here, not on the render thread: cloning a large playlist costs
+/// milliseconds) and prepare it.
+struct Job {
+    id: u64,
+    playlist: Arc<Playlist>,
+    serial: u64,
+    builder: PresetBuilder,
+}
+
+/// What the worker reports about a job: first which preset it is, then the
+/// prepared preset.
+pub(crate) enum Reply {
+    /// The preset `Playlist::next` would give (`None`: nothing to play;
+    /// no `Done` follows then).
+    Peeked { id: u64, path: Option<PathBuf> },
+    /// The preset of job `id`, prepared (or why not).
+    Done { id: u64, result: Box<Prepared> },
+}
+
+/// The job slot: only the newest job matters, so a new one replaces one the
+/// worker has not started (and drops its playlist snapshot at once).
+#[derive(Default)]
+struct Slot {
+    job: Option<Job>,
+    closed: bool,
+}
+
+/// The worker thread. Dropping it ends the thread (after the job under
+/// way, if any).
+pub(crate) struct Worker {
+    slot: Arc<(Mutex<Slot>, Condvar)>,
+    replies: mpsc::Receiver<Reply>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+fn lock(slot: &Mutex<Slot>) -> MutexGuard<'_, Slot> {
+    slot.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Worker {
+    /// Starts the thread; `None` if the system refuses one (the player
+    /// then prepares everything on the render thread).
+    pub(crate) fn start() -> Option<Worker> {
+        let slot = Arc::new((Mutex::new(Slot::default()), Condvar::new()));
+        let (reply, replies) = mpsc::channel();
+        let shared = slot.clone();
+        let thread = thread::Builder::new()
+            .name("kefir-preload".into())
+            .spawn(move || {
+                let (slot, ready) = &*shared;
+                loop {
+                    let job = {
+                        let mut guard = lock(slot);
+                        loop {
+                            if guard.closed {
+                                return;
+                            }
+                            if let Some(job) = guard.job.take() {
+                                break job;
+                            }
+                            guard = ready.wait(guard).unwrap_or_else(|e| e.into_inner());
+                        }
+                    };
+                    let Job {
+                        id,
+                        playlist,
+                        serial,
+                        builder,
+                    } = job;
+                    let path = catch_unwind(AssertUnwindSafe(|| {
+                        let mut probe = Playlist::clone(&playlist);
+                        probe.next().map(|entry| entry.path.clone())
+                    }))
+                    .unwrap_or(None);
+                    drop(playlist);
+                    if reply
+                        .send(Reply::Peeked {
+                            id,
+                            path: path.clone(),
+                        })
+                        .is_err()
+                    {
+                        return;
+                    }
+                    let Some(path) = path else {
+                        continue;
+                    };
+                    let result = prepare(&builder, &Source::File(path), serial);
+                    let result = Box::new(result);
+                    if reply.send(Reply::Done { id, result }).is_err() {
+                        return;
+                    }
+                }
+            })
+            .ok()?;
+        Some(Worker {
+            slot,
+            replies,
+            thread: Some(thread),
+        })
+    }
+
+    /// Asks for the preset after the current one of `playlist`, replacing
+    /// any job not yet started.
+    pub(crate) fn send(
+        &self,
+        id: u64,
+        playlist: Arc<Playlist>,
+        serial: u64,
+        builder: PresetBuilder,
+    ) {
+        let (slot, ready) = &*self.slot;
+        lock(slot).job = Some(Job {
+            id,
+            playlist,
+            serial,
+            builder,
+        });
+        ready.notify_one();
+    }
+
+    /// A reply, if one is waiting.
+    pub(crate) fn try_recv(&self) -> Option<Reply> {
+        self.replies.try_recv().ok()
+    }
+
+    /// Waits for the next reply; `Err` if the thread is gone or nothing
+    /// came within `timeout`.
+    pub(crate) fn recv_timeout(&self, timeout: Duration) -> Result<Reply, ()> {
+        self.replies.recv_timeout(timeout).map_err(|_| ())
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let (slot, ready) = &*self.slot;
+        {
+            let mut guard = lock(slot);
+            guard.closed = true;
+            guard.job = None;
+        }
+        ready.notify_one();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names() {
+        assert_eq!(display_name(Path::new("a/b/Cool One.milk")), "Cool One");
+        assert_eq!(display_name(Path::new("X.MILK")), "X");
+        assert_eq!(display_name(Path::new("noext")), "noext");
+        assert_eq!(display_name(Path::new(".milk")), "");
+        assert_eq!(display_name(Path::new("é.milk")), "é");
+    }
+}
