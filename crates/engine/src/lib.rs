@@ -643,13 +643,19 @@ impl Visualizer {
     /// [`PresetBuilder::prepare`]); its composite pipelines target the
     /// format of the last rendered target (RGBA8 before the first frame).
     pub fn builder(&self) -> PresetBuilder {
+        self.builder_for(self.output_format)
+    }
+
+    /// A [`PresetBuilder`] whose composite pipelines target `format` (the
+    /// format the host will render into), before any frame exists.
+    pub fn builder_for(&self, format: wgpu::TextureFormat) -> PresetBuilder {
         PresetBuilder {
             device: self.device.clone(),
             queue: self.queue.clone(),
             stage_module: self.stage_module.clone(),
             textures: self.textures.clone(),
             seed: self.config.seed,
-            comp_format: comp_format(self.output_format),
+            comp_format: comp_format(format),
         }
     }
 
