@@ -11,7 +11,11 @@ fi
 # Debian packages: a C toolchain, libasound2-dev (ALSA headers for cpal,
 # milk-audio's capture), and Mesa's software Vulkan driver (lavapipe) with the
 # Vulkan loader, which milk-engine's tests render on when there is no GPU.
-APT_PACKAGES=(gcc pkg-config ca-certificates curl libasound2-dev mesa-vulkan-drivers libvulkan1)
+# The desktop app's window test (apps/desktop/tests/window.rs) runs `kefir` on
+# a virtual X display: Xvfb, ImageMagick (`import`, screenshots) and xdotool
+# (key presses), plus the X libraries winit loads at run time.
+APT_PACKAGES=(gcc pkg-config ca-certificates curl libasound2-dev mesa-vulkan-drivers libvulkan1
+    xvfb xauth imagemagick xdotool libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -34,6 +38,13 @@ if ! command -v cargo >/dev/null 2>&1; then
         curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
         export PATH="$HOME/.cargo/bin:$PATH"
     fi
+    rustup default stable
+fi
+# The workspace needs Rust 1.95 (rust-version in Cargo.toml; egui 0.37).
+rust_minor=$(rustc --version 2>/dev/null | sed -n 's/^rustc 1\.\([0-9]*\).*/\1/p')
+if command -v rustup >/dev/null 2>&1 && [ "${rust_minor:-0}" -lt 95 ]; then
+    echo "setup: rustc 1.${rust_minor:-?} is older than 1.95; updating the stable toolchain"
+    rustup update stable
     rustup default stable
 fi
 if command -v rustup >/dev/null 2>&1; then

@@ -1,5 +1,8 @@
 //! `kefir`: the Kefir command line.
 //!
+//! - `kefir [OPTIONS] [FILE]...` (no subcommand) opens a window and
+//!   visualizes what the machine plays, audio files, or the demo signal
+//!   (see `play`).
 //! - `kefir check PATH...` parses and compiles presets and reports failures.
 //! - `kefir eval 'CODE'` runs one piece of equation code and prints the result.
 //! - `kefir analyze FILE` prints the audio analysis presets would see, per frame.
@@ -7,6 +10,7 @@
 //!   and/or a video.
 
 mod cmd;
+mod play;
 
 use std::process::ExitCode;
 
@@ -16,11 +20,23 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "kefir",
     version,
-    about = "Kefir, a MilkDrop-compatible music visualizer"
+    about = "Kefir, a MilkDrop-compatible music visualizer",
+    long_about = "Kefir, a MilkDrop-compatible music visualizer.\n\n\
+        With no subcommand, opens a window and visualizes what the machine \
+        plays (or the audio files given, played with sound, or a demo \
+        signal), cycling through the presets. Settings come from \
+        ~/.config/kefir/kefir.toml (see --print-config); flags override them.",
+    after_help = "Keys in the window: n/space next, p/backspace previous, r random, \
+        h hard cut, l lock, b browser, * favourite, delete never again, +/- beat \
+        sensitivity, i/F3 name, F4/` fps, s screenshot, f or alt+enter fullscreen, \
+        F1 help, escape back, q quit.",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    #[command(flatten)]
+    play: play::Args,
 }
 
 #[derive(Subcommand)]
@@ -41,10 +57,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => cmd::check::run(&args),
-        Command::Eval(args) => cmd::eval::run(&args),
-        Command::Analyze(args) => cmd::analyze::run(&args),
-        Command::Render(args) => cmd::render::run(&args),
+        None => play::run(&cli.play),
+        Some(Command::Check(args)) => cmd::check::run(&args),
+        Some(Command::Eval(args)) => cmd::eval::run(&args),
+        Some(Command::Analyze(args)) => cmd::analyze::run(&args),
+        Some(Command::Render(args)) => cmd::render::run(&args),
     };
     match result {
         Ok(code) => code,
