@@ -482,6 +482,13 @@ impl Player {
             .push_f32(interleaved, PcmFormat::new(sample_rate, channels));
     }
 
+    /// Moves the audio `input` captured (or its demo signal produced) in the
+    /// last `dt` seconds into the analysis: milk-audio's live capture with
+    /// its device-loss recovery, for hosts that use it. Never blocks.
+    pub fn feed(&mut self, input: &mut milk_audio::Input, dt: f64) {
+        input.feed(&mut self.analyzer, dt.max(0.0));
+    }
+
     /// [`Player::push_audio_f32`] for signed 16-bit PCM.
     pub fn push_audio_i16(&mut self, interleaved: &[i16], channels: u16, sample_rate: u32) {
         self.analyzer

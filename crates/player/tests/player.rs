@@ -703,3 +703,20 @@ fn start_clean_and_render_formats() {
     });
     assert!(p.render(0.1, &bad).is_err());
 }
+
+#[test]
+fn milk_audio_input_feeds_the_analysis() {
+    let (dir, _) = preset_dir(1, &[]);
+    let t = target();
+    let mut p = player(config(dir.path()));
+    // The demo signal stands in for a capture device here.
+    let mut input = milk_audio::Input::Demo(milk_audio::DemoInput::default());
+    for _ in 0..30 {
+        p.feed(&mut input, 0.05);
+        p.render(0.05, &t).unwrap();
+    }
+    let peak = p.audio().wave[0]
+        .iter()
+        .fold(0.0f32, |m, &v| m.max(v.abs()));
+    assert!(peak > 0.01, "the demo signal reached the waveform: {peak}");
+}
