@@ -351,4 +351,15 @@ mod tests {
         // Untouched variables keep the per-frame value.
         assert!(cols[2].iter().all(|&r| r == 0.0));
     }
+
+    #[test]
+    fn per_vertex_code_sees_q_from_per_frame_code() {
+        let mesh = WarpMesh::new(4, 4, 64, 64);
+        let mut rt = runtime("[preset00]\nper_frame_1=q6 = 0.5;\nper_pixel_1=zoom = 1 + Q6;");
+        for _ in 0..2 {
+            let s = rt.run_frame(&FrameInputs::default());
+            let cols = rt.run_vertices(&mesh, &s.motion);
+            assert!(cols[0].iter().all(|&z| (z - 1.5).abs() < 1e-12));
+        }
+    }
 }
