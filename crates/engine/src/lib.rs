@@ -41,6 +41,7 @@ pub mod borders;
 pub mod headless;
 pub mod mesh;
 pub mod pattern;
+pub mod rng;
 pub mod runtime;
 pub mod shapes;
 pub mod stages;
@@ -297,7 +298,7 @@ pub struct Visualizer {
     blur: blur::BlurChain,
     textures: Arc<Mutex<TextureStore>>,
     /// `rand_frame` and `rot_rand*`.
-    shader_rng: stages::Rng,
+    shader_rng: rng::Rng,
     /// Presets loaded so far (varies their random values).
     serial: u64,
     /// The last target's format (composite pipelines are prepared for it).
@@ -343,7 +344,7 @@ struct Blend {
     coefficients: Vec<[f32; 2]>,
     /// The mesh the coefficients were made for.
     mesh: (u32, u32, [f32; 2]),
-    rng: stages::Rng,
+    rng: rng::Rng,
 }
 
 /// The composite grid's buffers.
@@ -353,15 +354,6 @@ struct CompGrid {
     vertex_buffer: wgpu::Buffer,
     index_buffer: wgpu::Buffer,
     index_count: u32,
-}
-
-/// splitmix64: MilkDrop's random start phases from the seed.
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 /// `value` as C's `printf("%.{digits}f")` of a float prints it: MilkDrop 2
@@ -465,8 +457,9 @@ impl Visualizer {
         let warp_uniforms = uniform(std::mem::size_of::<WarpUniforms>(), "kefir warp uniforms");
         let comp_uniforms = uniform(std::mem::size_of::<CompUniforms>(), "kefir comp uniforms");
 
-        let mut seed = config.seed;
-        let rand_start = std::array::from_fn(|_| (splitmix(&mut seed) % 64_000) as f32 * 0.01);
+        // MilkDrop's random start phases of the hue shader, from the seed.
+        let mut rng = rng::Rng::new(config.seed);
+        let rand_start = std::array::from_fn(|_| (rng.next_u64() % 64_000) as f32 * 0.01);
         let (cols, rows) = config.mesh;
         let mesh = WarpMesh::new(cols, rows, 1, 1);
         let (vertex_buffer, index_buffer, index_count) = Self::mesh_buffers(&device, &mesh);
@@ -534,7 +527,7 @@ impl Visualizer {
             comp_grid: None,
             blur: blur::BlurChain::new(&device),
             textures: Arc::new(Mutex::new(TextureStore::new(config.seed, Vec::new()))),
-            shader_rng: stages::Rng::new(config.seed ^ 0x7261_6e64),
+            shader_rng: rng::Rng::new(config.seed ^ 0x7261_6e64),
             serial: 0,
             output_format: wgpu::TextureFormat::Rgba8Unorm,
             display: None,
@@ -707,7 +700,7 @@ impl Visualizer {
         let comp_uniforms = uniform(std::mem::size_of::<CompUniforms>(), "kefir blend comp");
         let shader_uniforms = uniform(milk_hlsl::MilkUniforms::SIZE, "kefir blend shaders");
         let mut rng =
-            stages::Rng::new(self.config.seed ^ self.serial.wrapping_mul(0xA076_1D64_78BD_642F));
+            rng::Rng::new(self.config.seed ^ self.serial.wrapping_mul(0xA076_1D64_78BD_642F));
         let pattern = transition::BlendPattern::random(&mut rng);
         let outgoing = Blend {
             runtime: std::mem::replace(&mut self.runtime, prepared.runtime),

@@ -21,6 +21,8 @@ use std::borrow::Cow;
 use milk_hlsl::{Filter, MilkUniforms, SamplerDim, Stage, TextureSource, Translation, Wrap};
 use milk_parser::Preset;
 
+pub use crate::rng::Rng;
+
 /// One vertex of a shader stage: clip position, (warped) uv and `uv_orig`,
 /// `rad`/`ang`, and the `hue_shader` colour.
 #[repr(C)]
@@ -510,30 +512,6 @@ impl PresetShaders {
 /// MilkDrop's "2 pi" in its random angles (`FRAND * 6.28f`).
 #[allow(clippy::approx_constant)]
 pub(crate) const MILKDROP_TWO_PI: f32 = 6.28;
-
-/// A small deterministic generator (splitmix64) for MilkDrop's random
-/// shader inputs.
-#[derive(Debug, Clone, Copy)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn next_f32(&mut self) -> f32 {
-        (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32
-    }
-}
 
 /// Per-preset random values: `rand_preset` and the centres, speeds and
 /// offsets of the 20 slowly turning `rot_*` matrices (MilkDrop 2 picks them

@@ -82,30 +82,8 @@ pub const RAND_SLOTS: u8 = 16;
 // ---------------------------------------------------------------------------
 // Random numbers
 
-/// Steele, Lea and Flood's SplitMix64: a tiny, fast, seedable generator
-/// with a good spread even for adjacent seeds.
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform value in `0..n` (`n > 0`; Lemire's multiply-shift, whose
-    /// bias is below 2^-32 for the small `n` used here).
-    pub fn below(&mut self, n: u32) -> u32 {
-        (((self.next_u64() >> 32) * u64::from(n)) >> 32) as u32
-    }
-}
+/// The engine's generator under its algorithm's name.
+pub use crate::rng::Rng as SplitMix64;
 
 /// A seed derived from `seed` and a purpose, so streams for different
 /// textures or slots are unrelated.

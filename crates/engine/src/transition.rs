@@ -10,7 +10,7 @@
 //! the same per-vertex `mix` is the alpha of the new preset's warp and
 //! composite over the old one's.
 
-use crate::stages::Rng;
+use crate::rng::Rng;
 
 /// How the hand-over sweeps across the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
