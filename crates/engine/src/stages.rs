@@ -203,16 +203,7 @@ impl StageProgram {
             }
         };
         let mut textures = Vec::with_capacity(layout.textures.len());
-        let mut entries = vec![wgpu::BindGroupLayoutEntry {
-            binding: milk_hlsl::env::UNIFORMS_BINDING,
-            visibility: wgpu::ShaderStages::FRAGMENT,
-            ty: wgpu::BindingType::Buffer {
-                ty: wgpu::BufferBindingType::Uniform,
-                has_dynamic_offset: false,
-                min_binding_size: None,
-            },
-            count: None,
-        }];
+        let mut entries = vec![crate::layout::uniform(milk_hlsl::env::UNIFORMS_BINDING)];
         for t in &layout.textures {
             let (view, _) = view_of(&t.source);
             textures.push((t.texture_binding, view, Samplers::index(t.filter, t.wrap)));
@@ -229,12 +220,7 @@ impl StageProgram {
                 },
                 count: None,
             });
-            entries.push(wgpu::BindGroupLayoutEntry {
-                binding: t.sampler_binding,
-                visibility: wgpu::ShaderStages::FRAGMENT,
-                ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
-                count: None,
-            });
+            entries.push(crate::layout::sampler(t.sampler_binding));
         }
         let texsizes: Vec<TexSize> = layout
             .texsizes
@@ -247,16 +233,7 @@ impl StageProgram {
             })
             .collect();
         let texsize_buffer = (!texsizes.is_empty()).then(|| {
-            entries.push(wgpu::BindGroupLayoutEntry {
-                binding: milk_hlsl::env::TEXSIZES_BINDING,
-                visibility: wgpu::ShaderStages::FRAGMENT,
-                ty: wgpu::BindingType::Buffer {
-                    ty: wgpu::BufferBindingType::Uniform,
-                    has_dynamic_offset: false,
-                    min_binding_size: None,
-                },
-                count: None,
-            });
+            entries.push(crate::layout::uniform(milk_hlsl::env::TEXSIZES_BINDING));
             device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("kefir texsizes"),
                 size: (texsizes.len() * 16) as u64,
