@@ -1,21 +1,26 @@
 //! Builds `examples/render.c` with the system C compiler against the
-//! static library (built here with cargo: a test run alone builds only the
-//! rlib) and runs it headless on the bundled presets: it must exit 0,
+//! static library (the one `cargo test` builds into deps/, or one built here
+//! with cargo) and runs it headless on the bundled presets: it must exit 0,
 //! report switches and write a PPM that is not blank.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Builds this package's static library with the cargo that runs this
-/// test (a test run builds only the rlib; this is quick when nothing
-/// changed) and returns its path: `libkefir.a` in the profile directory
-/// above this test's `deps/`.
+/// This package's static library: the one `cargo test` built into `deps/`
+/// beside this test, or else one built now with the cargo that runs this
+/// test (`libkefir.a` in the profile directory above `deps/`).
 fn static_lib() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let profile = exe
         .parent()
         .and_then(Path::parent)
         .expect("target/<profile>/deps/<test>");
+    // `cargo test` builds the library with every crate type it declares,
+    // into deps/ next to this test: use that (same build, same features).
+    let built_by_test = profile.join("deps").join("libkefir.a");
+    if built_by_test.exists() {
+        return built_by_test;
+    }
     let target_dir = profile.parent().expect("target directory");
     let mut cargo = Command::new(env!("CARGO"));
     cargo
