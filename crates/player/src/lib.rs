@@ -484,9 +484,10 @@ impl Player {
 
     /// Moves the audio `input` captured (or its demo signal produced) in the
     /// last `dt` seconds into the analysis: milk-audio's live capture with
-    /// its device-loss recovery, for hosts that use it. Never blocks.
-    pub fn feed(&mut self, input: &mut milk_audio::Input, dt: f64) {
-        input.feed(&mut self.analyzer, dt.max(0.0));
+    /// its device-loss recovery, for hosts that use it. Never blocks;
+    /// returns the frames moved (at 44.1 kHz).
+    pub fn feed(&mut self, input: &mut milk_audio::Input, dt: f64) -> usize {
+        input.feed(&mut self.analyzer, dt.max(0.0))
     }
 
     /// [`Player::push_audio_f32`] for signed 16-bit PCM.

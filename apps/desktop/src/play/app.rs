@@ -570,10 +570,7 @@ impl App {
         };
 
         // Audio of the last dt seconds.
-        let (frames, rate) = self.audio.take(dt);
-        if !frames.is_empty() {
-            player.push_audio_f32(frames.as_flattened(), 2, rate);
-        }
+        self.audio.pump(player, dt);
         for notice in self.audio.notices() {
             match notice {
                 Notice::Source(s) => {

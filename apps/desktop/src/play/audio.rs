@@ -1,24 +1,17 @@
-//! Where the visualizer's audio comes from: a file playing with sound, live
-//! capture, or the built-in demo track. Every source hands the render
-//! thread stereo frames at some rate, which go to
-//! [`kefir_player::Player::push_audio_f32`].
+//! Where the visualizer's audio comes from: a file playing with sound (its
+//! played frames go to [`kefir_player::Player::push_audio_f32`]), or
+//! milk-audio's live capture (which reopens a lost device by itself) or
+//! demo signal, fed with [`kefir_player::Player::feed`].
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use anyhow::{Result, anyhow};
-use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
-use milk_audio::{ANALYSIS_RATE, DeviceSelector, Synth, demo_track};
-use rtrb::{Consumer, RingBuffer};
+use milk_audio::{
+    Capture, CaptureConfig, CaptureReader, CaptureStatus, DemoInput, DeviceSelector, Input,
+};
 
 use super::config::AudioSettings;
 use super::playback::FilePlayback;
-
-/// How often a lost capture device is looked for.
-const RETRY: Duration = Duration::from_secs(2);
 
 /// What the audio side tells the user.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,194 +36,51 @@ pub fn selector(device: Option<&str>) -> Option<DeviceSelector> {
     })
 }
 
-/// Live capture from a cpal input device, into a ring of stereo frames at
-/// the device's rate. Devices are listed and chosen by milk-audio's rules
-/// ([`milk_audio::list_input_devices`], [`milk_audio::select_device`]).
-pub struct LiveInput {
-    _stream: cpal::Stream,
-    frames: Consumer<[f32; 2]>,
-    rate: u32,
-    pub device: String,
-    lost: Arc<AtomicBool>,
-    error: Arc<Mutex<Option<String>>>,
-    scratch: Vec<[f32; 2]>,
+/// Where audio goes: the player (its analysis), or a bare analyzer in
+/// tests.
+pub trait Sink {
+    /// Interleaved stereo f32 frames at `rate`.
+    fn push_stereo(&mut self, frames: &[[f32; 2]], rate: u32);
+    /// What milk-audio's capture (or demo signal) has for the last `dt`
+    /// seconds; returns the frames moved (at 44.1 kHz).
+    fn feed(&mut self, input: &mut Input, dt: f64) -> usize;
 }
 
-impl LiveInput {
-    /// Opens the device `selector` names.
-    pub fn open(selector: &DeviceSelector) -> Result<LiveInput> {
-        let (device, name) = find_device(selector)?;
-        let config = device
-            .default_input_config()
-            .map_err(|e| anyhow!("{name}: {e}"))?;
-        let format = config.sample_format();
-        let stream_config = config.config();
-        let channels = usize::from(stream_config.channels.max(1));
-        let rate = stream_config.sample_rate;
-        let (mut tx, rx) = RingBuffer::<[f32; 2]>::new((rate as usize).max(8192));
-        let lost = Arc::new(AtomicBool::new(false));
-        let error = Arc::new(Mutex::new(None));
-        let (lost2, error2) = (lost.clone(), error.clone());
-        let stream = device
-            .build_input_stream_raw(
-                stream_config,
-                format,
-                move |data: &cpal::Data, _: &cpal::InputCallbackInfo| {
-                    let mut push = |l: f32, r: f32| {
-                        let _ = tx.push([l, r]);
-                    };
-                    convert(data, channels, &mut push);
-                },
-                move |e: cpal::Error| {
-                    lost2.store(true, Ordering::Release);
-                    *error2.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
-                },
-                None,
-            )
-            .map_err(|e| anyhow!("{name}: {e}"))?;
-        stream.play().map_err(|e| anyhow!("{name}: {e}"))?;
-        Ok(LiveInput {
-            _stream: stream,
-            frames: rx,
-            rate,
-            device: name,
-            lost,
-            error,
-            scratch: Vec::new(),
-        })
+impl Sink for kefir_player::Player {
+    fn push_stereo(&mut self, frames: &[[f32; 2]], rate: u32) {
+        self.push_audio_f32(frames.as_flattened(), 2, rate);
     }
-
-    fn take(&mut self) -> &[[f32; 2]] {
-        self.scratch.clear();
-        let n = self.frames.slots();
-        if let Ok(chunk) = self.frames.read_chunk(n) {
-            let (a, b) = chunk.as_slices();
-            self.scratch.extend_from_slice(a);
-            self.scratch.extend_from_slice(b);
-            chunk.commit_all();
-        }
-        &self.scratch
-    }
-
-    /// The stream reported an error (device unplugged...).
-    fn take_error(&self) -> Option<String> {
-        if self.lost.swap(false, Ordering::AcqRel) {
-            self.error
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take()
-                .or_else(|| Some("capture failed".into()))
-        } else {
-            None
-        }
+    fn feed(&mut self, input: &mut Input, dt: f64) -> usize {
+        kefir_player::Player::feed(self, input, dt)
     }
 }
 
-fn convert(data: &cpal::Data, channels: usize, push: &mut impl FnMut(f32, f32)) {
-    use cpal::{FromSample, SampleFormat as F};
-    fn go<T>(data: &cpal::Data, channels: usize, push: &mut impl FnMut(f32, f32))
-    where
-        T: cpal::SizedSample + cpal::Sample,
-        f32: FromSample<T>,
-    {
-        if let Some(s) = data.as_slice::<T>() {
-            for f in s.chunks_exact(channels) {
-                let l = f[0].to_sample::<f32>();
-                let r = if channels > 1 {
-                    f[1].to_sample::<f32>()
-                } else {
-                    l
-                };
-                push(l, r);
-            }
-        }
+impl Sink for milk_audio::Analyzer {
+    fn push_stereo(&mut self, frames: &[[f32; 2]], rate: u32) {
+        self.push_f32(frames.as_flattened(), milk_audio::PcmFormat::new(rate, 2));
     }
-    match data.sample_format() {
-        F::F32 => go::<f32>(data, channels, push),
-        F::F64 => go::<f64>(data, channels, push),
-        F::I8 => go::<i8>(data, channels, push),
-        F::I16 => go::<i16>(data, channels, push),
-        F::I32 => go::<i32>(data, channels, push),
-        F::U8 => go::<u8>(data, channels, push),
-        F::U16 => go::<u16>(data, channels, push),
-        F::U32 => go::<u32>(data, channels, push),
-        _ => {}
-    }
-}
-
-/// The cpal device for `selector`, found as milk-audio lists devices.
-fn find_device(selector: &DeviceSelector) -> Result<(cpal::Device, String)> {
-    if *selector == DeviceSelector::Default {
-        let host = cpal::default_host();
-        let device = host
-            .default_input_device()
-            .ok_or_else(|| anyhow!("{} has no default input device", host.id()))?;
-        let name = device.to_string();
-        return Ok((device, name));
-    }
-    let listing = milk_audio::list_input_devices().map_err(|e| anyhow!(e))?;
-    let chosen = milk_audio::select_device(&listing, selector)
-        .map_err(|e| anyhow!(e))?
-        .ok_or_else(|| anyhow!("no device chosen"))?
-        .clone();
-    for host_id in cpal::available_hosts() {
-        if host_id.to_string() != chosen.host {
-            continue;
-        }
-        let Ok(host) = cpal::host_from_id(host_id) else {
-            continue;
-        };
-        let Ok(devices) = host.input_devices() else {
-            continue;
-        };
-        for device in devices {
-            let id = device.id().map(|i| i.to_string()).unwrap_or_default();
-            if id == chosen.id && device.to_string() == chosen.name {
-                return Ok((device, chosen.name));
-            }
-        }
-    }
-    Err(anyhow!("{} disappeared", chosen.name))
-}
-
-/// The demo track, played at the pace of the frame clock.
-pub struct Demo {
-    synth: Synth,
-    carry: f64,
-    buf: Vec<[f32; 2]>,
-}
-
-impl Default for Demo {
-    fn default() -> Self {
-        Demo {
-            synth: demo_track(ANALYSIS_RATE),
-            carry: 0.0,
-            buf: Vec::new(),
-        }
-    }
-}
-
-impl Demo {
-    fn take(&mut self, dt: f64) -> &[[f32; 2]] {
-        let dt = if dt.is_finite() {
-            dt.clamp(0.0, 0.5)
-        } else {
-            0.0
-        };
-        self.carry += dt * f64::from(ANALYSIS_RATE);
-        let n = self.carry.floor() as usize;
-        self.carry -= n as f64;
-        self.buf.clear();
-        self.buf
-            .extend((0..n).map_while(|_| self.synth.next_frame()));
-        &self.buf
+    fn feed(&mut self, input: &mut Input, dt: f64) -> usize {
+        input.feed(self, dt)
     }
 }
 
 enum Source {
     File(Box<FilePlayback>),
-    Live(LiveInput),
-    Demo(Demo),
+    /// milk-audio's live capture (which reopens a lost device by itself)
+    /// or its demo signal.
+    Input {
+        input: Input,
+        /// The capture status last reported, to tell the user of changes.
+        status: Option<CaptureStatus>,
+    },
+}
+
+/// The demo signal, played at the pace of the frame clock.
+fn demo() -> Source {
+    Source::Input {
+        input: Input::Demo(DemoInput::default()),
+        status: None,
+    }
 }
 
 /// The audio of the visualizer: a queue of files, then live capture or the
@@ -241,8 +91,6 @@ pub struct Audio {
     settings: AudioSettings,
     /// Play files without sound.
     silent: bool,
-    /// When to try to reopen a capture device that went away.
-    retry_live: Option<Instant>,
     notices: Vec<Notice>,
 }
 
@@ -250,11 +98,10 @@ impl Audio {
     /// Starts with the first of `files`, or live input as `settings` say.
     pub fn new(settings: &AudioSettings, files: Vec<PathBuf>, silent: bool) -> Audio {
         let mut audio = Audio {
-            source: Source::Demo(Demo::default()),
+            source: demo(),
             queue: files.into(),
             settings: settings.clone(),
             silent,
-            retry_live: None,
             notices: Vec::new(),
         };
         audio.advance();
@@ -264,7 +111,6 @@ impl Audio {
     /// Replaces the queue with `files` and plays the first now.
     pub fn play_files(&mut self, files: Vec<PathBuf>) {
         self.queue = files.into();
-        self.retry_live = None;
         self.advance();
     }
 
@@ -292,27 +138,33 @@ impl Audio {
     fn open_live(&mut self) -> Source {
         if self.settings.demo {
             self.notices.push(Notice::Source("demo signal".to_string()));
-            return Source::Demo(Demo::default());
+            return demo();
         }
         match self.try_live() {
-            Ok(live) => {
-                self.notices
-                    .push(Notice::Source(format!("capturing {}", live.device)));
-                Source::Live(live)
+            Ok((capture, reader)) => {
+                let status = capture.status();
+                if let CaptureStatus::Running { device } = &status {
+                    self.notices
+                        .push(Notice::Source(format!("capturing {device}")));
+                }
+                Source::Input {
+                    input: Input::Live { capture, reader },
+                    status: Some(status),
+                }
             }
             Err(errors) => {
                 self.notices.push(Notice::Warning(format!(
                     "no audio input ({}); playing the demo signal",
                     errors.join("; ")
                 )));
-                Source::Demo(Demo::default())
+                demo()
             }
         }
     }
 
     /// Opens the configured device: the output monitor where there is one,
     /// else the default input, unless the settings name one.
-    fn try_live(&self) -> Result<LiveInput, Vec<String>> {
+    fn try_live(&self) -> Result<(Capture, CaptureReader), Vec<String>> {
         let tries = match selector(self.settings.device.as_deref()) {
             Some(s) => vec![s],
             None if cfg!(target_os = "linux") => {
@@ -322,19 +174,25 @@ impl Audio {
         };
         let mut errors = Vec::new();
         for s in &tries {
-            match LiveInput::open(s) {
-                Ok(live) => return Ok(live),
-                Err(e) => errors.push(format!("{s}: {e:#}")),
+            let config = CaptureConfig {
+                device: s.clone(),
+                ..CaptureConfig::default()
+            };
+            match Capture::start(config) {
+                Ok(started) => return Ok(started),
+                Err(e) => errors.push(format!("{s}: {e}")),
             }
         }
         Err(errors)
     }
 
-    /// The frames of the last `dt` seconds and their rate.
-    pub fn take(&mut self, dt: f64) -> (&[[f32; 2]], u32) {
-        // Move on when a file ended or capture failed.
+    /// Moves the audio of the last `dt` seconds into `sink`; returns the
+    /// frames moved.
+    pub fn pump(&mut self, sink: &mut dyn Sink, dt: f64) -> usize {
+        // Move on when a file ended; tell the user when capture comes and
+        // goes (milk-audio reopens a lost device by itself).
         let mut next = false;
-        match &self.source {
+        match &mut self.source {
             Source::File(p) => {
                 if let Some(e) = p.error() {
                     self.notices
@@ -344,32 +202,27 @@ impl Audio {
                     next = true;
                 }
             }
-            Source::Live(live) => {
-                if let Some(e) = live.take_error() {
-                    self.notices.push(Notice::Warning(format!(
-                        "capture from {} stopped: {e}; playing the demo signal until it is back",
-                        live.device
-                    )));
-                    self.source = Source::Demo(Demo::default());
-                    self.retry_live = Some(Instant::now() + RETRY);
-                }
-            }
-            Source::Demo(_) => {
-                // A lost device may come back (USB plugged in again).
-                if let Some(at) = self.retry_live
-                    && Instant::now() >= at
-                {
-                    match self.try_live() {
-                        Ok(live) => {
-                            self.notices
-                                .push(Notice::Source(format!("capturing {}", live.device)));
-                            self.source = Source::Live(live);
-                            self.retry_live = None;
+            Source::Input {
+                input: Input::Live { capture, .. },
+                status,
+            } => {
+                let now = capture.status();
+                if status.as_ref() != Some(&now) {
+                    match &now {
+                        CaptureStatus::Running { device } => {
+                            self.notices.push(Notice::Source(format!("capturing {device}")))
                         }
-                        Err(_) => self.retry_live = Some(Instant::now() + RETRY),
+                        CaptureStatus::Lost { device, error } => {
+                            self.notices.push(Notice::Warning(format!(
+                                "capture from {device} stopped: {error}; waiting for it to come back"
+                            )))
+                        }
+                        CaptureStatus::Stopped => {}
                     }
+                    *status = Some(now);
                 }
             }
+            Source::Input { .. } => {}
         }
         if next {
             self.advance();
@@ -377,13 +230,11 @@ impl Audio {
         match &mut self.source {
             Source::File(p) => {
                 let rate = p.rate();
-                (p.take_played(dt), rate)
+                let frames = p.take_played(dt);
+                sink.push_stereo(frames, rate);
+                frames.len()
             }
-            Source::Live(live) => {
-                let rate = live.rate;
-                (live.take(), rate)
-            }
-            Source::Demo(d) => (d.take(dt), ANALYSIS_RATE),
+            Source::Input { input, .. } => sink.feed(input, dt),
         }
     }
 
@@ -407,8 +258,8 @@ impl Audio {
     pub fn kind(&self) -> &'static str {
         match &self.source {
             Source::File(_) => "file",
-            Source::Live(_) => "live",
-            Source::Demo(_) => "demo",
+            Source::Input { input, .. } if input.is_demo() => "demo",
+            Source::Input { .. } => "live",
         }
     }
 }
@@ -441,11 +292,10 @@ mod tests {
             true,
         );
         assert_eq!(audio.kind(), "demo");
+        let mut analyzer = milk_audio::Analyzer::default();
         let mut total = 0;
         for _ in 0..60 {
-            let (frames, rate) = audio.take(1.0 / 60.0);
-            assert_eq!(rate, ANALYSIS_RATE);
-            total += frames.len();
+            total += audio.pump(&mut analyzer, 1.0 / 60.0);
         }
         assert!((total as i64 - 44_100).abs() <= 1, "{total}");
         assert_eq!(audio.notices(), vec![Notice::Source("demo signal".into())]);
