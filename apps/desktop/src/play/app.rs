@@ -263,6 +263,11 @@ impl App {
             ..Default::default()
         }))
         .context("the graphics adapter refused a device")?;
+        // A GPU error must not take the visualizer down (wgpu's default
+        // handler panics): say it and keep going.
+        device.on_uncaptured_error(std::sync::Arc::new(|e: wgpu::Error| {
+            eprintln!("kefir: GPU error: {e}");
+        }));
 
         let size = window.inner_size();
         let caps = surface.get_capabilities(&adapter);
