@@ -72,7 +72,7 @@ use milk_playlist::{Filter, PlaylistError, Prefs, preset_key};
 
 pub use milk_playlist::Playlist;
 
-use crate::schedule::{HardCutSettings, HardCuts, Rng, preset_duration};
+use crate::schedule::{HardCutSettings, HardCuts, preset_duration, rng};
 use crate::worker::{Prepared, Reply, Source, Worker};
 
 /// How long a switch waits for the worker to finish the preset it is
@@ -309,7 +309,7 @@ pub struct Player {
     /// Bumped when the builder or the texture directories change, which
     /// makes earlier preloads stale.
     generation: u64,
-    rng: Rng,
+    rng: milk_engine::rng::Rng,
     current: Option<Current>,
     /// Seconds the current preset has played (0 on its first frame).
     clock: f64,
@@ -381,7 +381,7 @@ impl Player {
             vis,
             analyzer,
             playlist: Arc::new(playlist),
-            rng: Rng::new(config.seed),
+            rng: rng(config.seed),
             config,
             events,
             worker,
@@ -401,7 +401,7 @@ impl Player {
             stats: PlayerStats::default(),
         };
         player.load_prefs();
-        player.jitter = player.rng.unit();
+        player.jitter = player.rng.next_f64();
         player.advance(Step::Next, Switch::Cut);
         player.refresh_preload();
         Ok(player)
@@ -712,7 +712,7 @@ impl Player {
                 };
                 self.clock = 0.0;
                 self.fresh = true;
-                self.jitter = self.rng.unit();
+                self.jitter = self.rng.next_f64();
                 self.push_event(PlayerEvent::Switched {
                     path: current.path.clone(),
                     name: current.name.clone(),

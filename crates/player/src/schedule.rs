@@ -4,28 +4,10 @@
 
 use milk_audio::AudioFrame;
 
-/// splitmix64, the player's own random numbers (timer jitter), seeded from
-/// [`crate::PlayerConfig::seed`] so runs repeat.
-#[derive(Debug, Clone)]
-pub(crate) struct Rng(u64);
-
-impl Rng {
-    pub(crate) fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x6b65_6669_725f_706c)
-    }
-
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub(crate) fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
+/// The player's random numbers (timer jitter): the engine's generator,
+/// seeded from [`crate::PlayerConfig::seed`] so runs repeat.
+pub(crate) fn rng(seed: u64) -> milk_engine::rng::Rng {
+    milk_engine::rng::Rng::new(seed ^ 0x6b65_6669_725f_706c)
 }
 
 /// Seconds a preset plays before the timer moves on: MilkDrop 2 schedules
@@ -152,13 +134,13 @@ mod tests {
 
     #[test]
     fn rng_is_uniform_and_repeats() {
-        let mut a = Rng::new(3);
-        let mut b = Rng::new(3);
-        let xs: Vec<f64> = (0..1000).map(|_| a.unit()).collect();
+        let mut a = rng(3);
+        let mut b = rng(3);
+        let xs: Vec<f64> = (0..1000).map(|_| a.next_f64()).collect();
         assert!(xs.iter().all(|&x| (0.0..1.0).contains(&x)));
         let mean = xs.iter().sum::<f64>() / 1000.0;
         assert!((mean - 0.5).abs() < 0.05, "{mean}");
-        assert_eq!(xs[0], b.unit());
+        assert_eq!(xs[0], b.next_f64());
     }
 
     #[test]
