@@ -371,7 +371,9 @@ impl Visualizer {
     pub fn new(device: wgpu::Device, queue: wgpu::Queue, config: Config) -> Self {
         let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("kefir passes"),
-            source: wgpu::ShaderSource::Wgsl(include_str!("shaders.wgsl").into()),
+            source: wgpu::ShaderSource::Wgsl(
+                concat!(include_str!("common.wgsl"), include_str!("shaders.wgsl")).into(),
+            ),
         });
         let bind_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("kefir pass"),
@@ -446,7 +448,9 @@ impl Visualizer {
         let overlay = waves::Overlay::new(&device);
         let stage_module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("kefir shader stages"),
-            source: wgpu::ShaderSource::Wgsl(include_str!("stages.wgsl").into()),
+            source: wgpu::ShaderSource::Wgsl(
+                concat!(include_str!("common.wgsl"), include_str!("stages.wgsl")).into(),
+            ),
         });
         let shader_uniforms = uniform(milk_hlsl::MilkUniforms::SIZE, "kefir shader uniforms");
         let shader_vertex_buffer = device.create_buffer(&wgpu::BufferDescriptor {

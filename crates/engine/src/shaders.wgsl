@@ -54,17 +54,11 @@ struct CompOut {
 // One triangle covering the screen.
 @vertex
 fn comp_vs(@builtin(vertex_index) i: u32) -> CompOut {
-    let p = vec2<f32>(f32((i << 1u) & 2u), f32(i & 2u));
+    let t = fullscreen_triangle(i);
     var out: CompOut;
-    out.pos = vec4<f32>(p * 2.0 - 1.0, 0.0, 1.0);
-    out.uv = vec2<f32>(p.x, 1.0 - p.y);
+    out.pos = vec4<f32>(t[0], 0.0, 1.0);
+    out.uv = t[1];
     return out;
-}
-
-fn srgb_to_linear(c: vec3<f32>) -> vec3<f32> {
-    let lo = c / 12.92;
-    let hi = pow((c + 0.055) / 1.055, vec3<f32>(2.4));
-    return select(hi, lo, c <= vec3<f32>(0.04045));
 }
 
 @fragment

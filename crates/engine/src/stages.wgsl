@@ -38,19 +38,17 @@ struct BlitOut {
 
 @vertex
 fn blit_vs(@builtin(vertex_index) i: u32) -> BlitOut {
-    let p = vec2<f32>(f32((i << 1u) & 2u), f32(i & 2u));
+    let t = fullscreen_triangle(i);
     var out: BlitOut;
-    out.pos = vec4<f32>(p * 2.0 - 1.0, 0.0, 1.0);
-    out.uv = vec2<f32>(p.x, 1.0 - p.y);
+    out.pos = vec4<f32>(t[0], 0.0, 1.0);
+    out.uv = t[1];
     return out;
 }
 
 @fragment
 fn blit_srgb_fs(in: BlitOut) -> @location(0) vec4<f32> {
     let c = textureSampleLevel(blit_tex, blit_sampler, in.uv, 0.0).rgb;
-    let lo = c / 12.92;
-    let hi = pow((c + 0.055) / 1.055, vec3<f32>(2.4));
-    return vec4<f32>(select(hi, lo, c <= vec3<f32>(0.04045)), 1.0);
+    return vec4<f32>(srgb_to_linear(c), 1.0);
 }
 
 // Preset blends: a picture drawn over another with a per-vertex alpha
@@ -81,7 +79,5 @@ fn mix_fs(in: MixOut) -> @location(0) vec4<f32> {
 @fragment
 fn mix_srgb_fs(in: MixOut) -> @location(0) vec4<f32> {
     let c = textureSampleLevel(mix_tex, mix_sampler, in.uv, 0.0).rgb;
-    let lo = c / 12.92;
-    let hi = pow((c + 0.055) / 1.055, vec3<f32>(2.4));
-    return vec4<f32>(select(hi, lo, c <= vec3<f32>(0.04045)), in.alpha);
+    return vec4<f32>(srgb_to_linear(c), in.alpha);
 }
