@@ -918,6 +918,25 @@ impl Visualizer {
             (Some(b), Some(i)) => Some(b.runtime.run_frame(i)),
             _ => None,
         };
+        // During a blend the values that do not move pixels (wave, border,
+        // motion vector colours, decay, gamma, echo, blur ranges, flags) go
+        // from the old preset's to the new one's along a cosine, as
+        // MilkDrop 2 does; flags switch at its snap point.
+        let state = match (&self.blend, &old_state) {
+            (Some(b), Some(old)) => {
+                let progress = (b.elapsed / b.seconds).clamp(0.0, 1.0);
+                let mix = 0.5 - 0.5 * (progress * std::f64::consts::PI).cos();
+                let new_shader = self.runtime.comp_style() == PassStyle::Generated;
+                let old_shader = b.runtime.comp_style() == PassStyle::Generated;
+                let snap = match (old_shader, new_shader) {
+                    (true, false) => -0.01,
+                    (false, true) => 1.01,
+                    _ => 0.5,
+                };
+                state.blended(old, mix, snap)
+            }
+            _ => state,
+        };
         let per_frame_done = Instant::now();
         let uvs = warp_uvs(&mut self.runtime, &self.mesh, &state, self.time);
         self.vertices.clear();
@@ -1342,8 +1361,17 @@ impl Visualizer {
             },
             grid,
         );
-        if let (Some((_, old_comp_bind, old_comp_shader_bind)), Some(b), Some(blend_view)) =
-            (&old_draws, &self.blend, &blend_view)
+        // Two MilkDrop 1.x presets share one composite with the blended
+        // values (MilkDrop's `ShowToUser_NoShaders`); where a composite
+        // shader is involved the outgoing composite is drawn too and mixed
+        // over the new one by the pattern.
+        let both_fixed = self.runtime.comp_style() == PassStyle::Fixed
+            && self
+                .blend
+                .as_ref()
+                .is_some_and(|b| b.runtime.comp_style() == PassStyle::Fixed);
+        if let (Some((_, old_comp_bind, old_comp_shader_bind)), Some(b), Some(blend_view), false) =
+            (&old_draws, &self.blend, &blend_view, both_fixed)
         {
             // The outgoing composite, mixed over the new one where the
             // pattern has not reached yet.

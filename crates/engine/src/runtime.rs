@@ -48,6 +48,76 @@ pub struct FrameState {
     pub q: [f64; 32],
 }
 
+impl FrameState {
+    /// MilkDrop 2's blend of the per-frame results that do not move pixels
+    /// (`RunPerFrameEquations` while blending): numbers mixed as
+    /// `mix * self + (1 - mix) * old`, flags and modes taken from `old`
+    /// while `mix < snap`, motion, q and the wave mode from `self` (motion
+    /// is blended per vertex, in UV space).
+    pub fn blended(&self, old: &FrameState, mix: f64, snap: f64) -> FrameState {
+        let num = |new: f64, old: f64| mix * new + (1.0 - mix) * old;
+        let flag = |new: f64, old: f64| if mix < snap { old } else { new };
+        let pick = |new: bool, old: bool| if mix < snap { old } else { new };
+        let (n, o) = (&self.draw, &old.draw);
+        let draw = DrawVars {
+            wave_r: num(n.wave_r, o.wave_r),
+            wave_g: num(n.wave_g, o.wave_g),
+            wave_b: num(n.wave_b, o.wave_b),
+            wave_a: num(n.wave_a, o.wave_a),
+            wave_x: num(n.wave_x, o.wave_x),
+            wave_y: num(n.wave_y, o.wave_y),
+            wave_mode: n.wave_mode,
+            wave_mystery: num(n.wave_mystery, o.wave_mystery),
+            wave_usedots: flag(n.wave_usedots, o.wave_usedots),
+            wave_thick: flag(n.wave_thick, o.wave_thick),
+            wave_additive: flag(n.wave_additive, o.wave_additive),
+            wave_brighten: flag(n.wave_brighten, o.wave_brighten),
+            ob_size: num(n.ob_size, o.ob_size),
+            ob_r: num(n.ob_r, o.ob_r),
+            ob_g: num(n.ob_g, o.ob_g),
+            ob_b: num(n.ob_b, o.ob_b),
+            ob_a: num(n.ob_a, o.ob_a),
+            ib_size: num(n.ib_size, o.ib_size),
+            ib_r: num(n.ib_r, o.ib_r),
+            ib_g: num(n.ib_g, o.ib_g),
+            ib_b: num(n.ib_b, o.ib_b),
+            ib_a: num(n.ib_a, o.ib_a),
+            mv_x: num(n.mv_x, o.mv_x),
+            mv_y: num(n.mv_y, o.mv_y),
+            mv_dx: num(n.mv_dx, o.mv_dx),
+            mv_dy: num(n.mv_dy, o.mv_dy),
+            mv_l: num(n.mv_l, o.mv_l),
+            mv_r: num(n.mv_r, o.mv_r),
+            mv_g: num(n.mv_g, o.mv_g),
+            mv_b: num(n.mv_b, o.mv_b),
+            mv_a: num(n.mv_a, o.mv_a),
+            darken_center: flag(n.darken_center, o.darken_center),
+        };
+        FrameState {
+            motion: self.motion,
+            decay: num(self.decay, old.decay),
+            wrap: pick(self.wrap, old.wrap),
+            gamma: num(self.gamma, old.gamma),
+            echo_alpha: num(self.echo_alpha, old.echo_alpha),
+            echo_zoom: num(self.echo_zoom, old.echo_zoom),
+            echo_orient: if mix < snap {
+                old.echo_orient
+            } else {
+                self.echo_orient
+            },
+            brighten: pick(self.brighten, old.brighten),
+            darken: pick(self.darken, old.darken),
+            solarize: pick(self.solarize, old.solarize),
+            invert: pick(self.invert, old.invert),
+            draw,
+            blur_min: std::array::from_fn(|i| num(self.blur_min[i], old.blur_min[i])),
+            blur_max: std::array::from_fn(|i| num(self.blur_max[i], old.blur_max[i])),
+            blur1_edge_darken: num(self.blur1_edge_darken, old.blur1_edge_darken),
+            q: self.q,
+        }
+    }
+}
+
 /// Variables read back after per-frame code, in this order.
 const STATE_VARS: [&str; 17] = [
     "decay",
@@ -361,5 +431,27 @@ mod tests {
             let cols = rt.run_vertices(&mesh, &s.motion);
             assert!(cols[0].iter().all(|&z| (z - 1.5).abs() < 1e-12));
         }
+    }
+
+    #[test]
+    fn blending_mixes_numbers_and_snaps_flags() {
+        let mut a = runtime("[preset00]\nfDecay=0.9\nfGammaAdj=1\nbInvert=0\nwave_r=0");
+        let mut b = runtime("[preset00]\nfDecay=0.5\nfGammaAdj=3\nbInvert=1\nwave_r=1\nzoom=2");
+        let old = a.run_frame(&FrameInputs::default());
+        let new = b.run_frame(&FrameInputs::default());
+        let early = new.blended(&old, 0.25, 0.5);
+        assert!((early.decay - (0.25 * 0.5 + 0.75 * 0.9)).abs() < 1e-12);
+        assert!((early.gamma - 1.5).abs() < 1e-12);
+        assert!((early.draw.wave_r - 0.25).abs() < 1e-12);
+        assert!(
+            !early.invert,
+            "flags keep the old value before the snap point"
+        );
+        assert_eq!(early.motion.zoom, 2.0, "motion is not blended here");
+        assert!(new.blended(&old, 0.75, 0.5).invert);
+        assert!(
+            new.blended(&old, 0.0, -0.01).invert,
+            "snap below 0: the new flags at once"
+        );
     }
 }

@@ -8,7 +8,10 @@
 //! all vertices at progress 0 and `mix >= 1` at progress 1; a band of
 //! vertices in between sweeps across the screen. Where shaders are involved
 //! the same per-vertex `mix` is the alpha of the new preset's warp and
-//! composite over the old one's.
+//! composite over the old one's. The per-frame values that do not move
+//! pixels (colours, decay, gamma, echo, blur ranges) are mixed along a
+//! cosine of the blend's progress instead ([`crate::runtime::FrameState::blended`]),
+//! and two MilkDrop 1.x presets share one composite with those values.
 
 use crate::rng::Rng;
 
