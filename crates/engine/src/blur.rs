@@ -41,6 +41,7 @@
 use std::num::NonZeroU64;
 
 use crate::FEEDBACK_FORMAT;
+use crate::layout::FrameTexture;
 
 /// MilkDrop's blur weights (`w[8]` of `BlurPasses`, "user can specify
 /// these", but no preset can).
@@ -247,42 +248,11 @@ fn pass_uniforms(i: usize, src: (u32, u32), dst: (u32, u32), params: &BlurParams
     }
 }
 
-struct BlurTexture {
-    texture: wgpu::Texture,
-    view: wgpu::TextureView,
-    size: (u32, u32),
-}
-
-fn blur_texture(device: &wgpu::Device, (width, height): (u32, u32), label: &str) -> BlurTexture {
-    let texture = device.create_texture(&wgpu::TextureDescriptor {
-        label: Some(label),
-        size: wgpu::Extent3d {
-            width,
-            height,
-            depth_or_array_layers: 1,
-        },
-        mip_level_count: 1,
-        sample_count: 1,
-        dimension: wgpu::TextureDimension::D2,
-        format: FEEDBACK_FORMAT,
-        usage: wgpu::TextureUsages::RENDER_ATTACHMENT
-            | wgpu::TextureUsages::TEXTURE_BINDING
-            | wgpu::TextureUsages::COPY_SRC,
-        view_formats: &[],
-    });
-    let view = texture.create_view(&Default::default());
-    BlurTexture {
-        texture,
-        view,
-        size: (width, height),
-    }
-}
-
 /// The six textures for one frame size, and the bind groups of the passes
 /// that read one of them (passes 1..6; pass 0 reads the frame).
 struct Targets {
     frame_size: (u32, u32),
-    textures: Vec<BlurTexture>,
+    textures: Vec<FrameTexture>,
     binds: Vec<wgpu::BindGroup>,
 }
 
@@ -297,7 +267,7 @@ pub struct BlurChain {
     uniforms: wgpu::Buffer,
     stride: u64,
     /// 1x1 black, what [`BlurChain::view`] returns before the first encode.
-    black: BlurTexture,
+    black: FrameTexture,
     targets: Option<Targets>,
 }
 
@@ -326,33 +296,19 @@ impl BlurChain {
                 crate::layout::sampler(2),
             ],
         });
-        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("kefir blur"),
-            bind_group_layouts: &[Some(&layout)],
-            immediate_size: 0,
-        });
+        let pipeline_layout = crate::layout::pipeline_layout(device, "kefir blur", &layout);
         let pipeline = |entry: &str, label: &str| {
-            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                label: Some(label),
-                layout: Some(&pipeline_layout),
-                vertex: wgpu::VertexState {
-                    module: &shader,
-                    entry_point: Some("blur_vs"),
-                    compilation_options: Default::default(),
+            crate::layout::render_pipeline(
+                device,
+                crate::layout::PipelineSpec {
+                    label,
+                    layout: &pipeline_layout,
+                    vertex: (&shader, "blur_vs"),
                     buffers: &[],
+                    fragment: (&shader, entry),
+                    target: FEEDBACK_FORMAT.into(),
                 },
-                primitive: wgpu::PrimitiveState::default(),
-                depth_stencil: None,
-                multisample: wgpu::MultisampleState::default(),
-                fragment: Some(wgpu::FragmentState {
-                    module: &shader,
-                    entry_point: Some(entry),
-                    compilation_options: Default::default(),
-                    targets: &[Some(FEEDBACK_FORMAT.into())],
-                }),
-                multiview_mask: None,
-                cache: None,
-            })
+            )
         };
         let h_pipeline = pipeline("blur_h_fs", "kefir blur horizontal");
         let v_pipeline = pipeline("blur_v_fs", "kefir blur vertical");
@@ -374,7 +330,7 @@ impl BlurChain {
             mapped_at_creation: false,
         });
         // New textures read as zero: black.
-        let black = blur_texture(device, (1, 1), "kefir blur (none yet)");
+        let black = FrameTexture::new(device, (1, 1), "kefir blur (none yet)");
         BlurChain {
             layout,
             h_pipeline,
@@ -436,7 +392,7 @@ impl BlurChain {
         {
             return;
         }
-        let textures: Vec<BlurTexture> = texture_sizes(frame_size.0, frame_size.1)
+        let textures: Vec<FrameTexture> = texture_sizes(frame_size.0, frame_size.1)
             .iter()
             .enumerate()
             .map(|(i, &size)| {
@@ -445,7 +401,7 @@ impl BlurChain {
                 } else {
                     format!("kefir blur{} horizontal", i / 2 + 1)
                 };
-                blur_texture(device, size, &label)
+                FrameTexture::new(device, size, &label)
             })
             .collect();
         let binds = (1..TEXTURES)
@@ -519,7 +475,7 @@ impl BlurChain {
         }
     }
 
-    fn level_texture(&self, level: u8) -> &BlurTexture {
+    fn level_texture(&self, level: u8) -> &FrameTexture {
         assert!((1..=3).contains(&level), "blur levels are 1..=3");
         match &self.targets {
             Some(t) => &t.textures[usize::from(level) * 2 - 1],

@@ -1,5 +1,6 @@
-//! Bind group layout entries the engine's passes share: every binding is
-//! read by fragment shaders only.
+//! What the engine's passes share: bind group layout entries (every binding
+//! is read by fragment shaders only), pipeline construction, and the 8-bit
+//! RGBA textures frames and blur levels live in.
 
 /// A uniform buffer at `binding`.
 pub(crate) fn uniform(binding: u32) -> wgpu::BindGroupLayoutEntry {
@@ -36,5 +37,94 @@ pub(crate) fn sampler(binding: u32) -> wgpu::BindGroupLayoutEntry {
         visibility: wgpu::ShaderStages::FRAGMENT,
         ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
         count: None,
+    }
+}
+
+/// A pipeline layout with one bind group.
+pub(crate) fn pipeline_layout(
+    device: &wgpu::Device,
+    label: &str,
+    bind_layout: &wgpu::BindGroupLayout,
+) -> wgpu::PipelineLayout {
+    device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+        label: Some(label),
+        bind_group_layouts: &[Some(bind_layout)],
+        immediate_size: 0,
+    })
+}
+
+/// What differs between the engine's render pipelines; the rest is wgpu's
+/// default (triangle lists, no depth, one sample).
+pub(crate) struct PipelineSpec<'a> {
+    pub label: &'a str,
+    pub layout: &'a wgpu::PipelineLayout,
+    /// Module and entry point of the vertex stage.
+    pub vertex: (&'a wgpu::ShaderModule, &'a str),
+    pub buffers: &'a [Option<wgpu::VertexBufferLayout<'a>>],
+    /// Module and entry point of the fragment stage.
+    pub fragment: (&'a wgpu::ShaderModule, &'a str),
+    pub target: wgpu::ColorTargetState,
+}
+
+pub(crate) fn render_pipeline(
+    device: &wgpu::Device,
+    spec: PipelineSpec<'_>,
+) -> wgpu::RenderPipeline {
+    device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        label: Some(spec.label),
+        layout: Some(spec.layout),
+        vertex: wgpu::VertexState {
+            module: spec.vertex.0,
+            entry_point: Some(spec.vertex.1),
+            compilation_options: Default::default(),
+            buffers: spec.buffers,
+        },
+        primitive: wgpu::PrimitiveState::default(),
+        depth_stencil: None,
+        multisample: wgpu::MultisampleState::default(),
+        fragment: Some(wgpu::FragmentState {
+            module: spec.fragment.0,
+            entry_point: Some(spec.fragment.1),
+            compilation_options: Default::default(),
+            targets: &[Some(spec.target)],
+        }),
+        multiview_mask: None,
+        cache: None,
+    })
+}
+
+/// An 8-bit RGBA texture ([`crate::FEEDBACK_FORMAT`], as MilkDrop's) that
+/// passes render into and sample: a frame, a blur level, an intermediate.
+pub(crate) struct FrameTexture {
+    pub texture: wgpu::Texture,
+    pub view: wgpu::TextureView,
+    pub size: (u32, u32),
+}
+
+impl FrameTexture {
+    pub(crate) fn new(device: &wgpu::Device, (width, height): (u32, u32), label: &str) -> Self {
+        let texture = device.create_texture(&wgpu::TextureDescriptor {
+            label: Some(label),
+            size: wgpu::Extent3d {
+                width,
+                height,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: crate::FEEDBACK_FORMAT,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT
+                | wgpu::TextureUsages::TEXTURE_BINDING
+                | wgpu::TextureUsages::COPY_DST
+                | wgpu::TextureUsages::COPY_SRC,
+            view_formats: &[],
+        });
+        let view = texture.create_view(&Default::default());
+        FrameTexture {
+            texture,
+            view,
+            size: (width, height),
+        }
     }
 }

@@ -60,6 +60,7 @@ use milk_parser::Preset;
 use milk_parser::code::FrameInputs;
 use wgpu::util::DeviceExt;
 
+use crate::layout::FrameTexture;
 use crate::mesh::{DEFAULT_MESH, Motion, WarpMesh, WarpTerms};
 use crate::runtime::{FrameState, PassStyle, PresetRuntime};
 use crate::stages::{PresetShaders, ShaderVertex};
@@ -204,17 +205,19 @@ impl PresetBuilder {
     }
 }
 
-struct Feedback {
-    texture: wgpu::Texture,
-    view: wgpu::TextureView,
-    size: (u32, u32),
-}
-
 #[repr(C)]
 #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
 struct WarpVertex {
     pos: [f32; 2],
     uv: [f32; 2],
+}
+
+impl WarpVertex {
+    const LAYOUT: wgpu::VertexBufferLayout<'static> = wgpu::VertexBufferLayout {
+        array_stride: std::mem::size_of::<WarpVertex>() as u64,
+        step_mode: wgpu::VertexStepMode::Vertex,
+        attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x2],
+    };
 }
 
 #[repr(C)]
@@ -271,7 +274,7 @@ pub struct Visualizer {
     vertex_buffer: wgpu::Buffer,
     index_buffer: wgpu::Buffer,
     index_count: u32,
-    feedback: [Option<Feedback>; 2],
+    feedback: [Option<FrameTexture>; 2],
     current: usize,
     runtime: PresetRuntime,
     time: f64,
@@ -306,12 +309,8 @@ pub struct Visualizer {
     output_format: wgpu::TextureFormat,
     /// Where a composite shader draws when the target is sRGB, and the pass
     /// that copies it to the target.
-    display: Option<Feedback>,
-    srgb_blit: Option<(
-        wgpu::TextureFormat,
-        wgpu::RenderPipeline,
-        wgpu::BindGroupLayout,
-    )>,
+    display: Option<FrameTexture>,
+    srgb_blit: Option<(wgpu::TextureFormat, wgpu::RenderPipeline)>,
     /// The preset being blended out, during a soft transition.
     blend: Option<Blend>,
     /// The clock the next frame's code sees, for replays (see
@@ -322,7 +321,8 @@ pub struct Visualizer {
     mix_vertices: [Vec<[f32; 3]>; 2],
     mix_vertex_buffers: [wgpu::Buffer; 2],
     /// Where the second preset of a blend draws before it is mixed in.
-    blend_target: Option<Feedback>,
+    blend_target: Option<FrameTexture>,
+    /// One texture and its sampler: the mix and sRGB copy passes.
     mix_layout: wgpu::BindGroupLayout,
     /// Mix pipelines by target format and sRGB conversion.
     mix_pipelines: HashMap<(wgpu::TextureFormat, bool), wgpu::RenderPipeline>,
@@ -383,36 +383,18 @@ impl Visualizer {
                 layout::sampler(2),
             ],
         });
-        let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("kefir pass"),
-            bind_group_layouts: &[Some(&bind_layout)],
-            immediate_size: 0,
-        });
-        let warp_pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-            label: Some("kefir warp"),
-            layout: Some(&layout),
-            vertex: wgpu::VertexState {
-                module: &shader,
-                entry_point: Some("warp_vs"),
-                compilation_options: Default::default(),
-                buffers: &[Some(wgpu::VertexBufferLayout {
-                    array_stride: std::mem::size_of::<WarpVertex>() as u64,
-                    step_mode: wgpu::VertexStepMode::Vertex,
-                    attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x2],
-                })],
+        let layout = layout::pipeline_layout(&device, "kefir pass", &bind_layout);
+        let warp_pipeline = layout::render_pipeline(
+            &device,
+            layout::PipelineSpec {
+                label: "kefir warp",
+                layout: &layout,
+                vertex: (&shader, "warp_vs"),
+                buffers: &[Some(WarpVertex::LAYOUT)],
+                fragment: (&shader, "warp_fs"),
+                target: FEEDBACK_FORMAT.into(),
             },
-            primitive: wgpu::PrimitiveState::default(),
-            depth_stencil: None,
-            multisample: wgpu::MultisampleState::default(),
-            fragment: Some(wgpu::FragmentState {
-                module: &shader,
-                entry_point: Some("warp_fs"),
-                compilation_options: Default::default(),
-                targets: &[Some(FEEDBACK_FORMAT.into())],
-            }),
-            multiview_mask: None,
-            cache: None,
-        });
+        );
         let sampler = |mode: wgpu::AddressMode, label: &str| {
             device.create_sampler(&wgpu::SamplerDescriptor {
                 label: Some(label),
@@ -726,30 +708,8 @@ impl Visualizer {
         &self.shaders.failures
     }
 
-    fn feedback_texture(&self, width: u32, height: u32) -> Feedback {
-        let texture = self.device.create_texture(&wgpu::TextureDescriptor {
-            label: Some("kefir frame"),
-            size: wgpu::Extent3d {
-                width,
-                height,
-                depth_or_array_layers: 1,
-            },
-            mip_level_count: 1,
-            sample_count: 1,
-            dimension: wgpu::TextureDimension::D2,
-            format: FEEDBACK_FORMAT,
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT
-                | wgpu::TextureUsages::TEXTURE_BINDING
-                | wgpu::TextureUsages::COPY_DST
-                | wgpu::TextureUsages::COPY_SRC,
-            view_formats: &[],
-        });
-        let view = texture.create_view(&Default::default());
-        Feedback {
-            texture,
-            view,
-            size: (width, height),
-        }
+    fn feedback_texture(&self, width: u32, height: u32) -> FrameTexture {
+        FrameTexture::new(&self.device, (width, height), "kefir frame")
     }
 
     /// Replaces the current picture (the "previous frame" the next warp
@@ -792,37 +752,23 @@ impl Visualizer {
         self.comp_pipelines
             .entry((format, stereo))
             .or_insert_with(|| {
-                let mesh_layout = [Some(wgpu::VertexBufferLayout {
-                    array_stride: std::mem::size_of::<WarpVertex>() as u64,
-                    step_mode: wgpu::VertexStepMode::Vertex,
-                    attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x2],
-                })];
+                let mesh_layout = [Some(WarpVertex::LAYOUT)];
                 let (vs, fs, buffers): (_, _, &[Option<wgpu::VertexBufferLayout>]) = if stereo {
                     ("stereo_vs", "stereo_fs", &mesh_layout)
                 } else {
                     ("comp_vs", "comp_fs", &[])
                 };
-                device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                    label: Some("kefir composite"),
-                    layout: Some(layout),
-                    vertex: wgpu::VertexState {
-                        module: shader,
-                        entry_point: Some(vs),
-                        compilation_options: Default::default(),
+                layout::render_pipeline(
+                    device,
+                    layout::PipelineSpec {
+                        label: "kefir composite",
+                        layout,
+                        vertex: (shader, vs),
                         buffers,
+                        fragment: (shader, fs),
+                        target: format.into(),
                     },
-                    primitive: wgpu::PrimitiveState::default(),
-                    depth_stencil: None,
-                    multisample: wgpu::MultisampleState::default(),
-                    fragment: Some(wgpu::FragmentState {
-                        module: shader,
-                        entry_point: Some(fs),
-                        compilation_options: Default::default(),
-                        targets: &[Some(format.into())],
-                    }),
-                    multiview_mask: None,
-                    cache: None,
-                })
+                )
             })
     }
 
@@ -1445,44 +1391,29 @@ impl Visualizer {
         if self.mix_pipelines.contains_key(&(format, srgb)) {
             return;
         }
-        let layout = self
-            .device
-            .create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-                label: Some("kefir blend mix"),
-                bind_group_layouts: &[Some(&self.mix_layout)],
-                immediate_size: 0,
-            });
-        let pipeline = self
-            .device
-            .create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                label: Some("kefir blend mix"),
-                layout: Some(&layout),
-                vertex: wgpu::VertexState {
-                    module: &self.stage_module,
-                    entry_point: Some("mix_vs"),
-                    compilation_options: Default::default(),
-                    buffers: &[Some(wgpu::VertexBufferLayout {
-                        array_stride: 12,
-                        step_mode: wgpu::VertexStepMode::Vertex,
-                        attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32],
-                    })],
+        let layout = layout::pipeline_layout(&self.device, "kefir blend mix", &self.mix_layout);
+        let pipeline = layout::render_pipeline(
+            &self.device,
+            layout::PipelineSpec {
+                label: "kefir blend mix",
+                layout: &layout,
+                vertex: (&self.stage_module, "mix_vs"),
+                buffers: &[Some(wgpu::VertexBufferLayout {
+                    array_stride: 12,
+                    step_mode: wgpu::VertexStepMode::Vertex,
+                    attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32],
+                })],
+                fragment: (
+                    &self.stage_module,
+                    if srgb { "mix_srgb_fs" } else { "mix_fs" },
+                ),
+                target: wgpu::ColorTargetState {
+                    format,
+                    blend: Some(wgpu::BlendState::ALPHA_BLENDING),
+                    write_mask: wgpu::ColorWrites::ALL,
                 },
-                primitive: wgpu::PrimitiveState::default(),
-                depth_stencil: None,
-                multisample: wgpu::MultisampleState::default(),
-                fragment: Some(wgpu::FragmentState {
-                    module: &self.stage_module,
-                    entry_point: Some(if srgb { "mix_srgb_fs" } else { "mix_fs" }),
-                    compilation_options: Default::default(),
-                    targets: &[Some(wgpu::ColorTargetState {
-                        format,
-                        blend: Some(wgpu::BlendState::ALPHA_BLENDING),
-                        write_mask: wgpu::ColorWrites::ALL,
-                    })],
-                }),
-                multiview_mask: None,
-                cache: None,
-            });
+            },
+        );
         self.mix_pipelines.insert((format, srgb), pipeline);
     }
 
@@ -1597,45 +1528,28 @@ impl Visualizer {
     ) {
         let device = &self.device;
         let module = &self.stage_module;
-        if self.srgb_blit.as_ref().is_some_and(|(f, ..)| *f != format) {
+        let bind_layout = &self.mix_layout;
+        if self.srgb_blit.as_ref().is_some_and(|(f, _)| *f != format) {
             self.srgb_blit = None;
         }
-        let (_, pipeline, layout) = self.srgb_blit.get_or_insert_with(|| {
-            let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-                label: Some("kefir srgb blit"),
-                entries: &[layout::texture_2d(0), layout::sampler(1)],
-            });
-            let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-                label: Some("kefir srgb blit"),
-                bind_group_layouts: &[Some(&layout)],
-                immediate_size: 0,
-            });
-            let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                label: Some("kefir srgb blit"),
-                layout: Some(&pipeline_layout),
-                vertex: wgpu::VertexState {
-                    module,
-                    entry_point: Some("blit_vs"),
-                    compilation_options: Default::default(),
+        let (_, pipeline) = self.srgb_blit.get_or_insert_with(|| {
+            let layout = layout::pipeline_layout(device, "kefir srgb blit", bind_layout);
+            let pipeline = layout::render_pipeline(
+                device,
+                layout::PipelineSpec {
+                    label: "kefir srgb blit",
+                    layout: &layout,
+                    vertex: (module, "blit_vs"),
                     buffers: &[],
+                    fragment: (module, "blit_srgb_fs"),
+                    target: format.into(),
                 },
-                primitive: wgpu::PrimitiveState::default(),
-                depth_stencil: None,
-                multisample: wgpu::MultisampleState::default(),
-                fragment: Some(wgpu::FragmentState {
-                    module,
-                    entry_point: Some("blit_srgb_fs"),
-                    compilation_options: Default::default(),
-                    targets: &[Some(format.into())],
-                }),
-                multiview_mask: None,
-                cache: None,
-            });
-            (format, pipeline, layout)
+            );
+            (format, pipeline)
         });
         let bind = device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("kefir srgb blit"),
-            layout,
+            layout: bind_layout,
             entries: &[
                 wgpu::BindGroupEntry {
                     binding: 0,

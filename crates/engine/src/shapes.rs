@@ -278,11 +278,7 @@ impl ShapeRenderer {
             label: Some("kefir shapes"),
             entries: &[crate::layout::texture_2d(0), crate::layout::sampler(1)],
         });
-        let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("kefir shapes"),
-            bind_group_layouts: &[Some(&bind_layout)],
-            immediate_size: 0,
-        });
+        let layout = crate::layout::pipeline_layout(device, "kefir shapes", &bind_layout);
         let pipeline = |textured: bool, additive: bool| {
             let blend = wgpu::BlendState {
                 color: wgpu::BlendComponent {
@@ -301,13 +297,12 @@ impl ShapeRenderer {
                     operation: wgpu::BlendOperation::Add,
                 },
             };
-            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                label: Some("kefir shape"),
-                layout: Some(&layout),
-                vertex: wgpu::VertexState {
-                    module: &shader,
-                    entry_point: Some("shape_vs"),
-                    compilation_options: Default::default(),
+            crate::layout::render_pipeline(
+                device,
+                crate::layout::PipelineSpec {
+                    label: "kefir shape",
+                    layout: &layout,
+                    vertex: (&shader, "shape_vs"),
                     buffers: &[Some(wgpu::VertexBufferLayout {
                         array_stride: std::mem::size_of::<ShapeVertex>() as u64,
                         step_mode: wgpu::VertexStepMode::Vertex,
@@ -315,27 +310,21 @@ impl ShapeRenderer {
                             0 => Float32x2, 1 => Float32x2, 2 => Unorm8x4
                         ],
                     })],
-                },
-                primitive: wgpu::PrimitiveState::default(),
-                depth_stencil: None,
-                multisample: wgpu::MultisampleState::default(),
-                fragment: Some(wgpu::FragmentState {
-                    module: &shader,
-                    entry_point: Some(if textured {
-                        "shape_textured_fs"
-                    } else {
-                        "shape_fs"
-                    }),
-                    compilation_options: Default::default(),
-                    targets: &[Some(wgpu::ColorTargetState {
+                    fragment: (
+                        &shader,
+                        if textured {
+                            "shape_textured_fs"
+                        } else {
+                            "shape_fs"
+                        },
+                    ),
+                    target: wgpu::ColorTargetState {
                         format: FEEDBACK_FORMAT,
                         blend: Some(blend),
                         write_mask: wgpu::ColorWrites::ALL,
-                    })],
-                }),
-                multiview_mask: None,
-                cache: None,
-            })
+                    },
+                },
+            )
         };
         ShapeRenderer {
             pipelines: [

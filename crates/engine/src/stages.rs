@@ -255,11 +255,7 @@ impl StageProgram {
             label: Some(label),
             entries: &entries,
         });
-        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some(label),
-            bind_group_layouts: &[Some(&bind_layout)],
-            immediate_size: 0,
-        });
+        let pipeline_layout = crate::layout::pipeline_layout(device, label, &bind_layout);
         let pipeline = create_pipeline(device, vertex_module, &module, &pipeline_layout, format);
         if let Some(error) = pollster::block_on(scope.pop()) {
             return Err(ShaderFailure::Pipeline {
@@ -387,27 +383,17 @@ fn create_pipeline(
     layout: &wgpu::PipelineLayout,
     format: wgpu::TextureFormat,
 ) -> wgpu::RenderPipeline {
-    device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-        label: Some("kefir shader stage"),
-        layout: Some(layout),
-        vertex: wgpu::VertexState {
-            module: vertex_module,
-            entry_point: Some("stage_vs"),
-            compilation_options: Default::default(),
+    crate::layout::render_pipeline(
+        device,
+        crate::layout::PipelineSpec {
+            label: "kefir shader stage",
+            layout,
+            vertex: (vertex_module, "stage_vs"),
             buffers: &[Some(vertex_layout())],
+            fragment: (module, "fs_main"),
+            target: format.into(),
         },
-        primitive: wgpu::PrimitiveState::default(),
-        depth_stencil: None,
-        multisample: wgpu::MultisampleState::default(),
-        fragment: Some(wgpu::FragmentState {
-            module,
-            entry_point: Some("fs_main"),
-            compilation_options: Default::default(),
-            targets: &[Some(format.into())],
-        }),
-        multiview_mask: None,
-        cache: None,
-    })
+    )
 }
 
 /// A preset's two shader stages, ready to draw. A stage is `None` when the

@@ -387,27 +387,19 @@ impl Overlay {
             immediate_size: 0,
         });
         let pipeline = |dst: wgpu::BlendFactor, label: &str| {
-            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                label: Some(label),
-                layout: Some(&layout),
-                vertex: wgpu::VertexState {
-                    module: &shader,
-                    entry_point: Some("overlay_vs"),
-                    compilation_options: Default::default(),
+            crate::layout::render_pipeline(
+                device,
+                crate::layout::PipelineSpec {
+                    label,
+                    layout: &layout,
+                    vertex: (&shader, "overlay_vs"),
                     buffers: &[Some(wgpu::VertexBufferLayout {
                         array_stride: std::mem::size_of::<OverlayVertex>() as u64,
                         step_mode: wgpu::VertexStepMode::Vertex,
                         attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x4],
                     })],
-                },
-                primitive: wgpu::PrimitiveState::default(),
-                depth_stencil: None,
-                multisample: wgpu::MultisampleState::default(),
-                fragment: Some(wgpu::FragmentState {
-                    module: &shader,
-                    entry_point: Some("overlay_fs"),
-                    compilation_options: Default::default(),
-                    targets: &[Some(wgpu::ColorTargetState {
+                    fragment: (&shader, "overlay_fs"),
+                    target: wgpu::ColorTargetState {
                         format: FEEDBACK_FORMAT,
                         blend: Some(wgpu::BlendState {
                             color: wgpu::BlendComponent {
@@ -419,11 +411,9 @@ impl Overlay {
                         }),
                         // The frame's alpha stays as the warp pass wrote it.
                         write_mask: wgpu::ColorWrites::COLOR,
-                    })],
-                }),
-                multiview_mask: None,
-                cache: None,
-            })
+                    },
+                },
+            )
         };
         let alpha = pipeline(wgpu::BlendFactor::OneMinusSrcAlpha, "kefir overlay alpha");
         let additive = pipeline(wgpu::BlendFactor::One, "kefir overlay additive");
