@@ -966,8 +966,10 @@ mod tests {
         }
     }
 
-    fn shared_textures() -> PathBuf {
-        kefir_corpus::presets_dir().join("textures")
+    /// The corpus's texture directory, or `None` (skip reported) without one.
+    fn shared_textures(test: &str) -> Option<PathBuf> {
+        kefir_corpus::dir_or_skip(&format!("milk-engine textures::{test}"))
+            .map(|d| d.join("textures"))
     }
 
     /// Mean absolute difference between texels `d` apart along x (with
@@ -1116,7 +1118,9 @@ mod tests {
 
     #[test]
     fn finds_textures_in_any_case() {
-        let dir = shared_textures();
+        let Some(dir) = shared_textures("finds_textures_in_any_case") else {
+            return;
+        };
         let p = find_user_texture("CLOUDS", &[&dir]).expect("clouds.jpg");
         assert_eq!(p, dir.join("clouds.jpg"));
         let p = find_user_texture("oibeans1", &[&dir]).expect("OIbeans1.jpg");
@@ -1160,7 +1164,10 @@ mod tests {
 
     #[test]
     fn loads_a_real_texture() {
-        let img = load_image(&shared_textures().join("clouds.jpg")).unwrap();
+        let Some(dir) = shared_textures("loads_a_real_texture") else {
+            return;
+        };
+        let img = load_image(&dir.join("clouds.jpg")).unwrap();
         assert_eq!((img.width, img.height), (128, 128));
         assert_eq!(img.rgba.len(), 128 * 128 * 4);
         assert!(img.rgba.chunks_exact(4).all(|p| p[3] == 255));
@@ -1189,7 +1196,7 @@ mod tests {
         assert!(matches!(&err, TextureError::Decode { path, .. } if *path == garbage));
         assert!(err.to_string().contains("clouds.jpg"), "{err}");
         // A truncated JPEG, PNG header only, an empty file.
-        let real = std::fs::read(shared_textures().join("sky.jpg")).unwrap();
+        let real = std::fs::read(s.image("sky.jpg", 64, 64, [30, 90, 200, 255])).unwrap();
         let cut = s.write("cut.jpg", &real[..real.len() / 3]);
         let png = s.write("head.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x10\0");
         let empty = s.write("empty.tga", b"");
@@ -1208,7 +1215,9 @@ mod tests {
     #[test]
     fn missing_textures_warn_with_the_places_searched() {
         let preset = Scratch::new("preset");
-        let mut store = TextureStore::new(1, vec![shared_textures()]);
+        let textures = Scratch::new("texture-dir");
+        textures.image("clouds.jpg", 2, 2, [5, 6, 7, 255]);
+        let mut store = TextureStore::new(1, vec![textures.0.clone()]);
         let w = store
             .resolve_user("no_such_texture", Some(&preset.0))
             .unwrap_err();
@@ -1216,7 +1225,7 @@ mod tests {
             panic!("{w:?}");
         };
         assert_eq!(name, "no_such_texture");
-        assert_eq!(searched, &vec![preset.0.clone(), shared_textures()]);
+        assert_eq!(searched, &vec![preset.0.clone(), textures.0.clone()]);
         let text = w.to_string();
         assert!(text.contains("no_such_texture") && text.contains(&*preset.0.to_string_lossy()));
         // Found next to the preset before the texture directories.
@@ -1227,7 +1236,7 @@ mod tests {
         );
         assert_eq!(
             store.resolve_user("clouds", None),
-            Ok(shared_textures().join("clouds.jpg"))
+            Ok(textures.0.join("clouds.jpg"))
         );
     }
 
@@ -1250,7 +1259,10 @@ mod tests {
 
     #[test]
     fn rand_picks_are_stable_per_preset_and_seeded() {
-        let dirs = vec![shared_textures()];
+        let Some(dir) = shared_textures("rand_picks_are_stable_per_preset_and_seeded") else {
+            return;
+        };
+        let dirs = vec![dir];
         let mut store = TextureStore::new(1, dirs.clone());
         store.begin_preset(100);
         let first = store.resolve_user("rand03", None).unwrap();
@@ -1281,7 +1293,10 @@ mod tests {
 
     #[test]
     fn rand_prefix_restricts_the_pick() {
-        let dirs = vec![shared_textures()];
+        let Some(dir) = shared_textures("rand_prefix_restricts_the_pick") else {
+            return;
+        };
+        let dirs = vec![dir];
         let all = random_texture_candidates("", &dirs);
         assert!(all.len() >= 60, "{}", all.len());
         let tiled = random_texture_candidates("SmallTiled", &dirs);

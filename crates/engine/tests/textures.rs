@@ -1,7 +1,7 @@
 //! The texture store on a real wgpu device (Mesa's lavapipe in CI): noise
 //! and user textures uploaded, read back and sampled.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use milk_engine::headless::{self, Headless};
 use milk_engine::textures::{
@@ -18,8 +18,23 @@ fn gpu() -> Headless {
     }
 }
 
-fn texture_dir() -> PathBuf {
-    kefir_corpus::presets_dir().join("textures")
+/// The corpus's texture directory, or `None` (skip reported) without one.
+fn texture_dir(test: &str) -> Option<PathBuf> {
+    kefir_corpus::dir_or_skip(test).map(|d| d.join("textures"))
+}
+
+/// Writes a `width` x `height` PNG of one colour.
+fn write_png(path: &Path, width: u32, height: u32, rgba: [u8; 4]) {
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut encoder = png::Encoder::new(file, width, height);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let pixels: Vec<u8> = (0..width * height).flat_map(|_| rgba).collect();
+    encoder
+        .write_header()
+        .unwrap()
+        .write_image_data(&pixels)
+        .unwrap();
 }
 
 /// All texels of a 3D RGBA8 texture, x fastest, then y, then z.
@@ -191,8 +206,12 @@ fn sample_slice(gpu: &Headless, view: &wgpu::TextureView, slice: u32) -> Vec<u8>
 
 #[test]
 fn noise_and_user_textures_upload_and_read_back() {
+    let Some(texture_dir) = texture_dir("milk-engine noise_and_user_textures_upload_and_read_back")
+    else {
+        return;
+    };
     let gpu = gpu();
-    let mut store = TextureStore::new(SEED, vec![texture_dir()]);
+    let mut store = TextureStore::new(SEED, vec![texture_dir.clone()]);
     store.begin_preset(1);
 
     // 2D noise: the texels generated on the CPU.
@@ -222,7 +241,7 @@ fn noise_and_user_textures_upload_and_read_back() {
     let (clouds, warning) = store.get(&gpu.device, &gpu.queue, &source, None);
     assert_eq!(warning, None);
     assert_eq!(clouds.size, (128, 128));
-    let image = load_image(&texture_dir().join("clouds.jpg")).expect("clouds.jpg");
+    let image = load_image(&texture_dir.join("clouds.jpg")).expect("clouds.jpg");
     let pixels = headless::read_rgba(&gpu.device, &gpu.queue, &clouds.texture).expect("read");
     assert_eq!(pixels, image.rgba);
 
@@ -237,7 +256,11 @@ fn noise_and_user_textures_upload_and_read_back() {
 #[test]
 fn missing_textures_are_opaque_black_with_a_warning() {
     let gpu = gpu();
-    let mut store = TextureStore::new(SEED, vec![texture_dir()]);
+    // A texture directory of our own: one 2D image, `clouds.png`.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("textures-missing");
+    std::fs::create_dir_all(&dir).unwrap();
+    write_png(&dir.join("clouds.png"), 4, 4, [40, 80, 120, 255]);
+    let mut store = TextureStore::new(SEED, vec![dir]);
     let source = TextureSource::User("no_such_texture".into());
     let (t, warning) = store.get(&gpu.device, &gpu.queue, &source, None);
     assert!(

@@ -172,11 +172,13 @@ fn path_through_a_file_is_reported() {
 
 #[test]
 fn corpus_has_3433_presets() {
-    let root = kefir_corpus::presets_dir();
+    let Some(root) = kefir_corpus::dir_or_skip("milk-playlist corpus_has_3433_presets") else {
+        return;
+    };
     let s = scan(std::slice::from_ref(&root), &Filter::default());
     assert!(s.errors.is_empty(), "{:?}", s.errors);
     assert_eq!(s.entries.len(), 3433);
-    assert_eq!(s.entries.len(), kefir_corpus::milk_files().len());
+    assert_eq!(s.entries.len(), kefir_corpus::milk_files_in(&root).len());
     assert!(s.entries.iter().all(|e| !e.name.is_empty()));
     assert!(
         s.entries
