@@ -13,9 +13,10 @@ fi
 # Vulkan loader, which milk-engine's tests render on when there is no GPU.
 # The desktop app's window test (apps/desktop/tests/window.rs) runs `kefir` on
 # a virtual X display: Xvfb, ImageMagick (`import`, screenshots) and xdotool
-# (key presses), plus the X libraries winit loads at run time.
+# (key presses), plus the X libraries winit loads at run time. ffmpeg encodes
+# the main job's showcase video when there is no display (`kefir showcase`).
 APT_PACKAGES=(gcc pkg-config ca-certificates curl libasound2-dev mesa-vulkan-drivers libvulkan1
-    xvfb xauth imagemagick xdotool libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
+    xvfb xauth imagemagick xdotool libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 ffmpeg)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
