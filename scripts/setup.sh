@@ -17,9 +17,16 @@ fi
 # the main job's showcase video when there is no display (`kefir showcase`).
 APT_PACKAGES=(gcc pkg-config ca-certificates curl libasound2-dev mesa-vulkan-drivers libvulkan1
     xvfb xauth imagemagick xdotool libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 ffmpeg)
+# Installed for this machine's architecture (or arch "all"): with arm64 added
+# for the Pi's cross build, a bare `dpkg -s NAME` is ambiguous.
+native=$(dpkg --print-architecture)
+installed() {
+    dpkg-query -W -f='${Architecture} ${Status}\n' "$1" 2>/dev/null |
+        grep -qE "^($native|all) install ok installed"
+}
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    installed "$p" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}"
