@@ -1,6 +1,8 @@
 //! Live capture with cpal: list input devices, pick one by name, index, the
-//! default input, or (on Linux with PulseAudio or PipeWire) the monitor of
-//! the output ("what you hear"), and keep capturing across device loss.
+//! default input, or what the machine plays ("what you hear": a PulseAudio
+//! or PipeWire monitor on Linux, WASAPI loopback of an output on Windows, a
+//! CoreAudio process tap on macOS 14.6+, or a loopback driver; see
+//! [`crate::loopback`]), and keep capturing across device loss.
 //!
 //! The device's callback converts and resamples into a lock-free ring
 //! ([`crate::ring`]); the render thread drains a [`CaptureReader`]. A
@@ -24,6 +26,7 @@ use cpal::{Sample, SampleFormat};
 
 use crate::analyzer::Analyzer;
 use crate::error::AudioError;
+use crate::loopback::Platform;
 use crate::ring::{PcmReader, pcm_ring};
 
 /// One capture device as [`list_input_devices`] reports it.
@@ -39,6 +42,9 @@ pub struct InputDevice {
     pub host: String,
     /// A monitor of an output: captures what the machine plays.
     pub is_monitor: bool,
+    /// An output device recorded in loopback mode (Windows, macOS 14.6+)
+    /// rather than an input; its name ends in "(what you hear)".
+    pub is_loopback: bool,
 }
 
 /// Which device to capture from.
@@ -52,7 +58,8 @@ pub enum DeviceSelector {
     /// The device with exactly this name or id, else the first whose name or
     /// id contains it (case-insensitive).
     Name(String),
-    /// The first monitor source ("what you hear").
+    /// What the machine plays: the first monitor source (the default
+    /// output's loopback where outputs can be recorded).
     Monitor,
 }
 
@@ -100,8 +107,7 @@ pub enum CaptureStatus {
 }
 
 fn is_monitor(name: &str, id: &str) -> bool {
-    let (name, id) = (name.to_lowercase(), id.to_lowercase());
-    id.ends_with(".monitor") || name.ends_with(".monitor") || name.starts_with("monitor of")
+    crate::loopback::is_monitor_name(name, id)
 }
 
 fn backend_error(device: &str, e: impl std::fmt::Display) -> AudioError {
@@ -137,6 +143,7 @@ fn all_input_devices() -> Result<Vec<(InputDevice, cpal::Device)>, AudioError> {
                 InputDevice {
                     index: out.len(),
                     is_monitor: is_monitor(&name, &id),
+                    is_loopback: false,
                     name,
                     id,
                     host: host_id.to_string(),
@@ -144,10 +151,47 @@ fn all_input_devices() -> Result<Vec<(InputDevice, cpal::Device)>, AudioError> {
                 device,
             ));
         }
+        if Platform::current().records_outputs() {
+            add_loopbacks(&host, &mut out);
+        }
     }
     match (out.is_empty(), last_error) {
         (true, Some(reason)) => Err(AudioError::NoInputDevice { reason }),
         _ => Ok(out),
+    }
+}
+
+/// Lists `host`'s output devices as loopback sources after its inputs, the
+/// default output first (Windows, macOS 14.6+).
+fn add_loopbacks(host: &cpal::Host, out: &mut Vec<(InputDevice, cpal::Device)>) {
+    let Ok(outputs) = host.output_devices() else {
+        return;
+    };
+    let outputs: Vec<cpal::Device> = outputs.collect();
+    let named: Vec<(String, String)> = outputs
+        .iter()
+        .map(|d| {
+            let id = d.id().map(|i| i.to_string()).unwrap_or_default();
+            (d.to_string(), id)
+        })
+        .collect();
+    let default_id = host
+        .default_output_device()
+        .and_then(|d| d.id().ok())
+        .map(|i| i.to_string());
+    for i in crate::loopback::loopback_order(&named, default_id.as_deref()) {
+        let (name, id) = &named[i];
+        out.push((
+            InputDevice {
+                index: out.len(),
+                name: crate::loopback::loopback_name(name),
+                id: format!("loopback:{id}"),
+                host: host.id().to_string(),
+                is_monitor: true,
+                is_loopback: true,
+            },
+            outputs[i].clone(),
+        ));
     }
 }
 
@@ -169,11 +213,16 @@ pub fn select_device<'a>(
     match selector {
         DeviceSelector::Default => Ok(None),
         DeviceSelector::Index(i) => devices.get(*i).map(Some).ok_or_else(not_found),
-        DeviceSelector::Monitor => devices
-            .iter()
-            .find(|d| d.is_monitor)
-            .map(Some)
-            .ok_or_else(not_found),
+        DeviceSelector::Monitor => {
+            devices
+                .iter()
+                .find(|d| d.is_monitor)
+                .map(Some)
+                .ok_or_else(|| AudioError::NoMonitor {
+                    help: Platform::current().monitor_help(),
+                    available: devices.iter().map(|d| d.name.clone()).collect(),
+                })
+        }
         DeviceSelector::Name(query) => {
             let q = query.to_lowercase();
             devices
@@ -225,7 +274,9 @@ struct CpalBackend {
 }
 
 impl CpalBackend {
-    fn find(&self) -> Result<(cpal::Device, String), AudioError> {
+    /// The device to open, its name, and whether it is an output recorded
+    /// in loopback mode.
+    fn find(&self) -> Result<(cpal::Device, String, bool), AudioError> {
         crate::silence_alsa_errors();
         if self.selector == DeviceSelector::Default {
             let host = cpal::default_host();
@@ -235,7 +286,7 @@ impl CpalBackend {
                     reason: format!("{} has no default input device", host.id()),
                 })?;
             let name = device.to_string();
-            return Ok((device, name));
+            return Ok((device, name, false));
         }
         let mut all = all_input_devices()?;
         let listing: Vec<InputDevice> = all.iter().map(|(d, _)| d.clone()).collect();
@@ -243,7 +294,7 @@ impl CpalBackend {
             .map(|d| d.index)
             .unwrap_or(0);
         let (info, device) = all.swap_remove(index);
-        Ok((device, info.name))
+        Ok((device, info.name, info.is_loopback))
     }
 }
 
@@ -300,12 +351,30 @@ impl Backend for CpalBackend {
         generation: u64,
         events: Sender<Event>,
     ) -> Result<Opened<cpal::Stream>, AudioError> {
-        let (device, name) = self.find()?;
-        let config = device.default_input_config().map_err(|e| match e.kind() {
+        let (device, name, loopback) = self.find()?;
+        // A loopback records the output in the output's own format.
+        let config = if loopback {
+            device.default_output_config()
+        } else {
+            device.default_input_config()
+        };
+        // A refused loopback (macOS without the System Audio Recording
+        // permission, or too old for process taps) says what to do.
+        let refused = |e: cpal::Error| {
+            if loopback && e.kind() == cpal::ErrorKind::PermissionDenied {
+                AudioError::NoMonitor {
+                    help: format!("{name}: {e}; {}", Platform::current().monitor_help()),
+                    available: Vec::new(),
+                }
+            } else {
+                backend_error(&name, e)
+            }
+        };
+        let config = config.map_err(|e| match e.kind() {
             cpal::ErrorKind::DeviceNotAvailable => AudioError::NoInputDevice {
                 reason: format!("{name}: {e}"),
             },
-            _ => backend_error(&name, e),
+            _ => refused(e),
         })?;
         let format = config.sample_format();
         if !supported(format) {
@@ -342,8 +411,8 @@ impl Backend for CpalBackend {
                 },
                 Some(Duration::from_secs(5)),
             )
-            .map_err(|e| backend_error(&name, e))?;
-        stream.play().map_err(|e| backend_error(&name, e))?;
+            .map_err(&refused)?;
+        stream.play().map_err(&refused)?;
         Ok(Opened {
             stream,
             device: name,
@@ -559,8 +628,203 @@ mod tests {
             id: format!("dev{i}"),
             host: "Test".into(),
             is_monitor: is_monitor(n, ""),
+            is_loopback: false,
         })
         .collect()
+    }
+
+    /// A listing as `all_input_devices` builds it: inputs (name, id), then
+    /// the outputs recorded in loopback mode, default output first.
+    fn listing(
+        host: &str,
+        inputs: &[(&str, &str)],
+        outputs: &[(&str, &str)],
+        default_output: Option<&str>,
+    ) -> Vec<InputDevice> {
+        let mut out: Vec<InputDevice> = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, (name, id))| InputDevice {
+                index: i,
+                name: name.to_string(),
+                id: id.to_string(),
+                host: host.into(),
+                is_monitor: is_monitor(name, id),
+                is_loopback: false,
+            })
+            .collect();
+        let named: Vec<(String, String)> = outputs
+            .iter()
+            .map(|(n, i)| (n.to_string(), i.to_string()))
+            .collect();
+        for i in crate::loopback::loopback_order(&named, default_output) {
+            out.push(InputDevice {
+                index: out.len(),
+                name: crate::loopback::loopback_name(&named[i].0),
+                id: format!("loopback:{}", named[i].1),
+                host: host.into(),
+                is_monitor: true,
+                is_loopback: true,
+            });
+        }
+        out
+    }
+
+    fn pick(devices: &[InputDevice], selector: DeviceSelector) -> &str {
+        select_device(devices, &selector)
+            .unwrap_or_else(|e| panic!("{selector}: {e}"))
+            .map_or("(default input)", |d| d.name.as_str())
+    }
+
+    #[test]
+    fn windows_records_the_default_output_in_loopback() {
+        let d = listing(
+            "WASAPI",
+            &[
+                ("Microphone (Realtek(R) Audio)", "{0.0.1.00000000}.{m}"),
+                ("Line In (USB Audio CODEC)", "{0.0.1.00000000}.{l}"),
+            ],
+            &[
+                ("Speakers (Realtek(R) Audio)", "{0.0.0.00000000}.{s}"),
+                (
+                    "LG TV (NVIDIA High Definition Audio)",
+                    "{0.0.0.00000000}.{t}",
+                ),
+            ],
+            Some("{0.0.0.00000000}.{t}"),
+        );
+        assert_eq!(
+            pick(&d, DeviceSelector::Monitor),
+            "LG TV (NVIDIA High Definition Audio) (what you hear)"
+        );
+        assert!(
+            select_device(&d, &DeviceSelector::Monitor)
+                .unwrap()
+                .unwrap()
+                .is_loopback
+        );
+        assert_eq!(pick(&d, DeviceSelector::Default), "(default input)");
+        // Names match inputs before the loopbacks of outputs.
+        assert_eq!(
+            pick(&d, DeviceSelector::Name("realtek".into())),
+            "Microphone (Realtek(R) Audio)"
+        );
+        assert_eq!(
+            pick(&d, DeviceSelector::Name("speakers".into())),
+            "Speakers (Realtek(R) Audio) (what you hear)"
+        );
+        assert_eq!(
+            pick(&d, DeviceSelector::Index(1)),
+            "Line In (USB Audio CODEC)"
+        );
+        // Stereo Mix is a monitor, but the default output's loopback comes
+        // first only when listed first; an old card's mixer input alone works.
+        let mix = listing(
+            "WASAPI",
+            &[("Stereo Mix (Realtek(R) Audio)", "{0.0.1.00000000}.{x}")],
+            &[],
+            None,
+        );
+        assert_eq!(
+            pick(&mix, DeviceSelector::Monitor),
+            "Stereo Mix (Realtek(R) Audio)"
+        );
+    }
+
+    #[test]
+    fn macos_records_outputs_or_a_loopback_driver() {
+        // macOS 14.6+: the output is listed as a loopback source.
+        let d = listing(
+            "CoreAudio",
+            &[("MacBook Pro Microphone", "BuiltInMicrophoneDevice")],
+            &[("MacBook Pro Speakers", "BuiltInSpeakerDevice")],
+            Some("BuiltInSpeakerDevice"),
+        );
+        assert_eq!(
+            pick(&d, DeviceSelector::Monitor),
+            "MacBook Pro Speakers (what you hear)"
+        );
+        // Older macOS: no loopbacks listed; BlackHole is the monitor.
+        let old = listing(
+            "CoreAudio",
+            &[
+                ("MacBook Pro Microphone", "BuiltInMicrophoneDevice"),
+                ("BlackHole 2ch", "BlackHole2ch_UID"),
+            ],
+            &[],
+            None,
+        );
+        assert_eq!(pick(&old, DeviceSelector::Monitor), "BlackHole 2ch");
+        assert_eq!(
+            pick(&old, DeviceSelector::Name("blackhole".into())),
+            "BlackHole 2ch"
+        );
+        // Nothing at all: the error says what to do on this OS.
+        let bare = listing("CoreAudio", &[("MacBook Pro Microphone", "mic")], &[], None);
+        let err = select_device(&bare, &DeviceSelector::Monitor).unwrap_err();
+        assert!(matches!(&err, AudioError::NoMonitor { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("records what the machine plays")
+                && text.contains("MacBook Pro Microphone"),
+            "{text}"
+        );
+        assert!(text.contains(&Platform::current().monitor_help()), "{text}");
+    }
+
+    #[test]
+    fn linux_records_a_pulseaudio_or_pipewire_monitor() {
+        let d = listing(
+            "PulseAudio",
+            &[
+                (
+                    "Built-in Audio Analog Stereo",
+                    "alsa_input.pci-0000_00_1f.3.analog-stereo",
+                ),
+                (
+                    "Monitor of Built-in Audio Analog Stereo",
+                    "alsa_output.pci-0000_00_1f.3.analog-stereo.monitor",
+                ),
+                (
+                    "USB Audio CODEC Analog Stereo",
+                    "alsa_input.usb-Burr-Brown_USB_Audio_CODEC",
+                ),
+            ],
+            &[],
+            None,
+        );
+        assert_eq!(
+            pick(&d, DeviceSelector::Monitor),
+            "Monitor of Built-in Audio Analog Stereo"
+        );
+        assert!(
+            !select_device(&d, &DeviceSelector::Monitor)
+                .unwrap()
+                .unwrap()
+                .is_loopback
+        );
+        assert_eq!(
+            pick(
+                &d,
+                DeviceSelector::Name("alsa_input.usb-Burr-Brown_USB_Audio_CODEC".into())
+            ),
+            "USB Audio CODEC Analog Stereo"
+        );
+        assert_eq!(
+            pick(&d, DeviceSelector::Name("codec".into())),
+            "USB Audio CODEC Analog Stereo"
+        );
+        // ALSA alone (no sound server): no monitor, and the error says so.
+        let alsa = listing(
+            "ALSA",
+            &[("default", "default"), ("hw:CARD=PCH,DEV=0", "hw:0")],
+            &[],
+            None,
+        );
+        assert!(matches!(
+            select_device(&alsa, &DeviceSelector::Monitor),
+            Err(AudioError::NoMonitor { .. })
+        ));
     }
 
     #[test]
@@ -608,7 +872,7 @@ mod tests {
         let none = select_device(&[], &DeviceSelector::Monitor)
             .unwrap_err()
             .to_string();
-        assert!(none.contains("available: none"), "{none}");
+        assert!(none.contains("inputs: none"), "{none}");
     }
 
     /// The streams a fake backend opened: generation, writer, events.

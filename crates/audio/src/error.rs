@@ -16,6 +16,13 @@ pub enum AudioError {
         query: String,
         available: Vec<String>,
     },
+    /// Nothing records what the machine plays ([`crate::DeviceSelector::Monitor`]):
+    /// `help` says what to do on this OS (see [`crate::loopback`]).
+    #[error("nothing here records what the machine plays: {help}; inputs: {}", list_or_none(.available))]
+    NoMonitor {
+        help: String,
+        available: Vec<String>,
+    },
     /// The audio backend failed (building or starting a stream, listing
     /// devices, ...).
     #[error("audio backend error on {device:?}: {message}")]

@@ -15,7 +15,8 @@
 //! `spectrum` (MilkDrop's FFT), `levels` (bass/mid/treb), `beat` (onsets,
 //! beats, tempo), `ring` (lock-free hand-off), `capture` (cpal), `decode`
 //! (symphonia), `synth` (signals), `source` (the pull-source trait),
-//! `input` (capture or demo fallback), `alsa_quiet` (libasound's stderr).
+//! `input` (capture or demo fallback), `loopback` ("what you hear" per OS),
+//! `alsa_quiet` (libasound's stderr).
 
 mod alsa_quiet;
 pub mod analyzer;
@@ -25,6 +26,7 @@ pub mod decode;
 pub mod error;
 pub mod input;
 pub mod levels;
+pub mod loopback;
 pub mod resample;
 pub mod ring;
 pub mod source;

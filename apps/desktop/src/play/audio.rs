@@ -168,10 +168,7 @@ impl Audio {
     fn try_live(&self) -> Result<(Capture, CaptureReader), Vec<String>> {
         let tries = match selector(self.settings.device.as_deref()) {
             Some(s) => vec![s],
-            None if cfg!(target_os = "linux") => {
-                vec![DeviceSelector::Monitor, DeviceSelector::Default]
-            }
-            None => vec![DeviceSelector::Default],
+            None => vec![DeviceSelector::Monitor, DeviceSelector::Default],
         };
         let mut errors = Vec::new();
         for s in &tries {
