@@ -17,11 +17,12 @@ fi
 APT_PACKAGES=(gcc pkg-config ca-certificates curl libasound2-dev mesa-vulkan-drivers libvulkan1
     xvfb xauth imagemagick xdotool libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
 # The GStreamer element (crates/gst): headers to build it, gst-launch-1.0 and
-# gst-inspect-1.0 and the base/good plugins (decodebin, flacenc, vp9enc,
-# mp4mux, opusenc) for its pipeline tests. The C library's install test
-# (crates/capi/tests/install.rs) builds its C++ example with CMake.
+# gst-inspect-1.0 and the plugins its README pipelines use in its tests
+# (base: decodebin, playbin, opusenc; good: flacenc, mp4mux; ugly: x264enc).
+# The C library's install test (crates/capi/tests/install.rs) builds its
+# C++ example with CMake.
 APT_PACKAGES+=(libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools
-    gstreamer1.0-plugins-base gstreamer1.0-plugins-good g++ cmake)
+    gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly g++ cmake)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

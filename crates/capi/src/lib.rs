@@ -1332,7 +1332,7 @@ pub unsafe extern "C" fn kefir_set_log_callback(
     })
 }
 
-/// Metadata of a preset: the current one for `index` -1, else entry
+/// Metadata of a preset: the current one for a negative `index` (-1), else entry
 /// `index` of the playlist (0 to `kefir_preset_count() - 1`, file name
 /// order). Reads and parses the preset's file for its header (version,
 /// rating), so call it when showing a preset, not every frame. Returns

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Once};
 
+use gst::glib;
 use gst::prelude::*;
 use gst_check::Harness;
 
@@ -47,7 +48,7 @@ fn harness(props: &[(&str, glib::Value)], audio_caps: &str, video_caps: &str) ->
     init();
     let mut builder = gst::ElementFactory::make("kefirvis");
     for (name, value) in props {
-        builder = builder.property_value(name, value.clone());
+        builder = builder.property(name, value.clone());
     }
     let element = builder.build().expect("kefirvis");
     let bus = gst::Bus::new();

@@ -151,7 +151,8 @@ impl Framer {
     }
 
     /// Audio frames waiting for the next video frame.
-    pub fn pending_frames(&self) -> usize {
+    #[cfg(test)]
+    fn pending_frames(&self) -> usize {
         self.pending.len() / self.channels
     }
 }

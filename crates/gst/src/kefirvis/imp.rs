@@ -627,9 +627,9 @@ impl KefirVis {
             gst::debug!(CAT, imp = self, "downstream takes none of {templ:?}");
             return Err(gst::FlowError::NotNegotiated);
         }
+        caps.truncate();
         {
             let caps = caps.make_mut();
-            caps.truncate();
             if let Some(s) = caps.structure_mut(0) {
                 s.fixate_field_nearest_int("width", DEFAULT_WIDTH);
                 s.fixate_field_nearest_int("height", DEFAULT_HEIGHT);
@@ -638,8 +638,8 @@ impl KefirVis {
                     s.fixate_field_nearest_fraction("pixel-aspect-ratio", gst::Fraction::new(1, 1));
                 }
             }
-            caps.fixate();
         }
+        caps.fixate();
         let info = gst_video::VideoInfo::from_caps(&caps).map_err(|_| gst::FlowError::NotNegotiated)?;
         let fps = info.fps();
         if fps.numer() <= 0 || fps.denom() <= 0 {
