@@ -75,7 +75,12 @@ pub(crate) fn boxed(facts: Facts<'_>) -> *mut kefir_preset_info {
         problems.push(format!("does not load: {reason}"));
     }
     if let Some(report) = facts.report {
-        problems.extend(report.errors.iter().map(|e| format!("{e} (block disabled)")));
+        problems.extend(
+            report
+                .errors
+                .iter()
+                .map(|e| format!("{e} (block disabled)")),
+        );
         problems.extend(
             report
                 .shader_failures
@@ -113,7 +118,11 @@ pub(crate) fn boxed(facts: Facts<'_>) -> *mut kefir_preset_info {
         missing_textures: report.map_or(0, |r| count(r.texture_warnings.len())),
         warp_shader: report.map_or(0, |r| i32::from(r.warp_shader)),
         comp_shader: report.map_or(0, |r| i32::from(r.comp_shader)),
-        seconds_played: if facts.current { facts.seconds_played } else { 0.0 },
+        seconds_played: if facts.current {
+            facts.seconds_played
+        } else {
+            0.0
+        },
         seconds_left: facts.seconds_left.unwrap_or(-1.0),
         problems,
     };

@@ -873,7 +873,10 @@ unsafe fn render_into(
     // SAFETY: forwarded.
     unsafe {
         with_inner(k, |inner| {
-            let (width, height) = (inner.target.width() as usize, inner.target.height() as usize);
+            let (width, height) = (
+                inner.target.width() as usize,
+                inner.target.height() as usize,
+            );
             let row = width * 4;
             let stride = stride.unwrap_or(row);
             if stride < row {
@@ -1343,7 +1346,10 @@ pub unsafe extern "C" fn kefir_set_log_callback(
 /// # Safety
 /// `k` is a live instance.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn kefir_get_preset_info(k: *mut kefir, index: i32) -> *mut kefir_preset_info {
+pub unsafe extern "C" fn kefir_get_preset_info(
+    k: *mut kefir,
+    index: i32,
+) -> *mut kefir_preset_info {
     let mut made: *mut kefir_preset_info = std::ptr::null_mut();
     // SAFETY: forwarded.
     unsafe {
@@ -1412,7 +1418,11 @@ fn preset_info(inner: &Inner, index: i32) -> Result<*mut kefir_preset_info> {
             never_again: prefs.is_never(&key),
             broken: broken(&entry.path),
             text: None,
-            report: if current { inner.current_report.as_ref() } else { None },
+            report: if current {
+                inner.current_report.as_ref()
+            } else {
+                None
+            },
             seconds_played: if current { player.preset_time() } else { 0.0 },
             seconds_left: if current { player.time_left() } else { None },
         }

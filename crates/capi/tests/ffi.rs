@@ -158,16 +158,37 @@ fn null_pointers_and_bad_strings_are_errors() {
         // Strides and indices out of range.
         let mut image = vec![0u8; 48 * 4 * 32];
         assert_eq!(
-            kefir_render_into(k, 0.1, kefir_pixel_format::Rgba, image.as_mut_ptr(), 47 * 4, image.len()),
+            kefir_render_into(
+                k,
+                0.1,
+                kefir_pixel_format::Rgba,
+                image.as_mut_ptr(),
+                47 * 4,
+                image.len()
+            ),
             KEFIR_ERROR_ARGUMENT
         );
         assert!(last_error().contains("stride 188"), "{}", last_error());
         assert_eq!(
-            kefir_render_into(k, 0.1, kefir_pixel_format::Rgba, image.as_mut_ptr(), 49 * 4, image.len()),
+            kefir_render_into(
+                k,
+                0.1,
+                kefir_pixel_format::Rgba,
+                image.as_mut_ptr(),
+                49 * 4,
+                image.len()
+            ),
             KEFIR_ERROR_ARGUMENT
         );
         assert_eq!(
-            kefir_render_into(k, 0.1, kefir_pixel_format::Rgba, image.as_mut_ptr(), usize::MAX, image.len()),
+            kefir_render_into(
+                k,
+                0.1,
+                kefir_pixel_format::Rgba,
+                image.as_mut_ptr(),
+                usize::MAX,
+                image.len()
+            ),
             KEFIR_ERROR_ARGUMENT
         );
         assert_eq!(kefir_select_index(k, -1), KEFIR_ERROR_ARGUMENT);
@@ -175,7 +196,10 @@ fn null_pointers_and_bad_strings_are_errors() {
         assert!(kefir_get_preset_info(k, 12).is_null());
         assert!(last_error().contains("outside 0..12"), "{}", last_error());
         let any_negative = kefir_get_preset_info(k, i32::MIN);
-        assert!(!any_negative.is_null(), "a negative index is the current preset");
+        assert!(
+            !any_negative.is_null(),
+            "a negative index is the current preset"
+        );
         kefir_preset_info_free(any_negative);
         kefir_destroy(k);
         assert!(!CStr::from_ptr(kefir_version()).to_bytes().is_empty());
@@ -295,22 +319,45 @@ fn bgra_into_padded_rows_matches_rgba() {
     let pcm: Vec<f32> = (0..1470).map(|i| (i as f32 * 0.01).sin() * 0.8).collect();
     for _ in 0..12 {
         unsafe {
-            assert_eq!(kefir_push_audio_f32(a, pcm.as_ptr(), 735, 2, 44_100), KEFIR_OK);
-            assert_eq!(kefir_push_audio_f32(b, pcm.as_ptr(), 735, 2, 44_100), KEFIR_OK);
-            assert_eq!(kefir_render(a, 1.0 / 30.0, rgba.as_mut_ptr(), rgba.len()), KEFIR_OK);
             assert_eq!(
-                kefir_render_into(b, 1.0 / 30.0, kefir_pixel_format::Bgra, bgra.as_mut_ptr(), stride, bgra.len()),
+                kefir_push_audio_f32(a, pcm.as_ptr(), 735, 2, 44_100),
+                KEFIR_OK
+            );
+            assert_eq!(
+                kefir_push_audio_f32(b, pcm.as_ptr(), 735, 2, 44_100),
+                KEFIR_OK
+            );
+            assert_eq!(
+                kefir_render(a, 1.0 / 30.0, rgba.as_mut_ptr(), rgba.len()),
+                KEFIR_OK
+            );
+            assert_eq!(
+                kefir_render_into(
+                    b,
+                    1.0 / 30.0,
+                    kefir_pixel_format::Bgra,
+                    bgra.as_mut_ptr(),
+                    stride,
+                    bgra.len()
+                ),
                 KEFIR_OK
             );
         }
     }
     for y in 0..h {
         let row = &bgra[y * stride..(y + 1) * stride];
-        assert!(row[w * 4..].iter().all(|&v| v == 7), "row {y}: padding kept");
+        assert!(
+            row[w * 4..].iter().all(|&v| v == 7),
+            "row {y}: padding kept"
+        );
         for x in 0..w {
             let p = &rgba[(y * w + x) * 4..][..4];
             let q = &row[x * 4..][..4];
-            assert_eq!([q[2], q[1], q[0], q[3]], [p[0], p[1], p[2], p[3]], "pixel {x},{y}");
+            assert_eq!(
+                [q[2], q[1], q[0], q[3]],
+                [p[0], p[1], p[2], p[3]],
+                "pixel {x},{y}"
+            );
             assert_eq!(p[3], 255);
         }
     }
@@ -351,12 +398,18 @@ fn logs_and_preset_metadata() {
         let k = kefir_create(&c);
         assert!(!k.is_null(), "{}", last_error());
         let text = c"[preset00]\nMILKDROP_PRESET_VERSION=201\nfRating=4.5\nper_frame_1=x = 1 +;\nper_frame_2=y = 2;\n";
-        assert_eq!(kefir_load_preset_text(k, c"odd".as_ptr(), text.as_ptr()), KEFIR_OK);
+        assert_eq!(
+            kefir_load_preset_text(k, c"odd".as_ptr(), text.as_ptr()),
+            KEFIR_OK
+        );
         assert_eq!(
             kefir_load_preset_file(k, c"/nonexistent/gone.milk".as_ptr()),
             KEFIR_ERROR_PRESET
         );
-        assert_eq!(kefir_set_log_callback(None, null_mut(), kefir_log_level::Trace), KEFIR_OK);
+        assert_eq!(
+            kefir_set_log_callback(None, null_mut(), kefir_log_level::Trace),
+            KEFIR_OK
+        );
         let lines: Vec<_> = LOG_LINES
             .lock()
             .unwrap()
@@ -365,12 +418,23 @@ fn logs_and_preset_metadata() {
             .cloned()
             .collect();
         let has = |level: kefir_log_level, needle: &str| {
-            lines.iter().any(|(l, _, m)| *l == level && m.contains(needle))
+            lines
+                .iter()
+                .any(|(l, _, m)| *l == level && m.contains(needle))
         };
         assert!(has(kefir_log_level::Info, "rendering on"), "{lines:#?}");
-        assert!(has(kefir_log_level::Info, "preset odd started"), "{lines:#?}");
-        assert!(has(kefir_log_level::Warn, "odd: 4:"), "the code error, by line: {lines:#?}");
-        assert!(has(kefir_log_level::Warn, "/nonexistent/gone.milk"), "{lines:#?}");
+        assert!(
+            has(kefir_log_level::Info, "preset odd started"),
+            "{lines:#?}"
+        );
+        assert!(
+            has(kefir_log_level::Warn, "odd: 4:"),
+            "the code error, by line: {lines:#?}"
+        );
+        assert!(
+            has(kefir_log_level::Warn, "/nonexistent/gone.milk"),
+            "{lines:#?}"
+        );
 
         let info = kefir_get_preset_info(k, -1);
         assert!(!info.is_null(), "{}", last_error());

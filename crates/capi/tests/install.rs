@@ -29,9 +29,7 @@ fn built_libs() -> PathBuf {
 
 fn run(command: &mut Command) -> Output {
     let shown = format!("{command:?}");
-    let out = command
-        .output()
-        .unwrap_or_else(|e| panic!("{shown}: {e}"));
+    let out = command.output().unwrap_or_else(|e| panic!("{shown}: {e}"));
     assert!(
         out.status.success(),
         "{shown} exited with {:?}\nstdout:\n{}\nstderr:\n{}",
@@ -121,11 +119,24 @@ fn installed_library_builds_and_runs_the_c_and_cpp_examples() {
     let exe = tmp.path().join("render");
     run(Command::new(&cc)
         .current_dir(&src)
-        .args(["-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", "render.c"])
+        .args([
+            "-std=c99",
+            "-D_DEFAULT_SOURCE",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "render.c",
+        ])
         .args(flags.split_whitespace())
         .args(["-lm", "-o"])
         .arg(&exe));
-    assert_eq!(dynamic(&exe, "NEEDED").iter().filter(|n| n.starts_with("libkefir")).collect::<Vec<_>>(), vec![&format!("libkefir.so.{abi}")]);
+    assert_eq!(
+        dynamic(&exe, "NEEDED")
+            .iter()
+            .filter(|n| n.starts_with("libkefir"))
+            .collect::<Vec<_>>(),
+        vec![&format!("libkefir.so.{abi}")]
+    );
     let ppm = tmp.path().join("frame.ppm");
     let out = run(Command::new(&exe)
         .env("LD_LIBRARY_PATH", &lib)
@@ -133,7 +144,10 @@ fn installed_library_builds_and_runs_the_c_and_cpp_examples() {
         .arg(&ppm));
     let text = stdout(&out);
     let presets_count = std::fs::read_dir(&presets).unwrap().count();
-    assert!(text.contains(&format!("presets: {presets_count}")), "{text}");
+    assert!(
+        text.contains(&format!("presets: {presets_count}")),
+        "{text}"
+    );
     assert!(text.contains("switch: Kefir - "), "{text}");
     assert!(text.contains("log 2 kefir: typed-broken: 2:"), "{text}");
     assert!(text.contains("entry 1: "), "{text}");
@@ -144,7 +158,10 @@ fn installed_library_builds_and_runs_the_c_and_cpp_examples() {
     assert!(image.starts_with(header), "PPM header");
     let pixels = &image[header.len()..];
     assert_eq!(pixels.len(), 160 * 120 * 3);
-    let lit = pixels.chunks(3).filter(|p| p.iter().any(|&c| c > 16)).count();
+    let lit = pixels
+        .chunks(3)
+        .filter(|p| p.iter().any(|&c| c > 16))
+        .count();
     assert!(lit > 160 * 120 / 100, "{lit} lit pixels");
 
     // C++ through CMake: find_package(Kefir), shared and static targets.
@@ -164,13 +181,18 @@ fn installed_library_builds_and_runs_the_c_and_cpp_examples() {
         "render_cpp links the versioned soname"
     );
     assert!(
-        !dynamic(&statik, "NEEDED").iter().any(|n| n.starts_with("libkefir")),
+        !dynamic(&statik, "NEEDED")
+            .iter()
+            .any(|n| n.starts_with("libkefir")),
         "render_cpp_static needs no libkefir at run time"
     );
     // CMake's build rpath finds the installed library: no LD_LIBRARY_PATH.
     for exe in [&shared, &statik] {
         let text = stdout(&run(Command::new(exe).env_remove("LD_LIBRARY_PATH")));
-        assert!(text.contains(&format!("presets from {}", presets.display())), "{text}");
+        assert!(
+            text.contains(&format!("presets from {}", presets.display())),
+            "{text}"
+        );
         assert_eq!(text.lines().last(), Some("ok"), "{text}");
     }
 }

@@ -258,11 +258,9 @@ impl FrameReader {
         );
         queue.submit([encoder.finish()]);
         let (tx, rx) = std::sync::mpsc::channel();
-        staging
-            .buffer
-            .map_async(wgpu::MapMode::Read, .., move |r| {
-                let _ = tx.send(r);
-            });
+        staging.buffer.map_async(wgpu::MapMode::Read, .., move |r| {
+            let _ = tx.send(r);
+        });
         let failed = |e: String| HeadlessError::Readback(e);
         device
             .poll(wgpu::PollType::wait_indefinitely())
@@ -277,7 +275,8 @@ impl FrameReader {
                 .map_err(|e| failed(e.to_string()))?;
             let padded = staging.padded_row as usize;
             for y in 0..height as usize {
-                out[y * stride..y * stride + row].copy_from_slice(&view[y * padded..y * padded + row]);
+                out[y * stride..y * stride + row]
+                    .copy_from_slice(&view[y * padded..y * padded + row]);
             }
         }
         staging.buffer.unmap();

@@ -44,7 +44,11 @@ fn kick(rate: u32, seconds: f64) -> Vec<f32> {
 
 /// An element with `props`, in a harness fed `audio_caps` and taking
 /// `video_caps`.
-fn harness(props: &[(&str, glib::Value)], audio_caps: &str, video_caps: &str) -> (Harness, gst::Bus) {
+fn harness(
+    props: &[(&str, glib::Value)],
+    audio_caps: &str,
+    video_caps: &str,
+) -> (Harness, gst::Bus) {
     init();
     let mut builder = gst::ElementFactory::make("kefirvis");
     for (name, value) in props {
@@ -66,7 +70,14 @@ fn f32_caps(rate: u32, channels: u32) -> String {
 
 /// Pushes interleaved f32 samples in chunks of `chunk` audio frames,
 /// starting at `start` nanoseconds.
-fn push_f32(h: &mut Harness, samples: &[f32], channels: usize, rate: u32, start: u64, chunk: usize) {
+fn push_f32(
+    h: &mut Harness,
+    samples: &[f32],
+    channels: usize,
+    rate: u32,
+    start: u64,
+    chunk: usize,
+) {
     let mut sent = 0usize;
     for piece in samples.chunks(chunk * channels) {
         let bytes: Vec<u8> = piece.iter().flat_map(|s| s.to_le_bytes()).collect();
@@ -106,7 +117,10 @@ fn lit(frame: &[u8]) -> f64 {
 }
 
 fn output_caps(h: &Harness) -> gst::Caps {
-    h.sinkpad().unwrap().current_caps().expect("negotiated caps")
+    h.sinkpad()
+        .unwrap()
+        .current_caps()
+        .expect("negotiated caps")
 }
 
 /// Bus messages so far.
@@ -167,7 +181,10 @@ fn frames_have_the_negotiated_size_rate_and_stream_timestamps() {
     let s = caps.structure(0).unwrap();
     assert_eq!(s.get::<&str>("format").unwrap(), "RGBA");
     assert_eq!(s.get::<i32>("width").unwrap(), 64);
-    assert_eq!(s.get::<gst::Fraction>("framerate").unwrap(), gst::Fraction::new(25, 1));
+    assert_eq!(
+        s.get::<gst::Fraction>("framerate").unwrap(),
+        gst::Fraction::new(25, 1)
+    );
 }
 
 #[test]
@@ -178,8 +195,17 @@ fn unconstrained_output_is_640x360_at_30_fps() {
     let caps = output_caps(&h);
     let s = caps.structure(0).unwrap();
     assert_eq!(s.get::<&str>("format").unwrap(), "BGRx");
-    assert_eq!((s.get::<i32>("width").unwrap(), s.get::<i32>("height").unwrap()), (640, 360));
-    assert_eq!(s.get::<gst::Fraction>("framerate").unwrap(), gst::Fraction::new(30, 1));
+    assert_eq!(
+        (
+            s.get::<i32>("width").unwrap(),
+            s.get::<i32>("height").unwrap()
+        ),
+        (640, 360)
+    );
+    assert_eq!(
+        s.get::<gst::Fraction>("framerate").unwrap(),
+        gst::Fraction::new(30, 1)
+    );
     let out = pull_all(&mut h);
     assert_eq!(out.len(), 3, "0.1 s at 30 fps");
     assert_eq!(out[0].3.len(), 640 * 360 * 4);
@@ -189,17 +215,26 @@ fn unconstrained_output_is_640x360_at_30_fps() {
 fn a_kick_lights_the_picture_and_it_moves() {
     let caps = "video/x-raw,format=RGBA,width=64,height=48,framerate=30/1";
     let mut props = dir_props(3);
-    props.push(("preset", format!("{PRESETS}/Kefir - Bass Tunnel.milk").to_value()));
+    props.push((
+        "preset",
+        format!("{PRESETS}/Kefir - Bass Tunnel.milk").to_value(),
+    ));
     let (mut h, _bus) = harness(&props, &f32_caps(48_000, 2), caps);
     push_f32(&mut h, &kick(48_000, 2.0), 2, 48_000, 0, 960);
     let out = pull_all(&mut h);
     assert_eq!(out.len(), 60);
     for (k, (_, _, _, frame)) in out.iter().enumerate().skip(15) {
         assert!(lit(frame) > 0.05, "frame {k}: {:.3} lit", lit(frame));
-        assert!(frame.chunks_exact(4).all(|p| p[3] == 255), "frame {k}: opaque");
+        assert!(
+            frame.chunks_exact(4).all(|p| p[3] == 255),
+            "frame {k}: opaque"
+        );
     }
     let moving = out.windows(2).skip(15).filter(|w| w[0].3 != w[1].3).count();
-    assert!(moving >= 40, "{moving} of 44 frames differ from the one before");
+    assert!(
+        moving >= 40,
+        "{moving} of 44 frames differ from the one before"
+    );
 }
 
 #[test]
@@ -216,7 +251,10 @@ fn the_same_audio_gives_the_same_video_whatever_the_buffer_sizes() {
         let (mut sent, mut i) = (0usize, 0usize);
         while sent < pcm.len() {
             let n = chunks[i % chunks.len()].min(pcm.len() - sent);
-            let bytes: Vec<u8> = pcm[sent..sent + n].iter().flat_map(|s| s.to_le_bytes()).collect();
+            let bytes: Vec<u8> = pcm[sent..sent + n]
+                .iter()
+                .flat_map(|s| s.to_le_bytes())
+                .collect();
             let mut buffer = gst::Buffer::from_mut_slice(bytes);
             buffer
                 .get_mut()
@@ -301,9 +339,14 @@ fn broken_presets_post_warnings_and_frames_keep_coming() {
     let out = pull_all(&mut h);
     assert_eq!(out.len(), 20);
     assert!(warnings(&messages(&bus)).is_empty());
-    assert_eq!(changed.lock().unwrap().last().map(String::as_str), Some("Kefir - Ember Dots"));
     assert_eq!(
-        element.property::<Option<String>>("current-preset").as_deref(),
+        changed.lock().unwrap().last().map(String::as_str),
+        Some("Kefir - Ember Dots")
+    );
+    assert_eq!(
+        element
+            .property::<Option<String>>("current-preset")
+            .as_deref(),
         Some("Kefir - Ember Dots")
     );
     assert!(lit(&out[19].3) > 0.02, "the good preset draws");
@@ -325,10 +368,19 @@ fn preset_changes_are_signalled_and_posted() {
     assert_eq!(pull_all(&mut h).len(), 10);
     // File order, a change every 0.5 s: the first two presets by name.
     let posted = preset_messages(&messages(&bus));
-    let names: Vec<String> = posted.iter().map(|s| s.get::<String>("name").unwrap()).collect();
+    let names: Vec<String> = posted
+        .iter()
+        .map(|s| s.get::<String>("name").unwrap())
+        .collect();
     let mut files: Vec<String> = std::fs::read_dir(PRESETS)
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().trim_end_matches(".milk").to_owned())
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".milk")
+                .to_owned()
+        })
         .collect();
     files.sort();
     assert_eq!(names, files[..2].to_vec());

@@ -54,9 +54,9 @@ impl Env {
 
 fn run(mut command: Command) -> String {
     let shown = format!("{command:?}");
-    let out: Output = command
-        .output()
-        .unwrap_or_else(|e| panic!("{shown}: {e} (gstreamer1.0-tools installed? scripts/setup.sh)"));
+    let out: Output = command.output().unwrap_or_else(|e| {
+        panic!("{shown}: {e} (gstreamer1.0-tools installed? scripts/setup.sh)")
+    });
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -69,7 +69,8 @@ fn run(mut command: Command) -> String {
 /// The `gst-launch-1.0` commands of the README's "Pipelines" section, with
 /// continuation lines joined.
 fn readme_pipelines() -> Vec<String> {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let section = readme
         .split("## Pipelines")
         .nth(1)
@@ -116,12 +117,16 @@ fn gst_inspect_lists_the_element_and_its_properties() {
         "current-preset",
     ] {
         assert!(
-            text.lines().any(|l| l.trim_start().starts_with(&format!("{property} "))),
+            text.lines()
+                .any(|l| l.trim_start().starts_with(&format!("{property} "))),
             "property {property} missing:\n{text}"
         );
     }
     for signal in ["preset-changed", "preset-failed", "next-preset"] {
-        assert!(text.contains(&format!("\"{signal}\"")), "signal {signal} missing:\n{text}");
+        assert!(
+            text.contains(&format!("\"{signal}\"")),
+            "signal {signal} missing:\n{text}"
+        );
     }
 }
 
@@ -143,7 +148,13 @@ fn video_frame_sizes(mp4: &Path) -> Vec<usize> {
     pipeline.set_state(gst::State::Playing).unwrap();
     let mut sizes = Vec::new();
     while let Ok(sample) = sink.pull_sample() {
-        let caps = sample.caps().unwrap().structure(0).unwrap().name().to_string();
+        let caps = sample
+            .caps()
+            .unwrap()
+            .structure(0)
+            .unwrap()
+            .name()
+            .to_string();
         assert_eq!(caps, "video/x-h264");
         sizes.push(sample.buffer().unwrap().size());
     }
@@ -219,7 +230,10 @@ fn the_readme_pipelines_run_and_the_video_moves() {
         }
     }
     let moving = frames.windows(2).skip(10).filter(|w| w[0] != w[1]).count();
-    assert!(moving >= 45, "{moving} of 49 frames differ from the one before");
+    assert!(
+        moving >= 45,
+        "{moving} of 49 frames differ from the one before"
+    );
 
     // The MP4.
     let mp4 = env.path().join("song.mp4");

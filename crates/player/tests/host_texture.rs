@@ -32,7 +32,8 @@ fn host_texture(gpu: &Headless, format: wgpu::TextureFormat) -> wgpu::Texture {
 
 /// 30 frames of a preset to a 2 Hz kick into `texture`, on the host's device.
 fn render(gpu: &Headless, texture: &wgpu::Texture) -> Vec<u8> {
-    let preset = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../presets/Kefir - Bass Tunnel.milk");
+    let preset =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../presets/Kefir - Bass Tunnel.milk");
     let config = PlayerConfig {
         preset_dirs: vec![preset],
         preset_seconds: 0.0,
@@ -79,6 +80,9 @@ fn the_picture_is_the_same_in_every_host_texture_format() {
         let mean = diffs.iter().map(|&d| f64::from(d)).sum::<f64>() / diffs.len() as f64;
         // sRGB targets store MilkDrop's display values too (8-bit rounding
         // through the encode/decode).
-        assert!(max <= 3 && mean < 0.5, "{format:?}: max {max}, mean {mean:.3}");
+        assert!(
+            max <= 3 && mean < 0.5,
+            "{format:?}: max {max}, mean {mean:.3}"
+        );
     }
 }

@@ -164,7 +164,12 @@ mod tests {
     /// Runs `total` stereo audio frames through a framer in chunks of the
     /// given sizes (cycled) and returns every frame's timing and sample
     /// count.
-    fn frames(rate: u32, fps: (u32, u32), total: usize, chunks: &[usize]) -> Vec<(FrameTiming, usize)> {
+    fn frames(
+        rate: u32,
+        fps: (u32, u32),
+        total: usize,
+        chunks: &[usize],
+    ) -> Vec<(FrameTiming, usize)> {
         let mut framer = Framer::new(rate, 2, fps.0, fps.1);
         let mut out = Vec::new();
         let mut buf = Vec::new();
@@ -173,7 +178,9 @@ mod tests {
         while sent < total {
             let n = chunks[i % chunks.len()].min(total - sent);
             let pts = Framer::mul_div(sent as u64, SECOND as u64, u64::from(rate));
-            let samples: Vec<f32> = (sent..sent + n).flat_map(|s| [s as f32, -(s as f32)]).collect();
+            let samples: Vec<f32> = (sent..sent + n)
+                .flat_map(|s| [s as f32, -(s as f32)])
+                .collect();
             framer.push(Some(pts), 0, false, &samples);
             while let Some(t) = framer.pop(&mut buf) {
                 // The samples are the ones of this frame, in order.

@@ -133,10 +133,18 @@ impl ObjectSubclass for KefirVis {
         let src_templ = klass.pad_template("src").expect("src template");
         let srcpad = gst::Pad::builder_from_template(&src_templ)
             .event_function(|pad, parent, event| {
-                KefirVis::catch_panic_pad_function(parent, || false, |imp| imp.src_event(pad, event))
+                KefirVis::catch_panic_pad_function(
+                    parent,
+                    || false,
+                    |imp| imp.src_event(pad, event),
+                )
             })
             .query_function(|pad, parent, query| {
-                KefirVis::catch_panic_pad_function(parent, || false, |imp| imp.src_query(pad, query))
+                KefirVis::catch_panic_pad_function(
+                    parent,
+                    || false,
+                    |imp| imp.src_query(pad, query),
+                )
             })
             .build();
         KefirVis {
@@ -151,7 +159,11 @@ impl ObjectSubclass for KefirVis {
 
 /// Non-negative finite seconds from a property.
 fn seconds(value: f64) -> f64 {
-    if value.is_finite() { value.max(0.0) } else { 0.0 }
+    if value.is_finite() {
+        value.max(0.0)
+    } else {
+        0.0
+    }
 }
 
 /// A path property: `None` for NULL or "".
@@ -275,7 +287,8 @@ impl ObjectImpl for KefirVis {
                 glib::subclass::Signal::builder(name)
                     .action()
                     .class_handler(move |args| {
-                        if let Some(Ok(element)) = args.first().map(|a| a.get::<super::KefirVis>()) {
+                        if let Some(Ok(element)) = args.first().map(|a| a.get::<super::KefirVis>())
+                        {
                             element.imp().queue(command.clone());
                         }
                         None
@@ -447,7 +460,12 @@ impl KefirVis {
         }
         match Headless::new() {
             Ok(gpu) => {
-                gst::info!(CAT, imp = self, "rendering on {}", gpu.adapter_description());
+                gst::info!(
+                    CAT,
+                    imp = self,
+                    "rendering on {}",
+                    gpu.adapter_description()
+                );
                 state.gpu = Some(gpu);
                 Ok(())
             }
@@ -640,7 +658,8 @@ impl KefirVis {
             }
         }
         caps.fixate();
-        let info = gst_video::VideoInfo::from_caps(&caps).map_err(|_| gst::FlowError::NotNegotiated)?;
+        let info =
+            gst_video::VideoInfo::from_caps(&caps).map_err(|_| gst::FlowError::NotNegotiated)?;
         let fps = info.fps();
         if fps.numer() <= 0 || fps.denom() <= 0 {
             gst::element_imp_error!(
@@ -656,7 +675,11 @@ impl KefirVis {
                 gst::element_imp_error!(
                     self,
                     gst::CoreError::Negotiation,
-                    ("{}x{} is larger than the GPU's {max}x{max}", info.width(), info.height())
+                    (
+                        "{}x{} is larger than the GPU's {max}x{max}",
+                        info.width(),
+                        info.height()
+                    )
                 );
                 return Err(gst::FlowError::NotNegotiated);
             }
@@ -701,7 +724,7 @@ impl KefirVis {
             let mut config = pool.config();
             config.set_params(Some(caps), size, min, max);
             if video_meta {
-                config.add_option(&gst_video::BUFFER_POOL_OPTION_VIDEO_META);
+                config.add_option(gst_video::BUFFER_POOL_OPTION_VIDEO_META);
             }
             pool.set_config(config).is_ok() && pool.set_active(true).is_ok()
         };
@@ -714,7 +737,11 @@ impl KefirVis {
         if configure(&pool, size, 0, 0) {
             Ok(pool)
         } else {
-            gst::element_imp_error!(self, gst::ResourceError::Settings, ("No usable buffer pool"));
+            gst::element_imp_error!(
+                self,
+                gst::ResourceError::Settings,
+                ("No usable buffer pool")
+            );
             Err(gst::FlowError::NotNegotiated)
         }
     }
@@ -758,7 +785,11 @@ impl KefirVis {
         let mut state = lock(&self.state);
         let info = state.audio.clone().ok_or(gst::FlowError::NotNegotiated)?;
         let map = buffer.map_readable().map_err(|_| {
-            gst::element_imp_error!(self, gst::CoreError::Failed, ("Cannot read an audio buffer"));
+            gst::element_imp_error!(
+                self,
+                gst::CoreError::Failed,
+                ("Cannot read an audio buffer")
+            );
             gst::FlowError::Error
         })?;
         let mut converted = std::mem::take(&mut state.converted);
@@ -768,19 +799,30 @@ impl KefirVis {
                 let be = info.format() == gst_audio::AudioFormat::F32be;
                 converted.extend(map.chunks_exact(4).map(|b| {
                     let b = [b[0], b[1], b[2], b[3]];
-                    if be { f32::from_be_bytes(b) } else { f32::from_le_bytes(b) }
+                    if be {
+                        f32::from_be_bytes(b)
+                    } else {
+                        f32::from_le_bytes(b)
+                    }
                 }));
             }
             gst_audio::AudioFormat::S16le | gst_audio::AudioFormat::S16be => {
                 let be = info.format() == gst_audio::AudioFormat::S16be;
                 converted.extend(map.chunks_exact(2).map(|b| {
                     let b = [b[0], b[1]];
-                    f32::from(if be { i16::from_be_bytes(b) } else { i16::from_le_bytes(b) })
-                        / 32768.0
+                    f32::from(if be {
+                        i16::from_be_bytes(b)
+                    } else {
+                        i16::from_le_bytes(b)
+                    }) / 32768.0
                 }));
             }
             other => {
-                gst::element_imp_error!(self, gst::CoreError::Negotiation, ("Unexpected audio format {other:?}"));
+                gst::element_imp_error!(
+                    self,
+                    gst::CoreError::Negotiation,
+                    ("Unexpected audio format {other:?}")
+                );
                 return Err(gst::FlowError::NotNegotiated);
             }
         }
@@ -791,7 +833,12 @@ impl KefirVis {
             state.converted = converted;
             return Err(gst::FlowError::NotNegotiated);
         };
-        framer.push(buffer.pts().map(|t| t.nseconds()), fallback, discont, &converted);
+        framer.push(
+            buffer.pts().map(|t| t.nseconds()),
+            fallback,
+            discont,
+            &converted,
+        );
         state.converted = converted;
         Ok(())
     }
@@ -853,7 +900,11 @@ impl KefirVis {
         if running + duration > earliest {
             return None;
         }
-        gst::debug!(CAT, imp = self, "QoS: skipping the frame at {pts} (earliest {earliest})");
+        gst::debug!(
+            CAT,
+            imp = self,
+            "QoS: skipping the frame at {pts} (earliest {earliest})"
+        );
         let jitter = earliest.nseconds() as i64 - (running + duration).nseconds() as i64;
         Some(
             gst::message::Qos::builder(false)
@@ -914,9 +965,12 @@ impl KefirVis {
             pool,
             ..
         } = state;
-        let (Some(gpu), Some(renderer), Some(info), Some(pool)) =
-            (gpu.as_ref(), renderer.as_mut(), video.as_ref(), pool.as_ref())
-        else {
+        let (Some(gpu), Some(renderer), Some(info), Some(pool)) = (
+            gpu.as_ref(),
+            renderer.as_mut(),
+            video.as_ref(),
+            pool.as_ref(),
+        ) else {
             return Err(gst::FlowError::NotNegotiated);
         };
         self.apply_control(&mut renderer.player);
@@ -927,7 +981,11 @@ impl KefirVis {
             _ => wgpu::TextureFormat::Bgra8Unorm,
         };
         let target = match &renderer.target {
-            Some(t) if t.width() == info.width() && t.height() == info.height() && t.format() == format => {
+            Some(t)
+                if t.width() == info.width()
+                    && t.height() == info.height()
+                    && t.format() == format =>
+            {
                 t.clone()
             }
             _ => {
@@ -963,10 +1021,19 @@ impl KefirVis {
             }
             let mut frame = gst_video::VideoFrameRef::from_buffer_ref_writable(buffer, info)
                 .map_err(|_| gst::FlowError::Error)?;
-            let stride = usize::try_from(frame.plane_stride()[0]).map_err(|_| gst::FlowError::Error)?;
+            let stride =
+                usize::try_from(frame.plane_stride()[0]).map_err(|_| gst::FlowError::Error)?;
             let data = frame.plane_data_mut(0).map_err(|_| gst::FlowError::Error)?;
-            if let Err(e) = renderer.reader.read_into(&gpu.device, &gpu.queue, &target, data, stride) {
-                gst::element_imp_error!(self, gst::LibraryError::Failed, ("Reading the frame back failed: {e}"));
+            if let Err(e) =
+                renderer
+                    .reader
+                    .read_into(&gpu.device, &gpu.queue, &target, data, stride)
+            {
+                gst::element_imp_error!(
+                    self,
+                    gst::LibraryError::Failed,
+                    ("Reading the frame back failed: {e}")
+                );
                 return Err(gst::FlowError::Error);
             }
         }
@@ -1012,7 +1079,8 @@ impl KefirVis {
                         .field("prepare-ms", report.prepare_time.as_secs_f64() * 1e3)
                         .build();
                     let obj = self.obj();
-                    let _ = obj.post_message(gst::message::Element::builder(structure).src(&*obj).build());
+                    let _ = obj
+                        .post_message(gst::message::Element::builder(structure).src(&*obj).build());
                     obj.emit_by_name::<()>("preset-changed", &[&name, &path]);
                 }
                 PlayerEvent::Failed { path, error } => {

@@ -142,7 +142,11 @@ mod tests {
     fn the_playlist_is_the_dir_else_the_preset_else_the_bundled_set() {
         let mut s = Settings::default();
         let bundled = s.playlist_roots();
-        assert_eq!(bundled.len(), 1, "$KEFIR_PRESETS or the source tree's presets/");
+        assert_eq!(
+            bundled.len(),
+            1,
+            "$KEFIR_PRESETS or the source tree's presets/"
+        );
         if std::env::var_os("KEFIR_PRESETS").is_none() {
             assert!(bundled[0].join("Kefir - First Light.milk").is_file());
         }
