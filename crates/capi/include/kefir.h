@@ -688,6 +688,15 @@ int32_t kefir_set_beat_sensitivity(struct kefir *k, float sensitivity);
 int32_t kefir_set_preset_dir(struct kefir *k, const char *dir);
 
 /**
+ * Searches another directory (NULL: none) for the textures presets name,
+ * after each preset's own directory; applies to presets loaded from now on.
+ *
+ * # Safety
+ * `k` is a live instance; `dir` is NULL or NUL-terminated.
+ */
+int32_t kefir_set_texture_dir(struct kefir *k, const char *dir);
+
+/**
  * The audio levels of the last frame.
  *
  * # Safety

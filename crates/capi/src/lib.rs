@@ -682,6 +682,12 @@ pub unsafe extern "C" fn kefir_create(config: *const kefir_config) -> *mut kefir
         };
         let gpu = Headless::new().map_err(|e| Error::new(KEFIR_ERROR_DEVICE, e.to_string()))?;
         log::info!(target: "kefir", "rendering on {}", gpu.adapter_description());
+        // wgpu's default handler panics; a GPU error is reported and the
+        // instance goes on.
+        gpu.device
+            .on_uncaptured_error(std::sync::Arc::new(|e: wgpu::Error| {
+                log::error!(target: "kefir", "GPU error: {e}");
+            }));
         let target = Inner::target(&gpu, c.width, c.height)?;
         let player = Player::new(gpu.device.clone(), gpu.queue.clone(), config)
             .map_err(|e| Error::new(KEFIR_ERROR_ARGUMENT, e.to_string()))?;
@@ -1276,6 +1282,24 @@ pub unsafe extern "C" fn kefir_set_preset_dir(k: *mut kefir, dir: *const c_char)
         with_config(k, |c| {
             let dir = opt_str(dir, "dir")?;
             c.preset_dirs = dir.map(PathBuf::from).into_iter().collect();
+            Ok(())
+        })
+    }
+}
+
+/// Searches another directory (NULL: none) for the textures presets name,
+/// after each preset's own directory; applies to presets loaded from now on.
+///
+/// # Safety
+/// `k` is a live instance; `dir` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_set_texture_dir(k: *mut kefir, dir: *const c_char) -> i32 {
+    // SAFETY: forwarded; the caller promises NULL or a NUL-terminated
+    // string.
+    unsafe {
+        with_config(k, |c| {
+            let dir = opt_str(dir, "dir")?;
+            c.texture_dirs = dir.map(PathBuf::from).into_iter().collect();
             Ok(())
         })
     }

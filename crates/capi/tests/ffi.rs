@@ -69,6 +69,7 @@ fn null_pointers_and_bad_strings_are_errors() {
         assert_eq!(kefir_set_hard_cuts(k, 1), KEFIR_ERROR_NULL);
         assert_eq!(kefir_set_beat_sensitivity(k, 0.5), KEFIR_ERROR_NULL);
         assert_eq!(kefir_set_preset_dir(k, null()), KEFIR_ERROR_NULL);
+        assert_eq!(kefir_set_texture_dir(k, null()), KEFIR_ERROR_NULL);
         assert_eq!(kefir_get_audio_levels(k, null_mut()), KEFIR_ERROR_NULL);
         assert!(kefir_get_preset_info(k, -1).is_null());
         assert!(last_error().contains("NULL"));
@@ -103,6 +104,9 @@ fn null_pointers_and_bad_strings_are_errors() {
             KEFIR_ERROR_UTF8
         );
         assert_eq!(kefir_set_preset_dir(k, bad.as_ptr()), KEFIR_ERROR_UTF8);
+        assert_eq!(kefir_set_texture_dir(k, bad.as_ptr()), KEFIR_ERROR_UTF8);
+        assert_eq!(kefir_set_texture_dir(k, dir.as_ptr()), KEFIR_OK);
+        assert_eq!(kefir_set_texture_dir(k, null()), KEFIR_OK);
         assert_eq!(kefir_get_audio_levels(k, null_mut()), KEFIR_ERROR_NULL);
         assert_eq!(kefir_push_audio_f32(k, null(), 0, 2, 44100), KEFIR_OK);
         assert_eq!(

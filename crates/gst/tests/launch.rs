@@ -40,9 +40,12 @@ impl Env {
         self.dir.path()
     }
 
-    /// A command with the plugin directory and a private registry.
+    /// A command with the plugin directory and a private registry, killed
+    /// if it runs for more than three minutes (a stuck pipeline fails the
+    /// test instead of hanging CI).
     fn command(&self, program: &str) -> Command {
-        let mut c = Command::new(program);
+        let mut c = Command::new("timeout");
+        c.args(["-k", "10", "180", program]);
         c.current_dir(self.path())
             .env("GST_PLUGIN_PATH", self.path().join("plugins"))
             .env("GST_REGISTRY", self.path().join("registry.bin"))
@@ -203,7 +206,9 @@ fn the_readme_pipelines_run_and_the_video_moves() {
                 "autovideosink",
                 "video/x-raw,format=RGBA,width=160,height=90 ! multifilesink location=frame-%03d.rgba",
             )
-            .replace("width=1280,height=720", "width=320,height=180");
+            .replace("width=1280,height=720", "width=320,height=180")
+            // -m prints the bus messages: kefirvis's own show it ran.
+            .replacen("gst-launch-1.0", "gst-launch-1.0 -m", 1);
         if line.contains(" playbin ") {
             line.push_str(" video-sink=fakesink audio-sink=fakesink");
         }
@@ -212,6 +217,7 @@ fn the_readme_pipelines_run_and_the_video_moves() {
         let text = run(c);
         assert!(!text.contains("WARNING"), "{line}\n{text}");
         assert!(!text.contains("ERROR"), "{line}\n{text}");
+        assert!(text.contains("kefir-preset"), "kefirvis played a preset:\n{line}\n{text}");
     }
 
     // The first pipeline's frames: 2 s at 30 fps, lit, moving.

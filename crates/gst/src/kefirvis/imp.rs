@@ -2,7 +2,7 @@
 //! and signals around a `kefir_player::Player` on a headless wgpu device.
 
 use std::path::PathBuf;
-use std::sync::{LazyLock, Mutex, MutexGuard};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use gst::glib;
 use gst::prelude::*;
@@ -104,6 +104,9 @@ pub struct KefirVis {
     control: Mutex<Control>,
     state: Mutex<State>,
     qos: Mutex<Qos>,
+    /// GPU errors wgpu reported outside any error scope (its default
+    /// handler would panic), posted as warnings after the frame.
+    gpu_errors: Arc<Mutex<Vec<String>>>,
 }
 
 #[glib::object_subclass]
@@ -153,6 +156,7 @@ impl ObjectSubclass for KefirVis {
             control: Mutex::new(Control::default()),
             state: Mutex::new(State::default()),
             qos: Mutex::new(Qos::default()),
+            gpu_errors: Arc::default(),
         }
     }
 }
@@ -774,6 +778,9 @@ impl KefirVis {
                 let _ = self.obj().post_message(message);
             }
             self.report(produced.events);
+            for error in std::mem::take(&mut *lock(&self.gpu_errors)) {
+                gst::element_imp_warning!(self, gst::LibraryError::Failed, ("GPU error: {error}"));
+            }
             if let Some(buffer) = produced.buffer {
                 self.srcpad.push(buffer)?;
             }
