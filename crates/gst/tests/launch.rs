@@ -217,7 +217,10 @@ fn the_readme_pipelines_run_and_the_video_moves() {
         let text = run(c);
         assert!(!text.contains("WARNING"), "{line}\n{text}");
         assert!(!text.contains("ERROR"), "{line}\n{text}");
-        assert!(text.contains("kefir-preset"), "kefirvis played a preset:\n{line}\n{text}");
+        assert!(
+            text.contains("kefir-preset"),
+            "kefirvis played a preset:\n{line}\n{text}"
+        );
     }
 
     // The first pipeline's frames: 2 s at 30 fps, lit, moving.

@@ -192,8 +192,8 @@ impl ObjectImpl for KefirVis {
                 glib::ParamSpecString::builder("preset")
                     .nick("Preset")
                     .blurb(
-                        "A .milk file to play (first, when preset-dir is set; alone otherwise). \
-                         Setting it while playing switches to it",
+                        "A .milk file to play: first, when preset-dir is set; else alone, with no \
+                         automatic changes. Setting it while playing switches to it",
                     )
                     .mutable_playing()
                     .build(),

@@ -66,7 +66,10 @@ impl Settings {
 
     /// `base` (the player's current settings) with these values in. The
     /// engine settings (mesh, seed) count only when a player is created.
+    /// A `preset` file alone (no `preset-dir`) has no automatic changes or
+    /// hard cuts: they would only restart it.
     pub fn player_config(&self, base: &PlayerConfig) -> PlayerConfig {
+        let alone = self.preset_dir.is_none() && self.preset.is_some();
         PlayerConfig {
             engine: milk_engine::Config {
                 mesh: self.mesh,
@@ -75,10 +78,10 @@ impl Settings {
             preset_dirs: self.playlist_roots(),
             texture_dirs: self.texture_dir.iter().cloned().collect(),
             shuffle: self.shuffle,
-            preset_seconds: self.preset_duration,
+            preset_seconds: if alone { 0.0 } else { self.preset_duration },
             preset_seconds_jitter: self.preset_jitter,
             blend_seconds: self.blend_duration,
-            hard_cuts: self.hard_cuts,
+            hard_cuts: self.hard_cuts && !alone,
             beat_sensitivity: self.beat_sensitivity,
             seed: self.seed,
             ..base.clone()
@@ -184,5 +187,19 @@ mod tests {
         assert_eq!((c.seed, c.engine.seed), (7, 7));
         assert_eq!(c.texture_dirs, vec![PathBuf::from("/t")]);
         assert_eq!(c.user_blend_seconds, 0.25, "kept from the base");
+
+        // A preset alone is not restarted by the timer or hard cuts.
+        let alone = Settings {
+            preset: Some("/x/a.milk".into()),
+            ..s.clone()
+        };
+        let c = alone.player_config(&base);
+        assert_eq!((c.preset_seconds, c.hard_cuts), (0.0, false));
+        let in_dir = Settings {
+            preset_dir: Some("/x".into()),
+            ..alone
+        };
+        let c = in_dir.player_config(&base);
+        assert_eq!((c.preset_seconds, c.hard_cuts), (3.0, true));
     }
 }
