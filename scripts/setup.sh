@@ -13,9 +13,10 @@ fi
 # Vulkan loader, which milk-engine's tests render on when there is no GPU.
 # The desktop app's window test (apps/desktop/tests/window.rs) runs `kefir` on
 # a virtual X display: Xvfb, ImageMagick (`import`, screenshots) and xdotool
-# (key presses), plus the X libraries winit loads at run time.
+# (key presses), plus the X libraries winit loads at run time. ffmpeg encodes
+# the main job's showcase video when there is no display (`kefir showcase`).
 APT_PACKAGES=(gcc pkg-config ca-certificates curl libasound2-dev mesa-vulkan-drivers libvulkan1
-    xvfb xauth imagemagick xdotool libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
+    xvfb xauth imagemagick xdotool libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 ffmpeg)
 # The GStreamer element (crates/gst): headers to build it, gst-launch-1.0 and
 # gst-inspect-1.0 and the plugins its README pipelines use in its tests
 # (base: decodebin, playbin, opusenc; good: flacenc, mp4mux; ugly: x264enc).
@@ -23,9 +24,16 @@ APT_PACKAGES=(gcc pkg-config ca-certificates curl libasound2-dev mesa-vulkan-dri
 # C++ example with CMake.
 APT_PACKAGES+=(libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly g++ cmake)
+# Installed for this machine's architecture (or arch "all"): with arm64 added
+# for the Pi's cross build, a bare `dpkg -s NAME` is ambiguous.
+native=$(dpkg --print-architecture)
+installed() {
+    dpkg-query -W -f='${Architecture} ${Status}\n' "$1" 2>/dev/null |
+        grep -qE "^($native|all) install ok installed"
+}
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    installed "$p" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}"

@@ -8,6 +8,8 @@
 //! - `kefir analyze FILE` prints the audio analysis presets would see, per frame.
 //! - `kefir render --preset FILE ...` renders a preset offline into PNG frames
 //!   and/or a video.
+//! - `kefir showcase` renders a short video of the bundled presets (or
+//!   others) with blends and the demo track's sound.
 
 mod cmd;
 mod play;
@@ -52,6 +54,9 @@ enum Command {
     /// Render a preset offline (headless) into PNG frames and/or a video,
     /// with fixed frame times so runs are reproducible.
     Render(cmd::render::Args),
+    /// Render a short video of presets playing one after another with
+    /// blends, to the built-in demo track with its sound (needs ffmpeg).
+    Showcase(cmd::showcase::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +67,7 @@ fn main() -> ExitCode {
         Some(Command::Eval(args)) => cmd::eval::run(&args),
         Some(Command::Analyze(args)) => cmd::analyze::run(&args),
         Some(Command::Render(args)) => cmd::render::run(&args),
+        Some(Command::Showcase(args)) => cmd::showcase::run(&args),
     };
     match result {
         Ok(code) => code,

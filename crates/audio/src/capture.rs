@@ -112,6 +112,7 @@ fn backend_error(device: &str, e: impl std::fmt::Display) -> AudioError {
 }
 
 fn all_input_devices() -> Result<Vec<(InputDevice, cpal::Device)>, AudioError> {
+    crate::silence_alsa_errors();
     let mut out = Vec::new();
     let mut last_error = None;
     for host_id in cpal::available_hosts() {
@@ -225,6 +226,7 @@ struct CpalBackend {
 
 impl CpalBackend {
     fn find(&self) -> Result<(cpal::Device, String), AudioError> {
+        crate::silence_alsa_errors();
         if self.selector == DeviceSelector::Default {
             let host = cpal::default_host();
             let device = host

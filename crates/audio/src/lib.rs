@@ -15,8 +15,9 @@
 //! `spectrum` (MilkDrop's FFT), `levels` (bass/mid/treb), `beat` (onsets,
 //! beats, tempo), `ring` (lock-free hand-off), `capture` (cpal), `decode`
 //! (symphonia), `synth` (signals), `source` (the pull-source trait),
-//! `input` (capture or demo fallback).
+//! `input` (capture or demo fallback), `alsa_quiet` (libasound's stderr).
 
+mod alsa_quiet;
 pub mod analyzer;
 pub mod beat;
 pub mod capture;
@@ -30,6 +31,7 @@ pub mod source;
 pub mod spectrum;
 pub mod synth;
 
+pub use alsa_quiet::silence_alsa_errors;
 pub use analyzer::{Analyzer, AnalyzerConfig, AudioFrame, MILKDROP_WAVE_SCALE, PcmFormat};
 pub use capture::{
     Capture, CaptureConfig, CaptureReader, CaptureStatus, DeviceSelector, InputDevice,

@@ -54,7 +54,10 @@ pub fn dir_or_skip(test: &str) -> Option<PathBuf> {
         return Some(dir);
     }
     let why = missing_message(&expected_dir());
-    assert!(!required(), "{test}: {why}; {REQUIRE_VAR} is set, so this fails");
+    assert!(
+        !required(),
+        "{test}: {why}; {REQUIRE_VAR} is set, so this fails"
+    );
     eprintln!("skipped {test}: {why}");
     if let Some(log) = std::env::var_os(SKIP_LOG_VAR) {
         // Each line is short and written with one call: concurrent test

@@ -24,7 +24,8 @@ const KNOWN_ERRORS: &[(&str, &str, u32, u32)] = &[
 
 #[test]
 fn every_corpus_preset_parses_and_compiles() {
-    let Some(dir) = kefir_corpus::dir_or_skip("milk-parser every_corpus_preset_parses_and_compiles")
+    let Some(dir) =
+        kefir_corpus::dir_or_skip("milk-parser every_corpus_preset_parses_and_compiles")
     else {
         return;
     };

@@ -4,3 +4,4 @@ pub mod analyze;
 pub mod check;
 pub mod eval;
 pub mod render;
+pub mod showcase;

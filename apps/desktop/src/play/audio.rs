@@ -154,7 +154,8 @@ impl Audio {
             }
             Err(errors) => {
                 self.notices.push(Notice::Warning(format!(
-                    "no audio input ({}); playing the demo signal",
+                    "no sound input found, so the demo signal plays (--list-devices shows \
+                     the inputs, --device picks one; tried {})",
                     errors.join("; ")
                 )));
                 demo()

@@ -145,10 +145,13 @@ pub fn user_preset_dir() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|d| d.data_dir().join("kefir").join("presets"))
 }
 
-/// The presets that come with Kefir: `KEFIR_PRESETS`, else `presets/` next
-/// to the executable, in `../share/kefir/presets` of an installed prefix, in
-/// the source tree around a `target/` build, else the source tree this
-/// binary was built from.
+/// The presets that come with Kefir, as a directory the playlist can scan:
+/// `KEFIR_PRESETS` when set; else `presets/` next to the executable, in
+/// `../share/kefir/presets` of an installed prefix, or in the source tree
+/// around a `target/` build (so edits to the repository's presets show at
+/// once); else the copies embedded in this binary, written to
+/// `<data dir>/kefir/bundled-presets` (a temporary folder if that cannot be
+/// written). `None` only when even that fails.
 pub fn bundled_preset_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("KEFIR_PRESETS") {
         return Some(PathBuf::from(dir));
@@ -165,14 +168,26 @@ pub fn bundled_preset_dir() -> Option<PathBuf> {
         candidates.push(exe_dir.join("../../presets"));
         candidates.push(exe_dir.join("../../../presets"));
     }
-    candidates.push(PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../presets"
-    )));
-    candidates
+    if let Some(dir) = candidates.into_iter().find(|d| is_bundled_preset_dir(d)) {
+        return Some(dir.canonicalize().unwrap_or(dir));
+    }
+    let installed = directories::BaseDirs::new()
+        .map(|d| d.data_dir().join("kefir").join("bundled-presets"))
         .into_iter()
-        .find(|d| d.is_dir())
-        .map(|d| d.canonicalize().unwrap_or(d))
+        .chain([std::env::temp_dir().join("kefir-bundled-presets")])
+        .find_map(|dir| kefir_presets::install(&dir).ok());
+    if installed.is_none() {
+        eprintln!("kefir: cannot write the bundled presets to a folder; none will play");
+    }
+    installed
+}
+
+/// Whether `dir` holds Kefir's presets (not just any `presets` folder
+/// beside the binary).
+fn is_bundled_preset_dir(dir: &Path) -> bool {
+    kefir_presets::BUNDLED
+        .first()
+        .is_some_and(|p| dir.join(p.file_name).is_file())
 }
 
 /// Where screenshots go by default.
@@ -551,5 +566,7 @@ mod tests {
     fn the_bundled_presets_are_found() {
         let dir = bundled_preset_dir().expect("the repository's presets/ directory");
         assert!(dir.join("Kefir - First Light.milk").is_file(), "{dir:?}");
+        assert!(is_bundled_preset_dir(&dir));
+        assert!(!is_bundled_preset_dir(&dir.join("no-such-folder")));
     }
 }

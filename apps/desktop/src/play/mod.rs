@@ -24,7 +24,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-pub use config::Settings;
+pub use config::{Settings, bundled_preset_dir};
 
 /// Options of the visualizer (`kefir [OPTIONS] [FILE]...`). Each overrides
 /// the config file.

@@ -336,6 +336,7 @@ fn open_device(
     ahead: Consumer<[f32; 2]>,
     shared: Arc<Shared>,
 ) -> std::result::Result<Output, (anyhow::Error, Consumer<[f32; 2]>)> {
+    milk_audio::silence_alsa_errors();
     let host = cpal::default_host();
     let Some(device) = host.default_output_device() else {
         return Err((anyhow!("{} has no output device", host.id()), ahead));

@@ -12,19 +12,20 @@
 //! as JSON lines named as in refrender's `state.jsonl`.
 
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
-use std::sync::mpsc;
+use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail, ensure};
-use indicatif::{ProgressBar, ProgressStyle};
 use milk_audio::{Analyzer, AnalyzerConfig, AudioFrame, AudioSource, FileSource, demo_track};
 use milk_engine::headless::Headless;
 use milk_engine::{Config, Visualizer};
 use milk_parser::Preset;
 
+pub mod output;
 mod replay;
+
+use output::{FrameSink, Video};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -90,7 +91,7 @@ enum Start {
     Pattern,
 }
 
-fn parse_size(s: &str) -> Result<(u32, u32), String> {
+pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
     let (w, h) = s
         .split_once(['x', 'X'])
         .ok_or_else(|| format!("expected WIDTHxHEIGHT, got {s:?}"))?;
@@ -136,151 +137,6 @@ impl AudioFeed {
     }
 }
 
-/// `ffmpeg` on PATH, if any.
-fn find_ffmpeg() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    let names: &[&str] = if cfg!(windows) {
-        &["ffmpeg.exe"]
-    } else {
-        &["ffmpeg"]
-    };
-    std::env::split_paths(&path)
-        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
-        .find(|p| is_executable(p))
-}
-
-#[cfg(unix)]
-fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt as _;
-    p.metadata()
-        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(p: &Path) -> bool {
-    p.is_file()
-}
-
-struct Video {
-    child: Child,
-    stdin: Option<BufWriter<ChildStdin>>,
-    path: PathBuf,
-}
-
-impl Video {
-    fn start(ffmpeg: &Path, args: &Args, out: &Path) -> Result<Video> {
-        let (w, h) = args.size;
-        let mut cmd = Command::new(ffmpeg);
-        cmd.args(["-hide_banner", "-loglevel", "error", "-y"])
-            .args(["-f", "rawvideo", "-pix_fmt", "rgba"])
-            .args([
-                "-s",
-                &format!("{w}x{h}"),
-                "-framerate",
-                &args.fps.to_string(),
-            ])
-            .args(["-i", "-"]);
-        if let Some(audio) = &args.audio {
-            cmd.arg("-i")
-                .arg(audio)
-                .args(["-map", "0:v", "-map", "1:a", "-shortest"]);
-        }
-        // yuv420p needs even sizes; pad odd ones by a pixel.
-        cmd.args([
-            "-vf",
-            "pad=ceil(iw/2)*2:ceil(ih/2)*2",
-            "-pix_fmt",
-            "yuv420p",
-        ])
-        .arg(out)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-        let mut child = cmd
-            .spawn()
-            .with_context(|| format!("starting {}", ffmpeg.display()))?;
-        let stdin = child.stdin.take().map(BufWriter::new);
-        Ok(Video {
-            child,
-            stdin,
-            path: out.to_owned(),
-        })
-    }
-
-    fn write(&mut self, rgba: &[u8]) -> Result<()> {
-        let Some(stdin) = self.stdin.as_mut() else {
-            bail!("ffmpeg's input is closed");
-        };
-        if let Err(e) = stdin.write_all(rgba) {
-            // ffmpeg quit early: its own message is on stderr.
-            let status = self.finish_child();
-            bail!("ffmpeg stopped taking frames ({e}; ffmpeg {status})");
-        }
-        Ok(())
-    }
-
-    fn finish_child(&mut self) -> String {
-        drop(self.stdin.take());
-        match self.child.wait() {
-            Ok(s) => s.to_string(),
-            Err(e) => e.to_string(),
-        }
-    }
-
-    fn finish(mut self) -> Result<()> {
-        if let Some(mut stdin) = self.stdin.take() {
-            stdin.flush().context("sending the last frames to ffmpeg")?;
-        }
-        let status = self.child.wait().context("waiting for ffmpeg")?;
-        ensure!(
-            status.success(),
-            "ffmpeg failed ({status}) writing {}",
-            self.path.display()
-        );
-        Ok(())
-    }
-}
-
-/// Writes PNG frames and feeds ffmpeg, on its own thread.
-struct Writer {
-    out: Option<PathBuf>,
-    size: (u32, u32),
-    video: Option<Video>,
-}
-
-impl Writer {
-    fn frame(&mut self, index: u64, rgba: &[u8]) -> Result<()> {
-        if let Some(dir) = &self.out {
-            let path = dir.join(format!("frame_{:05}.png", index + 1));
-            write_png(&path, self.size, rgba)
-                .with_context(|| format!("writing {}", path.display()))?;
-        }
-        if let Some(video) = &mut self.video {
-            video.write(rgba)?;
-        }
-        Ok(())
-    }
-
-    fn finish(self) -> Result<()> {
-        match self.video {
-            Some(video) => video.finish(),
-            None => Ok(()),
-        }
-    }
-}
-
-fn write_png(path: &Path, (w, h): (u32, u32), rgba: &[u8]) -> Result<()> {
-    let file = BufWriter::new(std::fs::File::create(path)?);
-    let mut enc = png::Encoder::new(file, w, h);
-    enc.set_color(png::ColorType::Rgba);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Fast);
-    let mut writer = enc.write_header()?;
-    writer.write_image_data(rgba)?;
-    writer.finish()?;
-    Ok(())
-}
-
 pub fn run(args: &Args) -> Result<ExitCode> {
     ensure!(
         args.fps.is_finite() && (1.0..=1000.0).contains(&args.fps),
@@ -289,9 +145,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     // Before any work: --video without ffmpeg is an error, not a surprise
     // at the end.
     let ffmpeg = match &args.video {
-        Some(_) => Some(find_ffmpeg().context(
-            "--video needs ffmpeg, and no ffmpeg was found on PATH; install it \
-             (Debian: apt-get install ffmpeg) or leave out --video to write PNG frames only",
+        Some(_) => Some(output::require_ffmpeg(
+            "--video",
+            "leave out --video to write PNG frames only",
         )?),
         None => None,
     };
@@ -343,13 +199,17 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         width <= max && height <= max,
         "--size {width}x{height} is larger than this adapter allows ({max}x{max})"
     );
-    if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
     let video = match (&args.video, &ffmpeg) {
-        (Some(path), Some(ffmpeg)) => Some(Video::start(ffmpeg, args, path)?),
+        (Some(path), Some(ffmpeg)) => Some(Video::start(
+            ffmpeg,
+            args.size,
+            args.fps,
+            args.audio.as_deref(),
+            path,
+        )?),
         _ => None,
     };
+    let sink = FrameSink::start(args.out.clone(), args.size, video)?;
 
     let mut vis = Visualizer::new(
         gpu.device.clone(),
@@ -399,25 +259,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         args.fps,
         gpu.adapter_description()
     );
-    let bar = ProgressBar::new(frames);
-    bar.set_style(
-        ProgressStyle::with_template("{wide_bar} {pos}/{len} frames  {per_sec:.1}  {eta} left")
-            .expect("valid progress template"),
-    );
-
-    // Encoding runs beside rendering; a small queue bounds the memory.
-    let (tx, rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(3);
-    let mut writer = Writer {
-        out: args.out.clone(),
-        size: args.size,
-        video,
-    };
-    let worker = std::thread::spawn(move || -> Result<()> {
-        for (index, rgba) in rx {
-            writer.frame(index, &rgba)?;
-        }
-        writer.finish()
-    });
+    let bar = output::frame_progress(frames);
 
     let mut dump = match &args.dump_state {
         Some(path) => Some(BufWriter::new(
@@ -453,9 +295,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             let rgba = gpu
                 .read_rgba(&target)
                 .with_context(|| format!("reading frame {} back", index + 1))?;
-            // A closed channel means the writer failed: its error says why.
-            tx.send((index, rgba))
-                .map_err(|_| anyhow::anyhow!("writer stopped"))
+            sink.send(index, rgba)
         })();
         if let Err(e) = result {
             render_error = Some(e);
@@ -463,13 +303,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         }
         bar.inc(1);
     }
-    drop(tx);
     if let Some(mut out) = dump {
         out.flush().context("writing the state dump")?;
     }
-    let written = worker
-        .join()
-        .map_err(|_| anyhow::anyhow!("the frame writer panicked"))?;
+    let written = sink.finish();
     bar.finish_and_clear();
     written?;
     if let Some(e) = render_error {
