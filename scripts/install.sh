@@ -110,7 +110,6 @@ presetdir=\${datadir}/kefir/presets
 
 Name: kefir
 Description: Kefir, a MilkDrop-compatible music visualizer (C API)
-URL: https://example.invalid/kefir
 Version: $version
 Libs: -L\${libdir} -lkefir
 Libs.private: $static_libs

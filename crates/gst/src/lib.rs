@@ -29,6 +29,8 @@ gst::plugin_define!(
     "MIT/X11",
     env!("CARGO_PKG_NAME"),
     env!("CARGO_PKG_NAME"),
-    env!("CARGO_PKG_REPOSITORY"),
+    // Where the plugin comes from (GStreamer shows it as "Origin URL"; the
+    // project has no public address yet).
+    "Kefir",
     env!("BUILD_REL_DATE")
 );

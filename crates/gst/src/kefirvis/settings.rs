@@ -105,27 +105,40 @@ pub fn parse_mesh(text: &str) -> Result<(u32, u32), String> {
 /// installed beside it).
 pub static PLUGIN_FILE: OnceLock<PathBuf> = OnceLock::new();
 
-/// The presets that come with Kefir: `$KEFIR_PRESETS`; else
-/// `share/kefir/presets` of the prefix the plugin is installed in
-/// (`<prefix>/lib/gstreamer-1.0/libgstkefir.so` or
-/// `<prefix>/lib/<triple>/gstreamer-1.0/...`); else the source tree the
-/// plugin was built from (a `target/` build). `None` when none exists (the
-/// element then renders MilkDrop's default preset).
+/// The presets that come with Kefir, as a directory the playlist can scan:
+/// `$KEFIR_PRESETS`; else `share/kefir/presets` of the prefix the plugin is
+/// installed in (`<prefix>/lib/gstreamer-1.0/libgstkefir.so` or
+/// `<prefix>/lib/<triple>/gstreamer-1.0/...`, where `scripts/install.sh`
+/// puts them); else the copies embedded in the plugin, written once to
+/// `<user data dir>/kefir/bundled-presets` (a temporary folder if that
+/// cannot be written), as the desktop app does. `None` only when even that
+/// fails (the element then renders MilkDrop's default preset).
 pub fn bundled_preset_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("KEFIR_PRESETS") {
         return Some(PathBuf::from(dir));
     }
-    let mut candidates = Vec::new();
-    if let Some(dir) = PLUGIN_FILE.get().and_then(|f| f.parent()) {
-        for up in ["..", "../.."] {
-            candidates.push(dir.join(up).join("../share/kefir/presets"));
-        }
+    let installed_beside = PLUGIN_FILE.get().and_then(|f| f.parent()).and_then(|dir| {
+        ["..", "../.."]
+            .iter()
+            .map(|up| dir.join(up).join("../share/kefir/presets"))
+            .find(|d| is_bundled_preset_dir(d))
+    });
+    if let Some(dir) = installed_beside {
+        return Some(dir.canonicalize().unwrap_or(dir));
     }
-    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../presets"));
-    candidates
-        .into_iter()
-        .find(|d| d.is_dir())
-        .map(|d| d.canonicalize().unwrap_or(d))
+    [
+        gst::glib::user_data_dir().join("kefir").join("bundled-presets"),
+        std::env::temp_dir().join("kefir-bundled-presets"),
+    ]
+    .iter()
+    .find_map(|dir| kefir_presets::install(dir).ok())
+}
+
+/// Whether `dir` holds Kefir's presets (not just any `presets` folder).
+fn is_bundled_preset_dir(dir: &Path) -> bool {
+    kefir_presets::BUNDLED
+        .first()
+        .is_some_and(|p| dir.join(p.file_name).is_file())
 }
 
 #[cfg(test)]
@@ -151,7 +164,9 @@ mod tests {
             "$KEFIR_PRESETS or the source tree's presets/"
         );
         if std::env::var_os("KEFIR_PRESETS").is_none() {
-            assert!(bundled[0].join("Kefir - First Light.milk").is_file());
+            for preset in kefir_presets::BUNDLED {
+                assert!(bundled[0].join(preset.file_name).is_file(), "{}", preset.file_name);
+            }
         }
         s.preset = Some("/x/a.milk".into());
         assert_eq!(s.playlist_roots(), vec![PathBuf::from("/x/a.milk")]);
