@@ -127,7 +127,9 @@ pub fn bundled_preset_dir() -> Option<PathBuf> {
         return Some(dir.canonicalize().unwrap_or(dir));
     }
     [
-        gst::glib::user_data_dir().join("kefir").join("bundled-presets"),
+        gst::glib::user_data_dir()
+            .join("kefir")
+            .join("bundled-presets"),
         std::env::temp_dir().join("kefir-bundled-presets"),
     ]
     .iter()
@@ -165,7 +167,11 @@ mod tests {
         );
         if std::env::var_os("KEFIR_PRESETS").is_none() {
             for preset in kefir_presets::BUNDLED {
-                assert!(bundled[0].join(preset.file_name).is_file(), "{}", preset.file_name);
+                assert!(
+                    bundled[0].join(preset.file_name).is_file(),
+                    "{}",
+                    preset.file_name
+                );
             }
         }
         s.preset = Some("/x/a.milk".into());
