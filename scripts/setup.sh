@@ -17,6 +17,13 @@ fi
 # the main job's showcase video when there is no display (`kefir showcase`).
 APT_PACKAGES=(gcc pkg-config ca-certificates curl libasound2-dev mesa-vulkan-drivers libvulkan1
     xvfb xauth imagemagick xdotool libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 ffmpeg)
+# The GStreamer element (crates/gst): headers to build it, gst-launch-1.0 and
+# gst-inspect-1.0 and the plugins its README pipelines use in its tests
+# (base: decodebin, playbin, opusenc; good: flacenc, mp4mux; ugly: x264enc).
+# The C library's install test (crates/capi/tests/install.rs) builds its
+# C++ example with CMake.
+APT_PACKAGES+=(libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools
+    gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly g++ cmake)
 # Installed for this machine's architecture (or arch "all"): with arm64 added
 # for the Pi's cross build, a bare `dpkg -s NAME` is ambiguous.
 native=$(dpkg --print-architecture)

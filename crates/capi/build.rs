@@ -2,6 +2,11 @@
 //! into the committed `include/kefir.h` when it changed, except in CI
 //! (`CI` set), where `tests/header.rs` checks that the committed header is
 //! up to date instead.
+//!
+//! On ELF platforms it also gives `libkefir.so` its versioned soname,
+//! `libkefir.so.MAJOR` (`libkefir.so.0.MINOR` while the major version is
+//! 0, when minor versions break the ABI), which `scripts/install.sh` installs
+//! it under.
 
 use std::path::PathBuf;
 
@@ -12,6 +17,21 @@ fn main() {
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=include/kefir.h");
     println!("cargo:rerun-if-env-changed=CI");
+
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if matches!(
+        os.as_str(),
+        "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly" | "illumos"
+    ) {
+        let major = std::env::var("CARGO_PKG_VERSION_MAJOR").expect("CARGO_PKG_VERSION_MAJOR");
+        let minor = std::env::var("CARGO_PKG_VERSION_MINOR").expect("CARGO_PKG_VERSION_MINOR");
+        let abi = if major == "0" {
+            format!("0.{minor}")
+        } else {
+            major
+        };
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libkefir.so.{abi}");
+    }
 
     let config = cbindgen::Config::from_file(dir.join("cbindgen.toml"))
         .unwrap_or_else(|e| panic!("cbindgen.toml: {e}"));

@@ -6,8 +6,12 @@
  *   render <preset-dir> <out.ppm>
  *
  * Exit status 0 when everything worked, 1 when a check failed, 2 when no
- * instance could be created. See README.md beside this directory for how
- * to build it; crates/capi/tests/c_example.rs builds and runs it in CI.
+ * instance could be created. Build it against an installed Kefir with
+ *
+ *   cc -std=c99 render.c $(pkg-config --cflags --libs kefir) -lm -o render
+ *
+ * (crates/capi/tests/install.rs installs into a temporary prefix, builds it
+ * that way and runs it in CI).
  */
 #include <math.h>
 #include <stdint.h>
@@ -27,6 +31,26 @@ struct counts {
     int switches;
     int failures;
 };
+
+struct logs {
+    int warnings;
+    int code_error_lines; /* warnings that locate a code error: "name: line:col: ..." */
+};
+
+/* The log callback may run on any thread, several at once: a real player
+ * would use atomics or a lock here; this example renders on one thread and
+ * Kefir's worker threads log nothing at these levels. */
+static void on_log(void *user_data, kefir_log_level level, const char *target,
+                   const char *message) {
+    struct logs *logs = user_data;
+    if (level == KEFIR_LOG_LEVEL_WARN) {
+        logs->warnings++;
+        if (strstr(message, "typed-broken: 2:")) {
+            logs->code_error_lines++;
+        }
+    }
+    printf("log %d %s: %s\n", (int)level, target, message);
+}
 
 static void on_event(void *user_data, const kefir_event *event) {
     struct counts *counts = user_data;
@@ -176,6 +200,84 @@ int main(int argc, char **argv) {
     printf("switches: %d, failures: %d\n", counts.switches, counts.failures);
     ok &= check(counts.switches >= 5, "switch events");
     ok &= check(counts.failures == 1, "one failure event");
+
+    /* What a player needs beyond frames: logs, preset metadata, audio at
+     * any rate, frames into padded BGRA images. */
+    struct logs logs = {0, 0};
+    ok &= check(kefir_set_log_callback(on_log, &logs, KEFIR_LOG_LEVEL_WARN) == KEFIR_OK, "log");
+    ok &= check(kefir_load_preset_text(k, "typed-broken",
+                                       "[preset00]\nper_frame_1=zoom = zoom + ;\n") == KEFIR_OK,
+                "a preset with a broken code block still loads");
+    ok &= check(logs.code_error_lines == 1, "the code error is logged with its line");
+    kefir_preset_info *info = kefir_get_preset_info(k, -1);
+    ok &= check(info != NULL, "current preset info");
+    if (info) {
+        printf("current: %s, MilkDrop %d, rating %.1f, %u code errors\n%s\n", info->name,
+               info->milkdrop_version, info->rating, info->code_errors,
+               info->problems ? info->problems : "");
+        ok &= check(info->current == 1 && info->path == NULL && info->index == -1, "text preset");
+        ok &= check(info->code_errors == 1 && info->problems != NULL, "its problem");
+        kefir_preset_info_free(info);
+    }
+    ok &= check(kefir_set_log_callback(NULL, NULL, KEFIR_LOG_LEVEL_OFF) == KEFIR_OK, "log off");
+    ok &= check(kefir_select_index(k, 1) == KEFIR_OK, "select by index");
+    ok &= check(kefir_select_index(k, presets) == KEFIR_ERROR_ARGUMENT, "index out of range");
+    info = kefir_get_preset_info(k, 1);
+    ok &= check(info != NULL, "playlist entry info");
+    if (info) {
+        printf("entry 1: %s (%s), MilkDrop %d, rating %.1f\n", info->name, info->path,
+               info->milkdrop_version, info->rating);
+        ok &= check(info->index == 1 && info->current == 1 && info->parsed == 1, "entry 1 plays");
+        ok &= check(info->milkdrop_version >= 100, "its version");
+        kefir_preset_info_free(info);
+    }
+    ok &= check(kefir_get_preset_info(k, presets) == NULL, "no entry past the end");
+
+    /* 22.05 kHz mono, then 96 kHz stereo, as different decoders give. */
+    static float pcm[2 * 96000 / FPS];
+    const uint32_t rates[] = {22050, 96000};
+    const uint32_t channels[] = {1, 2};
+    for (int r = 0; r < 2; r++) {
+        size_t n = rates[r] / FPS;
+        for (int frame = 0; frame < 8; frame++) {
+            for (size_t i = 0; i < n; i++, t += 1.0 / rates[r]) {
+                float s = (float)(0.6 * sin(2 * M_PI * 60.0 * t));
+                for (uint32_t c = 0; c < channels[r]; c++) {
+                    pcm[i * channels[r] + c] = s;
+                }
+            }
+            ok &= check(kefir_push_audio_f32(k, pcm, n, channels[r], rates[r]) == KEFIR_OK,
+                        "push at any rate");
+            ok &= check(kefir_render(k, 1.0 / FPS, NULL, 0) == KEFIR_OK, "render, no read-back");
+        }
+        ok &= check(kefir_get_audio_levels(k, &levels) == KEFIR_OK, "levels");
+        printf("%u Hz: bass %.2f treb %.2f\n", rates[r], levels.bass, levels.treb);
+        ok &= check(levels.bass > levels.treb, "a 60 Hz tone is bass at any rate");
+    }
+
+    /* BGRA into rows with padding (64 x 48 now). */
+    size_t stride = 64 * 4 + 32;
+    size_t image_len = stride * 48;
+    uint8_t *image = malloc(image_len);
+    memset(image, 0xab, image_len);
+    ok &= check(kefir_render_into(k, 1.0 / FPS, KEFIR_PIXEL_FORMAT_BGRA, image, stride,
+                                  image_len) == KEFIR_OK,
+                "render into a padded BGRA image");
+    int padding_kept = 1, opaque = 1;
+    for (int y = 0; y < 48; y++) {
+        for (size_t x = 64 * 4; x < stride; x++) {
+            padding_kept &= image[y * stride + x] == 0xab;
+        }
+        for (int x = 0; x < 64; x++) {
+            opaque &= image[y * stride + 4 * x + 3] == 255;
+        }
+    }
+    ok &= check(padding_kept, "the padding between rows is left alone");
+    ok &= check(opaque, "alpha is 255");
+    ok &= check(kefir_render_into(k, 0.0, KEFIR_PIXEL_FORMAT_BGRA, image, 64 * 4 - 4, image_len) ==
+                    KEFIR_ERROR_ARGUMENT,
+                "a stride shorter than a row");
+    free(image);
 
     kefir_destroy(k);
     free(rgba);

@@ -1,4 +1,39 @@
-/* Kefir: a MilkDrop-compatible music visualizer. C API; see crates/capi/README.md. */
+/* Kefir: a MilkDrop-compatible music visualizer. C API; see crates/capi/README.md.
+ *
+ * Usage: pkg-config --cflags --libs kefir, or in CMake find_package(Kefir) and
+ * target_link_libraries(app PRIVATE Kefir::kefir).
+ *
+ * Threads
+ *  - Each instance owns its GPU device (wgpu: Vulkan, Metal, DX12 or GL; no GL
+ *    context or window is needed from the host) and a worker thread. Calls on
+ *    one instance may come from any thread, also from several: they take the
+ *    instance's lock and run one at a time. Separate instances are independent.
+ *  - kefir_push_audio_* take only a short lock of their own, never the render
+ *    lock: call them from the audio thread while another thread renders.
+ *  - kefir_destroy must not run at the same time as, or be followed by, any
+ *    other call on that instance.
+ *  - The event callback (kefir_set_event_callback) runs on the thread of the
+ *    kefir call that caused the event, with no Kefir lock held: it may call
+ *    kefir functions, even on the same instance.
+ *  - The log callback (kefir_set_log_callback) runs on whichever thread logs,
+ *    possibly several at once and while an instance's lock is held: it must be
+ *    thread-safe and must not call kefir functions.
+ *  - No callback may unwind through Kefir (no C++ exceptions, no longjmp).
+ *    No Rust panic crosses into C: entry points return KEFIR_ERROR_INTERNAL.
+ *
+ * Who owns what
+ *  - Strings and buffers passed in are only read during the call; Kefir copies
+ *    what it keeps (paths in kefir_config, preset text).
+ *  - kefir_last_error(): owned by Kefir, per thread, valid until the next
+ *    failing call on the same thread.
+ *  - kefir_version(): static, valid for ever.
+ *  - Strings in a kefir_event and the log callback's strings: valid only
+ *    during the callback; copy them to keep them.
+ *  - kefir_current_name(): copied into the caller's buffer (snprintf style).
+ *  - kefir_get_preset_info(): the caller owns the struct and its strings until
+ *    kefir_preset_info_free().
+ *  - kefir_create() returns an instance the caller owns until kefir_destroy().
+ */
 
 #ifndef KEFIR_H
 #define KEFIR_H
@@ -50,6 +85,20 @@
 #define KEFIR_ERROR_INTERNAL -7
 
 /**
+ * Byte order of the pixels `kefir_render_into` writes.
+ */
+typedef enum kefir_pixel_format {
+    /**
+     * Red, green, blue, alpha (alpha 255).
+     */
+    KEFIR_PIXEL_FORMAT_RGBA = 0,
+    /**
+     * Blue, green, red, alpha (alpha 255).
+     */
+    KEFIR_PIXEL_FORMAT_BGRA = 1,
+} kefir_pixel_format;
+
+/**
  * What a `kefir_event` reports.
  */
 typedef enum kefir_event_kind {
@@ -67,6 +116,35 @@ typedef enum kefir_event_kind {
      */
     KEFIR_EVENT_KIND_WARNING = 3,
 } kefir_event_kind;
+
+/**
+ * How much a log message matters (`kefir_set_log_callback`).
+ */
+typedef enum kefir_log_level {
+    /**
+     * Nothing is logged.
+     */
+    KEFIR_LOG_LEVEL_OFF = 0,
+    /**
+     * Kefir could not do what was asked (no GPU device, ...).
+     */
+    KEFIR_LOG_LEVEL_ERROR = 1,
+    /**
+     * Something to fix that does not stop playing: a preset that does not
+     * load, code that does not compile (file:line:col), a shader that fell
+     * back, a missing texture, an unreadable directory.
+     */
+    KEFIR_LOG_LEVEL_WARN = 2,
+    /**
+     * Presets starting, the GPU in use.
+     */
+    KEFIR_LOG_LEVEL_INFO = 3,
+    /**
+     * Details for bug reports (from Kefir and wgpu).
+     */
+    KEFIR_LOG_LEVEL_DEBUG = 4,
+    KEFIR_LOG_LEVEL_TRACE = 5,
+} kefir_log_level;
 
 /**
  * A Kefir instance (opaque).
@@ -210,6 +288,104 @@ typedef struct kefir_audio_levels {
     float bpm;
 } kefir_audio_levels;
 
+/**
+ * The log callback: `user_data` as given to `kefir_set_log_callback`, the
+ * message's level, the module that wrote it (e.g. "kefir", "wgpu_hal")
+ * and the message, UTF-8, without a trailing newline. The strings are
+ * valid only during the call. Called on whichever thread logs (render,
+ * worker, GPU driver threads), possibly from several at once, sometimes
+ * while Kefir holds an instance's lock: it must be thread-safe, must not
+ * call kefir functions and must not unwind.
+ */
+typedef void (*kefir_log_fn)(void *user_data,
+                             enum kefir_log_level level,
+                             const char *target,
+                             const char *message);
+
+/**
+ * A preset's metadata, from `kefir_get_preset_info`. The struct and its
+ * strings belong to the caller until `kefir_preset_info_free` (they stay
+ * valid whatever else happens to the instance).
+ */
+typedef struct kefir_preset_info {
+    /**
+     * The preset's name (its file name without `.milk`), UTF-8. Never NULL.
+     */
+    const char *name;
+    /**
+     * Its file, or NULL for a preset loaded from text.
+     */
+    const char *path;
+    /**
+     * Its position in the playlist (0-based, file name order, the index
+     * `kefir_select_index` takes), or -1 when it is not in the playlist.
+     */
+    int32_t index;
+    /**
+     * 1 when it is playing now.
+     */
+    int32_t current;
+    /**
+     * 1 when the user marked it a favourite.
+     */
+    int32_t favourite;
+    /**
+     * 1 when the user asked never to see it again.
+     */
+    int32_t never_again;
+    /**
+     * 1 when it failed to load this session (it is skipped); `problems`
+     * says why.
+     */
+    int32_t broken;
+    /**
+     * 1 when the file (or text) was read and parsed for the next four
+     * fields; 0 when it could not be.
+     */
+    int32_t parsed;
+    /**
+     * `MILKDROP_PRESET_VERSION`: 100 for MilkDrop 1.x presets, 200 or 201
+     * for MilkDrop 2.
+     */
+    int32_t milkdrop_version;
+    /**
+     * Pixel shader versions of the warp and composite shaders (0: none,
+     * the fixed-function look of MilkDrop 1).
+     */
+    int32_t ps_version_warp;
+    int32_t ps_version_comp;
+    /**
+     * The author's rating, `fRating` (0 to 5).
+     */
+    double rating;
+    /**
+     * For the current preset (0 for others): code blocks that did not
+     * compile (disabled), shaders that fell back to MilkDrop's defaults,
+     * textures not found.
+     */
+    uint32_t code_errors;
+    uint32_t shader_failures;
+    uint32_t missing_textures;
+    /**
+     * For the current preset: 1 when its own warp / composite shader runs.
+     */
+    int32_t warp_shader;
+    int32_t comp_shader;
+    /**
+     * For the current preset: seconds it has played, and seconds until the
+     * next automatic change (-1 when none is due: locked, or automatic
+     * changes off).
+     */
+    double seconds_played;
+    double seconds_left;
+    /**
+     * What went wrong, one problem per line (code errors and shader
+     * failures with the file's line and column, missing textures, why it
+     * failed to load), or NULL when nothing did.
+     */
+    const char *problems;
+} kefir_preset_info;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -288,12 +464,33 @@ int32_t kefir_push_audio_i16(struct kefir *k,
  * since then is analysed first; automatic preset changes happen here) and,
  * if `rgba` is not NULL, copies it into `rgba`: `width * height * 4`
  * bytes, RGBA, rows top to bottom, no padding. `len` is the size of
- * `rgba`. Waits for the GPU when reading back.
+ * `rgba`. Waits for the GPU when reading back. Same as
+ * `kefir_render_into(k, dt, KEFIR_PIXEL_FORMAT_RGBA, rgba, width * 4, len)`.
  *
  * # Safety
  * `k` is a live instance; `rgba` is NULL or points to `len` writable bytes.
  */
 int32_t kefir_render(struct kefir *k, double dt, uint8_t *rgba, size_t len);
+
+/**
+ * Renders one frame as `kefir_render` does and copies it into `pixels` in
+ * `format`, row `y` starting at byte `y * stride` (`stride >= width * 4`;
+ * the bytes between rows are left alone), for hosts whose images have
+ * padded rows or BGRA order (Cairo, Qt's `QImage::Format_RGB32`/`ARGB32`,
+ * Windows DIBs and most video APIs on little-endian machines). `len` is the
+ * size of `pixels`: at least `stride * (height - 1) + width * 4`. Alpha is
+ * 255. `pixels` may be NULL to render without read-back.
+ *
+ * # Safety
+ * `k` is a live instance; `pixels` is NULL or points to `len` writable
+ * bytes.
+ */
+int32_t kefir_render_into(struct kefir *k,
+                          double dt,
+                          enum kefir_pixel_format format,
+                          uint8_t *pixels,
+                          size_t stride,
+                          size_t len);
 
 /**
  * Changes the size of the offscreen target (the picture is rescaled by
@@ -491,12 +688,70 @@ int32_t kefir_set_beat_sensitivity(struct kefir *k, float sensitivity);
 int32_t kefir_set_preset_dir(struct kefir *k, const char *dir);
 
 /**
+ * Searches another directory (NULL: none) for the textures presets name,
+ * after each preset's own directory; applies to presets loaded from now on.
+ *
+ * # Safety
+ * `k` is a live instance; `dir` is NULL or NUL-terminated.
+ */
+int32_t kefir_set_texture_dir(struct kefir *k, const char *dir);
+
+/**
  * The audio levels of the last frame.
  *
  * # Safety
  * `k` is a live instance; `out` points to a writable `kefir_audio_levels`.
  */
 int32_t kefir_get_audio_levels(struct kefir *k, struct kefir_audio_levels *out);
+
+/**
+ * Sets the log callback (NULL turns logging off) for the whole process:
+ * every instance's messages, and those logged while none exists (device
+ * creation), at `level` and more important. Kefir logs presets starting
+ * (`KEFIR_LOG_LEVEL_INFO`) and every problem (`KEFIR_LOG_LEVEL_WARN`):
+ * presets that do not load, code blocks that do not compile (with the
+ * file's line and column), shaders that fall back, missing textures; wgpu
+ * adds its own messages under its module names. See `kefir_log_fn` for
+ * the threads it is called on. In a Rust program that set a `log` logger
+ * of its own, that logger gets the messages instead.
+ *
+ * # Safety
+ * `callback` is NULL or a function that may be called with `user_data`
+ * from any thread, concurrently, until it is replaced.
+ */
+int32_t kefir_set_log_callback(kefir_log_fn callback, void *user_data, enum kefir_log_level level);
+
+/**
+ * Metadata of a preset: the current one for a negative `index` (-1), else entry
+ * `index` of the playlist (0 to `kefir_preset_count() - 1`, file name
+ * order). Reads and parses the preset's file for its header (version,
+ * rating), so call it when showing a preset, not every frame. Returns
+ * NULL on failure (see `kefir_last_error`; an index out of range, or -1
+ * before any preset played). The caller owns the result: free it with
+ * `kefir_preset_info_free`.
+ *
+ * # Safety
+ * `k` is a live instance.
+ */
+struct kefir_preset_info *kefir_get_preset_info(struct kefir *k, int32_t index);
+
+/**
+ * Frees a `kefir_preset_info` (NULL is ignored).
+ *
+ * # Safety
+ * `info` is NULL or from `kefir_get_preset_info`, not yet freed.
+ */
+void kefir_preset_info_free(struct kefir_preset_info *info);
+
+/**
+ * Plays entry `index` of the playlist (see `kefir_get_preset_info`),
+ * blending in; `KEFIR_ERROR_ARGUMENT` for an index out of range,
+ * `KEFIR_ERROR_PRESET` if it does not load.
+ *
+ * # Safety
+ * `k` is a live instance.
+ */
+int32_t kefir_select_index(struct kefir *k, int32_t index);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -21,7 +21,11 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use kefir_player::{Player, PlayerConfig, PlayerEvent};
-use milk_engine::headless::Headless;
+use milk_engine::LoadReport;
+use milk_engine::headless::{FrameReader, Headless};
+
+mod info;
+mod logging;
 
 /// Success.
 pub const KEFIR_OK: i32 = 0;
@@ -85,6 +89,105 @@ pub struct kefir_config {
     /// values (default 0): the same seed, audio and frame times give the
     /// same frames.
     pub seed: u64,
+}
+
+/// Byte order of the pixels `kefir_render_into` writes.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum kefir_pixel_format {
+    /// Red, green, blue, alpha (alpha 255).
+    Rgba = 0,
+    /// Blue, green, red, alpha (alpha 255).
+    Bgra = 1,
+}
+
+/// How much a log message matters (`kefir_set_log_callback`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum kefir_log_level {
+    /// Nothing is logged.
+    Off = 0,
+    /// Kefir could not do what was asked (no GPU device, ...).
+    Error = 1,
+    /// Something to fix that does not stop playing: a preset that does not
+    /// load, code that does not compile (file:line:col), a shader that fell
+    /// back, a missing texture, an unreadable directory.
+    Warn = 2,
+    /// Presets starting, the GPU in use.
+    Info = 3,
+    /// Details for bug reports (from Kefir and wgpu).
+    Debug = 4,
+    Trace = 5,
+}
+
+/// The log callback: `user_data` as given to `kefir_set_log_callback`, the
+/// message's level, the module that wrote it (e.g. "kefir", "wgpu_hal")
+/// and the message, UTF-8, without a trailing newline. The strings are
+/// valid only during the call. Called on whichever thread logs (render,
+/// worker, GPU driver threads), possibly from several at once, sometimes
+/// while Kefir holds an instance's lock: it must be thread-safe, must not
+/// call kefir functions and must not unwind.
+pub type kefir_log_fn = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        level: kefir_log_level,
+        target: *const c_char,
+        message: *const c_char,
+    ),
+>;
+
+/// A preset's metadata, from `kefir_get_preset_info`. The struct and its
+/// strings belong to the caller until `kefir_preset_info_free` (they stay
+/// valid whatever else happens to the instance).
+#[repr(C)]
+#[derive(Debug)]
+pub struct kefir_preset_info {
+    /// The preset's name (its file name without `.milk`), UTF-8. Never NULL.
+    pub name: *const c_char,
+    /// Its file, or NULL for a preset loaded from text.
+    pub path: *const c_char,
+    /// Its position in the playlist (0-based, file name order, the index
+    /// `kefir_select_index` takes), or -1 when it is not in the playlist.
+    pub index: i32,
+    /// 1 when it is playing now.
+    pub current: i32,
+    /// 1 when the user marked it a favourite.
+    pub favourite: i32,
+    /// 1 when the user asked never to see it again.
+    pub never_again: i32,
+    /// 1 when it failed to load this session (it is skipped); `problems`
+    /// says why.
+    pub broken: i32,
+    /// 1 when the file (or text) was read and parsed for the next four
+    /// fields; 0 when it could not be.
+    pub parsed: i32,
+    /// `MILKDROP_PRESET_VERSION`: 100 for MilkDrop 1.x presets, 200 or 201
+    /// for MilkDrop 2.
+    pub milkdrop_version: i32,
+    /// Pixel shader versions of the warp and composite shaders (0: none,
+    /// the fixed-function look of MilkDrop 1).
+    pub ps_version_warp: i32,
+    pub ps_version_comp: i32,
+    /// The author's rating, `fRating` (0 to 5).
+    pub rating: f64,
+    /// For the current preset (0 for others): code blocks that did not
+    /// compile (disabled), shaders that fell back to MilkDrop's defaults,
+    /// textures not found.
+    pub code_errors: u32,
+    pub shader_failures: u32,
+    pub missing_textures: u32,
+    /// For the current preset: 1 when its own warp / composite shader runs.
+    pub warp_shader: i32,
+    pub comp_shader: i32,
+    /// For the current preset: seconds it has played, and seconds until the
+    /// next automatic change (-1 when none is due: locked, or automatic
+    /// changes off).
+    pub seconds_played: f64,
+    pub seconds_left: f64,
+    /// What went wrong, one problem per line (code errors and shader
+    /// failures with the file's line and column, missing textures, why it
+    /// failed to load), or NULL when nothing did.
+    pub problems: *const c_char,
 }
 
 /// What a `kefir_event` reports.
@@ -272,23 +375,21 @@ impl AudioQueue {
     }
 }
 
-/// Reads the target back into caller memory through a reused buffer.
-struct Readback {
-    buffer: wgpu::Buffer,
-    size: (u32, u32),
-    padded_row: u32,
-}
-
 /// The part of an instance the render thread uses.
 struct Inner {
     gpu: Headless,
     player: Player,
     target: wgpu::Texture,
-    readback: Option<Readback>,
+    reader: FrameReader,
     callback: kefir_event_fn,
     user_data: UserData,
     /// Events not yet handed to the callback.
     pending: Vec<PlayerEvent>,
+    /// What loading the current preset reported (from its `Switched`
+    /// event), for `kefir_get_preset_info`.
+    current_report: Option<LoadReport>,
+    /// The last preset loaded from text (name, text): its metadata.
+    last_text: Option<(String, String)>,
 }
 
 /// The callback's user data, passed back as given.
@@ -317,7 +418,14 @@ const MAX_PENDING: usize = 256;
 impl Inner {
     /// Moves the player's events to `pending`.
     fn collect(&mut self) {
-        self.pending.extend(self.player.poll_events());
+        let events = self.player.poll_events();
+        for event in &events {
+            logging::event(event);
+            if let PlayerEvent::Switched { report, .. } = event {
+                self.current_report = Some(report.clone());
+            }
+        }
+        self.pending.extend(events);
         if self.pending.len() > MAX_PENDING {
             let excess = self.pending.len() - MAX_PENDING;
             self.pending.drain(..excess);
@@ -349,69 +457,20 @@ impl Inner {
         Ok(gpu.target(width, height))
     }
 
-    /// Copies the target into `out` (`width * height * 4` bytes or more).
-    fn read(&mut self, out: &mut [u8]) -> Result<()> {
-        let (width, height) = (self.target.width(), self.target.height());
-        let row = width * 4;
-        let device = &self.gpu.device;
-        if self
-            .readback
-            .as_ref()
-            .is_none_or(|r| r.size != (width, height))
-        {
-            let padded_row = row.div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT)
-                * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
-            let buffer = device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("kefir capi read-back"),
-                size: u64::from(padded_row) * u64::from(height),
-                usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
-                mapped_at_creation: false,
-            });
-            self.readback = Some(Readback {
-                buffer,
-                size: (width, height),
-                padded_row,
-            });
-        }
-        let Some(rb) = &self.readback else {
-            return Err(Error::new(KEFIR_ERROR_RENDER, "no read-back buffer"));
-        };
-        let mut encoder = device.create_command_encoder(&Default::default());
-        encoder.copy_texture_to_buffer(
-            self.target.as_image_copy(),
-            wgpu::TexelCopyBufferInfo {
-                buffer: &rb.buffer,
-                layout: wgpu::TexelCopyBufferLayout {
-                    offset: 0,
-                    bytes_per_row: Some(rb.padded_row),
-                    rows_per_image: Some(height),
-                },
-            },
-            self.target.size(),
-        );
-        self.gpu.queue.submit([encoder.finish()]);
-        let (tx, rx) = std::sync::mpsc::channel();
-        rb.buffer.map_async(wgpu::MapMode::Read, .., move |r| {
-            let _ = tx.send(r);
-        });
-        let failed = |e: String| Error::new(KEFIR_ERROR_RENDER, format!("read-back: {e}"));
-        device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| failed(e.to_string()))?;
-        rx.recv()
-            .map_err(|e| failed(e.to_string()))?
-            .map_err(|e| failed(e.to_string()))?;
-        {
-            let view = rb
-                .buffer
-                .get_mapped_range(..)
-                .map_err(|e| failed(e.to_string()))?;
-            let (row, padded) = (row as usize, rb.padded_row as usize);
-            for (y, dst) in out.chunks_exact_mut(row).take(height as usize).enumerate() {
-                dst.copy_from_slice(&view[y * padded..y * padded + row]);
+    /// Copies the target into `out`, rows `stride` bytes apart, as RGBA
+    /// or (swapping red and blue) BGRA.
+    fn read(&mut self, out: &mut [u8], stride: usize, format: kefir_pixel_format) -> Result<()> {
+        self.reader
+            .read_into(&self.gpu.device, &self.gpu.queue, &self.target, out, stride)
+            .map_err(|e| Error::new(KEFIR_ERROR_RENDER, e.to_string()))?;
+        if format == kefir_pixel_format::Bgra {
+            let row = self.target.width() as usize * 4;
+            for y in 0..self.target.height() as usize {
+                for px in out[y * stride..y * stride + row].chunks_exact_mut(4) {
+                    px.swap(0, 2);
+                }
             }
         }
-        rb.buffer.unmap();
         Ok(())
     }
 }
@@ -622,6 +681,13 @@ pub unsafe extern "C" fn kefir_create(config: *const kefir_config) -> *mut kefir
             ..PlayerConfig::default()
         };
         let gpu = Headless::new().map_err(|e| Error::new(KEFIR_ERROR_DEVICE, e.to_string()))?;
+        log::info!(target: "kefir", "rendering on {}", gpu.adapter_description());
+        // wgpu's default handler panics; a GPU error is reported and the
+        // instance goes on.
+        gpu.device
+            .on_uncaptured_error(std::sync::Arc::new(|e: wgpu::Error| {
+                log::error!(target: "kefir", "GPU error: {e}");
+            }));
         let target = Inner::target(&gpu, c.width, c.height)?;
         let player = Player::new(gpu.device.clone(), gpu.queue.clone(), config)
             .map_err(|e| Error::new(KEFIR_ERROR_ARGUMENT, e.to_string()))?;
@@ -631,10 +697,12 @@ pub unsafe extern "C" fn kefir_create(config: *const kefir_config) -> *mut kefir
                 gpu,
                 player,
                 target,
-                readback: None,
+                reader: FrameReader::new(),
                 callback: None,
                 user_data: UserData(std::ptr::null_mut()),
                 pending: Vec::new(),
+                current_report: None,
+                last_text: None,
             }),
         };
         lock(&instance.inner).collect();
@@ -757,12 +825,53 @@ pub unsafe extern "C" fn kefir_push_audio_i16(
 /// since then is analysed first; automatic preset changes happen here) and,
 /// if `rgba` is not NULL, copies it into `rgba`: `width * height * 4`
 /// bytes, RGBA, rows top to bottom, no padding. `len` is the size of
-/// `rgba`. Waits for the GPU when reading back.
+/// `rgba`. Waits for the GPU when reading back. Same as
+/// `kefir_render_into(k, dt, KEFIR_PIXEL_FORMAT_RGBA, rgba, width * 4, len)`.
 ///
 /// # Safety
 /// `k` is a live instance; `rgba` is NULL or points to `len` writable bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn kefir_render(k: *mut kefir, dt: f64, rgba: *mut u8, len: usize) -> i32 {
+    // SAFETY: forwarded.
+    unsafe { render_into(k, dt, kefir_pixel_format::Rgba, rgba, None, len) }
+}
+
+/// Renders one frame as `kefir_render` does and copies it into `pixels` in
+/// `format`, row `y` starting at byte `y * stride` (`stride >= width * 4`;
+/// the bytes between rows are left alone), for hosts whose images have
+/// padded rows or BGRA order (Cairo, Qt's `QImage::Format_RGB32`/`ARGB32`,
+/// Windows DIBs and most video APIs on little-endian machines). `len` is the
+/// size of `pixels`: at least `stride * (height - 1) + width * 4`. Alpha is
+/// 255. `pixels` may be NULL to render without read-back.
+///
+/// # Safety
+/// `k` is a live instance; `pixels` is NULL or points to `len` writable
+/// bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_render_into(
+    k: *mut kefir,
+    dt: f64,
+    format: kefir_pixel_format,
+    pixels: *mut u8,
+    stride: usize,
+    len: usize,
+) -> i32 {
+    // SAFETY: forwarded.
+    unsafe { render_into(k, dt, format, pixels, Some(stride), len) }
+}
+
+/// Renders and reads back (`stride` `None`: tightly packed rows).
+///
+/// # Safety
+/// As `kefir_render_into`.
+unsafe fn render_into(
+    k: *mut kefir,
+    dt: f64,
+    format: kefir_pixel_format,
+    pixels: *mut u8,
+    stride: Option<usize>,
+    len: usize,
+) -> i32 {
     // SAFETY: the caller promises a live instance.
     let Some(instance) = (unsafe { k.as_ref() }) else {
         return guard(|| Err(Error::null("the kefir instance")));
@@ -770,11 +879,26 @@ pub unsafe extern "C" fn kefir_render(k: *mut kefir, dt: f64, rgba: *mut u8, len
     // SAFETY: forwarded.
     unsafe {
         with_inner(k, |inner| {
-            let needed = inner.target.width() as usize * inner.target.height() as usize * 4;
-            if !rgba.is_null() && len < needed {
+            let (width, height) = (
+                inner.target.width() as usize,
+                inner.target.height() as usize,
+            );
+            let row = width * 4;
+            let stride = stride.unwrap_or(row);
+            if stride < row {
                 return Err(Error::new(
                     KEFIR_ERROR_ARGUMENT,
-                    format!("rgba buffer of {len} bytes, the frame needs {needed}"),
+                    format!("stride {stride} is less than a row of {width} pixels ({row} bytes)"),
+                ));
+            }
+            let needed = stride
+                .checked_mul(height - 1)
+                .and_then(|n| n.checked_add(row))
+                .ok_or_else(|| Error::new(KEFIR_ERROR_ARGUMENT, "stride too large"))?;
+            if !pixels.is_null() && len < needed {
+                return Err(Error::new(
+                    KEFIR_ERROR_ARGUMENT,
+                    format!("pixel buffer of {len} bytes, the frame needs {needed}"),
                 ));
             }
             let chunks = {
@@ -789,10 +913,10 @@ pub unsafe extern "C" fn kefir_render(k: *mut kefir, dt: f64, rgba: *mut u8, len
                 .player
                 .render(dt, &inner.target)
                 .map_err(|e| Error::new(KEFIR_ERROR_RENDER, e.to_string()))?;
-            if !rgba.is_null() {
+            if !pixels.is_null() {
                 // SAFETY: the caller promises `len >= needed` writable bytes.
-                let out = std::slice::from_raw_parts_mut(rgba, needed);
-                inner.read(out)?;
+                let out = std::slice::from_raw_parts_mut(pixels, needed);
+                inner.read(out, stride, format)?;
             }
             Ok(KEFIR_OK)
         })
@@ -878,6 +1002,7 @@ pub unsafe extern "C" fn kefir_load_preset_text(
             let text = req_str(text, "text")?;
             inner.collect();
             let from = inner.pending.len();
+            inner.last_text = Some((name.to_owned(), text.to_owned()));
             inner.player.load_text(name, text);
             inner.collect();
             match inner.failure_since(from) {
@@ -1162,6 +1287,24 @@ pub unsafe extern "C" fn kefir_set_preset_dir(k: *mut kefir, dir: *const c_char)
     }
 }
 
+/// Searches another directory (NULL: none) for the textures presets name,
+/// after each preset's own directory; applies to presets loaded from now on.
+///
+/// # Safety
+/// `k` is a live instance; `dir` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_set_texture_dir(k: *mut kefir, dir: *const c_char) -> i32 {
+    // SAFETY: forwarded; the caller promises NULL or a NUL-terminated
+    // string.
+    unsafe {
+        with_config(k, |c| {
+            let dir = opt_str(dir, "dir")?;
+            c.texture_dirs = dir.map(PathBuf::from).into_iter().collect();
+            Ok(())
+        })
+    }
+}
+
 /// The audio levels of the last frame.
 ///
 /// # Safety
@@ -1187,6 +1330,175 @@ pub unsafe extern "C" fn kefir_get_audio_levels(
                 bpm: a.bpm.unwrap_or(0.0),
             };
             Ok(KEFIR_OK)
+        })
+    }
+}
+
+/// Sets the log callback (NULL turns logging off) for the whole process:
+/// every instance's messages, and those logged while none exists (device
+/// creation), at `level` and more important. Kefir logs presets starting
+/// (`KEFIR_LOG_LEVEL_INFO`) and every problem (`KEFIR_LOG_LEVEL_WARN`):
+/// presets that do not load, code blocks that do not compile (with the
+/// file's line and column), shaders that fall back, missing textures; wgpu
+/// adds its own messages under its module names. See `kefir_log_fn` for
+/// the threads it is called on. In a Rust program that set a `log` logger
+/// of its own, that logger gets the messages instead.
+///
+/// # Safety
+/// `callback` is NULL or a function that may be called with `user_data`
+/// from any thread, concurrently, until it is replaced.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_set_log_callback(
+    callback: kefir_log_fn,
+    user_data: *mut c_void,
+    level: kefir_log_level,
+) -> i32 {
+    guard(|| {
+        logging::set(callback, user_data, level);
+        Ok(KEFIR_OK)
+    })
+}
+
+/// Metadata of a preset: the current one for a negative `index` (-1), else entry
+/// `index` of the playlist (0 to `kefir_preset_count() - 1`, file name
+/// order). Reads and parses the preset's file for its header (version,
+/// rating), so call it when showing a preset, not every frame. Returns
+/// NULL on failure (see `kefir_last_error`; an index out of range, or -1
+/// before any preset played). The caller owns the result: free it with
+/// `kefir_preset_info_free`.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_get_preset_info(
+    k: *mut kefir,
+    index: i32,
+) -> *mut kefir_preset_info {
+    let mut made: *mut kefir_preset_info = std::ptr::null_mut();
+    // SAFETY: forwarded.
+    unsafe {
+        with_inner(k, |inner| {
+            made = preset_info(inner, index)?;
+            Ok(KEFIR_OK)
+        })
+    };
+    made
+}
+
+fn preset_info(inner: &Inner, index: i32) -> Result<*mut kefir_preset_info> {
+    let player = &inner.player;
+    let playlist = player.playlist();
+    let entries = playlist.entries();
+    let current_path = player.current_path();
+    let prefs = playlist.prefs();
+    let broken = |path: &std::path::Path| {
+        playlist
+            .broken()
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, reason)| reason.clone())
+    };
+    let facts = if index < 0 {
+        let name = player
+            .current_name()
+            .ok_or_else(|| Error::new(KEFIR_ERROR_ARGUMENT, "no preset has played yet"))?;
+        let path = current_path.map(std::path::Path::to_path_buf);
+        let key = path.as_deref().map(milk_playlist::preset_key);
+        let text = match (&path, &inner.last_text) {
+            (None, Some((text_name, text))) if text_name == name => Some(text.as_str()),
+            _ => None,
+        };
+        info::Facts {
+            name: name.to_owned(),
+            index: path
+                .as_deref()
+                .and_then(|p| entries.iter().position(|e| e.path == p)),
+            current: true,
+            favourite: key.as_deref().is_some_and(|k| prefs.is_favourite(k)),
+            never_again: key.as_deref().is_some_and(|k| prefs.is_never(k)),
+            broken: path.as_deref().and_then(broken),
+            text,
+            report: inner.current_report.as_ref(),
+            seconds_played: player.preset_time(),
+            seconds_left: player.time_left(),
+            path,
+        }
+    } else {
+        let i = usize::try_from(index).unwrap_or(usize::MAX);
+        let entry = entries.get(i).ok_or_else(|| {
+            Error::new(
+                KEFIR_ERROR_ARGUMENT,
+                format!("preset index {index} is outside 0..{}", entries.len()),
+            )
+        })?;
+        let current = current_path == Some(entry.path.as_path());
+        let key = entry.key();
+        info::Facts {
+            name: entry.name.clone(),
+            path: Some(entry.path.clone()),
+            index: Some(i),
+            current,
+            favourite: prefs.is_favourite(&key),
+            never_again: prefs.is_never(&key),
+            broken: broken(&entry.path),
+            text: None,
+            report: if current {
+                inner.current_report.as_ref()
+            } else {
+                None
+            },
+            seconds_played: if current { player.preset_time() } else { 0.0 },
+            seconds_left: if current { player.time_left() } else { None },
+        }
+    };
+    Ok(info::boxed(facts))
+}
+
+/// Frees a `kefir_preset_info` (NULL is ignored).
+///
+/// # Safety
+/// `info` is NULL or from `kefir_get_preset_info`, not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_preset_info_free(info: *mut kefir_preset_info) {
+    guard(|| {
+        // SAFETY: forwarded.
+        unsafe { info::free(info) };
+        Ok(KEFIR_OK)
+    });
+}
+
+/// Plays entry `index` of the playlist (see `kefir_get_preset_info`),
+/// blending in; `KEFIR_ERROR_ARGUMENT` for an index out of range,
+/// `KEFIR_ERROR_PRESET` if it does not load.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_select_index(k: *mut kefir, index: i32) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_inner(k, |inner| {
+            let path = usize::try_from(index)
+                .ok()
+                .and_then(|i| inner.player.playlist().entries().get(i))
+                .map(|e| e.path.clone())
+                .ok_or_else(|| {
+                    Error::new(
+                        KEFIR_ERROR_ARGUMENT,
+                        format!(
+                            "preset index {index} is outside 0..{}",
+                            inner.player.playlist().len()
+                        ),
+                    )
+                })?;
+            inner.collect();
+            let from = inner.pending.len();
+            inner.player.select(&path);
+            inner.collect();
+            match inner.failure_since(from) {
+                Some(message) => Err(Error::new(KEFIR_ERROR_PRESET, message)),
+                None => Ok(KEFIR_OK),
+            }
         })
     }
 }

@@ -69,7 +69,16 @@ fn null_pointers_and_bad_strings_are_errors() {
         assert_eq!(kefir_set_hard_cuts(k, 1), KEFIR_ERROR_NULL);
         assert_eq!(kefir_set_beat_sensitivity(k, 0.5), KEFIR_ERROR_NULL);
         assert_eq!(kefir_set_preset_dir(k, null()), KEFIR_ERROR_NULL);
+        assert_eq!(kefir_set_texture_dir(k, null()), KEFIR_ERROR_NULL);
         assert_eq!(kefir_get_audio_levels(k, null_mut()), KEFIR_ERROR_NULL);
+        assert!(kefir_get_preset_info(k, -1).is_null());
+        assert!(last_error().contains("NULL"));
+        assert_eq!(kefir_select_index(k, 0), KEFIR_ERROR_NULL);
+        assert_eq!(
+            kefir_render_into(k, 0.1, kefir_pixel_format::Bgra, null_mut(), 0, 0),
+            KEFIR_ERROR_NULL
+        );
+        kefir_preset_info_free(null_mut());
         kefir_destroy(null_mut());
 
         // A config with a path that is not UTF-8: no instance, an error.
@@ -95,6 +104,9 @@ fn null_pointers_and_bad_strings_are_errors() {
             KEFIR_ERROR_UTF8
         );
         assert_eq!(kefir_set_preset_dir(k, bad.as_ptr()), KEFIR_ERROR_UTF8);
+        assert_eq!(kefir_set_texture_dir(k, bad.as_ptr()), KEFIR_ERROR_UTF8);
+        assert_eq!(kefir_set_texture_dir(k, dir.as_ptr()), KEFIR_OK);
+        assert_eq!(kefir_set_texture_dir(k, null()), KEFIR_OK);
         assert_eq!(kefir_get_audio_levels(k, null_mut()), KEFIR_ERROR_NULL);
         assert_eq!(kefir_push_audio_f32(k, null(), 0, 2, 44100), KEFIR_OK);
         assert_eq!(
@@ -147,6 +159,52 @@ fn null_pointers_and_bad_strings_are_errors() {
         assert_eq!(kefir_set_preset_dir(k, dir.as_ptr()), KEFIR_OK);
         assert_eq!(kefir_preset_count(k), 12);
         assert_eq!(kefir_next(k), 1);
+        // Strides and indices out of range.
+        let mut image = vec![0u8; 48 * 4 * 32];
+        assert_eq!(
+            kefir_render_into(
+                k,
+                0.1,
+                kefir_pixel_format::Rgba,
+                image.as_mut_ptr(),
+                47 * 4,
+                image.len()
+            ),
+            KEFIR_ERROR_ARGUMENT
+        );
+        assert!(last_error().contains("stride 188"), "{}", last_error());
+        assert_eq!(
+            kefir_render_into(
+                k,
+                0.1,
+                kefir_pixel_format::Rgba,
+                image.as_mut_ptr(),
+                49 * 4,
+                image.len()
+            ),
+            KEFIR_ERROR_ARGUMENT
+        );
+        assert_eq!(
+            kefir_render_into(
+                k,
+                0.1,
+                kefir_pixel_format::Rgba,
+                image.as_mut_ptr(),
+                usize::MAX,
+                image.len()
+            ),
+            KEFIR_ERROR_ARGUMENT
+        );
+        assert_eq!(kefir_select_index(k, -1), KEFIR_ERROR_ARGUMENT);
+        assert_eq!(kefir_select_index(k, 12), KEFIR_ERROR_ARGUMENT);
+        assert!(kefir_get_preset_info(k, 12).is_null());
+        assert!(last_error().contains("outside 0..12"), "{}", last_error());
+        let any_negative = kefir_get_preset_info(k, i32::MIN);
+        assert!(
+            !any_negative.is_null(),
+            "a negative index is the current preset"
+        );
+        kefir_preset_info_free(any_negative);
         kefir_destroy(k);
         assert!(!CStr::from_ptr(kefir_version()).to_bytes().is_empty());
     }
@@ -248,4 +306,169 @@ fn audio_from_another_thread_and_reentrant_callbacks() {
     );
     assert!(rgba.chunks(4).any(|p| p[..3].iter().any(|&c| c > 16)));
     unsafe { kefir_destroy(k) };
+}
+
+/// BGRA is RGBA with red and blue swapped, in rows as far apart as asked,
+/// the bytes between rows untouched; alpha is 255.
+#[test]
+fn bgra_into_padded_rows_matches_rgba() {
+    let dir = presets();
+    let c = config(&dir);
+    let (a, b) = unsafe { (kefir_create(&c), kefir_create(&c)) };
+    assert!(!a.is_null() && !b.is_null(), "{}", last_error());
+    let (w, h) = (48usize, 32usize);
+    let mut rgba = vec![0u8; w * h * 4];
+    let stride = w * 4 + 12;
+    let mut bgra = vec![7u8; stride * h];
+    let pcm: Vec<f32> = (0..1470).map(|i| (i as f32 * 0.01).sin() * 0.8).collect();
+    for _ in 0..12 {
+        unsafe {
+            assert_eq!(
+                kefir_push_audio_f32(a, pcm.as_ptr(), 735, 2, 44_100),
+                KEFIR_OK
+            );
+            assert_eq!(
+                kefir_push_audio_f32(b, pcm.as_ptr(), 735, 2, 44_100),
+                KEFIR_OK
+            );
+            assert_eq!(
+                kefir_render(a, 1.0 / 30.0, rgba.as_mut_ptr(), rgba.len()),
+                KEFIR_OK
+            );
+            assert_eq!(
+                kefir_render_into(
+                    b,
+                    1.0 / 30.0,
+                    kefir_pixel_format::Bgra,
+                    bgra.as_mut_ptr(),
+                    stride,
+                    bgra.len()
+                ),
+                KEFIR_OK
+            );
+        }
+    }
+    for y in 0..h {
+        let row = &bgra[y * stride..(y + 1) * stride];
+        assert!(
+            row[w * 4..].iter().all(|&v| v == 7),
+            "row {y}: padding kept"
+        );
+        for x in 0..w {
+            let p = &rgba[(y * w + x) * 4..][..4];
+            let q = &row[x * 4..][..4];
+            assert_eq!(
+                [q[2], q[1], q[0], q[3]],
+                [p[0], p[1], p[2], p[3]],
+                "pixel {x},{y}"
+            );
+            assert_eq!(p[3], 255);
+        }
+    }
+    assert!(rgba.chunks(4).any(|p| p[..3].iter().any(|&c| c > 16)));
+    unsafe {
+        kefir_destroy(a);
+        kefir_destroy(b);
+    }
+}
+
+static LOG_LINES: std::sync::Mutex<Vec<(kefir_log_level, String, String)>> =
+    std::sync::Mutex::new(Vec::new());
+
+unsafe extern "C" fn log_line(
+    _user: *mut c_void,
+    level: kefir_log_level,
+    target: *const c_char,
+    message: *const c_char,
+) {
+    let text = |p| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned();
+    LOG_LINES
+        .lock()
+        .unwrap()
+        .push((level, text(target), text(message)));
+}
+
+/// The log callback gets presets starting and every problem, located; the
+/// metadata of the current preset and of playlist entries.
+#[test]
+fn logs_and_preset_metadata() {
+    let dir = presets();
+    let c = config(&dir);
+    unsafe {
+        assert_eq!(
+            kefir_set_log_callback(Some(log_line), null_mut(), kefir_log_level::Info),
+            KEFIR_OK
+        );
+        let k = kefir_create(&c);
+        assert!(!k.is_null(), "{}", last_error());
+        let text = c"[preset00]\nMILKDROP_PRESET_VERSION=201\nfRating=4.5\nper_frame_1=x = 1 +;\nper_frame_2=y = 2;\n";
+        assert_eq!(
+            kefir_load_preset_text(k, c"odd".as_ptr(), text.as_ptr()),
+            KEFIR_OK
+        );
+        assert_eq!(
+            kefir_load_preset_file(k, c"/nonexistent/gone.milk".as_ptr()),
+            KEFIR_ERROR_PRESET
+        );
+        assert_eq!(
+            kefir_set_log_callback(None, null_mut(), kefir_log_level::Trace),
+            KEFIR_OK
+        );
+        let lines: Vec<_> = LOG_LINES
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, target, _)| target == "kefir")
+            .cloned()
+            .collect();
+        let has = |level: kefir_log_level, needle: &str| {
+            lines
+                .iter()
+                .any(|(l, _, m)| *l == level && m.contains(needle))
+        };
+        assert!(has(kefir_log_level::Info, "rendering on"), "{lines:#?}");
+        assert!(
+            has(kefir_log_level::Info, "preset odd started"),
+            "{lines:#?}"
+        );
+        assert!(
+            has(kefir_log_level::Warn, "odd: 4:"),
+            "the code error, by line: {lines:#?}"
+        );
+        assert!(
+            has(kefir_log_level::Warn, "/nonexistent/gone.milk"),
+            "{lines:#?}"
+        );
+
+        let info = kefir_get_preset_info(k, -1);
+        assert!(!info.is_null(), "{}", last_error());
+        let i = &*info;
+        assert_eq!(CStr::from_ptr(i.name).to_str().unwrap(), "odd");
+        assert!(i.path.is_null());
+        assert_eq!((i.index, i.current, i.parsed), (-1, 1, 1));
+        assert_eq!((i.milkdrop_version, i.rating), (201, 4.5));
+        assert_eq!((i.code_errors, i.shader_failures), (1, 0));
+        let problems = CStr::from_ptr(i.problems).to_str().unwrap();
+        assert!(problems.starts_with("4:"), "{problems}");
+        assert!(i.seconds_left > 0.0 && i.seconds_played >= 0.0);
+        kefir_preset_info_free(info);
+
+        // Entry 3 of the playlist, then play it by index.
+        let entry = kefir_get_preset_info(k, 3);
+        assert!(!entry.is_null());
+        let e = &*entry;
+        let name = CStr::from_ptr(e.name).to_str().unwrap().to_owned();
+        let path = CStr::from_ptr(e.path).to_str().unwrap().to_owned();
+        assert!(path.ends_with(&format!("{name}.milk")), "{path}");
+        assert_eq!((e.index, e.current, e.parsed, e.broken), (3, 0, 1, 0));
+        assert!(e.milkdrop_version >= 100 && (0.0..=5.0).contains(&e.rating));
+        assert!(e.problems.is_null());
+        kefir_preset_info_free(entry);
+        assert_eq!(kefir_select_index(k, 3), KEFIR_OK);
+        let now = kefir_get_preset_info(k, -1);
+        assert_eq!(((*now).index, (*now).current), (3, 1));
+        assert_eq!(CStr::from_ptr((*now).name).to_str().unwrap(), name);
+        kefir_preset_info_free(now);
+        kefir_destroy(k);
+    }
 }

@@ -21,6 +21,13 @@ pub enum HeadlessError {
     Readback(String),
     #[error("read-back supports 8-bit RGBA/BGRA textures, not {0:?}")]
     Format(wgpu::TextureFormat),
+    #[error("a {width}x{height} frame with rows of {stride} bytes does not fit {len} bytes")]
+    Destination {
+        width: u32,
+        height: u32,
+        stride: usize,
+        len: usize,
+    },
 }
 
 /// A device and queue without a window.
@@ -161,4 +168,118 @@ pub fn read_rgba(
         }
     }
     Ok(out)
+}
+
+/// Reads frames back into memory the caller owns, reusing one staging
+/// buffer while the size stays the same: for hosts that copy every frame
+/// out (the C API, the GStreamer element). The bytes are the texture's own
+/// (RGBA or BGRA, as its format says), rows top to bottom.
+#[derive(Default)]
+pub struct FrameReader {
+    staging: Option<Staging>,
+}
+
+struct Staging {
+    buffer: wgpu::Buffer,
+    size: (u32, u32),
+    padded_row: u32,
+}
+
+impl FrameReader {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Copies an 8-bit RGBA or BGRA `texture` (with `COPY_SRC` usage) into
+    /// `out`, row `y` starting at `y * stride` (`stride >= width * 4`; the
+    /// bytes between rows are left alone). Blocks until the GPU is done.
+    pub fn read_into(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        texture: &wgpu::Texture,
+        out: &mut [u8],
+        stride: usize,
+    ) -> Result<(), HeadlessError> {
+        use wgpu::TextureFormat as F;
+        match texture.format() {
+            F::Rgba8Unorm | F::Rgba8UnormSrgb | F::Bgra8Unorm | F::Bgra8UnormSrgb => {}
+            other => return Err(HeadlessError::Format(other)),
+        }
+        let (width, height) = (texture.width(), texture.height());
+        let row = width as usize * 4;
+        let fits = stride >= row
+            && stride
+                .checked_mul(height.saturating_sub(1) as usize)
+                .and_then(|n| n.checked_add(row))
+                .is_some_and(|n| n <= out.len());
+        if !fits {
+            return Err(HeadlessError::Destination {
+                width,
+                height,
+                stride,
+                len: out.len(),
+            });
+        }
+        if self
+            .staging
+            .as_ref()
+            .is_none_or(|s| s.size != (width, height))
+        {
+            let padded_row = (width * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT)
+                * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
+            let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("kefir frame read-back"),
+                size: u64::from(padded_row) * u64::from(height),
+                usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+                mapped_at_creation: false,
+            });
+            self.staging = Some(Staging {
+                buffer,
+                size: (width, height),
+                padded_row,
+            });
+        }
+        let Some(staging) = &self.staging else {
+            return Err(HeadlessError::Readback("no staging buffer".into()));
+        };
+        let mut encoder = device.create_command_encoder(&Default::default());
+        encoder.copy_texture_to_buffer(
+            texture.as_image_copy(),
+            wgpu::TexelCopyBufferInfo {
+                buffer: &staging.buffer,
+                layout: wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(staging.padded_row),
+                    rows_per_image: Some(height),
+                },
+            },
+            texture.size(),
+        );
+        queue.submit([encoder.finish()]);
+        let (tx, rx) = std::sync::mpsc::channel();
+        staging.buffer.map_async(wgpu::MapMode::Read, .., move |r| {
+            let _ = tx.send(r);
+        });
+        let failed = |e: String| HeadlessError::Readback(e);
+        device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| failed(e.to_string()))?;
+        rx.recv()
+            .map_err(|e| failed(e.to_string()))?
+            .map_err(|e| failed(e.to_string()))?;
+        {
+            let view = staging
+                .buffer
+                .get_mapped_range(..)
+                .map_err(|e| failed(e.to_string()))?;
+            let padded = staging.padded_row as usize;
+            for y in 0..height as usize {
+                out[y * stride..y * stride + row]
+                    .copy_from_slice(&view[y * padded..y * padded + row]);
+            }
+        }
+        staging.buffer.unmap();
+        Ok(())
+    }
 }
