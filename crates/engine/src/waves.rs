@@ -30,6 +30,7 @@ use milk_parser::eel::{VarId, VertexJob, VertexMode};
 use milk_parser::preset::{BaseValues, BlockId};
 
 use crate::FEEDBACK_FORMAT;
+use crate::passes::Recorder;
 
 /// The image size (shorter side, in pixels) at which MilkDrop's 1-pixel
 /// lines are drawn 1 pixel wide; see the module documentation.
@@ -367,7 +368,7 @@ fn brush(thick: bool) -> &'static [[f32; 2]] {
 }
 
 /// The draw pipelines and a vertex buffer for [`Canvas`]es.
-pub struct Overlay {
+pub(crate) struct Overlay {
     alpha: wgpu::RenderPipeline,
     additive: wgpu::RenderPipeline,
     buffer: wgpu::Buffer,
@@ -444,11 +445,11 @@ impl Overlay {
 
     /// Records `canvas`'s draws into `view` (a feedback texture), on top of
     /// what is there, in one render pass.
-    pub fn encode(
+    pub(crate) fn encode(
         &mut self,
+        rec: &mut Recorder<'_>,
         device: &wgpu::Device,
         queue: &wgpu::Queue,
-        encoder: &mut wgpu::CommandEncoder,
         view: &wgpu::TextureView,
         canvas: &Canvas,
     ) {
@@ -467,7 +468,7 @@ impl Overlay {
         queue.write_buffer(&self.buffer, start, bytes);
         self.used += size;
 
-        let mut pass = crate::color_pass(encoder, "kefir overlay", view, false);
+        let mut pass = rec.color_pass("kefir overlay", view, false);
         pass.set_vertex_buffer(0, self.buffer.slice(start..start + size));
         for (blend, range) in &canvas.batches {
             pass.set_pipeline(match blend {
