@@ -86,21 +86,50 @@ pub use stages::ShaderFailure;
 pub const FEEDBACK_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 
 /// How a [`Visualizer`] is set up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Config {
     /// Warp mesh cells, columns x rows (MilkDrop's default is 48x36).
     pub mesh: (u32, u32),
     /// Seed of the presets' `rand()` and of MilkDrop's random phases, so
     /// the same preset, audio, frame times and seed give the same frames.
     pub seed: u64,
+    /// The fraction of the target's size the feedback frames, the warp, the
+    /// blur levels, shapes and waves render at (MilkDrop's texture size,
+    /// butterchurn's `textureRatio`); the composite scales the picture up to
+    /// the target. 1 renders every pixel; 0.5 a quarter of them. Clamped to
+    /// [`MIN_RENDER_SCALE`]..=1; see [`Visualizer::set_render_scale`].
+    pub render_scale: f32,
 }
+
+/// The lowest render scale ([`Config::render_scale`]).
+pub const MIN_RENDER_SCALE: f32 = 0.1;
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             mesh: DEFAULT_MESH,
             seed: 0,
+            render_scale: 1.0,
         }
+    }
+}
+
+/// The size frames render at for a `target` size and a render `scale`
+/// (rounded, at least 1x1).
+pub fn render_size(target: (u32, u32), scale: f32) -> (u32, u32) {
+    let scale = clamp_render_scale(scale);
+    if scale >= 1.0 {
+        return target;
+    }
+    let at = |v: u32| ((v as f32 * scale).round() as u32).max(1);
+    (at(target.0), at(target.1))
+}
+
+fn clamp_render_scale(scale: f32) -> f32 {
+    if scale.is_nan() {
+        1.0
+    } else {
+        scale.clamp(MIN_RENDER_SCALE, 1.0)
     }
 }
 
@@ -259,7 +288,8 @@ pub struct Visualizer {
 impl Visualizer {
     /// A visualizer on the host's device and queue, showing an empty
     /// preset (MilkDrop's defaults) until [`Visualizer::load_preset`].
-    pub fn new(device: wgpu::Device, queue: wgpu::Queue, config: Config) -> Self {
+    pub fn new(device: wgpu::Device, queue: wgpu::Queue, mut config: Config) -> Self {
+        config.render_scale = clamp_render_scale(config.render_scale);
         // MilkDrop's random start phases of the hue shader, from the seed.
         let mut rng = rng::Rng::new(config.seed);
         let rand_start = std::array::from_fn(|_| (rng.next_u64() % 64_000) as f32 * 0.01);
@@ -339,6 +369,20 @@ impl Visualizer {
             self.timer = GpuTimer::new(&self.device, &self.queue);
         }
         self.timer.is_some()
+    }
+
+    /// Changes the render scale ([`Config::render_scale`]) from the next
+    /// frame on. The picture carries over (the warp samples the previous
+    /// frame by UV), so a change shows as a change of sharpness only; a
+    /// host changing it often should do so at preset switches (see
+    /// kefir-perf's governor).
+    pub fn set_render_scale(&mut self, scale: f32) {
+        self.config.render_scale = clamp_render_scale(scale);
+    }
+
+    /// The render scale in use.
+    pub fn render_scale(&self) -> f32 {
+        clamp_render_scale(self.config.render_scale)
     }
 
     /// Frames rendered since the preset started.
@@ -505,7 +549,8 @@ impl Visualizer {
     }
 
     /// The texture holding the current picture before the composite (8-bit
-    /// RGBA, the size of the last target), if a frame exists.
+    /// RGBA, the last target's size times the render scale), if a frame
+    /// exists.
     pub fn frame_texture(&self) -> Option<&wgpu::Texture> {
         self.frames.feedback[self.frames.current]
             .as_ref()
@@ -525,7 +570,10 @@ impl Visualizer {
         target: &wgpu::Texture,
     ) -> Result<(), RenderError> {
         let format = check_target(target)?;
-        let size = (target.width(), target.height());
+        // The feedback frames, the mesh, the blur levels and the shapes and
+        // waves are at the render size; only the composite is at the
+        // target's.
+        let size = render_size((target.width(), target.height()), self.config.render_scale);
         self.output_format = format;
         self.mesh.resize(size);
 

@@ -46,6 +46,7 @@ fn config(dir: &Path) -> PlayerConfig {
         engine: milk_engine::Config {
             mesh: (16, 12),
             seed: 1,
+            ..milk_engine::Config::default()
         },
         preset_dirs: vec![dir.to_path_buf()],
         shuffle: false,
