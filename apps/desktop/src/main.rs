@@ -8,6 +8,8 @@
 //! - `kefir analyze FILE` prints the audio analysis presets would see, per frame.
 //! - `kefir render --preset FILE ...` renders a preset offline into PNG frames
 //!   and/or a video.
+//! - `kefir bench PRESET|DIR...` measures how fast this machine renders
+//!   presets and writes the device's cost file.
 
 mod cmd;
 mod play;
@@ -52,6 +54,11 @@ enum Command {
     /// Render a preset offline (headless) into PNG frames and/or a video,
     /// with fixed frame times so runs are reproducible.
     Render(cmd::render::Args),
+    /// Measure how fast this machine renders presets: frame times, CPU
+    /// time, time per pass, first-frame and prepare times, ranked; updates
+    /// this device's cost file (which the player reads to skip or
+    /// down-scale presets too heavy for it).
+    Bench(cmd::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +69,7 @@ fn main() -> ExitCode {
         Some(Command::Eval(args)) => cmd::eval::run(&args),
         Some(Command::Analyze(args)) => cmd::analyze::run(&args),
         Some(Command::Render(args)) => cmd::render::run(&args),
+        Some(Command::Bench(args)) => cmd::bench::run(&args),
     };
     match result {
         Ok(code) => code,
