@@ -42,7 +42,7 @@ use std::num::NonZeroU64;
 
 use crate::FEEDBACK_FORMAT;
 use crate::layout::FrameTexture;
-use crate::passes::Recorder;
+use crate::passes::{Begin, Recorder};
 
 /// MilkDrop's blur weights (`w[8]` of `BlurPasses`, "user can specify
 /// these", but no preset can).
@@ -484,8 +484,8 @@ impl BlurChain {
             } else {
                 ("kefir blur vertical", &self.v_pipeline)
             };
-            // Every pixel is drawn: clear rather than load.
-            let mut pass = rec.color_pass(label, &targets.textures[i].view, true);
+            // A full-screen triangle draws every pixel.
+            let mut pass = rec.color_pass(label, &targets.textures[i].view, Begin::Overwrite);
             pass.set_pipeline(pipeline);
             pass.set_bind_group(0, bind, &[]);
             pass.draw(0..3, 0..1);

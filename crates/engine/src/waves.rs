@@ -30,7 +30,7 @@ use milk_parser::eel::{VarId, VertexJob, VertexMode};
 use milk_parser::preset::{BaseValues, BlockId};
 
 use crate::FEEDBACK_FORMAT;
-use crate::passes::Recorder;
+use crate::passes::{Begin, Recorder};
 
 /// The image size (shorter side, in pixels) at which MilkDrop's 1-pixel
 /// lines are drawn 1 pixel wide; see the module documentation.
@@ -468,7 +468,7 @@ impl Overlay {
         queue.write_buffer(&self.buffer, start, bytes);
         self.used += size;
 
-        let mut pass = rec.color_pass("kefir overlay", view, false);
+        let mut pass = rec.color_pass("kefir overlay", view, Begin::Keep);
         pass.set_vertex_buffer(0, self.buffer.slice(start..start + size));
         for (blend, range) in &canvas.batches {
             pass.set_pipeline(match blend {

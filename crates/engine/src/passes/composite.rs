@@ -21,7 +21,7 @@ use wgpu::util::DeviceExt;
 use super::code::FrameCode;
 use super::mesh::{MeshBuffers, MeshFrame, WarpVertex};
 use super::mix::{Mix, MixAlpha};
-use super::{Blend, Frames, Gpu, Recorder, Slot};
+use super::{Begin, Blend, Frames, Gpu, Recorder, Slot};
 use crate::runtime::{FrameState, PassStyle, PresetRuntime};
 use crate::stages::{self, FrameViews, ShaderVertex, StageProgram};
 use crate::{FEEDBACK_FORMAT, layout};
@@ -53,15 +53,47 @@ pub(crate) fn comp_format(format: wgpu::TextureFormat) -> wgpu::TextureFormat {
     }
 }
 
+/// What a built-in composite pipeline does (its WGSL `override`s): each
+/// combination in use gets a pipeline, so the shader runs only what the
+/// frame needs (on a software rasteriser branches not taken cost about as
+/// much as taken ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct CompVariant {
+    stereo: bool,
+    echo: bool,
+    hue: bool,
+    generated: bool,
+    /// brighten, darken, solarize, invert
+    filters: [bool; 4],
+    srgb: bool,
+}
+
+impl CompVariant {
+    fn constants(&self) -> [(&'static str, f64); 8] {
+        let f = |b: bool| f64::from(u8::from(b));
+        [
+            ("ECHO", f(self.echo)),
+            ("HUE", f(self.hue)),
+            ("GENERATED", f(self.generated)),
+            ("BRIGHTEN", f(self.filters[0])),
+            ("DARKEN", f(self.filters[1])),
+            ("SOLARIZE", f(self.filters[2])),
+            ("INVERT", f(self.filters[3])),
+            ("SRGB", f(self.srgb)),
+        ]
+    }
+}
+
 /// A preset's composite uniforms this frame (for an sRGB target when
-/// `srgb`), and whether the composite samples with wrapping.
+/// `srgb`), whether the composite samples with wrapping, and the pipeline
+/// variant it needs.
 fn comp_uniforms(
     runtime: &PresetRuntime,
     s: &FrameState,
     srgb: bool,
     time: f64,
     rand_start: [f32; 4],
-) -> (CompUniforms, bool) {
+) -> (CompUniforms, bool, CompVariant) {
     let base = runtime.base();
     let hue_amount = runtime.hue_amount();
     let (echo_alpha, echo_zoom, orient, gain, filters, style, hue_amount, comp_wrap) =
@@ -125,7 +157,15 @@ fn comp_uniforms(
         filters: filters.map(|f| f32::from(u8::from(f))),
         hue: hue_corners(time, rand_start, hue_amount),
     };
-    (uniforms, comp_wrap)
+    let variant = CompVariant {
+        stereo: stereo(runtime),
+        echo: echo[0] > 0.0,
+        hue: hue_amount > 0.001,
+        generated: style > 0.5,
+        filters,
+        srgb,
+    };
+    (uniforms, comp_wrap, variant)
 }
 
 /// MilkDrop's hue shader: four slowly cycling corner colours, mixed in
@@ -212,7 +252,7 @@ impl Output<'_> {
 
 /// What one preset's composite draws with.
 struct CompDraw<'a> {
-    stereo: bool,
+    variant: CompVariant,
     program: Option<&'a StageProgram>,
     shader_bind: Option<wgpu::BindGroup>,
     fixed_bind: wgpu::BindGroup,
@@ -223,8 +263,8 @@ pub(crate) struct CompositePass {
     module: wgpu::ShaderModule,
     bind_layout: wgpu::BindGroupLayout,
     pipeline_layout: wgpu::PipelineLayout,
-    /// By target format and red-blue stereo.
-    pipelines: HashMap<(wgpu::TextureFormat, bool), wgpu::RenderPipeline>,
+    /// By target format and variant.
+    pipelines: HashMap<(wgpu::TextureFormat, CompVariant), wgpu::RenderPipeline>,
     /// MilkDrop 2's composite grid, built for the current aspect.
     grid: Option<CompGrid>,
     /// MilkDrop's random start phases of the hue shader.
@@ -262,23 +302,24 @@ impl CompositePass {
         }
     }
 
-    /// The built-in pipeline for `format`: the full-screen pass, or with
-    /// `stereo` MilkDrop 1.x's red-blue stereo drawn through the warp mesh.
+    /// The built-in pipeline for `format` and `variant` (built once): the
+    /// full-screen pass, or MilkDrop 1.x's red-blue stereo drawn through the
+    /// warp mesh.
     fn ensure_pipeline(
         &mut self,
         device: &wgpu::Device,
         format: wgpu::TextureFormat,
-        stereo: bool,
+        variant: CompVariant,
     ) {
         let (module, layout) = (&self.module, &self.pipeline_layout);
-        self.pipelines.entry((format, stereo)).or_insert_with(|| {
+        self.pipelines.entry((format, variant)).or_insert_with(|| {
             let mesh_layout = [Some(WarpVertex::LAYOUT)];
-            let (vs, fs, buffers): (_, _, &[Option<wgpu::VertexBufferLayout>]) = if stereo {
+            let (vs, fs, buffers): (_, _, &[Option<wgpu::VertexBufferLayout>]) = if variant.stereo {
                 ("stereo_vs", "stereo_fs", &mesh_layout)
             } else {
                 ("comp_vs", "comp_fs", &[])
             };
-            layout::render_pipeline(
+            layout::render_pipeline_with(
                 device,
                 layout::PipelineSpec {
                     label: "kefir composite",
@@ -288,14 +329,16 @@ impl CompositePass {
                     fragment: (module, fs),
                     target: format.into(),
                 },
+                &variant.constants(),
             )
         });
     }
 
-    /// Builds what this frame's composite needs (pipelines for the
-    /// formats it draws into, once; the composite grid with this frame's
-    /// hue colours when a composite shader runs) and the mix pipeline that
-    /// puts the outgoing composite over the new one.
+    /// Builds what this frame's composite needs (preset shader pipelines
+    /// for the formats they draw into, once; the composite grid with this
+    /// frame's hue colours when a composite shader runs) and the mix
+    /// pipeline that puts the outgoing composite over the new one. The
+    /// built-in pipelines are made as [`CompositePass::encode`] needs them.
     #[allow(clippy::too_many_arguments)]
     pub fn prepare(
         &mut self,
@@ -327,7 +370,6 @@ impl CompositePass {
         if let Some(p) = &mut slot.shaders.comp {
             p.ensure_pipeline(gpu.device, stage_module, comp_format(output.format));
         }
-        self.ensure_pipeline(gpu.device, output.format, stereo(&slot.runtime));
         let Some(b) = blend else {
             return;
         };
@@ -335,7 +377,6 @@ impl CompositePass {
             p.ensure_pipeline(gpu.device, stage_module, FEEDBACK_FORMAT);
         }
         if mesh_frame.blending {
-            self.ensure_pipeline(gpu.device, FEEDBACK_FORMAT, stereo(&b.slot.runtime));
             let out_format = if output.srgb_display {
                 FEEDBACK_FORMAT
             } else {
@@ -354,13 +395,13 @@ impl CompositePass {
         srgb: bool,
         views: &FrameViews<'_>,
     ) -> CompDraw<'s> {
-        let (uniforms, wrap) =
+        let (uniforms, wrap, variant) =
             comp_uniforms(&slot.runtime, state, srgb, slot.time, self.rand_start);
         gpu.queue
             .write_buffer(&slot.uniforms.comp, 0, bytemuck::bytes_of(&uniforms));
         let program = slot.shaders.comp.as_ref();
         CompDraw {
-            stereo: stereo(&slot.runtime),
+            variant,
             program,
             shader_bind: program.map(|p| {
                 p.bind_group(
@@ -384,7 +425,7 @@ impl CompositePass {
     /// mixed over it, during a blend) into the output.
     #[allow(clippy::too_many_arguments)]
     pub fn encode(
-        &self,
+        &mut self,
         rec: &mut Recorder<'_>,
         gpu: &Gpu<'_>,
         frames: &Frames,
@@ -402,12 +443,14 @@ impl CompositePass {
             _ => None,
         };
         let (out_view, out_format) = output.view(frames);
+        self.ensure_pipeline(gpu.device, out_format, new.variant);
         self.draw(rec, out_view, out_format, &new, mesh);
         let both_fixed = slot.runtime.comp_style() == PassStyle::Fixed
             && blend.is_some_and(|b| b.slot.runtime.comp_style() == PassStyle::Fixed);
         if let (Some(old), Some(blend_target), false) = (old, &frames.blend_target, both_fixed) {
             // The outgoing composite, mixed over the new one where the
             // pattern has not reached yet.
+            self.ensure_pipeline(gpu.device, FEEDBACK_FORMAT, old.variant);
             self.draw(rec, &blend_target.view, FEEDBACK_FORMAT, &old, mesh);
             mix.draw(
                 rec,
@@ -431,12 +474,13 @@ impl CompositePass {
         draw: &CompDraw<'_>,
         mesh: &MeshBuffers<'_>,
     ) {
-        let mut pass = rec.color_pass("kefir composite", view, true);
         if let (Some(pipeline), Some(bind), Some(grid)) = (
             draw.program.and_then(|p| p.pipeline(format)),
             &draw.shader_bind,
             &self.grid,
         ) {
+            // A preset shader may discard pixels: they stay black.
+            let mut pass = rec.color_pass("kefir composite", view, Begin::Clear);
             pass.set_pipeline(pipeline);
             pass.set_bind_group(0, bind, &[]);
             pass.set_vertex_buffer(0, grid.vertex_buffer.slice(..));
@@ -444,12 +488,17 @@ impl CompositePass {
             pass.draw_indexed(0..grid.index_count, 0, 0..1);
             return;
         }
-        let Some(pipeline) = self.pipelines.get(&(format, draw.stereo)) else {
+        let Some(pipeline) = self.pipelines.get(&(format, draw.variant)) else {
+            // Not reached: `encode` builds the pipeline first.
+            rec.color_pass("kefir composite", view, Begin::Clear);
             return;
         };
+        // A full-screen triangle (or the warp mesh, for stereo) covers
+        // every pixel.
+        let mut pass = rec.color_pass("kefir composite", view, Begin::Overwrite);
         pass.set_pipeline(pipeline);
         pass.set_bind_group(0, &draw.fixed_bind, &[]);
-        if draw.stereo {
+        if draw.variant.stereo {
             pass.set_vertex_buffer(0, mesh.fixed.slice(..));
             pass.set_index_buffer(mesh.indices.slice(..), wgpu::IndexFormat::Uint32);
             pass.draw_indexed(0..mesh.count, 0, 0..1);

@@ -8,8 +8,8 @@
 
 use std::collections::HashMap;
 
-use super::Recorder;
 use super::mesh::MeshBuffers;
+use super::{Begin, Recorder};
 use crate::layout;
 use crate::stages::Samplers;
 
@@ -140,7 +140,7 @@ impl Mix {
             MixAlpha::Incoming => 0,
             MixAlpha::Outgoing => 1,
         };
-        let mut pass = rec.color_pass("kefir blend mix", target, false);
+        let mut pass = rec.color_pass("kefir blend mix", target, Begin::Keep);
         pass.set_pipeline(pipeline);
         pass.set_bind_group(0, &bind, &[]);
         pass.set_vertex_buffer(0, self.buffers[which].slice(..));

@@ -310,6 +310,20 @@ impl Gpu<'_> {
     }
 }
 
+/// What a render pass starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Begin {
+    /// Black.
+    Clear,
+    /// What the target holds (drawing over it).
+    Keep,
+    /// Nothing: the pass covers every pixel without blending (a full-screen
+    /// triangle, the warp mesh), so neither a clear nor a load is needed.
+    /// The cheapest start on every GPU, a tiler or a software rasteriser.
+    /// Not for preset shaders, which may `discard` pixels.
+    Overwrite,
+}
+
 /// Records a frame's render passes into one command encoder, tagging each
 /// with the [`Pass`] it belongs to and, with a [`timing::GpuTimer`], asking
 /// the GPU for timestamps around it.
@@ -336,18 +350,20 @@ impl<'a> Recorder<'a> {
         self.pass = pass;
     }
 
-    /// A render pass drawing into one colour target, clearing it to black
-    /// (`clear`) or keeping what is there.
+    /// A render pass drawing into one colour target, starting as `begin`
+    /// says.
     pub fn color_pass(
         &mut self,
         label: &str,
         view: &wgpu::TextureView,
-        clear: bool,
+        begin: Begin,
     ) -> wgpu::RenderPass<'_> {
-        let load = if clear {
-            wgpu::LoadOp::Clear(wgpu::Color::BLACK)
-        } else {
-            wgpu::LoadOp::Load
+        let load = match begin {
+            Begin::Clear => wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+            Begin::Keep => wgpu::LoadOp::Load,
+            // SAFETY: `Begin::Overwrite` promises that the pass writes every
+            // pixel, without blending, before anything reads the target.
+            Begin::Overwrite => wgpu::LoadOp::DontCare(unsafe { wgpu::LoadOpDontCare::enabled() }),
         };
         let timestamp_writes = match &mut self.timer {
             Some(timer) => timer.writes(self.pass),

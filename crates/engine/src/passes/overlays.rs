@@ -14,7 +14,7 @@ use milk_audio::AudioFrame;
 
 use super::code::FrameCode;
 use super::mesh::MeshPass;
-use super::{Frames, Gpu, Recorder, Slot};
+use super::{Begin, Frames, Gpu, Recorder, Slot};
 use crate::{borders, shapes, waves};
 
 /// Custom shapes and the line/triangle overlays.
@@ -85,7 +85,7 @@ impl OverlayPass {
             let bind = self
                 .shapes
                 .bind_group(gpu.device, &src.view, gpu.linear(wrap));
-            let mut pass = rec.color_pass("kefir shapes", &dst.view, false);
+            let mut pass = rec.color_pass("kefir shapes", &dst.view, Begin::Keep);
             self.shapes.draw(&mut pass, &bind);
         }
         let mut drawing = waves::Canvas::new(size.0, size.1);

@@ -6,7 +6,7 @@
 //!
 //! Reads: the intermediate. Writes: the host's target.
 
-use super::{Gpu, Recorder};
+use super::{Begin, Gpu, Recorder};
 use crate::layout;
 
 /// The sRGB copy's pipeline (for the last target format).
@@ -69,7 +69,7 @@ impl PresentPass {
                 },
             ],
         });
-        let mut pass = rec.color_pass("kefir srgb blit", target, true);
+        let mut pass = rec.color_pass("kefir srgb blit", target, Begin::Overwrite);
         pass.set_pipeline(pipeline);
         pass.set_bind_group(0, &bind, &[]);
         pass.draw(0..3, 0..1);

@@ -13,7 +13,7 @@
 use super::code::FrameCode;
 use super::mesh::{MeshBuffers, MeshFrame, WarpVertex};
 use super::mix::{Mix, MixAlpha};
-use super::{Blend, Frames, Gpu, Recorder, Slot};
+use super::{Begin, Blend, Frames, Gpu, Recorder, Slot};
 use crate::runtime::{FrameState, PassStyle, PresetRuntime};
 use crate::stages::{FrameViews, StageProgram};
 use crate::{FEEDBACK_FORMAT, layout};
@@ -170,23 +170,28 @@ impl WarpPass {
         draw: &WarpDraw<'_>,
         mesh: &MeshBuffers<'_>,
     ) {
-        let mut pass = rec.color_pass("kefir warp", view, true);
         match (
             draw.program.and_then(|p| p.pipeline(FEEDBACK_FORMAT)),
             &draw.shader,
         ) {
             (Some(pipeline), Some(bind)) => {
+                // A preset shader may discard pixels: they stay black.
+                let mut pass = rec.color_pass("kefir warp", view, Begin::Clear);
                 pass.set_pipeline(pipeline);
                 pass.set_bind_group(0, bind, &[]);
                 pass.set_vertex_buffer(0, mesh.shader.slice(..));
+                pass.set_index_buffer(mesh.indices.slice(..), wgpu::IndexFormat::Uint32);
+                pass.draw_indexed(0..mesh.count, 0, 0..1);
             }
             _ => {
+                // The mesh covers the frame.
+                let mut pass = rec.color_pass("kefir warp", view, Begin::Overwrite);
                 pass.set_pipeline(&self.pipeline);
                 pass.set_bind_group(0, &draw.fixed, &[]);
                 pass.set_vertex_buffer(0, mesh.fixed.slice(..));
+                pass.set_index_buffer(mesh.indices.slice(..), wgpu::IndexFormat::Uint32);
+                pass.draw_indexed(0..mesh.count, 0, 0..1);
             }
         }
-        pass.set_index_buffer(mesh.indices.slice(..), wgpu::IndexFormat::Uint32);
-        pass.draw_indexed(0..mesh.count, 0, 0..1);
     }
 }
