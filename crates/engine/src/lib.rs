@@ -22,8 +22,9 @@
 //!    brighten/darken/solarize/invert, or MilkDrop 1.x's red-blue stereo
 //!    (`bRedBlueStereo`, fixed-function path only: MilkDrop 2 ignores it),
 //!    or the preset's composite shader over MilkDrop 2's composite grid;
-//! 7. present: the sRGB copy a composite shader on an sRGB target needs,
-//!    and the submit.
+//! 7. present: the copy up to the target's size below a render scale of 1
+//!    ([`Config::render_scale`]) or for a composite shader on an sRGB
+//!    target, and the submit.
 //!
 //! MilkDrop 1.x presets use MilkDrop's fixed-function path, where per-frame
 //! changes to decay, wrap, gamma, echo and the filters take effect. MilkDrop
@@ -93,10 +94,11 @@ pub struct Config {
     /// Seed of the presets' `rand()` and of MilkDrop's random phases, so
     /// the same preset, audio, frame times and seed give the same frames.
     pub seed: u64,
-    /// The fraction of the target's size the feedback frames, the warp, the
-    /// blur levels, shapes and waves render at (MilkDrop's texture size,
-    /// butterchurn's `textureRatio`); the composite scales the picture up to
-    /// the target. 1 renders every pixel; 0.5 a quarter of them. Clamped to
+    /// The fraction of the target's size the frame renders at: feedback
+    /// frames, warp, blur levels, shapes, waves and the composite (MilkDrop's
+    /// texture size, butterchurn's `textureRatio`); a last pass scales the
+    /// picture up to the target, bilinearly. 1 renders every pixel; 0.5 a
+    /// quarter of them. Clamped to
     /// [`MIN_RENDER_SCALE`]..=1; see [`Visualizer::set_render_scale`].
     pub render_scale: f32,
 }
@@ -570,10 +572,10 @@ impl Visualizer {
         target: &wgpu::Texture,
     ) -> Result<(), RenderError> {
         let format = check_target(target)?;
-        // The feedback frames, the mesh, the blur levels and the shapes and
-        // waves are at the render size; only the composite is at the
-        // target's.
-        let size = render_size((target.width(), target.height()), self.config.render_scale);
+        // Everything renders at the render size; below a render scale of 1
+        // the present pass scales the picture up to the target's.
+        let target_size = (target.width(), target.height());
+        let size = render_size(target_size, self.config.render_scale);
         self.output_format = format;
         self.mesh.resize(size);
 
@@ -624,9 +626,10 @@ impl Visualizer {
         laps.lap(Pass::Mesh);
 
         // The textures this frame draws into.
-        let srgb_display = self.slot.shaders.comp.is_some() && format.is_srgb();
+        let via_display =
+            size != target_size || (self.slot.shaders.comp.is_some() && format.is_srgb());
         self.frames
-            .prepare(&self.device, size, mesh_frame.blending, srgb_display);
+            .prepare(&self.device, size, mesh_frame.blending, via_display);
         let blur_levels = self.slot.shaders.blur_levels().max(
             self.blend
                 .as_ref()
@@ -722,7 +725,7 @@ impl Visualizer {
         let output = Output {
             target: &target_view,
             format,
-            srgb_display,
+            via_display,
         };
         self.composite.prepare(
             &gpu,
@@ -754,7 +757,7 @@ impl Visualizer {
 
         // 7: the sRGB copy, and the submit.
         rec.set_pass(Pass::Present);
-        if let (true, Some(display)) = (srgb_display, &self.frames.display) {
+        if let (true, Some(display)) = (via_display, &self.frames.display) {
             self.present.encode(
                 &mut rec,
                 &gpu,

@@ -234,16 +234,18 @@ pub(crate) struct Output<'a> {
     /// The host's target.
     pub target: &'a wgpu::TextureView,
     pub format: wgpu::TextureFormat,
-    /// The playing preset's composite shader draws into
-    /// [`Frames::display`] for [`super::present`] to copy to an sRGB
-    /// target.
-    pub srgb_display: bool,
+    /// The composite draws into [`Frames::display`] (8-bit, MilkDrop's
+    /// display values, at the render size) for [`super::present`] to copy
+    /// into the target: when the render scale is below 1 (the composite
+    /// runs at the render size, and the copy scales it up), or when a
+    /// composite shader draws for an sRGB target.
+    pub via_display: bool,
 }
 
 impl Output<'_> {
     /// The view and format the composite draws into.
-    fn view<'f>(&'f self, frames: &'f Frames) -> (&'f wgpu::TextureView, wgpu::TextureFormat) {
-        match (&frames.display, self.srgb_display) {
+    pub fn view<'f>(&'f self, frames: &'f Frames) -> (&'f wgpu::TextureView, wgpu::TextureFormat) {
+        match (&frames.display, self.via_display) {
             (Some(display), true) => (&display.view, FEEDBACK_FORMAT),
             _ => (self.target, self.format),
         }
@@ -368,7 +370,12 @@ impl CompositePass {
             }
         }
         if let Some(p) = &mut slot.shaders.comp {
-            p.ensure_pipeline(gpu.device, stage_module, comp_format(output.format));
+            let format = if output.via_display {
+                FEEDBACK_FORMAT
+            } else {
+                comp_format(output.format)
+            };
+            p.ensure_pipeline(gpu.device, stage_module, format);
         }
         let Some(b) = blend else {
             return;
@@ -377,7 +384,7 @@ impl CompositePass {
             p.ensure_pipeline(gpu.device, stage_module, FEEDBACK_FORMAT);
         }
         if mesh_frame.blending {
-            let out_format = if output.srgb_display {
+            let out_format = if output.via_display {
                 FEEDBACK_FORMAT
             } else {
                 output.format
@@ -436,13 +443,13 @@ impl CompositePass {
         mix: &Mix,
         output: &Output<'_>,
     ) {
-        let new = self.draw_of(gpu, slot, &code.state, output.format.is_srgb(), views);
+        let (out_view, out_format) = output.view(frames);
+        let new = self.draw_of(gpu, slot, &code.state, out_format.is_srgb(), views);
         // The outgoing composite draws into an 8-bit linear texture.
         let old = match (blend, &code.old) {
             (Some(b), Some((_, old))) => Some(self.draw_of(gpu, &b.slot, old, false, views)),
             _ => None,
         };
-        let (out_view, out_format) = output.view(frames);
         self.ensure_pipeline(gpu.device, out_format, new.variant);
         self.draw(rec, out_view, out_format, &new, mesh);
         let both_fixed = slot.runtime.comp_style() == PassStyle::Fixed

@@ -225,7 +225,7 @@ impl Frames {
         device: &wgpu::Device,
         size: (u32, u32),
         blending: bool,
-        srgb_display: bool,
+        via_display: bool,
     ) {
         let make = || FrameTexture::new(device, size, "kefir frame");
         if self.feedback[self.current].is_none() {
@@ -239,7 +239,7 @@ impl Frames {
         if blending && stale(&self.blend_target) {
             self.blend_target = Some(make());
         }
-        if srgb_display && stale(&self.display) {
+        if via_display && stale(&self.display) {
             self.display = Some(make());
         }
     }

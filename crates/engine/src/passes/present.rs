@@ -1,15 +1,16 @@
-//! Pass 7, present: the last step before the frame is submitted. A
-//! composite shader on an sRGB target drew MilkDrop's display values into
-//! an 8-bit intermediate ([`super::composite::Output`]); this pass copies
-//! them into the target, decoded so that the target's sRGB encoding gives
-//! them back.
+//! Pass 7, present: the last step before the frame is submitted. When the
+//! composite drew into an 8-bit intermediate ([`super::composite::Output`]:
+//! a render scale below 1, or a composite shader on an sRGB target), this
+//! pass copies it into the target, scaled up bilinearly, and for an sRGB
+//! target decoded so that the target's encoding gives MilkDrop's display
+//! values back.
 //!
 //! Reads: the intermediate. Writes: the host's target.
 
 use super::{Begin, Gpu, Recorder};
 use crate::layout;
 
-/// The sRGB copy's pipeline (for the last target format).
+/// The copy's pipeline (for the last target format).
 pub(crate) struct PresentPass {
     bind_layout: wgpu::BindGroupLayout,
     blit: Option<(wgpu::TextureFormat, wgpu::RenderPipeline)>,
@@ -26,8 +27,8 @@ impl PresentPass {
         }
     }
 
-    /// Copies `source` (MilkDrop's display values) into `target`, an sRGB
-    /// texture of `format`.
+    /// Copies `source` (MilkDrop's display values) into `target`, a texture
+    /// of `format`.
     pub fn encode(
         &mut self,
         rec: &mut Recorder<'_>,
@@ -49,7 +50,14 @@ impl PresentPass {
                     layout: &layout,
                     vertex: (stage_module, "blit_vs"),
                     buffers: &[],
-                    fragment: (stage_module, "blit_srgb_fs"),
+                    fragment: (
+                        stage_module,
+                        if format.is_srgb() {
+                            "blit_srgb_fs"
+                        } else {
+                            "blit_fs"
+                        },
+                    ),
                     target: format.into(),
                 },
             );
