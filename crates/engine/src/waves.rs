@@ -453,8 +453,22 @@ impl Overlay {
         view: &wgpu::TextureView,
         canvas: &Canvas,
     ) {
+        if let Some(slice) = self.upload(device, queue, canvas) {
+            let mut pass = rec.color_pass("kefir overlay", view, Begin::Keep);
+            self.draw(&mut pass, slice, canvas);
+        }
+    }
+
+    /// Writes `canvas`'s vertices into the frame's buffer; the byte range
+    /// for [`Overlay::draw`], `None` when there is nothing to draw.
+    pub(crate) fn upload(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        canvas: &Canvas,
+    ) -> Option<std::ops::Range<u64>> {
         if canvas.vertices.is_empty() {
-            return;
+            return None;
         }
         let bytes: &[u8] = bytemuck::cast_slice(&canvas.vertices);
         let size = bytes.len() as u64;
@@ -467,9 +481,18 @@ impl Overlay {
         let start = self.used;
         queue.write_buffer(&self.buffer, start, bytes);
         self.used += size;
+        Some(start..start + size)
+    }
 
-        let mut pass = rec.color_pass("kefir overlay", view, Begin::Keep);
-        pass.set_vertex_buffer(0, self.buffer.slice(start..start + size));
+    /// Records `canvas`'s draws (uploaded to `slice`) into `pass`, one draw
+    /// per run of triangles with the same blend.
+    pub(crate) fn draw(
+        &self,
+        pass: &mut wgpu::RenderPass<'_>,
+        slice: std::ops::Range<u64>,
+        canvas: &Canvas,
+    ) {
+        pass.set_vertex_buffer(0, self.buffer.slice(slice));
         for (blend, range) in &canvas.batches {
             pass.set_pipeline(match blend {
                 Blend::Alpha => &self.alpha,

@@ -78,16 +78,6 @@ impl OverlayPass {
             size,
             aspect,
         );
-        if self.shapes.has_draws() {
-            // Textured shapes sample the previous frame (MilkDrop's VS[0])
-            // the way the warp does.
-            let (_, wrap) = super::warp::warp_uniforms(&slot.runtime, &code.state);
-            let bind = self
-                .shapes
-                .bind_group(gpu.device, &src.view, gpu.linear(wrap));
-            let mut pass = rec.color_pass("kefir shapes", &dst.view, Begin::Keep);
-            self.shapes.draw(&mut pass, &bind);
-        }
         let mut drawing = waves::Canvas::new(size.0, size.1);
         {
             let (code_, overruns) = slot.runtime.waves_mut();
@@ -103,7 +93,24 @@ impl OverlayPass {
             aspect,
         );
         borders::draw_sprites(&mut drawing, &code.state.draw, aspect);
-        self.lines
-            .encode(rec, gpu.device, gpu.queue, &dst.view, &drawing);
+        let lines = self.lines.upload(gpu.device, gpu.queue, &drawing);
+        // Textured shapes sample the previous frame (MilkDrop's VS[0]) the
+        // way the warp does.
+        let shapes_bind = self.shapes.has_draws().then(|| {
+            let (_, wrap) = super::warp::warp_uniforms(&slot.runtime, &code.state);
+            self.shapes
+                .bind_group(gpu.device, &src.view, gpu.linear(wrap))
+        });
+        if shapes_bind.is_none() && lines.is_none() {
+            return;
+        }
+        // One render pass: shapes first, then waves and borders over them.
+        let mut pass = rec.color_pass("kefir shapes and waves", &dst.view, Begin::Keep);
+        if let Some(bind) = &shapes_bind {
+            self.shapes.draw(&mut pass, bind);
+        }
+        if let Some(slice) = lines {
+            self.lines.draw(&mut pass, slice, &drawing);
+        }
     }
 }
