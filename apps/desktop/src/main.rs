@@ -10,6 +10,8 @@
 //!   and/or a video.
 //! - `kefir showcase` renders a short video of the bundled presets (or
 //!   others) with blends and the demo track's sound.
+//! - `kefir bench PRESET|DIR...` measures how fast this machine renders
+//!   presets and writes the device's cost file.
 
 mod cmd;
 mod play;
@@ -57,6 +59,11 @@ enum Command {
     /// Render a short video of presets playing one after another with
     /// blends, to the built-in demo track with its sound (needs ffmpeg).
     Showcase(cmd::showcase::Args),
+    /// Measure how fast this machine renders presets: frame times, CPU
+    /// time, time per pass, first-frame and prepare times, ranked; updates
+    /// this device's cost file (which the player reads to skip or
+    /// down-scale presets too heavy for it).
+    Bench(cmd::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +75,7 @@ fn main() -> ExitCode {
         Some(Command::Analyze(args)) => cmd::analyze::run(&args),
         Some(Command::Render(args)) => cmd::render::run(&args),
         Some(Command::Showcase(args)) => cmd::showcase::run(&args),
+        Some(Command::Bench(args)) => cmd::bench::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -665,7 +665,11 @@ pub unsafe extern "C" fn kefir_create(config: *const kefir_config) -> *mut kefir
         };
         let mesh = (c.mesh_width.clamp(1, 512), c.mesh_height.clamp(1, 512));
         let config = PlayerConfig {
-            engine: milk_engine::Config { mesh, seed: c.seed },
+            engine: milk_engine::Config {
+                mesh,
+                seed: c.seed,
+                ..milk_engine::Config::default()
+            },
             preset_dirs: preset_dir.map(PathBuf::from).into_iter().collect(),
             texture_dirs: texture_dir.map(PathBuf::from).into_iter().collect(),
             prefs_path: prefs_path.map(PathBuf::from),

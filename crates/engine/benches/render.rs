@@ -3,8 +3,8 @@
 //! shapes, and five MilkDrop 2 presets running their own warp and composite
 //! shaders (blur levels, noise, volume noise, user textures). Criterion times whole frames: `Visualizer::render` plus the wait
 //! for the GPU. After each preset the bench prints the split from
-//! [`milk_engine::FrameStats`]: per-frame code, per-vertex code, overlays
-//! (shapes, waves, borders on the CPU), submit, and the GPU wait.
+//! [`milk_engine::FrameStats`]: CPU time per pass (code, mesh, warp, blur,
+//! shapes/waves, composite, present) and the GPU wait.
 //!
 //! `cargo bench -p milk-engine --bench render -- --warm-up-time 1 --measurement-time 3`
 
@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use milk_audio::{ANALYSIS_RATE, Analyzer, AnalyzerConfig, AudioFrame, demo_track};
 use milk_engine::headless::Headless;
-use milk_engine::{Config, FrameStats, Visualizer};
+use milk_engine::{Config, FrameStats, PassTimes, Visualizer};
 use milk_parser::Preset;
 
 const SIZE: (u32, u32) = (1280, 720);
@@ -86,19 +86,15 @@ fn audio_frames() -> Vec<AudioFrame> {
 #[derive(Default)]
 struct Split {
     frames: u32,
-    stats: [Duration; 4],
+    cpu: PassTimes,
     gpu: Duration,
 }
 
 impl Split {
     fn add(&mut self, s: FrameStats, gpu: Duration) {
         self.frames += 1;
-        for (total, d) in
-            self.stats
-                .iter_mut()
-                .zip([s.per_frame, s.per_vertex, s.overlays, s.submit])
-        {
-            *total += d;
+        for (pass, d) in s.cpu.iter() {
+            self.cpu[pass] += d;
         }
         self.gpu += gpu;
     }
@@ -109,10 +105,14 @@ impl Split {
             return;
         }
         let ms = |d: Duration| d.as_secs_f64() * 1e3 / f64::from(self.frames.max(1));
-        let [pf, pv, ov, sub] = self.stats.map(ms);
+        let passes: Vec<String> = self
+            .cpu
+            .iter()
+            .map(|(pass, d)| format!("{} {:.3}", pass.name(), ms(d)))
+            .collect();
         println!(
-            "{name}: per-frame {pf:.3} ms, per-vertex {pv:.3} ms, overlays {ov:.3} ms, \
-             submit {sub:.3} ms, GPU wait {:.3} ms ({} frames)",
+            "{name}: CPU ms per pass: {}; GPU wait {:.3} ms ({} frames)",
+            passes.join(", "),
             ms(self.gpu),
             self.frames
         );

@@ -42,6 +42,7 @@ use std::num::NonZeroU64;
 
 use crate::FEEDBACK_FORMAT;
 use crate::layout::FrameTexture;
+use crate::passes::{Begin, Recorder};
 
 /// MilkDrop's blur weights (`w[8]` of `BlurPasses`, "user can specify
 /// these", but no preset can).
@@ -434,6 +435,22 @@ impl BlurChain {
         levels: u8,
         params: &BlurParams,
     ) {
+        let mut rec = Recorder::new(encoder, None);
+        self.record(device, queue, &mut rec, source, size, levels, params);
+    }
+
+    /// [`BlurChain::encode`] through the frame's [`Recorder`].
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn record(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        rec: &mut Recorder<'_>,
+        source: &wgpu::TextureView,
+        size: (u32, u32),
+        levels: u8,
+        params: &BlurParams,
+    ) {
         let passes = usize::from(levels.min(3)) * 2;
         if passes == 0 || size.0 == 0 || size.1 == 0 {
             return;
@@ -467,8 +484,8 @@ impl BlurChain {
             } else {
                 ("kefir blur vertical", &self.v_pipeline)
             };
-            // Every pixel is drawn: clear rather than load.
-            let mut pass = crate::color_pass(encoder, label, &targets.textures[i].view, true);
+            // A full-screen triangle draws every pixel.
+            let mut pass = rec.color_pass(label, &targets.textures[i].view, Begin::Overwrite);
             pass.set_pipeline(pipeline);
             pass.set_bind_group(0, bind, &[]);
             pass.draw(0..3, 0..1);

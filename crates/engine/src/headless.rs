@@ -46,6 +46,16 @@ impl Headless {
     }
 
     pub async fn new_async() -> Result<Self, HeadlessError> {
+        Self::with_features_async(wgpu::Features::empty()).await
+    }
+
+    /// [`Headless::new`], asking also for those of `wanted` the adapter
+    /// has (for example `TIMESTAMP_QUERY`, for GPU time per pass).
+    pub fn with_features(wanted: wgpu::Features) -> Result<Self, HeadlessError> {
+        pollster::block_on(Self::with_features_async(wanted))
+    }
+
+    pub async fn with_features_async(wanted: wgpu::Features) -> Result<Self, HeadlessError> {
         let desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
         let backends = desc.backends;
         let instance = wgpu::Instance::new(desc);
@@ -59,6 +69,7 @@ impl Headless {
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("kefir headless"),
+                required_features: wanted & adapter.features(),
                 required_limits: wgpu::Limits::downlevel_defaults()
                     .using_resolution(adapter.limits()),
                 ..Default::default()

@@ -70,6 +70,16 @@ pub(crate) fn render_pipeline(
     device: &wgpu::Device,
     spec: PipelineSpec<'_>,
 ) -> wgpu::RenderPipeline {
+    render_pipeline_with(device, spec, &[])
+}
+
+/// [`render_pipeline`] with values for the fragment stage's
+/// pipeline-overridable constants (WGSL `override`).
+pub(crate) fn render_pipeline_with(
+    device: &wgpu::Device,
+    spec: PipelineSpec<'_>,
+    constants: &[(&str, f64)],
+) -> wgpu::RenderPipeline {
     device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
         label: Some(spec.label),
         layout: Some(spec.layout),
@@ -85,7 +95,10 @@ pub(crate) fn render_pipeline(
         fragment: Some(wgpu::FragmentState {
             module: spec.fragment.0,
             entry_point: Some(spec.fragment.1),
-            compilation_options: Default::default(),
+            compilation_options: wgpu::PipelineCompilationOptions {
+                constants,
+                ..Default::default()
+            },
             targets: &[Some(spec.target)],
         }),
         multiview_mask: None,

@@ -534,45 +534,17 @@ impl PresetRandoms {
     }
 }
 
-type Mat4 = [[f32; 4]; 4];
-
-fn mul(a: &Mat4, b: &Mat4) -> Mat4 {
-    std::array::from_fn(|r| std::array::from_fn(|c| (0..4).map(|k| a[r][k] * b[k][c]).sum()))
-}
-
-/// Direct3D's row-vector convention (`v' = v * M`): rotate about x, move
-/// by `offset`, rotate about z, then about y, as MilkDrop 2 composes its
-/// `rot_*` matrices; the first three columns (`float4x3`).
+/// MilkDrop 2's `rot_*` matrix for `angles` and `offset`: in Direct3D's
+/// row-vector convention (`v' = v * M`) it rotates about x, moves by
+/// `offset`, rotates about z, then about y; the rows of its first three
+/// columns (`float4x3`). In glam's column-vector convention the same
+/// transform is `Ry * Rz * T * Rx`, and Direct3D's rows are glam's columns.
 fn rotation([ax, ay, az]: [f32; 3], offset: [f32; 3]) -> [[f32; 3]; 4] {
-    let (sx, cx) = ax.sin_cos();
-    let (sy, cy) = ay.sin_cos();
-    let (sz, cz) = az.sin_cos();
-    let rx = [
-        [1.0, 0.0, 0.0, 0.0],
-        [0.0, cx, sx, 0.0],
-        [0.0, -sx, cx, 0.0],
-        [0.0, 0.0, 0.0, 1.0],
-    ];
-    let ry = [
-        [cy, 0.0, -sy, 0.0],
-        [0.0, 1.0, 0.0, 0.0],
-        [sy, 0.0, cy, 0.0],
-        [0.0, 0.0, 0.0, 1.0],
-    ];
-    let rz = [
-        [cz, sz, 0.0, 0.0],
-        [-sz, cz, 0.0, 0.0],
-        [0.0, 0.0, 1.0, 0.0],
-        [0.0, 0.0, 0.0, 1.0],
-    ];
-    let t = [
-        [1.0, 0.0, 0.0, 0.0],
-        [0.0, 1.0, 0.0, 0.0],
-        [0.0, 0.0, 1.0, 0.0],
-        [offset[0], offset[1], offset[2], 1.0],
-    ];
-    let m = mul(&mul(&mul(&rx, &t), &rz), &ry);
-    std::array::from_fn(|r| [m[r][0], m[r][1], m[r][2]])
+    use glam::{Mat4, Vec3};
+    let m = Mat4::from_rotation_y(ay)
+        * (Mat4::from_rotation_z(az)
+            * (Mat4::from_translation(Vec3::from(offset)) * Mat4::from_rotation_x(ax)));
+    std::array::from_fn(|r| m.col(r).truncate().to_array())
 }
 
 /// The frame values that go into the shaders' uniform block.
@@ -816,6 +788,44 @@ mod tests {
         let later = a.matrices(13.5, &mut Rng::new(1));
         let d: f32 = (0..3).map(|c| (mats[0][0][c] - later[0][0][c]).abs()).sum();
         assert!(d < 1e-3, "rot_s1 moved {d}");
+    }
+
+    #[test]
+    fn rotations_follow_milkdrops_order() {
+        // A point through MilkDrop's matrix (row vector times float4x3)
+        // lands where rotating about x, moving, rotating about z and then
+        // about y puts it.
+        let (angles, offset) = ([0.3f32, -1.1, 2.0], [0.25f32, -0.5, 0.75]);
+        let m = rotation(angles, offset);
+        let turn = |p: [f32; 3], axis: usize, a: f32| {
+            let (s, c) = a.sin_cos();
+            let (i, j) = match axis {
+                0 => (1, 2),
+                1 => (2, 0),
+                _ => (0, 1),
+            };
+            let mut q = p;
+            q[i] = p[i] * c - p[j] * s;
+            q[j] = p[i] * s + p[j] * c;
+            q
+        };
+        let p = [0.4f32, -0.7, 1.3];
+        let mut want = turn(p, 0, angles[0]);
+        for (w, o) in want.iter_mut().zip(offset) {
+            *w += o;
+        }
+        let want = turn(turn(want, 2, angles[2]), 1, angles[1]);
+        let got: [f32; 3] =
+            std::array::from_fn(|c| p[0] * m[0][c] + p[1] * m[1][c] + p[2] * m[2][c] + m[3][c]);
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() < 1e-5, "{got:?} vs {want:?}");
+        }
+        // No rotation: identity rows and the offset as the last row.
+        let m = rotation([0.0; 3], offset);
+        assert_eq!(
+            m,
+            [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], offset]
+        );
     }
 
     #[test]

@@ -26,8 +26,9 @@ fn stage_vs(
     return out;
 }
 
-// sRGB targets: the composite shader renders into an 8-bit linear texture,
-// then this pass copies it so the display shows MilkDrop's values.
+// The present pass: the composite's 8-bit intermediate copied (scaled up,
+// for a render scale below 1) into the target; for sRGB targets decoded so
+// the display shows MilkDrop's values.
 @group(0) @binding(0) var blit_tex: texture_2d<f32>;
 @group(0) @binding(1) var blit_sampler: sampler;
 
@@ -43,6 +44,11 @@ fn blit_vs(@builtin(vertex_index) i: u32) -> BlitOut {
     out.pos = vec4<f32>(t[0], 0.0, 1.0);
     out.uv = t[1];
     return out;
+}
+
+@fragment
+fn blit_fs(in: BlitOut) -> @location(0) vec4<f32> {
+    return vec4<f32>(textureSampleLevel(blit_tex, blit_sampler, in.uv, 0.0).rgb, 1.0);
 }
 
 @fragment

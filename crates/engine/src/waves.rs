@@ -30,6 +30,7 @@ use milk_parser::eel::{VarId, VertexJob, VertexMode};
 use milk_parser::preset::{BaseValues, BlockId};
 
 use crate::FEEDBACK_FORMAT;
+use crate::passes::{Begin, Recorder};
 
 /// The image size (shorter side, in pixels) at which MilkDrop's 1-pixel
 /// lines are drawn 1 pixel wide; see the module documentation.
@@ -367,7 +368,7 @@ fn brush(thick: bool) -> &'static [[f32; 2]] {
 }
 
 /// The draw pipelines and a vertex buffer for [`Canvas`]es.
-pub struct Overlay {
+pub(crate) struct Overlay {
     alpha: wgpu::RenderPipeline,
     additive: wgpu::RenderPipeline,
     buffer: wgpu::Buffer,
@@ -444,16 +445,30 @@ impl Overlay {
 
     /// Records `canvas`'s draws into `view` (a feedback texture), on top of
     /// what is there, in one render pass.
-    pub fn encode(
+    pub(crate) fn encode(
         &mut self,
+        rec: &mut Recorder<'_>,
         device: &wgpu::Device,
         queue: &wgpu::Queue,
-        encoder: &mut wgpu::CommandEncoder,
         view: &wgpu::TextureView,
         canvas: &Canvas,
     ) {
+        if let Some(slice) = self.upload(device, queue, canvas) {
+            let mut pass = rec.color_pass("kefir overlay", view, Begin::Keep);
+            self.draw(&mut pass, slice, canvas);
+        }
+    }
+
+    /// Writes `canvas`'s vertices into the frame's buffer; the byte range
+    /// for [`Overlay::draw`], `None` when there is nothing to draw.
+    pub(crate) fn upload(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        canvas: &Canvas,
+    ) -> Option<std::ops::Range<u64>> {
         if canvas.vertices.is_empty() {
-            return;
+            return None;
         }
         let bytes: &[u8] = bytemuck::cast_slice(&canvas.vertices);
         let size = bytes.len() as u64;
@@ -466,9 +481,18 @@ impl Overlay {
         let start = self.used;
         queue.write_buffer(&self.buffer, start, bytes);
         self.used += size;
+        Some(start..start + size)
+    }
 
-        let mut pass = crate::color_pass(encoder, "kefir overlay", view, false);
-        pass.set_vertex_buffer(0, self.buffer.slice(start..start + size));
+    /// Records `canvas`'s draws (uploaded to `slice`) into `pass`, one draw
+    /// per run of triangles with the same blend.
+    pub(crate) fn draw(
+        &self,
+        pass: &mut wgpu::RenderPass<'_>,
+        slice: std::ops::Range<u64>,
+        canvas: &Canvas,
+    ) {
+        pass.set_vertex_buffer(0, self.buffer.slice(slice));
         for (blend, range) in &canvas.batches {
             pass.set_pipeline(match blend {
                 Blend::Alpha => &self.alpha,

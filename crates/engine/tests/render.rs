@@ -583,3 +583,91 @@ fn a_blend_hands_the_picture_over_along_its_pattern() {
     let end = render(&mut vis, &gpu, &target);
     assert_eq!(count(&end, 2), (W * H) as usize, "all blue");
 }
+
+#[test]
+fn render_scale_draws_a_smaller_frame_and_composites_it_up() {
+    let gpu = gpu();
+    let mut vis = visualizer(&gpu, "");
+    vis.set_render_scale(0.5);
+    assert_eq!(vis.render_scale(), 0.5);
+    let target = gpu.target(W, H);
+    // A 32x24 frame with a 2x2 block at (20, 9)..(22, 11): at twice the
+    // size on the target, centred at (42, 20).
+    let (w, h) = (W / 2, H / 2);
+    let mut frame = vec![0u8; (w * h * 4) as usize];
+    for y in 9..11 {
+        for x in 20..22 {
+            let i = ((y * w + x) * 4) as usize;
+            frame[i..i + 4].copy_from_slice(&[255; 4]);
+        }
+    }
+    vis.set_frame(w, h, &frame);
+    let img = render(&mut vis, &gpu, &target);
+    let texture = vis.frame_texture().expect("a frame");
+    assert_eq!((texture.width(), texture.height()), (w, h));
+    let (cx, cy, total) = centroid(&img);
+    assert!(total > 0.0);
+    assert!(
+        (cx - 42.0).abs() < 0.3 && (cy - 20.0).abs() < 0.3,
+        "({cx}, {cy})"
+    );
+    // Lit pixels cover about 4x4 of the target (bilinear edges included).
+    let lit = img.chunks_exact(4).filter(|p| p[0] > 60).count();
+    assert!((12..=30).contains(&lit), "{lit} lit pixels");
+
+    // Back to full scale: the picture carries over at the target's size.
+    vis.set_render_scale(1.0);
+    let img = render(&mut vis, &gpu, &target);
+    let texture = vis.frame_texture().expect("a frame");
+    assert_eq!((texture.width(), texture.height()), (W, H));
+    let (cx, cy, _) = centroid(&img);
+    assert!(
+        (cx - 42.0).abs() < 0.5 && (cy - 20.0).abs() < 0.5,
+        "({cx}, {cy})"
+    );
+    // Out-of-range scales are clamped, not errors.
+    vis.set_render_scale(f32::NAN);
+    assert_eq!(vis.render_scale(), 1.0);
+    vis.set_render_scale(0.0);
+    assert_eq!(vis.render_scale(), milk_engine::MIN_RENDER_SCALE);
+    assert_eq!(milk_engine::render_size((1920, 1080), 0.5), (960, 540));
+    assert_eq!(milk_engine::render_size((3, 1), 0.1), (1, 1));
+}
+
+#[test]
+fn frame_stats_time_every_pass() {
+    let gpu = match Headless::with_features(wgpu::Features::TIMESTAMP_QUERY) {
+        Ok(h) => h,
+        Err(e) => panic!("milk-engine tests need a wgpu adapter: {e}"),
+    };
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    vis.load_preset(&preset("per_pixel_1=dx = 0.01 * x;\nob_size=0.05\nob_a=1"));
+    let timestamps = gpu
+        .device
+        .features()
+        .contains(wgpu::Features::TIMESTAMP_QUERY);
+    assert_eq!(vis.set_gpu_timing(true), timestamps);
+    let target = gpu.target(W, H);
+    for _ in 0..4 {
+        render(&mut vis, &gpu, &target);
+    }
+    let stats = vis.frame_stats();
+    assert!(stats.cpu[milk_engine::Pass::Mesh] > std::time::Duration::ZERO);
+    assert!(stats.cpu.total() >= stats.cpu[milk_engine::Pass::Mesh]);
+    match stats.gpu {
+        Some(gpu_times) => {
+            assert!(timestamps);
+            use milk_engine::Pass;
+            // Render passes ran in the warp, the borders and the composite;
+            // none in the code and mesh passes or the (unused) blur.
+            for pass in [Pass::Warp, Pass::Overlays, Pass::Composite] {
+                assert!(gpu_times[pass] > std::time::Duration::ZERO, "{pass:?}");
+            }
+            for pass in [Pass::Code, Pass::Mesh, Pass::Blur] {
+                assert_eq!(gpu_times[pass], std::time::Duration::ZERO, "{pass:?}");
+            }
+        }
+        None => assert!(!timestamps, "timestamps on, but no GPU times"),
+    }
+    assert!(!vis.set_gpu_timing(false));
+}

@@ -59,6 +59,7 @@
 //! }
 //! ```
 
+mod pacing;
 mod schedule;
 mod worker;
 
@@ -66,12 +67,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use kefir_perf::Advice;
 use milk_audio::{Analyzer, AnalyzerConfig, AudioFrame, PcmFormat};
 use milk_engine::{LoadReport, PresetBuilder, RenderError, Switch, Visualizer};
 use milk_playlist::{Filter, PlaylistError, Prefs, preset_key};
 
 pub use milk_playlist::Playlist;
+pub use pacing::Pacing;
+#[cfg(not(target_arch = "wasm32"))]
+pub use pacing::WorkTimer;
 
+use crate::pacing::{Pacer, Verdict};
 use crate::schedule::{HardCutSettings, HardCuts, preset_duration, rng};
 use crate::worker::{Prepared, Reply, Source, Worker};
 
@@ -149,6 +155,9 @@ pub struct PlayerConfig {
     /// it (or where threads cannot be started, as in the browser) every
     /// preset is prepared on the thread that switches to it.
     pub preload: bool,
+    /// Frame budget, render scale governor and the device's preset costs
+    /// (off by default); see [`Pacing`] and [`Player::report_frame_time`].
+    pub pacing: Pacing,
 }
 
 impl Default for PlayerConfig {
@@ -173,6 +182,7 @@ impl Default for PlayerConfig {
             prefs_path: None,
             seed: 0,
             preload: true,
+            pacing: Pacing::default(),
         }
     }
 }
@@ -202,6 +212,20 @@ pub enum PlayerEvent {
         /// Why.
         error: String,
     },
+    /// A preset missed the frame budget ([`Pacing`]) for
+    /// [`Pacing::heavy_seconds`] at the lowest render scale, or the cost
+    /// file says it would: it was skipped and marked in the playlist (and
+    /// the cost file, when it played).
+    TooHeavy {
+        path: Option<PathBuf>,
+        name: String,
+        /// Its frame time (75th percentile), ms; `None` when the cost file
+        /// decided before it played.
+        frame_ms: Option<f32>,
+    },
+    /// The render scale changed ([`Pacing::auto_scale`], or a preset's
+    /// cost); the frames render at this fraction of the target's size.
+    RenderScale { scale: f32 },
     /// Something that does not stop the player went wrong: a preset
     /// directory could not be read, the prefs file could not be read or
     /// written.
@@ -326,6 +350,11 @@ pub struct Player {
     /// The prefs file exists but did not load: never overwrite it.
     prefs_blocked: bool,
     stats: PlayerStats,
+    pacer: Pacer,
+    /// The adapter, as cost files name it.
+    device_info: kefir_perf::DeviceInfo,
+    /// The last target's size.
+    target_size: Option<(u32, u32)>,
 }
 
 /// The format composite pipelines are built for when rendering to `format`
@@ -364,7 +393,24 @@ impl Player {
     ) -> Result<Player, PlayerError> {
         let mut events = Vec::new();
         let playlist = Self::scan_playlist(&config, &mut events)?;
+        let info = device.adapter_info();
+        let device_info = kefir_perf::DeviceInfo {
+            name: info.name,
+            backend: format!("{:?}", info.backend),
+        };
         let mut vis = Visualizer::new(device, queue, config.engine);
+        let mut warnings = Vec::new();
+        let pacer = Pacer::new(
+            config.pacing.clone(),
+            vis.render_scale(),
+            device_info.clone(),
+            &mut warnings,
+        );
+        events.extend(
+            warnings
+                .into_iter()
+                .map(|message| PlayerEvent::Warning { message }),
+        );
         if !config.texture_dirs.is_empty() {
             vis.set_texture_dirs(config.texture_dirs.clone());
         }
@@ -399,6 +445,9 @@ impl Player {
             preload: None,
             prefs_blocked: false,
             stats: PlayerStats::default(),
+            pacer,
+            device_info,
+            target_size: None,
         };
         player.load_prefs();
         player.jitter = player.rng.next_f64();
@@ -508,6 +557,7 @@ impl Player {
     /// player's clock and audio have moved on.
     pub fn render(&mut self, dt: f64, target: &wgpu::Texture) -> Result<(), RenderError> {
         let dt = seconds(dt);
+        self.target_size = Some((target.width(), target.height()));
         self.poll_worker();
         if self.fresh {
             self.fresh = false;
@@ -696,6 +746,7 @@ impl Player {
                     _ => Switch::Cut,
                 };
                 let report = self.vis.switch_to(prepared, switch);
+                self.pace_new_preset(source.path());
                 self.stats.switches += 1;
                 match origin {
                     Origin::Ready => self.stats.preloaded += 1,
@@ -750,11 +801,88 @@ impl Player {
                 return false;
             };
             let path = entry.path.clone();
+            if self.pacer.advise(&preset_key(&path), self.target_size) == Advice::Skip {
+                self.skip_heavy(&path, None);
+                continue;
+            }
             if self.start(Source::File(path), switch) {
                 return true;
             }
         }
         false
+    }
+
+    /// Sets the render scale for a preset that starts (from the cost file's
+    /// advice, or the governor's scale).
+    fn pace_new_preset(&mut self, path: Option<&Path>) {
+        let key = path.map(|p| preset_key(p).into_owned()).unwrap_or_default();
+        let advice = match self.pacer.advise(&key, self.target_size) {
+            // Chosen by hand (or the only one left): the lowest scale.
+            Advice::Skip => Advice::Downscale(self.pacer.lowest()),
+            other => other,
+        };
+        let scale = self.pacer.preset_started(&key, advice);
+        self.set_scale(scale);
+    }
+
+    fn set_scale(&mut self, scale: f32) {
+        if (scale - self.vis.render_scale()).abs() > 1e-4 {
+            self.vis.set_render_scale(scale);
+            self.push_event(PlayerEvent::RenderScale {
+                scale: self.vis.render_scale(),
+            });
+        }
+    }
+
+    /// Marks `path` too heavy in the playlist (so it does not come round
+    /// again) and says so.
+    fn skip_heavy(&mut self, path: &Path, frame_ms: Option<f32>) {
+        let reason = match frame_ms {
+            Some(ms) => format!("too heavy for this device ({ms:.1} ms per frame)"),
+            None => "too heavy for this device (cost file)".to_owned(),
+        };
+        self.list().mark_broken(path, reason);
+        self.push_event(PlayerEvent::TooHeavy {
+            path: Some(path.to_path_buf()),
+            name: worker::display_name(path),
+            frame_ms,
+        });
+    }
+
+    /// Tells the player how long the last frame took to render (from the
+    /// start of [`Player::render`] to the GPU finishing it, not counting a
+    /// wait for the display; [`WorkTimer`] measures that). With a budget
+    /// ([`PlayerConfig::pacing`]) it moves the render scale and skips
+    /// presets too heavy for the device. Frames of a blend are not counted
+    /// (two presets render then).
+    pub fn report_frame_time(&mut self, work: Duration) {
+        if self.vis.blend_progress().is_some() {
+            return;
+        }
+        match self.pacer.frame(work, self.vis.render_scale()) {
+            Verdict::Fine => {}
+            Verdict::Scale(scale) => self.set_scale(scale),
+            Verdict::TooHeavy { frame_ms, scale } => {
+                let Some(path) = self.current_path().map(Path::to_path_buf) else {
+                    return;
+                };
+                let size = self.target_size.unwrap_or((0, 0));
+                if let Some(error) =
+                    self.pacer
+                        .record_heavy(&preset_key(&path), size, scale, frame_ms)
+                {
+                    self.warn(error);
+                }
+                self.skip_heavy(&path, Some(frame_ms));
+                self.advance(Step::Next, Switch::Cut);
+                self.refresh_preload();
+            }
+        }
+    }
+
+    /// The render scale frames use now (see [`Pacing`]).
+    pub fn render_scale(&self) -> f32 {
+        self.vis.render_scale()
     }
 
     fn user_blend(&self) -> Switch {
@@ -967,6 +1095,7 @@ impl Player {
             }
         }
         let textures = config.texture_dirs != self.config.texture_dirs;
+        let pacing = config.pacing != self.config.pacing;
         let prefs = config.prefs_path != self.config.prefs_path;
         let old_engine = self.config.engine;
         let old_seed = self.config.seed;
@@ -981,6 +1110,20 @@ impl Player {
         }
         if prefs {
             self.load_prefs();
+        }
+        if pacing {
+            let mut warnings = Vec::new();
+            self.pacer = Pacer::new(
+                self.config.pacing.clone(),
+                self.config.engine.render_scale,
+                self.device_info.clone(),
+                &mut warnings,
+            );
+            for w in warnings {
+                self.warn(w);
+            }
+            let scale = self.pacer.preset_started("", Advice::Play);
+            self.set_scale(scale);
         }
         if !self.config.preload {
             self.worker = None;

@@ -46,6 +46,7 @@ fn config(dir: &Path) -> PlayerConfig {
         engine: milk_engine::Config {
             mesh: (16, 12),
             seed: 1,
+            ..milk_engine::Config::default()
         },
         preset_dirs: vec![dir.to_path_buf()],
         shuffle: false,
@@ -719,4 +720,73 @@ fn milk_audio_input_feeds_the_analysis() {
         .iter()
         .fold(0.0f32, |m, &v| m.max(v.abs()));
     assert!(peak > 0.01, "the demo signal reached the waveform: {peak}");
+}
+
+#[test]
+fn pacing_lowers_the_scale_then_skips_a_preset_too_heavy_and_uses_the_cost_file() {
+    use std::time::Duration;
+    let (dir, paths) = preset_dir(3, &[]);
+    let costs = dir.path().join("costs.json");
+    let mut c = config(dir.path());
+    c.preset_seconds = 0.0; // only the pacing changes presets here
+    c.pacing = kefir_player::Pacing {
+        budget: Some(Duration::from_millis(16)),
+        cost_file: Some(costs.clone()),
+        heavy_seconds: 2.0,
+        ..kefir_player::Pacing::default()
+    };
+    let mut p = player(c.clone());
+    p.poll_events();
+    let t = target();
+    let mut scales = Vec::new();
+    let mut heavy = Vec::new();
+    for _ in 0..400 {
+        p.render(1.0 / 60.0, &t).unwrap();
+        // Every frame of this preset takes 50 ms, whatever the scale.
+        p.report_frame_time(Duration::from_millis(50));
+        for e in p.poll_events() {
+            match e {
+                PlayerEvent::RenderScale { scale } => scales.push(scale),
+                PlayerEvent::TooHeavy { name, frame_ms, .. } => heavy.push((name, frame_ms)),
+                _ => {}
+            }
+        }
+        if !heavy.is_empty() {
+            break;
+        }
+    }
+    assert!(
+        !scales.is_empty() && scales.windows(2).all(|w| w[1] < w[0]),
+        "{scales:?}"
+    );
+    assert_eq!(*scales.last().unwrap(), 0.25);
+    assert_eq!(heavy.len(), 1, "{heavy:?}");
+    assert_eq!(heavy[0].0, "00 preset");
+    assert!(heavy[0].1.is_some_and(|ms| (ms - 50.0).abs() < 1.0));
+    assert_eq!(p.current_name(), Some("01 preset"), "skipped to the next");
+    assert!(
+        p.playlist()
+            .broken()
+            .iter()
+            .any(|(path, _)| path == &paths[0])
+    );
+
+    // The cost file remembers it: a new player (a later run) skips it before
+    // it plays, once it knows the target's size.
+    let saved = kefir_perf::CostFile::load(&costs).expect("cost file saved");
+    assert!(saved.presets.contains_key("00 preset.milk"));
+    let mut p = player(c);
+    p.poll_events();
+    p.render(1.0 / 60.0, &t).unwrap();
+    p.next(); // 01
+    p.next(); // 02
+    p.next(); // 00 again? It is too heavy: 01.
+    let events = p.poll_events();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, PlayerEvent::TooHeavy { frame_ms: None, .. })),
+        "{events:?}"
+    );
+    assert_eq!(p.current_name(), Some("01 preset"));
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow};
-use kefir_player::{Player, PlayerConfig, PlayerEvent};
+use kefir_player::{Player, PlayerConfig, PlayerEvent, WorkTimer};
 use serde_json::json;
 use winit::application::ApplicationHandler;
 use winit::dpi::{LogicalSize, PhysicalPosition, PhysicalSize};
@@ -134,6 +134,8 @@ struct App {
     cursor_hidden: bool,
     /// No frames until then (the window is hidden).
     idle_until: Option<Instant>,
+    /// GPU time of frames, for the player's render scale governor.
+    work_timer: WorkTimer,
 }
 
 impl App {
@@ -178,6 +180,7 @@ impl App {
             next_frame_at: None,
             cursor_hidden: false,
             idle_until: None,
+            work_timer: WorkTimer::new(),
         }
     }
 
@@ -292,12 +295,27 @@ impl App {
         }
         surface.configure(&device, &config);
 
-        let player = Player::new(
-            device.clone(),
-            queue.clone(),
-            player_config(&self.options.settings, self.options.seed),
-        )
-        .map_err(|e| anyhow!(e))?;
+        let mut player_config = player_config(&self.options.settings, self.options.seed);
+        if ws.auto_scale {
+            // Frames must fit the display's refresh (or the frame cap).
+            let hz = monitor
+                .as_ref()
+                .and_then(|m| m.refresh_rate_millihertz())
+                .map_or(60.0, |mhz| f64::from(mhz) / 1000.0);
+            let hz = if ws.max_fps > 0.0 {
+                ws.max_fps.min(hz)
+            } else {
+                hz
+            };
+            player_config.pacing.budget = Some(Duration::from_secs_f64(1.0 / hz.max(1.0)));
+            player_config.pacing.cost_file =
+                kefir_perf::CostFile::default_path(&kefir_perf::DeviceInfo {
+                    name: info.name.clone(),
+                    backend: format!("{:?}", info.backend),
+                });
+        }
+        let player =
+            Player::new(device.clone(), queue.clone(), player_config).map_err(|e| anyhow!(e))?;
         let overlay = Overlay::new(
             &window,
             &device,
@@ -574,6 +592,12 @@ impl App {
             return;
         };
 
+        // How long the GPU took for an earlier frame: the render scale
+        // governor and the heavy-preset check work from it.
+        if let Some(work) = self.work_timer.take(&gpu.device) {
+            player.report_frame_time(work);
+        }
+
         // Audio of the last dt seconds.
         self.audio.pump(player, dt);
         for notice in self.audio.notices() {
@@ -636,16 +660,23 @@ impl App {
             if let Err(e) = player.render(0.0, &texture.texture) {
                 report_render_error(&mut self.render_error, e);
             }
-        } else if let Err(e) = player.render(dt, &texture.texture) {
-            report_render_error(&mut self.render_error, e);
-        } else if self.screenshot {
-            shot = Some(screenshot::save(
-                &gpu.device,
-                &gpu.queue,
-                &texture.texture,
-                &self.options.settings.screenshot_dir(),
-                player.current_name(),
-            ));
+        } else {
+            self.work_timer.begin();
+            let rendered = player.render(dt, &texture.texture);
+            self.work_timer.end(&gpu.queue);
+            match rendered {
+                Err(e) => report_render_error(&mut self.render_error, e),
+                Ok(()) if self.screenshot => {
+                    shot = Some(screenshot::save(
+                        &gpu.device,
+                        &gpu.queue,
+                        &texture.texture,
+                        &self.options.settings.screenshot_dir(),
+                        player.current_name(),
+                    ));
+                }
+                Ok(()) => {}
+            }
         }
         self.screenshot = false;
         match shot {
@@ -686,6 +717,26 @@ impl App {
                         "error": error,
                     }));
                     overlay.toast(format!("{what}: {error}"), true);
+                }
+                PlayerEvent::TooHeavy {
+                    path,
+                    name,
+                    frame_ms,
+                } => {
+                    let why = frame_ms.map_or_else(
+                        || "the cost file says it cannot keep up".to_owned(),
+                        |ms| format!("{ms:.1} ms per frame at the lowest render scale"),
+                    );
+                    self.log.emit(json!({
+                        "event": "preset_too_heavy",
+                        "path": path,
+                        "frame_ms": frame_ms,
+                    }));
+                    overlay.toast(format!("skipped {name}: {why}"), false);
+                }
+                PlayerEvent::RenderScale { scale } => {
+                    self.log
+                        .emit(json!({"event": "render_scale", "scale": scale}));
                 }
                 PlayerEvent::Warning { message } => {
                     eprintln!("kefir: {message}");
@@ -939,6 +990,7 @@ pub fn player_config(settings: &Settings, seed: u64) -> PlayerConfig {
         ..PlayerConfig::default()
     };
     c.engine.seed = seed;
+    c.engine.render_scale = settings.window.render_scale;
     if let Some([cols, rows]) = p.mesh {
         c.engine.mesh = (cols, rows);
     }

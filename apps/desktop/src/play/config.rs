@@ -40,6 +40,15 @@ pub struct WindowSettings {
     pub vsync: bool,
     /// Frame-rate cap; 0 = none.
     pub max_fps: f64,
+    /// The fraction of the window's size presets render at (the composite
+    /// scales the picture up): 1 renders every pixel, 0.5 a quarter of
+    /// them. With `auto_scale` the highest scale used.
+    pub render_scale: f32,
+    /// Lower the render scale when frames miss the display's refresh and
+    /// raise it again at preset changes when there is room; skip presets
+    /// too heavy even at the lowest scale (noted in this device's cost
+    /// file, which `kefir bench` writes too).
+    pub auto_scale: bool,
 }
 
 impl Default for WindowSettings {
@@ -51,6 +60,8 @@ impl Default for WindowSettings {
             monitor: None,
             vsync: true,
             max_fps: 0.0,
+            render_scale: 1.0,
+            auto_scale: true,
         }
     }
 }
@@ -258,6 +269,12 @@ impl Settings {
         if let Some(fps) = args.max_fps {
             w.max_fps = fps;
         }
+        if let Some(scale) = args.render_scale {
+            w.render_scale = scale;
+        }
+        if args.no_auto_scale {
+            w.auto_scale = false;
+        }
         let p = &mut self.presets;
         if !args.presets.is_empty() {
             p.dirs = args.presets.clone();
@@ -327,6 +344,13 @@ impl Settings {
         }
         if !w.max_fps.is_finite() || w.max_fps < 0.0 {
             bail!("max_fps must be 0 (no cap) or positive, not {}", w.max_fps);
+        }
+        if !(w.render_scale >= milk_engine::MIN_RENDER_SCALE && w.render_scale <= 1.0) {
+            bail!(
+                "render_scale must be between {} and 1, not {}",
+                milk_engine::MIN_RENDER_SCALE,
+                w.render_scale
+            );
         }
         let p = &self.presets;
         for (name, v) in [

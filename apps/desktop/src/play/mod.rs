@@ -117,6 +117,14 @@ pub struct Args {
     /// Cap the frame rate (0: no cap)
     #[arg(long, value_name = "FPS")]
     pub max_fps: Option<f64>,
+    /// Render presets at this fraction of the window's size, 0.1..1 (the
+    /// highest scale when the scale is automatic; default 1)
+    #[arg(long, value_name = "X")]
+    pub render_scale: Option<f32>,
+    /// Keep the render scale fixed (no lowering when frames miss the
+    /// display's refresh, no skipping of presets too heavy)
+    #[arg(long)]
+    pub no_auto_scale: bool,
     /// Show the frame rate from the start
     #[arg(long)]
     pub show_fps: bool,

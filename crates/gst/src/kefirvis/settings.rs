@@ -74,6 +74,7 @@ impl Settings {
             engine: milk_engine::Config {
                 mesh: self.mesh,
                 seed: self.seed,
+                ..base.engine
             },
             preset_dirs: self.playlist_roots(),
             texture_dirs: self.texture_dir.iter().cloned().collect(),

@@ -1,41 +1,12 @@
-// Kefir's built-in passes: MilkDrop's warp (previous frame through the
-// warp mesh, times decay) and composite (echo, gamma, hue, filters).
-
-struct WarpUniforms {
-    // x: decay
-    params: vec4<f32>,
-};
-
-@group(0) @binding(0) var<uniform> warp_u: WarpUniforms;
-@group(0) @binding(1) var warp_prev: texture_2d<f32>;
-@group(0) @binding(2) var warp_sampler: sampler;
-
-struct WarpOut {
-    @builtin(position) pos: vec4<f32>,
-    @location(0) uv: vec2<f32>,
-};
-
-@vertex
-fn warp_vs(@location(0) pos: vec2<f32>, @location(1) uv: vec2<f32>) -> WarpOut {
-    var out: WarpOut;
-    out.pos = vec4<f32>(pos, 0.0, 1.0);
-    out.uv = uv;
-    return out;
-}
-
-@fragment
-fn warp_fs(in: WarpOut) -> @location(0) vec4<f32> {
-    let c = textureSampleLevel(warp_prev, warp_sampler, in.uv, 0.0).rgb;
-    return vec4<f32>(c * warp_u.params.x, 1.0);
-}
+// Kefir's built-in composite pass: MilkDrop's echo, gamma, hue shader and
+// filters, and red-blue stereo (see composite.rs).
 
 struct CompUniforms {
     // x: echo alpha (0 = no echo), y: 1 / echo zoom, z/w: echo flip (+-1)
     echo: vec4<f32>,
-    // x: gain of the main layer, y: gain of the echo layer,
-    // z: style (0 fixed-function, 1 generated shader), w: 1 for sRGB targets
+    // x: gain of the main layer, y: gain of the echo layer
     gain: vec4<f32>,
-    // brighten, darken, solarize, invert (0 or 1)
+    // unused (the filters are pipeline constants)
     filters: vec4<f32>,
     // hue shader colours at the corners: top-right, top-left,
     // bottom-right, bottom-left
@@ -61,44 +32,57 @@ fn comp_vs(@builtin(vertex_index) i: u32) -> CompOut {
     return out;
 }
 
+// What a frame's composite does, fixed when its pipeline is built (see
+// `CompVariant` in composite.rs): a pipeline per combination in use, so a
+// software rasteriser runs only the code a preset needs.
+override ECHO: bool = true;
+override HUE: bool = true;
+// MilkDrop 2's generated composite shader rather than the fixed-function path.
+override GENERATED: bool = false;
+override BRIGHTEN: bool = false;
+override DARKEN: bool = false;
+override SOLARIZE: bool = false;
+override INVERT: bool = false;
+// The target encodes to sRGB on write.
+override SRGB: bool = false;
+
 @fragment
 fn comp_fs(in: CompOut) -> @location(0) vec4<f32> {
     let uv = in.uv;
-    // Hue shader: bilinear between the corner colours (x right, y up).
-    let x = uv.x;
-    let y = 1.0 - uv.y;
-    let hue = comp_u.hue[0].rgb * x * y + comp_u.hue[1].rgb * (1.0 - x) * y
-        + comp_u.hue[2].rgb * x * (1.0 - y) + comp_u.hue[3].rgb * (1.0 - x) * (1.0 - y);
-
     var c = textureSampleLevel(comp_tex, comp_sampler, uv, 0.0).rgb * comp_u.gain.x;
-    let alpha = comp_u.echo.x;
-    if (alpha > 0.0) {
+    if (ECHO) {
+        let alpha = comp_u.echo.x;
         let uv_echo = (uv - 0.5) * comp_u.echo.y * comp_u.echo.zw + 0.5;
         let e = textureSampleLevel(comp_tex, comp_sampler, uv_echo, 0.0).rgb;
         c = c * (1.0 - alpha) + e * (alpha * comp_u.gain.y);
     }
-    c = c * hue;
-
-    let f = comp_u.filters;
-    if (comp_u.gain.z < 0.5) {
+    if (HUE) {
+        // Hue shader: bilinear between the corner colours (x right, y up).
+        let x = uv.x;
+        let y = 1.0 - uv.y;
+        let hue = comp_u.hue[0].rgb * x * y + comp_u.hue[1].rgb * (1.0 - x) * y
+            + comp_u.hue[2].rgb * x * (1.0 - y) + comp_u.hue[3].rgb * (1.0 - x) * (1.0 - y);
+        c = c * hue;
+    }
+    if (!GENERATED) {
         // Fixed-function: the layers add up in an 8-bit framebuffer, then
         // full-screen blends filter it.
         c = clamp(c, vec3<f32>(0.0), vec3<f32>(1.0));
-        if (f.x > 0.5) { c = 1.0 - (1.0 - c) * (1.0 - c); }
-        if (f.y > 0.5) { c = c * c; }
-        if (f.z > 0.5) { c = 2.0 * c * (1.0 - c); }
-        if (f.w > 0.5) { c = 1.0 - c; }
+        if (BRIGHTEN) { c = 1.0 - (1.0 - c) * (1.0 - c); }
+        if (DARKEN) { c = c * c; }
+        if (SOLARIZE) { c = 2.0 * c * (1.0 - c); }
+        if (INVERT) { c = 1.0 - c; }
     } else {
         // MilkDrop 2's generated composite shader.
-        if (f.x > 0.5) { c = sqrt(max(c, vec3<f32>(0.0))); }
-        if (f.y > 0.5) { c = c * c; }
-        if (f.z > 0.5) { c = c * (1.0 - c) * 4.0; }
-        if (f.w > 0.5) { c = 1.0 - c; }
+        if (BRIGHTEN) { c = sqrt(max(c, vec3<f32>(0.0))); }
+        if (DARKEN) { c = c * c; }
+        if (SOLARIZE) { c = c * (1.0 - c) * 4.0; }
+        if (INVERT) { c = 1.0 - c; }
         c = clamp(c, vec3<f32>(0.0), vec3<f32>(1.0));
     }
-    if (comp_u.gain.w > 0.5) {
-        // The target encodes to sRGB on write; MilkDrop's values are
-        // already display values, so hand it their linear equivalent.
+    if (SRGB) {
+        // MilkDrop's values are already display values, so hand the target
+        // their linear equivalent.
         c = srgb_to_linear(c);
     }
     return vec4<f32>(c, 1.0);
@@ -134,7 +118,7 @@ fn stereo_fs(in: StereoOut) -> @location(0) vec4<f32> {
     // MilkDrop 1.x's default lens colours: left (255, 0, 0), right (0, 255, 255).
     var c = vec3<f32>(left.r, right.g, right.b) * comp_u.gain.x;
     c = clamp(c, vec3<f32>(0.0), vec3<f32>(1.0));
-    if (comp_u.gain.w > 0.5) {
+    if (SRGB) {
         c = srgb_to_linear(c);
     }
     return vec4<f32>(c, 1.0);

@@ -1,0 +1,154 @@
+//! Pass 1, code: the preset's per-frame code (its init code on the first
+//! frame) with the audio levels and the clock as inputs; during a blend the
+//! outgoing preset's too, and the values that do not move pixels mixed
+//! between them. Then the uniform block the shader stages read.
+//!
+//! Reads: audio levels, the clock, the warp mesh's size and aspect.
+//! Writes: [`FrameCode`], and each preset's milk-hlsl uniform block.
+
+use milk_audio::AudioFrame;
+use milk_parser::code::FrameInputs;
+
+use super::{Blend, Slot};
+use crate::blur::BlurParams;
+use crate::mesh::WarpMesh;
+use crate::rng::Rng;
+use crate::runtime::{FrameState, PassStyle};
+use crate::stages::ShaderUniforms;
+
+/// What per-frame code gave this frame.
+pub(crate) struct FrameCode {
+    /// The playing preset's inputs.
+    pub inputs: FrameInputs,
+    /// Its frame values (mixed with the outgoing preset's during a blend).
+    pub state: FrameState,
+    /// The outgoing preset's inputs and (unmixed) values, during a blend.
+    pub old: Option<(FrameInputs, FrameState)>,
+}
+
+impl FrameCode {
+    /// The blur ranges and edge darkening this frame.
+    pub fn blur_params(&self) -> BlurParams {
+        BlurParams {
+            min: self.state.blur_min.map(|v| v as f32),
+            max: self.state.blur_max.map(|v| v as f32),
+            edge_darken: self.state.blur1_edge_darken as f32,
+        }
+    }
+}
+
+/// The per-frame inputs of a preset at `time`, `frame`, for a `size`
+/// target.
+pub(crate) fn frame_inputs(
+    (time, frame): (f64, u64),
+    dt: f64,
+    audio: &AudioFrame,
+    mesh: &WarpMesh,
+    (width, height): (u32, u32),
+) -> FrameInputs {
+    let [ax, ay] = mesh.aspect();
+    FrameInputs {
+        time,
+        fps: if dt > 0.0 { 1.0 / dt } else { 0.0 },
+        frame: frame as f64,
+        progress: 0.0,
+        bass: f64::from(audio.bass),
+        mid: f64::from(audio.mid),
+        treb: f64::from(audio.treb),
+        bass_att: f64::from(audio.bass_att),
+        mid_att: f64::from(audio.mid_att),
+        treb_att: f64::from(audio.treb_att),
+        meshx: f64::from(mesh.cols()),
+        meshy: f64::from(mesh.rows()),
+        pixelsx: f64::from(width),
+        pixelsy: f64::from(height),
+        // MilkDrop hands presets the inverse aspect factors.
+        aspectx: f64::from(1.0 / ax),
+        aspecty: f64::from(1.0 / ay),
+    }
+}
+
+/// Runs both presets' per-frame code. `fps` replaces the inputs' frame
+/// rate (replays).
+pub(crate) fn run(
+    slot: &mut Slot,
+    blend: Option<&mut Blend>,
+    dt: f64,
+    audio: &AudioFrame,
+    mesh: &WarpMesh,
+    size: (u32, u32),
+    fps: Option<f64>,
+) -> FrameCode {
+    let mut inputs = frame_inputs((slot.time, slot.frame), dt, audio, mesh, size);
+    if let Some(fps) = fps {
+        inputs.fps = fps;
+    }
+    let state = slot.runtime.run_frame(&inputs);
+    let Some(b) = blend else {
+        return FrameCode {
+            inputs,
+            state,
+            old: None,
+        };
+    };
+    let old_inputs = frame_inputs((b.slot.time, b.slot.frame), dt, audio, mesh, size);
+    let old = b.slot.runtime.run_frame(&old_inputs);
+    // During a blend the values that do not move pixels (wave, border,
+    // motion vector colours, decay, gamma, echo, blur ranges, flags) go
+    // from the old preset's to the new one's along a cosine, as MilkDrop 2
+    // does; flags switch at its snap point.
+    let mix = 0.5 - 0.5 * (b.progress() * std::f64::consts::PI).cos();
+    let new_shader = slot.runtime.comp_style() == PassStyle::Generated;
+    let old_shader = b.slot.runtime.comp_style() == PassStyle::Generated;
+    let snap = match (old_shader, new_shader) {
+        (true, false) => -0.01,
+        (false, true) => 1.01,
+        _ => 0.5,
+    };
+    FrameCode {
+        inputs,
+        state: state.blended(&old, mix, snap),
+        old: Some((old_inputs, old)),
+    }
+}
+
+/// Writes the shader stages' uniform block of each preset that has a
+/// shader stage (the playing preset's first: `rng` gives `rand_frame` and
+/// the `rot_rand*` matrices in that order).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_shader_uniforms(
+    queue: &wgpu::Queue,
+    slot: &Slot,
+    blend: Option<&Blend>,
+    code: &FrameCode,
+    audio: &AudioFrame,
+    aspect: [f32; 2],
+    size: (u32, u32),
+    rng: &mut Rng,
+) {
+    let blur = code.blur_params().shader_constants();
+    let uniforms = |time: f64, inputs: &FrameInputs, s: &FrameState| ShaderUniforms {
+        time,
+        fps: inputs.fps,
+        frame: inputs.frame,
+        progress: inputs.progress,
+        levels: [audio.bass, audio.mid, audio.treb, audio.vol],
+        levels_att: [audio.bass_att, audio.mid_att, audio.treb_att, audio.vol_att],
+        aspect,
+        size,
+        blur,
+        q: s.q,
+    };
+    let has_stage = |s: &Slot| s.shaders.warp.is_some() || s.shaders.comp.is_some();
+    if has_stage(slot) {
+        let block =
+            uniforms(slot.time, &code.inputs, &code.state).to_block(&slot.shaders.randoms, rng);
+        queue.write_buffer(&slot.uniforms.shader, 0, &block.to_bytes());
+    }
+    if let (Some(b), Some((inputs, state))) = (blend, &code.old)
+        && has_stage(&b.slot)
+    {
+        let block = uniforms(b.slot.time, inputs, state).to_block(&b.slot.shaders.randoms, rng);
+        queue.write_buffer(&b.slot.uniforms.shader, 0, &block.to_bytes());
+    }
+}

@@ -1,0 +1,516 @@
+//! Pass 6, composite: the new frame onto the target. MilkDrop 1's
+//! fixed-function path (video echo, gamma as additive redraws, the hue
+//! shader, brighten/darken/solarize/invert, or red-blue stereo through the
+//! warp mesh), MilkDrop 2's generated composite shader (the file's values
+//! baked in), or the preset's own composite shader over MilkDrop 2's
+//! composite grid ([`crate::stages::comp_grid`]).
+//!
+//! During a blend two MilkDrop 1.x presets share one composite with the
+//! mixed values (MilkDrop's `ShowToUser_NoShaders`); where a composite
+//! shader is involved the outgoing composite is drawn too and mixed over
+//! the new one by the pattern.
+//!
+//! Reads: the new frame, this frame's blur levels, [`FrameCode`]. Writes:
+//! the target, or for a composite shader on an sRGB target an 8-bit
+//! intermediate that [`super::present`] copies over.
+
+use std::collections::HashMap;
+
+use wgpu::util::DeviceExt;
+
+use super::code::FrameCode;
+use super::mesh::{MeshBuffers, MeshFrame, WarpVertex};
+use super::mix::{Mix, MixAlpha};
+use super::{Begin, Blend, Frames, Gpu, Recorder, Slot};
+use crate::runtime::{FrameState, PassStyle, PresetRuntime};
+use crate::stages::{self, FrameViews, ShaderVertex, StageProgram};
+use crate::{FEEDBACK_FORMAT, layout};
+
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+pub(crate) struct CompUniforms {
+    echo: [f32; 4],
+    gain: [f32; 4],
+    filters: [f32; 4],
+    hue: [[f32; 4]; 4],
+}
+
+/// `value` as C's `printf("%.{digits}f")` of a float prints it: MilkDrop 2
+/// writes its generated shaders that way.
+pub(crate) fn printed(value: f64, digits: usize) -> f32 {
+    format!("{:.*}", digits, value as f32)
+        .parse()
+        .unwrap_or(0.0)
+}
+
+/// The format composite shaders draw into for a target of `format`: sRGB
+/// targets get MilkDrop's values through an 8-bit intermediate.
+pub(crate) fn comp_format(format: wgpu::TextureFormat) -> wgpu::TextureFormat {
+    if format.is_srgb() {
+        FEEDBACK_FORMAT
+    } else {
+        format
+    }
+}
+
+/// What a built-in composite pipeline does (its WGSL `override`s): each
+/// combination in use gets a pipeline, so the shader runs only what the
+/// frame needs (on a software rasteriser branches not taken cost about as
+/// much as taken ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct CompVariant {
+    stereo: bool,
+    echo: bool,
+    hue: bool,
+    generated: bool,
+    /// brighten, darken, solarize, invert
+    filters: [bool; 4],
+    srgb: bool,
+}
+
+impl CompVariant {
+    fn constants(&self) -> [(&'static str, f64); 8] {
+        let f = |b: bool| f64::from(u8::from(b));
+        [
+            ("ECHO", f(self.echo)),
+            ("HUE", f(self.hue)),
+            ("GENERATED", f(self.generated)),
+            ("BRIGHTEN", f(self.filters[0])),
+            ("DARKEN", f(self.filters[1])),
+            ("SOLARIZE", f(self.filters[2])),
+            ("INVERT", f(self.filters[3])),
+            ("SRGB", f(self.srgb)),
+        ]
+    }
+}
+
+/// A preset's composite uniforms this frame (for an sRGB target when
+/// `srgb`), whether the composite samples with wrapping, and the pipeline
+/// variant it needs.
+fn comp_uniforms(
+    runtime: &PresetRuntime,
+    s: &FrameState,
+    srgb: bool,
+    time: f64,
+    rand_start: [f32; 4],
+) -> (CompUniforms, bool, CompVariant) {
+    let base = runtime.base();
+    let hue_amount = runtime.hue_amount();
+    let (echo_alpha, echo_zoom, orient, gain, filters, style, hue_amount, comp_wrap) =
+        match runtime.comp_style() {
+            PassStyle::Fixed => {
+                let alpha = s.echo_alpha as f32;
+                let g = s.gamma as f32;
+                // Gamma is additive redraws: with echo, values below 1
+                // still draw each layer once.
+                let gain = if runtime.red_blue_stereo() {
+                    // Stereo draws ceil(gamma) passes of min(1, gamma - pass).
+                    g.max(0.0)
+                } else if alpha > 0.001 {
+                    g.max(1.0)
+                } else {
+                    g.max(0.0)
+                };
+                let filters = [s.brighten, s.darken, s.solarize, s.invert];
+                (
+                    alpha,
+                    s.echo_zoom as f32,
+                    s.echo_orient,
+                    gain,
+                    filters,
+                    0.0,
+                    hue_amount as f32,
+                    s.wrap,
+                )
+            }
+            PassStyle::Generated => {
+                let filters = [base.brighten, base.darken, base.solarize, base.invert];
+                let h = printed(hue_amount, 2);
+                (
+                    printed(base.video_echo_alpha, 2),
+                    base.video_echo_zoom as f32,
+                    base.video_echo_orientation,
+                    printed(base.gamma_adj, 2),
+                    filters,
+                    1.0,
+                    if h >= 1.0 { 1.0 } else { h },
+                    true,
+                )
+            }
+        };
+    let echo = if echo_alpha > 0.001 {
+        let flip_x = if orient % 2 != 0 { -1.0 } else { 1.0 };
+        let flip_y = if orient >= 2 { -1.0 } else { 1.0 };
+        let inv_zoom = if style > 0.5 {
+            printed(f64::from(1.0 / echo_zoom), 3)
+        } else {
+            1.0 / echo_zoom
+        };
+        let inv_zoom = if inv_zoom.is_finite() { inv_zoom } else { 0.0 };
+        [echo_alpha, inv_zoom, flip_x, flip_y]
+    } else {
+        [0.0, 1.0, 1.0, 1.0]
+    };
+    let uniforms = CompUniforms {
+        echo,
+        gain: [gain, gain, style, f32::from(u8::from(srgb))],
+        filters: filters.map(|f| f32::from(u8::from(f))),
+        hue: hue_corners(time, rand_start, hue_amount),
+    };
+    let variant = CompVariant {
+        stereo: stereo(runtime),
+        echo: echo[0] > 0.0,
+        hue: hue_amount > 0.001,
+        generated: style > 0.5,
+        filters,
+        srgb,
+    };
+    (uniforms, comp_wrap, variant)
+}
+
+/// MilkDrop's hue shader: four slowly cycling corner colours, mixed in
+/// by `amount` (the preset's `fShader`).
+fn hue_corners(time: f64, rand_start: [f32; 4], amount: f32) -> [[f32; 4]; 4] {
+    if amount <= 0.001 {
+        return [[1.0; 4]; 4];
+    }
+    let t = time as f32 * 30.0;
+    let r = rand_start;
+    std::array::from_fn(|i| {
+        let i = i as f32;
+        let mut c = [
+            0.6 + 0.3 * (t * 0.0143 + 3.0 + i * 21.0 + r[3]).sin(),
+            0.6 + 0.3 * (t * 0.0107 + 1.0 + i * 13.0 + r[1]).sin(),
+            0.6 + 0.3 * (t * 0.0129 + 6.0 + i * 9.0 + r[2]).sin(),
+        ];
+        let max = c[0].max(c[1]).max(c[2]);
+        for v in &mut c {
+            *v = 0.5 + 0.5 * (*v / max);
+            *v = *v * amount + (1.0 - amount);
+        }
+        [c[0], c[1], c[2], 1.0]
+    })
+}
+
+/// Whether a preset composites with MilkDrop 1.x's red-blue stereo.
+fn stereo(runtime: &PresetRuntime) -> bool {
+    runtime.red_blue_stereo() && runtime.comp_style() == PassStyle::Fixed
+}
+
+/// The composite grid's buffers.
+struct CompGrid {
+    aspect: [f32; 2],
+    vertices: Vec<ShaderVertex>,
+    vertex_buffer: wgpu::Buffer,
+    index_buffer: wgpu::Buffer,
+    index_count: u32,
+}
+
+impl CompGrid {
+    fn new(device: &wgpu::Device, aspect: [f32; 2]) -> Self {
+        let (vertices, indices) = stages::comp_grid(aspect);
+        let vertex_buffer = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("kefir composite grid"),
+            contents: bytemuck::cast_slice(&vertices),
+            usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
+        });
+        let index_buffer = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("kefir composite grid indices"),
+            contents: bytemuck::cast_slice(&indices),
+            usage: wgpu::BufferUsages::INDEX,
+        });
+        CompGrid {
+            aspect,
+            vertices,
+            vertex_buffer,
+            index_buffer,
+            index_count: indices.len() as u32,
+        }
+    }
+}
+
+/// Where this frame's composite goes.
+pub(crate) struct Output<'a> {
+    /// The host's target.
+    pub target: &'a wgpu::TextureView,
+    pub format: wgpu::TextureFormat,
+    /// The composite draws into [`Frames::display`] (8-bit, MilkDrop's
+    /// display values, at the render size) for [`super::present`] to copy
+    /// into the target: when the render scale is below 1 (the composite
+    /// runs at the render size, and the copy scales it up), or when a
+    /// composite shader draws for an sRGB target.
+    pub via_display: bool,
+}
+
+impl Output<'_> {
+    /// The view and format the composite draws into.
+    pub fn view<'f>(&'f self, frames: &'f Frames) -> (&'f wgpu::TextureView, wgpu::TextureFormat) {
+        match (&frames.display, self.via_display) {
+            (Some(display), true) => (&display.view, FEEDBACK_FORMAT),
+            _ => (self.target, self.format),
+        }
+    }
+}
+
+/// What one preset's composite draws with.
+struct CompDraw<'a> {
+    variant: CompVariant,
+    program: Option<&'a StageProgram>,
+    shader_bind: Option<wgpu::BindGroup>,
+    fixed_bind: wgpu::BindGroup,
+}
+
+/// The built-in composite pipelines and the composite grid.
+pub(crate) struct CompositePass {
+    module: wgpu::ShaderModule,
+    bind_layout: wgpu::BindGroupLayout,
+    pipeline_layout: wgpu::PipelineLayout,
+    /// By target format and variant.
+    pipelines: HashMap<(wgpu::TextureFormat, CompVariant), wgpu::RenderPipeline>,
+    /// MilkDrop 2's composite grid, built for the current aspect.
+    grid: Option<CompGrid>,
+    /// MilkDrop's random start phases of the hue shader.
+    rand_start: [f32; 4],
+}
+
+impl CompositePass {
+    pub fn new(device: &wgpu::Device, rand_start: [f32; 4]) -> Self {
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("kefir composite"),
+            source: wgpu::ShaderSource::Wgsl(
+                concat!(
+                    include_str!("../common.wgsl"),
+                    include_str!("composite.wgsl")
+                )
+                .into(),
+            ),
+        });
+        let bind_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("kefir composite"),
+            entries: &[
+                layout::uniform(0),
+                layout::texture_2d(1),
+                layout::sampler(2),
+            ],
+        });
+        let pipeline_layout = layout::pipeline_layout(device, "kefir composite", &bind_layout);
+        CompositePass {
+            module,
+            bind_layout,
+            pipeline_layout,
+            pipelines: HashMap::new(),
+            grid: None,
+            rand_start,
+        }
+    }
+
+    /// The built-in pipeline for `format` and `variant` (built once): the
+    /// full-screen pass, or MilkDrop 1.x's red-blue stereo drawn through the
+    /// warp mesh.
+    fn ensure_pipeline(
+        &mut self,
+        device: &wgpu::Device,
+        format: wgpu::TextureFormat,
+        variant: CompVariant,
+    ) {
+        let (module, layout) = (&self.module, &self.pipeline_layout);
+        self.pipelines.entry((format, variant)).or_insert_with(|| {
+            let mesh_layout = [Some(WarpVertex::LAYOUT)];
+            let (vs, fs, buffers): (_, _, &[Option<wgpu::VertexBufferLayout>]) = if variant.stereo {
+                ("stereo_vs", "stereo_fs", &mesh_layout)
+            } else {
+                ("comp_vs", "comp_fs", &[])
+            };
+            layout::render_pipeline_with(
+                device,
+                layout::PipelineSpec {
+                    label: "kefir composite",
+                    layout,
+                    vertex: (module, vs),
+                    buffers,
+                    fragment: (module, fs),
+                    target: format.into(),
+                },
+                &variant.constants(),
+            )
+        });
+    }
+
+    /// Builds what this frame's composite needs (preset shader pipelines
+    /// for the formats they draw into, once; the composite grid with this
+    /// frame's hue colours when a composite shader runs) and the mix
+    /// pipeline that puts the outgoing composite over the new one. The
+    /// built-in pipelines are made as [`CompositePass::encode`] needs them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn prepare(
+        &mut self,
+        gpu: &Gpu<'_>,
+        stage_module: &wgpu::ShaderModule,
+        (slot, blend): (&mut Slot, Option<&mut Blend>),
+        output: &Output<'_>,
+        mesh_frame: MeshFrame,
+        aspect: [f32; 2],
+        mix: &mut Mix,
+    ) {
+        let old_comp_shader = blend
+            .as_ref()
+            .is_some_and(|b| b.slot.shaders.comp.is_some());
+        if slot.shaders.comp.is_some() || old_comp_shader {
+            if self.grid.as_ref().is_none_or(|g| g.aspect != aspect) {
+                self.grid = Some(CompGrid::new(gpu.device, aspect));
+            }
+            let corners = hue_corners(slot.time, self.rand_start, 1.0);
+            if let Some(grid) = &mut self.grid {
+                stages::apply_hue_corners(&mut grid.vertices, &corners);
+                gpu.queue.write_buffer(
+                    &grid.vertex_buffer,
+                    0,
+                    bytemuck::cast_slice(&grid.vertices),
+                );
+            }
+        }
+        if let Some(p) = &mut slot.shaders.comp {
+            let format = if output.via_display {
+                FEEDBACK_FORMAT
+            } else {
+                comp_format(output.format)
+            };
+            p.ensure_pipeline(gpu.device, stage_module, format);
+        }
+        let Some(b) = blend else {
+            return;
+        };
+        if let Some(p) = &mut b.slot.shaders.comp {
+            p.ensure_pipeline(gpu.device, stage_module, FEEDBACK_FORMAT);
+        }
+        if mesh_frame.blending {
+            let out_format = if output.via_display {
+                FEEDBACK_FORMAT
+            } else {
+                output.format
+            };
+            mix.ensure_pipeline(gpu.device, stage_module, out_format, out_format.is_srgb());
+        }
+    }
+
+    /// One preset's uniforms and bind groups, reading the new frame.
+    fn draw_of<'s>(
+        &self,
+        gpu: &Gpu<'_>,
+        slot: &'s Slot,
+        state: &FrameState,
+        srgb: bool,
+        views: &FrameViews<'_>,
+    ) -> CompDraw<'s> {
+        let (uniforms, wrap, variant) =
+            comp_uniforms(&slot.runtime, state, srgb, slot.time, self.rand_start);
+        gpu.queue
+            .write_buffer(&slot.uniforms.comp, 0, bytemuck::bytes_of(&uniforms));
+        let program = slot.shaders.comp.as_ref();
+        CompDraw {
+            variant,
+            program,
+            shader_bind: program.map(|p| {
+                p.bind_group(
+                    gpu.device,
+                    gpu.queue,
+                    &slot.uniforms.shader,
+                    views,
+                    gpu.samplers,
+                )
+            }),
+            fixed_bind: gpu.fixed_bind_group(
+                &self.bind_layout,
+                &slot.uniforms.comp,
+                views.main,
+                gpu.linear(wrap),
+            ),
+        }
+    }
+
+    /// Records the composite of the playing preset (and the outgoing one's,
+    /// mixed over it, during a blend) into the output.
+    #[allow(clippy::too_many_arguments)]
+    pub fn encode(
+        &mut self,
+        rec: &mut Recorder<'_>,
+        gpu: &Gpu<'_>,
+        frames: &Frames,
+        (slot, blend): (&Slot, Option<&Blend>),
+        code: &FrameCode,
+        mesh: &MeshBuffers<'_>,
+        views: &FrameViews<'_>,
+        mix: &Mix,
+        output: &Output<'_>,
+    ) {
+        let (out_view, out_format) = output.view(frames);
+        let new = self.draw_of(gpu, slot, &code.state, out_format.is_srgb(), views);
+        // The outgoing composite draws into an 8-bit linear texture.
+        let old = match (blend, &code.old) {
+            (Some(b), Some((_, old))) => Some(self.draw_of(gpu, &b.slot, old, false, views)),
+            _ => None,
+        };
+        self.ensure_pipeline(gpu.device, out_format, new.variant);
+        self.draw(rec, out_view, out_format, &new, mesh);
+        let both_fixed = slot.runtime.comp_style() == PassStyle::Fixed
+            && blend.is_some_and(|b| b.slot.runtime.comp_style() == PassStyle::Fixed);
+        if let (Some(old), Some(blend_target), false) = (old, &frames.blend_target, both_fixed) {
+            // The outgoing composite, mixed over the new one where the
+            // pattern has not reached yet.
+            self.ensure_pipeline(gpu.device, FEEDBACK_FORMAT, old.variant);
+            self.draw(rec, &blend_target.view, FEEDBACK_FORMAT, &old, mesh);
+            mix.draw(
+                rec,
+                gpu.device,
+                gpu.samplers,
+                &blend_target.view,
+                (out_view, out_format, out_format.is_srgb()),
+                MixAlpha::Outgoing,
+                mesh,
+            );
+        }
+    }
+
+    /// One preset's composite into `view`: its shader over the composite
+    /// grid, or the fixed-function / generated pass.
+    fn draw(
+        &self,
+        rec: &mut Recorder<'_>,
+        view: &wgpu::TextureView,
+        format: wgpu::TextureFormat,
+        draw: &CompDraw<'_>,
+        mesh: &MeshBuffers<'_>,
+    ) {
+        if let (Some(pipeline), Some(bind), Some(grid)) = (
+            draw.program.and_then(|p| p.pipeline(format)),
+            &draw.shader_bind,
+            &self.grid,
+        ) {
+            // A preset shader may discard pixels: they stay black.
+            let mut pass = rec.color_pass("kefir composite", view, Begin::Clear);
+            pass.set_pipeline(pipeline);
+            pass.set_bind_group(0, bind, &[]);
+            pass.set_vertex_buffer(0, grid.vertex_buffer.slice(..));
+            pass.set_index_buffer(grid.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
+            pass.draw_indexed(0..grid.index_count, 0, 0..1);
+            return;
+        }
+        let Some(pipeline) = self.pipelines.get(&(format, draw.variant)) else {
+            // Not reached: `encode` builds the pipeline first.
+            rec.color_pass("kefir composite", view, Begin::Clear);
+            return;
+        };
+        // A full-screen triangle (or the warp mesh, for stereo) covers
+        // every pixel.
+        let mut pass = rec.color_pass("kefir composite", view, Begin::Overwrite);
+        pass.set_pipeline(pipeline);
+        pass.set_bind_group(0, &draw.fixed_bind, &[]);
+        if draw.variant.stereo {
+            pass.set_vertex_buffer(0, mesh.fixed.slice(..));
+            pass.set_index_buffer(mesh.indices.slice(..), wgpu::IndexFormat::Uint32);
+            pass.draw_indexed(0..mesh.count, 0, 0..1);
+        } else {
+            pass.draw(0..3, 0..1);
+        }
+    }
+}

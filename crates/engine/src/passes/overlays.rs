@@ -1,0 +1,116 @@
+//! Pass 5, shapes/waves: what MilkDrop draws into the new frame after the
+//! warp and blur passes, in MilkDrop 2's order: custom shapes (their
+//! per-frame code per instance; textured ones sample the previous frame),
+//! custom waves (their code), the main wave, darken_center and the borders
+//! ([`crate::shapes`], [`crate::waves`], [`crate::borders`]). Also the
+//! motion vectors, which MilkDrop draws into the *previous* frame before
+//! the warp (recorded as part of the warp pass). During a blend only the
+//! incoming preset draws them.
+//!
+//! Reads: [`FrameCode`], the shapes' and waves' code, audio, the previous
+//! frame. Writes: the new frame (and motion vectors into the previous one).
+
+use milk_audio::AudioFrame;
+
+use super::code::FrameCode;
+use super::mesh::MeshPass;
+use super::{Begin, Frames, Gpu, Recorder, Slot};
+use crate::{borders, shapes, waves};
+
+/// Custom shapes and the line/triangle overlays.
+pub(crate) struct OverlayPass {
+    shapes: shapes::ShapeRenderer,
+    lines: waves::Overlay,
+}
+
+impl OverlayPass {
+    pub fn new(device: &wgpu::Device) -> Self {
+        OverlayPass {
+            shapes: shapes::ShapeRenderer::new(device),
+            lines: waves::Overlay::new(device),
+        }
+    }
+
+    /// Starts a frame (before the motion vectors).
+    pub fn begin_frame(&mut self) {
+        self.lines.begin_frame();
+    }
+
+    /// Draws the motion vectors into the previous frame, from this frame's
+    /// warp mesh.
+    pub fn motion_vectors(
+        &mut self,
+        rec: &mut Recorder<'_>,
+        gpu: &Gpu<'_>,
+        frames: &Frames,
+        code: &FrameCode,
+        mesh: &MeshPass,
+    ) {
+        // Sized as the new frame (the previous one keeps its old size for a
+        // frame after a resize).
+        let (src, dst) = frames.pair();
+        let mut vectors = waves::Canvas::new(dst.size.0, dst.size.1);
+        borders::draw_motion_vectors(&mut vectors, &code.state.draw, mesh.mesh(), &|n| mesh.uv(n));
+        self.lines
+            .encode(rec, gpu.device, gpu.queue, &src.view, &vectors);
+    }
+
+    /// Runs the shapes' and custom waves' code and draws everything into
+    /// the new frame.
+    #[allow(clippy::too_many_arguments)]
+    pub fn encode(
+        &mut self,
+        rec: &mut Recorder<'_>,
+        gpu: &Gpu<'_>,
+        frames: &Frames,
+        slot: &mut Slot,
+        code: &FrameCode,
+        audio: &AudioFrame,
+        aspect: [f32; 2],
+    ) {
+        let (src, dst) = frames.pair();
+        let size = dst.size;
+        self.shapes.prepare(
+            gpu.device,
+            gpu.queue,
+            &mut slot.runtime,
+            &code.inputs,
+            size,
+            aspect,
+        );
+        let mut drawing = waves::Canvas::new(size.0, size.1);
+        {
+            let (code_, overruns) = slot.runtime.waves_mut();
+            waves::draw_custom_waves(&mut drawing, code_, overruns, &code.inputs, audio, aspect);
+        }
+        let base = slot.runtime.base();
+        waves::draw_main_wave(
+            &mut drawing,
+            &code.state.draw,
+            base,
+            audio,
+            slot.time,
+            aspect,
+        );
+        borders::draw_sprites(&mut drawing, &code.state.draw, aspect);
+        let lines = self.lines.upload(gpu.device, gpu.queue, &drawing);
+        // Textured shapes sample the previous frame (MilkDrop's VS[0]) the
+        // way the warp does.
+        let shapes_bind = self.shapes.has_draws().then(|| {
+            let (_, wrap) = super::warp::warp_uniforms(&slot.runtime, &code.state);
+            self.shapes
+                .bind_group(gpu.device, &src.view, gpu.linear(wrap))
+        });
+        if shapes_bind.is_none() && lines.is_none() {
+            return;
+        }
+        // One render pass: shapes first, then waves and borders over them.
+        let mut pass = rec.color_pass("kefir shapes and waves", &dst.view, Begin::Keep);
+        if let Some(bind) = &shapes_bind {
+            self.shapes.draw(&mut pass, bind);
+        }
+        if let Some(slice) = lines {
+            self.lines.draw(&mut pass, slice, &drawing);
+        }
+    }
+}

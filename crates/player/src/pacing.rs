@@ -1,0 +1,407 @@
+//! Keeping frames inside the display's budget: the render scale governor
+//! (kefir-perf), the device's cost file, and presets found too heavy while
+//! they play. See [`Pacing`].
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use kefir_perf::costs::{Advice, CostFile, CostSource, DeviceInfo, PresetCost};
+use kefir_perf::governor::{Governor, GovernorConfig};
+use kefir_perf::stats::percentile;
+
+/// How a [`crate::Player`] keeps frames inside the display's budget. Off
+/// (no budget) by default; a host turns it on with the display's refresh
+/// interval and reports each frame's render time with
+/// [`crate::Player::report_frame_time`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pacing {
+    /// The time a frame may take (the display's refresh interval). `None`
+    /// turns everything below off.
+    pub budget: Option<Duration>,
+    /// Let kefir-perf's governor pick the render scale, between
+    /// [`milk_engine::Config::render_scale`] (the highest) and `min_scale`:
+    /// lower as soon as frames miss the budget, higher again only at preset
+    /// changes, with hysteresis.
+    pub auto_scale: bool,
+    /// The lowest render scale the governor and the cost file may choose.
+    pub min_scale: f32,
+    /// The device's cost file (`kefir bench` writes it; see
+    /// [`CostFile::default_path`]): a preset it says cannot fit the budget
+    /// even at `min_scale` is skipped, one that fits lower starts lower.
+    /// Presets found too heavy while playing are added to it.
+    pub cost_file: Option<PathBuf>,
+    /// A preset whose frames miss the budget this many seconds in a row at
+    /// the lowest scale is skipped (and noted in the cost file); 0 never
+    /// skips.
+    pub heavy_seconds: f64,
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Pacing {
+            budget: None,
+            auto_scale: true,
+            min_scale: 0.25,
+            cost_file: None,
+            heavy_seconds: 5.0,
+        }
+    }
+}
+
+/// Frames after a switch that are not counted (pipeline compiles, texture
+/// uploads).
+const SETTLE_FRAMES: u32 = 5;
+/// Frames in the window the heavy check looks at.
+const WINDOW: usize = 30;
+
+/// What the pacing wants the player to do after a frame.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Verdict {
+    Fine,
+    /// Render at this scale from now on.
+    Scale(f32),
+    /// The preset is too heavy: skip it (the cost was recorded).
+    TooHeavy {
+        frame_ms: f32,
+        scale: f32,
+    },
+}
+
+/// The pacing state of a player.
+pub(crate) struct Pacer {
+    pub config: Pacing,
+    /// The engine's configured (highest) render scale.
+    max_scale: f32,
+    governor: Option<Governor>,
+    costs: Option<CostFile>,
+    window: Vec<f32>,
+    /// Seconds the current preset has missed the budget at the lowest scale.
+    heavy_for: f64,
+    /// Frames since the preset started.
+    frames: u32,
+}
+
+impl Pacer {
+    /// `warnings` gets a cost file that would not load.
+    pub fn new(
+        config: Pacing,
+        max_scale: f32,
+        device: DeviceInfo,
+        warnings: &mut Vec<String>,
+    ) -> Self {
+        let costs = config.cost_file.as_ref().and_then(|path| {
+            CostFile::load_or_new(path, device)
+                .map_err(|e| warnings.push(format!("{e}; preset costs are not used")))
+                .ok()
+        });
+        let governor = match (config.budget, config.auto_scale) {
+            (Some(budget), true) => Some(Governor::new(GovernorConfig {
+                max_scale,
+                min_scale: config.min_scale.min(max_scale),
+                ..GovernorConfig::for_budget(budget)
+            })),
+            _ => None,
+        };
+        Pacer {
+            config,
+            max_scale,
+            governor,
+            costs,
+            window: Vec::with_capacity(WINDOW),
+            heavy_for: 0.0,
+            frames: 0,
+        }
+    }
+
+    pub fn lowest(&self) -> f32 {
+        self.config.min_scale.clamp(0.05, self.max_scale)
+    }
+
+    /// What the cost file says of preset `key` on a `size` target.
+    pub fn advise(&self, key: &str, size: Option<(u32, u32)>) -> Advice {
+        match (&self.costs, self.config.budget, size) {
+            (Some(costs), Some(budget), Some(size)) => costs.advise(
+                key,
+                size,
+                budget.as_secs_f32() * 1e3,
+                (self.max_scale, self.lowest()),
+            ),
+            _ => Advice::Play,
+        }
+    }
+
+    /// A preset starts with `advice` for it; returns the scale to render
+    /// it at.
+    pub fn preset_started(&mut self, key: &str, advice: Advice) -> f32 {
+        self.window.clear();
+        self.heavy_for = 0.0;
+        self.frames = 0;
+        let known = self
+            .costs
+            .as_ref()
+            .is_some_and(|c| c.presets.contains_key(key));
+        let start = match advice {
+            Advice::Downscale(s) => Some(s),
+            Advice::Play if known => Some(self.max_scale),
+            _ => None,
+        };
+        match (&mut self.governor, start) {
+            (Some(g), Some(s)) => {
+                g.start_at(s);
+                g.scale()
+            }
+            (Some(g), None) => {
+                g.preset_changed();
+                g.scale()
+            }
+            (None, Some(s)) => s,
+            (None, None) => self.max_scale,
+        }
+    }
+
+    /// One frame of the current preset took `work` to render at `scale`
+    /// (frames of a blend are not reported: two presets render).
+    pub fn frame(&mut self, work: Duration, scale: f32) -> Verdict {
+        let Some(budget) = self.config.budget else {
+            return Verdict::Fine;
+        };
+        self.frames += 1;
+        if self.frames <= SETTLE_FRAMES {
+            return Verdict::Fine;
+        }
+        let mut verdict = Verdict::Fine;
+        if let Some(g) = &mut self.governor
+            && g.observe(work).is_some()
+        {
+            verdict = Verdict::Scale(g.scale());
+        }
+        if self.window.len() == WINDOW {
+            self.window.remove(0);
+        }
+        self.window.push(work.as_secs_f32());
+        let mut window = self.window.clone();
+        let slow = percentile(&mut window, 75.0);
+        let at_lowest = scale <= self.lowest() + 1e-3;
+        if self.window.len() == WINDOW && slow > budget.as_secs_f32() && at_lowest {
+            self.heavy_for += work.as_secs_f64();
+        } else {
+            self.heavy_for = 0.0;
+        }
+        let limit = self.config.heavy_seconds;
+        if limit > 0.0 && self.heavy_for >= limit {
+            self.heavy_for = 0.0;
+            return Verdict::TooHeavy {
+                frame_ms: slow * 1e3,
+                scale,
+            };
+        }
+        verdict
+    }
+
+    /// Notes in the cost file (and saves it) that `key` took `frame_ms`
+    /// per frame at `scale` on a `size` target; the error of a failed save.
+    pub fn record_heavy(
+        &mut self,
+        key: &str,
+        size: (u32, u32),
+        scale: f32,
+        frame_ms: f32,
+    ) -> Option<String> {
+        let (costs, path) = (self.costs.as_mut()?, self.config.cost_file.as_ref()?);
+        let mut window = self.window.clone();
+        let median = percentile(&mut window, 50.0) * 1e3;
+        costs.record(
+            key,
+            PresetCost {
+                size: [size.0, size.1],
+                render_scale: scale,
+                frame_ms: median,
+                p95_ms: frame_ms.max(median),
+                cpu_ms: None,
+                first_frame_ms: None,
+                prepare_ms: None,
+                gpu_ms: Default::default(),
+                source: CostSource::Learned,
+            },
+        );
+        costs.save(path).err().map(|e| e.to_string())
+    }
+}
+
+/// Measures what [`crate::Player::report_frame_time`] wants: from
+/// [`WorkTimer::begin`] (before the frame renders) until the GPU has
+/// finished the work submitted before [`WorkTimer::end`], through
+/// `Queue::on_submitted_work_done`, so a wait for the display (vsync) is
+/// not counted. One measurement is in flight at a time; read it a frame or
+/// two later with [`WorkTimer::take`].
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug, Default)]
+pub struct WorkTimer {
+    started: Option<std::time::Instant>,
+    pending: bool,
+    done: std::sync::Arc<std::sync::Mutex<Option<Duration>>>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl WorkTimer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The frame starts (call before rendering it).
+    pub fn begin(&mut self) {
+        if !self.pending {
+            self.started = Some(std::time::Instant::now());
+        }
+    }
+
+    /// The frame's work is submitted to `queue`.
+    pub fn end(&mut self, queue: &wgpu::Queue) {
+        let Some(started) = self.started.take() else {
+            return;
+        };
+        self.pending = true;
+        let done = self.done.clone();
+        queue.on_submitted_work_done(move || {
+            let mut slot = done.lock().unwrap_or_else(|e| e.into_inner());
+            *slot = Some(started.elapsed());
+        });
+    }
+
+    /// The time of the last measured frame, once the GPU has finished it
+    /// (polls `device` without waiting).
+    pub fn take(&mut self, device: &wgpu::Device) -> Option<Duration> {
+        if self.pending {
+            let _ = device.poll(wgpu::PollType::Poll);
+        }
+        let time = self.done.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if time.is_some() {
+            self.pending = false;
+        }
+        time
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn device() -> DeviceInfo {
+        DeviceInfo {
+            name: "test".into(),
+            backend: "Vulkan".into(),
+        }
+    }
+
+    fn pacing(auto: bool) -> Pacing {
+        Pacing {
+            budget: Some(Duration::from_millis(16)),
+            auto_scale: auto,
+            ..Pacing::default()
+        }
+    }
+
+    #[test]
+    fn without_a_budget_nothing_happens() {
+        let mut p = Pacer::new(Pacing::default(), 1.0, device(), &mut Vec::new());
+        for _ in 0..1000 {
+            assert_eq!(p.frame(Duration::from_millis(100), 1.0), Verdict::Fine);
+        }
+    }
+
+    #[test]
+    fn slow_frames_lower_the_scale_then_mark_the_preset_heavy() {
+        let mut p = Pacer::new(pacing(true), 1.0, device(), &mut Vec::new());
+        assert_eq!(p.preset_started("a.milk", Advice::Play), 1.0);
+        let mut scale = 1.0;
+        let mut heavy = None;
+        for f in 0..2000 {
+            // 100 ms at any scale: hopeless.
+            match p.frame(Duration::from_millis(100), scale) {
+                Verdict::Scale(s) => scale = s,
+                Verdict::TooHeavy { frame_ms, scale } => {
+                    heavy = Some((f, frame_ms, scale));
+                    break;
+                }
+                Verdict::Fine => {}
+            }
+        }
+        let (frame, ms, at) = heavy.expect("marked heavy");
+        assert_eq!(at, 0.25);
+        assert!((ms - 100.0).abs() < 1.0);
+        // 5 s of 100 ms frames at the lowest scale is 50 frames after
+        // reaching it (and filling the window).
+        assert!(frame < 200, "{frame}");
+    }
+
+    #[test]
+    fn a_fixed_scale_preset_is_marked_heavy_at_that_scale() {
+        let mut p = Pacer::new(pacing(false), 0.25, device(), &mut Vec::new());
+        assert_eq!(p.preset_started("a.milk", Advice::Play), 0.25);
+        let verdicts: Vec<_> = (0..300)
+            .map(|_| p.frame(Duration::from_millis(40), 0.25))
+            .collect();
+        assert!(
+            verdicts
+                .iter()
+                .any(|v| matches!(v, Verdict::TooHeavy { .. }))
+        );
+        // Frames that fit never are.
+        p.preset_started("b.milk", Advice::Play);
+        for _ in 0..1000 {
+            assert_eq!(p.frame(Duration::from_millis(10), 0.25), Verdict::Fine);
+        }
+    }
+
+    #[test]
+    fn the_cost_file_decides_before_a_preset_plays_and_learns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("costs.json");
+        let mut file = CostFile::new(device());
+        let cost = |p95: f32| PresetCost {
+            size: [1280, 720],
+            render_scale: 1.0,
+            frame_ms: p95,
+            p95_ms: p95,
+            cpu_ms: None,
+            first_frame_ms: None,
+            prepare_ms: None,
+            gpu_ms: Default::default(),
+            source: CostSource::Bench,
+        };
+        file.record("heavy.milk", cost(32.0));
+        file.record("hopeless.milk", cost(1000.0));
+        file.save(&path).unwrap();
+        let config = Pacing {
+            cost_file: Some(path.clone()),
+            ..pacing(true)
+        };
+        let mut p = Pacer::new(config, 1.0, device(), &mut Vec::new());
+        let size = Some((1280, 720));
+        assert_eq!(p.advise("other.milk", size), Advice::Play);
+        assert_eq!(p.advise("hopeless.milk", size), Advice::Skip);
+        let Advice::Downscale(s) = p.advise("heavy.milk", size) else {
+            panic!("heavy.milk should be down-scaled");
+        };
+        // The governor starts at its step at or below the advice.
+        let started = p.preset_started("heavy.milk", Advice::Downscale(s));
+        assert!(started <= s && started > 0.5, "{started} for {s}");
+        for _ in 0..40 {
+            p.frame(Duration::from_millis(30), 0.25);
+        }
+        assert_eq!(p.record_heavy("new.milk", (1280, 720), 0.25, 30.0), None);
+        let saved = CostFile::load(&path).unwrap();
+        assert_eq!(saved.presets["new.milk"].source, CostSource::Learned);
+        assert_eq!(saved.presets.len(), 3);
+        // A broken cost file is a warning, not an error.
+        std::fs::write(&path, "{").unwrap();
+        let mut warnings = Vec::new();
+        let config = Pacing {
+            cost_file: Some(path),
+            ..pacing(true)
+        };
+        let p = Pacer::new(config, 1.0, device(), &mut warnings);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(p.advise("hopeless.milk", size), Advice::Play);
+    }
+}
