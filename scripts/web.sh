@@ -7,7 +7,7 @@
 #
 # Installs the wasm32 target and wasm-bindgen-cli (the exact version of the
 # wasm-bindgen crate in Cargo.lock) only when missing. Uses wasm-opt
-# (binaryen) and brotli when installed; gzip always. Environment:
+# (binaryen 116 or later) and brotli when installed; gzip always. Environment:
 # KEFIR_WEB_PORT (8080), KEFIR_WEB_PROFILE (cargo profile, default "web":
 # lto, opt-level "z"), KEFIR_WEB_OPT (wasm-opt level, default -Oz).
 set -euo pipefail
@@ -45,16 +45,22 @@ build() {
     local wasm="$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/kefir_web.wasm"
     rm -rf "$DIST.tmp"
     mkdir -p "$DIST.tmp/pkg"
-    wasm-bindgen --target web --no-typescript --out-dir "$DIST.tmp/pkg" --out-name kefir_web "$wasm"
+    wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$DIST.tmp/pkg" --out-name kefir_web "$wasm"
     local out="$DIST.tmp/pkg/kefir_web_bg.wasm"
-    if command -v wasm-opt >/dev/null; then
+    # Debian 12's binaryen (wasm-opt 108) turns wasm-bindgen 0.2.130's
+    # output into a module that fails at start ("WebAssembly.Table.set():
+    # Argument 1 is invalid"), before or after wasm-bindgen: only a newer
+    # wasm-opt is used.
+    local opt_version
+    opt_version=$(wasm-opt --version 2>/dev/null | grep -oE '[0-9]+' | head -1 || true)
+    if [ -n "$opt_version" ] && [ "$opt_version" -ge "${KEFIR_WEB_WASM_OPT_MIN:-116}" ]; then
         echo "web: wasm-opt $OPT"
         wasm-opt "$OPT" --enable-bulk-memory --enable-nontrapping-float-to-int \
             --enable-sign-ext --enable-mutable-globals --enable-reference-types \
             --enable-multivalue "$out" -o "$out.opt"
         mv "$out.opt" "$out"
     else
-        echo "web: wasm-opt not found (apt-get install binaryen): skipping it"
+        echo "web: no wasm-opt of version ${KEFIR_WEB_WASM_OPT_MIN:-116} or later (have: ${opt_version:-none}): skipping it"
     fi
     cp apps/web/www/*.html apps/web/www/*.js apps/web/www/*.css "$DIST.tmp/"
     # Precompressed copies for servers that serve them (nginx gzip_static,

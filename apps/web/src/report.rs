@@ -22,6 +22,7 @@ pub struct Problem {
 
 /// What loading one preset gave, as `loadPreset` resolves it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Report {
     /// The preset's name.
     pub name: String,
@@ -124,7 +125,7 @@ fn shader_problem(failure: &ShaderFailure) -> Problem {
 
 /// A player event for the page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Event {
     /// A preset started, or failed to (see [`Report::ok`]).
     Preset(Report),
