@@ -32,6 +32,8 @@ fi
 
 if [ -z "${KEFIR_WEB_SKIP_BUILD:-}" ]; then
     bash scripts/web.sh build
+    echo "== cargo clippy (wasm32, apps/web)"
+    cargo clippy --target wasm32-unknown-unknown -p kefir-web --quiet -- -D warnings
 fi
 [ -f apps/web/dist/index.html ] || { echo "test-web: apps/web/dist is not built" >&2; exit 1; }
 

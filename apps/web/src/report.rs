@@ -125,7 +125,11 @@ fn shader_problem(failure: &ShaderFailure) -> Problem {
 
 /// A player event for the page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Event {
     /// A preset started, or failed to (see [`Report::ok`]).
     Preset(Report),

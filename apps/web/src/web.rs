@@ -74,7 +74,11 @@ impl Core {
     /// Opens `api` ("webgpu" or "webgl2") on `canvas` and starts a player
     /// with the bundled presets. A failed WebGPU attempt may have claimed
     /// the canvas: retry WebGL2 on a fresh one.
-    pub async fn create(canvas: HtmlCanvasElement, api: String, seed: f64) -> Result<Core, JsValue> {
+    pub async fn create(
+        canvas: HtmlCanvasElement,
+        api: String,
+        seed: f64,
+    ) -> Result<Core, JsValue> {
         install_panic_hook();
         let api = match api.as_str() {
             "webgpu" => Api::WebGpu,
@@ -142,12 +146,11 @@ impl Core {
         };
         let mut player = Player::new(device.clone(), queue.clone(), config)
             .map_err(|e| js_error(e.to_string()))?;
-        player.add_texts(kefir_presets::BUNDLED.iter().map(|p| {
-            (
-                text_path("bundled", p.file_name),
-                p.text().into_owned(),
-            )
-        }));
+        player.add_texts(
+            kefir_presets::BUNDLED
+                .iter()
+                .map(|p| (text_path("bundled", p.file_name), p.text().into_owned())),
+        );
         let mut core = Core {
             player,
             device,
@@ -199,9 +202,8 @@ impl Core {
             self.player.feed_demo(demo, dt);
         }
         let frame = match self.surface.get_current_texture() {
-            wgpu::CurrentSurfaceTexture::Success(t) | wgpu::CurrentSurfaceTexture::Suboptimal(t) => {
-                t
-            }
+            wgpu::CurrentSurfaceTexture::Success(t)
+            | wgpu::CurrentSurfaceTexture::Suboptimal(t) => t,
             wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
                 self.surface.configure(&self.device, &self.surface_config);
                 return Ok(());
@@ -223,7 +225,8 @@ impl Core {
     pub fn push_audio(&mut self, samples: &[f32], channels: u32, sample_rate: u32) {
         self.demo = None;
         let channels = channels.clamp(1, 8) as u16;
-        self.player.push_audio_f32(samples, channels, sample_rate.max(1));
+        self.player
+            .push_audio_f32(samples, channels, sample_rate.max(1));
     }
 
     /// Plays the built-in demo signal (silent, no permission needed) until
@@ -434,7 +437,9 @@ impl Core {
     /// Runs `f` with the user blend time set to `seconds` (when finite and
     /// not negative).
     fn with_blend(&mut self, seconds: f64, f: impl FnOnce(&mut Player)) {
-        if seconds.is_finite() && seconds >= 0.0 && seconds != self.player.config().user_blend_seconds
+        if seconds.is_finite()
+            && seconds >= 0.0
+            && seconds != self.player.config().user_blend_seconds
         {
             let mut config = self.player.config().clone();
             config.user_blend_seconds = seconds;

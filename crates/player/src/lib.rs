@@ -70,7 +70,7 @@ use std::time::Duration;
 use kefir_perf::Advice;
 use milk_audio::{Analyzer, AnalyzerConfig, AudioFrame, PcmFormat};
 use milk_engine::{LoadReport, PresetBuilder, RenderError, Switch, Visualizer};
-use milk_playlist::{Filter, PlaylistError, PresetEntry, Prefs, preset_key};
+use milk_playlist::{Filter, PlaylistError, Prefs, PresetEntry, preset_key};
 
 pub use milk_playlist::Playlist;
 pub use pacing::Pacing;
