@@ -4,6 +4,7 @@
 # headless Chromium (WebGL2 on SwiftShader) with playwright-core: the page,
 # the demo signal, keys, presets with shaders and with errors, drops, the
 # preset browser, favourites, and the microphone path fed a WAV of kicks.
+# First the engine's golden images on GL within WebGL2's limits.
 #
 #   bash scripts/test-web.sh            build, then test
 #   KEFIR_WEB_SKIP_BUILD=1 bash scripts/test-web.sh   test what is built
@@ -29,6 +30,15 @@ if [ ! -f "$TESTS/node_modules/playwright-core/package.json" ] ||
     echo "test-web: installing playwright-core $PLAYWRIGHT_VERSION into $TESTS/node_modules"
     npm install --no-audit --no-fund --no-save --prefix "$TESTS" "playwright-core@$PLAYWRIGHT_VERSION"
 fi
+
+# The engine within what the browser gets: every golden case on wgpu's GL
+# backend (llvmpipe through EGL) with WebGL2's limits.
+echo "== golden images on GL within WebGL2 limits"
+if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "$XDG_RUNTIME_DIR" ]; then
+    export XDG_RUNTIME_DIR="$(mktemp -d)"
+    chmod 700 "$XDG_RUNTIME_DIR"
+fi
+KEFIR_GOLDEN_WEBGL2=1 cargo test -p milk-engine --test golden --quiet
 
 if [ -z "${KEFIR_WEB_SKIP_BUILD:-}" ]; then
     bash scripts/web.sh build
