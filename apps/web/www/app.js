@@ -35,7 +35,9 @@ function deviceSize(canvas) {
 const [w0, h0] = deviceSize(canvas0);
 let kefir;
 try {
-  kefir = await Kefir.create(canvas0, { width: w0, height: h0 });
+  // ?backend=webgl2 (or webgpu) forces one; default: WebGPU where offered.
+  const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
+  kefir = await Kefir.create(canvas0, { width: w0, height: h0, backend });
 } catch (e) {
   status(`Kefir could not start: ${e}`, 0);
   throw e;
