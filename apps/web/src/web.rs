@@ -5,6 +5,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use kefir_player::{Player, PlayerConfig};
 use milk_audio::DemoInput;
@@ -67,7 +68,12 @@ pub struct Core {
     events: Vec<Event>,
     /// The last report of a preset that started or failed.
     last_report: Option<Report>,
+    /// Set when the browser loses the device: nothing touches it after
+    /// that (wgpu's WebGPU backend panics on calls to a lost device).
+    lost: Arc<AtomicBool>,
 }
+
+const LOST: &str = "the graphics device was lost";
 
 #[wasm_bindgen]
 impl Core {
@@ -122,6 +128,12 @@ impl Core {
         device.on_uncaptured_error(Arc::new(|error| {
             web_sys::console::error_1(&format!("kefir: wgpu: {error}").into());
         }));
+        let lost = Arc::new(AtomicBool::new(false));
+        let flag = lost.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            flag.store(true, Ordering::Relaxed);
+            web_sys::console::error_1(&format!("kefir: {LOST} ({reason:?}): {message}").into());
+        });
         let mut surface_config = surface
             .get_default_config(&adapter, width, height)
             .ok_or_else(|| js_error("the canvas offers no usable surface format"))?;
@@ -165,6 +177,7 @@ impl Core {
             fps: FpsMeter::default(),
             events: Vec::new(),
             last_report: None,
+            lost,
         };
         core.player.next();
         core.drain_events();
@@ -177,10 +190,20 @@ impl Core {
         self.backend.to_owned()
     }
 
+    /// Whether the browser lost the graphics device (the visualizer then
+    /// stops; make a new one on a fresh canvas).
+    #[wasm_bindgen(getter)]
+    pub fn lost(&self) -> bool {
+        self.lost.load(Ordering::Relaxed)
+    }
+
     /// Resizes the drawing buffer (device pixels); the next frame draws at
     /// the new size.
     #[wasm_bindgen(js_name = setSize)]
     pub fn set_size(&mut self, width: u32, height: u32) {
+        if self.lost() {
+            return;
+        }
         let max = self.device.limits().max_texture_dimension_2d;
         let (w, h) = (width.clamp(1, max), height.clamp(1, max));
         if (w, h) != (self.surface_config.width, self.surface_config.height) {
@@ -192,6 +215,9 @@ impl Core {
 
     /// Renders one frame at `now_ms` (requestAnimationFrame's time stamp).
     pub fn frame(&mut self, now_ms: f64) -> Result<(), JsValue> {
+        if self.lost() {
+            return Err(js_error(LOST));
+        }
         let dt = match self.last_ms {
             Some(last) if now_ms > last => ((now_ms - last) / 1000.0).min(0.25),
             Some(_) => 0.0,
@@ -248,6 +274,9 @@ impl Core {
     /// (0: a cut). Returns its report ([`Report`]).
     #[wasm_bindgen(js_name = loadPreset)]
     pub fn load_preset(&mut self, name: String, text: String, blend_seconds: f64) -> JsValue {
+        if self.lost() {
+            return to_js(&Report::failed(&name, None, LOST));
+        }
         self.with_blend(blend_seconds, |player| player.load_text(&name, &text));
         self.drain_events();
         self.last_report_or(&name)
@@ -273,6 +302,9 @@ impl Core {
     /// Plays the playlist's preset at `path`, blending in; returns its
     /// report.
     pub fn select(&mut self, path: String, blend_seconds: f64) -> JsValue {
+        if self.lost() {
+            return to_js(&Report::failed(&path, None, LOST));
+        }
         self.with_blend(blend_seconds, |player| player.select(Path::new(&path)));
         self.drain_events();
         self.last_report_or(&path)
@@ -280,22 +312,34 @@ impl Core {
 
     /// Next preset (blend), previous, random, or a hard cut.
     pub fn next(&mut self) {
+        if self.lost() {
+            return;
+        }
         self.player.next();
         self.drain_events();
     }
 
     pub fn previous(&mut self) {
+        if self.lost() {
+            return;
+        }
         self.player.previous();
         self.drain_events();
     }
 
     pub fn random(&mut self) {
+        if self.lost() {
+            return;
+        }
         self.player.random();
         self.drain_events();
     }
 
     #[wasm_bindgen(js_name = hardCut)]
     pub fn hard_cut(&mut self) {
+        if self.lost() {
+            return;
+        }
         self.player.hard_cut();
         self.drain_events();
     }
@@ -335,6 +379,9 @@ impl Core {
     /// Never play the current preset again (and go to the next).
     #[wasm_bindgen(js_name = neverAgain)]
     pub fn never_again(&mut self) {
+        if self.lost() {
+            return;
+        }
         self.player.never_again();
         self.drain_events();
     }

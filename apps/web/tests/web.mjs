@@ -175,5 +175,51 @@ const framesNow = (page) => page.evaluate(() => window.kefir.stats().frames);
   await browser.close();
 }
 
+// --- WebGPU where Chromium offers an adapter (SwiftShader with these
+// flags). SwiftShader's WebGPU loses the device at the first present (see
+// ../shared/notes/platform.md): the page must then go on with WebGL2 on a
+// fresh canvas, keeping its preset. Where the device survives, a shader
+// preset must run on WebGPU without validation errors.
+{
+  const { browser, page, errors } = await open(['--enable-unsafe-webgpu', '--enable-features=Vulkan']);
+  await page.waitForTimeout(1500);
+  const s0 = await page.evaluate(() => ({
+    ...window.kefir.stats(),
+    triedWebGpu: window.kefir.recovering !== null || !!window.kefir.webgpuError,
+  }));
+  if (s0.backend === 'WebGL2' && !s0.triedWebGpu) {
+    console.log('skip WebGPU: this Chromium offers no WebGPU adapter');
+  } else if (s0.backend === 'WebGL2') {
+    const a = await page.evaluate(() => window.__sample());
+    await page.waitForTimeout(500);
+    const b = await page.evaluate(() => window.__sample());
+    const f0 = s0.frames;
+    const f1 = await framesNow(page);
+    check(
+      'WebGPU lost at once: the page goes on with WebGL2 on a fresh canvas',
+      f1 > f0 && a.lit > 0.02 && diff(a, b) > 0.2 && (await page.evaluate(() => document.querySelectorAll('canvas#canvas').length)) === 1,
+      `${s0.preset}, ${f1 - f0} frames, lit ${a.lit.toFixed(3)}, change ${diff(a, b).toFixed(2)}`,
+    );
+    const serious = errors.filter((e) => !/GL Driver Message|No available adapters|device was lost|Device was destroyed|WebGPU device was lost/.test(e));
+    check('WebGPU lost: no other page errors', serious.length === 0, serious.slice(0, 3).join(' | '));
+  } else {
+    const report = await page.evaluate(
+      (t) => window.kefir.loadPreset(t, { name: 'Shader Test', blendSeconds: 0.5 }),
+      readFileSync(shaderPreset, 'utf8'),
+    );
+    const f0 = await framesNow(page);
+    await page.waitForTimeout(1500);
+    const stats = await page.evaluate(() => window.kefir.stats());
+    check(
+      'WebGPU: a shader preset runs',
+      stats.backend === 'WebGPU' && report.ok && report.warpShader && report.compShader && stats.frames - f0 > 10,
+      `${stats.backend}, warp ${report.warpShader}, comp ${report.compShader}, ${stats.frames - f0} frames`,
+    );
+    const serious = errors.filter((e) => !/GL Driver Message|No available adapters/.test(e));
+    check('WebGPU: no validation or page errors', serious.length === 0, serious.slice(0, 3).join(' | '));
+  }
+  await browser.close();
+}
+
 console.log(failed ? `${failed} check(s) failed` : 'all web checks passed');
 process.exit(failed ? 1 : 0);

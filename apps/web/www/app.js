@@ -43,7 +43,7 @@ try {
   throw e;
 }
 window.kefir = kefir;
-const canvas = kefir.canvas;
+let canvas = kefir.canvas;
 canvas.focus();
 
 const saved = localStorage.getItem(PREFS_KEY);
@@ -52,12 +52,13 @@ function savePrefs() {
   localStorage.setItem(PREFS_KEY, kefir.prefs());
 }
 
-new ResizeObserver(() => {
+const resizer = new ResizeObserver(() => {
   const [w, h] = deviceSize(canvas);
   kefir.setSize(w, h);
   // Draw at once at the new size: no stale, stretched frame.
   kefir.render();
-}).observe(canvas);
+});
+resizer.observe(canvas);
 
 // Errors in the page; the canvas keeps drawing.
 function showReport(report) {
@@ -83,6 +84,16 @@ kefir.onEvent((ev) => {
     refreshList();
   } else if (ev.kind === 'warning') {
     status(ev.message);
+  } else if (ev.kind === 'backend') {
+    // WebGPU was lost and WebGL2 took over on a new canvas.
+    resizer.disconnect();
+    canvas = ev.canvas;
+    resizer.observe(canvas);
+    canvas.addEventListener('click', tapNext);
+    status(`${ev.backend} (the WebGPU device was lost)`);
+  } else if (ev.kind === 'lost') {
+    const other = ev.backend === 'WebGPU' ? ' (or open the page with ?backend=webgl2)' : '';
+    status(`the graphics device was lost: reload the page${other}`, 0);
   }
 });
 $('errors-close').onclick = () => ($('errors').hidden = true);
@@ -356,10 +367,11 @@ $('btn-help').onclick = () => toggle('help');
 $('btn-full').onclick = toggleFullscreen;
 
 // Touch screens: a tap on the picture is "next".
-canvas.addEventListener('click', () => {
+function tapNext() {
   ctx();
   if (matchMedia('(pointer: coarse)').matches) kefir.nextPreset();
-});
+}
+canvas.addEventListener('click', tapNext);
 
 // The controls fade out when the pointer rests.
 let idleTimer = 0;

@@ -71,11 +71,13 @@ export class Kefir {
     if (!core) {
       core = await Core.create(canvas, 'webgl2', seed);
     }
-    return new Kefir(core, canvas, options.audioContext ?? null, webgpuError);
+    return new Kefir(core, canvas, options.audioContext ?? null, webgpuError, seed);
   }
 
-  constructor(core, canvas, audioContext, webgpuError) {
+  constructor(core, canvas, audioContext, webgpuError, seed) {
     this.core = core;
+    this.seed = seed;
+    this.recovering = null;
     this.canvas = canvas;
     this.audioContext = audioContext;
     this.webgpuError = webgpuError;
@@ -98,16 +100,52 @@ export class Kefir {
 
   /** Renders one frame at `now` ms (start() does this every animation frame). */
   render(now = performance.now()) {
+    if (this.core.lost) {
+      if (this.backend === 'WebGPU') {
+        this.recovering ??= this.fallBackToWebGl2();
+      } else if (!this.lostReported) {
+        this.lostReported = true;
+        this.stop();
+        this.emit({ kind: 'lost', backend: this.backend });
+      }
+      return;
+    }
     try {
       this.core.frame(now);
     } catch (e) {
       console.error('kefir: frame failed:', e);
     }
     const events = this.core.takeEvents();
-    if (events.length) {
-      for (const fn of this.listeners) {
-        for (const ev of events) fn(ev);
-      }
+    for (const ev of events) this.emit(ev);
+  }
+
+  emit(event) {
+    for (const fn of this.listeners) fn(event);
+  }
+
+  // The browser lost the WebGPU device (some drivers do at the first
+  // present): go on with WebGL2 on a fresh canvas, keeping the marks, the
+  // preset and the audio. Emits {kind: 'backend', backend, canvas}.
+  async fallBackToWebGl2() {
+    const old = this.core;
+    const prefs = old.prefsToml();
+    const path = old.stats().path;
+    const fresh = freshCanvas(this.canvas);
+    console.warn('kefir: the WebGPU device was lost; going on with WebGL2');
+    try {
+      const core = await Core.create(fresh, 'webgl2', this.seed);
+      core.setPrefsToml(prefs);
+      if (path) core.select(path, 0);
+      core.setSize(fresh.width, fresh.height);
+      // The old core is left to the garbage collector: freeing wgpu
+      // objects of a lost device is not safe.
+      this.core = core;
+      this.canvas = fresh;
+      this.emit({ kind: 'backend', backend: core.backend, canvas: fresh });
+    } catch (e) {
+      this.lostReported = true;
+      this.stop();
+      this.emit({ kind: 'lost', backend: 'WebGPU', error: String(e) });
     }
   }
 
