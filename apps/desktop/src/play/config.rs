@@ -173,8 +173,14 @@ pub fn bundled_preset_dir() -> Option<PathBuf> {
         .and_then(|e| e.canonicalize().ok())
         .and_then(|e| e.parent().map(Path::to_path_buf))
     {
+        // The Windows zip and the tarball: beside the binary.
         candidates.push(exe_dir.join("presets"));
+        // scripts/install.sh: <prefix>/bin and <prefix>/share/kefir.
         candidates.push(exe_dir.join("../share/kefir/presets"));
+        // The .deb: /usr/bin/kefir and /usr/lib/kefir/presets.
+        candidates.push(exe_dir.join("../lib/kefir/presets"));
+        // Kefir.app: Contents/MacOS/kefir and Contents/Resources/presets.
+        candidates.push(exe_dir.join("../Resources/presets"));
         // target/{debug,release}/kefir and target/<triple>/debug/kefir.
         candidates.push(exe_dir.join("../../presets"));
         candidates.push(exe_dir.join("../../../presets"));
