@@ -53,6 +53,7 @@ pub mod rng;
 pub mod runtime;
 pub mod shapes;
 pub mod stages;
+pub mod stand_in;
 pub mod textures;
 pub mod transition;
 pub mod waves;
