@@ -5,9 +5,12 @@
 //! blends, favourites, audio analysis) on a wgpu device opened on the page's
 //! canvas: WebGPU where the browser offers an adapter, else WebGL2, within
 //! `wgpu::Limits::downlevel_webgl2_defaults()`. The `web` module (wasm32
-//! only) is the binding; [`report`] is what JavaScript is told, and builds
-//! and is tested on any target.
+//! only) is the binding, `offscreen` a WebGPU render without a canvas (a
+//! check for tests and pages); [`report`] is what JavaScript is told, and
+//! builds and is tested on any target.
 
+#[cfg(target_arch = "wasm32")]
+mod offscreen;
 pub mod report;
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -218,6 +218,24 @@ const framesNow = (page) => page.evaluate(() => window.kefir.stats().frames);
     const serious = errors.filter((e) => !/GL Driver Message|No available adapters/.test(e));
     check('WebGPU: no validation or page errors', serious.length === 0, serious.slice(0, 3).join(' | '));
   }
+  if (s0.backend === 'WebGPU' || s0.triedWebGpu) {
+    // Offscreen, where presenting cannot be tested: a shader preset renders
+    // on WebGPU and its frames read back lit and moving.
+    const result = await page.evaluate(async (text) => {
+      const { Kefir } = await import('./kefir.js');
+      try {
+        return await Kefir.checkWebGpu(text, { name: 'Shader Test', width: 320, height: 180, frames: 40 });
+      } catch (e) {
+        return { failed: String(e) };
+      }
+    }, readFileSync(shaderPreset, 'utf8'));
+    check(
+      'WebGPU offscreen: a shader preset renders and reads back',
+      !result.failed && result.backend === 'WebGPU' && result.report?.ok && result.report.warpShader && result.report.compShader
+        && result.lit > 0.02 && result.change > 0.5 && result.errors.length === 0,
+      result.failed ?? `${result.adapter}: ${result.frames} frames, lit ${result.lit.toFixed(3)}, mean ${result.mean.toFixed(1)}, change ${result.change.toFixed(2)}, errors ${JSON.stringify(result.errors.slice(0, 2))}`,
+    );
+  }
   await browser.close();
 }
 

@@ -6,7 +6,7 @@
 //   viz.connectAudio(sourceNode);
 //   const report = await viz.loadPreset(milkText, { name: 'x', blendSeconds: 2 });
 //   viz.start();
-import init, { Core, webgpuAvailable } from './pkg/kefir_web.js';
+import init, { Core, webgpuAvailable, webgpuOffscreenCheck } from './pkg/kefir_web.js';
 
 let wasmReady = null;
 
@@ -40,6 +40,24 @@ function loadTap(audioContext) {
 }
 
 export class Kefir {
+  /**
+   * Renders `frames` frames of a preset (its .milk text) on a WebGPU device
+   * of its own, with no canvas, and reads frames back: whether WebGPU runs
+   * Kefir in this browser. Options: `name`, `width`/`height` (320x180),
+   * `frames` (30), `wasmUrl`. Resolves to `{ adapter, backend, frames,
+   * report, lit, mean, change, errors }`; rejects without a WebGPU adapter.
+   */
+  static async checkWebGpu(presetText, options = {}) {
+    await loadWasm(options.wasmUrl);
+    return webgpuOffscreenCheck(
+      options.name ?? 'WebGPU check',
+      presetText,
+      options.width ?? 320,
+      options.height ?? 180,
+      options.frames ?? 30,
+    );
+  }
+
   /**
    * Creates a visualizer on `canvas`. Options: `audioContext` (for
    * connectAudio), `backend` ('auto' | 'webgpu' | 'webgl2', default 'auto':
