@@ -42,25 +42,26 @@ case "${target:-$(rustc -vV | sed -n 's/^host: //p')}" in
 *) echo "package.sh: no packages for target '${target}'" >&2; exit 2 ;;
 esac
 
-build_dir=target/release
+build_dir=target/dist
 if [ -n "$target" ]; then
     rustup target list --installed | grep -qx "$target" || rustup target add "$target"
     if [ "$target" = x86_64-pc-windows-gnu ] && ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
         echo "package.sh: the Windows cross build links with MinGW-w64: apt-get install gcc-mingw-w64-x86-64" >&2
         exit 1
     fi
-    build_dir=target/$target/release
+    build_dir=target/$target/dist
 fi
 
-echo "== cargo build --release -p kefir ${target:+--target $target}"
-cargo build --release -p kefir ${target:+--target "$target"}
+# The `dist` profile: release without debug info (Cargo.toml).
+echo "== cargo build --profile dist -p kefir ${target:+--target $target}"
+cargo build --profile dist -p kefir ${target:+--target "$target"}
 
 packager() {
     if ! cargo packager --version >/dev/null 2>&1; then
         echo "== installing cargo-packager (once)"
         cargo install cargo-packager --locked
     fi
-    cargo packager --release -p kefir --out-dir "$out" "$@"
+    cargo packager --profile dist -p kefir --out-dir "$out" "$@"
 }
 
 # A folder with the binary, the presets, the README and the licences,
