@@ -22,6 +22,7 @@ mod alsa_quiet;
 pub mod analyzer;
 pub mod beat;
 pub mod capture;
+pub mod card_match;
 pub mod decode;
 pub mod error;
 pub mod input;
@@ -39,6 +40,7 @@ pub use capture::{
     Capture, CaptureConfig, CaptureReader, CaptureStatus, DeviceSelector, InputDevice,
     list_input_devices, select_device,
 };
+pub use card_match::{CardMatch, match_card};
 pub use decode::FileSource;
 pub use error::AudioError;
 pub use input::{DemoInput, Input};
