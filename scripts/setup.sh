@@ -41,6 +41,25 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
+# --- web (apps/web) ---
+# The browser tests (scripts/test-web.sh) drive Debian's Chromium headless
+# with playwright-core (npm, installed into apps/web/tests/node_modules by
+# the script); brotli precompresses the built page (scripts/web.sh).
+# Node and npm count when present from any source (NodeSource's nodejs
+# carries npm, and Debian's npm package would conflict with it).
+web_missing=()
+for p in chromium brotli; do
+    installed "$p" || web_missing+=("$p")
+done
+command -v node >/dev/null 2>&1 || web_missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || web_missing+=(npm)
+if [ ${#web_missing[@]} -gt 0 ]; then
+    echo "setup: installing ${web_missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${web_missing[@]}"
+fi
+# --- end web ---
+
 # Rust: rustup's stable toolchain with rustfmt and clippy.
 if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
     export PATH="$HOME/.cargo/bin:$PATH"

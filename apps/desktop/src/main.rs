@@ -15,6 +15,8 @@
 
 mod cmd;
 mod play;
+#[cfg(windows)]
+mod windows_console;
 
 use std::process::ExitCode;
 
@@ -67,6 +69,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    #[cfg(windows)]
+    let detached = windows_console::detach_own_console();
     let cli = Cli::parse();
     let result = match cli.command {
         None => play::run(&cli.play),
@@ -81,6 +85,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("kefir: {e:#}");
+            #[cfg(windows)]
+            if detached {
+                windows_console::show_error(&format!("{e:#}"));
+            }
             ExitCode::from(2)
         }
     }

@@ -3,7 +3,9 @@
 //! visuals always have music.
 
 use crate::analyzer::Analyzer;
+#[cfg(feature = "capture")]
 use crate::capture::{Capture, CaptureConfig, CaptureReader};
+#[cfg(feature = "capture")]
 use crate::error::AudioError;
 use crate::resample::ANALYSIS_RATE;
 use crate::synth::{Synth, demo_track};
@@ -48,6 +50,7 @@ impl DemoInput {
 }
 
 /// Live capture, or the demo track when no device could be opened.
+#[cfg(feature = "capture")]
 #[derive(Debug)]
 pub enum Input {
     Live {
@@ -57,6 +60,7 @@ pub enum Input {
     Demo(DemoInput),
 }
 
+#[cfg(feature = "capture")]
 impl Input {
     /// Opens capture as `config` says; on failure plays the demo track and
     /// also returns the error, for the front-end to show.
@@ -81,7 +85,7 @@ impl Input {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "capture"))]
 mod tests {
     use super::*;
     use crate::capture::DeviceSelector;

@@ -17,16 +17,26 @@
 //! (symphonia), `synth` (signals), `source` (the pull-source trait),
 //! `input` (capture or demo fallback), `loopback` ("what you hear" per OS),
 //! `alsa_quiet` (libasound's stderr).
+//!
+//! Features (all on by default): `capture` (cpal: [`Capture`], [`Input`],
+//! device lists, loopback), `decode` (symphonia: [`FileSource`]) and
+//! `pulseaudio`. Without them (the browser build) the analysis, the ring,
+//! the synthetic signals and [`DemoInput`] remain.
 
+#[cfg(feature = "capture")]
 mod alsa_quiet;
 pub mod analyzer;
 pub mod beat;
+#[cfg(feature = "capture")]
 pub mod capture;
+#[cfg(feature = "capture")]
 pub mod card_match;
+#[cfg(feature = "decode")]
 pub mod decode;
 pub mod error;
 pub mod input;
 pub mod levels;
+#[cfg(feature = "capture")]
 pub mod loopback;
 pub mod resample;
 pub mod ring;
@@ -34,23 +44,29 @@ pub mod source;
 pub mod spectrum;
 pub mod synth;
 
+#[cfg(feature = "capture")]
 pub use alsa_quiet::silence_alsa_errors;
 pub use analyzer::{Analyzer, AnalyzerConfig, AudioFrame, MILKDROP_WAVE_SCALE, PcmFormat};
+#[cfg(feature = "capture")]
 pub use capture::{
     Capture, CaptureConfig, CaptureReader, CaptureStatus, DeviceSelector, InputDevice,
     list_input_devices, select_device,
 };
+#[cfg(feature = "capture")]
 pub use card_match::{CardMatch, match_card};
+#[cfg(feature = "decode")]
 pub use decode::FileSource;
 pub use error::AudioError;
-pub use input::{DemoInput, Input};
+pub use input::DemoInput;
+#[cfg(feature = "capture")]
+pub use input::Input;
 pub use resample::ANALYSIS_RATE;
 pub use ring::{PcmReader, PcmWriter, pcm_ring};
 pub use source::{AudioSource, analyze_source};
 pub use spectrum::{FFT_SIZE, SPECTRUM_BINS, WAVE_SAMPLES};
 pub use synth::{Rng, Synth, Voice, demo_track};
 
-#[cfg(test)]
+#[cfg(all(test, feature = "capture", feature = "decode"))]
 mod tests {
     /// The audio thread gets a writer, the render thread the rest.
     #[test]

@@ -83,6 +83,37 @@ impl Headless {
         })
     }
 
+    /// A device on wgpu's GL backend (Mesa's llvmpipe through EGL without a
+    /// GPU) with only what WebGL2 guarantees:
+    /// `wgpu::Limits::downlevel_webgl2_defaults()`, the texture size raised
+    /// to the adapter's, as the browser build (apps/web) asks for. Tests
+    /// render on it to check the engine stays within those limits.
+    pub fn webgl2() -> Result<Self, HeadlessError> {
+        pollster::block_on(async {
+            let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
+            desc.backends = wgpu::Backends::GL;
+            let instance = wgpu::Instance::new(desc);
+            let adapter = instance
+                .request_adapter(&wgpu::RequestAdapterOptions::default())
+                .await
+                .map_err(|_| HeadlessError::NoAdapter(wgpu::Backends::GL))?;
+            let (device, queue) = adapter
+                .request_device(&wgpu::DeviceDescriptor {
+                    label: Some("kefir headless webgl2"),
+                    required_limits: wgpu::Limits::downlevel_webgl2_defaults()
+                        .using_resolution(adapter.limits()),
+                    ..Default::default()
+                })
+                .await?;
+            Ok(Headless {
+                instance,
+                adapter,
+                device,
+                queue,
+            })
+        })
+    }
+
     /// "name (backend)" of the adapter, for logs.
     pub fn adapter_description(&self) -> String {
         let info = self.adapter.get_info();

@@ -53,13 +53,14 @@ pub mod rng;
 pub mod runtime;
 pub mod shapes;
 pub mod stages;
+pub mod stand_in;
 pub mod textures;
 pub mod transition;
 pub mod waves;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use milk_audio::AudioFrame;
 use milk_parser::Preset;
@@ -78,6 +79,9 @@ use crate::passes::{Blend, Frames, Gpu, Recorder, Slot, SlotUniforms};
 use crate::runtime::{FrameState, PresetRuntime};
 use crate::stages::{FrameViews, PresetShaders};
 use crate::textures::{TextureStore, TextureWarning};
+// `std::time::Instant` panics in the browser (wasm32); web-time is std's
+// elsewhere.
+use web_time::Instant;
 
 pub use milk_parser::BlockError;
 pub use passes::{FrameStats, Pass, PassTimes};

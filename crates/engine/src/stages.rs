@@ -257,7 +257,7 @@ impl StageProgram {
         });
         let pipeline_layout = crate::layout::pipeline_layout(device, label, &bind_layout);
         let pipeline = create_pipeline(device, vertex_module, &module, &pipeline_layout, format);
-        if let Some(error) = pollster::block_on(scope.pop()) {
+        if let Some(error) = pop_error_scope(scope) {
             return Err(ShaderFailure::Pipeline {
                 stage,
                 message: error.to_string(),
@@ -722,6 +722,27 @@ pub fn apply_hue_corners(vertices: &mut [ShaderVertex], corners: &[[f32; 4]; 4])
             *out = corners.iter().zip(weights).map(|(k, w)| k[c] * w).sum();
         }
         v.hue[3] = 1.0;
+    }
+}
+
+/// The validation error a pushed error scope caught, if any. Native
+/// backends report at once; in the browser the WebGPU backend answers
+/// asynchronously and the page cannot block, so an answer not ready at once
+/// counts as none (the device's uncaptured-error handler sees it instead;
+/// WebGL2 answers at once).
+fn pop_error_scope(scope: wgpu::ErrorScopeGuard) -> Option<wgpu::Error> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        pollster::block_on(scope.pop())
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let mut future = std::pin::pin!(scope.pop());
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        match future.as_mut().poll(&mut context) {
+            std::task::Poll::Ready(error) => error,
+            std::task::Poll::Pending => None,
+        }
     }
 }
 

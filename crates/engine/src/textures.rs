@@ -42,12 +42,14 @@
 //! random file from the `textures` folder whose name starts with `PREFIX`
 //! (any case). A texture that cannot be loaded is reported ("could not load
 //! texture NAME.jpg|png|dds|etc.") and the sampler is left unbound, which
-//! Direct3D 9's reference rasterizer reads as opaque black
-//! ([`MISSING_TEXTURE_RGBA`]).
+//! Direct3D 9's reference rasterizer reads as opaque black.
 //!
-//! Kefir differs on purpose in three details: the preset's folder is
-//! searched before the configured texture folders (MilkDrop searches its
-//! `textures` folder first), the first extension in
+//! Kefir differs on purpose in four details: a user texture that is not
+//! on disk (or does not decode) is still reported, but drawn with one of
+//! Kefir's generated images ([`crate::stand_in`]) instead of black, so a
+//! preset made for MilkDrop's texture pack does not go dark without it;
+//! the preset's folder is searched before the configured texture folders
+//! (MilkDrop searches its `textures` folder first), the first extension in
 //! [`TEXTURE_EXTENSIONS`] order wins (MilkDrop's loop loads every match
 //! and keeps the last), and a `randNN` slot resolves once per preset
 //! ([`TextureStore::begin_preset`]) for both shaders (MilkDrop picks per
@@ -60,12 +62,16 @@ use std::path::{Path, PathBuf};
 use milk_hlsl::{SamplerDim, TextureBinding, TextureSource};
 use wgpu::util::DeviceExt;
 
+use crate::stand_in::{self, StandIn};
+
 /// The format of every texture here: 8-bit RGBA, read without sRGB
 /// decoding (MilkDrop's textures are plain A8R8G8B8 / X8R8G8B8).
 pub const TEXTURE_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 
-/// What a missing or unreadable texture reads as: opaque black, Direct3D
-/// 9's value for an unbound sampler (MilkDrop 2 leaves it unbound).
+/// What a sampler with no texture of its kind reads as (a 3D sampler
+/// naming an image, the engine's own targets asked of the store): opaque
+/// black, Direct3D 9's value for an unbound sampler. Missing image files
+/// get a generated stand-in instead ([`crate::stand_in`]).
 pub const MISSING_TEXTURE_RGBA: [u8; 4] = [0, 0, 0, 255];
 
 /// Image files larger than this on a side are scaled down (keeping their
@@ -310,25 +316,30 @@ pub struct Image {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TextureWarning {
     #[error(
-        "texture `{name}` not found: no {name}.{{{}}} (any case) in {}",
+        "texture `{name}` not found: no {name}.{{{}}} (any case) in {}; drawn with Kefir's generated `{}` image",
         TEXTURE_EXTENSIONS.join(","),
-        list_dirs(searched)
+        list_dirs(searched),
+        StandIn::for_name(name).name()
     )]
     NotFound {
         name: String,
         searched: Vec<PathBuf>,
     },
     #[error(
-        "random texture `{name}`: no image file{} in {}",
+        "random texture `{name}`: no image file{} in {}; drawn with Kefir's generated `{}` image",
         if prefix.is_empty() { String::new() } else { format!(" named {prefix}*") },
-        list_dirs(searched)
+        list_dirs(searched),
+        StandIn::for_name(name).name()
     )]
     NoRandomCandidates {
         name: String,
         prefix: String,
         searched: Vec<PathBuf>,
     },
-    #[error("texture `{name}`: {error}")]
+    #[error(
+        "texture `{name}`: {error}; drawn with Kefir's generated `{}` image",
+        StandIn::for_name(name).name()
+    )]
     Unreadable { name: String, error: TextureError },
     #[error("texture `{name}` is sampled as {} but is {}", dim_name(*wanted), dim_name(*actual))]
     WrongDimension {
@@ -567,6 +578,7 @@ pub struct TextureStore {
     noise: HashMap<NoiseKind, ResolvedTexture>,
     files: HashMap<PathBuf, CachedFile>,
     missing: HashMap<SamplerDim, ResolvedTexture>,
+    stand_ins: HashMap<StandIn, ResolvedTexture>,
     preset_seed: u64,
     generation: u64,
     rand_picks: HashMap<u8, Result<PathBuf, TextureWarning>>,
@@ -586,6 +598,7 @@ impl TextureStore {
             noise: HashMap::new(),
             files: HashMap::new(),
             missing: HashMap::new(),
+            stand_ins: HashMap::new(),
             preset_seed: seed,
             generation: 0,
             rand_picks: HashMap::new(),
@@ -673,8 +686,9 @@ impl TextureStore {
 
     /// The texture for a built-in noise source or a user texture, with its
     /// natural dimension (3D for `noisevol_*`, else 2D). Missing or broken
-    /// user textures give [`MISSING_TEXTURE_RGBA`] and a warning, as do
-    /// `Main` and `Blur`, which the engine provides itself.
+    /// user textures give a generated stand-in ([`crate::stand_in`]) and a
+    /// warning; `Main` and `Blur`, which the engine provides itself, give
+    /// [`MISSING_TEXTURE_RGBA`] and a warning.
     pub fn get(
         &mut self,
         device: &wgpu::Device,
@@ -739,7 +753,12 @@ impl TextureStore {
         }
         let path = match self.resolve_user(name, preset_dir) {
             Ok(p) => p,
-            Err(w) => return (self.missing(device, queue, dim), Some(w)),
+            Err(w) => {
+                return (
+                    self.stand_in(device, queue, StandIn::for_name(name)),
+                    Some(w),
+                );
+            }
         };
         match self.file(device, queue, &path) {
             Ok(t) => (t, None),
@@ -748,9 +767,34 @@ impl TextureStore {
                     name: name.clone(),
                     error,
                 };
-                (self.missing(device, queue, dim), Some(warning))
+                let stand_in = self.stand_in(device, queue, StandIn::for_name(name));
+                (stand_in, Some(warning))
             }
         }
+    }
+
+    /// The generated image `kind`, made and uploaded on first use.
+    pub fn stand_in(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        kind: StandIn,
+    ) -> ResolvedTexture {
+        self.stand_ins
+            .entry(kind)
+            .or_insert_with(|| {
+                let label = format!("generated {} texture", kind.name());
+                let extent = (stand_in::SIZE, stand_in::SIZE, 1);
+                upload(
+                    device,
+                    queue,
+                    &label,
+                    SamplerDim::D2,
+                    extent,
+                    &kind.generate(),
+                )
+            })
+            .clone()
     }
 
     /// The noise texture `kind`, generated and uploaded on first use.

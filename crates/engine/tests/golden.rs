@@ -32,6 +32,9 @@
 //! `UPDATE_GOLDEN=1 cargo test -p milk-engine --test golden` rewrites every
 //! `expected.png`; `GOLDEN=substring` limits the run to matching cases.
 //! Cases run on one device; the test fails, not skips, without an adapter.
+//! `KEFIR_GOLDEN_WEBGL2=1` runs them on the GL backend within WebGL2's
+//! limits (`Headless::webgl2`, what the browser build gets; the web tests
+//! in CI do).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -358,7 +361,13 @@ fn run_case(gpu: &Headless, dir: &Path, update: bool) -> Result<String, String> 
 
 #[test]
 fn golden_images() {
-    let gpu = Headless::new().unwrap_or_else(|e| panic!("golden tests need a wgpu adapter: {e}"));
+    let webgl2 = std::env::var_os("KEFIR_GOLDEN_WEBGL2").is_some_and(|v| v != "0" && !v.is_empty());
+    let gpu = if webgl2 {
+        Headless::webgl2()
+    } else {
+        Headless::new()
+    }
+    .unwrap_or_else(|e| panic!("golden tests need a wgpu adapter: {e}"));
     eprintln!("adapter: {}", gpu.adapter_description());
     let update = std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v != "0" && !v.is_empty());
     let filter = std::env::var("GOLDEN").unwrap_or_default();

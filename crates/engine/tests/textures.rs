@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use milk_engine::headless::{self, Headless};
+use milk_engine::stand_in::{self, StandIn};
 use milk_engine::textures::{
     MISSING_TEXTURE_RGBA, NoiseKind, TextureStore, TextureWarning, load_image,
 };
@@ -254,7 +255,7 @@ fn noise_and_user_textures_upload_and_read_back() {
 }
 
 #[test]
-fn missing_textures_are_opaque_black_with_a_warning() {
+fn missing_textures_get_a_generated_stand_in_with_a_warning() {
     let gpu = gpu();
     // A texture directory of our own: one 2D image, `clouds.png`.
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("textures-missing");
@@ -267,9 +268,34 @@ fn missing_textures_are_opaque_black_with_a_warning() {
         matches!(&warning, Some(TextureWarning::NotFound { name, .. }) if name == "no_such_texture"),
         "{warning:?}"
     );
-    assert_eq!(t.size, (1, 1));
+    let message = warning.unwrap().to_string();
+    assert!(
+        message.contains("drawn with Kefir's generated `pattern` image"),
+        "{message}"
+    );
+    assert_eq!(t.size, (stand_in::SIZE, stand_in::SIZE));
     let pixels = headless::read_rgba(&gpu.device, &gpu.queue, &t.texture).expect("read");
-    assert_eq!(pixels, MISSING_TEXTURE_RGBA);
+    assert_eq!(pixels, StandIn::Pattern.generate());
+
+    // A name of a stock MilkDrop image gets the stand-in of its kind, and a
+    // `randNN` with nothing to pick one too.
+    let (t, _) = store.get(
+        &gpu.device,
+        &gpu.queue,
+        &TextureSource::User("worms".into()),
+        None,
+    );
+    let pixels = headless::read_rgba(&gpu.device, &gpu.queue, &t.texture).expect("read");
+    assert_eq!(pixels, StandIn::Veins.generate());
+    let mut empty = TextureStore::new(SEED, vec![]);
+    let rand = TextureSource::User("rand02".into());
+    let (t, warning) = empty.get(&gpu.device, &gpu.queue, &rand, None);
+    assert!(matches!(
+        warning,
+        Some(TextureWarning::NoRandomCandidates { .. })
+    ));
+    let pixels = headless::read_rgba(&gpu.device, &gpu.queue, &t.texture).expect("read");
+    assert_eq!(pixels, StandIn::ALL[2].generate());
 
     // A 3D sampler naming an image file gets a 3D stand-in.
     let binding = milk_hlsl::TextureBinding {

@@ -65,7 +65,12 @@ fn run(mut command: Command) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.status.success(), "{shown} failed:\n{text}");
+    // The status says how it ended (an exit code, or the signal of a crash).
+    assert!(
+        out.status.success(),
+        "{shown} failed ({}):\n{text}",
+        out.status
+    );
     text
 }
 

@@ -65,12 +65,12 @@ mod worker;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use kefir_perf::Advice;
 use milk_audio::{Analyzer, AnalyzerConfig, AudioFrame, PcmFormat};
 use milk_engine::{LoadReport, PresetBuilder, RenderError, Switch, Visualizer};
-use milk_playlist::{Filter, PlaylistError, Prefs, preset_key};
+use milk_playlist::{Filter, PlaylistError, Prefs, PresetEntry, preset_key};
 
 pub use milk_playlist::Playlist;
 pub use pacing::Pacing;
@@ -79,7 +79,7 @@ pub use pacing::WorkTimer;
 
 use crate::pacing::{Pacer, Verdict};
 use crate::schedule::{HardCutSettings, HardCuts, preset_duration, rng};
-use crate::worker::{Prepared, Reply, Source, Worker};
+use crate::worker::{Prepared, Reply, Source, Texts, Worker};
 
 /// How long a switch waits for the worker to finish the preset it is
 /// preparing before preparing it on the calling thread instead.
@@ -324,6 +324,8 @@ pub struct Player {
     /// [`Player::list`] (copy on write, which only copies while the worker
     /// still reads a snapshot).
     playlist: Arc<Playlist>,
+    /// Presets held as text ([`Player::add_texts`]), in the playlist too.
+    texts: Arc<Texts>,
     config: PlayerConfig,
     events: Vec<PlayerEvent>,
     worker: Option<Worker>,
@@ -392,7 +394,7 @@ impl Player {
         config: PlayerConfig,
     ) -> Result<Player, PlayerError> {
         let mut events = Vec::new();
-        let playlist = Self::scan_playlist(&config, &mut events)?;
+        let playlist = Self::scan_playlist(&config, &Texts::default(), &mut events)?;
         let info = device.adapter_info();
         let device_info = kefir_perf::DeviceInfo {
             name: info.name,
@@ -427,6 +429,7 @@ impl Player {
             vis,
             analyzer,
             playlist: Arc::new(playlist),
+            texts: Arc::default(),
             rng: rng(config.seed),
             config,
             events,
@@ -456,9 +459,11 @@ impl Player {
         Ok(player)
     }
 
-    /// Scans the preset directories into a playlist.
+    /// Scans the preset directories into a playlist (with the presets held
+    /// as text after the files).
     fn scan_playlist(
         config: &PlayerConfig,
+        texts: &Texts,
         events: &mut Vec<PlayerEvent>,
     ) -> Result<Playlist, PlayerError> {
         let include: Vec<&str> = config.include.iter().map(String::as_str).collect();
@@ -470,9 +475,41 @@ impl Player {
                 message: error.to_string(),
             });
         }
-        let mut playlist = Playlist::new(scan.entries, config.seed);
+        let mut entries = scan.entries;
+        entries.extend(texts.order.iter().cloned().map(PresetEntry::new));
+        let mut playlist = Playlist::new(entries, config.seed);
         playlist.set_shuffle(config.shuffle);
         Ok(playlist)
+    }
+
+    /// Adds presets held as text (hosts without a file system: the
+    /// browser's bundled and dropped presets) to the playlist. Each is known
+    /// by its `path` (any unique path ending in its file name, e.g.
+    /// `bundled/Kefir - Bass Tunnel.milk`: favourites are kept by file
+    /// name), which [`Player::select`] takes and events report; its text is
+    /// used instead of reading the file. A path added again replaces its
+    /// text. The playlist keeps its prefs, broken marks and current preset
+    /// but starts a new shuffle round.
+    pub fn add_texts(&mut self, presets: impl IntoIterator<Item = (PathBuf, String)>) {
+        let texts = Arc::make_mut(&mut self.texts);
+        for (path, text) in presets {
+            if texts.by_path.insert(path.clone(), text.into()).is_none() {
+                texts.order.push(path);
+            }
+        }
+        let mut events = Vec::new();
+        let Ok(mut playlist) = Self::scan_playlist(&self.config, &self.texts, &mut events) else {
+            return;
+        };
+        playlist.set_prefs(self.playlist.prefs().clone());
+        for (path, reason) in self.playlist.broken() {
+            playlist.mark_broken(path, reason.clone());
+        }
+        if let Some(path) = self.current_path() {
+            playlist.select(path);
+        }
+        self.playlist = Arc::new(playlist);
+        self.refresh_preload();
     }
 
     /// Loads the prefs file into the playlist (empty prefs when there is
@@ -535,8 +572,16 @@ impl Player {
     /// last `dt` seconds into the analysis: milk-audio's live capture with
     /// its device-loss recovery, for hosts that use it. Never blocks;
     /// returns the frames moved (at 44.1 kHz).
+    #[cfg(feature = "capture")]
     pub fn feed(&mut self, input: &mut milk_audio::Input, dt: f64) -> usize {
         input.feed(&mut self.analyzer, dt.max(0.0))
+    }
+
+    /// Moves the next `dt` seconds of milk-audio's demo track into the
+    /// analysis (hosts without capture: the browser before the user picks
+    /// a source). Returns the frames moved (at 44.1 kHz).
+    pub fn feed_demo(&mut self, demo: &mut milk_audio::DemoInput, dt: f64) -> usize {
+        demo.feed(&mut self.analyzer, dt.max(0.0))
     }
 
     /// [`Player::push_audio_f32`] for signed 16-bit PCM.
@@ -657,7 +702,13 @@ impl Player {
         self.next_job += 1;
         let serial = self.serial;
         self.serial += 1;
-        worker.send(id, self.playlist.clone(), serial, self.builder.clone());
+        worker.send(
+            id,
+            self.playlist.clone(),
+            self.texts.clone(),
+            serial,
+            self.builder.clone(),
+        );
         self.preload = Some(Preload {
             id,
             generation: self.generation,
@@ -726,13 +777,16 @@ impl Player {
             }
         }
         let serial = self.take_serial();
-        (worker::prepare(&self.builder, source, serial), Origin::Here)
+        (
+            worker::prepare(&self.builder, source, &self.texts, serial),
+            Origin::Here,
+        )
     }
 
     /// Loads `source` and switches to it; on failure queues
     /// [`PlayerEvent::Failed`] and marks a playlist file broken.
     fn start(&mut self, source: Source, switch: Switch) -> bool {
-        let started = Instant::now();
+        let started = web_time::Instant::now();
         let (prepared, origin) = self.take_prepared(&source);
         match prepared {
             Ok(prepared) => {
@@ -952,6 +1006,15 @@ impl Player {
         self.start(source, self.user_blend());
     }
 
+    /// Replaces the favourites and never-again marks, for hosts that keep
+    /// them elsewhere than in [`PlayerConfig::prefs_path`] (the browser's
+    /// localStorage: [`Prefs::parse`] and [`Prefs::to_toml`]); nothing is
+    /// saved.
+    pub fn set_prefs(&mut self, prefs: Prefs) {
+        self.list().set_prefs(prefs);
+        self.refresh_preload();
+    }
+
     /// Locks the current preset (no timer changes, no hard cuts) or
     /// unlocks it; its time starts over on unlock.
     pub fn set_locked(&mut self, locked: bool) {
@@ -1081,7 +1144,7 @@ impl Player {
             || config.exclude != self.config.exclude;
         if rescan {
             let mut events = Vec::new();
-            let mut playlist = Self::scan_playlist(&config, &mut events)?;
+            let mut playlist = Self::scan_playlist(&config, &self.texts, &mut events)?;
             playlist.set_prefs(self.playlist.prefs().clone());
             for (path, reason) in self.playlist.broken() {
                 playlist.mark_broken(path, reason.clone());

@@ -3,10 +3,10 @@
 //! the worker has not got to it, on the render thread.
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
-use std::thread;
+use std::sync::Arc;
 use std::time::Duration;
 
 use milk_engine::{PreparedPreset, PresetBuilder};
@@ -54,18 +54,37 @@ pub(crate) fn display_name(path: &Path) -> String {
     }
 }
 
+/// Preset texts the host handed over ([`crate::Player::add_texts`]), by the
+/// path the playlist knows them by; looked up before the file system.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Texts {
+    pub(crate) order: Vec<PathBuf>,
+    pub(crate) by_path: HashMap<PathBuf, Arc<str>>,
+}
+
 /// A prepared preset, or why there is none.
 pub(crate) type Prepared = Result<PreparedPreset, String>;
 
 /// Reads, parses and prepares `source`. Never panics: a panic anywhere in
 /// the parser or the engine becomes an error.
-pub(crate) fn prepare(builder: &PresetBuilder, source: &Source, serial: u64) -> Prepared {
-    catch_unwind(AssertUnwindSafe(|| prepare_inner(builder, source, serial)))
-        .unwrap_or_else(|panic| Err(format!("internal error: {}", panic_message(&panic))))
+pub(crate) fn prepare(
+    builder: &PresetBuilder,
+    source: &Source,
+    texts: &Texts,
+    serial: u64,
+) -> Prepared {
+    catch_unwind(AssertUnwindSafe(|| {
+        prepare_inner(builder, source, texts, serial)
+    }))
+    .unwrap_or_else(|panic| Err(format!("internal error: {}", panic_message(&panic))))
 }
 
-fn prepare_inner(builder: &PresetBuilder, source: &Source, serial: u64) -> Prepared {
+fn prepare_inner(builder: &PresetBuilder, source: &Source, texts: &Texts, serial: u64) -> Prepared {
     let (preset, dir) = match source {
+        Source::File(path) if texts.by_path.contains_key(path) => {
+            let text = &texts.by_path[path];
+            (Preset::parse(text).map_err(|e| e.to_string())?, None)
+        }
         Source::File(path) => {
             let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
             let preset = Preset::from_bytes(&bytes).map_err(|e| e.to_string())?;
@@ -87,18 +106,14 @@ pub(crate) fn panic_message(panic: &Box<dyn Any + Send>) -> String {
     }
 }
 
-/// A request: find the preset the playlist would play next (the look-ahead
-/// runs here, not on the render thread: cloning a large playlist costs
-/// milliseconds) and prepare it.
-struct Job {
-    id: u64,
-    playlist: Arc<Playlist>,
-    serial: u64,
-    builder: PresetBuilder,
-}
+#[cfg(target_arch = "wasm32")]
+pub(crate) use single::Worker;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use threaded::Worker;
 
 /// What the worker reports about a job: first which preset it is, then the
 /// prepared preset.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(crate) enum Reply {
     /// The preset `Playlist::next` would give (`None`: nothing to play;
     /// no `Done` follows then).
@@ -107,131 +122,187 @@ pub(crate) enum Reply {
     Done { id: u64, result: Box<Prepared> },
 }
 
-/// The job slot: only the newest job matters, so a new one replaces one the
-/// worker has not started (and drops its playlist snapshot at once).
-#[derive(Default)]
-struct Slot {
-    job: Option<Job>,
-    closed: bool,
-}
+/// In the browser (wasm32) wgpu's objects cannot cross threads, so there
+/// is no worker: [`Worker::start`] gives `None` and every preset is
+/// prepared on the render thread. The type is uninhabited.
+#[cfg(target_arch = "wasm32")]
+mod single {
+    use super::*;
 
-/// The worker thread. Dropping it ends the thread (after the job under
-/// way, if any).
-pub(crate) struct Worker {
-    slot: Arc<(Mutex<Slot>, Condvar)>,
-    replies: mpsc::Receiver<Reply>,
-    thread: Option<thread::JoinHandle<()>>,
-}
+    pub(crate) enum Worker {}
 
-fn lock(slot: &Mutex<Slot>) -> MutexGuard<'_, Slot> {
-    slot.lock().unwrap_or_else(|e| e.into_inner())
-}
+    impl Worker {
+        pub(crate) fn start() -> Option<Worker> {
+            None
+        }
 
-impl Worker {
-    /// Starts the thread; `None` if the system refuses one (the player
-    /// then prepares everything on the render thread).
-    pub(crate) fn start() -> Option<Worker> {
-        let slot = Arc::new((Mutex::new(Slot::default()), Condvar::new()));
-        let (reply, replies) = mpsc::channel();
-        let shared = slot.clone();
-        let thread = thread::Builder::new()
-            .name("kefir-preload".into())
-            .spawn(move || {
-                let (slot, ready) = &*shared;
-                loop {
-                    let job = {
-                        let mut guard = lock(slot);
-                        loop {
-                            if guard.closed {
-                                return;
-                            }
-                            if let Some(job) = guard.job.take() {
-                                break job;
-                            }
-                            guard = ready.wait(guard).unwrap_or_else(|e| e.into_inner());
-                        }
-                    };
-                    let Job {
-                        id,
-                        playlist,
-                        serial,
-                        builder,
-                    } = job;
-                    let path = catch_unwind(AssertUnwindSafe(|| {
-                        let mut probe = Playlist::clone(&playlist);
-                        probe.next().map(|entry| entry.path.clone())
-                    }))
-                    .unwrap_or(None);
-                    drop(playlist);
-                    if reply
-                        .send(Reply::Peeked {
-                            id,
-                            path: path.clone(),
-                        })
-                        .is_err()
-                    {
-                        return;
-                    }
-                    let Some(path) = path else {
-                        continue;
-                    };
-                    let result = prepare(&builder, &Source::File(path), serial);
-                    let result = Box::new(result);
-                    if reply.send(Reply::Done { id, result }).is_err() {
-                        return;
-                    }
-                }
-            })
-            .ok()?;
-        Some(Worker {
-            slot,
-            replies,
-            thread: Some(thread),
-        })
+        pub(crate) fn send(
+            &self,
+            _: u64,
+            _: Arc<Playlist>,
+            _: Arc<Texts>,
+            _: u64,
+            _: PresetBuilder,
+        ) {
+            match *self {}
+        }
+
+        pub(crate) fn try_recv(&self) -> Option<Reply> {
+            match *self {}
+        }
+
+        pub(crate) fn recv_timeout(&self, _: Duration) -> Result<Reply, ()> {
+            match *self {}
+        }
     }
+}
 
-    /// Asks for the preset after the current one of `playlist`, replacing
-    /// any job not yet started.
-    pub(crate) fn send(
-        &self,
+#[cfg(not(target_arch = "wasm32"))]
+mod threaded {
+    use super::*;
+    use std::sync::{Condvar, Mutex, MutexGuard, mpsc};
+    use std::thread;
+
+    /// A request: find the preset the playlist would play next (the look-ahead
+    /// runs here, not on the render thread: cloning a large playlist costs
+    /// milliseconds) and prepare it.
+    struct Job {
         id: u64,
         playlist: Arc<Playlist>,
+        texts: Arc<Texts>,
         serial: u64,
         builder: PresetBuilder,
-    ) {
-        let (slot, ready) = &*self.slot;
-        lock(slot).job = Some(Job {
-            id,
-            playlist,
-            serial,
-            builder,
-        });
-        ready.notify_one();
     }
 
-    /// A reply, if one is waiting.
-    pub(crate) fn try_recv(&self) -> Option<Reply> {
-        self.replies.try_recv().ok()
+    /// The job slot: only the newest job matters, so a new one replaces one the
+    /// worker has not started (and drops its playlist snapshot at once).
+    #[derive(Default)]
+    struct Slot {
+        job: Option<Job>,
+        closed: bool,
     }
 
-    /// Waits for the next reply; `Err` if the thread is gone or nothing
-    /// came within `timeout`.
-    pub(crate) fn recv_timeout(&self, timeout: Duration) -> Result<Reply, ()> {
-        self.replies.recv_timeout(timeout).map_err(|_| ())
+    /// The worker thread. Dropping it ends the thread (after the job under
+    /// way, if any).
+    pub(crate) struct Worker {
+        slot: Arc<(Mutex<Slot>, Condvar)>,
+        replies: mpsc::Receiver<Reply>,
+        thread: Option<thread::JoinHandle<()>>,
     }
-}
 
-impl Drop for Worker {
-    fn drop(&mut self) {
-        let (slot, ready) = &*self.slot;
-        {
-            let mut guard = lock(slot);
-            guard.closed = true;
-            guard.job = None;
+    fn lock(slot: &Mutex<Slot>) -> MutexGuard<'_, Slot> {
+        slot.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    impl Worker {
+        /// Starts the thread; `None` if the system refuses one (the player
+        /// then prepares everything on the render thread).
+        pub(crate) fn start() -> Option<Worker> {
+            let slot = Arc::new((Mutex::new(Slot::default()), Condvar::new()));
+            let (reply, replies) = mpsc::channel();
+            let shared = slot.clone();
+            let thread = thread::Builder::new()
+                .name("kefir-preload".into())
+                .spawn(move || {
+                    let (slot, ready) = &*shared;
+                    loop {
+                        let job = {
+                            let mut guard = lock(slot);
+                            loop {
+                                if guard.closed {
+                                    return;
+                                }
+                                if let Some(job) = guard.job.take() {
+                                    break job;
+                                }
+                                guard = ready.wait(guard).unwrap_or_else(|e| e.into_inner());
+                            }
+                        };
+                        let Job {
+                            id,
+                            playlist,
+                            texts,
+                            serial,
+                            builder,
+                        } = job;
+                        let path = catch_unwind(AssertUnwindSafe(|| {
+                            let mut probe = Playlist::clone(&playlist);
+                            probe.next().map(|entry| entry.path.clone())
+                        }))
+                        .unwrap_or(None);
+                        drop(playlist);
+                        if reply
+                            .send(Reply::Peeked {
+                                id,
+                                path: path.clone(),
+                            })
+                            .is_err()
+                        {
+                            return;
+                        }
+                        let Some(path) = path else {
+                            continue;
+                        };
+                        let result = prepare(&builder, &Source::File(path), &texts, serial);
+                        let result = Box::new(result);
+                        if reply.send(Reply::Done { id, result }).is_err() {
+                            return;
+                        }
+                    }
+                })
+                .ok()?;
+            Some(Worker {
+                slot,
+                replies,
+                thread: Some(thread),
+            })
         }
-        ready.notify_one();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+
+        /// Asks for the preset after the current one of `playlist`, replacing
+        /// any job not yet started.
+        pub(crate) fn send(
+            &self,
+            id: u64,
+            playlist: Arc<Playlist>,
+            texts: Arc<Texts>,
+            serial: u64,
+            builder: PresetBuilder,
+        ) {
+            let (slot, ready) = &*self.slot;
+            lock(slot).job = Some(Job {
+                id,
+                playlist,
+                texts,
+                serial,
+                builder,
+            });
+            ready.notify_one();
+        }
+
+        /// A reply, if one is waiting.
+        pub(crate) fn try_recv(&self) -> Option<Reply> {
+            self.replies.try_recv().ok()
+        }
+
+        /// Waits for the next reply; `Err` if the thread is gone or nothing
+        /// came within `timeout`.
+        pub(crate) fn recv_timeout(&self, timeout: Duration) -> Result<Reply, ()> {
+            self.replies.recv_timeout(timeout).map_err(|_| ())
+        }
+    }
+
+    impl Drop for Worker {
+        fn drop(&mut self) {
+            let (slot, ready) = &*self.slot;
+            {
+                let mut guard = lock(slot);
+                guard.closed = true;
+                guard.job = None;
+            }
+            ready.notify_one();
+            if let Some(thread) = self.thread.take() {
+                let _ = thread.join();
+            }
         }
     }
 }

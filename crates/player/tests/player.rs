@@ -790,3 +790,54 @@ fn pacing_lowers_the_scale_then_skips_a_preset_too_heavy_and_uses_the_cost_file(
     );
     assert_eq!(p.current_name(), Some("01 preset"));
 }
+
+#[test]
+fn presets_held_as_text_play_from_the_playlist_and_the_worker() {
+    let (dir, _) = preset_dir(1, &[]);
+    let t = target();
+    let mut p = player(config(dir.path()));
+    run(&mut p, &t, 2, 0.05);
+    p.add_texts([
+        (PathBuf::from("mem/Alpha.milk"), preset_text(3)),
+        (
+            PathBuf::from("mem/Broken.milk"),
+            "[preset00]\nzoom=1\0garbage".to_owned(),
+        ),
+    ]);
+    assert_eq!(p.playlist().len(), 3);
+    // Round the playlist twice (the worker prepares what comes next, from
+    // the texts too): the text preset plays, the broken one is reported.
+    let mut played = Vec::new();
+    let mut failed = Vec::new();
+    for _ in 0..6 {
+        p.next();
+        p.render(0.05, &t).unwrap();
+        for e in p.poll_events() {
+            match e {
+                PlayerEvent::Switched { name, path, .. } => played.push((name, path)),
+                PlayerEvent::Failed { path, .. } => failed.push(path),
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        played
+            .iter()
+            .any(|(n, path)| n == "Alpha" && path.as_deref() == Some(Path::new("mem/Alpha.milk"))),
+        "{played:?}"
+    );
+    assert!(played.iter().all(|(n, _)| n != "Broken"), "{played:?}");
+    assert_eq!(failed, vec![Some(PathBuf::from("mem/Broken.milk"))]);
+    // Prefs from the host (the browser's localStorage): favourites only.
+    let mut prefs = milk_playlist::Prefs::default();
+    prefs.set_favourite("Alpha.milk", true);
+    prefs.set_favourites_only(true);
+    p.set_prefs(prefs);
+    for _ in 0..3 {
+        p.next();
+        assert_eq!(p.current_name(), Some("Alpha"));
+    }
+    // The demo track feeds the analysis without a capture device.
+    let mut demo = milk_audio::DemoInput::default();
+    assert_eq!(p.feed_demo(&mut demo, 0.5), ANALYSIS_RATE as usize / 2);
+}

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum PlaylistError {
     /// An include or exclude pattern is not a valid glob.
+    #[cfg(feature = "globs")]
     #[error("invalid glob pattern {pattern:?}: {source}")]
     Glob {
         /// The pattern as given.
@@ -15,6 +16,13 @@ pub enum PlaylistError {
         /// What globset found wrong with it.
         #[source]
         source: globset::Error,
+    },
+    /// A pattern was given to a build without the `globs` feature.
+    #[cfg(not(feature = "globs"))]
+    #[error("preset filter {pattern:?}: this build has no glob support (feature `globs`)")]
+    NoGlobs {
+        /// The first pattern given.
+        pattern: String,
     },
     /// A file could not be read (a missing prefs file is not an error).
     #[error("cannot read {}: {source}", path.display())]

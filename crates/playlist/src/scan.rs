@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "globs")]
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::error::{PlaylistError, ScanError};
@@ -67,10 +68,28 @@ pub fn preset_key(path: &Path) -> Cow<'_, str> {
 /// A preset is kept when there are no include patterns or one of them
 /// matches, and no exclude pattern matches. Excluded directories are not
 /// walked at all.
+///
+/// Without the `globs` feature (the browser build) only the empty filter
+/// exists: [`Filter::new`] refuses any pattern.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    include: Option<GlobSet>,
-    exclude: Option<GlobSet>,
+    include: Option<Patterns>,
+    exclude: Option<Patterns>,
+}
+
+#[cfg(feature = "globs")]
+type Patterns = GlobSet;
+
+/// Never made: no patterns without the `globs` feature.
+#[cfg(not(feature = "globs"))]
+#[derive(Debug, Clone)]
+enum Patterns {}
+
+#[cfg(not(feature = "globs"))]
+impl Patterns {
+    fn is_match(&self, _: &Path) -> bool {
+        match *self {}
+    }
 }
 
 impl Filter {
@@ -119,6 +138,17 @@ impl Filter {
     }
 }
 
+#[cfg(not(feature = "globs"))]
+fn build_set(patterns: &[&str]) -> Result<Option<Patterns>, PlaylistError> {
+    match patterns.first() {
+        None => Ok(None),
+        Some(pattern) => Err(PlaylistError::NoGlobs {
+            pattern: (*pattern).to_owned(),
+        }),
+    }
+}
+
+#[cfg(feature = "globs")]
 fn build_set(patterns: &[&str]) -> Result<Option<GlobSet>, PlaylistError> {
     if patterns.is_empty() {
         return Ok(None);
@@ -377,6 +407,7 @@ mod tests {
         assert_eq!(odd.key(), "");
     }
 
+    #[cfg(feature = "globs")]
     #[test]
     fn filter_matches_relative_path_name_and_directories() {
         let f = Filter::new(&["geiss*"], &["*/old/*"]).unwrap();
@@ -388,11 +419,24 @@ mod tests {
         assert!(none.matches(Path::new("a/b.milk")));
     }
 
+    #[cfg(feature = "globs")]
     #[test]
     fn bad_glob_is_an_error_naming_it() {
         let err = Filter::new(&["[abc"], &[]).unwrap_err();
         assert!(matches!(&err, PlaylistError::Glob { pattern, .. } if pattern == "[abc"));
         assert!(err.to_string().contains("[abc"), "{err}");
+    }
+
+    #[cfg(not(feature = "globs"))]
+    #[test]
+    fn without_globs_only_the_empty_filter_exists() {
+        assert!(
+            Filter::new(&[], &[])
+                .unwrap()
+                .matches(Path::new("a/b.milk"))
+        );
+        let err = Filter::new(&["a*"], &[]).unwrap_err();
+        assert!(matches!(&err, PlaylistError::NoGlobs { pattern } if pattern == "a*"));
     }
 
     #[test]

@@ -157,8 +157,8 @@ pub fn user_preset_dir() -> Option<PathBuf> {
 }
 
 /// The presets that come with Kefir, as a directory the playlist can scan:
-/// `KEFIR_PRESETS` when set; else `presets/` next to the executable, in
-/// `../share/kefir/presets` of an installed prefix, or in the source tree
+/// `KEFIR_PRESETS` when set; else `presets/` next to the executable, where
+/// a package put them (`bundled_preset_dir_beside`), or in the source tree
 /// around a `target/` build (so edits to the repository's presets show at
 /// once); else the copies embedded in this binary, written to
 /// `<data dir>/kefir/bundled-presets` (a temporary folder if that cannot be
@@ -167,20 +167,12 @@ pub fn bundled_preset_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("KEFIR_PRESETS") {
         return Some(PathBuf::from(dir));
     }
-    let mut candidates = Vec::new();
-    if let Some(exe_dir) = std::env::current_exe()
+    let beside_binary = std::env::current_exe()
         .ok()
         .and_then(|e| e.canonicalize().ok())
-        .and_then(|e| e.parent().map(Path::to_path_buf))
-    {
-        candidates.push(exe_dir.join("presets"));
-        candidates.push(exe_dir.join("../share/kefir/presets"));
-        // target/{debug,release}/kefir and target/<triple>/debug/kefir.
-        candidates.push(exe_dir.join("../../presets"));
-        candidates.push(exe_dir.join("../../../presets"));
-    }
-    if let Some(dir) = candidates.into_iter().find(|d| is_bundled_preset_dir(d)) {
-        return Some(dir.canonicalize().unwrap_or(dir));
+        .and_then(|e| e.parent().and_then(bundled_preset_dir_beside));
+    if let Some(dir) = beside_binary {
+        return Some(dir);
     }
     let installed = directories::BaseDirs::new()
         .map(|d| d.data_dir().join("kefir").join("bundled-presets"))
@@ -191,6 +183,29 @@ pub fn bundled_preset_dir() -> Option<PathBuf> {
         eprintln!("kefir: cannot write the bundled presets to a folder; none will play");
     }
     installed
+}
+
+/// The bundled presets a package or the source tree put near the binary in
+/// `exe_dir`, if any.
+fn bundled_preset_dir_beside(exe_dir: &Path) -> Option<PathBuf> {
+    let candidates = [
+        // The Windows zip and the tarball: beside the binary.
+        "presets",
+        // scripts/install.sh: <prefix>/bin and <prefix>/share/kefir.
+        "../share/kefir/presets",
+        // The .deb: /usr/bin/kefir and /usr/lib/kefir/presets.
+        "../lib/kefir/presets",
+        // Kefir.app: Contents/MacOS/kefir and Contents/Resources/presets.
+        "../Resources/presets",
+        // target/{debug,release}/kefir and target/<triple>/debug/kefir.
+        "../../presets",
+        "../../../presets",
+    ];
+    candidates
+        .into_iter()
+        .map(|c| exe_dir.join(c))
+        .find(|d| is_bundled_preset_dir(d))
+        .map(|d| d.canonicalize().unwrap_or(d))
 }
 
 /// Whether `dir` holds Kefir's presets (not just any `presets` folder
@@ -410,6 +425,47 @@ impl Settings {
 mod tests {
     use super::*;
     use clap::Parser;
+
+    #[test]
+    fn bundled_presets_are_found_in_each_package_layout() {
+        let first = kefir_presets::BUNDLED[0].file_name;
+        for (binary_dir, presets_dir) in [
+            (
+                "kefir-0.1.0-x86_64-windows",
+                "kefir-0.1.0-x86_64-windows/presets",
+            ),
+            ("usr/bin", "usr/lib/kefir/presets"),
+            ("usr/local/bin", "usr/local/share/kefir/presets"),
+            (
+                "Kefir.app/Contents/MacOS",
+                "Kefir.app/Contents/Resources/presets",
+            ),
+        ] {
+            let root = tempfile::tempdir().unwrap();
+            let exe_dir = root.path().join(binary_dir);
+            std::fs::create_dir_all(&exe_dir).unwrap();
+            assert_eq!(
+                bundled_preset_dir_beside(&exe_dir),
+                None,
+                "{binary_dir}: empty"
+            );
+            let presets = root.path().join(presets_dir);
+            std::fs::create_dir_all(&presets).unwrap();
+            // A folder without Kefir's presets is somebody else's.
+            std::fs::write(presets.join("other.milk"), "").unwrap();
+            assert_eq!(
+                bundled_preset_dir_beside(&exe_dir),
+                None,
+                "{binary_dir}: foreign"
+            );
+            std::fs::write(presets.join(first), "").unwrap();
+            assert_eq!(
+                bundled_preset_dir_beside(&exe_dir),
+                Some(presets.canonicalize().unwrap()),
+                "{binary_dir}"
+            );
+        }
+    }
 
     #[derive(Parser)]
     struct Cli {

@@ -9,9 +9,10 @@ use gst::prelude::*;
 use gst::subclass::prelude::*;
 use gst_video::prelude::*;
 use kefir_player::{Player, PlayerConfig, PlayerEvent};
-use milk_engine::headless::{FrameReader, Headless};
+use milk_engine::headless::FrameReader;
 
 use super::framer::{FrameTiming, Framer};
+use super::gpu::{self, SharedGpu};
 use super::settings::{Command, Settings, parse_mesh};
 
 static CAT: LazyLock<gst::DebugCategory> = LazyLock::new(|| {
@@ -65,8 +66,9 @@ struct Renderer {
 /// Streaming state.
 #[derive(Default)]
 struct State {
-    /// Created in NULL -> READY, dropped in READY -> NULL.
-    gpu: Option<Headless>,
+    /// The process's device ([`gpu`](super::gpu)), taken in NULL -> READY
+    /// and let go in READY -> NULL.
+    gpu: Option<Arc<SharedGpu>>,
     /// Created in READY -> PAUSED, dropped in PAUSED -> READY.
     renderer: Option<Renderer>,
     audio: Option<gst_audio::AudioInfo>,
@@ -104,9 +106,6 @@ pub struct KefirVis {
     control: Mutex<Control>,
     state: Mutex<State>,
     qos: Mutex<Qos>,
-    /// GPU errors wgpu reported outside any error scope (its default
-    /// handler would panic), posted as warnings after the frame.
-    gpu_errors: Arc<Mutex<Vec<String>>>,
 }
 
 #[glib::object_subclass]
@@ -156,7 +155,6 @@ impl ObjectSubclass for KefirVis {
             control: Mutex::new(Control::default()),
             state: Mutex::new(State::default()),
             qos: Mutex::new(Qos::default()),
-            gpu_errors: Arc::default(),
         }
     }
 }
@@ -462,13 +460,13 @@ impl KefirVis {
         if state.gpu.is_some() {
             return Ok(());
         }
-        match Headless::new() {
+        match gpu::shared() {
             Ok(gpu) => {
                 gst::info!(
                     CAT,
                     imp = self,
                     "rendering on {}",
-                    gpu.adapter_description()
+                    gpu.headless.adapter_description()
                 );
                 state.gpu = Some(gpu);
                 Ok(())
@@ -499,7 +497,11 @@ impl KefirVis {
             return Err(gst::StateChangeError);
         };
         let config = settings.player_config(&PlayerConfig::default());
-        let mut player = match Player::new(gpu.device.clone(), gpu.queue.clone(), config) {
+        let mut player = match Player::new(
+            gpu.headless.device.clone(),
+            gpu.headless.queue.clone(),
+            config,
+        ) {
             Ok(player) => player,
             Err(e) => {
                 gst::element_imp_error!(self, gst::LibraryError::Settings, ("{e}"));
@@ -674,7 +676,7 @@ impl KefirVis {
             return Err(gst::FlowError::NotNegotiated);
         }
         if let Some(gpu) = &state.gpu {
-            let max = gpu.device.limits().max_texture_dimension_2d;
+            let max = gpu.headless.device.limits().max_texture_dimension_2d;
             if info.width() > max || info.height() > max {
                 gst::element_imp_error!(
                     self,
@@ -778,7 +780,12 @@ impl KefirVis {
                 let _ = self.obj().post_message(message);
             }
             self.report(produced.events);
-            for error in std::mem::take(&mut *lock(&self.gpu_errors)) {
+            let errors = lock(&self.state)
+                .gpu
+                .as_ref()
+                .map(|gpu| gpu.take_errors())
+                .unwrap_or_default();
+            for error in errors {
                 gst::element_imp_warning!(self, gst::LibraryError::Failed, ("GPU error: {error}"));
             }
             if let Some(buffer) = produced.buffer {
@@ -996,20 +1003,24 @@ impl KefirVis {
                 t.clone()
             }
             _ => {
-                let t = gpu.device.create_texture(&wgpu::TextureDescriptor {
-                    label: Some("kefirvis frame"),
-                    size: wgpu::Extent3d {
-                        width: info.width(),
-                        height: info.height(),
-                        depth_or_array_layers: 1,
-                    },
-                    mip_level_count: 1,
-                    sample_count: 1,
-                    dimension: wgpu::TextureDimension::D2,
-                    format,
-                    usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-                    view_formats: &[],
-                });
+                let t = gpu
+                    .headless
+                    .device
+                    .create_texture(&wgpu::TextureDescriptor {
+                        label: Some("kefirvis frame"),
+                        size: wgpu::Extent3d {
+                            width: info.width(),
+                            height: info.height(),
+                            depth_or_array_layers: 1,
+                        },
+                        mip_level_count: 1,
+                        sample_count: 1,
+                        dimension: wgpu::TextureDimension::D2,
+                        format,
+                        usage: wgpu::TextureUsages::RENDER_ATTACHMENT
+                            | wgpu::TextureUsages::COPY_SRC,
+                        view_formats: &[],
+                    });
                 renderer.target = Some(t.clone());
                 t
             }
@@ -1031,11 +1042,13 @@ impl KefirVis {
             let stride =
                 usize::try_from(frame.plane_stride()[0]).map_err(|_| gst::FlowError::Error)?;
             let data = frame.plane_data_mut(0).map_err(|_| gst::FlowError::Error)?;
-            if let Err(e) =
-                renderer
-                    .reader
-                    .read_into(&gpu.device, &gpu.queue, &target, data, stride)
-            {
+            if let Err(e) = renderer.reader.read_into(
+                &gpu.headless.device,
+                &gpu.headless.queue,
+                &target,
+                data,
+                stride,
+            ) {
                 gst::element_imp_error!(
                     self,
                     gst::LibraryError::Failed,

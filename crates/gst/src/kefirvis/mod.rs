@@ -10,9 +10,9 @@
 //! audio still analysed).
 //!
 //! Rendering is Kefir's player (`kefir-player`: presets, playlist, blends,
-//! hard cuts) on a headless wgpu device of the element's own, so no GL
-//! context is needed from the host; frames are read back into the video
-//! buffers. A preset that does not load is reported (a warning on the bus
+//! hard cuts) on a headless wgpu device shared by the process's elements
+//! ([`gpu`]), so no GL context is needed from the host; frames are read
+//! back into the video buffers. A preset that does not load is reported (a warning on the bus
 //! and the `preset-failed` signal) and skipped; the element keeps
 //! producing frames.
 //!
@@ -26,6 +26,7 @@
 //! `code-errors`, `shader-failures`, `missing-textures`, `prepare-ms`).
 
 mod framer;
+mod gpu;
 mod imp;
 pub mod settings;
 

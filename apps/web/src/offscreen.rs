@@ -1,0 +1,211 @@
+//! A render on WebGPU with no canvas, read back: proof that a preset runs
+//! on the browser's WebGPU where presenting to a canvas cannot be tested
+//! (headless Chromium's SwiftShader adapter loses the device at the first
+//! present, see `tests/web.mjs`), and a way for a page to try a device
+//! before drawing with it. Nothing here blocks: the read-back waits on the
+//! browser's `mapAsync`.
+
+use std::sync::{Arc, Mutex};
+
+use kefir_player::{Player, PlayerConfig};
+use milk_audio::DemoInput;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::report::{Event, Report};
+
+/// What `webgpuOffscreenCheck` resolves to.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Check {
+    /// The adapter's name.
+    adapter: String,
+    /// "WebGPU".
+    backend: &'static str,
+    frames: u32,
+    /// The load report of the preset.
+    report: Option<Report>,
+    /// Fraction of the last frame's pixels with a channel above 24.
+    lit: f64,
+    /// Mean of the last frame's RGB values (0-255).
+    mean: f64,
+    /// Mean absolute RGB difference between the middle and the last frame.
+    change: f64,
+    /// Errors the device reported (validation, out of memory).
+    errors: Vec<String>,
+}
+
+fn js_error(message: impl std::fmt::Display) -> JsValue {
+    js_sys::Error::new(&message.to_string()).into()
+}
+
+/// Renders `frames` frames (at 60 fps, the demo signal as audio) of preset
+/// `text` into a `width`x`height` texture on a WebGPU device of its own,
+/// and reads the middle and the last frame back. Rejects when the browser
+/// offers no WebGPU adapter.
+#[wasm_bindgen(js_name = webgpuOffscreenCheck)]
+pub async fn webgpu_offscreen_check(
+    name: String,
+    text: String,
+    width: u32,
+    height: u32,
+    frames: u32,
+) -> Result<JsValue, JsValue> {
+    let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
+    desc.backends = wgpu::Backends::BROWSER_WEBGPU;
+    let instance = wgpu::Instance::new(desc);
+    let adapter = instance
+        .request_adapter(&wgpu::RequestAdapterOptions::default())
+        .await
+        .map_err(|e| js_error(format!("no WebGPU adapter: {e}")))?;
+    let limits = wgpu::Limits::downlevel_webgl2_defaults().using_resolution(adapter.limits());
+    let (device, queue) = adapter
+        .request_device(&wgpu::DeviceDescriptor {
+            label: Some("kefir offscreen check"),
+            required_limits: limits,
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| js_error(format!("no WebGPU device: {e}")))?;
+    let errors = Arc::new(Mutex::new(Vec::new()));
+    let sink = errors.clone();
+    device.on_uncaptured_error(Arc::new(move |error| {
+        if let Ok(mut errors) = sink.lock() {
+            errors.push(error.to_string());
+        }
+    }));
+
+    let config = PlayerConfig {
+        preload: false,
+        seed: 1,
+        engine: milk_engine::Config {
+            seed: 1,
+            ..milk_engine::Config::default()
+        },
+        ..PlayerConfig::default()
+    };
+    let mut player =
+        Player::new(device.clone(), queue.clone(), config).map_err(|e| js_error(e.to_string()))?;
+    player.load_text(&name, &text);
+    let report = player
+        .poll_events()
+        .iter()
+        .filter_map(Event::from_player)
+        .find_map(|event| match event {
+            Event::Preset(report) => Some(report),
+            _ => None,
+        });
+
+    let max = device.limits().max_texture_dimension_2d;
+    let (width, height) = (width.clamp(1, max), height.clamp(1, max));
+    let target = device.create_texture(&wgpu::TextureDescriptor {
+        label: Some("kefir offscreen frame"),
+        size: wgpu::Extent3d {
+            width,
+            height,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Rgba8Unorm,
+        usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+        view_formats: &[],
+    });
+    let frames = frames.max(2);
+    let dt = 1.0 / 60.0;
+    let mut demo = DemoInput::default();
+    let mut middle = Vec::new();
+    for frame in 1..=frames {
+        player.feed_demo(&mut demo, dt);
+        player.render(dt, &target).map_err(js_error)?;
+        if frame == frames / 2 {
+            middle = read_back(&device, &queue, &target).await?;
+        }
+    }
+    let last = read_back(&device, &queue, &target).await?;
+
+    let pixels = (last.len() / 4).max(1) as f64;
+    let lit = last
+        .chunks_exact(4)
+        .filter(|p| p[..3].iter().any(|&c| c > 24))
+        .count() as f64
+        / pixels;
+    let rgb =
+        |img: &[u8]| -> Vec<u8> { img.chunks_exact(4).flat_map(|p| p[..3].to_vec()).collect() };
+    let (last_rgb, middle_rgb) = (rgb(&last), rgb(&middle));
+    let mean = last_rgb.iter().map(|&c| f64::from(c)).sum::<f64>() / last_rgb.len().max(1) as f64;
+    let change = last_rgb
+        .iter()
+        .zip(&middle_rgb)
+        .map(|(&a, &b)| f64::from(a.abs_diff(b)))
+        .sum::<f64>()
+        / last_rgb.len().max(1) as f64;
+    let errors = errors.lock().map(|e| e.clone()).unwrap_or_default();
+    let check = Check {
+        adapter: adapter.get_info().name,
+        backend: "WebGPU",
+        frames,
+        report,
+        lit,
+        mean,
+        change,
+        errors,
+    };
+    serde_json::to_string(&check)
+        .ok()
+        .and_then(|json| js_sys::JSON::parse(&json).ok())
+        .ok_or_else(|| js_error("the check's result did not serialise"))
+}
+
+/// The texture's RGBA rows, tightly packed, once the browser has mapped the
+/// copy.
+async fn read_back(
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+    texture: &wgpu::Texture,
+) -> Result<Vec<u8>, JsValue> {
+    let (width, height) = (texture.width(), texture.height());
+    let row = width * 4;
+    let padded = row.next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
+    let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("kefir offscreen read-back"),
+        size: u64::from(padded) * u64::from(height),
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor::default());
+    encoder.copy_texture_to_buffer(
+        texture.as_image_copy(),
+        wgpu::TexelCopyBufferInfo {
+            buffer: &buffer,
+            layout: wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(padded),
+                rows_per_image: Some(height),
+            },
+        },
+        texture.size(),
+    );
+    queue.submit([encoder.finish()]);
+    let mapped = js_sys::Promise::new(&mut |resolve, reject| {
+        buffer.map_async(wgpu::MapMode::Read, .., move |result| {
+            let _ = match result {
+                Ok(()) => resolve.call0(&JsValue::NULL),
+                Err(e) => reject.call1(&JsValue::NULL, &js_error(format!("read-back: {e}"))),
+            };
+        });
+    });
+    wasm_bindgen_futures::JsFuture::from(mapped).await?;
+    let data = buffer
+        .get_mapped_range(..)
+        .map_err(|e| js_error(format!("read-back: {e}")))?;
+    let mut rgba = Vec::with_capacity((row * height) as usize);
+    for y in 0..height as usize {
+        let start = y * padded as usize;
+        rgba.extend_from_slice(&data[start..start + row as usize]);
+    }
+    drop(data);
+    buffer.unmap();
+    Ok(rgba)
+}

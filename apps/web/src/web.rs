@@ -1,0 +1,519 @@
+//! The wasm-bindgen side: a [`Core`] owns a wgpu device on a canvas (WebGPU
+//! where an adapter exists, else WebGL2) and a [`Player`] on it. The JS
+//! module (`www/kefir.js`) wraps it in the butterchurn-like API and feeds it
+//! audio and animation frames.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use kefir_player::{Player, PlayerConfig};
+use milk_audio::DemoInput;
+use milk_playlist::Prefs;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use crate::report::{Event, FpsMeter, Report, list, text_path};
+
+/// Which graphics API to open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Api {
+    WebGpu,
+    WebGl2,
+}
+
+/// Panics go to the console (once).
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            web_sys::console::error_1(&format!("kefir: {info}").into());
+        }));
+    });
+}
+
+fn js_error(message: impl std::fmt::Display) -> JsValue {
+    js_sys::Error::new(&message.to_string()).into()
+}
+
+fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|json| js_sys::JSON::parse(&json).ok())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Whether the browser offers a WebGPU adapter (Chrome on Linux has
+/// `navigator.gpu` but no adapter).
+#[wasm_bindgen(js_name = webgpuAvailable)]
+pub async fn webgpu_available() -> bool {
+    wgpu::util::is_browser_webgpu_supported().await
+}
+
+/// The engine behind one canvas.
+#[wasm_bindgen]
+pub struct Core {
+    player: Player,
+    device: wgpu::Device,
+    queue: wgpu::Queue,
+    surface: wgpu::Surface<'static>,
+    surface_config: wgpu::SurfaceConfiguration,
+    backend: &'static str,
+    adapter: String,
+    /// The demo track while no audio is pushed.
+    demo: Option<DemoInput>,
+    last_ms: Option<f64>,
+    frames: u64,
+    fps: FpsMeter,
+    events: Vec<Event>,
+    /// The last report of a preset that started or failed.
+    last_report: Option<Report>,
+    /// Set when the browser loses the device: nothing touches it after
+    /// that (wgpu's WebGPU backend panics on calls to a lost device).
+    lost: Arc<AtomicBool>,
+}
+
+const LOST: &str = "the graphics device was lost";
+
+#[wasm_bindgen]
+impl Core {
+    /// Opens `api` ("webgpu" or "webgl2") on `canvas` and starts a player
+    /// with the bundled presets. A failed WebGPU attempt may have claimed
+    /// the canvas: retry WebGL2 on a fresh one.
+    pub async fn create(
+        canvas: HtmlCanvasElement,
+        api: String,
+        seed: f64,
+    ) -> Result<Core, JsValue> {
+        install_panic_hook();
+        let api = match api.as_str() {
+            "webgpu" => Api::WebGpu,
+            "webgl2" => Api::WebGl2,
+            other => return Err(js_error(format!("unknown graphics API {other:?}"))),
+        };
+        let width = canvas.width().max(1);
+        let height = canvas.height().max(1);
+        let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
+        desc.backends = match api {
+            Api::WebGpu => wgpu::Backends::BROWSER_WEBGPU,
+            Api::WebGl2 => wgpu::Backends::GL,
+        };
+        let instance = wgpu::Instance::new(desc);
+        let surface = instance
+            .create_surface(wgpu::SurfaceTarget::Canvas(canvas))
+            .map_err(|e| js_error(format!("cannot draw on the canvas: {e}")))?;
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                force_fallback_adapter: false,
+                compatible_surface: Some(&surface),
+                apply_limit_buckets: false,
+            })
+            .await
+            .map_err(|e| js_error(format!("no graphics adapter: {e}")))?;
+        // The engine runs within WebGL2's limits; only the texture size is
+        // raised to what the adapter offers.
+        let limits = wgpu::Limits::downlevel_webgl2_defaults().using_resolution(adapter.limits());
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("kefir"),
+                required_features: wgpu::Features::empty(),
+                required_limits: limits,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| js_error(format!("no graphics device: {e}")))?;
+        // Errors WebGPU reports late (the page never blocks on an error
+        // scope) are logged, not fatal.
+        device.on_uncaptured_error(Arc::new(|error| {
+            web_sys::console::error_1(&format!("kefir: wgpu: {error}").into());
+        }));
+        let lost = Arc::new(AtomicBool::new(false));
+        let flag = lost.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            flag.store(true, Ordering::Relaxed);
+            web_sys::console::error_1(&format!("kefir: {LOST} ({reason:?}): {message}").into());
+        });
+        let mut surface_config = surface
+            .get_default_config(&adapter, width, height)
+            .ok_or_else(|| js_error("the canvas offers no usable surface format"))?;
+        surface_config.present_mode = wgpu::PresentMode::Fifo;
+        surface.configure(&device, &surface_config);
+        let info = adapter.get_info();
+        let backend = match info.backend {
+            wgpu::Backend::BrowserWebGpu => "WebGPU",
+            wgpu::Backend::Gl => "WebGL2",
+            _ => "other",
+        };
+        let seed = if seed.is_finite() { seed as u64 } else { 0 };
+        let config = PlayerConfig {
+            // No threads in the page: presets are prepared when switched to.
+            preload: false,
+            seed,
+            engine: milk_engine::Config {
+                seed,
+                ..milk_engine::Config::default()
+            },
+            ..PlayerConfig::default()
+        };
+        let mut player = Player::new(device.clone(), queue.clone(), config)
+            .map_err(|e| js_error(e.to_string()))?;
+        player.add_texts(
+            kefir_presets::BUNDLED
+                .iter()
+                .map(|p| (text_path("bundled", p.file_name), p.text().into_owned())),
+        );
+        let mut core = Core {
+            player,
+            device,
+            queue,
+            surface,
+            surface_config,
+            backend,
+            adapter: info.name,
+            demo: Some(DemoInput::default()),
+            last_ms: None,
+            frames: 0,
+            fps: FpsMeter::default(),
+            events: Vec::new(),
+            last_report: None,
+            lost,
+        };
+        core.player.next();
+        core.drain_events();
+        Ok(core)
+    }
+
+    /// "WebGPU" or "WebGL2".
+    #[wasm_bindgen(getter)]
+    pub fn backend(&self) -> String {
+        self.backend.to_owned()
+    }
+
+    /// Whether the browser lost the graphics device (the visualizer then
+    /// stops; make a new one on a fresh canvas).
+    #[wasm_bindgen(getter)]
+    pub fn lost(&self) -> bool {
+        self.lost.load(Ordering::Relaxed)
+    }
+
+    /// Resizes the drawing buffer (device pixels); the next frame draws at
+    /// the new size.
+    #[wasm_bindgen(js_name = setSize)]
+    pub fn set_size(&mut self, width: u32, height: u32) {
+        if self.lost() {
+            return;
+        }
+        let max = self.device.limits().max_texture_dimension_2d;
+        let (w, h) = (width.clamp(1, max), height.clamp(1, max));
+        if (w, h) != (self.surface_config.width, self.surface_config.height) {
+            self.surface_config.width = w;
+            self.surface_config.height = h;
+            self.surface.configure(&self.device, &self.surface_config);
+        }
+    }
+
+    /// Renders one frame at `now_ms` (requestAnimationFrame's time stamp).
+    pub fn frame(&mut self, now_ms: f64) -> Result<(), JsValue> {
+        if self.lost() {
+            return Err(js_error(LOST));
+        }
+        let dt = match self.last_ms {
+            Some(last) if now_ms > last => ((now_ms - last) / 1000.0).min(0.25),
+            Some(_) => 0.0,
+            None => 1.0 / 60.0,
+        };
+        self.last_ms = Some(now_ms);
+        if let Some(demo) = &mut self.demo {
+            self.player.feed_demo(demo, dt);
+        }
+        let frame = match self.surface.get_current_texture() {
+            wgpu::CurrentSurfaceTexture::Success(t)
+            | wgpu::CurrentSurfaceTexture::Suboptimal(t) => t,
+            wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
+                self.surface.configure(&self.device, &self.surface_config);
+                return Ok(());
+            }
+            _ => return Ok(()),
+        };
+        let result = self.player.render(dt, &frame.texture);
+        self.queue.present(frame);
+        result.map_err(js_error)?;
+        self.frames += 1;
+        self.fps.frame(dt);
+        self.drain_events();
+        Ok(())
+    }
+
+    /// Interleaved f32 PCM from Web Audio (any rate, 1 or 2 channels).
+    /// Stops the demo signal.
+    #[wasm_bindgen(js_name = pushAudio)]
+    pub fn push_audio(&mut self, samples: &[f32], channels: u32, sample_rate: u32) {
+        self.demo = None;
+        let channels = channels.clamp(1, 8) as u16;
+        self.player
+            .push_audio_f32(samples, channels, sample_rate.max(1));
+    }
+
+    /// Plays the built-in demo signal (silent, no permission needed) until
+    /// audio is pushed.
+    #[wasm_bindgen(js_name = useDemo)]
+    pub fn use_demo(&mut self) {
+        if self.demo.is_none() {
+            self.demo = Some(DemoInput::default());
+        }
+    }
+
+    /// Whether the demo signal plays.
+    #[wasm_bindgen(getter, js_name = demoPlaying)]
+    pub fn demo_playing(&self) -> bool {
+        self.demo.is_some()
+    }
+
+    /// Plays preset text shown as `name`, blending in over `blend_seconds`
+    /// (0: a cut). Returns its report ([`Report`]).
+    #[wasm_bindgen(js_name = loadPreset)]
+    pub fn load_preset(&mut self, name: String, text: String, blend_seconds: f64) -> JsValue {
+        if self.lost() {
+            return to_js(&Report::failed(&name, None, LOST));
+        }
+        self.with_blend(blend_seconds, |player| player.load_text(&name, &text));
+        self.drain_events();
+        self.last_report_or(&name)
+    }
+
+    /// Adds presets (file names and texts, e.g. dropped files) to the
+    /// playlist under `dropped/`; returns their playlist paths.
+    #[wasm_bindgen(js_name = addPresets)]
+    pub fn add_presets(&mut self, names: Vec<String>, texts: Vec<String>) -> Vec<String> {
+        let entries: Vec<_> = names
+            .iter()
+            .zip(texts)
+            .map(|(name, text)| (text_path("dropped", name), text))
+            .collect();
+        let paths = entries
+            .iter()
+            .map(|(p, _)| p.to_string_lossy().into_owned())
+            .collect();
+        self.player.add_texts(entries);
+        paths
+    }
+
+    /// Plays the playlist's preset at `path`, blending in; returns its
+    /// report.
+    pub fn select(&mut self, path: String, blend_seconds: f64) -> JsValue {
+        if self.lost() {
+            return to_js(&Report::failed(&path, None, LOST));
+        }
+        self.with_blend(blend_seconds, |player| player.select(Path::new(&path)));
+        self.drain_events();
+        self.last_report_or(&path)
+    }
+
+    /// Next preset (blend), previous, random, or a hard cut.
+    pub fn next(&mut self) {
+        if self.lost() {
+            return;
+        }
+        self.player.next();
+        self.drain_events();
+    }
+
+    pub fn previous(&mut self) {
+        if self.lost() {
+            return;
+        }
+        self.player.previous();
+        self.drain_events();
+    }
+
+    pub fn random(&mut self) {
+        if self.lost() {
+            return;
+        }
+        self.player.random();
+        self.drain_events();
+    }
+
+    #[wasm_bindgen(js_name = hardCut)]
+    pub fn hard_cut(&mut self) {
+        if self.lost() {
+            return;
+        }
+        self.player.hard_cut();
+        self.drain_events();
+    }
+
+    /// Locks the preset (no automatic changes) or unlocks it.
+    #[wasm_bindgen(js_name = setLocked)]
+    pub fn set_locked(&mut self, locked: bool) {
+        self.player.set_locked(locked);
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn locked(&self) -> bool {
+        self.player.locked()
+    }
+
+    /// Seconds between automatic changes (0: off) and of their blend.
+    #[wasm_bindgen(js_name = setTiming)]
+    pub fn set_timing(&mut self, preset_seconds: f64, blend_seconds: f64) {
+        let mut config = self.player.config().clone();
+        config.preset_seconds = preset_seconds;
+        config.blend_seconds = blend_seconds;
+        let _ = self.player.set_config(config);
+    }
+
+    /// Toggles the current preset's favourite mark; returns the new state.
+    #[wasm_bindgen(js_name = toggleFavourite)]
+    pub fn toggle_favourite(&mut self) -> bool {
+        self.player.toggle_favourite()
+    }
+
+    /// Favourites only (when there are any) or all presets.
+    #[wasm_bindgen(js_name = setFavouritesOnly)]
+    pub fn set_favourites_only(&mut self, on: bool) {
+        self.player.set_favourites_only(on);
+    }
+
+    /// Never play the current preset again (and go to the next).
+    #[wasm_bindgen(js_name = neverAgain)]
+    pub fn never_again(&mut self) {
+        if self.lost() {
+            return;
+        }
+        self.player.never_again();
+        self.drain_events();
+    }
+
+    /// Favourites and never-again marks as TOML (for localStorage).
+    #[wasm_bindgen(js_name = prefsToml)]
+    pub fn prefs_toml(&self) -> String {
+        self.player.playlist().prefs().to_toml()
+    }
+
+    /// Restores [`Core::prefs_toml`]'s text; false if it does not parse.
+    #[wasm_bindgen(js_name = setPrefsToml)]
+    pub fn set_prefs_toml(&mut self, text: String) -> bool {
+        match Prefs::parse(&text, Path::new("localStorage")) {
+            Ok(prefs) => {
+                self.player.set_prefs(prefs);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// The presets whose names contain every word of `query`:
+    /// `[{path, name, favourite, broken}]`.
+    pub fn presets(&self, query: String) -> JsValue {
+        to_js(&list(self.player.playlist(), &query))
+    }
+
+    /// Events since the last call: `[{kind: "preset", ...report} |
+    /// {kind: "warning", message} | {kind: "renderScale", scale}]`.
+    #[wasm_bindgen(js_name = takeEvents)]
+    pub fn take_events(&mut self) -> JsValue {
+        to_js(&std::mem::take(&mut self.events))
+    }
+
+    /// `{backend, adapter, fps, frames, preset, path, locked, favourite,
+    /// renderScale, blending, demo, width, height}`.
+    pub fn stats(&self) -> JsValue {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Stats<'a> {
+            backend: &'a str,
+            adapter: &'a str,
+            fps: f64,
+            frames: u64,
+            preset: Option<&'a str>,
+            path: Option<String>,
+            locked: bool,
+            favourite: bool,
+            render_scale: f32,
+            blending: bool,
+            demo: bool,
+            width: u32,
+            height: u32,
+            last_report: Option<&'a Report>,
+        }
+        to_js(&Stats {
+            backend: self.backend,
+            adapter: &self.adapter,
+            fps: self.fps.fps(),
+            frames: self.frames,
+            preset: self.player.current_name(),
+            path: self
+                .player
+                .current_path()
+                .map(|p| p.to_string_lossy().into_owned()),
+            locked: self.player.locked(),
+            favourite: self.player.is_favourite(),
+            render_scale: self.player.render_scale(),
+            blending: self.player.visualizer().blend_progress().is_some(),
+            demo: self.demo.is_some(),
+            width: self.surface_config.width,
+            height: self.surface_config.height,
+            last_report: self.last_report.as_ref(),
+        })
+    }
+
+    /// The audio analysis of the last frame: `{bass, mid, treb, bassAtt,
+    /// midAtt, trebAtt, vol, beat}`.
+    pub fn levels(&self) -> JsValue {
+        let a = self.player.audio();
+        let obj = js_sys::Object::new();
+        for (key, value) in [
+            ("bass", a.bass),
+            ("mid", a.mid),
+            ("treb", a.treb),
+            ("bassAtt", a.bass_att),
+            ("midAtt", a.mid_att),
+            ("trebAtt", a.treb_att),
+            ("vol", a.vol),
+        ] {
+            let _ = js_sys::Reflect::set(&obj, &key.into(), &f64::from(value).into());
+        }
+        let _ = js_sys::Reflect::set(&obj, &"beat".into(), &a.beat.into());
+        obj.into()
+    }
+}
+
+impl Core {
+    /// Runs `f` with the user blend time set to `seconds` (when finite and
+    /// not negative).
+    fn with_blend(&mut self, seconds: f64, f: impl FnOnce(&mut Player)) {
+        if seconds.is_finite()
+            && seconds >= 0.0
+            && seconds != self.player.config().user_blend_seconds
+        {
+            let mut config = self.player.config().clone();
+            config.user_blend_seconds = seconds;
+            let _ = self.player.set_config(config);
+        }
+        f(&mut self.player);
+    }
+
+    fn drain_events(&mut self) {
+        for event in self.player.poll_events() {
+            if let Some(event) = Event::from_player(&event) {
+                if let Event::Preset(report) = &event {
+                    self.last_report = Some(report.clone());
+                }
+                if self.events.len() >= 256 {
+                    self.events.remove(0);
+                }
+                self.events.push(event);
+            }
+        }
+    }
+
+    /// The report of the switch just asked for.
+    fn last_report_or(&self, name: &str) -> JsValue {
+        match &self.last_report {
+            Some(report) => to_js(report),
+            None => to_js(&Report::failed(name, None, "nothing was loaded")),
+        }
+    }
+}

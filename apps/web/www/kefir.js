@@ -1,0 +1,332 @@
+// Kefir's JS module: a MilkDrop visualizer on a canvas, with an API close to
+// butterchurn's. See apps/web/README.md.
+//
+//   import { Kefir } from './kefir.js';
+//   const viz = await Kefir.create(canvas, { audioContext });
+//   viz.connectAudio(sourceNode);
+//   const report = await viz.loadPreset(milkText, { name: 'x', blendSeconds: 2 });
+//   viz.start();
+import init, { Core, webgpuAvailable, webgpuOffscreenCheck } from './pkg/kefir_web.js';
+
+let wasmReady = null;
+
+function loadWasm(url) {
+  if (!wasmReady) {
+    wasmReady = init(url ? { module_or_path: url } : undefined);
+  }
+  return wasmReady;
+}
+
+// A canvas can only ever hold one kind of context: after a failed WebGPU
+// attempt the WebGL2 attempt needs a new one, put in the old one's place.
+function freshCanvas(old) {
+  const canvas = old.cloneNode(false);
+  if (old.parentNode) {
+    old.parentNode.replaceChild(canvas, old);
+  }
+  return canvas;
+}
+
+const tapModules = new WeakMap();
+
+function loadTap(audioContext) {
+  let ready = tapModules.get(audioContext);
+  if (!ready) {
+    const url = new URL('./kefir-tap.js', import.meta.url);
+    ready = audioContext.audioWorklet.addModule(url);
+    tapModules.set(audioContext, ready);
+  }
+  return ready;
+}
+
+export class Kefir {
+  /**
+   * Renders `frames` frames of a preset (its .milk text) on a WebGPU device
+   * of its own, with no canvas, and reads frames back: whether WebGPU runs
+   * Kefir in this browser. Options: `name`, `width`/`height` (320x180),
+   * `frames` (30), `wasmUrl`. Resolves to `{ adapter, backend, frames,
+   * report, lit, mean, change, errors }`; rejects without a WebGPU adapter.
+   */
+  static async checkWebGpu(presetText, options = {}) {
+    await loadWasm(options.wasmUrl);
+    return webgpuOffscreenCheck(
+      options.name ?? 'WebGPU check',
+      presetText,
+      options.width ?? 320,
+      options.height ?? 180,
+      options.frames ?? 30,
+    );
+  }
+
+  /**
+   * Creates a visualizer on `canvas`. Options: `audioContext` (for
+   * connectAudio), `backend` ('auto' | 'webgpu' | 'webgl2', default 'auto':
+   * WebGPU where the browser has an adapter, else WebGL2), `seed`,
+   * `width`/`height` (drawing buffer size, default the canvas's),
+   * `wasmUrl`. Resolves to a Kefir; `viz.canvas` is the canvas it draws on
+   * (a new one if a WebGPU attempt failed).
+   */
+  static async create(canvas, options = {}) {
+    await loadWasm(options.wasmUrl);
+    const backend = options.backend ?? 'auto';
+    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+    if (options.width && options.height) {
+      canvas.width = options.width;
+      canvas.height = options.height;
+    }
+    let core = null;
+    let webgpuError = null;
+    if (backend === 'webgpu' || (backend === 'auto' && (await webgpuAvailable()))) {
+      try {
+        core = await Core.create(canvas, 'webgpu', seed);
+      } catch (e) {
+        if (backend === 'webgpu') throw e;
+        webgpuError = e;
+        console.warn('kefir: WebGPU failed, using WebGL2:', e);
+        canvas = freshCanvas(canvas);
+      }
+    }
+    if (!core) {
+      core = await Core.create(canvas, 'webgl2', seed);
+    }
+    return new Kefir(core, canvas, options.audioContext ?? null, webgpuError, seed);
+  }
+
+  constructor(core, canvas, audioContext, webgpuError, seed) {
+    this.core = core;
+    this.seed = seed;
+    this.recovering = null;
+    this.canvas = canvas;
+    this.audioContext = audioContext;
+    this.webgpuError = webgpuError;
+    this.running = false;
+    this.raf = 0;
+    this.tap = null;
+    this.sources = new Set();
+    this.listeners = new Set();
+    this.tick = (now) => {
+      if (!this.running) return;
+      this.raf = requestAnimationFrame(this.tick);
+      this.render(now);
+    };
+  }
+
+  /** 'WebGPU' or 'WebGL2'. */
+  get backend() {
+    return this.core.backend;
+  }
+
+  /** Renders one frame at `now` ms (start() does this every animation frame). */
+  render(now = performance.now()) {
+    if (this.core.lost) {
+      if (this.backend === 'WebGPU') {
+        this.recovering ??= this.fallBackToWebGl2();
+      } else if (!this.lostReported) {
+        this.lostReported = true;
+        this.stop();
+        this.emit({ kind: 'lost', backend: this.backend });
+      }
+      return;
+    }
+    try {
+      this.core.frame(now);
+    } catch (e) {
+      console.error('kefir: frame failed:', e);
+    }
+    const events = this.core.takeEvents();
+    for (const ev of events) this.emit(ev);
+  }
+
+  emit(event) {
+    for (const fn of this.listeners) fn(event);
+  }
+
+  // The browser lost the WebGPU device (some drivers do at the first
+  // present): go on with WebGL2 on a fresh canvas, keeping the marks, the
+  // preset and the audio. Emits {kind: 'backend', backend, canvas}.
+  async fallBackToWebGl2() {
+    const old = this.core;
+    const prefs = old.prefsToml();
+    const path = old.stats().path;
+    const fresh = freshCanvas(this.canvas);
+    console.warn('kefir: the WebGPU device was lost; going on with WebGL2');
+    try {
+      const core = await Core.create(fresh, 'webgl2', this.seed);
+      core.setPrefsToml(prefs);
+      if (path) core.select(path, 0);
+      core.setSize(fresh.width, fresh.height);
+      // The old core is left to the garbage collector: freeing wgpu
+      // objects of a lost device is not safe.
+      this.core = core;
+      this.canvas = fresh;
+      this.emit({ kind: 'backend', backend: core.backend, canvas: fresh });
+    } catch (e) {
+      this.lostReported = true;
+      this.stop();
+      this.emit({ kind: 'lost', backend: 'WebGPU', error: String(e) });
+    }
+  }
+
+  /** Calls `fn(event)` for preset loads, failures and warnings. */
+  onEvent(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  start() {
+    if (this.running) return;
+    this.running = true;
+    this.raf = requestAnimationFrame(this.tick);
+  }
+
+  stop() {
+    this.running = false;
+    cancelAnimationFrame(this.raf);
+  }
+
+  /**
+   * Analyses what `node` (any AudioNode of `audioContext`) plays, gap-free
+   * through an AudioWorklet. Several nodes can be connected; the demo
+   * signal stops.
+   */
+  async connectAudio(node) {
+    const ctx = this.audioContext ?? node.context;
+    this.audioContext = ctx;
+    if (!this.tap) {
+      await loadTap(ctx);
+      this.tap = new AudioWorkletNode(ctx, 'kefir-tap', {
+        numberOfInputs: 1,
+        numberOfOutputs: 0,
+        channelCount: 2,
+        channelCountMode: 'explicit',
+        channelInterpretation: 'speakers',
+      });
+      this.tap.port.onmessage = (e) => {
+        this.core.pushAudio(e.data, 2, ctx.sampleRate);
+      };
+    }
+    node.connect(this.tap);
+    this.sources.add(node);
+  }
+
+  /** Stops analysing `node` (all nodes without an argument). */
+  disconnectAudio(node) {
+    const nodes = node ? [node] : [...this.sources];
+    for (const n of nodes) {
+      try {
+        n.disconnect(this.tap);
+      } catch (_) {
+        // Not connected.
+      }
+      this.sources.delete(n);
+    }
+  }
+
+  /** Plays the built-in (silent) demo signal until audio arrives again. */
+  useDemoSignal() {
+    this.disconnectAudio();
+    this.core.useDemo();
+  }
+
+  /**
+   * Plays `.milk` text. Options: `name`, `blendSeconds` (default 1.7; 0
+   * cuts). Resolves to `{name, ok, errors: [{part, line, col, message}],
+   * warnings, warpShader, compShader, blend, prepareMs}`; a preset with
+   * errors still plays (broken blocks off, default shaders), one that does
+   * not load at all leaves the previous one playing (`ok: false`).
+   */
+  async loadPreset(text, options = {}) {
+    const name = options.name ?? 'preset';
+    const blend = options.blendSeconds ?? 1.7;
+    return this.core.loadPreset(name, text, blend);
+  }
+
+  /** Adds `[{name, text}]` to the playlist; returns their paths. */
+  addPresets(presets) {
+    return this.core.addPresets(
+      presets.map((p) => p.name),
+      presets.map((p) => p.text),
+    );
+  }
+
+  /** Plays a playlist preset by path (from presets()). */
+  async selectPreset(path, options = {}) {
+    return this.core.select(path, options.blendSeconds ?? 1.7);
+  }
+
+  /** `[{path, name, favourite, broken}]` matching every word of `query`. */
+  presets(query = '') {
+    return this.core.presets(query);
+  }
+
+  nextPreset() {
+    this.core.next();
+  }
+
+  previousPreset() {
+    this.core.previous();
+  }
+
+  randomPreset() {
+    this.core.random();
+  }
+
+  hardCut() {
+    this.core.hardCut();
+  }
+
+  setLocked(on) {
+    this.core.setLocked(on);
+  }
+
+  get locked() {
+    return this.core.locked;
+  }
+
+  toggleFavourite() {
+    return this.core.toggleFavourite();
+  }
+
+  setFavouritesOnly(on) {
+    this.core.setFavouritesOnly(on);
+  }
+
+  neverAgain() {
+    this.core.neverAgain();
+  }
+
+  /** Favourites and never-again marks as text, and back. */
+  prefs() {
+    return this.core.prefsToml();
+  }
+
+  setPrefs(text) {
+    return this.core.setPrefsToml(text);
+  }
+
+  /** Seconds between automatic changes (0: off) and their blend. */
+  setTiming(presetSeconds, blendSeconds = 2.7) {
+    this.core.setTiming(presetSeconds, blendSeconds);
+  }
+
+  /** Drawing buffer size in device pixels. */
+  setSize(width, height) {
+    const w = Math.max(1, Math.round(width));
+    const h = Math.max(1, Math.round(height));
+    this.canvas.width = w;
+    this.canvas.height = h;
+    this.core.setSize(w, h);
+  }
+
+  /** `{backend, adapter, fps, frames, preset, path, locked, favourite, ...}`. */
+  stats() {
+    return this.core.stats();
+  }
+
+  /** The last frame's audio levels: `{bass, mid, treb, bassAtt, ..., beat}`. */
+  levels() {
+    return this.core.levels();
+  }
+}
+
+export default Kefir;
