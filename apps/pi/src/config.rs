@@ -259,10 +259,9 @@ impl fmt::Display for RenderScale {
 impl RenderScale {
     fn parse(v: &DeValue<'_>) -> Result<Self, String> {
         if let Some(s) = v.as_str() {
-            if s.trim().eq_ignore_ascii_case("auto") {
-                return Ok(RenderScale::Auto);
-            }
-            return Err(format!("expected \"auto\" or a number 0.1..1, got {s:?}"));
+            // "auto", or a number written as a string ("0.5", as
+            // `--print-config` prints it).
+            return s.parse();
         }
         let x = number(v)?;
         if (0.1..=1.0).contains(&x) {

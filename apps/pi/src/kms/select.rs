@@ -234,8 +234,8 @@ mod tests {
         );
         assert_eq!(
             choose_mode(&modes, size(3840, 2160, None)),
-            Ok(&modes[1]),
-            "4K at 30 Hz within the 60 Hz cap"
+            Ok(&modes[0]),
+            "a forced size is not capped at 1080p: the highest refresh within 60 Hz"
         );
         let err = choose_mode(&modes, size(1024, 768, None)).unwrap_err();
         assert!(
