@@ -115,6 +115,8 @@ pub fn player_config(config: &Config, seed: u64, refresh_hz: f64) -> PlayerConfi
         preset_dirs: dirs,
         shuffle: p.shuffle,
         preset_seconds: p.duration,
+        // A preset plays exactly `duration` seconds (plus the blend).
+        preset_seconds_jitter: 0.0,
         blend_seconds: p.blend,
         hard_cuts: p.hard_cuts,
         beat_sensitivity: config.audio.beat_sensitivity as f32,
