@@ -78,8 +78,6 @@ pub struct DisplayConfig {
     /// Vulkan).
     #[serde(serialize_with = "display")]
     pub backend: Backend,
-    /// Seconds a preset's name shows after a switch (0: never).
-    pub show_name: f64,
 }
 
 impl Default for Config {
@@ -105,7 +103,6 @@ impl Default for Config {
                 render_scale: RenderScale::Auto,
                 target_fps: 0.0,
                 backend: Backend::Auto,
-                show_name: 4.0,
             },
         }
     }
@@ -392,7 +389,6 @@ fn set(config: &mut Config, section: &str, key: &str, v: &DeValue<'_>) -> Result
         ("display", "render_scale") => d.render_scale = RenderScale::parse(v)?,
         ("display", "target_fps") => d.target_fps = ranged(v, 0.0, 1000.0)?,
         ("display", "backend") => d.backend = keyword(v)?,
-        ("display", "show_name") => d.show_name = ranged(v, 0.0, 3600.0)?,
         _ => return Err(format!("unknown setting `{section}.{key}`")),
     }
     Ok(())
@@ -407,7 +403,7 @@ const SECTIONS: [(&str, &str); 3] = [
     ),
     (
         "display",
-        "output, mode, connector, render_scale, target_fps, backend, show_name",
+        "output, mode, connector, render_scale, target_fps, backend",
     ),
 ];
 
@@ -538,7 +534,6 @@ connector = "HDMI-A-2"
 render_scale = 0.5
 target_fps = 30
 backend = "vulkan"
-show_name = 0
 "#,
         );
         assert!(problems.is_empty(), "{problems:?}");
@@ -561,7 +556,6 @@ show_name = 0
         assert_eq!(c.display.render_scale, RenderScale::Fixed(0.5));
         assert_eq!(c.display.target_fps, 30.0);
         assert_eq!(c.display.backend, Backend::Vulkan);
-        assert_eq!(c.display.show_name, 0.0);
         // Printing and reading again gives the same config.
         let (again, problems) = apply(&c.to_toml());
         assert!(problems.is_empty(), "{problems:?}");
