@@ -107,7 +107,7 @@ cross_env() {
 
 step_cross() {
     say "aarch64 build + qemu"
-    apt_need gcc-aarch64-linux-gnu libc6-dev-arm64-cross libasound2-dev:arm64 libpulse-dev:arm64 qemu-user-static
+    apt_need gcc-aarch64-linux-gnu libc6-dev-arm64-cross libasound2-dev:arm64 qemu-user-static
     rustup target list --installed | grep -qx $TARGET || rustup target add $TARGET
     cross_env
     local t0=$SECONDS
