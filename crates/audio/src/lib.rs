@@ -29,6 +29,8 @@ pub mod analyzer;
 pub mod beat;
 #[cfg(feature = "capture")]
 pub mod capture;
+#[cfg(feature = "capture")]
+pub mod card_match;
 #[cfg(feature = "decode")]
 pub mod decode;
 pub mod error;
@@ -50,6 +52,8 @@ pub use capture::{
     Capture, CaptureConfig, CaptureReader, CaptureStatus, DeviceSelector, InputDevice,
     list_input_devices, select_device,
 };
+#[cfg(feature = "capture")]
+pub use card_match::{CardMatch, match_card};
 #[cfg(feature = "decode")]
 pub use decode::FileSource;
 pub use error::AudioError;

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Tests of apps/pi (kefir-pi) that need no Raspberry Pi:
+#   unit     cargo test -p kefir-pi and milk-audio's card_match tests
+#   window   the x86 build under Xvfb with --display window and the demo
+#            signal: non-blank, moving, switches presets (screenshots + the
+#            JSON lines of --log-state)
+#   unitfile systemd-analyze verify on apps/pi/packaging/kefir-pi.service
+#   cross    aarch64 build; --version, --print-config and a bad config under
+#            qemu-aarch64-static (no GPU work under qemu)
+#   deb      cargo deb for arm64 and dpkg-deb -c (only if cargo-deb is
+#            installed, or KEFIR_PI_DEB=1 installs it)
+# Usage: scripts/test-pi.sh [STEP...]   (default: unit window unitfile cross)
+# Installs missing apt packages only when they are missing (needs root/sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=${KEFIR_PI_OUT:-$ROOT/target/test-pi}
+mkdir -p "$OUT"
+STEPS=("$@")
+[ ${#STEPS[@]} -eq 0 ] && STEPS=(unit window unitfile cross)
+TARGET=aarch64-unknown-linux-gnu
+
+say() { echo "== test-pi: $*"; }
+fail() { echo "test-pi: FAIL: $*" >&2; exit 1; }
+SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO=sudo
+
+# apt_need PACKAGE... : installs the ones dpkg does not list as installed.
+apt_need() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "installing ${missing[*]}"
+    if printf '%s\n' "${missing[@]}" | grep -q ':arm64'; then
+        dpkg --print-foreign-architectures | grep -qx arm64 || $SUDO dpkg --add-architecture arm64
+    fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+step_unit() {
+    say "unit tests"
+    cargo test -p kefir-pi 2>&1 | grep -E '^test result|FAILED|panicked' | tee "$OUT/unit.txt"
+    cargo test -p milk-audio --lib card_match 2>&1 | grep -E '^test result|FAILED|panicked' | tee -a "$OUT/unit.txt"
+    ! grep -q -E 'FAILED|panicked' "$OUT/unit.txt" || fail "unit tests"
+    [ "$(grep -c '^test result: ok' "$OUT/unit.txt")" -ge 2 ] || fail "unit tests did not run"
+}
+
+step_window() {
+    say "window under Xvfb (lavapipe)"
+    apt_need xvfb xauth imagemagick mesa-vulkan-drivers libvulkan1
+    cargo build -p kefir-pi 2>&1 | tail -3
+    export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$HOME/.cache/xdg}
+    mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+    rm -f "$OUT"/shot-*.png "$OUT/window.jsonl"
+    # 2 s presets, blend 0.5 s: at least two switches in 9 s. Screenshots
+    # 0.5 s apart show motion.
+    timeout -s KILL 120 xvfb-run -a -s "-screen 0 640x360x24 -nolisten tcp" bash -c '
+        "$0" --display window --demo --size 640x360 --preset-seconds 2 --log-state \
+             --quit-after 9 --seed 7 >"$1/window.jsonl" 2>"$1/window.err" &
+        pid=$!
+        sleep 6; import -window root "$1/shot-a.png"
+        sleep 0.5; import -window root "$1/shot-b.png"
+        wait $pid' "$ROOT/target/debug/kefir-pi" "$OUT" || { cat "$OUT/window.err" >&2; fail "kefir-pi under Xvfb"; }
+    python3 - "$OUT" <<'PY'
+import json, sys
+from PIL import Image, ImageChops, ImageStat
+out = sys.argv[1]
+events = [json.loads(l) for l in open(f"{out}/window.jsonl") if l.startswith("{")]
+kinds = [e["event"] for e in events]
+assert "ready" in kinds, f"no ready event: {kinds}"
+names = [e["name"] for e in events if e["event"] == "preset"]
+fps = [e["fps"] for e in events if e["event"] == "fps"]
+a = Image.open(f"{out}/shot-a.png").convert("RGB")
+b = Image.open(f"{out}/shot-b.png").convert("RGB")
+lit = sum(ImageStat.Stat(a).mean) / 3
+change = sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) / 3
+print(f"presets {names}\nfps {fps}\nmean brightness {lit:.1f}/255, change between shots {change:.2f}/255")
+assert len(set(names)) >= 2, f"presets did not switch: {names}"
+assert fps and max(fps) > 1, f"no frames: {fps}"
+assert lit > 2.0, f"blank screen (mean {lit:.2f})"
+assert change > 0.2, f"not moving (change {change:.3f})"
+assert kinds[-1] == "quit", f"did not quit cleanly: {kinds[-3:]}"
+PY
+}
+
+step_unitfile() {
+    say "systemd-analyze verify"
+    command -v systemd-analyze >/dev/null || apt_need systemd
+    # verify wants ExecStart to exist: point it at the host build.
+    cargo build -p kefir-pi 2>&1 | tail -1
+    local unit="$OUT/unit/kefir-pi.service"
+    mkdir -p "$OUT/unit"
+    sed "s|^ExecStart=/usr/bin/kefir-pi|ExecStart=$ROOT/target/debug/kefir-pi|" \
+        apps/pi/packaging/kefir-pi.service >"$unit"
+    local log; log=$(systemd-analyze verify "$unit" 2>&1) || { echo "$log" >&2; fail "systemd-analyze verify"; }
+    # Warnings about the unit itself (not about other units on this machine) fail too.
+    if echo "$log" | grep -i 'kefir-pi.service' | grep -v -i 'ExecStart'; then fail "unit warnings"; fi
+    echo "ok"
+}
+
+cross_env() {
+    export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc PKG_CONFIG_ALLOW_CROSS=1 \
+        PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig PKG_CONFIG_SYSROOT_DIR=/
+}
+
+step_cross() {
+    say "aarch64 build + qemu"
+    apt_need gcc-aarch64-linux-gnu libc6-dev-arm64-cross libasound2-dev:arm64 qemu-user-static
+    rustup target list --installed | grep -qx $TARGET || rustup target add $TARGET
+    cross_env
+    local t0=$SECONDS
+    cargo build -p kefir-pi --target $TARGET 2>&1 | tail -3
+    echo "cross build: $((SECONDS - t0)) s"
+    local bin="$ROOT/target/$TARGET/debug/kefir-pi"
+    file "$bin" | grep -q 'ARM aarch64' || fail "not an aarch64 binary: $(file "$bin")"
+    local q=(timeout -s KILL 60 qemu-aarch64-static -L /usr/aarch64-linux-gnu "$bin")
+    "${q[@]}" --version | tee "$OUT/qemu-version.txt"
+    grep -q '^kefir-pi ' "$OUT/qemu-version.txt" || fail "--version"
+    "${q[@]}" --print-config --config apps/pi/packaging/kefir.toml >"$OUT/qemu-config.txt"
+    grep -q '^render_scale = "auto"' "$OUT/qemu-config.txt" || fail "--print-config"
+    # A bad value: a message naming file and line, the default used, exit 0.
+    printf '[audio]\ndevice = "usb"\n[display]\nmode = "1920x"\nrender_scale = 4\n' >"$OUT/bad.toml"
+    "${q[@]}" --print-config --config "$OUT/bad.toml" >"$OUT/qemu-bad.txt" 2>"$OUT/qemu-bad.err" || fail "bad config stopped it"
+    cat "$OUT/qemu-bad.err"
+    grep -q "bad.toml:4:8: display.mode: .*using \"auto\"" "$OUT/qemu-bad.err" || fail "no message for the bad mode"
+    grep -q "bad.toml:5:16: display.render_scale: 4 is out of range" "$OUT/qemu-bad.err" || fail "no message for render_scale"
+    grep -q '^mode = "auto"' "$OUT/qemu-bad.txt" && grep -q '^device = "usb"' "$OUT/qemu-bad.txt" || fail "defaults / good values"
+}
+
+step_deb() {
+    say "deb"
+    if ! command -v cargo-deb >/dev/null; then
+        [ "${KEFIR_PI_DEB:-0}" = 1 ] || { say "cargo-deb not installed: skipped (KEFIR_PI_DEB=1 installs it)"; return 0; }
+        cargo install cargo-deb --locked
+    fi
+    cross_env
+    cargo deb -p kefir-pi --target $TARGET --no-strip --output "$OUT/" 2>&1 | tail -3
+    local deb; deb=$(ls -t "$OUT"/kefir-pi_*_arm64.deb | head -1)
+    dpkg-deb -c "$deb" | tee "$OUT/deb-contents.txt" | head -20
+    for f in ./usr/bin/kefir-pi ./usr/share/kefir-pi/presets/ ./lib/systemd/system/kefir-pi.service \
+             ./usr/lib/sysusers.d/kefir-pi.conf ./usr/share/doc/kefir-pi/README.md; do
+        grep -q " $f" "$OUT/deb-contents.txt" || fail "the .deb lacks $f"
+    done
+    dpkg-deb -I "$deb" | grep -q 'Architecture: arm64' || fail "not arm64"
+}
+
+for s in "${STEPS[@]}"; do "step_$s"; done
+say "ok: ${STEPS[*]}"
