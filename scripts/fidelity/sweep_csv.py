@@ -24,6 +24,11 @@ and a class with its reason. The rules, first match wins:
   kefir-bug?    Kefir blank (grey < 2) where butterchurn draws (grey > 10),
                 or projectM agrees with butterchurn (>= 0.7 at frame 10)
                 while Kefir is under 0.5 against both
+  butterchurn   butterchurn's shader failed to link (its console says so), or
+                projectM agrees with Kefir (>= 0.5, 0.2 better than with
+                butterchurn), or the only state difference is a switch (wrap,
+                invert, ...) that butterchurn reads as on when non-zero and
+                MilkDrop 2 (and Kefir) above 0.5
   input         the per-frame state differs from frame 1..10 (the equations
                 saw different input: rand() streams, butterchurn's extra
                 per-frame run at load, its 1-based frame counter), or the
@@ -77,8 +82,16 @@ def read_state(path):
     return rows
 
 
-def state_first_diff(ref_dir, kef_dir, upto=10):
-    """(first differing frame, [vars]) over frames 1..upto, or (None, [])."""
+BOOL_VARS = {"wrap", "invert", "brighten", "darken", "solarize", "additivewave", "wave_dots",
+             "wave_thick", "wave_brighten", "darken_center", "modwavealphabyvolume"}
+
+
+def state_first_diff(ref_dir, kef_dir, upto=10, snapped=None):
+    """(first differing frame, [vars]) over frames 1..upto, or (None, []).
+
+    A switch (wrap, invert, ...) that Kefir reads as on above 0.5 (MilkDrop
+    2's snap point) where butterchurn's value is another non-zero number is
+    not a difference of the equations: its name goes into `snapped`."""
     ref = read_state(os.path.join(ref_dir, "state.jsonl"))
     kef = read_state(os.path.join(kef_dir, "state.jsonl"))
     if not ref or not kef:
@@ -94,6 +107,10 @@ def state_first_diff(ref_dir, kef_dir, upto=10):
             if not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
                 continue
             if abs(float(x) - float(y)) > 1e-3 * max(1.0, abs(float(x))):
+                if k in BOOL_VARS and float(y) == float(float(x) > 0.5):
+                    if snapped is not None and k not in snapped:
+                        snapped.append(k)
+                    continue
                 bad.append(k)
         if bad:
             return i + 1, bad
@@ -130,6 +147,26 @@ def preset_traits(path):
     }
 
 
+def bc_failure(ref_dir):
+    """What butterchurn's browser console says went wrong with its shaders."""
+    try:
+        log = json.load(open(os.path.join(ref_dir, "manifest.json"))).get("consoleLog", [])
+    except (OSError, ValueError):
+        return None
+    for line in log:
+        if "not linked" in line or "compile" in line.lower() and "error" in line.lower():
+            return "program not linked" if "not linked" in line else line[:60]
+    return None
+
+
+def pm_failure(pm_dir):
+    try:
+        return "Failed to compile" in open(os.path.join(pm_dir, "pmrender.log"),
+                                           errors="replace").read()
+    except OSError:
+        return False
+
+
 def grey_mean(rgb):
     return float((rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114).mean())
 
@@ -159,10 +196,18 @@ def classify(r):
     kpm10 = r.get("kefir_vs_pm10")
     if s10 >= 0.8 and s60 >= 0.6:
         return "ok", "close at frames 10 and 60"
+    if r.get("bc_failed"):
+        return "butterchurn", "butterchurn's shader did not compile/link (" + r["bc_failed"] + \
+            "): it draws without it, MilkDrop 2 would run it"
     if r["bc_grey10"] > 10 and r["kefir_grey10"] < 2:
         return "kefir-bug?", "Kefir blank where butterchurn draws"
     if pm10 is not None and pm10 >= 0.7 and s10 < 0.5 and (kpm10 is None or kpm10 < 0.5):
         return "kefir-bug?", f"projectM agrees with butterchurn ({pm10:.2f}), Kefir differs from both"
+    if kpm10 is not None and kpm10 >= 0.5 and kpm10 > pm10 + 0.2:
+        return "butterchurn", f"projectM sides with Kefir ({kpm10:.2f}) against butterchurn ({pm10:.2f})"
+    if r.get("snapped") and not r["state_diff_frame"]:
+        return "butterchurn", (f"butterchurn reads {'/'.join(r['snapped'])} as on when non-zero, "
+                               "MilkDrop 2 above 0.5 (m_fSnapPoint), as Kefir")
     why = []
     if r["state_diff_frame"]:
         why.append(f"per-frame state differs from frame {r['state_diff_frame']} "
@@ -235,7 +280,14 @@ def main():
             r["pm_vs_bc60"] = ssim(gp[2], gr[2])
             r["kefir_vs_pm10"] = ssim(gk[0], gp[0])
             r["kefir_vs_pm60"] = ssim(gk[2], gp[2])
-        f, vs = state_first_diff(ref_dir, kef_dir)
+        r["bc_failed"] = bc_failure(ref_dir)
+        if pms is not None and pm_failure(os.path.join(a.out, "pm", name)):
+            r["pm_failed"] = True
+            for k in ("pm_vs_bc10", "pm_vs_bc60", "kefir_vs_pm10", "kefir_vs_pm60"):
+                r.pop(k, None)
+        snapped = []
+        f, vs = state_first_diff(ref_dir, kef_dir, snapped=snapped)
+        r["snapped"] = snapped
         r["state_diff_frame"], r["state_diff_vars"] = f, vs
         r["traits"] = preset_traits(os.path.join(a.presets, name + ".milk"))
         cls, why = classify(r)
