@@ -144,6 +144,9 @@ def preset_traits(path):
         "missing_tex": missing,
         "shaders": bool(sh),
         "frame_eq": bool(re.search(r"\bframe\b", eqs)),
+        # rad/ang in a shader: butterchurn computes them per pixel, MilkDrop 2
+        # interpolates the mesh's per-vertex values (as Kefir).
+        "radang_sh": bool(re.search(r"\b(rad|ang)\b", shs)),
     }
 
 
@@ -222,7 +225,9 @@ def classify(r):
             "; " + "; ".join(why) if why else "")
     if why or uses:
         return "input", "; ".join(why + (["uses " + ", ".join(uses)] if uses else []))
-    return "kefir-bug?", "same per-frame state, different picture"
+    return "kefir-bug?", "same per-frame state, different picture" + (
+        " (its shaders read rad/ang: per pixel in butterchurn, per vertex in MilkDrop 2)"
+        if t.get("radang_sh") else "")
 
 
 def main():
@@ -251,7 +256,15 @@ def main():
         try:
             refs = frames_of(os.path.join(a.out, "ref"), name, 6)
         except (FileNotFoundError, OSError):
-            missing.append((name, "no butterchurn frames"))
+            why = "no butterchurn frames"
+            try:
+                for line in open(os.path.join(a.out, "logs", name + ".log"), errors="replace"):
+                    if "Error" in line:
+                        why = "butterchurn failed: " + line.strip()[:120]
+                        break
+            except OSError:
+                pass
+            missing.append((name, why))
             continue
         try:
             kefs = frames_of(os.path.join(a.out, "kefir"), name, 5)
@@ -310,7 +323,8 @@ def main():
                     "reason"])
         for r in sorted(rows, key=lambda r: r["preset"].lower()):
             t = r["traits"]
-            uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "shaders")
+            uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "radang_sh",
+                                           "shaders")
                             if t.get(k))
             w.writerow([r["preset"], fmt(r["ssim10"]), fmt(r["ssim30"]), fmt(r["ssim60"]),
                         fmt(r["ssim_mean"]), f"{r['mae']:.1f}", f"{r['bc_grey10']:.1f}",
@@ -319,7 +333,8 @@ def main():
                         fmt(r.get("kefir_vs_pm60")), r["state_diff_frame"] or "",
                         " ".join(r["state_diff_vars"][:6]), uses, r["class"], r["reason"]])
         for name, why in missing:
-            w.writerow([name] + [""] * 14 + ["missing", why])
+            w.writerow([name] + [""] * 14 + ["butterchurn" if why.startswith("butterchurn failed")
+                                              else "missing", why])
 
     if not rows:
         print("no presets scored")
