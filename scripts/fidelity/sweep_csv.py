@@ -36,6 +36,9 @@ and a class with its reason. The rules, first match wins:
   chaos         SSIM@10 >= 0.8 but it falls by frame 60 (feedback amplifies
                 the last bits), or the state agrees and the code is
                 sensitive (no other lead)
+  butterchurn   (after the above) the warp shader feeds back a blur texture:
+                MilkDrop 2 blurs the previous finished frame, butterchurn its
+                warp output before shapes and waves
   kefir-bug?    otherwise: same input, same state, different picture
 
 A manual verdict in scripts/fidelity/triage.tsv (name TAB class TAB reason,
@@ -134,6 +137,8 @@ def preset_traits(path):
                 r"(shape|wave)_?\d+_(per_frame|per_point|init)", key):
             eq.append(val)
     eqs, shs = "\n".join(eq).lower(), "\n".join(sh).lower()
+    warp = "\n".join(
+        line.split("=", 1)[1] for line in text.splitlines() if line.lower().startswith("warp_")).lower()
     tex = set(re.findall(r"sampler_([a-z0-9_]+)", shs))
     missing = sorted(t for t in tex if t not in BC_TEXTURES and not t.startswith("rand"))
     return {
@@ -147,6 +152,10 @@ def preset_traits(path):
         # rad/ang in a shader: butterchurn computes them per pixel, MilkDrop 2
         # interpolates the mesh's per-vertex values (as Kefir).
         "radang_sh": bool(re.search(r"\b(rad|ang)\b", shs)),
+        # the warp shader reads a blur: MilkDrop 2 (and Kefir) blur the
+        # previous finished frame, butterchurn the current frame's warp output
+        # (before shapes and waves), so the feedback differs from frame 2.
+        "blur_warp": bool(re.search(r"getblur|sampler_blur", warp)),
     }
 
 
@@ -225,6 +234,10 @@ def classify(r):
             "; " + "; ".join(why) if why else "")
     if why or uses:
         return "input", "; ".join(why + (["uses " + ", ".join(uses)] if uses else []))
+    if t.get("blur_warp"):
+        return "butterchurn", ("the warp shader feeds back a blur: MilkDrop 2 blurs the previous "
+                               "finished frame (BlurPasses reads m_lpVS[0]), as Kefir; butterchurn "
+                               "blurs its warp output before shapes and waves")
     return "kefir-bug?", "same per-frame state, different picture" + (
         " (its shaders read rad/ang: per pixel in butterchurn, per vertex in MilkDrop 2)"
         if t.get("radang_sh") else "")
@@ -323,7 +336,7 @@ def main():
                     "reason"])
         for r in sorted(rows, key=lambda r: r["preset"].lower()):
             t = r["traits"]
-            uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "radang_sh",
+            uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "radang_sh", "blur_warp",
                                            "shaders")
                             if t.get(k))
             w.writerow([r["preset"], fmt(r["ssim10"]), fmt(r["ssim30"]), fmt(r["ssim60"]),
@@ -350,6 +363,10 @@ def main():
     for r in rows:
         classes[r["class"]] = classes.get(r["class"], 0) + 1
     print("classes: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())))
+    rest = [r for r in rows if r["class"] not in ("butterchurn", "chaos")]
+    if rest:
+        print(f"issue 16 goal set (not butterchurn/chaos, {len(rest)} presets): mean SSIM@10 "
+              f"{np.mean([r['ssim10'] for r in rest]):.3f}, @60 {np.mean([r['ssim60'] for r in rest]):.3f}")
     pm = [r for r in rows if "pm_vs_bc10" in r]
     if pm:
         print(f"projectM on {len(pm)}: median SSIM@10 projectM vs butterchurn "
