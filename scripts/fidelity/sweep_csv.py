@@ -38,7 +38,8 @@ and a class with its reason. The rules, first match wins:
                 sensitive (no other lead)
   butterchurn   (after the above) the warp shader feeds back a blur texture:
                 MilkDrop 2 blurs the previous finished frame, butterchurn its
-                warp output before shapes and waves
+                warp output before shapes and waves; or the per-pixel code reads
+                ang, which butterchurn wraps into [0, 2pi) and MilkDrop 2 does not
   kefir-bug?    otherwise: same input, same state, different picture
 
 A manual verdict in scripts/fidelity/triage.tsv (name TAB class TAB reason,
@@ -155,6 +156,11 @@ def preset_traits(path):
         # the warp shader reads a blur: MilkDrop 2 (and Kefir) blur the
         # previous finished frame, butterchurn the current frame's warp output
         # (before shapes and waves), so the feedback differs from frame 2.
+        # per-pixel code reads ang: butterchurn wraps it into [0, 2pi), MilkDrop
+        # 2 keeps atan2f's (-pi, pi] (as Kefir); differs in the lower half.
+        "ang_pp": bool(re.search(r"\bang\b", "\n".join(
+            line.split("=", 1)[1] for line in text.splitlines()
+            if line.lower().startswith("per_pixel_")).lower())),
         "blur_warp": bool(re.search(r"getblur|sampler_blur", warp)),
     }
 
@@ -238,6 +244,9 @@ def classify(r):
         return "butterchurn", ("the warp shader feeds back a blur: MilkDrop 2 blurs the previous "
                                "finished frame (BlurPasses reads m_lpVS[0]), as Kefir; butterchurn "
                                "blurs its warp output before shapes and waves")
+    if t.get("ang_pp"):
+        return "butterchurn", ("per-pixel code reads ang: butterchurn wraps it into [0, 2pi), "
+                               "MilkDrop 2 keeps atan2f's (-pi, pi] (m_vertinfo[].ang), as Kefir")
     return "kefir-bug?", "same per-frame state, different picture" + (
         " (its shaders read rad/ang: per pixel in butterchurn, per vertex in MilkDrop 2)"
         if t.get("radang_sh") else "")
@@ -336,7 +345,7 @@ def main():
                     "reason"])
         for r in sorted(rows, key=lambda r: r["preset"].lower()):
             t = r["traits"]
-            uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "radang_sh", "blur_warp",
+            uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "radang_sh", "ang_pp", "blur_warp",
                                            "shaders")
                             if t.get(k))
             w.writerow([r["preset"], fmt(r["ssim10"]), fmt(r["ssim30"]), fmt(r["ssim60"]),
