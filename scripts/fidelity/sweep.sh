@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The whole-pack fidelity sweep (issue 16): every preset of PRESETS_DIR
+# rendered by butterchurn (refrender) and replayed into Kefir (`kefir render
+# --replay`), then scored by sweep_csv.py into one CSV row per preset.
+#
+# Resumable: a preset whose reference frames already exist is not rendered
+# again, nor are Kefir frames that exist (KEFIR_REDO=1 renders Kefir again for
+# every preset, e.g. after an engine fix; it takes a few minutes). Parallel:
+# JOBS presets at a time (one Chromium per preset; refrender has no
+# multi-preset mode). Only frames 10, 20, ..., 60 are kept (refrender
+# --skip 9 --every 10; Kefir's other frames are deleted), the state of every
+# frame is kept for state_diff.py and the triage.
+#
+# Not run in CI (needs Chromium and refrender's npm packages; see run.sh).
+# Usage (from the repository root):
+#   nohup nice -n 10 bash scripts/fidelity/sweep.sh > target/fidelity/sweep.log 2>&1 &
+# Environment: SIZE (512x384), JOBS (2), OUT (target/fidelity/sweep-SIZE),
+#   PRESETS_DIR (../shared/presets/butterchurn), REFRENDER (~/refrender),
+#   KEFIR (target/release/kefir, built if missing), ONLY (substring filter),
+#   KEFIR_REDO (1: render Kefir again), REF_TIMEOUT (300 s per preset),
+#   CSV (benches/fidelity/butterchurn-replay.csv), STAGE (all|render|csv).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+export REFRENDER=${REFRENDER:-$HOME/refrender}
+export PRESETS_DIR=${PRESETS_DIR:-$ROOT/../shared/presets/butterchurn}
+export SIZE=${SIZE:-512x384}
+JOBS=${JOBS:-2}
+export OUT=${OUT:-$ROOT/target/fidelity/sweep-$SIZE}
+export FPS=30 FRAMES=60 SEED=12345
+export REF_TIMEOUT=${REF_TIMEOUT:-300}
+CSV=${CSV:-$ROOT/benches/fidelity/butterchurn-replay.csv}
+STAGE=${STAGE:-all}
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$HOME/.cache/xdg}
+mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+mkdir -p "$OUT/ref" "$OUT/kefir" "$OUT/logs"
+export WAV=$OUT/audio.wav
+[[ -f $WAV ]] || python3 scripts/fidelity/make_wav.py "$WAV"
+if [[ -z ${KEFIR:-} ]]; then
+    [[ -x target/release/kefir ]] || cargo build --release -p kefir
+    KEFIR=$ROOT/target/release/kefir
+fi
+export KEFIR
+if [[ ${KEFIR_REDO:-0} == 1 ]]; then
+    # Only the Kefir frames; the references stay.
+    find "$OUT/kefir" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+fi
+
+names() {
+    find "$PRESETS_DIR" -maxdepth 1 -name '*.milk' -printf '%f\n' | sed 's/\.milk$//' | LC_ALL=C sort |
+        grep -F -- "${ONLY:-}"
+}
+
+one() {
+    name=$1
+    log="$OUT/logs/$name.log"
+    ref="$OUT/ref/$name"
+    kef="$OUT/kefir/$name"
+    if [[ ! -f $ref/frame_000060.png || ! -f $ref/state.jsonl ]]; then
+        t0=$(date +%s.%N)
+        if (cd "$REFRENDER" && timeout "$REF_TIMEOUT" node render.mjs --preset "$name" --frames "$FRAMES" \
+            --fps "$FPS" --size "$SIZE" --audio "wav:$WAV" --seed "$SEED" --skip 9 --every 10 \
+            --out "$ref") </dev/null >"$log" 2>&1; then
+            echo "ref $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s: $name"
+        else
+            echo "REF FAILED: $name (see $log)"
+            return 0
+        fi
+    fi
+    if [[ ! -f $kef/frame_00060.png ]]; then
+        rm -rf "$kef"
+        mkdir -p "$kef"
+        if timeout 300 "$KEFIR" render --preset "$PRESETS_DIR/$name.milk" --replay "$ref" --size "$SIZE" \
+            --frames "$FRAMES" --seed "$SEED" --out "$kef" --dump-state "$kef/state.jsonl" \
+            </dev/null >"$kef/kefir.log" 2>&1; then
+            find "$kef" -name 'frame_*.png' ! -name 'frame_000[1-6]0.png' -delete
+        else
+            echo "KEFIR FAILED: $name (see $kef/kefir.log)"
+        fi
+    fi
+}
+export -f one
+
+if [[ $STAGE == all || $STAGE == render ]]; then
+    t0=$(date +%s)
+    names | tr '\n' '\0' | xargs -0 -P "$JOBS" -I{} bash -c 'one "$1"' _ {}
+    echo "render stage: $(($(date +%s) - t0)) s wall, $(names | wc -l) presets, JOBS=$JOBS, SIZE=$SIZE"
+fi
+if [[ $STAGE == all || $STAGE == csv ]]; then
+    mkdir -p "$(dirname "$CSV")"
+    names | python3 scripts/fidelity/sweep_csv.py --out "$OUT" --presets "$PRESETS_DIR" --csv "$CSV"
+fi

@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+"""Score the whole-pack sweep (sweep.sh) into one CSV row per preset, with a
+first triage by rules (issue 16).
+
+Reads preset names on stdin. For each one, from OUT (sweep.sh's layout):
+
+  * SSIM (compare.py's: 80x60 grey, 7x7 window) of Kefir against butterchurn
+    at frames 10, 30, 60, their mean, and MAE (0..255, full-size RGB);
+  * with projectM frames under OUT/pm/<name>/ (pm_sweep.sh), SSIM of
+    projectM against butterchurn and of Kefir against projectM (frames 10
+    and 60);
+  * the mean grey level of both pictures at frame 10 and 60 (blank, washed
+    out or dark pictures show there even at middling SSIM);
+  * the first frame at which a per-frame variable of Kefir's --dump-state
+    differs from butterchurn's state.jsonl (the preset's equations ran on
+    different input or state), and which;
+  * what the preset's text uses that two engines cannot agree on: rand() in
+    its equations, rand_frame/rand_preset or noise textures in its shaders,
+    textures butterchurn does not have.
+
+and a class with its reason. The rules, first match wins:
+
+  ok            SSIM@10 >= 0.8 and SSIM@60 >= 0.6
+  kefir-bug?    Kefir blank (grey < 2) where butterchurn draws (grey > 10),
+                or projectM agrees with butterchurn (>= 0.7 at frame 10)
+                while Kefir is under 0.5 against both
+  butterchurn   butterchurn's shader failed to link (its console says so), or
+                projectM agrees with Kefir (>= 0.5, 0.2 better than with
+                butterchurn), or the only state difference is a switch (wrap,
+                invert, ...) that butterchurn reads as on when non-zero and
+                MilkDrop 2 (and Kefir) above 0.5
+  input         the per-frame state differs from frame 1..10 (the equations
+                saw different input: rand() streams, butterchurn's extra
+                per-frame run at load, its 1-based frame counter), or the
+                preset uses rand()/rand_frame/noise textures and SSIM@10 < 0.8
+  chaos         SSIM@10 >= 0.8 but it falls by frame 60 (feedback amplifies
+                the last bits), or the state agrees and the code is
+                sensitive (no other lead)
+  butterchurn   (after the above) the warp shader feeds back a blur texture:
+                MilkDrop 2 blurs the previous finished frame, butterchurn its
+                warp output before shapes and waves; or the per-pixel code reads
+                ang, which butterchurn wraps into [0, 2pi) and MilkDrop 2 does not
+  kefir-bug?    otherwise: same input, same state, different picture
+
+A manual verdict in scripts/fidelity/triage.tsv (name TAB class TAB reason,
+written after looking at the sheets) replaces the rule's class; its reason
+comes first. Also writes OUT/sheets/<name>.png (butterchurn on top, Kefir
+below, then projectM if present, frames 10/30/60) and prints a summary.
+Needs numpy and Pillow. Not run in CI (see sweep.sh).
+"""
+import argparse
+import csv
+import json
+import os
+import re
+import sys
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare import gray_small, load, ssim  # noqa: E402
+
+FRAMES = (10, 30, 60)
+SKIP_VARS = {"time", "fps", "frame", "dt", "time_audio", "bass", "mid", "treb", "bass_att",
+             "mid_att", "treb_att", "vol", "vol_att", "beat", "progress", "meshx", "meshy",
+             "pixelsx", "pixelsy", "aspectx", "aspecty"}
+BC_TEXTURES = {"clouds2", "lichen", "seaweed", "cells", "fw_lichen", "fw_seaweed", "fw_cells",
+               "noise_lq", "noise_mq", "noise_hq", "noise_lq_lite", "noisevol_lq", "noisevol_hq",
+               "pw_noise_lq", "pw_noise_mq", "pw_noise_hq", "pw_noisevol_lq", "pw_noisevol_hq",
+               "fc_noise_lq", "fc_noise_mq", "fc_noise_hq", "main", "fw_main", "fc_main", "pw_main",
+               "pc_main", "blur1", "blur2", "blur3", "fw_blur1", "fw_blur2", "fw_blur3",
+               "fc_blur1", "fc_blur2", "fc_blur3", "pw_blur1", "pw_blur2", "pw_blur3",
+               "clouds", "pc_clouds2", "fw_clouds2", "pw_clouds2", "fc_clouds2", "rand00"}
+
+
+def read_state(path):
+    rows = []
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.strip():
+                    rows.append(json.loads(line))
+    except (OSError, ValueError):
+        return None
+    return rows
+
+
+BOOL_VARS = {"wrap", "invert", "brighten", "darken", "solarize", "additivewave", "wave_dots",
+             "wave_thick", "wave_brighten", "darken_center", "modwavealphabyvolume"}
+
+
+def state_first_diff(ref_dir, kef_dir, upto=10, snapped=None):
+    """(first differing frame, [vars]) over frames 1..upto, or (None, []).
+
+    A switch (wrap, invert, ...) that Kefir reads as on above 0.5 (MilkDrop
+    2's snap point) where butterchurn's value is another non-zero number is
+    not a difference of the equations: its name goes into `snapped`."""
+    ref = read_state(os.path.join(ref_dir, "state.jsonl"))
+    kef = read_state(os.path.join(kef_dir, "state.jsonl"))
+    if not ref or not kef:
+        return None, ["no state"]
+    for i in range(min(upto, len(ref), len(kef))):
+        rv = ref[i].get("frameVars", {})
+        kv = kef[i]
+        bad = []
+        for k, y in kv.items():
+            if k in SKIP_VARS or k not in rv:
+                continue
+            x = rv[k]
+            if not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
+                continue
+            if abs(float(x) - float(y)) > 1e-3 * max(1.0, abs(float(x))):
+                if k in BOOL_VARS and float(y) == float(float(x) > 0.5):
+                    if snapped is not None and k not in snapped:
+                        snapped.append(k)
+                    continue
+                bad.append(k)
+        if bad:
+            return i + 1, bad
+    return None, []
+
+
+def preset_traits(path):
+    try:
+        text = open(path, encoding="latin-1").read()
+    except OSError:
+        return {}
+    eq, sh = [], []
+    for line in text.splitlines():
+        m = re.match(r"\s*([A-Za-z_0-9]+)\s*=(.*)", line)
+        if not m:
+            continue
+        key, val = m.group(1).lower(), m.group(2)
+        if key.startswith(("warp_", "comp_")):
+            sh.append(val)
+        elif re.search(r"(per_frame|per_pixel|per_point|init|_code|point)", key) or re.match(
+                r"(shape|wave)_?\d+_(per_frame|per_point|init)", key):
+            eq.append(val)
+    eqs, shs = "\n".join(eq).lower(), "\n".join(sh).lower()
+    warp = "\n".join(
+        line.split("=", 1)[1] for line in text.splitlines() if line.lower().startswith("warp_")).lower()
+    tex = set(re.findall(r"sampler_([a-z0-9_]+)", shs))
+    missing = sorted(t for t in tex if t not in BC_TEXTURES and not t.startswith("rand"))
+    return {
+        "rand_eq": bool(re.search(r"\brand\s*\(", eqs)),
+        "rand_sh": bool(re.search(r"rand_(frame|preset)", shs)),
+        "noise_tex": any(t.startswith(("noise", "pw_noise", "fw_noise", "fc_noise", "noisevol", "rand"))
+                         for t in tex),
+        "missing_tex": missing,
+        "shaders": bool(sh),
+        "frame_eq": bool(re.search(r"\bframe\b", eqs)),
+        # rad/ang in a shader: butterchurn computes them per pixel, MilkDrop 2
+        # interpolates the mesh's per-vertex values (as Kefir).
+        "radang_sh": bool(re.search(r"\b(rad|ang)\b", shs)),
+        # the warp shader reads a blur: MilkDrop 2 (and Kefir) blur the
+        # previous finished frame, butterchurn the current frame's warp output
+        # (before shapes and waves), so the feedback differs from frame 2.
+        # per-pixel code reads ang: butterchurn wraps it into [0, 2pi), MilkDrop
+        # 2 keeps atan2f's (-pi, pi] (as Kefir); differs in the lower half.
+        "ang_pp": bool(re.search(r"\bang\b", "\n".join(
+            line.split("=", 1)[1] for line in text.splitlines()
+            if line.lower().startswith("per_pixel_")).lower())),
+        "blur_warp": bool(re.search(r"getblur|sampler_blur", warp)),
+    }
+
+
+def bc_failure(ref_dir):
+    """What butterchurn's browser console says went wrong with its shaders."""
+    try:
+        log = json.load(open(os.path.join(ref_dir, "manifest.json"))).get("consoleLog", [])
+    except (OSError, ValueError):
+        return None
+    for line in log:
+        if "not linked" in line or "compile" in line.lower() and "error" in line.lower():
+            return "program not linked" if "not linked" in line else line[:60]
+    return None
+
+
+def pm_failure(pm_dir):
+    try:
+        return "Failed to compile" in open(os.path.join(pm_dir, "pmrender.log"),
+                                           errors="replace").read()
+    except OSError:
+        return False
+
+
+def grey_mean(rgb):
+    return float((rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114).mean())
+
+
+def frames_of(root, name, digits):
+    out = []
+    for n in FRAMES:
+        p = os.path.join(root, name, f"frame_{n:0{digits}d}.png")
+        out.append(load(p))
+    return out
+
+
+def sheet(path, rows):
+    h, w = rows[0][0].shape[:2]
+    out = np.full((len(rows) * (h + 4), len(rows[0]) * (w + 4), 3), 128, dtype=np.uint8)
+    for j, row in enumerate(rows):
+        for i, img in enumerate(row):
+            if img.shape[:2] != (h, w):
+                img = np.asarray(Image.fromarray(img.astype(np.uint8)).resize((w, h)), dtype=np.float64)
+            out[j * (h + 4):j * (h + 4) + h, i * (w + 4):i * (w + 4) + w] = img.astype(np.uint8)
+    Image.fromarray(out, "RGB").save(path)
+
+
+def classify(r):
+    s10, s60 = r["ssim10"], r["ssim60"]
+    pm10 = r.get("pm_vs_bc10")
+    kpm10 = r.get("kefir_vs_pm10")
+    if s10 >= 0.8 and s60 >= 0.6:
+        return "ok", "close at frames 10 and 60"
+    if r.get("bc_failed"):
+        return "butterchurn", "butterchurn's shader did not compile/link (" + r["bc_failed"] + \
+            "): it draws without it, MilkDrop 2 would run it"
+    if r["bc_grey10"] > 10 and r["kefir_grey10"] < 2:
+        return "kefir-bug?", "Kefir blank where butterchurn draws"
+    if pm10 is not None and pm10 >= 0.7 and s10 < 0.5 and (kpm10 is None or kpm10 < 0.5):
+        return "kefir-bug?", f"projectM agrees with butterchurn ({pm10:.2f}), Kefir differs from both"
+    if kpm10 is not None and kpm10 >= 0.5 and kpm10 > pm10 + 0.2:
+        return "butterchurn", f"projectM sides with Kefir ({kpm10:.2f}) against butterchurn ({pm10:.2f})"
+    if r.get("snapped") and not r["state_diff_frame"]:
+        return "butterchurn", (f"butterchurn reads {'/'.join(r['snapped'])} as on when non-zero, "
+                               "MilkDrop 2 above 0.5 (m_fSnapPoint), as Kefir")
+    why = []
+    if r["state_diff_frame"]:
+        why.append(f"per-frame state differs from frame {r['state_diff_frame']} "
+                   f"({' '.join(r['state_diff_vars'][:4])})")
+    t = r["traits"]
+    uses = [n for n, k in (("rand()", "rand_eq"), ("rand_frame/rand_preset", "rand_sh"),
+                           ("noise/rand textures", "noise_tex")) if t.get(k)]
+    if t.get("missing_tex"):
+        uses.append("textures butterchurn lacks (" + " ".join(t["missing_tex"][:3]) + ")")
+    if s10 >= 0.8:
+        return "chaos", f"close at frame 10 ({s10:.2f}), diverges by frame 60 ({s60:.2f})" + (
+            "; " + "; ".join(why) if why else "")
+    if why or uses:
+        return "input", "; ".join(why + (["uses " + ", ".join(uses)] if uses else []))
+    if t.get("blur_warp"):
+        return "butterchurn", ("the warp shader feeds back a blur: MilkDrop 2 blurs the previous "
+                               "finished frame (BlurPasses reads m_lpVS[0]), as Kefir; butterchurn "
+                               "blurs its warp output before shapes and waves")
+    if t.get("ang_pp"):
+        return "butterchurn", ("per-pixel code reads ang: butterchurn wraps it into [0, 2pi), "
+                               "MilkDrop 2 keeps atan2f's (-pi, pi] (m_vertinfo[].ang), as Kefir")
+    return "kefir-bug?", "same per-frame state, different picture" + (
+        " (its shaders read rad/ang: per pixel in butterchurn, per vertex in MilkDrop 2)"
+        if t.get("radang_sh") else "")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--presets", required=True)
+    ap.add_argument("--csv", required=True)
+    ap.add_argument("--triage", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                     "triage.tsv"))
+    ap.add_argument("--no-sheets", action="store_true")
+    a = ap.parse_args()
+    names = [l.strip() for l in sys.stdin if l.strip()]
+    manual = {}
+    if os.path.exists(a.triage):
+        for line in open(a.triage, encoding="utf-8"):
+            if line.strip() and not line.startswith("#"):
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) >= 3:
+                    manual[parts[0]] = (parts[1], parts[2])
+    sheets = os.path.join(a.out, "sheets")
+    os.makedirs(sheets, exist_ok=True)
+    rows, missing = [], []
+    for name in names:
+        ref_dir = os.path.join(a.out, "ref", name)
+        kef_dir = os.path.join(a.out, "kefir", name)
+        try:
+            refs = frames_of(os.path.join(a.out, "ref"), name, 6)
+        except (FileNotFoundError, OSError):
+            why = "no butterchurn frames"
+            try:
+                for line in open(os.path.join(a.out, "logs", name + ".log"), errors="replace"):
+                    if "Error" in line:
+                        why = "butterchurn failed: " + line.strip()[:120]
+                        break
+            except OSError:
+                pass
+            missing.append((name, why))
+            continue
+        try:
+            kefs = frames_of(os.path.join(a.out, "kefir"), name, 5)
+        except (FileNotFoundError, OSError):
+            missing.append((name, "no Kefir frames"))
+            continue
+        gr = [gray_small(x) for x in refs]
+        gk = [gray_small(x) for x in kefs]
+        ss = [ssim(x, y) for x, y in zip(gr, gk)]
+        r = {
+            "preset": name, "ssim10": ss[0], "ssim30": ss[1], "ssim60": ss[2],
+            "ssim_mean": float(np.mean(ss)),
+            "mae": float(np.mean([np.abs(x - y).mean() for x, y in zip(refs, kefs)])),
+            "bc_grey10": grey_mean(refs[0]), "kefir_grey10": grey_mean(kefs[0]),
+            "bc_grey60": grey_mean(refs[2]), "kefir_grey60": grey_mean(kefs[2]),
+        }
+        pms = None
+        try:
+            pms = frames_of(os.path.join(a.out, "pm"), name, 6)
+        except (FileNotFoundError, OSError):
+            pass
+        if pms is not None:
+            gp = [gray_small(np.asarray(Image.fromarray(p.astype(np.uint8)).resize(
+                (refs[0].shape[1], refs[0].shape[0])), dtype=np.float64)) for p in pms]
+            r["pm_vs_bc10"] = ssim(gp[0], gr[0])
+            r["pm_vs_bc60"] = ssim(gp[2], gr[2])
+            r["kefir_vs_pm10"] = ssim(gk[0], gp[0])
+            r["kefir_vs_pm60"] = ssim(gk[2], gp[2])
+        r["bc_failed"] = bc_failure(ref_dir)
+        if pms is not None and pm_failure(os.path.join(a.out, "pm", name)):
+            r["pm_failed"] = True
+            for k in ("pm_vs_bc10", "pm_vs_bc60", "kefir_vs_pm10", "kefir_vs_pm60"):
+                r.pop(k, None)
+        snapped = []
+        f, vs = state_first_diff(ref_dir, kef_dir, snapped=snapped)
+        r["snapped"] = snapped
+        r["state_diff_frame"], r["state_diff_vars"] = f, vs
+        r["traits"] = preset_traits(os.path.join(a.presets, name + ".milk"))
+        cls, why = classify(r)
+        if name in manual:
+            mc, mw = manual[name]
+            cls, why = mc, mw + " [rule: " + why + "]"
+        r["class"], r["reason"] = cls, why
+        rows.append(r)
+        if not a.no_sheets and (r["ssim10"] < 0.8 or cls != "ok"):
+            sheet(os.path.join(sheets, name + ".png"), [refs, kefs] + ([pms] if pms else []))
+
+    def fmt(v):
+        return "" if v is None else f"{v:.3f}"
+
+    with open(a.csv, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["preset", "ssim10", "ssim30", "ssim60", "ssim_mean", "mae",
+                    "bc_grey10", "kefir_grey10", "pm_vs_bc10", "pm_vs_bc60", "kefir_vs_pm10",
+                    "kefir_vs_pm60", "state_diff_frame", "state_diff_vars", "uses", "class",
+                    "reason"])
+        for r in sorted(rows, key=lambda r: r["preset"].lower()):
+            t = r["traits"]
+            uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "radang_sh", "ang_pp", "blur_warp",
+                                           "shaders")
+                            if t.get(k))
+            w.writerow([r["preset"], fmt(r["ssim10"]), fmt(r["ssim30"]), fmt(r["ssim60"]),
+                        fmt(r["ssim_mean"]), f"{r['mae']:.1f}", f"{r['bc_grey10']:.1f}",
+                        f"{r['kefir_grey10']:.1f}", fmt(r.get("pm_vs_bc10")),
+                        fmt(r.get("pm_vs_bc60")), fmt(r.get("kefir_vs_pm10")),
+                        fmt(r.get("kefir_vs_pm60")), r["state_diff_frame"] or "",
+                        " ".join(r["state_diff_vars"][:6]), uses, r["class"], r["reason"]])
+        for name, why in missing:
+            w.writerow([name] + [""] * 14 + ["butterchurn" if why.startswith("butterchurn failed")
+                                              else "missing", why])
+
+    if not rows:
+        print("no presets scored")
+        return 1
+    s = {n: np.array([r[f"ssim{n}"] for r in rows]) for n in FRAMES}
+    print(f"{len(rows)} presets scored, {len(missing)} missing")
+    for n in FRAMES:
+        print(f"SSIM@{n}: median {np.median(s[n]):.3f} mean {s[n].mean():.3f} "
+              f"> 0.5: {(s[n] > 0.5).sum()}  >= 0.8: {(s[n] >= 0.8).sum()}")
+    print(f"mean SSIM {np.mean([r['ssim_mean'] for r in rows]):.3f}, "
+          f"mean MAE {np.mean([r['mae'] for r in rows]):.1f}")
+    classes = {}
+    for r in rows:
+        classes[r["class"]] = classes.get(r["class"], 0) + 1
+    print("classes: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())))
+    rest = [r for r in rows if r["class"] not in ("butterchurn", "chaos")]
+    if rest:
+        print(f"issue 16 goal set (not butterchurn/chaos, {len(rest)} presets): mean SSIM@10 "
+              f"{np.mean([r['ssim10'] for r in rest]):.3f}, @60 {np.mean([r['ssim60'] for r in rest]):.3f}")
+    pm = [r for r in rows if "pm_vs_bc10" in r]
+    if pm:
+        print(f"projectM on {len(pm)}: median SSIM@10 projectM vs butterchurn "
+              f"{np.median([r['pm_vs_bc10'] for r in pm]):.3f}, Kefir vs projectM "
+              f"{np.median([r['kefir_vs_pm10'] for r in pm]):.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
