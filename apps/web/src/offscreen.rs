@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use kefir_player::{Player, PlayerConfig};
 use milk_audio::DemoInput;
+use milk_engine::headless::Staged;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -165,47 +166,17 @@ async fn read_back(
     queue: &wgpu::Queue,
     texture: &wgpu::Texture,
 ) -> Result<Vec<u8>, JsValue> {
-    let (width, height) = (texture.width(), texture.height());
-    let row = width * 4;
-    let padded = row.next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
-    let buffer = device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some("kefir offscreen read-back"),
-        size: u64::from(padded) * u64::from(height),
-        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-        mapped_at_creation: false,
-    });
-    let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor::default());
-    encoder.copy_texture_to_buffer(
-        texture.as_image_copy(),
-        wgpu::TexelCopyBufferInfo {
-            buffer: &buffer,
-            layout: wgpu::TexelCopyBufferLayout {
-                offset: 0,
-                bytes_per_row: Some(padded),
-                rows_per_image: Some(height),
-            },
-        },
-        texture.size(),
-    );
-    queue.submit([encoder.finish()]);
+    let staged = Staged::copy(device, queue, texture).map_err(js_error)?;
     let mapped = js_sys::Promise::new(&mut |resolve, reject| {
-        buffer.map_async(wgpu::MapMode::Read, .., move |result| {
-            let _ = match result {
-                Ok(()) => resolve.call0(&JsValue::NULL),
-                Err(e) => reject.call1(&JsValue::NULL, &js_error(format!("read-back: {e}"))),
-            };
-        });
+        staged
+            .buffer
+            .map_async(wgpu::MapMode::Read, .., move |result| {
+                let _ = match result {
+                    Ok(()) => resolve.call0(&JsValue::NULL),
+                    Err(e) => reject.call1(&JsValue::NULL, &js_error(format!("read-back: {e}"))),
+                };
+            });
     });
     wasm_bindgen_futures::JsFuture::from(mapped).await?;
-    let data = buffer
-        .get_mapped_range(..)
-        .map_err(|e| js_error(format!("read-back: {e}")))?;
-    let mut rgba = Vec::with_capacity((row * height) as usize);
-    for y in 0..height as usize {
-        let start = y * padded as usize;
-        rgba.extend_from_slice(&data[start..start + row as usize]);
-    }
-    drop(data);
-    buffer.unmap();
-    Ok(rgba)
+    staged.into_rgba().map_err(js_error)
 }

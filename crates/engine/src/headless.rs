@@ -152,39 +152,9 @@ pub fn read_rgba(
     queue: &wgpu::Queue,
     texture: &wgpu::Texture,
 ) -> Result<Vec<u8>, HeadlessError> {
-    use wgpu::TextureFormat as F;
-    let format = texture.format();
-    let bgra = match format {
-        F::Rgba8Unorm | F::Rgba8UnormSrgb => false,
-        F::Bgra8Unorm | F::Bgra8UnormSrgb => true,
-        other => return Err(HeadlessError::Format(other)),
-    };
-    let (width, height) = (texture.width(), texture.height());
-    let row = width * 4;
-    let padded =
-        row.div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
-    let buffer = device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some("kefir read-back"),
-        size: u64::from(padded) * u64::from(height),
-        usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
-        mapped_at_creation: false,
-    });
-    let mut encoder = device.create_command_encoder(&Default::default());
-    encoder.copy_texture_to_buffer(
-        texture.as_image_copy(),
-        wgpu::TexelCopyBufferInfo {
-            buffer: &buffer,
-            layout: wgpu::TexelCopyBufferLayout {
-                offset: 0,
-                bytes_per_row: Some(padded),
-                rows_per_image: Some(height),
-            },
-        },
-        texture.size(),
-    );
-    queue.submit([encoder.finish()]);
+    let staged = Staged::copy(device, queue, texture)?;
     let (tx, rx) = std::sync::mpsc::channel();
-    buffer.map_async(wgpu::MapMode::Read, .., move |r| {
+    staged.buffer.map_async(wgpu::MapMode::Read, .., move |r| {
         let _ = tx.send(r);
     });
     device
@@ -193,23 +163,92 @@ pub fn read_rgba(
     rx.recv()
         .map_err(|e| HeadlessError::Readback(e.to_string()))?
         .map_err(|e| HeadlessError::Readback(e.to_string()))?;
-    let mut out = Vec::with_capacity((row * height) as usize);
-    {
-        let view = buffer
-            .get_mapped_range(..)
-            .map_err(|e| HeadlessError::Readback(e.to_string()))?;
-        for r in 0..height as usize {
-            let start = r * padded as usize;
-            out.extend_from_slice(&view[start..start + row as usize]);
-        }
+    staged.into_rgba()
+}
+
+/// A texture's copy in a buffer to map, submitted: the half of a read-back
+/// that does not wait. [`read_rgba`] waits by polling the device; on the web
+/// the caller awaits the browser's `mapAsync` on [`Staged::buffer`] instead,
+/// then calls [`Staged::into_rgba`].
+pub struct Staged {
+    /// The buffer holding the copy (rows padded to
+    /// `COPY_BYTES_PER_ROW_ALIGNMENT`), usable with `map_async`.
+    pub buffer: wgpu::Buffer,
+    row: u32,
+    padded: u32,
+    height: u32,
+    bgra: bool,
+}
+
+impl Staged {
+    /// Copies `texture` (8-bit RGBA or BGRA) into a new buffer and submits
+    /// the copy.
+    pub fn copy(
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        texture: &wgpu::Texture,
+    ) -> Result<Staged, HeadlessError> {
+        use wgpu::TextureFormat as F;
+        let bgra = match texture.format() {
+            F::Rgba8Unorm | F::Rgba8UnormSrgb => false,
+            F::Bgra8Unorm | F::Bgra8UnormSrgb => true,
+            other => return Err(HeadlessError::Format(other)),
+        };
+        let (width, height) = (texture.width(), texture.height());
+        let row = width * 4;
+        let padded = row.next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
+        let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("kefir read-back"),
+            size: u64::from(padded) * u64::from(height),
+            usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+            mapped_at_creation: false,
+        });
+        let mut encoder = device.create_command_encoder(&Default::default());
+        encoder.copy_texture_to_buffer(
+            texture.as_image_copy(),
+            wgpu::TexelCopyBufferInfo {
+                buffer: &buffer,
+                layout: wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(padded),
+                    rows_per_image: Some(height),
+                },
+            },
+            texture.size(),
+        );
+        queue.submit([encoder.finish()]);
+        Ok(Staged {
+            buffer,
+            row,
+            padded,
+            height,
+            bgra,
+        })
     }
-    buffer.unmap();
-    if bgra {
-        for px in out.chunks_exact_mut(4) {
-            px.swap(0, 2);
+
+    /// The pixels as tightly packed RGBA rows, once [`Staged::buffer`] is
+    /// mapped.
+    pub fn into_rgba(self) -> Result<Vec<u8>, HeadlessError> {
+        let (row, padded) = (self.row as usize, self.padded as usize);
+        let mut out = Vec::with_capacity(row * self.height as usize);
+        {
+            let view = self
+                .buffer
+                .get_mapped_range(..)
+                .map_err(|e| HeadlessError::Readback(e.to_string()))?;
+            for r in 0..self.height as usize {
+                let start = r * padded;
+                out.extend_from_slice(&view[start..start + row]);
+            }
         }
+        self.buffer.unmap();
+        if self.bgra {
+            for px in out.chunks_exact_mut(4) {
+                px.swap(0, 2);
+            }
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
 /// Reads frames back into memory the caller owns, reusing one staging
