@@ -6,7 +6,7 @@
 //! flow; `tex2Dlod`/`tex2Dbias` pass their level/bias as the level.
 
 use crate::Error;
-use crate::ast::{Expr, SamplerDim, Scalar, Type};
+use crate::ast::{Expr, ExprKind, SamplerDim, Scalar, Type};
 use crate::translate::Translator;
 use crate::types::{common, make, shape, wgsl_type};
 
@@ -89,6 +89,17 @@ fn expect_args(name: &str, args: &[Expr], n: usize, pos: usize) -> Result<(), Er
         );
     }
     Ok(())
+}
+
+/// The value of a numeric literal (also negated), if `e` is one.
+fn literal(e: &Expr) -> Option<f64> {
+    match &e.kind {
+        ExprKind::Int(v, _) => Some(*v as f64),
+        ExprKind::Float(v) => Some(*v),
+        ExprKind::Unary("-", x) => literal(x).map(|v| -v),
+        ExprKind::Unary("+", x) => literal(x),
+        _ => None,
+    }
 }
 
 /// Evaluates the arguments and converts them all to one common type
@@ -185,7 +196,24 @@ pub fn call(
             let (a, _) = args_common(tr, args, Scalar::Float, pos)?;
             (format!("length({})", a[0]), F)
         }
-        "pow" | "atan2" | "fmod" | "step" | "ldexp" => {
+        "pow" => {
+            // MilkDrop 2's shaders run on Direct3D 9, whose `pow` instruction
+            // is |x|^y ("pow - ps": dest = abs(src0)^src1), so a negative base
+            // gives a number, not WGSL's NaN. A literal exponent of 0 or 1 is
+            // folded by the HLSL compiler (x^0 = 1 even for x = 0, x^1 = x),
+            // where WGSL's pow(0, 0) is NaN ('ORB - Magma Pool' sums noise
+            // octaves scaled by pow(q3, 0..3) with q3 = 0).
+            expect_args(name, args, 2, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
+            let folds = matches!(t, Type::Scalar(_) | Type::Vector(..));
+            let w = match literal(&args[1]).filter(|_| folds) {
+                Some(0.0) => format!("{}(1.0)", wgsl_type(&t)),
+                Some(1.0) => format!("({})", a[0]),
+                _ => format!("pow(abs({}), {})", a[0], a[1]),
+            };
+            (w, t)
+        }
+        "atan2" | "fmod" | "step" | "ldexp" => {
             expect_args(name, args, 2, pos)?;
             let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
             let w = match name {

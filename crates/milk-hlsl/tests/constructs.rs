@@ -345,3 +345,16 @@ fn uniform_layout_matches_naga() {
     assert_eq!(off("rot_s1"), 24 * 16);
     assert_eq!(off("rot_rand4"), 24 * 16 + 23 * 64);
 }
+
+#[test]
+fn pow_follows_direct3d9() {
+    // D3D9's pow is |x|^y; literal exponents 0 and 1 fold (x^0 = 1, x^1 = x).
+    let t = body(
+        "float z = uv.x - 1; ret = float3(pow(z, 0), pow(z, 1.0), pow(z, 2.5)); ret.xy = pow(uv, 0);",
+    );
+    let w = &t.source_wgsl;
+    assert!(w.contains("f32(1.0)"), "{w}");
+    assert!(w.contains("vec2<f32>(1.0)"), "{w}");
+    assert!(w.contains("pow(abs("), "{w}");
+    assert!(!w.contains("pow(v_z, 1"), "{w}");
+}
