@@ -19,6 +19,13 @@ fn rgba(r: f64, g: f64, b: f64, a: f64) -> [f32; 4] {
 /// pulls that point's pixels from, `mv_l` times as long and at least one
 /// pixel. `uv(n)` is the texture coordinate mesh vertex `n` samples (rows of
 /// the mesh from the top).
+///
+/// Rows count from the top of the picture: `DrawMotionVectors` puts a
+/// vector at clip y `fy * 2 - 1` in MilkDrop's clip space, whose y points
+/// the other way from ours (shapes go to `y * -2 + 1` there and are 0 at
+/// the bottom), and `ReversePropagatePoint` reads mesh row `fy * gridY`
+/// from the top. So the first row is near the top and a positive `mv_dy`
+/// moves the grid up, as in MilkDrop 2 (and butterchurn and projectM).
 pub fn draw_motion_vectors(
     canvas: &mut Canvas,
     v: &DrawVars,
@@ -51,11 +58,11 @@ pub fn draw_motion_vectors(
     let color = rgba(v.mv_r, v.mv_g, v.mv_b, v.mv_a);
     let (cols, rows) = (mesh.cols() as usize, mesh.rows() as usize);
 
-    // Where the warp samples the point (fx, fy) (0..1, y up) from: the
-    // mesh's UVs interpolated bilinearly, back in (x, y up).
+    // Where the warp samples the point (fx, fy) (0..1, y down) from: the
+    // mesh's UVs interpolated bilinearly, also y down.
     let source = |fx: f32, fy: f32| -> Option<(f32, f32)> {
         let gx = fx * cols as f32;
-        let gy = (1.0 - fy) * rows as f32;
+        let gy = fy * rows as f32;
         let (x0, y0) = (gx.floor(), gy.floor());
         if !(x0 >= 0.0 && y0 >= 0.0) {
             return None;
@@ -74,7 +81,7 @@ pub fn draw_motion_vectors(
                 + c[k] * (1.0 - tx) * ty
                 + d[k] * tx * ty
         };
-        Some((mix(0), 1.0 - mix(1)))
+        Some((mix(0), mix(1)))
     };
 
     let s = canvas.scale();
@@ -102,8 +109,9 @@ pub fn draw_motion_vectors(
                 ddx = min_len;
                 ddy = min_len;
             }
-            let a = Point::new(fx * 2.0 - 1.0, fy * 2.0 - 1.0, color);
-            let b = Point::new((fx + ddx) * 2.0 - 1.0, (fy + ddy) * 2.0 - 1.0, color);
+            // Our clip space is y up.
+            let a = Point::new(fx * 2.0 - 1.0, 1.0 - fy * 2.0, color);
+            let b = Point::new((fx + ddx) * 2.0 - 1.0, 1.0 - (fy + ddy) * 2.0, color);
             // Capped, so a 1-pixel vector always lights a pixel.
             canvas.capped_line(Blend::Alpha, a, b, s);
         }

@@ -353,14 +353,15 @@ fn borders_fill_exactly_the_border_area() {
 fn motion_vectors_form_a_grid() {
     let body = "nMotionVectorsX=4\nnMotionVectorsY=3\nmv_dx=0\nmv_dy=0\nmv_l=1\nmv_r=1\nmv_g=1\nmv_b=1\nmv_a=1";
     let img = draw(body, 64, 48, &AudioFrame::default());
-    // MilkDrop's grid: (i + 0.25) / (n - 0.75), inside (0, 1) only.
+    // MilkDrop's grid: (i + 0.25) / (n - 0.75), inside (0, 1) only; rows
+    // count from the top.
     let mut expected = Vec::new();
     for j in 0..3 {
         let fy = (j as f64 + 0.25) / 2.25;
         for i in 0..4 {
             let fx = (i as f64 + 0.25) / 3.25;
             if fx < 0.9999 && fy < 0.9999 {
-                expected.push((fx * 64.0, (1.0 - fy) * 48.0));
+                expected.push((fx * 64.0, fy * 48.0));
             }
         }
     }
@@ -378,6 +379,37 @@ fn motion_vectors_form_a_grid() {
             "stray pixel {p:?}"
         );
     }
+}
+
+#[test]
+fn motion_vectors_start_at_the_top_and_mv_dy_moves_them_up() {
+    // Two rows: (j + 0.25) / 1.25 puts the first at 0.2 from the top and the
+    // second at 1.0, outside. mv_dy = 0.1 moves them up to 0.1 and 0.9.
+    let lit_rows = |dy: f64| {
+        let body = format!(
+            "nMotionVectorsX=4\nnMotionVectorsY=2\nmv_dx=0\nmv_dy={dy}\nmv_l=1\n\
+             mv_r=1\nmv_g=1\nmv_b=1\nmv_a=1"
+        );
+        let img = draw(&body, 64, 48, &AudioFrame::default());
+        let mut rows: Vec<u32> = img.lit_pixels().iter().map(|p| p.1).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    };
+    let still = lit_rows(0.0);
+    assert!(
+        !still.is_empty() && still.iter().all(|y| (8..=11).contains(y)),
+        "{still:?}"
+    );
+    let moved = lit_rows(0.1);
+    assert!(
+        moved.iter().any(|y| (3..=6).contains(y))
+            && moved.iter().any(|y| (42..=45).contains(y))
+            && moved
+                .iter()
+                .all(|y| (3..=6).contains(y) || (42..=45).contains(y)),
+        "{moved:?}"
+    );
 }
 
 #[test]
