@@ -155,6 +155,7 @@ fn render_replays_a_reference_run_and_dumps_state() {
         .arg(dir.join("frames"))
         .arg("--dump-state")
         .arg(&dump)
+        .arg("--dump-main")
         .output()
         .expect("kefir runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -162,6 +163,19 @@ fn render_replays_a_reference_run_and_dumps_state() {
     // As many frames as the reference has.
     assert!(stderr.contains("rendered 4 frames"), "{stderr}");
     assert!(dir.join("frames/frame_00004.png").exists());
+    // The feedback texture of every frame, at the frame's size.
+    for n in 1..=4 {
+        let main = dir.join(format!("frames/main_{n:05}.png"));
+        let decoder =
+            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&main).unwrap()));
+        let info = decoder.read_info().unwrap();
+        assert_eq!(
+            (info.info().width, info.info().height),
+            (64, 48),
+            "{}",
+            main.display()
+        );
+    }
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&dump)
         .unwrap()
         .lines()

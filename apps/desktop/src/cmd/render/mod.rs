@@ -53,6 +53,11 @@ pub struct Args {
     /// per frame, named as in refrender's state.jsonl `frameVars`.
     #[arg(long, value_name = "FILE")]
     dump_state: Option<PathBuf>,
+    /// Also write main_NNNNN.png into --out: the feedback texture after the
+    /// warp, shapes and waves, before the composite (as refrender's
+    /// --dump-main), at the render scale's size.
+    #[arg(long, requires = "out")]
+    dump_main: bool,
     /// Frame size, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720", value_parser = parse_size)]
     size: (u32, u32),
@@ -291,6 +296,17 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 let line = state_json(index + 1, time, dt, frame, state);
                 serde_json::to_writer(&mut *out, &line)?;
                 out.write_all(b"\n")?;
+            }
+            if let (true, Some(dir), Some(main)) =
+                (args.dump_main, args.out.as_ref(), vis.frame_texture())
+            {
+                let rgba = gpu
+                    .read_rgba(main)
+                    .with_context(|| format!("reading frame {}'s feedback back", index + 1))?;
+                let size = (main.width(), main.height());
+                let path = dir.join(format!("main_{:05}.png", index + 1));
+                output::write_png(&path, size, &rgba)
+                    .with_context(|| format!("writing {}", path.display()))?;
             }
             let rgba = gpu
                 .read_rgba(&target)

@@ -171,7 +171,7 @@ impl Writer {
     }
 }
 
-fn write_png(path: &Path, (w, h): (u32, u32), rgba: &[u8]) -> Result<()> {
+pub fn write_png(path: &Path, (w, h): (u32, u32), rgba: &[u8]) -> Result<()> {
     let file = BufWriter::new(std::fs::File::create(path)?);
     let mut enc = png::Encoder::new(file, w, h);
     enc.set_color(png::ColorType::Rgba);
