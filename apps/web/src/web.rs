@@ -386,16 +386,18 @@ impl Core {
         self.drain_events();
     }
 
-    /// Favourites and never-again marks as TOML (for localStorage).
-    #[wasm_bindgen(js_name = prefsToml)]
-    pub fn prefs_toml(&self) -> String {
-        self.player.playlist().prefs().to_toml()
+    /// Favourites and never-again marks as JSON (for localStorage):
+    /// `{"favourites_only": false, "favourites": [...], "never": [...]}`.
+    #[wasm_bindgen(js_name = prefsJson)]
+    pub fn prefs_json(&self) -> String {
+        serde_json::to_string(self.player.playlist().prefs()).unwrap_or_default()
     }
 
-    /// Restores [`Core::prefs_toml`]'s text; false if it does not parse.
-    #[wasm_bindgen(js_name = setPrefsToml)]
-    pub fn set_prefs_toml(&mut self, text: String) -> bool {
-        match Prefs::parse(&text, Path::new("localStorage")) {
+    /// Restores [`Core::prefs_json`]'s text (missing keys take their
+    /// defaults); false if it does not parse, and nothing changes.
+    #[wasm_bindgen(js_name = setPrefsJson)]
+    pub fn set_prefs_json(&mut self, text: String) -> bool {
+        match serde_json::from_str::<Prefs>(&text) {
             Ok(prefs) => {
                 self.player.set_prefs(prefs);
                 true

@@ -146,13 +146,13 @@ export class Kefir {
   // preset and the audio. Emits {kind: 'backend', backend, canvas}.
   async fallBackToWebGl2() {
     const old = this.core;
-    const prefs = old.prefsToml();
+    const prefs = old.prefsJson();
     const path = old.stats().path;
     const fresh = freshCanvas(this.canvas);
     console.warn('kefir: the WebGPU device was lost; going on with WebGL2');
     try {
       const core = await Core.create(fresh, 'webgl2', this.seed);
-      core.setPrefsToml(prefs);
+      core.setPrefsJson(prefs);
       if (path) core.select(path, 0);
       core.setSize(fresh.width, fresh.height);
       // The old core is left to the garbage collector: freeing wgpu
@@ -295,13 +295,13 @@ export class Kefir {
     this.core.neverAgain();
   }
 
-  /** Favourites and never-again marks as text, and back. */
+  /** Favourites and never-again marks as JSON text, and back. */
   prefs() {
-    return this.core.prefsToml();
+    return this.core.prefsJson();
   }
 
   setPrefs(text) {
-    return this.core.setPrefsToml(text);
+    return this.core.setPrefsJson(text);
   }
 
   /** Seconds between automatic changes (0: off) and their blend. */

@@ -147,7 +147,8 @@ pub struct PlayerConfig {
     pub start_clean: bool,
     /// Where favourites and never-again marks are kept (see
     /// [`milk_playlist::Prefs`]); `None` keeps them in memory only. Hosts
-    /// that want the user's file pass [`Prefs::default_path`].
+    /// that want the user's file pass [`Prefs::default_path`]. Needs the
+    /// `prefs-file` feature (default); ignored without it.
     pub prefs_path: Option<PathBuf>,
     /// Seed of the shuffle and of the timer's jitter.
     pub seed: u64,
@@ -350,6 +351,7 @@ pub struct Player {
     next_job: u64,
     preload: Option<Preload>,
     /// The prefs file exists but did not load: never overwrite it.
+    #[cfg_attr(not(feature = "prefs-file"), allow(dead_code))]
     prefs_blocked: bool,
     stats: PlayerStats,
     pacer: Pacer,
@@ -514,6 +516,7 @@ impl Player {
 
     /// Loads the prefs file into the playlist (empty prefs when there is
     /// none).
+    #[cfg(feature = "prefs-file")]
     fn load_prefs(&mut self) {
         self.prefs_blocked = false;
         let prefs = match &self.config.prefs_path {
@@ -532,6 +535,16 @@ impl Player {
         self.list().set_prefs(prefs);
     }
 
+    /// Without the `prefs-file` feature the prefs live in memory only.
+    #[cfg(not(feature = "prefs-file"))]
+    fn load_prefs(&mut self) {
+        self.list().set_prefs(Prefs::default());
+    }
+
+    #[cfg(not(feature = "prefs-file"))]
+    fn save_prefs(&mut self) {}
+
+    #[cfg(feature = "prefs-file")]
     fn save_prefs(&mut self) {
         let Some(path) = self.config.prefs_path.clone() else {
             return;
@@ -1008,8 +1021,7 @@ impl Player {
 
     /// Replaces the favourites and never-again marks, for hosts that keep
     /// them elsewhere than in [`PlayerConfig::prefs_path`] (the browser's
-    /// localStorage: [`Prefs::parse`] and [`Prefs::to_toml`]); nothing is
-    /// saved.
+    /// localStorage, as JSON through serde); nothing is saved.
     pub fn set_prefs(&mut self, prefs: Prefs) {
         self.list().set_prefs(prefs);
         self.refresh_preload();

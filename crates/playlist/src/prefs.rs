@@ -1,13 +1,18 @@
 //! Favourites, "never play again" and the favourites-only switch, kept in a
-//! small TOML file.
+//! small TOML file (feature `toml`) or anywhere serde can write them.
 
 use std::collections::BTreeSet;
+#[cfg(feature = "toml")]
 use std::fs;
+#[cfg(feature = "toml")]
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+#[cfg(feature = "toml")]
+use std::path::Path;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "toml")]
 use crate::error::PlaylistError;
 
 /// The user's preset preferences. Presets are keyed by file name (see
@@ -46,6 +51,7 @@ impl Prefs {
     /// [`PlaylistError::Read`] when the file exists but cannot be read
     /// (or is not UTF-8); [`PlaylistError::Syntax`] with line and column
     /// when it is not valid TOML or a value has the wrong type.
+    #[cfg(feature = "toml")]
     pub fn load(path: &Path) -> Result<Self, PlaylistError> {
         let bytes = match fs::read(path) {
             Ok(bytes) => bytes,
@@ -68,6 +74,7 @@ impl Prefs {
     ///
     /// # Errors
     /// [`PlaylistError::Syntax`] with line and column.
+    #[cfg(feature = "toml")]
     pub fn parse(text: &str, path: &Path) -> Result<Self, PlaylistError> {
         toml::from_str(text).map_err(|e: toml::de::Error| {
             let (line, column) = match e.span() {
@@ -85,6 +92,7 @@ impl Prefs {
 
     /// The prefs as TOML text, as [`save`](Self::save) writes them (one
     /// preset per line, for hand editing).
+    #[cfg(feature = "toml")]
     pub fn to_toml(&self) -> String {
         // Serializing bools and string sets cannot fail; fall back to an
         // empty document rather than panic all the same.
@@ -96,6 +104,7 @@ impl Prefs {
     ///
     /// # Errors
     /// [`PlaylistError::Write`] naming the directory or file that failed.
+    #[cfg(feature = "toml")]
     pub fn save(&self, path: &Path) -> Result<(), PlaylistError> {
         let write_err = |path: &Path| {
             let path = path.to_path_buf();
@@ -193,6 +202,7 @@ impl Prefs {
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.
+#[cfg(feature = "toml")]
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
@@ -209,7 +219,27 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
+    /// The browser keeps prefs as JSON through serde (apps/web): the same
+    /// fields, missing ones default, unknown ones are ignored.
     #[test]
+    fn json_round_trip() {
+        let mut p = Prefs::new();
+        p.set_favourite("a.milk", true);
+        p.set_never("b.milk", true);
+        p.set_favourites_only(true);
+        let text = serde_json::to_string(&p).unwrap();
+        assert_eq!(
+            text,
+            r#"{"favourites_only":true,"favourites":["a.milk"],"never":["b.milk"]}"#
+        );
+        assert_eq!(serde_json::from_str::<Prefs>(&text).unwrap(), p);
+        let partial: Prefs = serde_json::from_str(r#"{"favourites":["c.milk"],"x":1}"#).unwrap();
+        assert!(partial.is_favourite("c.milk") && !partial.favourites_only());
+        assert!(serde_json::from_str::<Prefs>("favourites = []").is_err());
+    }
+
+    #[test]
+    #[cfg(feature = "toml")]
     fn line_column_counts_from_one() {
         let text = "a = 1\nbé = x\n";
         assert_eq!(line_column(text, 0), (1, 1));
@@ -220,6 +250,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "toml")]
     fn file_format() {
         let mut p = Prefs::new();
         p.set_favourite("b.milk", true);
@@ -246,6 +277,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "toml")]
     fn parse_errors_name_position() {
         let err = Prefs::parse(
             "favourites = [\"a.milk\"]\nnever = 3\n",
