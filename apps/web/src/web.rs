@@ -147,8 +147,9 @@ impl Core {
         };
         let seed = if seed.is_finite() { seed as u64 } else { 0 };
         let config = PlayerConfig {
-            // No threads in the page: presets are prepared when switched to.
-            preload: false,
+            // No threads in the page: the next preset is prepared a step a
+            // frame on the page's thread (kefir-player's stepping worker).
+            preload: true,
             seed,
             engine: milk_engine::Config {
                 seed,

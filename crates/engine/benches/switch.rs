@@ -5,6 +5,9 @@
 //! - prepare: `PresetBuilder::prepare` (compile the code, translate the
 //!   shaders, look up and upload textures, build the pipelines), the part a
 //!   player runs on a worker thread while the current preset plays;
+//! - longest step: the same preparation a step at a time
+//!   (`PresetBuilder::begin`, `Preparation::step`, as the browser does one
+//!   step per frame), its longest step;
 //! - load: `Visualizer::load_prepared`, the only part on the render thread;
 //! - first frame: the CPU time of the first `render` after the switch
 //!   (composite grid, bind groups, first use of the pipelines), against the
@@ -59,6 +62,7 @@ fn main() {
     let (mut parse, mut prepare, mut load, mut first, mut steady) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut prepare_shaders = Vec::new();
+    let mut longest_step = Vec::new();
     let (mut shader_presets, mut fallbacks) = (0, 0);
     let started = Instant::now();
     for (n, path) in files.iter().enumerate() {
@@ -78,6 +82,18 @@ fn main() {
             prepare_shaders.push(prepare_ms);
         }
         fallbacks += report.shader_failures.len();
+        let mut steps = builder.begin(
+            preset.clone(),
+            path.parent().map(|p| p.to_path_buf()),
+            n as u64,
+        );
+        let mut longest = 0.0f64;
+        while !steps.is_done() {
+            let t = Instant::now();
+            steps.step();
+            longest = longest.max(ms(t.elapsed()));
+        }
+        longest_step.push(longest);
         let t = Instant::now();
         vis.load_prepared(prepared);
         load.push(ms(t.elapsed()));
@@ -107,6 +123,7 @@ fn main() {
         ("parse", &mut parse),
         ("prepare (all presets)", &mut prepare),
         ("prepare (presets with shaders)", &mut prepare_shaders),
+        ("prepare a step at a time: longest step", &mut longest_step),
         ("load_prepared (render thread)", &mut load),
         ("first frame after the switch (CPU)", &mut first),
         ("steady frame (CPU)", &mut steady),

@@ -211,8 +211,54 @@ impl PresetBuilder {
         serial: u64,
     ) -> PreparedPreset {
         let started = Instant::now();
-        let seed = self.seed ^ serial.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let seed = self.preset_seed(serial);
         let runtime = PresetRuntime::new(preset, self.seed);
+        let translated = [
+            stages::translate_stage(preset, milk_hlsl::Stage::Warp),
+            stages::translate_stage(preset, milk_hlsl::Stage::Comp),
+        ];
+        self.finish(
+            runtime,
+            translated,
+            preset_dir,
+            seed,
+            started.elapsed(),
+            started,
+        )
+    }
+
+    /// Starts preparing `preset` a step at a time (see [`Preparation`]):
+    /// the same result as [`PresetBuilder::prepare`], for a thread that
+    /// must not stall for the whole of it.
+    pub fn begin(&self, preset: Preset, preset_dir: Option<PathBuf>, serial: u64) -> Preparation {
+        Preparation {
+            builder: self.clone(),
+            seed: self.preset_seed(serial),
+            preset,
+            preset_dir,
+            runtime: None,
+            warp: None,
+            comp: None,
+            next: PrepStep::Code,
+            spent: Duration::ZERO,
+        }
+    }
+
+    fn preset_seed(&self, serial: u64) -> u64 {
+        self.seed ^ serial.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The last step: textures and pipelines (both stages at once, so the
+    /// texture store's per-preset picks of `randNN` stay one preset's).
+    fn finish(
+        &self,
+        runtime: PresetRuntime,
+        translated: [Option<stages::TranslatedStage>; 2],
+        preset_dir: Option<&Path>,
+        seed: u64,
+        spent: Duration,
+        started: Instant,
+    ) -> PreparedPreset {
         let mut warnings = Vec::new();
         let shaders = {
             let mut store = self.textures.lock().unwrap_or_else(|e| e.into_inner());
@@ -228,10 +274,10 @@ impl PresetBuilder {
                     size: texture.size,
                 }
             };
-            PresetShaders::build(
+            PresetShaders::build_translated(
                 &self.device,
                 &self.stage_module,
-                preset,
+                translated,
                 self.comp_format,
                 seed,
                 &mut resolve,
@@ -243,13 +289,105 @@ impl PresetBuilder {
             texture_warnings: warnings,
             warp_shader: shaders.warp.is_some(),
             comp_shader: shaders.comp.is_some(),
-            prepare_time: started.elapsed(),
+            prepare_time: spent + started.elapsed(),
         };
         PreparedPreset {
             runtime,
             shaders,
             report,
         }
+    }
+}
+
+/// What [`Preparation::step`] does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PrepStep {
+    /// Compile the equations.
+    Code,
+    /// Translate the warp shader (HLSL to a validated naga module).
+    Warp,
+    /// Translate the composite shader.
+    Comp,
+    /// Textures and pipelines.
+    Build,
+    /// Handed out.
+    Done,
+}
+
+/// A preset being prepared a step at a time, from [`PresetBuilder::begin`]:
+/// for hosts that cannot prepare on another thread (the browser, where
+/// wgpu's objects stay on the page's thread) and must not stall a frame for
+/// the whole preparation. Each [`Preparation::step`] does one part (the
+/// equations, each shader's translation, then textures and pipelines: a
+/// quarter or so of [`PresetBuilder::prepare`]'s time each); the result is
+/// the same as `prepare`'s.
+pub struct Preparation {
+    builder: PresetBuilder,
+    preset: Preset,
+    preset_dir: Option<PathBuf>,
+    seed: u64,
+    runtime: Option<PresetRuntime>,
+    warp: Option<stages::TranslatedStage>,
+    comp: Option<stages::TranslatedStage>,
+    next: PrepStep,
+    /// Time spent in the steps so far (not the time between them).
+    spent: Duration,
+}
+
+impl Preparation {
+    /// Does the next step; the prepared preset once the last one is done
+    /// (and `None` from then on).
+    pub fn step(&mut self) -> Option<PreparedPreset> {
+        let started = Instant::now();
+        match self.next {
+            PrepStep::Code => {
+                self.runtime = Some(PresetRuntime::new(&self.preset, self.builder.seed));
+                self.next = PrepStep::Warp;
+            }
+            PrepStep::Warp => {
+                self.warp = stages::translate_stage(&self.preset, milk_hlsl::Stage::Warp);
+                self.next = PrepStep::Comp;
+            }
+            PrepStep::Comp => {
+                self.comp = stages::translate_stage(&self.preset, milk_hlsl::Stage::Comp);
+                self.next = PrepStep::Build;
+            }
+            PrepStep::Done => return None,
+            PrepStep::Build => {
+                self.next = PrepStep::Done;
+                let runtime = self
+                    .runtime
+                    .take()
+                    .unwrap_or_else(|| PresetRuntime::new(&self.preset, self.builder.seed));
+                let translated = [self.warp.take(), self.comp.take()];
+                return Some(self.builder.finish(
+                    runtime,
+                    translated,
+                    self.preset_dir.as_deref(),
+                    self.seed,
+                    self.spent,
+                    started,
+                ));
+            }
+        }
+        self.spent += started.elapsed();
+        None
+    }
+
+    /// Whether [`Preparation::step`] has handed the preset out.
+    pub fn is_done(&self) -> bool {
+        self.next == PrepStep::Done
+    }
+
+    /// Does the remaining steps at once; `None` if the preset was already
+    /// handed out.
+    pub fn finish(mut self) -> Option<PreparedPreset> {
+        while !self.is_done() {
+            if let Some(prepared) = self.step() {
+                return Some(prepared);
+            }
+        }
+        None
     }
 }
 

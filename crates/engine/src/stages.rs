@@ -409,6 +409,25 @@ pub struct PresetShaders {
     pub randoms: PresetRandoms,
 }
 
+/// One stage's shader translated (or why not), before its pipeline is
+/// built: the CPU half of [`PresetShaders::build`], which
+/// [`crate::Preparation`] runs as a step of its own.
+pub type TranslatedStage = Result<milk_hlsl::Translation, ShaderFailure>;
+
+/// Translates the shader the preset's `PSVERSION_WARP`/`_COMP` enable for
+/// `stage`; `None` when there is none (MilkDrop 1.x presets, or no text).
+pub fn translate_stage(preset: &Preset, stage: Stage) -> Option<TranslatedStage> {
+    let (version, block) = match stage {
+        Stage::Warp => (preset.ps_version_warp, preset.warp_shader.as_ref()),
+        Stage::Comp => (preset.ps_version_comp, preset.comp_shader.as_ref()),
+    };
+    let block = block.filter(|b| version > 0 && !b.text.trim().is_empty())?;
+    Some(
+        milk_hlsl::translate(block, stage)
+            .map_err(|error| ShaderFailure::Translate { stage, error }),
+    )
+}
+
 impl PresetShaders {
     /// Translates and builds the preset's shaders (those its
     /// `PSVERSION_WARP`/`_COMP` enable) for a composite drawn into
@@ -421,31 +440,40 @@ impl PresetShaders {
         seed: u64,
         resolve: &mut dyn FnMut(&TextureSource) -> FixedTexture,
     ) -> Self {
+        let warp = translate_stage(preset, Stage::Warp);
+        let comp = translate_stage(preset, Stage::Comp);
+        Self::build_translated(
+            device,
+            vertex_module,
+            [warp, comp],
+            comp_format,
+            seed,
+            resolve,
+        )
+    }
+
+    /// Builds the pipelines of stages already translated (warp, then comp).
+    pub fn build_translated(
+        device: &wgpu::Device,
+        vertex_module: &wgpu::ShaderModule,
+        [warp, comp]: [Option<TranslatedStage>; 2],
+        comp_format: wgpu::TextureFormat,
+        seed: u64,
+        resolve: &mut dyn FnMut(&TextureSource) -> FixedTexture,
+    ) -> Self {
         let mut failures = Vec::new();
-        let mut stage =
-            |stage: Stage, version: i32, block: Option<&milk_parser::preset::CodeBlock>| {
-                let block = block.filter(|b| version > 0 && !b.text.trim().is_empty())?;
-                let format = match stage {
-                    Stage::Warp => crate::FEEDBACK_FORMAT,
-                    Stage::Comp => comp_format,
-                };
-                let built = milk_hlsl::translate(block, stage)
-                    .map_err(|error| ShaderFailure::Translate { stage, error })
-                    .and_then(|t| {
-                        StageProgram::build(device, vertex_module, stage, &t, format, resolve)
-                    });
-                built.map_err(|f| failures.push(f)).ok()
+        let mut stage = |stage: Stage, translated: Option<TranslatedStage>| {
+            let format = match stage {
+                Stage::Warp => crate::FEEDBACK_FORMAT,
+                Stage::Comp => comp_format,
             };
-        let warp = stage(
-            Stage::Warp,
-            preset.ps_version_warp,
-            preset.warp_shader.as_ref(),
-        );
-        let comp = stage(
-            Stage::Comp,
-            preset.ps_version_comp,
-            preset.comp_shader.as_ref(),
-        );
+            let built = translated?.and_then(|t| {
+                StageProgram::build(device, vertex_module, stage, &t, format, resolve)
+            });
+            built.map_err(|f| failures.push(f)).ok()
+        };
+        let warp = stage(Stage::Warp, warp);
+        let comp = stage(Stage::Comp, comp);
         PresetShaders {
             warp,
             comp,

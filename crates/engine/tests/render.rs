@@ -512,6 +512,51 @@ fn presets_prepare_on_a_worker_thread() {
 }
 
 #[test]
+fn presets_prepare_a_step_at_a_time_as_in_one_go() {
+    let gpu = gpu();
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    let builder = vis.builder();
+    // A broken warp (it falls back), a working composite, broken code.
+    let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+                mv_a=0\nper_frame_1=q1 = 0.25;\nper_frame_2=x = (;\n\
+                warp_1=`shader_body { ret = nope; }\n\
+                comp_1=`shader_body { ret = GetPixel(uv) * 0.5 + q1; }\n";
+    let preset = Preset::parse(text).expect("parses");
+    let whole = builder.prepare(&preset, None, 3);
+    let mut steps = builder.begin(preset.clone(), None, 3);
+    let mut count = 1;
+    let stepped = loop {
+        if let Some(p) = steps.step() {
+            break p;
+        }
+        count += 1;
+        assert!(count <= 4, "more than four steps");
+    };
+    assert_eq!(count, 4, "code, warp, comp, pipelines");
+    assert!(steps.is_done() && steps.step().is_none());
+    let (a, b) = (whole.report(), stepped.report());
+    assert_eq!((a.warp_shader, a.comp_shader), (false, true));
+    assert_eq!((b.warp_shader, b.comp_shader), (false, true));
+    assert_eq!(a.shader_failures, b.shader_failures);
+    assert_eq!(a.errors, b.errors);
+    assert_eq!(b.errors.len(), 1, "{:?}", b.errors);
+    // Both render the same picture.
+    let target = gpu.target(W, H);
+    let mut pictures = Vec::new();
+    for prepared in [whole, stepped] {
+        vis.load_prepared(prepared);
+        vis.set_frame(W, H, &solid([100, 100, 100]));
+        pictures.push(render(&mut vis, &gpu, &target));
+    }
+    assert_eq!(pictures[0], pictures[1]);
+    // The per-frame block does not compile, so MilkDrop 2 disables all of
+    // it and q1 stays 0: the composite halves the grey.
+    let g = pictures[0][(W * H * 2 + W / 2 * 4) as usize];
+    assert!((48..=52).contains(&g), "{g}");
+}
+
+#[test]
 fn a_broken_shader_falls_back_and_says_where() {
     let gpu = gpu();
     let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());

@@ -33,6 +33,8 @@
 //!   [`Visualizer::switch_to`]. If the player needs a preset the worker has
 //!   not prepared (previous, select, a file), it prepares it on the calling
 //!   thread; if the worker is still busy with it, it waits for the worker.
+//!   In the browser the worker is the page's own thread, one step of the
+//!   preparation per rendered frame ([`milk_engine::Preparation`]).
 //!
 //! Given the same presets, settings, seed, audio and frame times, a player
 //! makes the same choices at the same frames: nothing depends on how fast
@@ -152,9 +154,11 @@ pub struct PlayerConfig {
     pub prefs_path: Option<PathBuf>,
     /// Seed of the shuffle and of the timer's jitter.
     pub seed: u64,
-    /// Prepare the next preset on a worker thread (default true). Without
-    /// it (or where threads cannot be started, as in the browser) every
-    /// preset is prepared on the thread that switches to it.
+    /// Prepare the next preset ahead of time (default true): on a worker
+    /// thread, or in the browser (wasm32, no threads for wgpu) a step per
+    /// rendered frame on the page's thread. Without it (or where a thread
+    /// cannot be started) every preset is prepared on the thread that
+    /// switches to it.
     pub preload: bool,
     /// Frame budget, render scale governor and the device's preset costs
     /// (off by default); see [`Pacing`] and [`Player::report_frame_time`].

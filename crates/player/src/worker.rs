@@ -80,19 +80,25 @@ pub(crate) fn prepare(
 }
 
 fn prepare_inner(builder: &PresetBuilder, source: &Source, texts: &Texts, serial: u64) -> Prepared {
-    let (preset, dir) = match source {
+    let (preset, dir) = load(source, texts)?;
+    Ok(builder.prepare(&preset, dir, serial))
+}
+
+/// Reads and parses `source`; the preset and its directory (searched for
+/// user textures).
+fn load<'a>(source: &'a Source, texts: &Texts) -> Result<(Preset, Option<&'a Path>), String> {
+    match source {
         Source::File(path) if texts.by_path.contains_key(path) => {
             let text = &texts.by_path[path];
-            (Preset::parse(text).map_err(|e| e.to_string())?, None)
+            Ok((Preset::parse(text).map_err(|e| e.to_string())?, None))
         }
         Source::File(path) => {
             let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
             let preset = Preset::from_bytes(&bytes).map_err(|e| e.to_string())?;
-            (preset, path.parent())
+            Ok((preset, path.parent()))
         }
-        Source::Text { text, .. } => (Preset::parse(text).map_err(|e| e.to_string())?, None),
-    };
-    Ok(builder.prepare(&preset, dir, serial))
+        Source::Text { text, .. } => Ok((Preset::parse(text).map_err(|e| e.to_string())?, None)),
+    }
 }
 
 /// The text of a panic payload.
@@ -107,7 +113,7 @@ pub(crate) fn panic_message(panic: &Box<dyn Any + Send>) -> String {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub(crate) use single::Worker;
+pub(crate) use stepped::Worker;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) use threaded::Worker;
 
@@ -122,37 +128,163 @@ pub(crate) enum Reply {
     Done { id: u64, result: Box<Prepared> },
 }
 
-/// In the browser (wasm32) wgpu's objects cannot cross threads, so there
-/// is no worker: [`Worker::start`] gives `None` and every preset is
-/// prepared on the render thread. The type is uninhabited.
-#[cfg(target_arch = "wasm32")]
-mod single {
+/// In the browser (wasm32) wgpu's objects cannot cross threads, so the
+/// "worker" runs on the page's thread, a step at a time: each
+/// [`Worker::try_recv`] (the player polls once per frame) does one part of
+/// the job (look ahead in the playlist and parse, then the steps of
+/// [`milk_engine::Preparation`]: the equations, each shader's translation,
+/// the pipelines), so preparing the next preset never stalls a frame for
+/// the whole of it. [`Worker::recv_timeout`] (the player needs the preset
+/// now) runs the job to its end. Compiled on every target so its tests run
+/// natively; only wasm32 uses it.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod stepped {
     use super::*;
+    use std::cell::{Cell, RefCell};
+    use std::collections::VecDeque;
 
-    pub(crate) enum Worker {}
+    use milk_engine::Preparation;
+
+    struct Job {
+        id: u64,
+        state: State,
+        texts: Arc<Texts>,
+        serial: u64,
+        builder: PresetBuilder,
+    }
+
+    enum State {
+        /// Find the preset the playlist would play next, read and parse it.
+        Peek(Arc<Playlist>),
+        /// Prepare it.
+        Prepare(Box<Preparation>),
+    }
+
+    /// The stepping worker.
+    #[derive(Default)]
+    pub(crate) struct Worker {
+        job: RefCell<Option<Job>>,
+        replies: RefCell<VecDeque<Reply>>,
+        /// This run of `try_recv` calls has done its step (and returned
+        /// its reply): the next call returns `None`.
+        stepped: Cell<bool>,
+    }
 
     impl Worker {
         pub(crate) fn start() -> Option<Worker> {
-            None
+            Some(Worker::default())
         }
 
+        /// Asks for the preset after the current one of `playlist`,
+        /// replacing any job under way.
         pub(crate) fn send(
             &self,
-            _: u64,
-            _: Arc<Playlist>,
-            _: Arc<Texts>,
-            _: u64,
-            _: PresetBuilder,
+            id: u64,
+            playlist: Arc<Playlist>,
+            texts: Arc<Texts>,
+            serial: u64,
+            builder: PresetBuilder,
         ) {
-            match *self {}
+            *self.job.borrow_mut() = Some(Job {
+                id,
+                state: State::Peek(playlist),
+                texts,
+                serial,
+                builder,
+            });
         }
 
+        /// A reply, if one is waiting; else does one step of the job (at
+        /// most one per run of calls that ends in `None`).
         pub(crate) fn try_recv(&self) -> Option<Reply> {
-            match *self {}
+            if let Some(reply) = self.replies.borrow_mut().pop_front() {
+                return Some(reply);
+            }
+            if self.stepped.replace(false) {
+                return None;
+            }
+            self.step();
+            let reply = self.replies.borrow_mut().pop_front();
+            // The caller calls again after a reply: that call ends the run.
+            self.stepped.set(reply.is_some());
+            reply
         }
 
+        /// The next reply, doing as many steps as it takes; `Err` when
+        /// there is no job.
         pub(crate) fn recv_timeout(&self, _: Duration) -> Result<Reply, ()> {
-            match *self {}
+            loop {
+                if let Some(reply) = self.replies.borrow_mut().pop_front() {
+                    return Ok(reply);
+                }
+                if !self.step() {
+                    return Err(());
+                }
+            }
+        }
+
+        /// One step of the job; false when there is none.
+        fn step(&self) -> bool {
+            let Some(mut job) = self.job.borrow_mut().take() else {
+                return false;
+            };
+            let id = job.id;
+            let outcome = catch_unwind(AssertUnwindSafe(|| advance(&mut job)));
+            let (replies, keep) = match outcome {
+                Ok(result) => result,
+                Err(panic) => (
+                    vec![Reply::Done {
+                        id,
+                        result: Box::new(Err(format!("internal error: {}", panic_message(&panic)))),
+                    }],
+                    false,
+                ),
+            };
+            self.replies.borrow_mut().extend(replies);
+            if keep {
+                *self.job.borrow_mut() = Some(job);
+            }
+            true
+        }
+    }
+
+    /// Moves `job` on by one step: the replies it gives and whether the job
+    /// goes on.
+    fn advance(job: &mut Job) -> (Vec<Reply>, bool) {
+        let id = job.id;
+        let done = |result: Prepared| Reply::Done {
+            id,
+            result: Box::new(result),
+        };
+        match &mut job.state {
+            State::Peek(playlist) => {
+                let mut probe = Playlist::clone(playlist);
+                let path = probe.next().map(|entry| entry.path.clone());
+                let mut replies = vec![Reply::Peeked {
+                    id,
+                    path: path.clone(),
+                }];
+                let Some(path) = path else {
+                    return (replies, false);
+                };
+                let source = Source::File(path);
+                match load(&source, &job.texts) {
+                    Ok((preset, dir)) => {
+                        let dir = dir.map(Path::to_path_buf);
+                        job.state =
+                            State::Prepare(Box::new(job.builder.begin(preset, dir, job.serial)));
+                        (replies, true)
+                    }
+                    Err(e) => {
+                        replies.push(done(Err(e)));
+                        (replies, false)
+                    }
+                }
+            }
+            State::Prepare(preparation) => match preparation.step() {
+                Some(prepared) => (vec![done(Ok(prepared))], false),
+                None => (Vec::new(), true),
+            },
         }
     }
 }
@@ -310,6 +442,62 @@ mod threaded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The browser's stepping worker: one step per poll, the same replies
+    /// as the thread's, and a finished preset that renders.
+    #[test]
+    fn the_stepping_worker_prepares_a_step_per_poll() {
+        let gpu = milk_engine::headless::Headless::new().expect("a wgpu adapter (lavapipe)");
+        let vis = milk_engine::Visualizer::new(
+            gpu.device.clone(),
+            gpu.queue.clone(),
+            milk_engine::Config::default(),
+        );
+        let path = PathBuf::from("texts/a.milk");
+        let mut texts = Texts::default();
+        texts.order.push(path.clone());
+        texts.by_path.insert(
+            path.clone(),
+            "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\nPSVERSION_COMP=2\n\
+             warp_1=`shader_body { ret = tex2D(sampler_main, uv).xyz; }\n\
+             comp_1=`shader_body { ret = GetPixel(uv); }\n"
+                .into(),
+        );
+        let playlist = Playlist::new(vec![milk_playlist::PresetEntry::new(path.clone())], 1);
+        let worker = stepped::Worker::start().expect("always starts");
+        assert!(worker.try_recv().is_none(), "no job, no reply");
+        worker.send(5, Arc::new(playlist), Arc::new(texts), 9, vis.builder());
+        let mut peeked_at = None;
+        let mut done = None;
+        for poll in 1..=10 {
+            // One poll, as `Player::poll_worker`: replies until `None`.
+            let mut replies = Vec::new();
+            while let Some(reply) = worker.try_recv() {
+                replies.push(reply);
+            }
+            assert!(replies.len() <= 1, "one step per poll");
+            match replies.pop() {
+                Some(Reply::Peeked { id, path: p }) => {
+                    assert_eq!((id, p.as_deref()), (5, Some(path.as_path())));
+                    peeked_at = Some(poll);
+                }
+                Some(Reply::Done { id, result }) => {
+                    assert_eq!(id, 5);
+                    done = Some((poll, result));
+                    break;
+                }
+                None => {}
+            }
+        }
+        // Peek and parse, then code, warp, comp and pipelines.
+        assert_eq!(peeked_at, Some(1));
+        let (poll, result) = done.expect("the job ends");
+        assert_eq!(poll, 5);
+        let prepared = result.expect("prepares");
+        let report = prepared.report();
+        assert!(report.warp_shader && report.comp_shader, "{report:?}");
+        assert!(worker.try_recv().is_none() && worker.recv_timeout(Duration::ZERO).is_err());
+    }
 
     #[test]
     fn display_names() {
