@@ -54,10 +54,12 @@ step_window() {
     export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$HOME/.cache/xdg}
     mkdir -p -m 700 "$XDG_RUNTIME_DIR"
     rm -f "$OUT"/shot-*.png "$OUT/window.jsonl"
+    # A config with one bad value: the box says so on screen (kefir-hud).
+    printf '[presets]\nblend = "soon"\n' >"$OUT/window.toml"
     # 2 s presets, blend 0.5 s: at least two switches in 9 s. Screenshots
     # 0.5 s apart show motion.
     timeout -s KILL 120 xvfb-run -a -s "-screen 0 640x360x24 -nolisten tcp" bash -c '
-        "$0" --display window --demo --size 640x360 --preset-seconds 2 --log-state \
+        "$0" --config "$1/window.toml" --display window --demo --size 640x360 --preset-seconds 2 --log-state \
              --quit-after 9 --seed 7 >"$1/window.jsonl" 2>"$1/window.err" &
         pid=$!
         sleep 6; import -window root "$1/shot-a.png"
@@ -82,6 +84,9 @@ assert fps and max(fps) > 1, f"no frames: {fps}"
 assert lit > 2.0, f"blank screen (mean {lit:.2f})"
 assert change > 0.2, f"not moving (change {change:.3f})"
 assert kinds[-1] == "quit", f"did not quit cleanly: {kinds[-3:]}"
+shown = [m for e in events if e["event"] == "fps" for m in e.get("on_screen", [])]
+assert any("presets.blend" in m for m in shown), f"the config problem is not on screen: {shown[:3]}"
+print(f"on screen: {shown[0]}")
 PY
 }
 

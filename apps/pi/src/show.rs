@@ -1,12 +1,15 @@
 //! The show itself, whatever it draws to (a KMS display or a window):
 //! kefir-player on the adapter's device, the audio input, the render scale
 //! governor and the device's cost file, the actions of keys and remotes,
-//! and what it tells the journal (or, with `--log-state`, JSON lines).
+//! and what it tells the journal (or, with `--log-state`, JSON lines) and
+//! the screen (kefir-hud: config problems, skipped presets, the preset name
+//! after "next"/"show name", "no audio input").
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
+use kefir_hud::{Hud, Level};
 use kefir_player::{Player, PlayerConfig, PlayerEvent, WorkTimer};
 use serde_json::{Value, json};
 
@@ -101,6 +104,8 @@ pub struct ShowOptions {
     pub quit_after: Option<f64>,
     /// The display's refresh, Hz.
     pub refresh_hz: f64,
+    /// Problems found in the config files (shown on screen at the start).
+    pub problems: Vec<String>,
 }
 
 /// The player's settings from the box's.
@@ -120,7 +125,7 @@ pub fn player_config(config: &Config, seed: u64, refresh_hz: f64) -> PlayerConfi
         blend_seconds: p.blend,
         hard_cuts: p.hard_cuts,
         beat_sensitivity: config.audio.beat_sensitivity as f32,
-        prefs_path: state_dir().map(|d| d.join("prefs.json")),
+        prefs_path: state_dir().map(|d| d.join("prefs.toml")),
         seed,
         ..PlayerConfig::default()
     };
@@ -158,6 +163,15 @@ pub struct Show {
     work: WorkTimer,
     quit_after: Option<f64>,
     render_error: bool,
+    /// What is shown over the visuals (made at the first frame, for the
+    /// surface's format).
+    hud: Option<Hud>,
+    /// Messages for the screen until the HUD exists.
+    pending: Vec<(Level, String)>,
+    /// Show the name of the next preset that starts (after next/previous).
+    caption_next: bool,
+    /// The configured audio device is "demo".
+    demo_asked: bool,
     pub quit: bool,
 }
 
@@ -185,6 +199,17 @@ impl Show {
         }
         let player = Player::new(device.clone(), queue.clone(), pc).map_err(|e| anyhow!(e))?;
         let audio = AudioIn::new(&options.config.audio);
+        let demo_asked = options
+            .config
+            .audio
+            .device
+            .trim()
+            .eq_ignore_ascii_case("demo");
+        let pending = options
+            .problems
+            .iter()
+            .map(|p| (Level::Error, format!("config: {p}")))
+            .collect();
         let now = Instant::now();
         Ok(Show {
             device,
@@ -200,8 +225,39 @@ impl Show {
             work: WorkTimer::new(),
             quit_after: options.quit_after,
             render_error: false,
+            hud: None,
+            pending,
+            caption_next: false,
+            demo_asked,
             quit: false,
         })
+    }
+
+    /// A message for the journal and the screen.
+    fn tell(&mut self, level: Level, text: &str) {
+        self.log.say(text);
+        match &mut self.hud {
+            Some(hud) => hud.message(level, text, Instant::now()),
+            None => self.pending.push((level, text.to_owned())),
+        }
+    }
+
+    /// The preset name top left for a few seconds.
+    fn show_name(&mut self) {
+        let name = self.player.current_name().unwrap_or("(none)").to_string();
+        self.log.say(&format!("playing {name}"));
+        if let Some(hud) = &mut self.hud {
+            hud.caption(&name, Instant::now());
+        }
+    }
+
+    /// The line that stays while there is no audio input.
+    fn audio_status(&self) -> Option<&'static str> {
+        match self.audio.kind() {
+            "demo" if !self.demo_asked => Some("No audio input: playing the demo signal"),
+            "none" => Some("No audio input"),
+            _ => None,
+        }
     }
 
     pub fn presets(&self) -> usize {
@@ -216,32 +272,41 @@ impl Show {
     pub fn act(&mut self, action: Action) {
         self.log
             .emit(json!({"event": "action", "action": format!("{action:?}")}));
-        let p = &mut self.player;
         match action {
-            Action::Next => p.next(),
-            Action::Previous => p.previous(),
-            Action::HardCut => p.hard_cut(),
+            Action::Next => {
+                self.caption_next = true;
+                self.player.next();
+            }
+            Action::Previous => {
+                self.caption_next = true;
+                self.player.previous();
+            }
+            Action::HardCut => {
+                self.caption_next = true;
+                self.player.hard_cut();
+            }
             Action::Lock => {
-                let locked = !p.locked();
-                p.set_locked(locked);
-                self.log.say(if locked {
-                    "preset locked"
-                } else {
-                    "preset unlocked"
-                });
+                let locked = !self.player.locked();
+                self.player.set_locked(locked);
+                self.tell(
+                    Level::Info,
+                    if locked {
+                        "preset locked"
+                    } else {
+                        "preset unlocked"
+                    },
+                );
             }
             Action::Favourite => {
-                let on = p.toggle_favourite();
-                let name = p.current_name().unwrap_or("?").to_string();
-                self.log.say(&format!(
+                let on = self.player.toggle_favourite();
+                let name = self.player.current_name().unwrap_or("?").to_string();
+                let text = format!(
                     "{name}: {}",
                     if on { "favourite" } else { "not a favourite" }
-                ));
+                );
+                self.tell(Level::Info, &text);
             }
-            Action::ShowName => {
-                let name = p.current_name().unwrap_or("(none)").to_string();
-                self.log.say(&format!("playing {name}"));
-            }
+            Action::ShowName => self.show_name(),
             Action::Quit => self.quit = true,
         }
     }
@@ -259,7 +324,7 @@ impl Show {
         }
         self.audio.pump(&mut self.player, dt);
         for n in self.audio.notices() {
-            self.log.say(&n);
+            self.tell(Level::Info, &n);
             self.log
                 .emit(json!({"event": "audio", "source": self.audio.kind()}));
         }
@@ -282,17 +347,24 @@ impl Show {
         if let Err(e) = rendered
             && !self.render_error
         {
-            self.log.say(&format!("cannot render: {e}"));
+            self.tell(Level::Error, &format!("cannot render: {e}"));
             self.render_error = true;
         }
-        self.queue.present(texture);
         self.events();
+        self.paint_hud(&texture.texture, config);
+        self.queue.present(texture);
 
         self.frames += 1;
         self.fps_frames += 1;
         let elapsed = self.fps_since.elapsed().as_secs_f64();
         if elapsed >= 1.0 {
             let fps = f64::from(self.fps_frames) / elapsed;
+            let now = Instant::now();
+            let on_screen: Vec<&str> = self
+                .hud
+                .as_ref()
+                .map(|h| h.messages(now).map(|(text, _)| text).collect())
+                .unwrap_or_default();
             self.log.emit(json!({
                 "event": "fps",
                 "fps": (fps * 10.0).round() / 10.0,
@@ -300,6 +372,8 @@ impl Show {
                 "scale": self.player.render_scale(),
                 "width": config.width,
                 "height": config.height,
+                "on_screen": on_screen,
+                "status": self.audio_status(),
             }));
             self.fps_since = Instant::now();
             self.fps_frames = 0;
@@ -309,6 +383,37 @@ impl Show {
         {
             self.quit = true;
         }
+    }
+
+    /// Draws the HUD over the frame in `texture`.
+    fn paint_hud(&mut self, texture: &wgpu::Texture, config: &wgpu::SurfaceConfiguration) {
+        let now = Instant::now();
+        let status = self.audio_status();
+        let hud = self
+            .hud
+            .get_or_insert_with(|| Hud::new(&self.device, config.format));
+        for (level, text) in self.pending.drain(..) {
+            hud.message(level, &text, now);
+        }
+        hud.set_status(status);
+        if !hud.is_showing(now) {
+            return;
+        }
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let mut encoder = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("kefir-pi hud"),
+            });
+        hud.paint(
+            &self.device,
+            &self.queue,
+            &mut encoder,
+            &view,
+            [texture.width(), texture.height()],
+            now,
+        );
+        self.queue.submit([encoder.finish()]);
     }
 
     fn events(&mut self) {
@@ -321,24 +426,39 @@ impl Show {
                     self.log.emit(json!({
                         "event": "preset", "name": name, "path": path, "blend": blend,
                     }));
+                    if std::mem::take(&mut self.caption_next)
+                        && let Some(hud) = &mut self.hud
+                    {
+                        hud.caption(&name, Instant::now());
+                    }
                 }
                 PlayerEvent::Failed { path, error } => {
-                    let what = path.map(|p| p.display().to_string()).unwrap_or_default();
-                    self.log.say(&format!("skipped {what}: {error}"));
+                    let what = path
+                        .map(|p| {
+                            p.file_name().map_or_else(
+                                || p.display().to_string(),
+                                |f| f.to_string_lossy().into(),
+                            )
+                        })
+                        .unwrap_or_default();
+                    self.tell(Level::Warning, &format!("skipped {what}: {error}"));
                 }
                 PlayerEvent::TooHeavy { name, frame_ms, .. } => {
-                    self.log.say(&format!(
-                        "skipped {name}: too heavy for this device ({})",
-                        frame_ms.map_or("the cost file says so".into(), |ms| format!(
-                            "{ms:.1} ms a frame at the lowest scale"
-                        ))
-                    ));
+                    self.tell(
+                        Level::Info,
+                        &format!(
+                            "skipped {name}: too heavy for this device ({})",
+                            frame_ms.map_or("the cost file says so".into(), |ms| format!(
+                                "{ms:.1} ms a frame at the lowest scale"
+                            ))
+                        ),
+                    );
                 }
                 PlayerEvent::RenderScale { scale } => {
                     self.log
                         .emit(json!({"event": "render_scale", "scale": scale}));
                 }
-                PlayerEvent::Warning { message } => self.log.say(&message),
+                PlayerEvent::Warning { message } => self.tell(Level::Warning, &message),
                 other => self
                     .log
                     .emit(json!({"event": "player", "detail": format!("{other:?}")})),
