@@ -7,8 +7,9 @@
 #   unitfile systemd-analyze verify on apps/pi/packaging/kefir-pi.service
 #   cross    aarch64 build; --version, --print-config and a bad config under
 #            qemu-aarch64-static (no GPU work under qemu)
-#   deb      cargo deb for arm64 and dpkg-deb -c (only if cargo-deb is
-#            installed, or KEFIR_PI_DEB=1 installs it)
+#   deb      cargo deb for arm64 from the cross step's build; checks the
+#            contents, dependencies and maintainer scripts (only if cargo-deb
+#            is installed, or KEFIR_PI_DEB=1 installs it; .ci/run does)
 # Usage: scripts/test-pi.sh [STEP...]   (default: unit window unitfile cross)
 # Installs missing apt packages only when they are missing (needs root/sudo).
 set -euo pipefail
@@ -141,14 +142,25 @@ step_deb() {
         cargo install cargo-deb --locked
     fi
     cross_env
-    cargo deb -p kefir-pi --target $TARGET --no-strip --output "$OUT/" 2>&1 | tail -3
+    # The package from the cross step's debug build (no second build; the
+    # release package is `--profile dist`, see apps/pi/README.md).
+    rm -f "$OUT"/kefir-pi_*_arm64.deb
+    cargo deb -p kefir-pi --target $TARGET --profile dev --no-strip --output "$OUT/" 2>&1 | tail -3
     local deb; deb=$(ls -t "$OUT"/kefir-pi_*_arm64.deb | head -1)
-    dpkg-deb -c "$deb" | tee "$OUT/deb-contents.txt" | head -20
-    for f in ./usr/bin/kefir-pi ./usr/share/kefir-pi/presets/ ./lib/systemd/system/kefir-pi.service \
-             ./usr/lib/sysusers.d/kefir-pi.conf ./usr/share/doc/kefir-pi/README.md; do
+    dpkg-deb -c "$deb" >"$OUT/deb-contents.txt"
+    for f in ./usr/bin/kefir-pi ./usr/share/kefir-pi/presets/ ./usr/lib/systemd/system/kefir-pi.service \
+             ./usr/lib/sysusers.d/kefir-pi.conf ./usr/share/doc/kefir-pi/README.md \
+             ./usr/share/doc/kefir-pi/kefir.toml.example; do
         grep -q " $f" "$OUT/deb-contents.txt" || fail "the .deb lacks $f"
     done
-    dpkg-deb -I "$deb" | grep -q 'Architecture: arm64' || fail "not arm64"
+    [ "$(grep -c '/usr/share/kefir-pi/presets/.*\.milk$' "$OUT/deb-contents.txt")" -ge 10 ] || fail "presets missing"
+    dpkg-deb -I "$deb" >"$OUT/deb-info.txt"
+    grep -q 'Architecture: arm64' "$OUT/deb-info.txt" || fail "not arm64"
+    grep -q 'Depends:.*libvulkan1.*mesa-vulkan-drivers' "$OUT/deb-info.txt" || fail "depends"
+    rm -rf "$OUT/deb-control" && dpkg-deb -e "$deb" "$OUT/deb-control"
+    grep -q 'systemd-sysusers' "$OUT/deb-control/postinst" || fail "postinst makes no user"
+    grep -q 'enable kefir-pi.service' "$OUT/deb-control/postinst" || fail "postinst does not enable the service"
+    echo "ok: $(basename "$deb") $(stat -c %s "$deb") bytes"
 }
 
 for s in "${STEPS[@]}"; do "step_$s"; done
