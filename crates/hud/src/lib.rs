@@ -197,48 +197,22 @@ impl Hud {
         // labels cost well under a millisecond).
         let first = ctx.run_pass(raw.clone(), |ctx| self.ui(ctx));
         let full = ctx.run_pass(raw, |ctx| self.ui(ctx));
-        let jobs = self.ctx.tessellate(full.shapes, full.pixels_per_point);
         let mut textures = first.textures_delta;
         textures.append(full.textures_delta);
-        for (id, deltas) in textures.set.drain() {
-            for delta in &deltas {
-                self.renderer.update_texture(device, queue, id, delta);
-            }
-        }
-        let screen = egui_wgpu::ScreenDescriptor {
-            size_in_pixels: size,
-            pixels_per_point: full.pixels_per_point,
+        let target = Target {
+            view,
+            size,
+            label: "kefir hud",
         };
-        if !jobs.is_empty() {
-            let extra = self
-                .renderer
-                .update_buffers(device, queue, encoder, &jobs, &screen);
-            if !extra.is_empty() {
-                queue.submit(extra);
-            }
-            let mut pass = encoder
-                .begin_render_pass(&wgpu::RenderPassDescriptor {
-                    label: Some("kefir hud"),
-                    color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                        view,
-                        depth_slice: None,
-                        resolve_target: None,
-                        ops: wgpu::Operations {
-                            load: wgpu::LoadOp::Load,
-                            store: wgpu::StoreOp::Store,
-                        },
-                    })],
-                    depth_stencil_attachment: None,
-                    timestamp_writes: None,
-                    occlusion_query_set: None,
-                    multiview_mask: None,
-                })
-                .forget_lifetime();
-            self.renderer.render(&mut pass, &jobs, &screen);
-        }
-        for id in textures.free.drain() {
-            self.renderer.free_texture(&id);
-        }
+        paint_output(
+            &mut self.renderer,
+            &self.ctx,
+            (device, queue, encoder),
+            &target,
+            full.shapes,
+            full.pixels_per_point,
+            textures,
+        );
     }
 
     fn ui(&self, ctx: &egui::Context) {
@@ -297,6 +271,68 @@ impl Hud {
 /// the screen's height (1 at 540 lines, 2 at 1080), at least 1, at most 4.
 pub fn points_scale(size: [u32; 2]) -> f32 {
     (size[1] as f32 / 540.0).clamp(1.0, 4.0)
+}
+
+/// Where [`paint_output`] draws: a view of `size` pixels, kept and drawn
+/// over; `label` names the render pass.
+pub struct Target<'a> {
+    pub view: &'a wgpu::TextureView,
+    pub size: [u32; 2],
+    pub label: &'a str,
+}
+
+/// Paints one frame of egui output over `target` (the painting half of
+/// egui-wgpu, shared by [`Hud`] and the desktop app's overlay): uploads the
+/// textures egui changed, tessellates `shapes` and records one render pass
+/// that loads what is there; frees the textures egui let go of. Records no
+/// pass when there is nothing to draw.
+pub fn paint_output(
+    renderer: &mut egui_wgpu::Renderer,
+    ctx: &egui::Context,
+    (device, queue, encoder): (&wgpu::Device, &wgpu::Queue, &mut wgpu::CommandEncoder),
+    target: &Target<'_>,
+    shapes: Vec<egui::epaint::ClippedShape>,
+    pixels_per_point: f32,
+    mut textures: egui::TexturesDelta,
+) {
+    let jobs = ctx.tessellate(shapes, pixels_per_point);
+    for (id, deltas) in textures.set.drain() {
+        for delta in &deltas {
+            renderer.update_texture(device, queue, id, delta);
+        }
+    }
+    let screen = egui_wgpu::ScreenDescriptor {
+        size_in_pixels: target.size,
+        pixels_per_point,
+    };
+    if !jobs.is_empty() {
+        let extra = renderer.update_buffers(device, queue, encoder, &jobs, &screen);
+        if !extra.is_empty() {
+            queue.submit(extra);
+        }
+        let mut pass = encoder
+            .begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: Some(target.label),
+                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                    view: target.view,
+                    depth_slice: None,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Load,
+                        store: wgpu::StoreOp::Store,
+                    },
+                })],
+                depth_stencil_attachment: None,
+                timestamp_writes: None,
+                occlusion_query_set: None,
+                multiview_mask: None,
+            })
+            .forget_lifetime();
+        renderer.render(&mut pass, &jobs, &screen);
+    }
+    for id in textures.free.drain() {
+        renderer.free_texture(&id);
+    }
 }
 
 /// `text` on one line (newlines become spaces), at most [`MAX_CHARS`].

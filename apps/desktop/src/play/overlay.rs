@@ -177,47 +177,20 @@ impl Overlay {
         let full = ctx.run_pass(raw, |ctx| self.ui(ctx, hud, now, &mut out));
         self.state
             .handle_platform_output(window, full.platform_output);
-        let jobs = self.ctx.tessellate(full.shapes, full.pixels_per_point);
-        let mut textures = full.textures_delta;
-        for (id, deltas) in textures.set.drain() {
-            for delta in &deltas {
-                self.renderer.update_texture(device, queue, id, delta);
-            }
-        }
-        let screen = egui_wgpu::ScreenDescriptor {
-            size_in_pixels: size,
-            pixels_per_point: full.pixels_per_point,
+        let target = kefir_hud::Target {
+            view,
+            size,
+            label: "kefir overlay",
         };
-        if !jobs.is_empty() {
-            let extra = self
-                .renderer
-                .update_buffers(device, queue, encoder, &jobs, &screen);
-            if !extra.is_empty() {
-                queue.submit(extra);
-            }
-            let mut pass = encoder
-                .begin_render_pass(&wgpu::RenderPassDescriptor {
-                    label: Some("kefir overlay"),
-                    color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                        view,
-                        depth_slice: None,
-                        resolve_target: None,
-                        ops: wgpu::Operations {
-                            load: wgpu::LoadOp::Load,
-                            store: wgpu::StoreOp::Store,
-                        },
-                    })],
-                    depth_stencil_attachment: None,
-                    timestamp_writes: None,
-                    occlusion_query_set: None,
-                    multiview_mask: None,
-                })
-                .forget_lifetime();
-            self.renderer.render(&mut pass, &jobs, &screen);
-        }
-        for id in textures.free.drain() {
-            self.renderer.free_texture(&id);
-        }
+        kefir_hud::paint_output(
+            &mut self.renderer,
+            &self.ctx,
+            (device, queue, encoder),
+            &target,
+            full.shapes,
+            full.pixels_per_point,
+            full.textures_delta,
+        );
         out
     }
 
