@@ -132,7 +132,19 @@ const framesNow = (page) => page.evaluate(() => window.kefir.stats().frames);
   await page.locator('canvas').focus();
   await page.keyboard.press('*');
   const prefs = await page.evaluate(() => localStorage.getItem('kefir.prefs') ?? '');
-  check('favourites are kept in localStorage', /Dropped Test\.milk/.test(prefs), JSON.stringify(prefs));
+  let parsed = null;
+  try {
+    parsed = JSON.parse(prefs);
+  } catch {
+    parsed = null;
+  }
+  check(
+    'favourites are kept in localStorage as JSON',
+    Array.isArray(parsed?.favourites) && parsed.favourites.some((k) => /Dropped Test\.milk/.test(k)),
+    JSON.stringify(prefs),
+  );
+  const restored = await page.evaluate((t) => [window.kefir.setPrefs(t), window.kefir.setPrefs('favourites = [')], prefs);
+  check('prefs text goes back in, junk is refused', restored[0] === true && restored[1] === false, JSON.stringify(restored));
 
   const serious = errors.filter((e) => !/GL Driver Message|No available adapters/.test(e));
   check('no page errors', serious.length === 0, serious.slice(0, 3).join(' | '));
