@@ -1,17 +1,19 @@
 //! The show itself, whatever it draws to (a KMS display or a window):
 //! kefir-player on the adapter's device, the audio input, the render scale
 //! governor and the device's cost file, the actions of keys and remotes,
-//! and what it tells the journal (or, with `--log-state`, JSON lines).
+//! and what it tells the journal (or, with `--log-state`, JSON lines) and
+//! the screen (kefir-hud: messages, the preset name, the status line).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
+use kefir_hud::{Hud, HudOptions, Level};
 use kefir_player::{Player, PlayerConfig, PlayerEvent, WorkTimer};
 use serde_json::{Value, json};
 
 use crate::audio::AudioIn;
-use crate::config::{Config, RenderScale};
+use crate::config::{Config, OverlayConfig, RenderScale};
 use crate::input::Action;
 
 /// v3dv's largest 2D texture (Pi 4 and 5): the box never asks for more, so
@@ -19,6 +21,13 @@ use crate::input::Action;
 pub const MAX_TEXTURE: u32 = 4096;
 /// The longest frame time handed to the player.
 const MAX_DT: f64 = 0.25;
+/// How long the show-name key shows the name (when `overlay.preset_name`
+/// is shorter).
+const NAME_SECONDS: f64 = 6.0;
+/// Messages on screen at once.
+const MAX_TOASTS: usize = 4;
+/// The longest message put on screen (the journal gets all of it).
+const MAX_MESSAGE: usize = 200;
 
 /// Messages for the journal (stderr), and state lines on stdout with
 /// `--log-state`.
@@ -101,6 +110,8 @@ pub struct ShowOptions {
     pub quit_after: Option<f64>,
     /// The display's refresh, Hz.
     pub refresh_hz: f64,
+    /// Bad settings found while reading the config, for the screen.
+    pub problems: Vec<String>,
 }
 
 /// The player's settings from the box's.
@@ -158,6 +169,13 @@ pub struct Show {
     work: WorkTimer,
     quit_after: Option<f64>,
     render_error: bool,
+    overlay: OverlayConfig,
+    /// Made at the first frame, for the surface's format.
+    hud: Option<Hud>,
+    /// Messages from before the HUD was made.
+    early: Vec<(Level, String)>,
+    /// What the screen showed last, for `--log-state`.
+    shown: Option<Value>,
     pub quit: bool,
 }
 
@@ -186,7 +204,7 @@ impl Show {
         let player = Player::new(device.clone(), queue.clone(), pc).map_err(|e| anyhow!(e))?;
         let audio = AudioIn::new(&options.config.audio);
         let now = Instant::now();
-        Ok(Show {
+        let mut show = Show {
             device,
             queue,
             player,
@@ -200,8 +218,145 @@ impl Show {
             work: WorkTimer::new(),
             quit_after: options.quit_after,
             render_error: false,
+            overlay: options.config.overlay.clone(),
+            hud: None,
+            early: Vec::new(),
+            shown: None,
             quit: false,
-        })
+        };
+        for p in options.problems {
+            show.screen(Level::Warning, p);
+        }
+        Ok(show)
+    }
+
+    /// A message on screen (when `overlay.messages`; the caller tells the
+    /// journal).
+    fn screen(&mut self, level: Level, text: impl Into<String>) {
+        if !self.overlay.messages {
+            return;
+        }
+        let mut text: String = text.into();
+        if text.chars().count() > MAX_MESSAGE {
+            text = text.chars().take(MAX_MESSAGE - 1).collect::<String>() + "…";
+        }
+        match &mut self.hud {
+            Some(hud) => hud.toast(level, text),
+            None => self.early.push((level, text)),
+        }
+    }
+
+    /// The preset name top left for `seconds`, with what is special about
+    /// it under it.
+    fn caption(&mut self, seconds: f64) {
+        let p = &self.player;
+        let name = p.current_name().unwrap_or("(no preset)").to_string();
+        let detail = [(p.locked(), "locked"), (p.is_favourite(), "favourite")]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, w)| *w)
+            .collect::<Vec<_>>()
+            .join(" · ");
+        if let Some(hud) = &mut self.hud {
+            hud.caption(
+                name,
+                (!detail.is_empty()).then_some(detail),
+                Some(Duration::from_secs_f64(seconds)),
+            );
+        }
+    }
+
+    /// The HUD for `format`, made (or remade) when needed.
+    fn hud_for(&mut self, format: wgpu::TextureFormat) -> Option<&mut Hud> {
+        if self.hud.as_ref().is_none_or(|h| h.format() != format) {
+            let options = HudOptions {
+                text_scale: self.overlay.text_size as f32,
+                max_toasts: MAX_TOASTS,
+                ..HudOptions::default()
+            };
+            match Hud::new(&self.device, format, options) {
+                Ok(mut hud) => {
+                    for (level, text) in self.early.drain(..) {
+                        hud.toast(level, text);
+                    }
+                    self.hud = Some(hud);
+                }
+                Err(e) => {
+                    if self.hud.is_some() || !self.early.is_empty() {
+                        self.log
+                            .say(&format!("nothing can be written on screen: {e}"));
+                    }
+                    self.hud = None;
+                    self.early.clear();
+                    self.overlay.messages = false;
+                    return None;
+                }
+            }
+        }
+        self.hud.as_mut()
+    }
+
+    /// Draws the HUD over the frame in `texture`.
+    fn draw_hud(&mut self, texture: &wgpu::Texture) {
+        let status = self.audio.indicator();
+        let device = self.device.clone();
+        let queue = self.queue.clone();
+        if self.hud_for(texture.format()).is_none() {
+            return;
+        }
+        let log = self.log;
+        let Some(hud) = self.hud.as_mut() else {
+            return;
+        };
+        hud.set_status(status);
+        let now = Instant::now();
+        if !hud.is_active(now) {
+            if self.shown.take().is_some() {
+                log.emit(json!({"event": "overlay", "shown": null}));
+            }
+            return;
+        }
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("kefir-pi hud"),
+        });
+        let drawn = hud.draw_at(
+            &device,
+            &queue,
+            &mut encoder,
+            &view,
+            [texture.width(), texture.height()],
+            now,
+        );
+        queue.submit([encoder.finish()]);
+        if log.json {
+            // What is on screen, when it changes (tests look for it).
+            let region = |r: Option<kefir_hud::Region>| {
+                r.map(|r| {
+                    [
+                        r.min[0].round(),
+                        r.min[1].round(),
+                        r.max[0].round(),
+                        r.max[1].round(),
+                    ]
+                })
+            };
+            let shown = json!({
+                "caption": hud.caption_text(now),
+                "toasts": hud.toasts().visible(now).map(|t| t.text.to_string()).collect::<Vec<_>>(),
+                "status": hud.status().map(|s| s.text.clone()),
+                "regions": {
+                    "caption": region(drawn.caption),
+                    "toasts": region(drawn.toasts),
+                    "status": region(drawn.status),
+                },
+            });
+            let key = json!([shown["caption"], shown["toasts"], shown["status"]]);
+            if self.shown.as_ref() != Some(&key) {
+                log.emit(json!({"event": "overlay", "shown": shown}));
+                self.shown = Some(key);
+            }
+        }
     }
 
     pub fn presets(&self) -> usize {
@@ -224,23 +379,28 @@ impl Show {
             Action::Lock => {
                 let locked = !p.locked();
                 p.set_locked(locked);
-                self.log.say(if locked {
+                let text = if locked {
                     "preset locked"
                 } else {
                     "preset unlocked"
-                });
+                };
+                self.log.say(text);
+                self.screen(Level::Info, capitalised(text));
             }
             Action::Favourite => {
                 let on = p.toggle_favourite();
                 let name = p.current_name().unwrap_or("?").to_string();
-                self.log.say(&format!(
+                let text = format!(
                     "{name}: {}",
                     if on { "favourite" } else { "not a favourite" }
-                ));
+                );
+                self.log.say(&text);
+                self.screen(Level::Info, text);
             }
             Action::ShowName => {
                 let name = p.current_name().unwrap_or("(none)").to_string();
                 self.log.say(&format!("playing {name}"));
+                self.caption(self.overlay.preset_name.max(NAME_SECONDS));
             }
             Action::Quit => self.quit = true,
         }
@@ -259,9 +419,15 @@ impl Show {
         }
         self.audio.pump(&mut self.player, dt);
         for n in self.audio.notices() {
-            self.log.say(&n);
+            self.log.say(&n.text);
             self.log
                 .emit(json!({"event": "audio", "source": self.audio.kind()}));
+            if n.screen {
+                self.screen(
+                    Level::Info,
+                    capitalised(n.text.trim_start_matches("audio: ")),
+                );
+            }
         }
         let texture = match surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(t)
@@ -278,6 +444,9 @@ impl Show {
         };
         self.work.begin();
         let rendered = self.player.render(dt, &texture.texture);
+        if rendered.is_ok() {
+            self.draw_hud(&texture.texture);
+        }
         self.work.end(&self.queue);
         if let Err(e) = rendered
             && !self.render_error
@@ -321,12 +490,28 @@ impl Show {
                     self.log.emit(json!({
                         "event": "preset", "name": name, "path": path, "blend": blend,
                     }));
+                    if self.overlay.preset_name > 0.0 {
+                        self.caption(self.overlay.preset_name);
+                    }
                 }
                 PlayerEvent::Failed { path, error } => {
-                    let what = path.map(|p| p.display().to_string()).unwrap_or_default();
+                    let what = path
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
                     self.log.say(&format!("skipped {what}: {error}"));
+                    let name = path
+                        .as_ref()
+                        .and_then(|p| p.file_stem())
+                        .map_or("a preset".into(), |n| n.to_string_lossy().into_owned());
+                    let first = error.lines().next().unwrap_or("").trim();
+                    self.screen(Level::Error, format!("Skipped {name}: {first}"));
                 }
                 PlayerEvent::TooHeavy { name, frame_ms, .. } => {
+                    self.screen(
+                        Level::Info,
+                        format!("Skipped {name}: too heavy for this device"),
+                    );
                     self.log.say(&format!(
                         "skipped {name}: too heavy for this device ({})",
                         frame_ms.map_or("the cost file says so".into(), |ms| format!(
@@ -338,7 +523,10 @@ impl Show {
                     self.log
                         .emit(json!({"event": "render_scale", "scale": scale}));
                 }
-                PlayerEvent::Warning { message } => self.log.say(&message),
+                PlayerEvent::Warning { message } => {
+                    self.log.say(&message);
+                    self.screen(Level::Warning, capitalised(&message));
+                }
                 other => self
                     .log
                     .emit(json!({"event": "player", "detail": format!("{other:?}")})),
@@ -352,6 +540,16 @@ impl Show {
             "frames": self.frames,
             "seconds": (self.started.elapsed().as_secs_f64() * 100.0).round() / 100.0,
         }));
+    }
+}
+
+/// `text` with its first letter in upper case (journal lines start in
+/// lower case after `kefir-pi: `; messages on screen stand alone).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -384,6 +582,13 @@ pub fn surface_config(
 mod tests {
     use super::*;
     use wgpu::TextureFormat as F;
+
+    #[test]
+    fn capitals() {
+        assert_eq!(capitalised("preset locked"), "Preset locked");
+        assert_eq!(capitalised("éa"), "Éa");
+        assert_eq!(capitalised(""), "");
+    }
 
     #[test]
     fn formats() {
