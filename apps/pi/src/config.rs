@@ -701,6 +701,32 @@ text_size = 1.5
     }
 
     #[test]
+    fn the_shipped_example_is_the_defaults() {
+        let text = include_str!("../packaging/kefir.toml");
+        let (c, problems) = apply(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c, Config::default());
+        // Uncommented, every key is known and says its default (but the
+        // example directory).
+        let uncommented = text
+            .lines()
+            .map(|l| match l.strip_prefix('#') {
+                Some(rest) if rest.contains(" = ") && !rest.starts_with(' ') => rest,
+                _ => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let (mut c, problems) = apply(&uncommented);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.presets.dirs, [PathBuf::from("/media/usb/presets")]);
+        c.presets.dirs.clear();
+        assert_eq!(c, Config::default());
+        let keys = uncommented.lines().filter(|l| l.contains(" = ")).count();
+        let known: usize = SECTIONS.iter().map(|(_, k)| k.split(", ").count()).sum();
+        assert_eq!(keys, known, "every key is in the example");
+    }
+
+    #[test]
     fn line_and_column() {
         assert_eq!(line_col("ab\ncd", 0), (1, 1));
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
