@@ -174,6 +174,8 @@ pub struct Show {
     hud: Option<Hud>,
     /// Messages from before the HUD was made.
     early: Vec<(Level, String)>,
+    /// The surface's format cannot take the HUD (said once).
+    no_hud: bool,
     /// What the screen showed last, for `--log-state`.
     shown: Option<Value>,
     pub quit: bool,
@@ -221,6 +223,7 @@ impl Show {
             overlay: options.config.overlay.clone(),
             hud: None,
             early: Vec::new(),
+            no_hud: false,
             shown: None,
             quit: false,
         };
@@ -268,6 +271,9 @@ impl Show {
 
     /// The HUD for `format`, made (or remade) when needed.
     fn hud_for(&mut self, format: wgpu::TextureFormat) -> Option<&mut Hud> {
+        if self.no_hud {
+            return None;
+        }
         if self.hud.as_ref().is_none_or(|h| h.format() != format) {
             let options = HudOptions {
                 text_scale: self.overlay.text_size as f32,
@@ -282,13 +288,12 @@ impl Show {
                     self.hud = Some(hud);
                 }
                 Err(e) => {
-                    if self.hud.is_some() || !self.early.is_empty() {
-                        self.log
-                            .say(&format!("nothing can be written on screen: {e}"));
-                    }
+                    self.log
+                        .say(&format!("nothing can be written on screen: {e}"));
                     self.hud = None;
                     self.early.clear();
                     self.overlay.messages = false;
+                    self.no_hud = true;
                     return None;
                 }
             }
