@@ -3,16 +3,31 @@
 //! the default input), through milk-audio's capture, whose supervisor
 //! reopens a device that goes away. With nothing to capture from, the demo
 //! signal plays (or silence, as the config says) and the box looks for a
-//! device again every few seconds: plugging one in later works.
+//! device again every few seconds: plugging one in later works. What is
+//! missing shows on the screen's status line ([`AudioIn::indicator`]): no
+//! device, a device gone, or a device that has delivered only silence for a
+//! while (nothing plugged into the line input).
 
 use std::time::{Duration, Instant};
 
+use kefir_hud::{Level, Status};
 use milk_audio::{Capture, CaptureConfig, CaptureStatus, DemoInput, Input, match_card};
 
 use crate::config::{AudioConfig, Fallback};
 
 /// How often to look for an input device while there is none.
 const PROBE_EVERY: Duration = Duration::from_secs(5);
+/// A live input whose peak stays under this (about -50 dBFS) ...
+const SILENT_PEAK: f32 = 0.003;
+/// ... for this long gets the "no signal" indicator.
+const SILENT_FOR: f64 = 8.0;
+
+/// Something to tell about the audio: always the journal, on screen when
+/// `screen` (what the status line does not already say).
+pub struct Notice {
+    pub text: String,
+    pub screen: bool,
+}
 
 enum Source {
     Capture { input: Input, status: CaptureStatus },
@@ -25,7 +40,9 @@ pub struct AudioIn {
     config: AudioConfig,
     source: Source,
     next_probe: Option<Instant>,
-    notices: Vec<String>,
+    notices: Vec<Notice>,
+    /// Seconds the live input has been silent.
+    silent: f64,
 }
 
 impl AudioIn {
@@ -35,11 +52,11 @@ impl AudioIn {
             source: Source::Silence,
             next_probe: None,
             notices: Vec::new(),
+            silent: 0.0,
         };
         if config.device.trim().eq_ignore_ascii_case("demo") {
             a.source = Source::Demo(Input::Demo(DemoInput::default()));
-            a.notices
-                .push("audio: the demo signal (audio.device = \"demo\")".into());
+            a.notice("audio: the demo signal (audio.device = \"demo\")", false);
         } else {
             a.probe();
         }
@@ -69,7 +86,8 @@ impl AudioIn {
         match Capture::start(config) {
             Ok((capture, reader)) => {
                 let status = capture.status();
-                self.notices.push(format!("audio: capturing {why}"));
+                self.notice(format!("audio: capturing {why}"), true);
+                self.silent = 0.0;
                 self.source = Source::Capture {
                     input: Input::Live { capture, reader },
                     status,
@@ -92,10 +110,13 @@ impl AudioIn {
                         "no input"
                     }
                 };
-                self.notices.push(format!(
-                    "audio: {why}: {e}; {fallback} until an input device appears \
-                     (kefir-pi --list-devices shows them)"
-                ));
+                self.notice(
+                    format!(
+                        "audio: {why}: {e}; {fallback} until an input device appears \
+                         (kefir-pi --list-devices shows them)"
+                    ),
+                    false,
+                );
             }
         }
     }
@@ -110,15 +131,24 @@ impl AudioIn {
                 if let Input::Live { capture, .. } = input {
                     let now = capture.status();
                     if now != *status {
-                        self.notices.push(match &now {
-                            CaptureStatus::Running { device } => {
-                                format!("audio: capturing {device}")
-                            }
-                            CaptureStatus::Lost { device, error } => format!(
-                                "audio: {device} went away ({error}); waiting for it to come back"
-                            ),
-                            CaptureStatus::Stopped => "audio: capture stopped".into(),
-                        });
+                        let notice = match &now {
+                            CaptureStatus::Running { device } => Notice {
+                                text: format!("audio: capturing {device}"),
+                                screen: true,
+                            },
+                            CaptureStatus::Lost { device, error } => Notice {
+                                text: format!(
+                                    "audio: {device} went away ({error}); waiting for it to come back"
+                                ),
+                                screen: false,
+                            },
+                            CaptureStatus::Stopped => Notice {
+                                text: "audio: capture stopped".into(),
+                                screen: false,
+                            },
+                        };
+                        self.notices.push(notice);
+                        self.silent = 0.0;
                         *status = now;
                     }
                 }
@@ -128,6 +158,25 @@ impl AudioIn {
                 player.feed(input, dt);
             }
             Source::Silence => {}
+        }
+        if let Source::Capture { .. } = self.source {
+            self.watch_silence(player.audio(), dt);
+        }
+    }
+
+    /// Counts the seconds a live input has delivered only silence.
+    fn watch_silence(&mut self, frame: &milk_audio::AudioFrame, dt: f64) {
+        let peak = frame.wave.iter().flatten().fold(0.0f32, |m, x| {
+            if x.is_finite() { m.max(x.abs()) } else { m }
+        });
+        if peak >= SILENT_PEAK {
+            self.silent = 0.0;
+            return;
+        }
+        let was = self.silent;
+        self.silent += dt.max(0.0);
+        if was < SILENT_FOR && self.silent >= SILENT_FOR {
+            self.notice("audio: the input has been silent for a while", false);
         }
     }
 
@@ -143,8 +192,48 @@ impl AudioIn {
         }
     }
 
+    fn notice(&mut self, text: impl Into<String>, screen: bool) {
+        self.notices.push(Notice {
+            text: text.into(),
+            screen,
+        });
+    }
+
     /// What happened since the last call.
-    pub fn notices(&mut self) -> Vec<String> {
+    pub fn notices(&mut self) -> Vec<Notice> {
         std::mem::take(&mut self.notices)
+    }
+
+    /// What the status line says about the audio: nothing while a device
+    /// delivers sound (or the demo signal plays because the config asks
+    /// for it).
+    pub fn indicator(&self) -> Option<Status> {
+        let wanted = self.config.device.trim();
+        let on = if wanted.is_empty() || wanted.eq_ignore_ascii_case("auto") {
+            String::new()
+        } else {
+            format!(" matching \"{wanted}\"")
+        };
+        let (level, text) = match &self.source {
+            Source::Demo(_) if self.next_probe.is_none() => return None,
+            Source::Demo(_) => (
+                Level::Warning,
+                format!("No audio input{on} — playing the demo signal"),
+            ),
+            Source::Silence => (Level::Warning, format!("No audio input{on}")),
+            Source::Capture { status, .. } => match status {
+                CaptureStatus::Running { device } if self.silent >= SILENT_FOR => (
+                    Level::Info,
+                    format!("No sound on {device} — is the source playing?"),
+                ),
+                CaptureStatus::Running { .. } => return None,
+                CaptureStatus::Lost { device, .. } => (
+                    Level::Warning,
+                    format!("Audio input {device} went away — waiting for it"),
+                ),
+                CaptureStatus::Stopped => (Level::Warning, "Audio capture stopped".into()),
+            },
+        };
+        Some(Status { level, text })
     }
 }

@@ -25,6 +25,7 @@ pub struct Config {
     pub audio: AudioConfig,
     pub presets: PresetConfig,
     pub display: DisplayConfig,
+    pub overlay: OverlayConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -80,6 +81,21 @@ pub struct DisplayConfig {
     pub backend: Backend,
 }
 
+/// What is written over the visuals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OverlayConfig {
+    /// Seconds the preset's name shows after each switch (0: only when
+    /// asked for with the show-name key).
+    pub preset_name: f64,
+    /// Messages on screen (bad settings, skipped presets, audio devices);
+    /// false: only in the journal. The status line ("no audio input")
+    /// shows either way.
+    pub messages: bool,
+    /// Text size, relative to the default (which suits a TV across the
+    /// room): 0.5..3.
+    pub text_size: f64,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -103,6 +119,11 @@ impl Default for Config {
                 render_scale: RenderScale::Auto,
                 target_fps: 0.0,
                 backend: Backend::Auto,
+            },
+            overlay: OverlayConfig {
+                preset_name: 0.0,
+                messages: true,
+                text_size: 1.0,
             },
         }
     }
@@ -365,6 +386,7 @@ fn set(config: &mut Config, section: &str, key: &str, v: &DeValue<'_>) -> Result
     let a = &mut config.audio;
     let p = &mut config.presets;
     let d = &mut config.display;
+    let o = &mut config.overlay;
     match (section, key) {
         ("audio", "device") => a.device = string(v)?,
         ("audio", "fallback") => a.fallback = keyword(v)?,
@@ -389,13 +411,16 @@ fn set(config: &mut Config, section: &str, key: &str, v: &DeValue<'_>) -> Result
         ("display", "render_scale") => d.render_scale = RenderScale::parse(v)?,
         ("display", "target_fps") => d.target_fps = ranged(v, 0.0, 1000.0)?,
         ("display", "backend") => d.backend = keyword(v)?,
+        ("overlay", "preset_name") => o.preset_name = ranged(v, 0.0, 3600.0)?,
+        ("overlay", "messages") => o.messages = boolean(v)?,
+        ("overlay", "text_size") => o.text_size = ranged(v, 0.5, 3.0)?,
         _ => return Err(format!("unknown setting `{section}.{key}`")),
     }
     Ok(())
 }
 
 /// The keys of each section, for messages about unknown ones.
-const SECTIONS: [(&str, &str); 3] = [
+const SECTIONS: [(&str, &str); 4] = [
     ("audio", "device, fallback, beat_sensitivity"),
     (
         "presets",
@@ -405,6 +430,7 @@ const SECTIONS: [(&str, &str); 3] = [
         "display",
         "output, mode, connector, render_scale, target_fps, backend",
     ),
+    ("overlay", "preset_name, messages, text_size"),
 ];
 
 impl Config {
@@ -431,7 +457,9 @@ impl Config {
             let Some((_, keys)) = SECTIONS.iter().find(|(s, _)| *s == name) else {
                 problems.push(problem(
                     Some(section.span()),
-                    format!("unknown section [{name}] (known: [audio], [presets], [display])"),
+                    format!(
+                        "unknown section [{name}] (known: [audio], [presets], [display], [overlay])"
+                    ),
                 ));
                 continue;
             };
@@ -534,6 +562,10 @@ connector = "HDMI-A-2"
 render_scale = 0.5
 target_fps = 30
 backend = "vulkan"
+[overlay]
+preset_name = 5
+messages = false
+text_size = 1.5
 "#,
         );
         assert!(problems.is_empty(), "{problems:?}");
@@ -556,6 +588,9 @@ backend = "vulkan"
         assert_eq!(c.display.render_scale, RenderScale::Fixed(0.5));
         assert_eq!(c.display.target_fps, 30.0);
         assert_eq!(c.display.backend, Backend::Vulkan);
+        assert_eq!(c.overlay.preset_name, 5.0);
+        assert!(!c.overlay.messages);
+        assert_eq!(c.overlay.text_size, 1.5);
         // Printing and reading again gives the same config.
         let (again, problems) = apply(&c.to_toml());
         assert!(problems.is_empty(), "{problems:?}");
@@ -663,6 +698,32 @@ backend = "vulkan"
                 .unwrap_err()
                 .contains("\"vulkan\"")
         );
+    }
+
+    #[test]
+    fn the_shipped_example_is_the_defaults() {
+        let text = include_str!("../packaging/kefir.toml");
+        let (c, problems) = apply(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c, Config::default());
+        // Uncommented, every key is known and says its default (but the
+        // example directory).
+        let uncommented = text
+            .lines()
+            .map(|l| match l.strip_prefix('#') {
+                Some(rest) if rest.contains(" = ") && !rest.starts_with(' ') => rest,
+                _ => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let (mut c, problems) = apply(&uncommented);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.presets.dirs, [PathBuf::from("/media/usb/presets")]);
+        c.presets.dirs.clear();
+        assert_eq!(c, Config::default());
+        let keys = uncommented.lines().filter(|l| l.contains(" = ")).count();
+        let known: usize = SECTIONS.iter().map(|(_, k)| k.split(", ").count()).sum();
+        assert_eq!(keys, known, "every key is in the example");
     }
 
     #[test]

@@ -217,7 +217,7 @@ fn run(args: &Args) -> Result<()> {
         log,
         quit_after: args.quit_after,
         refresh_hz: 60.0,
-        problems: problems.iter().map(ToString::to_string).collect(),
+        problems: problems.iter().map(|p| p.to_string()).collect(),
     };
     let window_size = args.size.map(|m| match m {
         ModeRequest::Size { width, height, .. } => (width, height),

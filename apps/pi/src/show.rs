@@ -2,19 +2,18 @@
 //! kefir-player on the adapter's device, the audio input, the render scale
 //! governor and the device's cost file, the actions of keys and remotes,
 //! and what it tells the journal (or, with `--log-state`, JSON lines) and
-//! the screen (kefir-hud: config problems, skipped presets, the preset name
-//! after "next"/"show name", "no audio input").
+//! the screen (kefir-hud: messages, the preset name, the status line).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
-use kefir_hud::{Hud, Level};
+use kefir_hud::{Hud, HudOptions, Level};
 use kefir_player::{Player, PlayerConfig, PlayerEvent, WorkTimer};
 use serde_json::{Value, json};
 
 use crate::audio::AudioIn;
-use crate::config::{Config, RenderScale};
+use crate::config::{Config, OverlayConfig, RenderScale};
 use crate::input::Action;
 
 /// v3dv's largest 2D texture (Pi 4 and 5): the box never asks for more, so
@@ -22,6 +21,13 @@ use crate::input::Action;
 pub const MAX_TEXTURE: u32 = 4096;
 /// The longest frame time handed to the player.
 const MAX_DT: f64 = 0.25;
+/// How long the show-name key shows the name (when `overlay.preset_name`
+/// is shorter).
+const NAME_SECONDS: f64 = 6.0;
+/// Messages on screen at once.
+const MAX_TOASTS: usize = 4;
+/// The longest message put on screen (the journal gets all of it).
+const MAX_MESSAGE: usize = 200;
 
 /// Messages for the journal (stderr), and state lines on stdout with
 /// `--log-state`.
@@ -104,7 +110,7 @@ pub struct ShowOptions {
     pub quit_after: Option<f64>,
     /// The display's refresh, Hz.
     pub refresh_hz: f64,
-    /// Problems found in the config files (shown on screen at the start).
+    /// Bad settings found while reading the config, for the screen.
     pub problems: Vec<String>,
 }
 
@@ -125,7 +131,7 @@ pub fn player_config(config: &Config, seed: u64, refresh_hz: f64) -> PlayerConfi
         blend_seconds: p.blend,
         hard_cuts: p.hard_cuts,
         beat_sensitivity: config.audio.beat_sensitivity as f32,
-        prefs_path: state_dir().map(|d| d.join("prefs.toml")),
+        prefs_path: state_dir().map(|d| d.join("prefs.json")),
         seed,
         ..PlayerConfig::default()
     };
@@ -163,15 +169,15 @@ pub struct Show {
     work: WorkTimer,
     quit_after: Option<f64>,
     render_error: bool,
-    /// What is shown over the visuals (made at the first frame, for the
-    /// surface's format).
+    overlay: OverlayConfig,
+    /// Made at the first frame, for the surface's format.
     hud: Option<Hud>,
-    /// Messages for the screen until the HUD exists.
-    pending: Vec<(Level, String)>,
-    /// Show the name of the next preset that starts (after next/previous).
-    caption_next: bool,
-    /// The configured audio device is "demo".
-    demo_asked: bool,
+    /// Messages from before the HUD was made.
+    early: Vec<(Level, String)>,
+    /// The surface's format cannot take the HUD (said once).
+    no_hud: bool,
+    /// What the screen showed last, for `--log-state`.
+    shown: Option<Value>,
     pub quit: bool,
 }
 
@@ -199,19 +205,8 @@ impl Show {
         }
         let player = Player::new(device.clone(), queue.clone(), pc).map_err(|e| anyhow!(e))?;
         let audio = AudioIn::new(&options.config.audio);
-        let demo_asked = options
-            .config
-            .audio
-            .device
-            .trim()
-            .eq_ignore_ascii_case("demo");
-        let pending = options
-            .problems
-            .iter()
-            .map(|p| (Level::Error, format!("config: {p}")))
-            .collect();
         let now = Instant::now();
-        Ok(Show {
+        let mut show = Show {
             device,
             queue,
             player,
@@ -225,38 +220,147 @@ impl Show {
             work: WorkTimer::new(),
             quit_after: options.quit_after,
             render_error: false,
+            overlay: options.config.overlay.clone(),
             hud: None,
-            pending,
-            caption_next: false,
-            demo_asked,
+            early: Vec::new(),
+            no_hud: false,
+            shown: None,
             quit: false,
-        })
+        };
+        for p in options.problems {
+            show.screen(Level::Warning, p);
+        }
+        Ok(show)
     }
 
-    /// A message for the journal and the screen.
-    fn tell(&mut self, level: Level, text: &str) {
-        self.log.say(text);
+    /// A message on screen (when `overlay.messages`; the caller tells the
+    /// journal).
+    fn screen(&mut self, level: Level, text: impl Into<String>) {
+        if !self.overlay.messages {
+            return;
+        }
+        let mut text: String = text.into();
+        if text.chars().count() > MAX_MESSAGE {
+            text = text.chars().take(MAX_MESSAGE - 1).collect::<String>() + "…";
+        }
         match &mut self.hud {
-            Some(hud) => hud.message(level, text, Instant::now()),
-            None => self.pending.push((level, text.to_owned())),
+            Some(hud) => hud.toast(level, text),
+            None => self.early.push((level, text)),
         }
     }
 
-    /// The preset name top left for a few seconds.
-    fn show_name(&mut self) {
-        let name = self.player.current_name().unwrap_or("(none)").to_string();
-        self.log.say(&format!("playing {name}"));
+    /// The preset name top left for `seconds`, with what is special about
+    /// it under it.
+    fn caption(&mut self, seconds: f64) {
+        let p = &self.player;
+        let name = p.current_name().unwrap_or("(no preset)").to_string();
+        let detail = [(p.locked(), "locked"), (p.is_favourite(), "favourite")]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, w)| *w)
+            .collect::<Vec<_>>()
+            .join(" · ");
         if let Some(hud) = &mut self.hud {
-            hud.caption(&name, Instant::now());
+            hud.caption(
+                name,
+                (!detail.is_empty()).then_some(detail),
+                Some(Duration::from_secs_f64(seconds)),
+            );
         }
     }
 
-    /// The line that stays while there is no audio input.
-    fn audio_status(&self) -> Option<&'static str> {
-        match self.audio.kind() {
-            "demo" if !self.demo_asked => Some("No audio input: playing the demo signal"),
-            "none" => Some("No audio input"),
-            _ => None,
+    /// The HUD for `format`, made (or remade) when needed.
+    fn hud_for(&mut self, format: wgpu::TextureFormat) -> Option<&mut Hud> {
+        if self.no_hud {
+            return None;
+        }
+        if self.hud.as_ref().is_none_or(|h| h.format() != format) {
+            let options = HudOptions {
+                text_scale: self.overlay.text_size as f32,
+                max_toasts: MAX_TOASTS,
+                ..HudOptions::default()
+            };
+            match Hud::new(&self.device, format, options) {
+                Ok(mut hud) => {
+                    for (level, text) in self.early.drain(..) {
+                        hud.toast(level, text);
+                    }
+                    self.hud = Some(hud);
+                }
+                Err(e) => {
+                    self.log
+                        .say(&format!("nothing can be written on screen: {e}"));
+                    self.hud = None;
+                    self.early.clear();
+                    self.overlay.messages = false;
+                    self.no_hud = true;
+                    return None;
+                }
+            }
+        }
+        self.hud.as_mut()
+    }
+
+    /// Draws the HUD over the frame in `texture`.
+    fn draw_hud(&mut self, texture: &wgpu::Texture) {
+        let status = self.audio.indicator();
+        let device = self.device.clone();
+        let queue = self.queue.clone();
+        if self.hud_for(texture.format()).is_none() {
+            return;
+        }
+        let log = self.log;
+        let Some(hud) = self.hud.as_mut() else {
+            return;
+        };
+        hud.set_status(status);
+        let now = Instant::now();
+        if !hud.is_active(now) {
+            if self.shown.take().is_some() {
+                log.emit(json!({"event": "overlay", "shown": null}));
+            }
+            return;
+        }
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("kefir-pi hud"),
+        });
+        let drawn = hud.draw_at(
+            &device,
+            &queue,
+            &mut encoder,
+            &view,
+            [texture.width(), texture.height()],
+            now,
+        );
+        queue.submit([encoder.finish()]);
+        if log.json {
+            // What is on screen, when it changes (tests look for it).
+            let region = |r: Option<kefir_hud::Region>| {
+                r.map(|r| {
+                    [
+                        r.min[0].round(),
+                        r.min[1].round(),
+                        r.max[0].round(),
+                        r.max[1].round(),
+                    ]
+                })
+            };
+            let shown = json!({
+                "caption": hud.caption_text(now),
+                "toasts": hud.toasts().visible(now).map(|t| t.text.to_string()).collect::<Vec<_>>(),
+                "status": hud.status().map(|s| s.text.clone()),
+                "regions": {
+                    "caption": region(drawn.caption),
+                    "toasts": region(drawn.toasts),
+                    "status": region(drawn.status),
+                },
+            });
+            let key = json!([shown["caption"], shown["toasts"], shown["status"]]);
+            if self.shown.as_ref() != Some(&key) {
+                log.emit(json!({"event": "overlay", "shown": shown}));
+                self.shown = Some(key);
+            }
         }
     }
 
@@ -272,41 +376,37 @@ impl Show {
     pub fn act(&mut self, action: Action) {
         self.log
             .emit(json!({"event": "action", "action": format!("{action:?}")}));
+        let p = &mut self.player;
         match action {
-            Action::Next => {
-                self.caption_next = true;
-                self.player.next();
-            }
-            Action::Previous => {
-                self.caption_next = true;
-                self.player.previous();
-            }
-            Action::HardCut => {
-                self.caption_next = true;
-                self.player.hard_cut();
-            }
+            Action::Next => p.next(),
+            Action::Previous => p.previous(),
+            Action::HardCut => p.hard_cut(),
             Action::Lock => {
-                let locked = !self.player.locked();
-                self.player.set_locked(locked);
-                self.tell(
-                    Level::Info,
-                    if locked {
-                        "preset locked"
-                    } else {
-                        "preset unlocked"
-                    },
-                );
+                let locked = !p.locked();
+                p.set_locked(locked);
+                let text = if locked {
+                    "preset locked"
+                } else {
+                    "preset unlocked"
+                };
+                self.log.say(text);
+                self.screen(Level::Info, capitalised(text));
             }
             Action::Favourite => {
-                let on = self.player.toggle_favourite();
-                let name = self.player.current_name().unwrap_or("?").to_string();
+                let on = p.toggle_favourite();
+                let name = p.current_name().unwrap_or("?").to_string();
                 let text = format!(
                     "{name}: {}",
                     if on { "favourite" } else { "not a favourite" }
                 );
-                self.tell(Level::Info, &text);
+                self.log.say(&text);
+                self.screen(Level::Info, text);
             }
-            Action::ShowName => self.show_name(),
+            Action::ShowName => {
+                let name = p.current_name().unwrap_or("(none)").to_string();
+                self.log.say(&format!("playing {name}"));
+                self.caption(self.overlay.preset_name.max(NAME_SECONDS));
+            }
             Action::Quit => self.quit = true,
         }
     }
@@ -324,9 +424,15 @@ impl Show {
         }
         self.audio.pump(&mut self.player, dt);
         for n in self.audio.notices() {
-            self.tell(Level::Info, &n);
+            self.log.say(&n.text);
             self.log
                 .emit(json!({"event": "audio", "source": self.audio.kind()}));
+            if n.screen {
+                self.screen(
+                    Level::Info,
+                    capitalised(n.text.trim_start_matches("audio: ")),
+                );
+            }
         }
         let texture = match surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(t)
@@ -343,28 +449,24 @@ impl Show {
         };
         self.work.begin();
         let rendered = self.player.render(dt, &texture.texture);
+        if rendered.is_ok() {
+            self.draw_hud(&texture.texture);
+        }
         self.work.end(&self.queue);
         if let Err(e) = rendered
             && !self.render_error
         {
-            self.tell(Level::Error, &format!("cannot render: {e}"));
+            self.log.say(&format!("cannot render: {e}"));
             self.render_error = true;
         }
-        self.events();
-        self.paint_hud(&texture.texture, config);
         self.queue.present(texture);
+        self.events();
 
         self.frames += 1;
         self.fps_frames += 1;
         let elapsed = self.fps_since.elapsed().as_secs_f64();
         if elapsed >= 1.0 {
             let fps = f64::from(self.fps_frames) / elapsed;
-            let now = Instant::now();
-            let on_screen: Vec<&str> = self
-                .hud
-                .as_ref()
-                .map(|h| h.messages(now).map(|(text, _)| text).collect())
-                .unwrap_or_default();
             self.log.emit(json!({
                 "event": "fps",
                 "fps": (fps * 10.0).round() / 10.0,
@@ -372,8 +474,6 @@ impl Show {
                 "scale": self.player.render_scale(),
                 "width": config.width,
                 "height": config.height,
-                "on_screen": on_screen,
-                "status": self.audio_status(),
             }));
             self.fps_since = Instant::now();
             self.fps_frames = 0;
@@ -383,37 +483,6 @@ impl Show {
         {
             self.quit = true;
         }
-    }
-
-    /// Draws the HUD over the frame in `texture`.
-    fn paint_hud(&mut self, texture: &wgpu::Texture, config: &wgpu::SurfaceConfiguration) {
-        let now = Instant::now();
-        let status = self.audio_status();
-        let hud = self
-            .hud
-            .get_or_insert_with(|| Hud::new(&self.device, config.format));
-        for (level, text) in self.pending.drain(..) {
-            hud.message(level, &text, now);
-        }
-        hud.set_status(status);
-        if !hud.is_showing(now) {
-            return;
-        }
-        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
-        let mut encoder = self
-            .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                label: Some("kefir-pi hud"),
-            });
-        hud.paint(
-            &self.device,
-            &self.queue,
-            &mut encoder,
-            &view,
-            [texture.width(), texture.height()],
-            now,
-        );
-        self.queue.submit([encoder.finish()]);
     }
 
     fn events(&mut self) {
@@ -426,39 +495,43 @@ impl Show {
                     self.log.emit(json!({
                         "event": "preset", "name": name, "path": path, "blend": blend,
                     }));
-                    if std::mem::take(&mut self.caption_next)
-                        && let Some(hud) = &mut self.hud
-                    {
-                        hud.caption(&name, Instant::now());
+                    if self.overlay.preset_name > 0.0 {
+                        self.caption(self.overlay.preset_name);
                     }
                 }
                 PlayerEvent::Failed { path, error } => {
                     let what = path
-                        .map(|p| {
-                            p.file_name().map_or_else(
-                                || p.display().to_string(),
-                                |f| f.to_string_lossy().into(),
-                            )
-                        })
+                        .as_ref()
+                        .map(|p| p.display().to_string())
                         .unwrap_or_default();
-                    self.tell(Level::Warning, &format!("skipped {what}: {error}"));
+                    self.log.say(&format!("skipped {what}: {error}"));
+                    let name = path
+                        .as_ref()
+                        .and_then(|p| p.file_stem())
+                        .map_or("a preset".into(), |n| n.to_string_lossy().into_owned());
+                    let first = error.lines().next().unwrap_or("").trim();
+                    self.screen(Level::Error, format!("Skipped {name}: {first}"));
                 }
                 PlayerEvent::TooHeavy { name, frame_ms, .. } => {
-                    self.tell(
+                    self.screen(
                         Level::Info,
-                        &format!(
-                            "skipped {name}: too heavy for this device ({})",
-                            frame_ms.map_or("the cost file says so".into(), |ms| format!(
-                                "{ms:.1} ms a frame at the lowest scale"
-                            ))
-                        ),
+                        format!("Skipped {name}: too heavy for this device"),
                     );
+                    self.log.say(&format!(
+                        "skipped {name}: too heavy for this device ({})",
+                        frame_ms.map_or("the cost file says so".into(), |ms| format!(
+                            "{ms:.1} ms a frame at the lowest scale"
+                        ))
+                    ));
                 }
                 PlayerEvent::RenderScale { scale } => {
                     self.log
                         .emit(json!({"event": "render_scale", "scale": scale}));
                 }
-                PlayerEvent::Warning { message } => self.tell(Level::Warning, &message),
+                PlayerEvent::Warning { message } => {
+                    self.log.say(&message);
+                    self.screen(Level::Warning, capitalised(&message));
+                }
                 other => self
                     .log
                     .emit(json!({"event": "player", "detail": format!("{other:?}")})),
@@ -472,6 +545,16 @@ impl Show {
             "frames": self.frames,
             "seconds": (self.started.elapsed().as_secs_f64() * 100.0).round() / 100.0,
         }));
+    }
+}
+
+/// `text` with its first letter in upper case (journal lines start in
+/// lower case after `kefir-pi: `; messages on screen stand alone).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -504,6 +587,13 @@ pub fn surface_config(
 mod tests {
     use super::*;
     use wgpu::TextureFormat as F;
+
+    #[test]
+    fn capitals() {
+        assert_eq!(capitalised("preset locked"), "Preset locked");
+        assert_eq!(capitalised("éa"), "Éa");
+        assert_eq!(capitalised(""), "");
+    }
 
     #[test]
     fn formats() {

@@ -2,11 +2,11 @@
 //! the track, the frame rate, messages, the help and a searchable preset
 //! browser. The visualizer keeps rendering underneath.
 
-use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use egui::{Align2, Color32, FontId, Key, RichText};
+use kefir_hud::{Level, Toasts};
 use kefir_player::Playlist;
 use winit::window::Window;
 
@@ -54,7 +54,9 @@ pub struct Overlay {
     pub show_name: bool,
     name_until: Option<Instant>,
     name_seconds: f64,
-    toasts: VecDeque<(String, Instant, bool)>,
+    /// Messages (kefir-hud's queue: more than [`MAX_TOASTS`] wait their
+    /// turn, repeats count up).
+    toasts: Toasts,
     browser: Option<Browser>,
 }
 
@@ -77,15 +79,7 @@ impl Overlay {
             None,
             Some(max_texture),
         );
-        let renderer = egui_wgpu::Renderer::new(
-            device,
-            format,
-            egui_wgpu::RendererOptions {
-                // egui's dithering assumes an sRGB target.
-                dithering: format.is_srgb(),
-                ..Default::default()
-            },
-        );
+        let renderer = kefir_hud::renderer(device, format);
         Overlay {
             ctx,
             state,
@@ -95,7 +89,7 @@ impl Overlay {
             show_name: false,
             name_until: None,
             name_seconds,
-            toasts: VecDeque::new(),
+            toasts: Toasts::new(MAX_TOASTS),
             browser: None,
         }
     }
@@ -121,10 +115,13 @@ impl Overlay {
 
     /// Shows a message for a few seconds.
     pub fn toast(&mut self, text: impl Into<String>, error: bool) {
-        self.toasts.push_back((text.into(), Instant::now(), error));
-        while self.toasts.len() > MAX_TOASTS {
-            self.toasts.pop_front();
-        }
+        let level = if error { Level::Error } else { Level::Info };
+        self.toasts.push(
+            level,
+            text,
+            Duration::from_secs_f64(TOAST_SECONDS),
+            Instant::now(),
+        );
     }
 
     pub fn toggle_browser(&mut self) {
@@ -164,13 +161,7 @@ impl Overlay {
         hud: &Hud<'_>,
     ) -> UiOutput {
         let now = Instant::now();
-        while self
-            .toasts
-            .front()
-            .is_some_and(|t| now.duration_since(t.1).as_secs_f64() > TOAST_SECONDS)
-        {
-            self.toasts.pop_front();
-        }
+        self.toasts.update(now);
         let raw = self.state.take_egui_input(window);
         let mut out = UiOutput::default();
         let ctx = self.ctx.clone();
@@ -263,19 +254,22 @@ impl Overlay {
                 .interactable(false)
                 .show(ctx, |ui| {
                     panel.show(ui, |ui| {
-                        for (text, at, error) in &self.toasts {
-                            let age = now.duration_since(*at).as_secs_f64();
-                            let alpha = ((TOAST_SECONDS - age) / 0.5).clamp(0.0, 1.0);
-                            let base = if *error {
+                        for t in self.toasts.visible(now) {
+                            let base = if t.level == Level::Error {
                                 Color32::from_rgb(255, 150, 130)
                             } else {
                                 Color32::WHITE
+                            };
+                            let text = if t.count > 1 {
+                                format!("{}  (×{})", t.text, t.count)
+                            } else {
+                                t.text.to_string()
                             };
                             ui.add(
                                 egui::Label::new(
                                     RichText::new(text)
                                         .font(FontId::proportional(15.0))
-                                        .color(base.gamma_multiply(alpha as f32)),
+                                        .color(base.gamma_multiply(t.alpha)),
                                 )
                                 .extend(),
                             );
