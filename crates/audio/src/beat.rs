@@ -20,8 +20,8 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+use rustfft::Fft;
 use rustfft::num_complex::Complex32;
-use rustfft::{Fft, FftPlanner};
 
 /// Hop between onset-function values, in samples at 44.1 kHz (10 ms).
 pub const HOP: usize = 441;
@@ -95,7 +95,7 @@ impl std::fmt::Debug for BeatTracker {
 impl BeatTracker {
     /// `sensitivity` in 0..=1 (clamped): higher finds more beats.
     pub fn new(sensitivity: f32) -> Self {
-        let fft = FftPlanner::new().plan_fft_forward(WINDOW / 2);
+        let fft = crate::fft::forward(WINDOW / 2);
         let twiddles = (0..=TOP_BIN)
             .map(|k| {
                 let a = -std::f64::consts::TAU * k as f64 / WINDOW as f64;

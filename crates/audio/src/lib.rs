@@ -34,6 +34,7 @@ pub mod card_match;
 #[cfg(feature = "decode")]
 pub mod decode;
 pub mod error;
+mod fft;
 pub mod input;
 pub mod levels;
 #[cfg(feature = "capture")]

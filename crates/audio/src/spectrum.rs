@@ -3,15 +3,15 @@
 //! 1024-point FFT, magnitudes of the first 512 bins multiplied by MilkDrop's
 //! equalisation `-0.02 * ln((512 - k) / 512)` (0 at DC, rising towards the
 //! top bin). That is vis_milk2's `FFT::Init(576, 512, equalize = 1,
-//! envelope_power = 1)`; the FFT itself is rustfft's.
+//! envelope_power = 1)`; the FFT itself is rustfft's (see `fft`).
 //!
 //! Two real signals go through one complex FFT (one in the real part, one in
 //! the imaginary part) and are separated afterwards.
 
 use std::sync::Arc;
 
+use rustfft::Fft;
 use rustfft::num_complex::Complex32;
-use rustfft::{Fft, FftPlanner};
 
 /// Samples of the waveform window.
 pub const WAVE_SAMPLES: usize = 576;
@@ -43,7 +43,7 @@ impl Default for SpectrumAnalyzer {
 
 impl SpectrumAnalyzer {
     pub fn new() -> Self {
-        let fft = FftPlanner::new().plan_fft_forward(FFT_SIZE);
+        let fft = crate::fft::forward(FFT_SIZE);
         let scratch = vec![Complex32::default(); fft.get_inplace_scratch_len()];
         let envelope = (0..WAVE_SAMPLES)
             .map(|i| {
