@@ -189,6 +189,14 @@ impl WarpMesh {
         &self.clip
     }
 
+    /// A warp shader's `uv_orig` at clip position `pos`: where the vertex
+    /// is on the screen, 0..1 with y down, without the aspect correction
+    /// of the per-vertex `x`/`y` (MilkDrop 2's `tu_orig = x*0.5 + 0.5`,
+    /// `tv_orig = -y*0.5 + 0.5`).
+    pub fn uv_orig([x, y]: [f32; 2]) -> [f32; 2] {
+        [x * 0.5 + 0.5, -y * 0.5 + 0.5]
+    }
+
     /// Per-vertex code inputs `x`, `y`, `rad`, `ang` (MilkDrop's values:
     /// `x`, `y` in 0..1 with `y = 0` at the top, `rad` 0 at the centre and
     /// 1 at the middle of the longer side, `ang` counter-clockwise).

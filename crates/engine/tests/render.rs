@@ -487,6 +487,39 @@ fn shader_stages_pass_colours_through_on_linear_and_srgb_targets() {
     }
 }
 
+/// A warp shader's `uv_orig` is where the pixel is on the screen (0..1,
+/// y down) without the aspect correction of the per-vertex `x`/`y`, as
+/// MilkDrop 2's `tu_orig`/`tv_orig`: on a 4:3 target red rises 0 -> 1
+/// across the whole width and green down the whole height. (With the
+/// aspect applied, as before, green spanned only 0.125..0.875.)
+#[test]
+fn uv_orig_spans_the_screen_without_aspect() {
+    let gpu = gpu();
+    let warp = "shader_body { ret = float3(uv_orig.x, uv_orig.y, 0); }";
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    let report = vis.load_preset(&shader_preset(warp, ""));
+    assert!(report.warp_shader, "{report:?}");
+    assert_eq!(W * 3, H * 4, "a 4:3 target");
+    let target = gpu.target(W, H);
+    let out = render(&mut vis, &gpu, &target);
+    let at = |x: u32, y: u32, ch: usize| f64::from(out[((y * W + x) * 4) as usize + ch]);
+    // Pixel centres: uv_orig = (x + 0.5) / W, (y + 0.5) / H.
+    for (x, y) in [(0, 0), (W - 1, H - 1), (W / 4, H / 2), (W - 5, 3)] {
+        let want_r = (f64::from(x) + 0.5) / f64::from(W) * 255.0;
+        let want_g = (f64::from(y) + 0.5) / f64::from(H) * 255.0;
+        assert!(
+            (at(x, y, 0) - want_r).abs() <= 3.0,
+            "red at ({x}, {y}): {} vs {want_r}",
+            at(x, y, 0)
+        );
+        assert!(
+            (at(x, y, 1) - want_g).abs() <= 3.0,
+            "green at ({x}, {y}): {} vs {want_g}",
+            at(x, y, 1)
+        );
+    }
+}
+
 #[test]
 fn presets_prepare_on_a_worker_thread() {
     let gpu = gpu();

@@ -159,14 +159,21 @@ impl MeshPass {
         };
         if warp_shader {
             // Warp shaders also read uv_orig, rad and ang per vertex.
-            let [x, y, rad, ang] = self.mesh.inputs();
+            // uv_orig is the vertex's place on the screen, 0..1 with y down
+            // and no aspect correction (MilkDrop 2's `tu_orig`/`tv_orig`),
+            // unlike the per-vertex code's x and y; rad and ang are the
+            // code's (`m_vertinfo`, aspect-corrected).
+            let [_, _, rad, ang] = self.mesh.inputs();
             self.shader_vertices.clear();
             self.shader_vertices
-                .extend(self.vertices.iter().enumerate().map(|(n, v)| ShaderVertex {
-                    pos: v.pos,
-                    uv: [v.uv[0], v.uv[1], x[n] as f32, y[n] as f32],
-                    rad_ang: [rad[n] as f32, ang[n] as f32],
-                    hue: [1.0; 4],
+                .extend(self.vertices.iter().enumerate().map(|(n, v)| {
+                    let [u_orig, v_orig] = WarpMesh::uv_orig(v.pos);
+                    ShaderVertex {
+                        pos: v.pos,
+                        uv: [v.uv[0], v.uv[1], u_orig, v_orig],
+                        rad_ang: [rad[n] as f32, ang[n] as f32],
+                        hue: [1.0; 4],
+                    }
                 }));
             queue.write_buffer(
                 &self.shader_vertex_buffer,
