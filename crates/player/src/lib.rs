@@ -81,7 +81,7 @@ pub use pacing::WorkTimer;
 
 use crate::pacing::{Pacer, Verdict};
 use crate::schedule::{HardCutSettings, HardCuts, preset_duration, rng};
-use crate::worker::{Prepared, Reply, Source, Texts, Worker};
+use crate::worker::{Prepared, Reply, Source, Task, Texts, Worker};
 
 /// How long a switch waits for the worker to finish the preset it is
 /// preparing before preparing it on the calling thread instead.
@@ -163,6 +163,18 @@ pub struct PlayerConfig {
     /// Frame budget, render scale governor and the device's preset costs
     /// (off by default); see [`Pacing`] and [`Player::report_frame_time`].
     pub pacing: Pacing,
+    /// Switch to presets the worker has not prepared ([`Player::previous`],
+    /// [`Player::select`], [`Player::load_file`], [`Player::load_text`], or
+    /// a change before the look-ahead is done) once the worker has prepared
+    /// them, instead of preparing or waiting on the calling thread: the
+    /// current preset keeps playing meanwhile and no frame stalls (default
+    /// false). The [`PlayerEvent::Switched`] or [`PlayerEvent::Failed`]
+    /// then comes from a later [`Player::render`]. With a worker thread the
+    /// frame of the switch depends on how fast the thread is; in the
+    /// browser (one step per frame) it does not. Needs
+    /// [`PlayerConfig::preload`]; the first preset is always prepared at
+    /// once.
+    pub defer_switches: bool,
 }
 
 impl Default for PlayerConfig {
@@ -188,6 +200,7 @@ impl Default for PlayerConfig {
             seed: 0,
             preload: true,
             pacing: Pacing::default(),
+            defer_switches: false,
         }
     }
 }
@@ -262,6 +275,9 @@ pub struct PlayerStats {
     pub waited: u64,
     /// Presets prepared on the calling thread (no preload for them).
     pub prepared_here: u64,
+    /// Presets switched to once the worker had prepared them
+    /// ([`PlayerConfig::defer_switches`]).
+    pub deferred: u64,
     /// Presets that failed to load.
     pub failed: u64,
     /// Time the last switch took on the calling thread: waiting or
@@ -305,6 +321,17 @@ impl Preload {
     }
 }
 
+/// A switch waiting for the worker ([`PlayerConfig::defer_switches`]).
+struct Pending {
+    /// The worker's job.
+    id: u64,
+    source: Source,
+    switch: Switch,
+    /// Where to go on if the preset fails to load (switches that move
+    /// through the playlist skip broken presets).
+    then: Option<Step>,
+}
+
 /// Which way [`Player::advance`] moves through the playlist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -318,6 +345,7 @@ enum Origin {
     Ready,
     Waited,
     Here,
+    Deferred,
 }
 
 /// A MilkDrop player: visualizer, audio analysis, playlist and the rules of
@@ -354,6 +382,7 @@ pub struct Player {
     serial: u64,
     next_job: u64,
     preload: Option<Preload>,
+    pending: Option<Pending>,
     /// The prefs file exists but did not load: never overwrite it.
     #[cfg_attr(not(feature = "prefs-file"), allow(dead_code))]
     prefs_blocked: bool,
@@ -452,6 +481,7 @@ impl Player {
             serial: 0,
             next_job: 0,
             preload: None,
+            pending: None,
             prefs_blocked: false,
             stats: PlayerStats::default(),
             pacer,
@@ -652,7 +682,7 @@ impl Player {
             settings,
             self.config.hard_cuts && !self.locked,
         );
-        if due || cut {
+        if (due || cut) && self.pending.is_none() {
             let switch = if due {
                 Switch::Blend {
                     seconds: self.config.blend_seconds,
@@ -691,16 +721,94 @@ impl Player {
         )
     }
 
-    /// Collects what the worker finished.
+    /// Collects what the worker finished; makes a pending switch once its
+    /// preset is prepared.
     fn poll_worker(&mut self) {
         let Some(worker) = &self.worker else {
             return;
         };
+        let mut finished = None;
         while let Some(reply) = worker.try_recv() {
-            if let Some(preload) = &mut self.preload {
-                preload.take(reply);
+            match reply {
+                Reply::Done { id, result } if self.pending.as_ref().is_some_and(|p| p.id == id) => {
+                    finished = Some(*result);
+                }
+                reply => {
+                    if let Some(preload) = &mut self.preload {
+                        preload.take(reply);
+                    }
+                }
             }
         }
+        if let Some(result) = finished
+            && let Some(pending) = self.pending.take()
+        {
+            self.finish_pending(pending, result);
+        }
+    }
+
+    /// Switches to (or reports the failure of) a deferred preset, then
+    /// asks for the next look-ahead.
+    fn finish_pending(&mut self, pending: Pending, result: Prepared) {
+        let started = web_time::Instant::now();
+        let ok = self.finish_start(
+            &pending.source,
+            result,
+            pending.switch,
+            Origin::Deferred,
+            started,
+        );
+        if !ok && let Some(step) = pending.then {
+            self.advance(step, pending.switch);
+        }
+        self.refresh_preload();
+    }
+
+    /// Whether switches wait for the worker rather than for a preparation
+    /// here: asked for, a worker there, and a preset already playing.
+    fn defers(&self) -> bool {
+        self.config.defer_switches && self.worker.is_some() && self.current.is_some()
+    }
+
+    /// Hands `source` to the worker and switches when it is prepared (see
+    /// [`PlayerConfig::defer_switches`]); a look-ahead already on it is
+    /// taken over rather than started again.
+    fn defer(&mut self, source: Source, switch: Switch, then: Option<Step>) {
+        if self.worker.is_none() {
+            return;
+        }
+        let current = self.generation;
+        let under_way = match (&self.preload, source.path()) {
+            (Some(p), Some(path)) if p.generation == current => {
+                p.path.as_ref().is_some_and(|w| w.as_deref() == Some(path))
+            }
+            _ => false,
+        };
+        let id = if under_way {
+            self.preload.take().map(|p| p.id).unwrap_or_default()
+        } else {
+            let id = self.next_job;
+            self.next_job += 1;
+            let serial = self.take_serial();
+            let Some(worker) = &self.worker else {
+                return;
+            };
+            worker.send(
+                id,
+                Task::Source(source.clone()),
+                self.texts.clone(),
+                serial,
+                self.builder.clone(),
+            );
+            self.preload = None;
+            id
+        };
+        self.pending = Some(Pending {
+            id,
+            source,
+            switch,
+            then,
+        });
     }
 
     /// The playlist, to change.
@@ -711,6 +819,11 @@ impl Player {
     /// Asks the worker for the preset [`Player::next`] would play now
     /// (after a change, or when what it would play may have changed).
     fn refresh_preload(&mut self) {
+        if self.pending.is_some() {
+            // The worker is busy with the pending switch; the look-ahead
+            // is asked for once it is made.
+            return;
+        }
         self.preload = None;
         let Some(worker) = &self.worker else {
             return;
@@ -721,7 +834,7 @@ impl Player {
         self.serial += 1;
         worker.send(
             id,
-            self.playlist.clone(),
+            Task::Next(self.playlist.clone()),
             self.texts.clone(),
             serial,
             self.builder.clone(),
@@ -801,10 +914,42 @@ impl Player {
     }
 
     /// Loads `source` and switches to it; on failure queues
-    /// [`PlayerEvent::Failed`] and marks a playlist file broken.
-    fn start(&mut self, source: Source, switch: Switch) -> bool {
+    /// [`PlayerEvent::Failed`] and marks a playlist file broken. With
+    /// [`PlayerConfig::defer_switches`] the switch is handed to the worker
+    /// unless the look-ahead has the preset ready (true then; `then` is
+    /// where to go on should it fail).
+    fn start(&mut self, source: Source, switch: Switch, then: Option<Step>) -> bool {
         let started = web_time::Instant::now();
+        if self.defers() {
+            self.poll_worker();
+            let ready = self.preload.as_ref().is_some_and(|p| {
+                p.generation == self.generation
+                    && p.result.is_some()
+                    && p.path
+                        .as_ref()
+                        .is_some_and(|w| w.is_some() && w.as_deref() == source.path())
+            });
+            if !ready {
+                self.defer(source, switch, then);
+                return true;
+            }
+        }
+        // A switch asked for now replaces one still waiting.
+        self.pending = None;
         let (prepared, origin) = self.take_prepared(&source);
+        self.finish_start(&source, prepared, switch, origin, started)
+    }
+
+    /// Switches to `prepared` (or reports why `source` failed); true when
+    /// it plays.
+    fn finish_start(
+        &mut self,
+        source: &Source,
+        prepared: Prepared,
+        switch: Switch,
+        origin: Origin,
+        started: web_time::Instant,
+    ) -> bool {
         match prepared {
             Ok(prepared) => {
                 if self.config.start_clean {
@@ -826,6 +971,7 @@ impl Player {
                         self.stats.waited += 1;
                     }
                     Origin::Here => self.stats.prepared_here += 1,
+                    Origin::Deferred => self.stats.deferred += 1,
                 }
                 self.stats.last_switch = started.elapsed();
                 let current = Current {
@@ -876,7 +1022,7 @@ impl Player {
                 self.skip_heavy(&path, None);
                 continue;
             }
-            if self.start(Source::File(path), switch) {
+            if self.start(Source::File(path), switch, Some(step)) {
                 return true;
             }
         }
@@ -993,7 +1139,7 @@ impl Player {
     /// use [`Player::load_file`] for files outside the playlist.
     pub fn select(&mut self, path: &Path) {
         if self.list().select(path).is_some() {
-            self.start(Source::File(path.to_path_buf()), self.user_blend());
+            self.start(Source::File(path.to_path_buf()), self.user_blend(), None);
         } else {
             let error = match self.playlist.broken().iter().find(|(p, _)| p == path) {
                 Some((_, reason)) => format!("marked broken: {reason}"),
@@ -1010,7 +1156,7 @@ impl Player {
     /// Plays any `.milk` file, also one outside the playlist, blending in.
     /// The playlist does not move (next goes on from where it was).
     pub fn load_file(&mut self, path: &Path) {
-        self.start(Source::File(path.to_path_buf()), self.user_blend());
+        self.start(Source::File(path.to_path_buf()), self.user_blend(), None);
     }
 
     /// Plays preset text (the contents of a `.milk` file) shown as `name`,
@@ -1020,7 +1166,7 @@ impl Player {
             name: name.to_owned(),
             text: text.to_owned(),
         };
-        self.start(source, self.user_blend());
+        self.start(source, self.user_blend(), None);
     }
 
     /// Replaces the favourites and never-again marks, for hosts that keep
@@ -1205,6 +1351,13 @@ impl Player {
             self.set_scale(scale);
         }
         if !self.config.preload {
+            if let Some(pending) = self.pending.take() {
+                // No worker to wait for from now on: prepare it here.
+                let serial = self.take_serial();
+                let result = worker::prepare(&self.builder, &pending.source, &self.texts, serial);
+                self.worker = None;
+                self.finish_pending(pending, result);
+            }
             self.worker = None;
             self.preload = None;
         } else if self.worker.is_none() {

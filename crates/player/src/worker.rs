@@ -117,12 +117,21 @@ pub(crate) use stepped::Worker;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) use threaded::Worker;
 
+/// What a job asks the worker for.
+pub(crate) enum Task {
+    /// The preset `Playlist::next` would give after this playlist's
+    /// current one (the look-ahead).
+    Next(Arc<Playlist>),
+    /// This preset (a switch the player defers until it is prepared).
+    Source(Source),
+}
+
 /// What the worker reports about a job: first which preset it is, then the
 /// prepared preset.
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(crate) enum Reply {
     /// The preset `Playlist::next` would give (`None`: nothing to play;
-    /// no `Done` follows then).
+    /// no `Done` follows then). Only for [`Task::Next`].
     Peeked { id: u64, path: Option<PathBuf> },
     /// The preset of job `id`, prepared (or why not).
     Done { id: u64, result: Box<Prepared> },
@@ -156,6 +165,8 @@ mod stepped {
     enum State {
         /// Find the preset the playlist would play next, read and parse it.
         Peek(Arc<Playlist>),
+        /// Read and parse this one.
+        Load(Source),
         /// Prepare it.
         Prepare(Box<Preparation>),
     }
@@ -175,19 +186,22 @@ mod stepped {
             Some(Worker::default())
         }
 
-        /// Asks for the preset after the current one of `playlist`,
-        /// replacing any job under way.
+        /// Asks for `task`, replacing any job under way.
         pub(crate) fn send(
             &self,
             id: u64,
-            playlist: Arc<Playlist>,
+            task: Task,
             texts: Arc<Texts>,
             serial: u64,
             builder: PresetBuilder,
         ) {
+            let state = match task {
+                Task::Next(playlist) => State::Peek(playlist),
+                Task::Source(source) => State::Load(source),
+            };
             *self.job.borrow_mut() = Some(Job {
                 id,
-                state: State::Peek(playlist),
+                state,
                 texts,
                 serial,
                 builder,
@@ -267,24 +281,37 @@ mod stepped {
                 let Some(path) = path else {
                     return (replies, false);
                 };
-                let source = Source::File(path);
-                match load(&source, &job.texts) {
-                    Ok((preset, dir)) => {
-                        let dir = dir.map(Path::to_path_buf);
-                        job.state =
-                            State::Prepare(Box::new(job.builder.begin(preset, dir, job.serial)));
-                        (replies, true)
-                    }
-                    Err(e) => {
-                        replies.push(done(Err(e)));
-                        (replies, false)
-                    }
-                }
+                let (more, keep) = begin(job, &Source::File(path));
+                replies.extend(more);
+                (replies, keep)
+            }
+            State::Load(source) => {
+                let source = source.clone();
+                begin(job, &source)
             }
             State::Prepare(preparation) => match preparation.step() {
                 Some(prepared) => (vec![done(Ok(prepared))], false),
                 None => (Vec::new(), true),
             },
+        }
+    }
+
+    /// Reads and parses `source` and starts preparing it (or replies why
+    /// it cannot be read).
+    fn begin(job: &mut Job, source: &Source) -> (Vec<Reply>, bool) {
+        match load(source, &job.texts) {
+            Ok((preset, dir)) => {
+                let dir = dir.map(Path::to_path_buf);
+                job.state = State::Prepare(Box::new(job.builder.begin(preset, dir, job.serial)));
+                (Vec::new(), true)
+            }
+            Err(e) => (
+                vec![Reply::Done {
+                    id: job.id,
+                    result: Box::new(Err(e)),
+                }],
+                false,
+            ),
         }
     }
 }
@@ -300,7 +327,7 @@ mod threaded {
     /// milliseconds) and prepare it.
     struct Job {
         id: u64,
-        playlist: Arc<Playlist>,
+        task: Task,
         texts: Arc<Texts>,
         serial: u64,
         builder: PresetBuilder,
@@ -352,30 +379,36 @@ mod threaded {
                         };
                         let Job {
                             id,
-                            playlist,
+                            task,
                             texts,
                             serial,
                             builder,
                         } = job;
-                        let path = catch_unwind(AssertUnwindSafe(|| {
-                            let mut probe = Playlist::clone(&playlist);
-                            probe.next().map(|entry| entry.path.clone())
-                        }))
-                        .unwrap_or(None);
-                        drop(playlist);
-                        if reply
-                            .send(Reply::Peeked {
-                                id,
-                                path: path.clone(),
-                            })
-                            .is_err()
-                        {
-                            return;
-                        }
-                        let Some(path) = path else {
-                            continue;
+                        let source = match task {
+                            Task::Next(playlist) => {
+                                let path = catch_unwind(AssertUnwindSafe(|| {
+                                    let mut probe = Playlist::clone(&playlist);
+                                    probe.next().map(|entry| entry.path.clone())
+                                }))
+                                .unwrap_or(None);
+                                drop(playlist);
+                                if reply
+                                    .send(Reply::Peeked {
+                                        id,
+                                        path: path.clone(),
+                                    })
+                                    .is_err()
+                                {
+                                    return;
+                                }
+                                let Some(path) = path else {
+                                    continue;
+                                };
+                                Source::File(path)
+                            }
+                            Task::Source(source) => source,
                         };
-                        let result = prepare(&builder, &Source::File(path), &texts, serial);
+                        let result = prepare(&builder, &source, &texts, serial);
                         let result = Box::new(result);
                         if reply.send(Reply::Done { id, result }).is_err() {
                             return;
@@ -390,12 +423,11 @@ mod threaded {
             })
         }
 
-        /// Asks for the preset after the current one of `playlist`, replacing
-        /// any job not yet started.
+        /// Asks for `task`, replacing any job not yet started.
         pub(crate) fn send(
             &self,
             id: u64,
-            playlist: Arc<Playlist>,
+            task: Task,
             texts: Arc<Texts>,
             serial: u64,
             builder: PresetBuilder,
@@ -403,7 +435,7 @@ mod threaded {
             let (slot, ready) = &*self.slot;
             lock(slot).job = Some(Job {
                 id,
-                playlist,
+                task,
                 texts,
                 serial,
                 builder,
@@ -466,7 +498,13 @@ mod tests {
         let playlist = Playlist::new(vec![milk_playlist::PresetEntry::new(path.clone())], 1);
         let worker = stepped::Worker::start().expect("always starts");
         assert!(worker.try_recv().is_none(), "no job, no reply");
-        worker.send(5, Arc::new(playlist), Arc::new(texts), 9, vis.builder());
+        worker.send(
+            5,
+            Task::Next(Arc::new(playlist)),
+            Arc::new(texts),
+            9,
+            vis.builder(),
+        );
         let mut peeked_at = None;
         let mut done = None;
         for poll in 1..=10 {
@@ -497,6 +535,59 @@ mod tests {
         let report = prepared.report();
         assert!(report.warp_shader && report.comp_shader, "{report:?}");
         assert!(worker.try_recv().is_none() && worker.recv_timeout(Duration::ZERO).is_err());
+    }
+
+    /// A deferred switch's job: the given preset, parsed on the first poll
+    /// and prepared a step per poll; text that does not parse ends the job
+    /// with its error on the first poll.
+    #[test]
+    fn the_stepping_worker_prepares_a_given_preset() {
+        let gpu = milk_engine::headless::Headless::new().expect("a wgpu adapter (lavapipe)");
+        let vis = milk_engine::Visualizer::new(
+            gpu.device.clone(),
+            gpu.queue.clone(),
+            milk_engine::Config::default(),
+        );
+        let worker = stepped::Worker::start().expect("always starts");
+        let text = Source::Text {
+            name: "t".into(),
+            text: "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                   PSVERSION_COMP=2\nwarp_1=`shader_body { ret = tex2D(sampler_main, uv).xyz; }\n\
+                   comp_1=`shader_body { ret = GetPixel(uv); }\n"
+                .into(),
+        };
+        let texts = Arc::new(Texts::default());
+        worker.send(7, Task::Source(text), texts.clone(), 1, vis.builder());
+        let mut done = None;
+        for poll in 1..=10 {
+            let mut replies = Vec::new();
+            while let Some(reply) = worker.try_recv() {
+                replies.push(reply);
+            }
+            assert!(replies.len() <= 1, "one step per poll");
+            match replies.pop() {
+                Some(Reply::Done { id, result }) => {
+                    assert_eq!(id, 7);
+                    done = Some((poll, result));
+                    break;
+                }
+                Some(Reply::Peeked { .. }) => panic!("no look-ahead for a given preset"),
+                None => {}
+            }
+        }
+        let (poll, result) = done.expect("the job ends");
+        // Parse, then code, warp, comp and pipelines.
+        assert_eq!(poll, 5);
+        assert!(result.expect("prepares").report().comp_shader);
+        let junk = Source::Text {
+            name: "junk".into(),
+            text: "\u{0}\u{1}garbage".into(),
+        };
+        worker.send(8, Task::Source(junk), texts, 2, vis.builder());
+        match worker.try_recv() {
+            Some(Reply::Done { id: 8, result }) => assert!(result.is_err()),
+            _ => panic!("the error on the first poll"),
+        }
     }
 
     #[test]

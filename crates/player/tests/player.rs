@@ -505,6 +505,99 @@ fn the_next_preset_is_prepared_in_the_background() {
     );
 }
 
+/// Renders until a switch or failure event arrives (at most `limit`
+/// frames); the events and how many frames it took.
+fn render_until_switch(
+    p: &mut Player,
+    t: &wgpu::Texture,
+    limit: usize,
+) -> (Vec<PlayerEvent>, usize) {
+    let mut events = Vec::new();
+    for frame in 1..=limit {
+        p.render(0.02, t).unwrap();
+        events.extend(p.poll_events());
+        if events
+            .iter()
+            .any(|e| matches!(e, PlayerEvent::Switched { .. } | PlayerEvent::Failed { .. }))
+        {
+            return (events, frame);
+        }
+    }
+    (events, limit)
+}
+
+#[test]
+fn deferred_switches_wait_for_the_worker_and_keep_playing_meanwhile() {
+    let (dir, paths) = preset_dir(5, &[2]);
+    let mut p = player(PlayerConfig {
+        preset_seconds: 0.0,
+        defer_switches: true,
+        ..config(dir.path())
+    });
+    let t = target();
+    // The first preset is prepared at once.
+    assert_eq!(p.current_name(), Some("00 preset"));
+    p.poll_events();
+    // A pick the worker has not prepared: nothing changes on the call...
+    p.select(&paths[3]);
+    assert_eq!(p.current_name(), Some("00 preset"));
+    assert!(p.poll_events().is_empty());
+    // ...the switch comes from a later frame, prepared by the worker.
+    let (events, _) = render_until_switch(&mut p, &t, 500);
+    assert_eq!(switches(&events), [("03 preset".to_owned(), true)]);
+    assert_eq!(p.current_name(), Some("03 preset"));
+    let s = p.stats();
+    assert_eq!((s.deferred, s.prepared_here), (1, 1), "{s:?}");
+    // A broken preset reached by previous/next is skipped when the worker
+    // finds it broken: the switch goes on to the one after it.
+    p.select(&paths[1]);
+    render_until_switch(&mut p, &t, 500);
+    assert_eq!(p.current_name(), Some("01 preset"));
+    p.poll_events();
+    p.next();
+    let mut events = Vec::new();
+    for _ in 0..500 {
+        p.render(0.02, &t).unwrap();
+        events.extend(p.poll_events());
+        if p.current_name() == Some("03 preset") {
+            break;
+        }
+    }
+    let failed: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            PlayerEvent::Failed { path, .. } => path.clone(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed, [paths[2].clone()]);
+    assert_eq!(switches(&events), [("03 preset".to_owned(), true)]);
+    // Text that does not parse: the failure arrives later, the preset
+    // playing goes on.
+    p.load_text("junk", "\u{0}\u{1}garbage");
+    let (events, _) = render_until_switch(&mut p, &t, 500);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, PlayerEvent::Failed { path: None, .. })),
+        "{events:?}"
+    );
+    assert_eq!(p.current_name(), Some("03 preset"));
+    // A second request replaces the first before it is made.
+    p.select(&paths[0]);
+    p.select(&paths[4]);
+    let (events, _) = render_until_switch(&mut p, &t, 500);
+    assert_eq!(switches(&events), [("04 preset".to_owned(), true)]);
+    // Turning preloading off settles a pending switch here.
+    p.select(&paths[0]);
+    let config = PlayerConfig {
+        preload: false,
+        ..p.config().clone()
+    };
+    p.set_config(config).unwrap();
+    assert_eq!(p.current_name(), Some("00 preset"));
+}
+
 #[test]
 fn audio_in_every_format_reaches_the_analysis() {
     let (dir, _) = preset_dir(1, &[]);
