@@ -131,8 +131,11 @@ pub fn player_config(config: &Config, seed: u64, refresh_hz: f64) -> PlayerConfi
         blend_seconds: p.blend,
         hard_cuts: p.hard_cuts,
         beat_sensitivity: config.audio.beat_sensitivity as f32,
-        prefs_path: state_dir().map(|d| d.join("prefs.json")),
+        prefs_path: state_dir().map(|d| d.join("prefs.toml")),
         seed,
+        // Previous on a remote is prepared on the worker thread: on a Pi a
+        // preset takes far longer to prepare than a frame lasts.
+        defer_switches: true,
         ..PlayerConfig::default()
     };
     c.engine.seed = seed;

@@ -45,6 +45,10 @@ pub struct Report {
     pub blend: bool,
     /// Milliseconds spent preparing it (code, shaders, pipelines).
     pub prepare_ms: f64,
+    /// The `loadPreset`/`select` request this report answers, when it came
+    /// after the call returned (the preset was prepared a step per frame).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<u64>,
 }
 
 impl Report {
@@ -81,6 +85,7 @@ impl Report {
             comp_shader: report.comp_shader,
             blend,
             prepare_ms: report.prepare_time.as_secs_f64() * 1000.0,
+            request: None,
         }
     }
 
@@ -101,6 +106,7 @@ impl Report {
             comp_shader: false,
             blend: false,
             prepare_ms: 0.0,
+            request: None,
         }
     }
 }

@@ -36,6 +36,13 @@ fn js_error(message: impl std::fmt::Display) -> JsValue {
     js_sys::Error::new(&message.to_string()).into()
 }
 
+/// What `loadPreset` and `select` return while the preset is prepared.
+#[derive(serde::Serialize)]
+struct PendingRequest {
+    pending: bool,
+    request: u64,
+}
+
 fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
     serde_json::to_string(value)
         .ok()
@@ -68,6 +75,10 @@ pub struct Core {
     events: Vec<Event>,
     /// The last report of a preset that started or failed.
     last_report: Option<Report>,
+    /// The `loadPreset`/`select` request whose preset is being prepared
+    /// (its report event carries the number), and the last number given.
+    waiting: Option<u64>,
+    requests: u64,
     /// Set when the browser loses the device: nothing touches it after
     /// that (wgpu's WebGPU backend panics on calls to a lost device).
     lost: Arc<AtomicBool>,
@@ -148,8 +159,12 @@ impl Core {
         let seed = if seed.is_finite() { seed as u64 } else { 0 };
         let config = PlayerConfig {
             // No threads in the page: the next preset is prepared a step a
-            // frame on the page's thread (kefir-player's stepping worker).
+            // frame on the page's thread (kefir-player's stepping worker),
+            // and so is any other preset asked for (previous, a pick,
+            // loadPreset, a drop): it starts once prepared, the frames go
+            // on meanwhile.
             preload: true,
+            defer_switches: true,
             seed,
             engine: milk_engine::Config {
                 seed,
@@ -178,6 +193,8 @@ impl Core {
             fps: FpsMeter::default(),
             events: Vec::new(),
             last_report: None,
+            waiting: None,
+            requests: 0,
             lost,
         };
         core.player.next();
@@ -278,9 +295,9 @@ impl Core {
         if self.lost() {
             return to_js(&Report::failed(&name, None, LOST));
         }
-        self.with_blend(blend_seconds, |player| player.load_text(&name, &text));
         self.drain_events();
-        self.last_report_or(&name)
+        self.with_blend(blend_seconds, |player| player.load_text(&name, &text));
+        self.report_or_request(&name)
     }
 
     /// Adds presets (file names and texts, e.g. dropped files) to the
@@ -306,9 +323,19 @@ impl Core {
         if self.lost() {
             return to_js(&Report::failed(&path, None, LOST));
         }
-        self.with_blend(blend_seconds, |player| player.select(Path::new(&path)));
         self.drain_events();
-        self.last_report_or(&path)
+        self.with_blend(blend_seconds, |player| player.select(Path::new(&path)));
+        self.report_or_request(&path)
+    }
+
+    /// Makes a switch still being prepared now (for a page that is not
+    /// rendering); its report comes with the next `takeEvents`.
+    pub fn settle(&mut self) {
+        if self.lost() {
+            return;
+        }
+        self.player.settle();
+        self.drain_events();
     }
 
     /// Next preset (blend), previous, random, or a hard cut.
@@ -316,6 +343,7 @@ impl Core {
         if self.lost() {
             return;
         }
+        self.waiting = None;
         self.player.next();
         self.drain_events();
     }
@@ -324,6 +352,7 @@ impl Core {
         if self.lost() {
             return;
         }
+        self.waiting = None;
         self.player.previous();
         self.drain_events();
     }
@@ -332,6 +361,7 @@ impl Core {
         if self.lost() {
             return;
         }
+        self.waiting = None;
         self.player.random();
         self.drain_events();
     }
@@ -341,6 +371,7 @@ impl Core {
         if self.lost() {
             return;
         }
+        self.waiting = None;
         self.player.hard_cut();
         self.drain_events();
     }
@@ -500,8 +531,9 @@ impl Core {
 
     fn drain_events(&mut self) {
         for event in self.player.poll_events() {
-            if let Some(event) = Event::from_player(&event) {
-                if let Event::Preset(report) = &event {
+            if let Some(mut event) = Event::from_player(&event) {
+                if let Event::Preset(report) = &mut event {
+                    report.request = self.waiting.take();
                     self.last_report = Some(report.clone());
                 }
                 if self.events.len() >= 256 {
@@ -510,6 +542,23 @@ impl Core {
                 self.events.push(event);
             }
         }
+    }
+
+    /// The report of the switch just asked for, or, while its preset is
+    /// prepared a step per frame, `{pending: true, request}`: the report
+    /// comes as a `preset` event carrying `request`.
+    fn report_or_request(&mut self, name: &str) -> JsValue {
+        if self.player.switch_pending() {
+            self.requests += 1;
+            self.waiting = Some(self.requests);
+            return to_js(&PendingRequest {
+                pending: true,
+                request: self.requests,
+            });
+        }
+        self.waiting = None;
+        self.drain_events();
+        self.last_report_or(name)
     }
 
     /// The report of the switch just asked for.

@@ -86,7 +86,19 @@ const framesNow = (page) => page.evaluate(() => window.kefir.stats().frames);
   check('n switches preset with a blend', afterN.preset !== before && afterN.blending, `${before} -> ${afterN.preset}, blending ${afterN.blending}`);
 
   const shaderText = readFileSync(shaderPreset, 'utf8');
-  const shaderReport = await page.evaluate((t) => window.kefir.loadPreset(t, { name: 'Shader Test', blendSeconds: 0 }), shaderText);
+  // The preset is prepared a step per frame while the current one plays
+  // on: the report comes frames later, tagged with its request.
+  const { report: shaderReport, frames: framesDuring } = await page.evaluate(async (t) => {
+    const k = window.kefir;
+    const f0 = k.stats().frames;
+    const report = await k.loadPreset(t, { name: 'Shader Test', blendSeconds: 0 });
+    return { report, frames: k.stats().frames - f0 };
+  }, shaderText);
+  check(
+    'loadPreset prepares a step per frame, the page drawing on',
+    typeof shaderReport.request === 'number' && framesDuring >= 4,
+    `request ${shaderReport.request}, ${framesDuring} frames drawn while it was prepared`,
+  );
   await page.waitForTimeout(800);
   const s1 = await page.evaluate(() => window.__sample());
   await page.waitForTimeout(500);
@@ -102,6 +114,16 @@ const framesNow = (page) => page.evaluate(() => window.kefir.stats().frames);
     'per_frame_1=wave_r = 0.5 + 0.5*sin(time);', 'per_frame_2=zoom = zoom +* ;',
     'comp_1=`shader_body { ret = tex2D(sampler_main, uv).xyz +* ; }',
   ].join('\n');
+  const stopped = await page.evaluate(async (t) => {
+    const k = window.kefir;
+    k.stop();
+    const report = await k.loadPreset(t, { name: 'While Stopped', blendSeconds: 0 });
+    const preset = k.stats().preset;
+    k.start();
+    return { ok: report.ok, preset };
+  }, shaderText);
+  check('loadPreset resolves while the page is stopped', stopped.ok && stopped.preset === 'While Stopped', JSON.stringify(stopped));
+
   const f0 = await framesNow(page);
   const badReport = await page.evaluate((t) => window.kefir.loadPreset(t, { name: 'Broken', blendSeconds: 0 }), broken);
   const lines = badReport.errors.map((e) => `${e.part}@${e.line}:${e.col}`);

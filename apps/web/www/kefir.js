@@ -104,6 +104,7 @@ export class Kefir {
     this.tap = null;
     this.sources = new Set();
     this.listeners = new Set();
+    this.waiting = null;
     this.tick = (now) => {
       if (!this.running) return;
       this.raf = requestAnimationFrame(this.tick);
@@ -133,12 +134,57 @@ export class Kefir {
     } catch (e) {
       console.error('kefir: frame failed:', e);
     }
-    const events = this.core.takeEvents();
-    for (const ev of events) this.emit(ev);
+    this.pumpEvents();
+  }
+
+  pumpEvents() {
+    for (const ev of this.core.takeEvents()) this.emit(ev);
   }
 
   emit(event) {
+    const w = this.waiting;
+    if (w && event.kind === 'preset' && event.request === w.request) {
+      this.waiting = null;
+      w.resolve(event);
+    }
     for (const fn of this.listeners) fn(event);
+  }
+
+  // loadPreset/selectPreset: the report, or, while the preset is prepared a
+  // step per frame (the page keeps drawing the current one), a promise of
+  // it that the `preset` event carrying the request number resolves.
+  awaitReport(result, name) {
+    if (!result || !result.pending) return result;
+    this.replaceWaiting();
+    const promise = new Promise((resolve) => {
+      this.waiting = { request: result.request, name, resolve };
+    });
+    if (!this.running) {
+      // No frames to do the steps: finish it now.
+      this.core.settle();
+      this.pumpEvents();
+    }
+    return promise;
+  }
+
+  // A request overtaken by another (or by next/previous) resolves as not
+  // loaded.
+  replaceWaiting() {
+    const w = this.waiting;
+    if (!w) return;
+    this.waiting = null;
+    w.resolve({
+      kind: 'preset',
+      name: w.name,
+      path: null,
+      ok: false,
+      errors: [{ part: 'file', line: 0, col: 0, message: 'replaced by a later request' }],
+      warnings: [],
+      warpShader: false,
+      compShader: false,
+      blend: false,
+      prepareMs: 0,
+    });
   }
 
   // The browser lost the WebGPU device (some drivers do at the first
@@ -238,7 +284,7 @@ export class Kefir {
   async loadPreset(text, options = {}) {
     const name = options.name ?? 'preset';
     const blend = options.blendSeconds ?? 1.7;
-    return this.core.loadPreset(name, text, blend);
+    return this.awaitReport(this.core.loadPreset(name, text, blend), name);
   }
 
   /** Adds `[{name, text}]` to the playlist; returns their paths. */
@@ -251,7 +297,7 @@ export class Kefir {
 
   /** Plays a playlist preset by path (from presets()). */
   async selectPreset(path, options = {}) {
-    return this.core.select(path, options.blendSeconds ?? 1.7);
+    return this.awaitReport(this.core.select(path, options.blendSeconds ?? 1.7), path);
   }
 
   /** `[{path, name, favourite, broken}]` matching every word of `query`. */
@@ -260,18 +306,22 @@ export class Kefir {
   }
 
   nextPreset() {
+    this.replaceWaiting();
     this.core.next();
   }
 
   previousPreset() {
+    this.replaceWaiting();
     this.core.previous();
   }
 
   randomPreset() {
+    this.replaceWaiting();
     this.core.random();
   }
 
   hardCut() {
+    this.replaceWaiting();
     this.core.hardCut();
   }
 

@@ -1281,6 +1281,43 @@ impl Player {
         &mut self.vis
     }
 
+    /// Whether a switch waits for the worker
+    /// ([`PlayerConfig::defer_switches`]).
+    pub fn switch_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Makes a pending switch now: waits for the worker to finish it (in
+    /// the browser: does the rest of its steps), for hosts that need the
+    /// result before the next frame (the page's `loadPreset` while it is
+    /// not rendering). Its events are queued as usual.
+    pub fn settle(&mut self) {
+        while let Some(id) = self.pending.as_ref().map(|p| p.id) {
+            let reply = match &self.worker {
+                Some(worker) => worker.recv_timeout(PRELOAD_WAIT),
+                None => Err(()),
+            };
+            match reply {
+                Ok(Reply::Done { id: done, result }) if done == id => {
+                    if let Some(pending) = self.pending.take() {
+                        self.finish_pending(pending, *result);
+                    }
+                }
+                Ok(_) => {}
+                Err(()) => {
+                    // The worker hung or died: prepare it here.
+                    self.worker = None;
+                    if let Some(pending) = self.pending.take() {
+                        let serial = self.take_serial();
+                        let result =
+                            worker::prepare(&self.builder, &pending.source, &self.texts, serial);
+                        self.finish_pending(pending, result);
+                    }
+                }
+            }
+        }
+    }
+
     /// How presets were switched so far.
     pub fn stats(&self) -> PlayerStats {
         self.stats

@@ -588,6 +588,13 @@ fn deferred_switches_wait_for_the_worker_and_keep_playing_meanwhile() {
     p.select(&paths[4]);
     let (events, _) = render_until_switch(&mut p, &t, 500);
     assert_eq!(switches(&events), [("04 preset".to_owned(), true)]);
+    // settle() makes a pending switch at once.
+    p.select(&paths[1]);
+    assert!(p.switch_pending());
+    p.settle();
+    assert!(!p.switch_pending());
+    assert_eq!(p.current_name(), Some("01 preset"));
+    assert_eq!(switches(&p.poll_events()), [("01 preset".to_owned(), true)]);
     // Turning preloading off settles a pending switch here.
     p.select(&paths[0]);
     let config = PlayerConfig {

@@ -987,6 +987,9 @@ pub fn player_config(settings: &Settings, seed: u64) -> PlayerConfig {
         texture_dirs: p.texture_dirs.clone(),
         prefs_path: milk_playlist::Prefs::default_path(),
         seed,
+        // Previous, picks and dropped files are prepared on the worker
+        // thread; the window never waits for one.
+        defer_switches: true,
         ..PlayerConfig::default()
     };
     c.engine.seed = seed;
