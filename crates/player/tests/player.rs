@@ -583,11 +583,28 @@ fn deferred_switches_wait_for_the_worker_and_keep_playing_meanwhile() {
         "{events:?}"
     );
     assert_eq!(p.current_name(), Some("03 preset"));
-    // A second request replaces the first before it is made.
+    // A second request replaces the first if that is not made yet (with a
+    // worker thread it may be: then both switches happen, in order).
     p.select(&paths[0]);
     p.select(&paths[4]);
-    let (events, _) = render_until_switch(&mut p, &t, 500);
-    assert_eq!(switches(&events), [("04 preset".to_owned(), true)]);
+    let mut events = Vec::new();
+    for _ in 0..500 {
+        p.render(0.02, &t).unwrap();
+        events.extend(p.poll_events());
+        if p.current_name() == Some("04 preset") {
+            break;
+        }
+    }
+    let got = switches(&events);
+    assert!(
+        got == [("04 preset".to_owned(), true)]
+            || got
+                == [
+                    ("00 preset".to_owned(), true),
+                    ("04 preset".to_owned(), true)
+                ],
+        "{got:?}"
+    );
     // settle() makes a pending switch at once.
     p.select(&paths[1]);
     assert!(p.switch_pending());
