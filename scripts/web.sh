@@ -6,17 +6,23 @@
 #   bash scripts/web.sh serve      serve what was built
 #
 # Installs the wasm32 target and wasm-bindgen-cli (the exact version of the
-# wasm-bindgen crate in Cargo.lock) only when missing. Uses wasm-opt
-# (binaryen 116 or later) and brotli when installed; gzip always. Environment:
-# KEFIR_WEB_PORT (8080), KEFIR_WEB_PROFILE (cargo profile, default "web":
-# lto, opt-level "z"), KEFIR_WEB_OPT (wasm-opt level, default -Oz).
+# wasm-bindgen crate in Cargo.lock) only when missing. Runs wasm-opt: the
+# system's (binaryen 116 or later), else binaryen from npm installed into
+# target/web-tools when missing (skipped, with a message, without npm).
+# Brotli when installed; gzip always. Environment: KEFIR_WEB_PORT (8080),
+# KEFIR_WEB_PROFILE (cargo profile, default "web": lto, opt-level "z"),
+# KEFIR_WEB_OPT (wasm-opt passes; default -O2 without binaryen's inlining,
+# which measured smallest after brotli, see benches/README.md "Web"),
+# KEFIR_WEB_NO_WASM_OPT=1 to skip it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MODE=${1:-all}
 PORT=${KEFIR_WEB_PORT:-8080}
 PROFILE=${KEFIR_WEB_PROFILE:-web}
-OPT=${KEFIR_WEB_OPT:--Oz}
+OPT=${KEFIR_WEB_OPT:--O2 --always-inline-max-function-size=0 --one-caller-inline-max-function-size=0 --flexible-inline-max-function-size=0}
+BINARYEN_VERSION=132.0.0
+WEB_TOOLS=target/web-tools
 DIST=apps/web/dist
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 
@@ -38,6 +44,33 @@ need_tools() {
     fi
 }
 
+# The wasm-opt to run, or nothing. Debian 12's binaryen (wasm-opt 108) turns
+# wasm-bindgen 0.2.130's output into a module that fails at start
+# ("WebAssembly.Table.set(): Argument 1 is invalid"): only 116 or later is
+# used, else npm's binaryen (its wasm-opt runs on node: -O2 takes ~16 s).
+wasm_opt_bin() {
+    [ -n "${KEFIR_WEB_NO_WASM_OPT:-}" ] && { echo "web: wasm-opt skipped (KEFIR_WEB_NO_WASM_OPT)" >&2; return; }
+    local v
+    v=$(wasm-opt --version 2>/dev/null | grep -oE '[0-9]+' | head -1 || true)
+    if [ -n "$v" ] && [ "$v" -ge 116 ]; then
+        echo wasm-opt
+        return
+    fi
+    local npm_opt="$WEB_TOOLS/node_modules/.bin/wasm-opt"
+    if ! "$npm_opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "; then
+        if ! command -v npm >/dev/null; then
+            echo "web: no wasm-opt 116+ and no npm to fetch binaryen: the wasm is not optimised further" >&2
+            return
+        fi
+        echo "web: installing binaryen $BINARYEN_VERSION (npm) into $WEB_TOOLS" >&2
+        npm install --no-audit --no-fund --no-save --prefix "$WEB_TOOLS" "binaryen@$BINARYEN_VERSION" >&2 || {
+            echo "web: binaryen did not install: the wasm is not optimised further" >&2
+            return
+        }
+    fi
+    echo "$npm_opt"
+}
+
 build() {
     need_tools
     echo "web: cargo build --profile $PROFILE (wasm32)"
@@ -47,20 +80,15 @@ build() {
     mkdir -p "$DIST.tmp/pkg"
     wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$DIST.tmp/pkg" --out-name kefir_web "$wasm"
     local out="$DIST.tmp/pkg/kefir_web_bg.wasm"
-    # Debian 12's binaryen (wasm-opt 108) turns wasm-bindgen 0.2.130's
-    # output into a module that fails at start ("WebAssembly.Table.set():
-    # Argument 1 is invalid"), before or after wasm-bindgen: only a newer
-    # wasm-opt is used.
-    local opt_version
-    opt_version=$(wasm-opt --version 2>/dev/null | grep -oE '[0-9]+' | head -1 || true)
-    if [ -n "$opt_version" ] && [ "$opt_version" -ge "${KEFIR_WEB_WASM_OPT_MIN:-116}" ]; then
-        echo "web: wasm-opt $OPT"
-        wasm-opt "$OPT" --enable-bulk-memory --enable-nontrapping-float-to-int \
+    local opt
+    opt=$(wasm_opt_bin)
+    if [ -n "$opt" ]; then
+        echo "web: $opt $OPT"
+        # shellcheck disable=SC2086 # OPT is a list of flags
+        "$opt" $OPT --enable-bulk-memory --enable-nontrapping-float-to-int \
             --enable-sign-ext --enable-mutable-globals --enable-reference-types \
             --enable-multivalue "$out" -o "$out.opt"
         mv "$out.opt" "$out"
-    else
-        echo "web: no wasm-opt of version ${KEFIR_WEB_WASM_OPT_MIN:-116} or later (have: ${opt_version:-none}): skipping it"
     fi
     cp apps/web/www/*.html apps/web/www/*.js apps/web/www/*.css "$DIST.tmp/"
     # Precompressed copies for servers that serve them (nginx gzip_static,
