@@ -33,6 +33,8 @@
 //!   [`Visualizer::switch_to`]. If the player needs a preset the worker has
 //!   not prepared (previous, select, a file), it prepares it on the calling
 //!   thread; if the worker is still busy with it, it waits for the worker.
+//!   With [`PlayerConfig::defer_switches`] it waits for neither: the worker
+//!   prepares that preset too and the switch comes from a later frame.
 //!   In the browser the worker is the page's own thread, one step of the
 //!   preparation per rendered frame ([`milk_engine::Preparation`]).
 //!
