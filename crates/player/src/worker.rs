@@ -477,6 +477,17 @@ mod tests {
 
     /// The browser's stepping worker: one step per poll, the same replies
     /// as the thread's, and a finished preset that renders.
+    /// One poll, as `Player::poll_worker` does: replies until `None`, of
+    /// which there is at most one (one step per poll).
+    fn poll(worker: &stepped::Worker) -> Option<Reply> {
+        let mut replies = Vec::new();
+        while let Some(reply) = worker.try_recv() {
+            replies.push(reply);
+        }
+        assert!(replies.len() <= 1, "one step per poll");
+        replies.pop()
+    }
+
     #[test]
     fn the_stepping_worker_prepares_a_step_per_poll() {
         let gpu = milk_engine::headless::Headless::new().expect("a wgpu adapter (lavapipe)");
@@ -507,21 +518,15 @@ mod tests {
         );
         let mut peeked_at = None;
         let mut done = None;
-        for poll in 1..=10 {
-            // One poll, as `Player::poll_worker`: replies until `None`.
-            let mut replies = Vec::new();
-            while let Some(reply) = worker.try_recv() {
-                replies.push(reply);
-            }
-            assert!(replies.len() <= 1, "one step per poll");
-            match replies.pop() {
+        for polls in 1..=10 {
+            match poll(&worker) {
                 Some(Reply::Peeked { id, path: p }) => {
                     assert_eq!((id, p.as_deref()), (5, Some(path.as_path())));
-                    peeked_at = Some(poll);
+                    peeked_at = Some(polls);
                 }
                 Some(Reply::Done { id, result }) => {
                     assert_eq!(id, 5);
-                    done = Some((poll, result));
+                    done = Some((polls, result));
                     break;
                 }
                 None => {}
@@ -529,8 +534,8 @@ mod tests {
         }
         // Peek and parse, then code, warp, comp and pipelines.
         assert_eq!(peeked_at, Some(1));
-        let (poll, result) = done.expect("the job ends");
-        assert_eq!(poll, 5);
+        let (polls, result) = done.expect("the job ends");
+        assert_eq!(polls, 5);
         let prepared = result.expect("prepares");
         let report = prepared.report();
         assert!(report.warp_shader && report.comp_shader, "{report:?}");
@@ -559,25 +564,20 @@ mod tests {
         let texts = Arc::new(Texts::default());
         worker.send(7, Task::Source(text), texts.clone(), 1, vis.builder());
         let mut done = None;
-        for poll in 1..=10 {
-            let mut replies = Vec::new();
-            while let Some(reply) = worker.try_recv() {
-                replies.push(reply);
-            }
-            assert!(replies.len() <= 1, "one step per poll");
-            match replies.pop() {
+        for polls in 1..=10 {
+            match poll(&worker) {
                 Some(Reply::Done { id, result }) => {
                     assert_eq!(id, 7);
-                    done = Some((poll, result));
+                    done = Some((polls, result));
                     break;
                 }
                 Some(Reply::Peeked { .. }) => panic!("no look-ahead for a given preset"),
                 None => {}
             }
         }
-        let (poll, result) = done.expect("the job ends");
+        let (polls, result) = done.expect("the job ends");
         // Parse, then code, warp, comp and pipelines.
-        assert_eq!(poll, 5);
+        assert_eq!(polls, 5);
         assert!(result.expect("prepares").report().comp_shader);
         let junk = Source::Text {
             name: "junk".into(),

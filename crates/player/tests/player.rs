@@ -526,6 +526,19 @@ fn render_until_switch(
     (events, limit)
 }
 
+/// Renders until `name` plays (at most 500 frames); the events on the way.
+fn render_until_playing(p: &mut Player, t: &wgpu::Texture, name: &str) -> Vec<PlayerEvent> {
+    let mut events = Vec::new();
+    for _ in 0..500 {
+        p.render(0.02, t).unwrap();
+        events.extend(p.poll_events());
+        if p.current_name() == Some(name) {
+            break;
+        }
+    }
+    events
+}
+
 #[test]
 fn deferred_switches_wait_for_the_worker_and_keep_playing_meanwhile() {
     let (dir, paths) = preset_dir(5, &[2]);
@@ -555,14 +568,7 @@ fn deferred_switches_wait_for_the_worker_and_keep_playing_meanwhile() {
     assert_eq!(p.current_name(), Some("01 preset"));
     p.poll_events();
     p.next();
-    let mut events = Vec::new();
-    for _ in 0..500 {
-        p.render(0.02, &t).unwrap();
-        events.extend(p.poll_events());
-        if p.current_name() == Some("03 preset") {
-            break;
-        }
-    }
+    let events = render_until_playing(&mut p, &t, "03 preset");
     let failed: Vec<_> = events
         .iter()
         .filter_map(|e| match e {
@@ -587,15 +593,7 @@ fn deferred_switches_wait_for_the_worker_and_keep_playing_meanwhile() {
     // worker thread it may be: then both switches happen, in order).
     p.select(&paths[0]);
     p.select(&paths[4]);
-    let mut events = Vec::new();
-    for _ in 0..500 {
-        p.render(0.02, &t).unwrap();
-        events.extend(p.poll_events());
-        if p.current_name() == Some("04 preset") {
-            break;
-        }
-    }
-    let got = switches(&events);
+    let got = switches(&render_until_playing(&mut p, &t, "04 preset"));
     assert!(
         got == [("04 preset".to_owned(), true)]
             || got
