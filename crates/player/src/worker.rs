@@ -488,14 +488,16 @@ mod tests {
         replies.pop()
     }
 
+    /// A preset builder on the headless adapter.
+    fn builder() -> PresetBuilder {
+        let gpu = milk_engine::headless::Headless::new().expect("a wgpu adapter (lavapipe)");
+        milk_engine::Visualizer::new(gpu.device, gpu.queue, milk_engine::Config::default())
+            .builder()
+    }
+
     #[test]
     fn the_stepping_worker_prepares_a_step_per_poll() {
-        let gpu = milk_engine::headless::Headless::new().expect("a wgpu adapter (lavapipe)");
-        let vis = milk_engine::Visualizer::new(
-            gpu.device.clone(),
-            gpu.queue.clone(),
-            milk_engine::Config::default(),
-        );
+        let builder = builder();
         let path = PathBuf::from("texts/a.milk");
         let mut texts = Texts::default();
         texts.order.push(path.clone());
@@ -514,7 +516,7 @@ mod tests {
             Task::Next(Arc::new(playlist)),
             Arc::new(texts),
             9,
-            vis.builder(),
+            builder.clone(),
         );
         let mut peeked_at = None;
         let mut done = None;
@@ -547,12 +549,7 @@ mod tests {
     /// with its error on the first poll.
     #[test]
     fn the_stepping_worker_prepares_a_given_preset() {
-        let gpu = milk_engine::headless::Headless::new().expect("a wgpu adapter (lavapipe)");
-        let vis = milk_engine::Visualizer::new(
-            gpu.device.clone(),
-            gpu.queue.clone(),
-            milk_engine::Config::default(),
-        );
+        let builder = builder();
         let worker = stepped::Worker::start().expect("always starts");
         let text = Source::Text {
             name: "t".into(),
@@ -562,7 +559,7 @@ mod tests {
                 .into(),
         };
         let texts = Arc::new(Texts::default());
-        worker.send(7, Task::Source(text), texts.clone(), 1, vis.builder());
+        worker.send(7, Task::Source(text), texts.clone(), 1, builder.clone());
         let mut done = None;
         for polls in 1..=10 {
             match poll(&worker) {
@@ -583,7 +580,7 @@ mod tests {
             name: "junk".into(),
             text: "\u{0}\u{1}garbage".into(),
         };
-        worker.send(8, Task::Source(junk), texts, 2, vis.builder());
+        worker.send(8, Task::Source(junk), texts, 2, builder.clone());
         match worker.try_recv() {
             Some(Reply::Done { id: 8, result }) => assert!(result.is_err()),
             _ => panic!("the error on the first poll"),
