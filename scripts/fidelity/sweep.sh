@@ -17,6 +17,7 @@
 # Environment: SIZE (512x384), JOBS (2), OUT (target/fidelity/sweep-SIZE),
 #   PRESETS_DIR (../shared/presets/butterchurn), REFRENDER (~/refrender),
 #   KEFIR (target/release/kefir, built if missing), ONLY (substring filter),
+#   NAMES (a file of preset names, one a line, instead of the whole pack),
 #   KEFIR_REDO (1: render Kefir again), REF_TIMEOUT (300 s per preset),
 #   CSV (benches/fidelity/butterchurn-replay.csv), STAGE (all|render|csv).
 set -euo pipefail
@@ -34,6 +35,15 @@ STAGE=${STAGE:-all}
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$HOME/.cache/xdg}
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 mkdir -p "$OUT/ref" "$OUT/kefir" "$OUT/logs"
+# butterchurn's random numbers and noise textures go to Kefir too
+# (rand.jsonl per preset, one ref/noise.bin): see tap_refrender.py.
+python3 scripts/fidelity/tap_refrender.py "$REFRENDER" >/dev/null
+if [[ ! -f $OUT/ref/noise.bin ]]; then
+    (cd "$REFRENDER" && node render.mjs --preset "Geiss - Spiral Artifact" --frames 1 --size 64x48 \
+        --seed "$SEED" --dump-noise --out "$OUT/noise-run") >/dev/null
+    mv "$OUT/noise-run/noise.bin" "$OUT/ref/noise.bin"
+    rm -rf "$OUT/noise-run"
+fi
 export WAV=$OUT/audio.wav
 [[ -f $WAV ]] || python3 scripts/fidelity/make_wav.py "$WAV"
 if [[ -z ${KEFIR:-} ]]; then
@@ -47,6 +57,10 @@ if [[ ${KEFIR_REDO:-0} == 1 ]]; then
 fi
 
 names() {
+    if [[ -n ${NAMES:-} ]]; then
+        grep -v '^$' "$NAMES"
+        return
+    fi
     find "$PRESETS_DIR" -maxdepth 1 -name '*.milk' -printf '%f\n' | sed 's/\.milk$//' | LC_ALL=C sort |
         grep -F -- "${ONLY:-}"
 }
@@ -56,11 +70,11 @@ one() {
     log="$OUT/logs/$name.log"
     ref="$OUT/ref/$name"
     kef="$OUT/kefir/$name"
-    if [[ ! -f $ref/frame_000060.png || ! -f $ref/state.jsonl ]]; then
+    if [[ ! -f $ref/frame_000060.png || ! -f $ref/state.jsonl || ! -f $ref/rand.jsonl ]]; then
         t0=$(date +%s.%N)
         if (cd "$REFRENDER" && timeout "$REF_TIMEOUT" node render.mjs --preset "$name" --frames "$FRAMES" \
             --fps "$FPS" --size "$SIZE" --audio "wav:$WAV" --seed "$SEED" --skip 9 --every 10 \
-            --out "$ref") </dev/null >"$log" 2>&1; then
+            --dump-rand --out "$ref") </dev/null >"$log" 2>&1; then
             echo "ref $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s: $name"
         else
             echo "REF FAILED: $name (see $log)"

@@ -32,7 +32,10 @@ and a class with its reason. The rules, first match wins:
   input         the per-frame state differs from frame 1..10 (the equations
                 saw different input: rand() streams, butterchurn's extra
                 per-frame run at load, its 1-based frame counter), or the
-                preset uses rand()/rand_frame/noise textures and SSIM@10 < 0.8
+                preset uses rand()/rand_frame/noise textures and SSIM@10 < 0.8.
+                With butterchurn's random numbers replayed (refrender tapped,
+                Kefir's state.jsonl has rand_unused) only randNN textures
+                and rand() values Kefir's code left unused count.
   chaos         SSIM@10 >= 0.8 but it falls by frame 60 (feedback amplifies
                 the last bits), or the state agrees and the code is
                 sensitive (no other lead)
@@ -124,6 +127,19 @@ def state_first_diff(ref_dir, kef_dir, upto=10, snapped=None):
     return None, []
 
 
+def rand_replay(kef_dir, upto=10):
+    """Whether Kefir drew butterchurn's random numbers (rand.jsonl replayed:
+    its state.jsonl has rand_unused), and the first frame in 1..upto where
+    butterchurn drew rand() values Kefir's code did not use (None if none)."""
+    kef = read_state(os.path.join(kef_dir, "state.jsonl")) or []
+    if not kef or "rand_unused" not in kef[0]:
+        return False, None
+    for i, row in enumerate(kef[:upto]):
+        if row.get("rand_unused", 0) > 0:
+            return True, i + 1
+    return True, None
+
+
 def preset_traits(path):
     try:
         text = open(path, encoding="latin-1").read()
@@ -150,6 +166,8 @@ def preset_traits(path):
         "rand_sh": bool(re.search(r"rand_(frame|preset)", shs)),
         "noise_tex": any(t.startswith(("noise", "pw_noise", "fw_noise", "fc_noise", "noisevol", "rand"))
                          for t in tex),
+        # randNN: a random user texture; butterchurn has none to pick from.
+        "rand_tex": any(re.match(r"(\w\w_)?rand\d\d", t) for t in tex),
         "missing_tex": missing,
         "shaders": bool(sh),
         "frame_eq": bool(re.search(r"\bframe\b", eqs)),
@@ -234,8 +252,15 @@ def classify(r):
         why.append(f"per-frame state differs from frame {r['state_diff_frame']} "
                    f"({' '.join(r['state_diff_vars'][:4])})")
     t = r["traits"]
-    uses = [n for n, k in (("rand()", "rand_eq"), ("rand_frame/rand_preset", "rand_sh"),
-                           ("noise/rand textures", "noise_tex")) if t.get(k)]
+    if r.get("rand_replayed"):
+        # Kefir drew butterchurn's numbers and noise: only a mismatch counts.
+        uses = ["rand textures"] if t.get("rand_tex") else []
+        if r.get("rand_unused_frame"):
+            why.append(f"butterchurn's code drew rand() values Kefir's did not use "
+                       f"(frame {r['rand_unused_frame']})")
+    else:
+        uses = [n for n, k in (("rand()", "rand_eq"), ("rand_frame/rand_preset", "rand_sh"),
+                               ("noise/rand textures", "noise_tex")) if t.get(k)]
     if t.get("missing_tex"):
         uses.append("textures butterchurn lacks (" + " ".join(t["missing_tex"][:3]) + ")")
     if s10 >= 0.8:
@@ -327,6 +352,7 @@ def main():
         r["snapped"] = snapped
         r["state_diff_frame"], r["state_diff_vars"] = f, vs
         r["traits"] = preset_traits(os.path.join(a.presets, name + ".milk"))
+        r["rand_replayed"], r["rand_unused_frame"] = rand_replay(kef_dir)
         cls, why = classify(r)
         if name in manual:
             mc, mw = manual[name]

@@ -84,6 +84,7 @@ use crate::textures::{TextureStore, TextureWarning};
 use web_time::Instant;
 
 pub use milk_parser::BlockError;
+pub use milk_parser::preset::BlockId;
 pub use passes::{FrameStats, Pass, PassTimes};
 pub use stages::ShaderFailure;
 
@@ -391,6 +392,24 @@ impl Preparation {
     }
 }
 
+/// Random numbers another renderer drew for one frame, handed to
+/// [`Visualizer::set_next_randoms`] so a replay compares renderers, not
+/// random streams.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrameRandoms {
+    /// Per code block, uniform values in [0, 1) for the playing preset's
+    /// `rand()` calls in it, in the order it makes them (instance by
+    /// instance for shapes, vertex by vertex, rows top down, for per-pixel
+    /// code). Calls past a block's list, and blocks not listed, draw
+    /// Kefir's own numbers.
+    pub eel: Vec<(BlockId, Vec<f64>)>,
+    /// `rand_frame` of the warp shader and of the composite shader.
+    pub warp_rand_frame: Option<[f32; 4]>,
+    pub comp_rand_frame: Option<[f32; 4]>,
+    /// `rand_preset` of both shaders.
+    pub rand_preset: Option<[f32; 4]>,
+}
+
 /// Renders presets into host textures. See the crate documentation.
 pub struct Visualizer {
     device: wgpu::Device,
@@ -422,6 +441,11 @@ pub struct Visualizer {
     /// The clock the next frame's code sees, for replays (see
     /// [`Visualizer::set_next_clock`]).
     next_clock: Option<(f64, f64, u64)>,
+    /// Random numbers the next frame uses, for replays (see
+    /// [`Visualizer::set_next_randoms`]).
+    next_randoms: Option<FrameRandoms>,
+    /// Whether the last frame had scripted `rand()` values.
+    rand_scripted: bool,
     stats: FrameStats,
     /// Per-frame results of the last frame.
     last_state: Option<FrameState>,
@@ -467,6 +491,8 @@ impl Visualizer {
             serial: 0,
             output_format: wgpu::TextureFormat::Rgba8Unorm,
             next_clock: None,
+            next_randoms: None,
+            rand_scripted: false,
             stats: FrameStats::default(),
             last_state: None,
             timer: None,
@@ -643,6 +669,37 @@ impl Visualizer {
         self.next_clock = Some((time, fps, frame));
     }
 
+    /// Sets the random numbers the next frame uses in place of Kefir's own,
+    /// for replaying another renderer's run (`kefir render --replay`): the
+    /// playing preset's `rand()` calls draw [`FrameRandoms::eel`] first, and
+    /// the shader values given replace `rand_frame` (this frame) and
+    /// `rand_preset` (from now on).
+    pub fn set_next_randoms(&mut self, randoms: FrameRandoms) {
+        self.next_randoms = Some(randoms);
+    }
+
+    /// How the last frame's [`FrameRandoms::eel`] fared, if it had any:
+    /// values the preset's code did not use, and `rand()` calls that found
+    /// their block's list used up. (0, 0) means the two engines drew alike.
+    pub fn rand_script_balance(&self) -> Option<(usize, usize)> {
+        self.rand_scripted
+            .then(|| self.slot.runtime.rand_script_balance())
+    }
+
+    /// Replaces the built-in noise texture `kind` with `rgba` (its size:
+    /// [`textures::NoiseKind::size`], 4 bytes a texel, x fastest, then y,
+    /// then z), for presets loaded from now on until
+    /// [`Visualizer::set_texture_dirs`]; for replaying another renderer's
+    /// noise.
+    pub fn set_noise_texture(
+        &mut self,
+        kind: textures::NoiseKind,
+        rgba: &[u8],
+    ) -> Result<(), textures::NoiseSizeError> {
+        let mut store = self.textures.lock().unwrap_or_else(|e| e.into_inner());
+        store.set_noise(&self.device, &self.queue, kind, rgba)
+    }
+
     /// Whether a soft transition is running, and how far (0..1).
     pub fn blend_progress(&self) -> Option<f64> {
         self.blend.as_ref().map(Blend::progress)
@@ -732,6 +789,17 @@ impl Visualizer {
             self.slot.frame = frame;
             fps
         });
+        let randoms = self.next_randoms.take();
+        match (&randoms, self.rand_scripted) {
+            (Some(r), _) => self.slot.runtime.set_rand_scripts(r.eel.iter().cloned()),
+            (None, true) => self.slot.runtime.clear_rand_scripts(),
+            (None, false) => {}
+        }
+        self.rand_scripted = randoms.is_some();
+        let randoms = randoms.unwrap_or_default();
+        if let Some(p) = randoms.rand_preset {
+            self.slot.shaders.randoms.rand_preset = p;
+        }
         let mut laps = Laps::start();
 
         // 1: per-frame code.
@@ -754,6 +822,7 @@ impl Visualizer {
             aspect,
             size,
             &mut self.shader_rng,
+            [randoms.warp_rand_frame, randoms.comp_rand_frame],
         );
         laps.lap(Pass::Code);
 

@@ -322,6 +322,24 @@ impl PresetRuntime {
         (&mut self.code, &mut self.overruns)
     }
 
+    /// Per code block, the uniform values in [0, 1) its `rand()` calls use
+    /// before the preset's own generator takes over again (replays; see
+    /// [`milk_parser::code::PresetCode::set_rand_scripts`]).
+    pub fn set_rand_scripts(&mut self, scripts: impl IntoIterator<Item = (BlockId, Vec<f64>)>) {
+        self.code.set_rand_scripts(scripts);
+    }
+
+    /// Ends the `rand()` scripts: the preset's own generator only.
+    pub fn clear_rand_scripts(&mut self) {
+        self.code.clear_rand_scripts();
+    }
+
+    /// Values of the last `rand()` scripts not used, and calls that found
+    /// their block's script used up.
+    pub fn rand_script_balance(&self) -> (usize, usize) {
+        self.code.rand_script_balance()
+    }
+
     /// True when the preset has per-vertex code.
     pub fn has_per_vertex(&self) -> bool {
         self.code.per_vertex.is_some()
@@ -368,6 +386,7 @@ impl PresetRuntime {
             reset: &resets,
             outputs: &mut outputs,
         };
+        globals.select_rand_script(BlockId::PerPixel.index());
         if program
             .run(vertex, globals, &mut job, VertexMode::Auto)
             .is_err()

@@ -191,6 +191,13 @@ impl NoiseKind {
         matches!(self, NoiseKind::VolLq | NoiseKind::VolHq)
     }
 
+    /// Bytes of the texture's RGBA texels.
+    pub fn byte_len(self) -> usize {
+        let side = self.size() as usize;
+        let depth = if self.is_volume() { side } else { 1 };
+        side * side * depth * 4
+    }
+
     pub fn dim(self) -> SamplerDim {
         if self.is_volume() {
             SamplerDim::D3
@@ -296,6 +303,15 @@ fn smooth(texels: &mut [[u8; 4]], dims: [usize; 3], zoom: usize) {
 // User texture files
 
 /// Why an image file could not be used.
+/// Noise texels of the wrong size for [`TextureStore::set_noise`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name}: {got} bytes of texels, expected {expected}")]
+pub struct NoiseSizeError {
+    pub name: &'static str,
+    pub got: usize,
+    pub expected: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TextureError {
     #[error("cannot read {}: {message}", path.display())]
@@ -819,6 +835,37 @@ impl TextureStore {
                 )
             })
             .clone()
+    }
+
+    /// Uses `rgba` ([`NoiseKind::byte_len`] bytes, x fastest, then y, then
+    /// z) as the noise texture `kind` in place of the generated one, for
+    /// replaying another renderer's noise.
+    pub fn set_noise(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        kind: NoiseKind,
+        rgba: &[u8],
+    ) -> Result<(), NoiseSizeError> {
+        if rgba.len() != kind.byte_len() {
+            return Err(NoiseSizeError {
+                name: kind.name(),
+                got: rgba.len(),
+                expected: kind.byte_len(),
+            });
+        }
+        let side = kind.size();
+        let depth = if kind.is_volume() { side } else { 1 };
+        let texture = upload(
+            device,
+            queue,
+            kind.name(),
+            kind.dim(),
+            (side, side, depth),
+            rgba,
+        );
+        self.noise.insert(kind, texture);
+        Ok(())
     }
 
     /// The 1x1 (x1) texture standing in for a missing one.

@@ -925,6 +925,7 @@ pub fn draw_custom_waves(
                 reset: &reset,
                 outputs: &mut outputs,
             };
+            globals.select_rand_script(BlockId::WavePerPoint(k).index());
             if program
                 .run(&mut w.point, globals, &mut job, VertexMode::Auto)
                 .is_err()

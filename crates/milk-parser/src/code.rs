@@ -635,6 +635,7 @@ fn run_block(
     block: BlockId,
     overruns: &mut Vec<BlockId>,
 ) {
+    globals.select_rand_script(block.index());
     if let Err(RunError::BudgetExceeded(_)) = program.run(ctx, globals) {
         overruns.push(block);
     }
@@ -722,6 +723,26 @@ impl PresetCode {
         set_slots(&mut self.vertex, &self.vertex_slots.common, common);
         set_slots(&mut self.vertex, &self.vertex_slots.q, q);
         overruns
+    }
+
+    /// Scripts of uniform values in [0, 1) for the `rand()` calls of each
+    /// code block, replacing earlier ones: a block draws its script's
+    /// values in order, then from the seeded generator. For replaying the
+    /// numbers another engine drew (see [`Globals::set_rand_scripts`]).
+    pub fn set_rand_scripts(&mut self, scripts: impl IntoIterator<Item = (BlockId, Vec<f64>)>) {
+        self.globals
+            .set_rand_scripts(scripts.into_iter().map(|(b, v)| (b.index(), v)));
+    }
+
+    /// Ends the `rand()` scripts: the seeded generator only.
+    pub fn clear_rand_scripts(&mut self) {
+        self.globals.clear_rand_scripts();
+    }
+
+    /// How the `rand()` scripts fared: values not used, and calls that
+    /// found their block's script used up.
+    pub fn rand_script_balance(&self) -> (usize, usize) {
+        self.globals.rand_script_balance()
     }
 
     /// q1..q32 after this frame's per-frame code.

@@ -367,6 +367,49 @@ fn rand_ranges() {
 }
 
 #[test]
+fn rand_scripts_are_drawn_block_by_block_then_the_generator() {
+    let mut ctx = Context::new();
+    let mut g = Globals::new(42, Limits::default());
+    let real = Program::compile("rand(10)", &mut ctx, CompileOptions::default()).unwrap();
+    let int =
+        Program::compile("rand(10)", &mut ctx, CompileOptions { integer_rand: true }).unwrap();
+    let small = Program::compile("rand(0.5)", &mut ctx, CompileOptions::default()).unwrap();
+    g.set_rand_scripts([(0, vec![0.25, 0.999, 0.5]), (3, vec![0.75, 0.1])]);
+    g.select_rand_script(0);
+    assert_eq!(real.run(&mut ctx, &mut g).unwrap(), 2.5);
+    // MilkDrop 1's integer rand: floor(u * top), never top itself.
+    assert_eq!(int.run(&mut ctx, &mut g).unwrap(), 9.0);
+    // Another block draws from its own list; the first keeps its rest.
+    g.select_rand_script(3);
+    assert_eq!(real.run(&mut ctx, &mut g).unwrap(), 7.5);
+    assert_eq!(g.rand_script_balance(), (2, 0));
+    g.select_rand_script(0);
+    // rand(x < 1) is rand(1), as in MilkDrop 2's ns-eel.
+    assert_eq!(small.run(&mut ctx, &mut g).unwrap(), 0.5);
+    assert_eq!(g.rand_script_balance(), (1, 0));
+    // Past a block's list (or in a block without one): the seeded
+    // generator, as without scripts, and counted.
+    let mut fresh = Globals::new(42, Limits::default());
+    g.select_rand_script(1);
+    assert_eq!(
+        real.run(&mut ctx, &mut g).unwrap(),
+        real.run(&mut ctx, &mut fresh).unwrap()
+    );
+    assert_eq!(g.rand_script_balance(), (1, 1));
+    // New scripts replace all of the old ones.
+    g.set_rand_scripts([(1, vec![0.5])]);
+    assert_eq!(g.rand_script_balance(), (1, 0));
+    g.select_rand_script(1);
+    assert_eq!(real.run(&mut ctx, &mut g).unwrap(), 5.0);
+    assert_eq!(g.rand_script_balance(), (0, 0));
+    // Cleared: the generator only, nothing counted.
+    g.clear_rand_scripts();
+    g.select_rand_script(1);
+    real.run(&mut ctx, &mut g).unwrap();
+    assert_eq!(g.rand_script_balance(), (0, 0));
+}
+
+#[test]
 fn compile_errors() {
     let mut ctx = Context::new();
     let o = CompileOptions::default();

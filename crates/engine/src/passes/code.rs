@@ -114,7 +114,9 @@ pub(crate) fn run(
 
 /// Writes the shader stages' uniform block of each preset that has a
 /// shader stage (the playing preset's first: `rng` gives `rand_frame` and
-/// the `rot_rand*` matrices in that order).
+/// the `rot_rand*` matrices in that order). `rand_frame` replaces the
+/// playing preset's warp and composite `rand_frame` (replays); the two
+/// stages see the same block otherwise.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_shader_uniforms(
     queue: &wgpu::Queue,
@@ -125,6 +127,7 @@ pub(crate) fn write_shader_uniforms(
     aspect: [f32; 2],
     size: (u32, u32),
     rng: &mut Rng,
+    rand_frame: [Option<[f32; 4]>; 2],
 ) {
     let blur = code.blur_params().shader_constants();
     let uniforms = |time: f64, inputs: &FrameInputs, s: &FrameState| ShaderUniforms {
@@ -141,14 +144,20 @@ pub(crate) fn write_shader_uniforms(
     };
     let has_stage = |s: &Slot| s.shaders.warp.is_some() || s.shaders.comp.is_some();
     if has_stage(slot) {
-        let block =
+        let mut block =
             uniforms(slot.time, &code.inputs, &code.state).to_block(&slot.shaders.randoms, rng);
+        let drawn = block.rand_frame;
+        block.rand_frame = rand_frame[0].unwrap_or(drawn);
         queue.write_buffer(&slot.uniforms.shader, 0, &block.to_bytes());
+        block.rand_frame = rand_frame[1].unwrap_or(drawn);
+        queue.write_buffer(&slot.uniforms.comp_shader, 0, &block.to_bytes());
     }
     if let (Some(b), Some((inputs, state))) = (blend, &code.old)
         && has_stage(&b.slot)
     {
         let block = uniforms(b.slot.time, inputs, state).to_block(&b.slot.shaders.randoms, rng);
-        queue.write_buffer(&b.slot.uniforms.shader, 0, &block.to_bytes());
+        let bytes = block.to_bytes();
+        queue.write_buffer(&b.slot.uniforms.shader, 0, &bytes);
+        queue.write_buffer(&b.slot.uniforms.comp_shader, 0, &bytes);
     }
 }

@@ -414,7 +414,7 @@ impl CompositePass {
                 p.bind_group(
                     gpu.device,
                     gpu.queue,
-                    &slot.uniforms.shader,
+                    &slot.uniforms.comp_shader,
                     views,
                     gpu.samplers,
                 )

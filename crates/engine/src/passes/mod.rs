@@ -145,7 +145,11 @@ pub(crate) struct Slot {
 pub(crate) struct SlotUniforms {
     pub warp: wgpu::Buffer,
     pub comp: wgpu::Buffer,
+    /// The warp shader's block ([`milk_hlsl::MilkUniforms`]).
     pub shader: wgpu::Buffer,
+    /// The composite shader's: the same values, but for a replayed
+    /// `rand_frame` (another renderer may draw one per stage).
+    pub comp_shader: wgpu::Buffer,
 }
 
 impl SlotUniforms {
@@ -164,7 +168,8 @@ impl SlotUniforms {
                 std::mem::size_of::<composite::CompUniforms>(),
                 "comp uniforms",
             ),
-            shader: uniform(milk_hlsl::MilkUniforms::SIZE, "shader uniforms"),
+            shader: uniform(milk_hlsl::MilkUniforms::SIZE, "warp shader uniforms"),
+            comp_shader: uniform(milk_hlsl::MilkUniforms::SIZE, "comp shader uniforms"),
         }
     }
 }

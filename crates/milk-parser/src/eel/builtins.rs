@@ -380,15 +380,64 @@ impl Builtin {
     }
 }
 
+/// A scripted value as a uniform in [0, 1] (NaN and infinities as 0).
+pub(crate) fn unit(u: f64) -> f64 {
+    if u.is_finite() {
+        u.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
 /// Seeded random numbers for `rand()`: splitmix64, so a seed fixes a run.
+///
+/// A script of uniform values ([`Rng::set_script`]) is drawn from first:
+/// replays hand the numbers another engine drew to `rand()` this way.
 #[derive(Debug, Clone)]
 pub struct Rng {
     state: u64,
+    script: std::collections::VecDeque<f64>,
+    /// Calls since the last script that found it used up.
+    past_script: usize,
 }
 
 impl Rng {
     pub fn new(seed: u64) -> Self {
-        Rng { state: seed }
+        Rng {
+            state: seed,
+            script: std::collections::VecDeque::new(),
+            past_script: 0,
+        }
+    }
+
+    /// The uniform values in [0, 1) the next `rand()` calls use, in order,
+    /// replacing any left from an earlier script; calls past its end draw
+    /// from the seeded generator again.
+    pub fn set_script(&mut self, values: impl IntoIterator<Item = f64>) {
+        self.script.clear();
+        self.past_script = 0;
+        self.script.extend(values.into_iter().map(unit));
+    }
+
+    /// Takes the script's remaining values out.
+    pub(crate) fn take_script(&mut self) -> std::collections::VecDeque<f64> {
+        std::mem::take(&mut self.script)
+    }
+
+    /// Puts values taken by [`Rng::take_script`] back as the script
+    /// (keeping the count of calls past a script).
+    pub(crate) fn put_script(&mut self, script: std::collections::VecDeque<f64>) {
+        self.script = script;
+    }
+
+    /// Values of the script not used yet.
+    pub fn script_left(&self) -> usize {
+        self.script.len()
+    }
+
+    /// `rand()` calls since the script was set that found it used up.
+    pub fn past_script(&self) -> usize {
+        self.past_script
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -414,6 +463,14 @@ impl Rng {
         } else {
             1.0
         };
+        if let Some(u) = self.script.pop_front() {
+            return if integer {
+                (u * top).floor().min(top - 1.0)
+            } else {
+                u * top
+            };
+        }
+        self.past_script += 1;
         let bits = (self.next_u64() >> 32) as u32;
         if integer {
             (u64::from(bits) % top as u64) as f64

@@ -265,6 +265,10 @@ pub struct Globals {
     pub regs: [f64; REGISTERS],
     pub(crate) gmegabuf: Memory,
     pub(crate) rng: Rng,
+    /// `rand()` scripts by code block, the running block's in `rng`.
+    rand_scripts: Vec<std::collections::VecDeque<f64>>,
+    rand_block: Option<usize>,
+    rand_scripted: bool,
     pub(crate) pool: MemoryPool,
     pub(crate) limits: Limits,
 }
@@ -275,6 +279,9 @@ impl Globals {
             regs: [0.0; REGISTERS],
             gmegabuf: Memory::default(),
             rng: Rng::new(seed),
+            rand_scripts: Vec::new(),
+            rand_block: None,
+            rand_scripted: false,
             pool: MemoryPool::new(limits.memory_bytes),
             limits,
         }
@@ -282,6 +289,70 @@ impl Globals {
 
     pub fn limits(&self) -> Limits {
         self.limits
+    }
+
+    /// Scripts of uniform values in [0, 1) for `rand()`, one per code
+    /// block (by the caller's block index), replacing earlier ones: while
+    /// a block runs (after [`Globals::select_rand_script`]) its `rand()`
+    /// calls draw from its script, then from the seeded generator. For
+    /// replaying the numbers another engine drew, block by block, so a
+    /// block one engine runs and the other skips shifts nothing.
+    pub fn set_rand_scripts(&mut self, scripts: impl IntoIterator<Item = (usize, Vec<f64>)>) {
+        self.rand_scripts.clear();
+        self.rand_block = None;
+        self.rng.set_script(std::iter::empty());
+        for (block, values) in scripts {
+            if self.rand_scripts.len() <= block {
+                self.rand_scripts.resize_with(block + 1, Default::default);
+            }
+            self.rand_scripts[block] = values.into_iter().map(super::builtins::unit).collect();
+        }
+        self.rand_scripted = true;
+    }
+
+    /// Ends script mode: `rand()` draws from the seeded generator only.
+    pub fn clear_rand_scripts(&mut self) {
+        self.rand_scripts.clear();
+        self.rand_block = None;
+        self.rng.set_script(std::iter::empty());
+        self.rand_scripted = false;
+    }
+
+    /// The code block about to run, for its `rand()` script (nothing to do
+    /// without scripts).
+    pub fn select_rand_script(&mut self, block: usize) {
+        if !self.rand_scripted || self.rand_block == Some(block) {
+            return;
+        }
+        if let Some(prev) = self.rand_block
+            && let Some(slot) = self.rand_scripts.get_mut(prev)
+        {
+            *slot = self.rng.take_script();
+        }
+        let next = self
+            .rand_scripts
+            .get_mut(block)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        self.rng.put_script(next);
+        self.rand_block = Some(block);
+    }
+
+    /// How the scripts fared: values not used, and `rand()` calls that
+    /// found their block's script used up (they drew from the generator).
+    pub fn rand_script_balance(&self) -> (usize, usize) {
+        if !self.rand_scripted {
+            return (0, 0);
+        }
+        let left = self.rng.script_left()
+            + self
+                .rand_scripts
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != self.rand_block)
+                .map(|(_, q)| q.len())
+                .sum::<usize>();
+        (left, self.rng.past_script())
     }
 
     pub fn gmegabuf(&self) -> &Memory {

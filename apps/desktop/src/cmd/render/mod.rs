@@ -46,8 +46,16 @@ pub struct Args {
     /// step, bass/mid/treb (and _att), waveform and spectrum come from
     /// DIR/state.jsonl and DIR/audio.bin instead of audio analysis. Renders
     /// as many frames as DIR has (or --frames, if fewer); --fps is ignored.
+    /// Where the run recorded them (DIR/rand.jsonl, noise.bin in DIR or
+    /// its parent: a refrender tapped by scripts/fidelity/tap_refrender.py),
+    /// its equations' rand() values, the shaders' rand_frame/rand_preset
+    /// and its noise textures are used too.
     #[arg(long, value_name = "DIR", conflicts_with = "seconds")]
     replay: Option<PathBuf>,
+    /// With --replay: keep Kefir's own random numbers and noise textures
+    /// even where DIR has the reference's.
+    #[arg(long, requires = "replay")]
+    own_randoms: bool,
     /// Write the per-frame results of the preset's code (time, fps, motion,
     /// decay, gamma, echo, wave and border values) to FILE, one JSON object
     /// per frame, named as in refrender's state.jsonl `frameVars`.
@@ -225,6 +233,14 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         },
     );
     vis.set_texture_dirs(args.texture_dirs.clone());
+    if let (Some(noise), false) = (
+        replay.as_ref().and_then(|r| r.noise.as_ref()),
+        args.own_randoms,
+    ) {
+        for (kind, rgba) in noise {
+            vis.set_noise_texture(*kind, rgba)?;
+        }
+    }
     let report = vis.load_preset_in(&preset, args.preset.parent());
     for e in &report.errors {
         eprintln!(
@@ -284,6 +300,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                     let f = &r.frames[index as usize];
                     // (butterchurn counts frames from 1, MilkDrop from 0.)
                     vis.set_next_clock(f.time, f.fps, index + 1);
+                    if let (Some(randoms), false) = (&f.randoms, args.own_randoms) {
+                        vis.set_next_randoms(randoms.clone());
+                    }
                     replayed = r.audio_frame(index as usize);
                     (r.dt(index as usize), &replayed)
                 }
@@ -293,7 +312,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 .with_context(|| format!("rendering frame {}", index + 1))?;
             let time = vis.time();
             if let (Some(out), Some(state)) = (dump.as_mut(), vis.frame_state()) {
-                let line = state_json(index + 1, time, dt, frame, state);
+                let mut line = state_json(index + 1, time, dt, frame, state);
+                if let Some((unused, past)) = vis.rand_script_balance() {
+                    // How the reference's rand() values fitted Kefir's calls.
+                    line.insert("rand_unused".into(), unused.into());
+                    line.insert("rand_past_script".into(), past.into());
+                }
                 serde_json::to_writer(&mut *out, &line)?;
                 out.write_all(b"\n")?;
             }

@@ -17,12 +17,28 @@
 //! `Int8Array` does), in MilkDrop's 8-bit units; the spectrum is a
 //! 1024-point FFT of the signed full-rate bytes (no window), magnitudes of
 //! the first 512 bins times butterchurn's equaliser `-0.02 ln((512-i)/512)`.
+//!
+//! A refrender copy tapped by `scripts/fidelity/tap_refrender.py` also
+//! writes, and the replay then uses:
+//!
+//! * `rand.jsonl`, line N: the `Math.random()` values butterchurn's
+//!   equations drew (EEL `rand`), by code block, and the warp and comp
+//!   shaders' `rand_frame` and `rand_preset`. Each block's values go to the
+//!   same block of Kefir's ([`milk_engine::FrameRandoms::eel`]), so a block
+//!   one engine runs and the other skips (MilkDrop 2 runs the init code of
+//!   disabled waves, butterchurn does not) shifts nothing; those of
+//!   butterchurn's extra per-frame run while loading (`load_frame`, which
+//!   MilkDrop 2 does not have) are dropped;
+//! * `noise.bin` (in DIR or its parent: it depends on the seed only):
+//!   butterchurn's six noise textures, in [`NoiseKind::ALL`]'s order.
 
 use std::io::BufRead as _;
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail, ensure};
 use milk_audio::{AudioFrame, MILKDROP_WAVE_SCALE, SPECTRUM_BINS, WAVE_SAMPLES};
+use milk_engine::textures::NoiseKind;
+use milk_engine::{BlockId, FrameRandoms};
 
 /// Bytes per channel and frame in `audio.bin`.
 const WINDOW: usize = 1024;
@@ -38,12 +54,149 @@ pub struct ReplayFrame {
     pub levels: [f32; 6],
     /// Mono, left, right: 1024 bytes each.
     pub bytes: Box<[[u8; WINDOW]; 3]>,
+    /// The random numbers of this call, when the run recorded them.
+    pub randoms: Option<FrameRandoms>,
 }
 
 /// All frames of a reference run.
 #[derive(Debug, Clone)]
 pub struct Replay {
     pub frames: Vec<ReplayFrame>,
+    /// The reference's noise textures, when the run recorded them.
+    pub noise: Option<NoiseTextures>,
+}
+
+/// Each noise texture's RGBA texels.
+pub type NoiseTextures = Vec<(NoiseKind, Vec<u8>)>;
+
+/// The code block a `rand.jsonl` phase names (`load_frame`, butterchurn's
+/// extra per-frame run while loading, is none of Kefir's).
+fn block_of(phase: &str) -> Option<BlockId> {
+    let indexed = |prefix: &str| -> Option<usize> {
+        phase
+            .strip_prefix(prefix)
+            .and_then(|k| k.parse().ok())
+            .filter(|k| *k < 4)
+    };
+    Some(match phase {
+        "init" => BlockId::PerFrameInit,
+        "frame" => BlockId::PerFrame,
+        "pixel" => BlockId::PerPixel,
+        _ => {
+            if let Some(k) = indexed("wave_init") {
+                BlockId::WaveInit(k)
+            } else if let Some(k) = indexed("wave_frame") {
+                BlockId::WavePerFrame(k)
+            } else if let Some(k) = indexed("wave_point") {
+                BlockId::WavePerPoint(k)
+            } else if let Some(k) = indexed("shape_init") {
+                BlockId::ShapeInit(k)
+            } else if let Some(k) = indexed("shape_frame") {
+                BlockId::ShapePerFrame(k)
+            } else {
+                return None;
+            }
+        }
+    })
+}
+
+/// One `rand.jsonl` line as [`FrameRandoms`].
+fn frame_randoms(v: &serde_json::Value, line: usize) -> Result<FrameRandoms> {
+    let eel = v
+        .get("eel")
+        .and_then(serde_json::Value::as_object)
+        .with_context(|| format!("rand.jsonl line {line}: no \"eel\" object"))?;
+    let mut blocks = Vec::new();
+    for (phase, list) in eel {
+        if phase == "load_frame" {
+            continue;
+        }
+        let block = block_of(phase).with_context(|| {
+            format!("rand.jsonl line {line}: unknown code block {phase:?} (refrender tapped by an older script?)")
+        })?;
+        let list = list
+            .as_array()
+            .with_context(|| format!("rand.jsonl line {line}: {phase} is not a list"))?;
+        let values = list
+            .iter()
+            .map(|u| {
+                u.as_f64()
+                    .with_context(|| format!("rand.jsonl line {line}: {phase}: not a number"))
+            })
+            .collect::<Result<Vec<f64>>>()?;
+        blocks.push((block, values));
+    }
+    blocks.sort_by_key(|(b, _)| b.index());
+    let vec4 = |key: &str| -> Result<Option<[f32; 4]>> {
+        match v.get(key) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::Array(a)) if a.len() == 4 => {
+                let mut out = [0.0f32; 4];
+                for (o, x) in out.iter_mut().zip(a) {
+                    *o = x
+                        .as_f64()
+                        .with_context(|| format!("rand.jsonl line {line}: {key}: not a number"))?
+                        as f32;
+                }
+                Ok(Some(out))
+            }
+            Some(_) => bail!("rand.jsonl line {line}: {key} is not 4 numbers"),
+        }
+    };
+    Ok(FrameRandoms {
+        eel: blocks,
+        warp_rand_frame: vec4("warp_rand_frame")?,
+        comp_rand_frame: vec4("comp_rand_frame")?,
+        rand_preset: vec4("rand_preset")?,
+    })
+}
+
+/// `rand.jsonl`'s lines, if the file is there.
+fn load_randoms(dir: &Path) -> Result<Option<Vec<FrameRandoms>>> {
+    let path = dir.join("rand.jsonl");
+    let Ok(file) = std::fs::File::open(&path) else {
+        return Ok(None);
+    };
+    let mut out = Vec::new();
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("reading {}", path.display()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&line)
+            .with_context(|| format!("rand.jsonl line {}: not JSON", n + 1))?;
+        out.push(frame_randoms(&v, n + 1)?);
+    }
+    Ok(Some(out))
+}
+
+/// `noise.bin` from `dir` or its parent, split into the six textures.
+fn load_noise(dir: &Path) -> Result<Option<NoiseTextures>> {
+    let candidates = [
+        Some(dir.join("noise.bin")),
+        dir.parent().map(|p| p.join("noise.bin")),
+    ];
+    let Some(path) = candidates.into_iter().flatten().find(|p| p.is_file()) else {
+        return Ok(None);
+    };
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let expected: usize = NoiseKind::ALL.iter().map(|k| k.byte_len()).sum();
+    ensure!(
+        bytes.len() == expected,
+        "{}: {} bytes, expected {expected} (six RGBA8 noise textures)",
+        path.display(),
+        bytes.len()
+    );
+    let mut at = 0;
+    let textures = NoiseKind::ALL
+        .iter()
+        .map(|&kind| {
+            let part = bytes[at..at + kind.byte_len()].to_vec();
+            at += kind.byte_len();
+            (kind, part)
+        })
+        .collect();
+    Ok(Some(textures))
 }
 
 fn number(v: &serde_json::Value, key: &str, line: usize) -> Result<f64> {
@@ -104,10 +257,26 @@ impl Replay {
                 fps: number(&v, "fps", n + 1)?,
                 levels,
                 bytes,
+                randoms: None,
             });
         }
         ensure!(!frames.is_empty(), "{} has no frames", state_path.display());
-        Ok(Replay { frames })
+        if let Some(randoms) = load_randoms(dir)? {
+            ensure!(
+                randoms.len() >= frames.len(),
+                "{}: {} lines, state.jsonl has {} frames",
+                dir.join("rand.jsonl").display(),
+                randoms.len(),
+                frames.len()
+            );
+            for (f, r) in frames.iter_mut().zip(randoms) {
+                f.randoms = Some(r);
+            }
+        }
+        Ok(Replay {
+            frames,
+            noise: load_noise(dir)?,
+        })
     }
 
     /// The time step of frame `index` (0-based): the difference of the
@@ -218,6 +387,49 @@ fn fft(re: &mut [f64], im: &mut [f64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn randoms_go_to_their_blocks_without_the_load_run() {
+        let line = serde_json::json!({
+            "frame": 1,
+            "eel": {
+                "pixel": [0.5, 0.6],
+                "wave_point1": [0.9],
+                "load_frame": [0.01],
+                "shape_frame0": [0.7],
+                "frame": [0.4],
+                "wave_frame1": [0.8],
+                "shape_init2": [0.3],
+                "wave_init0": [0.2],
+                "init": [0.1]
+            },
+            "warp_rand_frame": [0.1, 0.2, 0.3, 0.4],
+            "comp_rand_frame": null,
+            "rand_preset": [1, 0, 0, 0]
+        });
+        let r = frame_randoms(&line, 1).unwrap();
+        assert_eq!(
+            r.eel,
+            [
+                (BlockId::PerFrameInit, vec![0.1]),
+                (BlockId::PerFrame, vec![0.4]),
+                (BlockId::PerPixel, vec![0.5, 0.6]),
+                (BlockId::WaveInit(0), vec![0.2]),
+                (BlockId::WavePerFrame(1), vec![0.8]),
+                (BlockId::WavePerPoint(1), vec![0.9]),
+                (BlockId::ShapePerFrame(0), vec![0.7]),
+                (BlockId::ShapeInit(2), vec![0.3]),
+            ]
+        );
+        assert_eq!(r.warp_rand_frame, Some([0.1, 0.2, 0.3, 0.4]));
+        assert_eq!(r.comp_rand_frame, None);
+        assert_eq!(r.rand_preset, Some([1.0, 0.0, 0.0, 0.0]));
+        for phase in ["?", "wave_init4", "shape_frame"] {
+            let unknown = serde_json::json!({"eel": {phase: [0.5]}});
+            let e = frame_randoms(&unknown, 3).unwrap_err().to_string();
+            assert!(e.contains("line 3") && e.contains(phase), "{e}");
+        }
+    }
 
     #[test]
     fn fft_finds_a_cosine_in_its_bin() {
