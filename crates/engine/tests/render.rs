@@ -749,3 +749,83 @@ fn frame_stats_time_every_pass() {
     }
     assert!(!vis.set_gpu_timing(false));
 }
+
+/// The colour of the middle pixel.
+fn middle(img: &[u8]) -> [u8; 3] {
+    let i = (((H / 2) * W + W / 2) * 4) as usize;
+    [img[i], img[i + 1], img[i + 2]]
+}
+
+#[test]
+fn replayed_randoms_reach_the_code_and_the_shaders() {
+    use milk_engine::{BlockId, FrameRandoms};
+    let gpu = gpu();
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    // Wave 0 is disabled but has init code: MilkDrop 2 runs it (and so
+    // draws from the generator), which must not shift shape 0's numbers.
+    let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+                mv_a=0\nper_frame_init_1=q2 = rand(100);\n\
+                per_frame_1=q1 = rand(10);\nper_frame_2=q3 = reg00;\n\
+                wavecode_0_enabled=0\nwave_0_init1=reg01 = rand(5);\n\
+                shapecode_0_enabled=1\nshapecode_0_a=0\nshapecode_0_border_a=0\n\
+                shape_0_init1=reg00 = rand(2);\n\
+                warp_1=`shader_body { ret = 0; }\n\
+                comp_1=`shader_body { ret = float3(rand_frame.x, rand_preset.y, q2 / 100); }\n";
+    let report = vis.load_preset(&Preset::parse(text).expect("parses"));
+    assert!(report.comp_shader && report.errors.is_empty(), "{report:?}");
+    let target = gpu.target(W, H);
+    vis.set_next_randoms(FrameRandoms {
+        eel: vec![
+            (BlockId::PerFrameInit, vec![0.75]),
+            (BlockId::PerFrame, vec![0.25]),
+            (BlockId::ShapeInit(0), vec![0.5]),
+        ],
+        warp_rand_frame: Some([0.9; 4]),
+        comp_rand_frame: Some([0.25, 0.0, 0.0, 0.0]),
+        rand_preset: Some([0.0, 0.5, 0.0, 0.0]),
+    });
+    let first = render(&mut vis, &gpu, &target);
+    let q = vis.frame_state().expect("a frame").q;
+    // (The shapes' init code runs before the first per-frame code.)
+    assert_eq!((q[0], q[1], q[2]), (2.5, 75.0, 1.0));
+    // Every listed value used; the disabled wave's init drew once past its
+    // (empty) list.
+    assert_eq!(vis.rand_script_balance(), Some((0, 1)));
+    let [r, g, b] = middle(&first);
+    assert!(
+        r.abs_diff(64) <= 1 && g.abs_diff(128) <= 1 && b.abs_diff(191) <= 1,
+        "{r} {g} {b}"
+    );
+
+    // Without randoms: Kefir's own rand() and rand_frame again, the
+    // replayed rand_preset stays (it is per preset).
+    let second = render(&mut vis, &gpu, &target);
+    assert_eq!(vis.rand_script_balance(), None);
+    let q1 = vis.frame_state().expect("a frame").q[0];
+    assert!((0.0..=10.0).contains(&q1) && q1 != 2.5, "{q1}");
+    let [r, g, _] = middle(&second);
+    assert!(r.abs_diff(64) > 1, "rand_frame replayed twice: {r}");
+    assert!(g.abs_diff(128) <= 1, "{g}");
+}
+
+#[test]
+fn replayed_noise_replaces_the_generated_texture() {
+    use milk_engine::textures::NoiseKind;
+    let gpu = gpu();
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    let err = vis.set_noise_texture(NoiseKind::Lq, &[0; 16]).unwrap_err();
+    assert_eq!((err.got, err.expected), (16, 256 * 256 * 4));
+    let flat: Vec<u8> = [200, 100, 50, 255].repeat(256 * 256);
+    vis.set_noise_texture(NoiseKind::Lq, &flat)
+        .expect("right size");
+    let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+                mv_a=0\nwarp_1=`shader_body { ret = 0; }\n\
+                comp_1=`shader_body { ret = tex2D(sampler_noise_lq, uv).xyz; }\n";
+    let report = vis.load_preset(&Preset::parse(text).expect("parses"));
+    assert!(report.comp_shader, "{report:?}");
+    let target = gpu.target(W, H);
+    let img = render(&mut vis, &gpu, &target);
+    assert_eq!(middle(&img), [200, 100, 50]);
+}
