@@ -70,7 +70,11 @@ one() {
     log="$OUT/logs/$name.log"
     ref="$OUT/ref/$name"
     kef="$OUT/kefir/$name"
-    if [[ ! -f $ref/frame_000060.png || ! -f $ref/state.jsonl || ! -f $ref/rand.jsonl ]]; then
+    # rand.jsonl only matters to presets that draw random numbers or noise.
+    want_rand=0
+    grep -qiE 'rand|noise' "$PRESETS_DIR/$name.milk" && want_rand=1
+    if [[ ! -f $ref/frame_000060.png || ! -f $ref/state.jsonl ]] ||
+        [[ $want_rand == 1 && ! -f $ref/rand.jsonl ]]; then
         t0=$(date +%s.%N)
         if (cd "$REFRENDER" && timeout "$REF_TIMEOUT" node render.mjs --preset "$name" --frames "$FRAMES" \
             --fps "$FPS" --size "$SIZE" --audio "wav:$WAV" --seed "$SEED" --skip 9 --every 10 \

@@ -153,10 +153,11 @@ pub async fn webgpu_offscreen_check(
         change,
         errors,
     };
-    serde_json::to_string(&check)
-        .ok()
-        .and_then(|json| js_sys::JSON::parse(&json).ok())
-        .ok_or_else(|| js_error("the check's result did not serialise"))
+    let value = crate::web::to_js(&check);
+    if value.is_null() {
+        return Err(js_error("the check's result did not serialise"));
+    }
+    Ok(value)
 }
 
 /// The texture's RGBA rows, tightly packed, once the browser has mapped the

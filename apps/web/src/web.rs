@@ -43,10 +43,10 @@ struct PendingRequest {
     request: u64,
 }
 
-fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|json| js_sys::JSON::parse(&json).ok())
+/// `value` as a plain JS object (maps as objects, as JSON would have it).
+pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .unwrap_or(JsValue::NULL)
 }
 
@@ -422,19 +422,24 @@ impl Core {
     /// `{"favourites_only": false, "favourites": [...], "never": [...]}`.
     #[wasm_bindgen(js_name = prefsJson)]
     pub fn prefs_json(&self) -> String {
-        serde_json::to_string(self.player.playlist().prefs()).unwrap_or_default()
+        js_sys::JSON::stringify(&to_js(self.player.playlist().prefs()))
+            .map(String::from)
+            .unwrap_or_default()
     }
 
     /// Restores [`Core::prefs_json`]'s text (missing keys take their
     /// defaults); false if it does not parse, and nothing changes.
     #[wasm_bindgen(js_name = setPrefsJson)]
     pub fn set_prefs_json(&mut self, text: String) -> bool {
-        match serde_json::from_str::<Prefs>(&text) {
-            Ok(prefs) => {
+        let parsed = js_sys::JSON::parse(&text)
+            .ok()
+            .and_then(|v| serde_wasm_bindgen::from_value::<Prefs>(v).ok());
+        match parsed {
+            Some(prefs) => {
                 self.player.set_prefs(prefs);
                 true
             }
-            Err(_) => false,
+            None => false,
         }
     }
 

@@ -28,7 +28,9 @@
 //! fill-rate-bound device pays for.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+#[cfg(feature = "files")]
+use std::path::Path;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +42,7 @@ pub const VERSION: u32 = 1;
 pub enum CostError {
     #[error("{path}: {error}", path = .0.display(), error = .1)]
     Io(PathBuf, std::io::Error),
+    #[cfg(feature = "files")]
     #[error("{path}: line {line}, column {column}: {error}", path = .0.display(),
             line = .1.line(), column = .1.column(), error = .1)]
     Json(PathBuf, serde_json::Error),
@@ -148,6 +151,7 @@ impl CostFile {
         }
     }
 
+    #[cfg(feature = "files")]
     /// `<data dir>/kefir/costs/<device slug>.json` (`~/.local/share` on
     /// Linux), or `None` where the platform has no data directory.
     pub fn default_path(device: &DeviceInfo) -> Option<PathBuf> {
@@ -159,6 +163,7 @@ impl CostFile {
         )
     }
 
+    #[cfg(feature = "files")]
     /// Reads a cost file.
     pub fn load(path: &Path) -> Result<Self, CostError> {
         let text = std::fs::read_to_string(path).map_err(|e| CostError::Io(path.into(), e))?;
@@ -170,6 +175,7 @@ impl CostFile {
         Ok(file)
     }
 
+    #[cfg(feature = "files")]
     /// Reads `path` if it exists; a new file for `device` if it does not.
     pub fn load_or_new(path: &Path, device: DeviceInfo) -> Result<Self, CostError> {
         match Self::load(path) {
@@ -180,6 +186,7 @@ impl CostFile {
         }
     }
 
+    #[cfg(feature = "files")]
     /// Writes the file (through a temporary file and a rename, so a reader
     /// never sees half of it), creating its directory.
     pub fn save(&self, path: &Path) -> Result<(), CostError> {

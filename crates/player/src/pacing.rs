@@ -89,11 +89,10 @@ impl Pacer {
         device: DeviceInfo,
         warnings: &mut Vec<String>,
     ) -> Self {
-        let costs = config.cost_file.as_ref().and_then(|path| {
-            CostFile::load_or_new(path, device)
-                .map_err(|e| warnings.push(format!("{e}; preset costs are not used")))
-                .ok()
-        });
+        let costs = config
+            .cost_file
+            .as_ref()
+            .and_then(|path| load_costs(path, device, warnings));
         let governor = match (config.budget, config.auto_scale) {
             (Some(budget), true) => Some(Governor::new(GovernorConfig {
                 max_scale,
@@ -224,8 +223,45 @@ impl Pacer {
                 source: CostSource::Learned,
             },
         );
-        costs.save(path).err().map(|e| e.to_string())
+        save_costs(costs, path)
     }
+}
+
+/// The cost file at `path` (a new one if there is none), or a warning.
+#[cfg(feature = "cost-file")]
+fn load_costs(
+    path: &std::path::Path,
+    device: DeviceInfo,
+    warnings: &mut Vec<String>,
+) -> Option<CostFile> {
+    CostFile::load_or_new(path, device)
+        .map_err(|e| warnings.push(format!("{e}; preset costs are not used")))
+        .ok()
+}
+
+#[cfg(not(feature = "cost-file"))]
+fn load_costs(
+    path: &std::path::Path,
+    _device: DeviceInfo,
+    warnings: &mut Vec<String>,
+) -> Option<CostFile> {
+    warnings.push(format!(
+        "{}: this build reads no cost files (kefir-player's cost-file feature); \
+         preset costs are not used",
+        path.display()
+    ));
+    None
+}
+
+/// Saves `costs` to `path`; the error, if any.
+#[cfg(feature = "cost-file")]
+fn save_costs(costs: &CostFile, path: &std::path::Path) -> Option<String> {
+    costs.save(path).err().map(|e| e.to_string())
+}
+
+#[cfg(not(feature = "cost-file"))]
+fn save_costs(_costs: &CostFile, _path: &std::path::Path) -> Option<String> {
+    None
 }
 
 /// Measures what [`crate::Player::report_frame_time`] wants: from
@@ -354,6 +390,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "cost-file")]
     fn the_cost_file_decides_before_a_preset_plays_and_learns() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("costs.json");

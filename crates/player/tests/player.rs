@@ -838,6 +838,7 @@ fn milk_audio_input_feeds_the_analysis() {
 }
 
 #[test]
+#[cfg(feature = "cost-file")]
 fn pacing_lowers_the_scale_then_skips_a_preset_too_heavy_and_uses_the_cost_file() {
     use std::time::Duration;
     let (dir, paths) = preset_dir(3, &[]);
