@@ -28,7 +28,8 @@
 //!   one engine runs and the other skips (MilkDrop 2 runs the init code of
 //!   disabled waves, butterchurn does not) shifts nothing; those of
 //!   butterchurn's extra per-frame run while loading (`load_frame`, which
-//!   MilkDrop 2 does not have) are dropped;
+//!   MilkDrop 2 does not have) are dropped, and per-pixel values are put
+//!   in Kefir's row order (butterchurn runs its mesh bottom row first);
 //! * `noise.bin` (in DIR or its parent: it depends on the seed only):
 //!   butterchurn's six noise textures, in [`NoiseKind::ALL`]'s order.
 
@@ -37,6 +38,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, bail, ensure};
 use milk_audio::{AudioFrame, MILKDROP_WAVE_SCALE, SPECTRUM_BINS, WAVE_SAMPLES};
+use milk_engine::mesh::DEFAULT_MESH;
 use milk_engine::textures::NoiseKind;
 use milk_engine::{BlockId, FrameRandoms};
 
@@ -100,6 +102,19 @@ fn block_of(phase: &str) -> Option<BlockId> {
     })
 }
 
+/// butterchurn runs per-pixel code from the bottom row of its mesh up,
+/// MilkDrop 2 and Kefir from the top row down. Where every vertex of the
+/// default mesh drew the same number of values, they are put in Kefir's
+/// row order; otherwise (code that draws on some vertices only) as drawn.
+fn rows_top_down(values: Vec<f64>) -> Vec<f64> {
+    let (cols, rows) = (DEFAULT_MESH.0 as usize + 1, DEFAULT_MESH.1 as usize + 1);
+    if values.is_empty() || values.len() % (cols * rows) != 0 {
+        return values;
+    }
+    let row = values.len() / rows;
+    values.chunks(row).rev().flatten().copied().collect()
+}
+
 /// One `rand.jsonl` line as [`FrameRandoms`].
 fn frame_randoms(v: &serde_json::Value, line: usize) -> Result<FrameRandoms> {
     let eel = v
@@ -124,6 +139,11 @@ fn frame_randoms(v: &serde_json::Value, line: usize) -> Result<FrameRandoms> {
                     .with_context(|| format!("rand.jsonl line {line}: {phase}: not a number"))
             })
             .collect::<Result<Vec<f64>>>()?;
+        let values = if block == BlockId::PerPixel {
+            rows_top_down(values)
+        } else {
+            values
+        };
         blocks.push((block, values));
     }
     blocks.sort_by_key(|(b, _)| b.index());
@@ -387,6 +407,19 @@ fn fft(re: &mut [f64], im: &mut [f64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn per_pixel_randoms_turn_to_rows_top_down() {
+        let (cols, rows) = (DEFAULT_MESH.0 as usize + 1, DEFAULT_MESH.1 as usize + 1);
+        // Two values a vertex, numbered by butterchurn's order (bottom row first).
+        let drawn: Vec<f64> = (0..cols * rows * 2).map(|i| i as f64).collect();
+        let ordered = rows_top_down(drawn.clone());
+        let last_row = (rows - 1) * cols * 2;
+        assert_eq!(ordered[..cols * 2], drawn[last_row..]);
+        assert_eq!(ordered[last_row..], drawn[..cols * 2]);
+        // Not a whole number per vertex: left as drawn.
+        assert_eq!(rows_top_down(vec![0.5, 0.25]), [0.5, 0.25]);
+    }
 
     #[test]
     fn randoms_go_to_their_blocks_without_the_load_run() {
