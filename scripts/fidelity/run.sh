@@ -29,6 +29,8 @@
 #            in OUT/sheets-MODE, the table in OUT/scores-MODE.md),
 #   REFRENDER (~/refrender), PRESETS_DIR (../shared/presets/butterchurn),
 #   FPS (30), FRAMES (60), SEED (12345),
+#   TEXTURES (../shared/presets/textures: MilkDrop's texture pack, whose
+#            images butterchurn has built in; empty for none),
 #   KEFIR (a kefir binary to use instead of building target/release/kefir),
 #   ONLY (only the presets whose name contains this text).
 set -euo pipefail
@@ -36,6 +38,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 REFRENDER=${REFRENDER:-$HOME/refrender}
 PRESETS_DIR=${PRESETS_DIR:-$ROOT/../shared/presets/butterchurn}
+TEXTURES=${TEXTURES-$ROOT/../shared/presets/textures}
 SIZE=${SIZE:-512x384}
 FPS=${FPS:-30}
 FRAMES=${FRAMES:-60}
@@ -54,14 +57,23 @@ python3 scripts/fidelity/make_wav.py "$WAV"
 presets() { grep -v '^[[:space:]]*#' "$LIST" | grep -v '^[[:space:]]*$' | grep -F -- "${ONLY:-}"; }
 
 if [[ $STAGE == all || $STAGE == ref ]]; then
+    # butterchurn's random numbers (rand.jsonl) and noise textures
+    # (ref/noise.bin) go to Kefir's replay too: see tap_refrender.py.
+    python3 scripts/fidelity/tap_refrender.py "$REFRENDER" >/dev/null
+    if [[ ! -f $OUT/ref/noise.bin ]]; then
+        (cd "$REFRENDER" && node render.mjs --preset "Geiss - Spiral Artifact" --frames 1 \
+            --size 64x48 --seed "$SEED" --dump-noise --out "$OUT/noise-run") >/dev/null
+        mv "$OUT/noise-run/noise.bin" "$OUT/ref/noise.bin"
+        rm -rf "$OUT/noise-run"
+    fi
     presets | while IFS= read -r name; do
         dir="$OUT/ref/$name"
-        [[ -f "$dir/frame_$(printf %06d "$FRAMES").png" ]] && continue
+        [[ -f "$dir/frame_$(printf %06d "$FRAMES").png" && -f "$dir/rand.jsonl" ]] && continue
         # --preset: butterchurn's own conversion of the same .milk (the
         # --milk route converts HLSL in the browser; v1 presets have none, but
         # --preset is the route refrender's README recommends).
         (cd "$REFRENDER" && node render.mjs --preset "$name" --frames "$FRAMES" --fps "$FPS" \
-            --size "$SIZE" --audio "wav:$WAV" --seed "$SEED" --out "$dir") </dev/null
+            --size "$SIZE" --audio "wav:$WAV" --seed "$SEED" --dump-rand --out "$dir") </dev/null
     done
 fi
 
@@ -76,10 +88,11 @@ if [[ $STAGE == all || $STAGE == kefir ]]; then
         if [[ $MODE == replay ]]; then
             "$KEFIR" render --preset "$PRESETS_DIR/$name.milk" --replay "$OUT/ref/$name" \
                 --size "$SIZE" --frames "$FRAMES" --seed "$SEED" --out "$dir" \
-                --dump-state "$dir/state.jsonl" </dev/null
+                ${TEXTURES:+--textures "$TEXTURES"} --dump-state "$dir/state.jsonl" </dev/null
         else
             "$KEFIR" render --preset "$PRESETS_DIR/$name.milk" --audio "$WAV" \
-                --size "$SIZE" --fps "$FPS" --frames "$FRAMES" --seed "$SEED" --out "$dir" </dev/null
+                --size "$SIZE" --fps "$FPS" --frames "$FRAMES" --seed "$SEED" --out "$dir" \
+                ${TEXTURES:+--textures "$TEXTURES"} </dev/null
         fi
     done
 fi

@@ -16,6 +16,7 @@
 #   nohup nice -n 10 bash scripts/fidelity/sweep.sh > target/fidelity/sweep.log 2>&1 &
 # Environment: SIZE (512x384), JOBS (2), OUT (target/fidelity/sweep-SIZE),
 #   PRESETS_DIR (../shared/presets/butterchurn), REFRENDER (~/refrender),
+#   TEXTURES (../shared/presets/textures, given to Kefir; empty: none),
 #   KEFIR (target/release/kefir, built if missing), ONLY (substring filter),
 #   NAMES (a file of preset names, one a line, instead of the whole pack),
 #   KEFIR_REDO (1: render Kefir again), REF_TIMEOUT (300 s per preset),
@@ -25,6 +26,9 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 export REFRENDER=${REFRENDER:-$HOME/refrender}
 export PRESETS_DIR=${PRESETS_DIR:-$ROOT/../shared/presets/butterchurn}
+# MilkDrop's texture pack: butterchurn has its images (seaweed, lichen,
+# cells, clouds2, ...) built in, so Kefir gets them too.
+export TEXTURES=${TEXTURES:-$ROOT/../shared/presets/textures}
 export SIZE=${SIZE:-512x384}
 JOBS=${JOBS:-2}
 export OUT=${OUT:-$ROOT/target/fidelity/sweep-$SIZE}
@@ -90,6 +94,7 @@ one() {
         mkdir -p "$kef"
         if timeout 300 "$KEFIR" render --preset "$PRESETS_DIR/$name.milk" --replay "$ref" --size "$SIZE" \
             --frames "$FRAMES" --seed "$SEED" --out "$kef" --dump-state "$kef/state.jsonl" \
+            ${TEXTURES:+--textures "$TEXTURES"} \
             </dev/null >"$kef/kefir.log" 2>&1; then
             find "$kef" -name 'frame_*.png' ! -name 'frame_000[1-6]0.png' -delete
         else

@@ -40,7 +40,9 @@ and a class with its reason. The rules, first match wins:
                 the last bits), or the state agrees and the code is
                 sensitive (no other lead)
   butterchurn   (after the above) the per-pixel code reads ang, which
-                butterchurn wraps into [0, 2pi) and MilkDrop 2 does not. (A
+                butterchurn wraps into [0, 2pi) and MilkDrop 2 does not; or
+                the composite shader reads ang, which butterchurn turns by
+                90 degrees. (A
                 warp shader feeding back a blur used to count here too:
                 MilkDrop 2 blurs the previous frame, butterchurn its warp
                 output; emulating butterchurn's order in Kefir moved 65 of
@@ -174,6 +176,12 @@ def preset_traits(path):
         # rad/ang in a shader: butterchurn computes them per pixel, MilkDrop 2
         # interpolates the mesh's per-vertex values (as Kefir).
         "radang_sh": bool(re.search(r"\b(rad|ang)\b", shs)),
+        # the composite shader reads ang: butterchurn's is turned 90 degrees
+        # (atan(uv.x - 0.5, uv.y - 0.5)); MilkDrop 2's comp grid has
+        # atan2(y, x), as Kefir (and projectM).
+        "ang_comp": bool(re.search(r"\bang\b", "\n".join(
+            line.split("=", 1)[1] for line in text.splitlines()
+            if line.lower().startswith("comp_")).lower())),
         # the warp shader reads a blur: MilkDrop 2 (and Kefir) blur the
         # previous finished frame, butterchurn the current frame's warp output
         # (before shapes and waves), so the feedback differs from frame 2.
@@ -271,6 +279,10 @@ def classify(r):
     if t.get("ang_pp"):
         return "butterchurn", ("per-pixel code reads ang: butterchurn wraps it into [0, 2pi), "
                                "MilkDrop 2 keeps atan2f's (-pi, pi] (m_vertinfo[].ang), as Kefir")
+    if t.get("ang_comp"):
+        return "butterchurn", ("the composite shader reads ang: butterchurn's is turned 90 degrees "
+                               "(atan(uv.x - 0.5, uv.y - 0.5)), MilkDrop 2's comp grid has "
+                               "atan2(y, x), as Kefir and projectM")
     return "kefir-bug?", "same per-frame state, different picture" + (
         " (its shaders read rad/ang: per pixel in butterchurn, per vertex in MilkDrop 2)"
         if t.get("radang_sh") else "") + (
