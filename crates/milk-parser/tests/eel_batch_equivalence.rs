@@ -204,3 +204,25 @@ fn carried_variables_force_the_scalar_path() {
     assert!(!a.batched);
     assert_eq!(a.outputs[0][129], 130.0);
 }
+
+#[test]
+fn huge_trig_arguments_batched_as_scalar() {
+    // `sin(sample * pow(2*pi, 21))`-style code: arguments near 1e17 take
+    // the exact path in both VMs (and are not flattened to 0).
+    let src = "a = sin(x * 5.4e16 + 0.3); b = cos(y * 3.0e17); zoom = sin(x);";
+    let xs = [0.1, 0.25, -0.7, 0.9, 0.0, 0.33];
+    let ys = [0.2, -0.5, 0.6, 0.05, 1.0, -0.9];
+    let batched = run(src, VertexMode::Auto, &xs, &ys);
+    let scalar = run(src, VertexMode::Scalar, &xs, &ys);
+    assert!(batched.batched);
+    for (col_b, col_s) in batched.outputs.iter().zip(&scalar.outputs) {
+        for (b, s) in col_b.iter().zip(col_s) {
+            assert!(same(*b, *s), "batched {b} vs scalar {s}");
+        }
+    }
+    // outputs: zoom, rot, a, b, x
+    for (i, x) in xs.iter().enumerate().filter(|(_, x)| **x != 0.0) {
+        assert_eq!(batched.outputs[2][i], (x * 5.4e16 + 0.3).sin());
+    }
+    assert!(batched.outputs[3].iter().any(|v| v.abs() > 0.1));
+}

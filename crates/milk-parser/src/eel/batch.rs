@@ -763,8 +763,8 @@ fn exec(ops: &[Op], regs: &mut [Lanes]) {
             }
             Op::Un { f, dst, a } => match f {
                 Func1::Neg => apply1(regs, dst, a, |v| -v),
-                Func1::Sin => apply1(regs, dst, a, |v| builtins::unary(Func1::Sin, v)),
-                Func1::Cos => apply1(regs, dst, a, |v| builtins::unary(Func1::Cos, v)),
+                Func1::Sin => trig(regs, dst, a, builtins::sin_reduced, builtins::sin),
+                Func1::Cos => trig(regs, dst, a, builtins::cos_reduced, builtins::cos),
                 Func1::Abs => apply1(regs, dst, a, f64::abs),
                 Func1::Sqr => apply1(regs, dst, a, |v| v * v),
                 Func1::Sqrt => apply1(regs, dst, a, |v| v.abs().sqrt()),
@@ -850,6 +850,29 @@ fn apply1(regs: &mut [Lanes], dst: Reg, a: Reg, f: impl Fn(f64) -> f64) {
             let x = regs[a as usize];
             map1(&mut regs[dst as usize], &x, f);
         }
+    }
+}
+
+/// `dst = sin/cos(a)`: the branch-free `reduced` kernel over all lanes
+/// (it vectorises), or `exact` lane by lane when a lane's argument is past
+/// the kernel's range (rare: only presets that mean to scatter points).
+#[inline(always)]
+fn trig(
+    regs: &mut [Lanes],
+    dst: Reg,
+    a: Reg,
+    reduced: impl Fn(f64) -> f64,
+    exact: impl Fn(f64) -> f64,
+) {
+    // No early exit (`|`, not `any`), so the check vectorises; NaN and
+    // infinite lanes give 0 on both paths.
+    let past = regs[a as usize]
+        .iter()
+        .fold(false, |past, &x| past | (x.abs() > builtins::TRIG_MAX));
+    if !past {
+        apply1(regs, dst, a, reduced);
+    } else {
+        apply1(regs, dst, a, exact);
     }
 }
 

@@ -216,16 +216,45 @@ fn sin_cos_kernel(r: f64) -> (f64, f64) {
     (s, c)
 }
 
-/// Largest argument of [`sin`]/[`cos`]; beyond it (or for inf/NaN) they
-/// return 0, where the result would be meaningless anyway.
-const TRIG_MAX: f64 = 1.0e15;
+/// Largest argument the branch-free [`sin_reduced`]/[`cos_reduced`] take
+/// (their reduction keeps `k * pi/2` exact up to here).
+pub const TRIG_MAX: f64 = 1.0e15;
 
-/// `sin`, accurate to about 1 ulp for the arguments presets use and the same
-/// on every platform; written without branches so the batched VM's lane
-/// loops vectorise (sin and cos dominate per-vertex code).
+/// Below this, MilkDrop 2's x87 `fsin`/`fcos` reduce the argument (with a
+/// 66-bit pi, so within about 1e-3 of the true value at 1e17); at or above
+/// it they give up.
+const TRIG_GIVE_UP: f64 = 9_223_372_036_854_775_808.0; // 2^63
+
+/// Whether [`sin_reduced`]/[`cos_reduced`] handle `x`.
 #[inline(always)]
-pub fn sin(x: f64) -> f64 {
-    let ok = x.abs() <= TRIG_MAX;
+pub fn trig_in_range(x: f64) -> bool {
+    x.abs() <= TRIG_MAX
+}
+
+/// `sin` of `x` beyond [`TRIG_MAX`]: the platform's (correctly reduced),
+/// as MilkDrop 2 and butterchurn compute such arguments (presets do:
+/// `sin(sample * pow(2*pi, 21))` scatters points); 0 for inf, NaN and past
+/// 2^63, where the result means nothing.
+#[cold]
+#[inline(never)]
+fn sin_large(x: f64) -> f64 {
+    if x.abs() < TRIG_GIVE_UP { x.sin() } else { 0.0 }
+}
+
+/// `cos` beyond [`TRIG_MAX`], like [`sin_large`].
+#[cold]
+#[inline(never)]
+fn cos_large(x: f64) -> f64 {
+    if x.abs() < TRIG_GIVE_UP { x.cos() } else { 0.0 }
+}
+
+/// `sin` for |x| <= 1e15, accurate to about 1 ulp and the same on every
+/// platform; written without branches so the batched VM's lane loops
+/// vectorise (sin and cos dominate per-vertex code). 0 outside the range:
+/// callers check [`trig_in_range`] and use [`sin`] for such lanes.
+#[inline(always)]
+pub fn sin_reduced(x: f64) -> f64 {
+    let ok = trig_in_range(x);
     let (r, q) = reduce_half_pi(if ok { x } else { 0.0 });
     let (s, c) = sin_cos_kernel(r);
     let v = if q & 1 == 0 { s } else { c };
@@ -233,15 +262,35 @@ pub fn sin(x: f64) -> f64 {
     if ok { v } else { 0.0 }
 }
 
-/// `cos`, like [`sin`].
+/// `cos`, like [`sin_reduced`].
 #[inline(always)]
-pub fn cos(x: f64) -> f64 {
-    let ok = x.abs() <= TRIG_MAX;
+pub fn cos_reduced(x: f64) -> f64 {
+    let ok = trig_in_range(x);
     let (r, q) = reduce_half_pi(if ok { x } else { 0.0 });
     let (s, c) = sin_cos_kernel(r);
     let v = if q & 1 == 0 { c } else { s };
     let v = if (q + 1) & 2 == 0 { v } else { -v };
     if ok { v } else { 0.0 }
+}
+
+/// `sin`: [`sin_reduced`], and the platform's beyond its range.
+#[inline(always)]
+pub fn sin(x: f64) -> f64 {
+    if trig_in_range(x) {
+        sin_reduced(x)
+    } else {
+        sin_large(x)
+    }
+}
+
+/// `cos`, like [`sin`].
+#[inline(always)]
+pub fn cos(x: f64) -> f64 {
+    if trig_in_range(x) {
+        cos_reduced(x)
+    } else {
+        cos_large(x)
+    }
 }
 
 /// MilkDrop 2's `invsqrt`: the float32 bit trick with one Newton step.
@@ -512,7 +561,13 @@ mod tests {
             assert!((sin(x) - x.sin()).abs() < 1e-7, "sin({x})");
             assert!((cos(x) - x.cos()).abs() < 1e-7, "cos({x})");
         }
-        for x in [f64::NAN, f64::INFINITY, -f64::INFINITY, 1e300] {
+        // Huge ones too (presets scatter points with sin(sample * 5e16)),
+        // up to where MilkDrop 2's fsin gives up.
+        for x in [2.0e15, 3.4e17, -1.0e18, 9.0e18] {
+            assert_eq!((sin(x), cos(x)), (x.sin(), x.cos()), "{x}");
+            assert!(sin(x) != 0.0 && (sin(x).powi(2) + cos(x).powi(2) - 1.0).abs() < 1e-12);
+        }
+        for x in [f64::NAN, f64::INFINITY, -f64::INFINITY, 1e300, 1e19] {
             assert_eq!((sin(x), cos(x)), (0.0, 0.0));
         }
         assert_eq!(sin(0.0), 0.0);

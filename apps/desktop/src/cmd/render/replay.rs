@@ -108,7 +108,7 @@ fn block_of(phase: &str) -> Option<BlockId> {
 /// row order; otherwise (code that draws on some vertices only) as drawn.
 fn rows_top_down(values: Vec<f64>) -> Vec<f64> {
     let (cols, rows) = (DEFAULT_MESH.0 as usize + 1, DEFAULT_MESH.1 as usize + 1);
-    if values.is_empty() || values.len() % (cols * rows) != 0 {
+    if values.is_empty() || !values.len().is_multiple_of(cols * rows) {
         return values;
     }
     let row = values.len() / rows;
