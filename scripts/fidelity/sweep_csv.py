@@ -42,7 +42,8 @@ and a class with its reason. The rules, first match wins:
   butterchurn   (after the above) the per-pixel code reads ang, which
                 butterchurn wraps into [0, 2pi) and MilkDrop 2 does not; or
                 the composite shader reads ang, which butterchurn turns by
-                90 degrees. (A
+                90 degrees; or an enabled custom wave has sep (butterchurn
+                draws samples - sep points, MilkDrop 2 samples). (A
                 warp shader feeding back a blur used to count here too:
                 MilkDrop 2 blurs the previous frame, butterchurn its warp
                 output; emulating butterchurn's order in Kefir moved 65 of
@@ -191,6 +192,14 @@ def preset_traits(path):
             line.split("=", 1)[1] for line in text.splitlines()
             if line.lower().startswith("per_pixel_")).lower())),
         "blur_warp": bool(re.search(r"getblur|sampler_blur", warp)),
+        # an enabled custom wave with sep: butterchurn (and projectM 4) draw
+        # samples - sep points; MilkDrop 2 recomputes nSamples = min(512,
+        # samples) after the wave's per-frame code, so sep only shifts the
+        # window (as in Kefir).
+        "wave_sep": any(
+            float((re.search(rf"^wavecode_{k}_enabled=(\S+)", text, re.M | re.I) or [0, "0"])[1]) != 0
+            and float((re.search(rf"^wavecode_{k}_sep=(\S+)", text, re.M | re.I) or [0, "0"])[1]) != 0
+            for k in range(4)),
     }
 
 
@@ -279,6 +288,10 @@ def classify(r):
     if t.get("ang_pp"):
         return "butterchurn", ("per-pixel code reads ang: butterchurn wraps it into [0, 2pi), "
                                "MilkDrop 2 keeps atan2f's (-pi, pi] (m_vertinfo[].ang), as Kefir")
+    if t.get("wave_sep"):
+        return "butterchurn", ("a custom wave has sep: butterchurn draws samples - sep points, "
+                               "MilkDrop 2 min(512, samples) (DrawCustomWaves recomputes nSamples "
+                               "after the wave's per-frame code; sep only shifts the window), as Kefir")
     if t.get("ang_comp"):
         return "butterchurn", ("the composite shader reads ang: butterchurn's is turned 90 degrees "
                                "(atan(uv.x - 0.5, uv.y - 0.5)), MilkDrop 2's comp grid has "
