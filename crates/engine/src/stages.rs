@@ -247,9 +247,15 @@ impl StageProgram {
             Stage::Warp => "kefir warp shader",
             Stage::Comp => "kefir comp shader",
         };
+        // Natively the validated module itself; in the browser the text
+        // naga validated (see Cargo.toml: no `naga-ir` there).
+        #[cfg(not(target_arch = "wasm32"))]
+        let source = wgpu::ShaderSource::Naga(Cow::Owned(translation.module.clone()));
+        #[cfg(target_arch = "wasm32")]
+        let source = wgpu::ShaderSource::Wgsl(Cow::Borrowed(&translation.source_wgsl));
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some(label),
-            source: wgpu::ShaderSource::Naga(Cow::Owned(translation.module.clone())),
+            source,
         });
         let bind_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some(label),

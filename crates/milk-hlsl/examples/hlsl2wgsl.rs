@@ -28,7 +28,11 @@ fn main() {
             let Some(block) = block else { continue };
             println!("// ---- {path}: {}", stage.as_str());
             match translate(block, stage) {
-                Ok(t) => println!("{}", if source { &t.source_wgsl } else { &t.wgsl }),
+                Ok(t) if source => println!("{}", t.source_wgsl),
+                Ok(t) => match t.naga_wgsl() {
+                    Ok(wgsl) => println!("{wgsl}"),
+                    Err(e) => println!("// naga's WGSL writer: {e}"),
+                },
                 Err(e) => println!("// error: {e}"),
             }
         }

@@ -14,8 +14,10 @@
 //!    ([`types`]) and intrinsic overloads ([`intrinsics`]) and writes WGSL,
 //!    with MilkDrop's environment ([`env`]) as a prelude;
 //! 5. naga's WGSL front-end parses that text and its validator checks it, so
-//!    nothing invalid reaches the GPU; naga's WGSL back-end writes the final
-//!    text.
+//!    nothing invalid reaches the GPU. The validated module goes to wgpu as
+//!    it is (or the checked text, where wgpu takes text: the browser);
+//!    [`Translation::naga_wgsl`] writes naga's normalised WGSL on demand
+//!    (snapshots, debugging).
 //!
 //! Errors are values ([`Error`]) with the line and column in the preset file
 //! (when translating a [`CodeBlock`]); no input panics.
@@ -24,7 +26,7 @@
 //! use milk_hlsl::{translate_str, Stage};
 //! let t = translate_str("shader_body { ret = GetPixel(uv) * q1; }", Stage::Warp).unwrap();
 //! assert_eq!(t.layout.textures[0].sampler_name, "sampler_main");
-//! assert!(t.wgsl.contains("fn fs_main"));
+//! assert!(t.source_wgsl.contains("fn fs_main"));
 //! ```
 
 pub mod ast;
@@ -136,12 +138,23 @@ pub struct Translation {
     /// The validated module; its fragment entry point is `fs_main`.
     pub module: naga::Module,
     pub info: naga::valid::ModuleInfo,
-    /// naga's WGSL for `module`.
-    pub wgsl: String,
-    /// The WGSL this crate generated (before naga), for debugging.
+    /// The WGSL this crate generated, which naga parsed into `module` and
+    /// validated: what an API that takes shader text can be handed.
     pub source_wgsl: String,
     /// What the engine must bind.
     pub layout: BindingLayout,
+}
+
+impl Translation {
+    /// naga's WGSL for `module` (normalised: one declaration a line,
+    /// generated names), written now; for snapshots and debugging.
+    pub fn naga_wgsl(&self) -> Result<String, naga::back::wgsl::Error> {
+        naga::back::wgsl::write_string(
+            &self.module,
+            &self.info,
+            naga::back::wgsl::WriterFlags::empty(),
+        )
+    }
 }
 
 /// Translates one shader block of a preset; errors carry file positions.
@@ -214,15 +227,9 @@ fn translate_text(text: &str, stage: Stage) -> Result<Translation, Error> {
         }
         Error::new(ErrorKind::Validation, line_pos(line), msg)
     })?;
-    let wgsl =
-        naga::back::wgsl::write_string(&module, &info, naga::back::wgsl::WriterFlags::empty())
-            .map_err(|e| {
-                Error::new(ErrorKind::Validation, fallback, format!("WGSL writer: {e}"))
-            })?;
     Ok(Translation {
         module,
         info,
-        wgsl,
         source_wgsl: out.wgsl,
         layout: out.layout,
     })

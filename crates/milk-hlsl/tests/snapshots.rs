@@ -7,7 +7,8 @@ fn wgsl(src: &str, stage: Stage) -> String {
     let t = translate_str(src, stage).unwrap_or_else(|e| panic!("{e}"));
     let mut out = String::new();
     let mut in_uniforms = false;
-    for line in t.wgsl.lines() {
+    let naga_wgsl = t.naga_wgsl().unwrap_or_else(|e| panic!("{e}"));
+    for line in naga_wgsl.lines() {
         if line.starts_with("struct MilkUniforms") {
             in_uniforms = true;
             out.push_str("struct MilkUniforms { ... }\n");

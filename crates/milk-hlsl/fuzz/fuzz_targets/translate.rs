@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     for stage in [Stage::Warp, Stage::Comp] {
         match translate_str(&text, stage) {
-            Ok(t) => assert!(t.wgsl.contains("fs_main")),
+            Ok(t) => assert!(t.naga_wgsl().is_ok_and(|w| w.contains("fs_main"))),
             Err(e) => assert!(e.offset <= text.len(), "{e}"),
         }
     }
