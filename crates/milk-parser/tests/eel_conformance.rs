@@ -341,14 +341,24 @@ fn registers_are_shared_between_contexts() {
     assert_eq!(var("reg100 = 5", "reg100"), 5.0);
 }
 
+/// `rand(10)` (MilkDrop 2's real rand), `rand(10)` with MilkDrop 1's
+/// integer rand, and `rand(0.5)`, compiled in `ctx`.
+fn rand_programs(ctx: &mut Context) -> [Program; 3] {
+    let compile = |src: &str, integer_rand: bool, ctx: &mut Context| {
+        Program::compile(src, ctx, CompileOptions { integer_rand }).unwrap()
+    };
+    [
+        compile("rand(10)", false, ctx),
+        compile("rand(10)", true, ctx),
+        compile("rand(0.5)", false, ctx),
+    ]
+}
+
 #[test]
 fn rand_ranges() {
     let mut ctx = Context::new();
     let mut g = Globals::new(42, Limits::default());
-    let real = Program::compile("rand(10)", &mut ctx, CompileOptions::default()).unwrap();
-    let int =
-        Program::compile("rand(10)", &mut ctx, CompileOptions { integer_rand: true }).unwrap();
-    let small = Program::compile("rand(0.5)", &mut ctx, CompileOptions::default()).unwrap();
+    let [real, int, small] = rand_programs(&mut ctx);
     let mut saw_fraction = false;
     for _ in 0..1000 {
         let r = real.run(&mut ctx, &mut g).unwrap();
@@ -370,10 +380,7 @@ fn rand_ranges() {
 fn rand_scripts_are_drawn_block_by_block_then_the_generator() {
     let mut ctx = Context::new();
     let mut g = Globals::new(42, Limits::default());
-    let real = Program::compile("rand(10)", &mut ctx, CompileOptions::default()).unwrap();
-    let int =
-        Program::compile("rand(10)", &mut ctx, CompileOptions { integer_rand: true }).unwrap();
-    let small = Program::compile("rand(0.5)", &mut ctx, CompileOptions::default()).unwrap();
+    let [real, int, small] = rand_programs(&mut ctx);
     g.set_rand_scripts([(0, vec![0.25, 0.999, 0.5]), (3, vec![0.75, 0.1])]);
     g.select_rand_script(0);
     assert_eq!(real.run(&mut ctx, &mut g).unwrap(), 2.5);

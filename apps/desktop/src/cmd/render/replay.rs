@@ -171,23 +171,37 @@ fn frame_randoms(v: &serde_json::Value, line: usize) -> Result<FrameRandoms> {
     })
 }
 
-/// `rand.jsonl`'s lines, if the file is there.
-fn load_randoms(dir: &Path) -> Result<Option<Vec<FrameRandoms>>> {
-    let path = dir.join("rand.jsonl");
-    let Ok(file) = std::fs::File::open(&path) else {
-        return Ok(None);
-    };
+/// The JSON values of a JSON-lines file with their 1-based line numbers
+/// (blank lines skipped).
+fn json_lines(file: std::fs::File, path: &Path) -> Result<Vec<(usize, serde_json::Value)>> {
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let mut out = Vec::new();
     for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line.with_context(|| format!("reading {}", path.display()))?;
         if line.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value = serde_json::from_str(&line)
-            .with_context(|| format!("rand.jsonl line {}: not JSON", n + 1))?;
-        out.push(frame_randoms(&v, n + 1)?);
+        let v = serde_json::from_str(&line)
+            .with_context(|| format!("{name} line {}: not JSON", n + 1))?;
+        out.push((n + 1, v));
     }
-    Ok(Some(out))
+    Ok(out)
+}
+
+/// `rand.jsonl`'s lines, if the file is there.
+fn load_randoms(dir: &Path) -> Result<Option<Vec<FrameRandoms>>> {
+    let path = dir.join("rand.jsonl");
+    let Ok(file) = std::fs::File::open(&path) else {
+        return Ok(None);
+    };
+    json_lines(file, &path)?
+        .iter()
+        .map(|(line, v)| frame_randoms(v, *line))
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
 }
 
 /// `noise.bin` from `dir` or its parent, split into the six textures.
@@ -241,17 +255,11 @@ impl Replay {
             audio.len()
         );
         let mut frames = Vec::new();
-        for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let line = line.with_context(|| format!("reading {}", state_path.display()))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v: serde_json::Value = serde_json::from_str(&line)
-                .with_context(|| format!("state.jsonl line {}: not JSON", n + 1))?;
+        for (line, v) in json_lines(file, &state_path)? {
             let globals = v
                 .get("globals")
-                .with_context(|| format!("state.jsonl line {}: no \"globals\"", n + 1))?;
-            let level = |k: &str| number(globals, k, n + 1).map(|x| x as f32);
+                .with_context(|| format!("state.jsonl line {line}: no \"globals\""))?;
+            let level = |k: &str| number(globals, k, line).map(|x| x as f32);
             let levels = [
                 level("bass")?,
                 level("mid")?,
@@ -273,8 +281,8 @@ impl Replay {
                 dst.copy_from_slice(&chunk[ch * WINDOW..(ch + 1) * WINDOW]);
             }
             frames.push(ReplayFrame {
-                time: number(&v, "time", n + 1)?,
-                fps: number(&v, "fps", n + 1)?,
+                time: number(&v, "time", line)?,
+                fps: number(&v, "fps", line)?,
                 levels,
                 bytes,
                 randoms: None,
