@@ -87,9 +87,12 @@ impl Samplers {
                 Wrap::Repeat => wgpu::AddressMode::Repeat,
                 Wrap::Clamp => wgpu::AddressMode::ClampToEdge,
             };
-            let f = match filter {
-                Filter::Linear => wgpu::FilterMode::Linear,
-                Filter::Point => wgpu::FilterMode::Nearest,
+            // The mip filter follows the sampler's filter, as in MilkDrop 2
+            // (it matters for the noise textures only: they alone have
+            // mip levels).
+            let (f, mip) = match filter {
+                Filter::Linear => (wgpu::FilterMode::Linear, wgpu::MipmapFilterMode::Linear),
+                Filter::Point => (wgpu::FilterMode::Nearest, wgpu::MipmapFilterMode::Nearest),
             };
             device.create_sampler(&wgpu::SamplerDescriptor {
                 label: Some("kefir shader sampler"),
@@ -98,6 +101,7 @@ impl Samplers {
                 address_mode_w: mode,
                 mag_filter: f,
                 min_filter: f,
+                mipmap_filter: mip,
                 ..Default::default()
             })
         };

@@ -31,7 +31,10 @@
 //! x on the lattice rows, then along y everywhere (then along z), with
 //! indices wrapping so the texture tiles. `texsize_noise_*` reports the
 //! texel counts above. Kefir draws the random values from its own seeded
-//! generator ([`SplitMix64`]), so a seed gives the same textures.
+//! generator ([`SplitMix64`]), so a seed gives the same textures. MilkDrop
+//! 2 creates them with `D3DUSAGE_AUTOGENMIPMAP`; Kefir uploads a box-filtered
+//! mip chain ([`mip_chain`]) and preset shaders sample them with implicit
+//! levels.
 //!
 //! # User textures, as MilkDrop 2 finds them (`CShaderParams::CacheParams`)
 //!
@@ -825,14 +828,7 @@ impl TextureStore {
             .entry(kind)
             .or_insert_with(|| {
                 let n = kind.generate(seed);
-                upload(
-                    device,
-                    queue,
-                    kind.name(),
-                    kind.dim(),
-                    (n.width, n.height, n.depth),
-                    &n.rgba,
-                )
+                upload_noise(device, queue, kind, &n.rgba)
             })
             .clone()
     }
@@ -854,17 +850,8 @@ impl TextureStore {
                 expected: kind.byte_len(),
             });
         }
-        let side = kind.size();
-        let depth = if kind.is_volume() { side } else { 1 };
-        let texture = upload(
-            device,
-            queue,
-            kind.name(),
-            kind.dim(),
-            (side, side, depth),
-            rgba,
-        );
-        self.noise.insert(kind, texture);
+        self.noise
+            .insert(kind, upload_noise(device, queue, kind, rgba));
         Ok(())
     }
 
@@ -951,12 +938,90 @@ fn shrink(img: Image, max: u32) -> Image {
 
 /// Creates an RGBA8 texture of dimension `dim` holding `rgba` (depth 1
 /// for 2D).
+/// A noise texture with its mip chain: MilkDrop 2 creates them with
+/// `D3DUSAGE_AUTOGENMIPMAP`, so minified noise (far fields of tunnels,
+/// `tex2D(sampler_noise_hq, uv * 16)`) averages instead of aliasing.
+fn upload_noise(
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+    kind: NoiseKind,
+    rgba: &[u8],
+) -> ResolvedTexture {
+    let side = kind.size();
+    let depth = if kind.is_volume() { side } else { 1 };
+    let (levels, data) = mip_chain(rgba, (side, side, depth));
+    upload_levels(
+        device,
+        queue,
+        kind.name(),
+        kind.dim(),
+        (side, side, depth),
+        levels,
+        &data,
+    )
+}
+
+/// `rgba` (`w` x `h` x `d` texels, x fastest) followed by every smaller mip
+/// level down to 1x1(x1), each the rounded mean of the 2x2(x2) texels above
+/// it (a box filter, as automatic mip generation does); and the number of
+/// levels. Sides must be powers of two.
+pub fn mip_chain(rgba: &[u8], (w, h, d): (u32, u32, u32)) -> (u32, Vec<u8>) {
+    let mut out = rgba.to_vec();
+    let (mut w, mut h, mut d) = (w as usize, h as usize, d as usize);
+    let mut start = 0;
+    let mut levels = 1;
+    while w > 1 || h > 1 || d > 1 {
+        let (nw, nh, nd) = ((w / 2).max(1), (h / 2).max(1), (d / 2).max(1));
+        let (sx, sy, sz) = (w / nw, h / nh, d / nd);
+        let count = (sx * sy * sz) as u32;
+        let mut next = Vec::with_capacity(nw * nh * nd * 4);
+        for z in 0..nd {
+            for y in 0..nh {
+                for x in 0..nw {
+                    let mut sum = [0u32; 4];
+                    for dz in 0..sz {
+                        for dy in 0..sy {
+                            for dx in 0..sx {
+                                let i = start
+                                    + (((z * sz + dz) * h + (y * sy + dy)) * w + (x * sx + dx)) * 4;
+                                for (c, s) in sum.iter_mut().enumerate() {
+                                    *s += u32::from(out[i + c]);
+                                }
+                            }
+                        }
+                    }
+                    next.extend(sum.map(|s| ((s + count / 2) / count) as u8));
+                }
+            }
+        }
+        start = out.len();
+        out.extend_from_slice(&next);
+        (w, h, d) = (nw, nh, nd);
+        levels += 1;
+    }
+    (levels, out)
+}
+
 fn upload(
     device: &wgpu::Device,
     queue: &wgpu::Queue,
     label: &str,
     dim: SamplerDim,
+    size: (u32, u32, u32),
+    rgba: &[u8],
+) -> ResolvedTexture {
+    upload_levels(device, queue, label, dim, size, 1, rgba)
+}
+
+/// [`upload`] with `mip_level_count` levels in `rgba`, each after the
+/// other from level 0 (see [`mip_chain`]).
+fn upload_levels(
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+    label: &str,
+    dim: SamplerDim,
     (width, height, depth): (u32, u32, u32),
+    mip_level_count: u32,
     rgba: &[u8],
 ) -> ResolvedTexture {
     let (dimension, view_dimension) = match dim {
@@ -972,7 +1037,7 @@ fn upload(
                 height,
                 depth_or_array_layers: depth,
             },
-            mip_level_count: 1,
+            mip_level_count,
             sample_count: 1,
             dimension,
             format: TEXTURE_FORMAT,
@@ -1328,6 +1393,34 @@ mod tests {
         assert_eq!(
             store.resolve_user("clouds", None),
             Ok(textures.0.join("clouds.jpg"))
+        );
+    }
+
+    #[test]
+    fn mip_chains_average_down_to_one_texel() {
+        // 2x2: one level above 1x1, the rounded mean per channel.
+        let rgba = [
+            0, 10, 255, 255, 1, 10, 255, 255, 2, 10, 0, 255, 4, 11, 0, 255,
+        ];
+        let (levels, data) = mip_chain(&rgba, (2, 2, 1));
+        assert_eq!(levels, 2);
+        assert_eq!(data[..16], rgba);
+        assert_eq!(data[16..], [2, 10, 128, 255]);
+        // A 4x2 strip halves in x until 1x1: 4x2, 2x1, 1x1.
+        let (levels, data) = mip_chain(&[100; 4 * 2 * 4], (4, 2, 1));
+        assert_eq!((levels, data.len()), (3, (8 + 2 + 1) * 4));
+        assert!(data.iter().all(|&v| v == 100));
+        // Volume noise: 32^3 down to 1^3, six levels.
+        let n = NoiseKind::VolLq.generate(7);
+        let (levels, data) = mip_chain(&n.rgba, (32, 32, 32));
+        assert_eq!(levels, 6);
+        let texels: usize = (0..6).map(|l| (32usize >> l).pow(3)).sum();
+        assert_eq!(data.len(), texels * 4);
+        // Uniform noise averages towards the middle.
+        let last = &data[data.len() - 4..];
+        assert!(
+            last[..3].iter().all(|&v| (112..=144).contains(&v)),
+            "{last:?}"
         );
     }
 

@@ -221,6 +221,8 @@ fn noise_and_user_textures_upload_and_read_back() {
     assert_eq!((hq.size, hq.depth), ((256, 256), 1));
     let pixels = headless::read_rgba(&gpu.device, &gpu.queue, &hq.texture).expect("read back");
     assert_eq!(pixels, NoiseKind::Hq.generate(SEED).rgba);
+    // With its mip chain, as MilkDrop 2's D3DUSAGE_AUTOGENMIPMAP: 256 -> 1.
+    assert_eq!(hq.texture.mip_level_count(), 9);
     // Cached: the same texture again.
     let (again, _) = store.get(&gpu.device, &gpu.queue, &TextureSource::NoiseHq, None);
     assert_eq!(again.texture, hq.texture);
@@ -230,6 +232,7 @@ fn noise_and_user_textures_upload_and_read_back() {
     assert_eq!(warning, None);
     assert_eq!((vol.size, vol.depth), ((32, 32), 32));
     assert_eq!(vol.texture.dimension(), wgpu::TextureDimension::D3);
+    assert_eq!(vol.texture.mip_level_count(), 6);
     let expected = NoiseKind::VolHq.generate(SEED);
     assert_eq!(read_volume(&gpu, &vol.texture), expected.rgba);
     let slice = 5;

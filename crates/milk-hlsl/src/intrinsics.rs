@@ -2,8 +2,11 @@
 //! `lum`, `tex2d`) written out as WGSL.
 //!
 //! Texture reads use `textureSampleLevel` at level 0 (MilkDrop's render
-//! targets have a single level), which WGSL allows in non-uniform control
-//! flow; `tex2Dlod`/`tex2Dbias` pass their level/bias as the level.
+//! targets and user textures have a single level), except `tex2D`/`tex3D`
+//! of the built-in noise textures, which have mip levels and sample with
+//! implicit derivatives (`textureSample`, allowed in non-uniform control
+//! flow by the shader's `diagnostic(off, derivative_uniformity)`);
+//! `tex2Dlod`/`tex2Dbias` pass their level/bias as the level.
 
 use crate::Error;
 use crate::ast::{Expr, ExprKind, SamplerDim, Scalar, Type};
@@ -125,6 +128,10 @@ fn args_common(
     Ok((out, t))
 }
 
+/// The `level` of [`sample`] for `tex2D`/`tex3D`: implicit where the
+/// texture has mips, else level 0.
+const IMPLICIT: &str = "implicit";
+
 fn sample(
     tr: &mut Translator,
     sampler: &Expr,
@@ -133,6 +140,10 @@ fn sample(
     level: &str,
 ) -> Result<String, Error> {
     let (t, s) = tr.sampler(sampler, dim)?;
+    if level == IMPLICIT && tr.sampler_has_mips(sampler) {
+        return Ok(format!("textureSample({t}, {s}, {coord})"));
+    }
+    let level = if level == IMPLICIT { "0.0f" } else { level };
     Ok(format!("textureSampleLevel({t}, {s}, {coord}, {level})"))
 }
 
@@ -355,7 +366,7 @@ pub fn call(
                 let (t, s) = tr.sampler(&args[0], SamplerDim::D2)?;
                 (format!("textureSampleGrad({t}, {s}, {uv}, {dx}, {dy})"), F4)
             } else {
-                (sample(tr, &args[0], SamplerDim::D2, &uv, "0.0f")?, F4)
+                (sample(tr, &args[0], SamplerDim::D2, &uv, IMPLICIT)?, F4)
             }
         }
         "tex2Dlod" | "tex2Dbias" => {
@@ -396,7 +407,7 @@ pub fn call(
         "tex3D" | "tex3d" => {
             expect_args(name, args, 2, pos)?;
             let uvw = coord(tr, &args[1], &F3)?;
-            (sample(tr, &args[0], SamplerDim::D3, &uvw, "0.0f")?, F4)
+            (sample(tr, &args[0], SamplerDim::D3, &uvw, IMPLICIT)?, F4)
         }
         "tex3Dlod" | "tex3Dbias" => {
             expect_args(name, args, 2, pos)?;

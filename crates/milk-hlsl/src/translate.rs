@@ -293,7 +293,12 @@ impl<'a> Translator<'a> {
     }
 
     fn prelude(&self) -> String {
-        let mut s = env::uniforms_wgsl();
+        // Noise textures are sampled with implicit derivatives (they have
+        // mip levels), often inside branches and loops as Direct3D 9
+        // allows; WGSL's uniformity analysis would reject that (naga lets
+        // it through, browsers' WebGPU does not).
+        let mut s = String::from("diagnostic(off, derivative_uniformity);\n");
+        s.push_str(&env::uniforms_wgsl());
         s.push_str(&format!(
             "@group({}) @binding({}) var<uniform> U: MilkUniforms;\n",
             env::GROUP,
@@ -1671,6 +1676,28 @@ impl<'a> Translator<'a> {
             }
             _ => err(e.pos, "expected a sampler"),
         }
+    }
+    /// Whether the texture behind sampler expression `e` has mip levels
+    /// (the built-in noise textures: MilkDrop 2 creates them with
+    /// `D3DUSAGE_AUTOGENMIPMAP`), so `tex2D`/`tex3D` take the level from
+    /// the coordinates' derivatives. Render targets and user textures have
+    /// one level.
+    pub(crate) fn sampler_has_mips(&self, e: &Expr) -> bool {
+        let ExprKind::Ident(name) = &e.kind else {
+            return false;
+        };
+        self.layout.textures.iter().any(|t| {
+            t.sampler_name == *name
+                && matches!(
+                    t.source,
+                    TextureSource::NoiseLq
+                        | TextureSource::NoiseLqLite
+                        | TextureSource::NoiseMq
+                        | TextureSource::NoiseHq
+                        | TextureSource::NoiseVolLq
+                        | TextureSource::NoiseVolHq
+                )
+        })
     }
     pub(crate) fn builtin_sampler(
         &mut self,

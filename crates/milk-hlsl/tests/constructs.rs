@@ -358,3 +358,43 @@ fn pow_follows_direct3d9() {
     assert!(w.contains("pow(abs("), "{w}");
     assert!(!w.contains("pow(v_z, 1"), "{w}");
 }
+
+#[test]
+fn noise_textures_sample_with_their_mips_render_targets_at_level_0() {
+    // Branches and loops around the samples, as Direct3D 9 allows: the
+    // uniformity diagnostic is off, so browsers' WebGPU takes it too.
+    let t = body(
+        "float3 a = 0;
+         if (uv.x > 0.5) a = tex2D(sampler_noise_hq, uv * 16).xyz;
+         for (int i = 0; i < 3; i++) a += tex3D(sampler_noisevol_lq, float3(uv, i)).xyz;
+         a += tex2D(sampler_pw_noise_lq, uv).xyz + tex2Dlod(sampler_noise_mq, float4(uv, 0, 2)).xyz;
+         ret = a + tex2D(sampler_main, uv).xyz + GetBlur1(uv);",
+    );
+    let w = &t.source_wgsl;
+    assert!(
+        w.starts_with("diagnostic(off, derivative_uniformity);"),
+        "{w}"
+    );
+    assert!(
+        w.contains("textureSample(tex_noise_hq, samp_noise_hq,"),
+        "{w}"
+    );
+    assert!(
+        w.contains("textureSample(tex_noisevol_lq, samp_noisevol_lq,"),
+        "{w}"
+    );
+    assert!(
+        w.contains("textureSample(tex_pw_noise_lq, samp_pw_noise_lq,"),
+        "{w}"
+    );
+    // An explicit level stays explicit; render targets have one level.
+    assert!(
+        w.contains("textureSampleLevel(tex_noise_mq, samp_noise_mq,"),
+        "{w}"
+    );
+    assert!(w.contains("textureSampleLevel(tex_main, samp_main,"), "{w}");
+    assert!(
+        w.contains("textureSampleLevel(tex_blur1, samp_blur1,"),
+        "{w}"
+    );
+}
