@@ -128,23 +128,22 @@ fn args_common(
     Ok((out, t))
 }
 
-/// The `level` of [`sample`] for `tex2D`/`tex3D`: implicit where the
-/// texture has mips, else level 0.
-const IMPLICIT: &str = "implicit";
-
+/// A texture read: at `level`, or with `None` as `tex2D` reads (implicit
+/// level where the texture has mips, else level 0).
 fn sample(
     tr: &mut Translator,
     sampler: &Expr,
     dim: SamplerDim,
     coord: &str,
-    level: &str,
+    level: Option<&str>,
 ) -> Result<String, Error> {
     let (t, s) = tr.sampler(sampler, dim)?;
-    if level == IMPLICIT && tr.sampler_has_mips(sampler) {
-        return Ok(format!("textureSample({t}, {s}, {coord})"));
-    }
-    let level = if level == IMPLICIT { "0.0f" } else { level };
-    Ok(format!("textureSampleLevel({t}, {s}, {coord}, {level})"))
+    Ok(match level {
+        // tex2D/tex3D: the level from the derivatives where there are mips.
+        None if tr.sampler_has_mips(sampler) => format!("textureSample({t}, {s}, {coord})"),
+        None => format!("textureSampleLevel({t}, {s}, {coord}, 0.0f)"),
+        Some(level) => format!("textureSampleLevel({t}, {s}, {coord}, {level})"),
+    })
 }
 
 fn coord(tr: &mut Translator, e: &Expr, t: &Type) -> Result<String, Error> {
@@ -366,7 +365,7 @@ pub fn call(
                 let (t, s) = tr.sampler(&args[0], SamplerDim::D2)?;
                 (format!("textureSampleGrad({t}, {s}, {uv}, {dx}, {dy})"), F4)
             } else {
-                (sample(tr, &args[0], SamplerDim::D2, &uv, IMPLICIT)?, F4)
+                (sample(tr, &args[0], SamplerDim::D2, &uv, None)?, F4)
             }
         }
         "tex2Dlod" | "tex2Dbias" => {
@@ -376,7 +375,13 @@ pub fn call(
             tr.emit(format!("let {tmp} = {v};"));
             let level = format!("max({tmp}.w, 0.0f)");
             (
-                sample(tr, &args[0], SamplerDim::D2, &format!("{tmp}.xy"), &level)?,
+                sample(
+                    tr,
+                    &args[0],
+                    SamplerDim::D2,
+                    &format!("{tmp}.xy"),
+                    Some(&level),
+                )?,
                 F4,
             )
         }
@@ -391,7 +396,7 @@ pub fn call(
                     &args[0],
                     SamplerDim::D2,
                     &format!("({tmp}.xy / {tmp}.w)"),
-                    "0.0f",
+                    Some("0.0f"),
                 )?,
                 F4,
             )
@@ -407,7 +412,7 @@ pub fn call(
         "tex3D" | "tex3d" => {
             expect_args(name, args, 2, pos)?;
             let uvw = coord(tr, &args[1], &F3)?;
-            (sample(tr, &args[0], SamplerDim::D3, &uvw, IMPLICIT)?, F4)
+            (sample(tr, &args[0], SamplerDim::D3, &uvw, None)?, F4)
         }
         "tex3Dlod" | "tex3Dbias" => {
             expect_args(name, args, 2, pos)?;
@@ -416,7 +421,13 @@ pub fn call(
             tr.emit(format!("let {tmp} = {v};"));
             let level = format!("max({tmp}.w, 0.0f)");
             (
-                sample(tr, &args[0], SamplerDim::D3, &format!("{tmp}.xyz"), &level)?,
+                sample(
+                    tr,
+                    &args[0],
+                    SamplerDim::D3,
+                    &format!("{tmp}.xyz"),
+                    Some(&level),
+                )?,
                 F4,
             )
         }
