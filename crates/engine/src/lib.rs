@@ -444,8 +444,6 @@ pub struct Visualizer {
     /// Random numbers the next frame uses, for replays (see
     /// [`Visualizer::set_next_randoms`]).
     next_randoms: Option<FrameRandoms>,
-    /// Whether the last frame had scripted `rand()` values.
-    rand_scripted: bool,
     stats: FrameStats,
     /// Per-frame results of the last frame.
     last_state: Option<FrameState>,
@@ -492,7 +490,6 @@ impl Visualizer {
             output_format: wgpu::TextureFormat::Rgba8Unorm,
             next_clock: None,
             next_randoms: None,
-            rand_scripted: false,
             stats: FrameStats::default(),
             last_state: None,
             timer: None,
@@ -682,8 +679,10 @@ impl Visualizer {
     /// values the preset's code did not use, and `rand()` calls that found
     /// their block's list used up. (0, 0) means the two engines drew alike.
     pub fn rand_script_balance(&self) -> Option<(usize, usize)> {
-        self.rand_scripted
-            .then(|| self.slot.runtime.rand_script_balance())
+        let runtime = &self.slot.runtime;
+        runtime
+            .rand_scripted()
+            .then(|| runtime.rand_script_balance())
     }
 
     /// Replaces the built-in noise texture `kind` with `rgba` (its size:
@@ -790,12 +789,11 @@ impl Visualizer {
             fps
         });
         let randoms = self.next_randoms.take();
-        match (&randoms, self.rand_scripted) {
-            (Some(r), _) => self.slot.runtime.set_rand_scripts(r.eel.iter().cloned()),
-            (None, true) => self.slot.runtime.clear_rand_scripts(),
-            (None, false) => {}
+        match &randoms {
+            Some(r) => self.slot.runtime.set_rand_scripts(r.eel.iter().cloned()),
+            None if self.slot.runtime.rand_scripted() => self.slot.runtime.clear_rand_scripts(),
+            None => {}
         }
-        self.rand_scripted = randoms.is_some();
         let randoms = randoms.unwrap_or_default();
         if let Some(p) = randoms.rand_preset {
             self.slot.shaders.randoms.rand_preset = p;

@@ -329,6 +329,11 @@ impl PresetRuntime {
         self.code.set_rand_scripts(scripts);
     }
 
+    /// Whether `rand()` scripts are set and not cleared since.
+    pub fn rand_scripted(&self) -> bool {
+        self.code.rand_scripted()
+    }
+
     /// Ends the `rand()` scripts: the preset's own generator only.
     pub fn clear_rand_scripts(&mut self) {
         self.code.clear_rand_scripts();

@@ -734,6 +734,11 @@ impl PresetCode {
             .set_rand_scripts(scripts.into_iter().map(|(b, v)| (b.index(), v)));
     }
 
+    /// Whether `rand()` scripts are set and not cleared since.
+    pub fn rand_scripted(&self) -> bool {
+        self.globals.rand_scripted()
+    }
+
     /// Ends the `rand()` scripts: the seeded generator only.
     pub fn clear_rand_scripts(&mut self) {
         self.globals.clear_rand_scripts();

@@ -231,21 +231,14 @@ pub fn trig_in_range(x: f64) -> bool {
     x.abs() <= TRIG_MAX
 }
 
-/// `sin` of `x` beyond [`TRIG_MAX`]: the platform's (correctly reduced),
-/// as MilkDrop 2 and butterchurn compute such arguments (presets do:
-/// `sin(sample * pow(2*pi, 21))` scatters points); 0 for inf, NaN and past
-/// 2^63, where the result means nothing.
+/// `trig(x)` (the platform's `sin` or `cos`, correctly reduced) for `x`
+/// beyond [`TRIG_MAX`], as MilkDrop 2 and butterchurn compute such
+/// arguments (presets do: `sin(sample * pow(2*pi, 21))` scatters points);
+/// 0 for inf, NaN and past 2^63, where the result means nothing.
 #[cold]
 #[inline(never)]
-fn sin_large(x: f64) -> f64 {
-    if x.abs() < TRIG_GIVE_UP { x.sin() } else { 0.0 }
-}
-
-/// `cos` beyond [`TRIG_MAX`], like [`sin_large`].
-#[cold]
-#[inline(never)]
-fn cos_large(x: f64) -> f64 {
-    if x.abs() < TRIG_GIVE_UP { x.cos() } else { 0.0 }
+fn trig_large(x: f64, trig: fn(f64) -> f64) -> f64 {
+    if x.abs() < TRIG_GIVE_UP { trig(x) } else { 0.0 }
 }
 
 /// `sin` for |x| <= 1e15, accurate to about 1 ulp and the same on every
@@ -279,7 +272,7 @@ pub fn sin(x: f64) -> f64 {
     if trig_in_range(x) {
         sin_reduced(x)
     } else {
-        sin_large(x)
+        trig_large(x, f64::sin)
     }
 }
 
@@ -289,7 +282,7 @@ pub fn cos(x: f64) -> f64 {
     if trig_in_range(x) {
         cos_reduced(x)
     } else {
-        cos_large(x)
+        trig_large(x, f64::cos)
     }
 }
 

@@ -310,6 +310,12 @@ impl Globals {
         self.rand_scripted = true;
     }
 
+    /// Whether `rand()` scripts are set ([`Globals::set_rand_scripts`], not
+    /// cleared since).
+    pub fn rand_scripted(&self) -> bool {
+        self.rand_scripted
+    }
+
     /// Ends script mode: `rand()` draws from the seeded generator only.
     pub fn clear_rand_scripts(&mut self) {
         self.rand_scripts.clear();
