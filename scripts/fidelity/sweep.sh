@@ -9,7 +9,12 @@
 # JOBS presets at a time (one Chromium per preset; refrender has no
 # multi-preset mode). Only frames 10, 20, ..., 60 are kept (refrender
 # --skip 9 --every 10; Kefir's other frames are deleted), the state of every
-# frame is kept for state_diff.py and the triage.
+# frame is kept for state_diff.py and the triage. Presets that a difference
+# of butterchurn from MilkDrop 2 can touch are also rendered with Kefir
+# imitating it (`kefir render --butterchurn QUIRK`, into
+# OUT/kefir-bc-QUIRK), so the triage can tell it from others: late-blur for
+# shaders that read a blur level, warp-rad-ang for warp shaders that read
+# rad or ang.
 #
 # Not run in CI (needs Chromium and refrender's npm packages; see run.sh).
 # Usage (from the repository root):
@@ -57,7 +62,7 @@ fi
 export KEFIR
 if [[ ${KEFIR_REDO:-0} == 1 ]]; then
     # Only the Kefir frames; the references stay.
-    find "$OUT/kefir" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+    find "$OUT"/kefir "$OUT"/kefir-bc-* -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} + 2>/dev/null || true
 fi
 
 names() {
@@ -89,20 +94,31 @@ one() {
             return 0
         fi
     fi
-    if [[ ! -f $kef/frame_00060.png ]]; then
-        rm -rf "$kef"
-        mkdir -p "$kef"
-        if timeout 300 "$KEFIR" render --preset "$PRESETS_DIR/$name.milk" --replay "$ref" --size "$SIZE" \
-            --frames "$FRAMES" --seed "$SEED" --out "$kef" --dump-state "$kef/state.jsonl" \
-            ${TEXTURES:+--textures "$TEXTURES"} \
-            </dev/null >"$kef/kefir.log" 2>&1; then
-            find "$kef" -name 'frame_*.png' ! -name 'frame_000[1-6]0.png' -delete
-        else
-            echo "KEFIR FAILED: $name (see $kef/kefir.log)"
-        fi
+    kefir_run "$name" "$kef" --dump-state "$kef/state.jsonl"
+    if grep -qiE 'getblur|sampler_blur' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-late-blur/$name" --butterchurn late-blur
+    fi
+    if grep -qiE '^warp_[0-9]+=.*\b(rad|ang)\b' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-warp-rad-ang/$name" --butterchurn warp-rad-ang
     fi
 }
-export -f one
+
+# kefir_run NAME DIR [ARGS...]: Kefir replays NAME's reference into DIR.
+kefir_run() {
+    local name=$1 kef=$2
+    shift 2
+    [[ -f $kef/frame_00060.png ]] && return 0
+    rm -rf "$kef"
+    mkdir -p "$kef"
+    if timeout 300 "$KEFIR" render --preset "$PRESETS_DIR/$name.milk" --replay "$OUT/ref/$name" \
+        --size "$SIZE" --frames "$FRAMES" --seed "$SEED" --out "$kef" "$@" \
+        ${TEXTURES:+--textures "$TEXTURES"} </dev/null >"$kef/kefir.log" 2>&1; then
+        find "$kef" -name 'frame_*.png' ! -name 'frame_000[1-6]0.png' -delete
+    else
+        echo "KEFIR FAILED: $name (see $kef/kefir.log)"
+    fi
+}
+export -f one kefir_run
 
 if [[ $STAGE == all || $STAGE == render ]]; then
     t0=$(date +%s)

@@ -11,9 +11,14 @@ Reads preset names on stdin. For each one, from OUT (sweep.sh's layout):
     and 60);
   * the mean grey level of both pictures at frame 10 and 60 (blank, washed
     out or dark pictures show there even at middling SSIM);
-  * the first frame at which a per-frame variable of Kefir's --dump-state
-    differs from butterchurn's state.jsonl (the preset's equations ran on
+  * the first frame at which a per-frame variable (or q1..q32) of Kefir's
+    --dump-state differs from butterchurn's state.jsonl (the preset's equations ran on
     different input or state), and which;
+  * with Kefir frames under OUT/kefir-bc-QUIRK/<name>/ (Kefir imitating one
+    of butterchurn's differences from MilkDrop 2, `kefir render
+    --butterchurn QUIRK`: sweep.sh renders them for the presets each can
+    touch, see QUIRKS), SSIM of those against butterchurn at frames 10
+    and 60;
   * what the preset's text uses that two engines cannot agree on: rand() in
     its equations, rand_frame/rand_preset or noise textures in its shaders,
     textures butterchurn does not have.
@@ -21,17 +26,23 @@ Reads preset names on stdin. For each one, from OUT (sweep.sh's layout):
 and a class with its reason. The rules, first match wins:
 
   ok            SSIM@10 >= 0.8 and SSIM@60 >= 0.6
+  butterchurn   butterchurn's shader failed to link (its console says so)
+  butterchurn   Kefir imitating one of butterchurn's differences (QUIRKS:
+                its blur levels a frame late, its warp shaders' rad/ang)
+                closes at least a quarter of the gap to it at frame 10 or
+                60 and is not further at the other. Where an imitation
+                moves a preset without explaining it, the reason says so.
   kefir-bug?    Kefir blank (grey < 2) where butterchurn draws (grey > 10),
                 or projectM agrees with butterchurn (>= 0.7 at frame 10)
                 while Kefir is under 0.5 against both
-  butterchurn   butterchurn's shader failed to link (its console says so), or
-                projectM agrees with Kefir (>= 0.5, 0.2 better than with
+  butterchurn   projectM agrees with Kefir (>= 0.5, 0.2 better than with
                 butterchurn), or the only state difference is a switch (wrap,
                 invert, ...) that butterchurn reads as on when non-zero and
                 MilkDrop 2 (and Kefir) above 0.5
   input         the per-frame state differs from frame 1..10 (the equations
-                saw different input: rand() streams, butterchurn's extra
-                per-frame run at load, its 1-based frame counter), or the
+                saw different input: rand() streams, its 1-based frame
+                counter; butterchurn's extra per-frame run while loading is
+                replayed since 2026-12-04), or the
                 preset uses rand()/rand_frame/noise textures and SSIM@10 < 0.8.
                 With butterchurn's random numbers replayed (refrender tapped,
                 Kefir's state.jsonl has rand_unused) only randNN textures
@@ -43,12 +54,7 @@ and a class with its reason. The rules, first match wins:
                 butterchurn wraps into [0, 2pi) and MilkDrop 2 does not; or
                 the composite shader reads ang, which butterchurn turns by
                 90 degrees; or an enabled custom wave has sep (butterchurn
-                draws samples - sep points, MilkDrop 2 samples). (A
-                warp shader feeding back a blur used to count here too:
-                MilkDrop 2 blurs the previous frame, butterchurn its warp
-                output; emulating butterchurn's order in Kefir moved 65 of
-                the 283 presets that read blur further from butterchurn and
-                11 closer, so that order does not explain them.)
+                draws samples - sep points, MilkDrop 2 samples).
   kefir-bug?    otherwise: same input, same state, different picture
 
 A manual verdict in scripts/fidelity/triage.tsv (name TAB class TAB reason,
@@ -110,7 +116,8 @@ def state_first_diff(ref_dir, kef_dir, upto=10, snapped=None):
     if not ref or not kef:
         return None, ["no state"]
     for i in range(min(upto, len(ref), len(kef))):
-        rv = ref[i].get("frameVars", {})
+        # q1..q32 too, where Kefir's state has them (since 2026-12-04).
+        rv = {**ref[i].get("qAfterFrame", {}), **ref[i].get("frameVars", {})}
         kv = kef[i]
         bad = []
         for k, y in kv.items():
@@ -183,14 +190,13 @@ def preset_traits(path):
         "ang_comp": bool(re.search(r"\bang\b", "\n".join(
             line.split("=", 1)[1] for line in text.splitlines()
             if line.lower().startswith("comp_")).lower())),
-        # the warp shader reads a blur: MilkDrop 2 (and Kefir) blur the
-        # previous finished frame, butterchurn the current frame's warp output
-        # (before shapes and waves), so the feedback differs from frame 2.
         # per-pixel code reads ang: butterchurn wraps it into [0, 2pi), MilkDrop
         # 2 keeps atan2f's (-pi, pi] (as Kefir); differs in the lower half.
         "ang_pp": bool(re.search(r"\bang\b", "\n".join(
             line.split("=", 1)[1] for line in text.splitlines()
             if line.lower().startswith("per_pixel_")).lower())),
+        # the warp shader reads a blur: feedback through a blur level (see
+        # BLUR_LAG for how butterchurn's differ).
         "blur_warp": bool(re.search(r"getblur|sampler_blur", warp)),
         # an enabled custom wave with sep: butterchurn (and projectM 4) draw
         # samples - sep points; MilkDrop 2 recomputes nSamples = min(512,
@@ -246,7 +252,66 @@ def sheet(path, rows):
     Image.fromarray(out, "RGB").save(path)
 
 
+# butterchurn's differences from MilkDrop 2 that `kefir render --butterchurn
+# QUIRK` imitates (sweep.sh renders them into OUT/kefir-bc-QUIRK), and why.
+QUIRKS = {
+    "late-blur": (
+        "butterchurn's blur levels are a frame late: its blur1 pass draws the just-warped texture "
+        "at half size, so the GPU samples its mip level 1, made two frames earlier "
+        "(generateMipmap(prevTexture) at the top of render); MilkDrop 2 blurs the previous frame "
+        "(BlurPasses reads m_lpVS[0]), as Kefir"),
+    "warp-rad-ang": (
+        "the warp shader reads rad/ang: butterchurn computes them as length(uv_orig - 0.5) (half "
+        "MilkDrop 2's scale, no aspect) and atan(uv_orig.x - 0.5, uv_orig.y - 0.5) (a quarter "
+        "turn on); MilkDrop 2 passes the mesh's per-vertex rad/ang (m_verts[].rad/ang: "
+        "aspect-corrected, atan2(y, x)), as Kefir"),
+}
+
+
+def quirk_gain(r, quirk):
+    """How Kefir imitating a butterchurn quirk scores: (explains, text). It
+    explains the difference when it closes at least a quarter of the gap at
+    frame 10 or 60 and is no further at the other."""
+    if quirk not in r["quirks"]:
+        return False, ""
+    e10, e60 = r["quirks"][quirk]
+    s10, s60 = r["ssim10"], r["ssim60"]
+    closes = (e10 - s10 >= max(0.02, (1 - s10) / 4)) or (e60 - s60 >= max(0.05, (1 - s60) / 4))
+    explains = closes and e10 >= s10 - 0.01 and e60 >= s60 - 0.02
+    return explains, (f"with it imitated (kefir render --replay --butterchurn {quirk}) SSIM@10 "
+                      f"{s10:.2f} -> {e10:.2f}, @60 {s60:.2f} -> {e60:.2f}")
+
+
+def quirk_explaining(r):
+    """The quirk whose imitation explains the difference best, or None."""
+    best = None
+    for quirk in QUIRKS:
+        if quirk_gain(r, quirk)[0]:
+            e10, e60 = r["quirks"][quirk]
+            gain = max(e10 - r["ssim10"], e60 - r["ssim60"])
+            if best is None or gain > best[0]:
+                best = (gain, quirk)
+    return best and best[1]
+
+
+def quirk_notes(r):
+    """What imitating each quirk changed where it moved the picture without
+    explaining it."""
+    notes = []
+    for quirk, (e10, e60) in r["quirks"].items():
+        if abs(e10 - r["ssim10"]) >= 0.02 or abs(e60 - r["ssim60"]) >= 0.05:
+            notes.append(f"; {quirk}: {quirk_gain(r, quirk)[1]} (not the main difference)")
+    return "".join(notes)
+
+
 def classify(r):
+    cls, why = classify_by_rules(r)
+    if cls != "ok" and not r.get("quirk"):
+        why += quirk_notes(r)
+    return cls, why
+
+
+def classify_by_rules(r):
     s10, s60 = r["ssim10"], r["ssim60"]
     pm10 = r.get("pm_vs_bc10")
     kpm10 = r.get("kefir_vs_pm10")
@@ -255,6 +320,9 @@ def classify(r):
     if r.get("bc_failed"):
         return "butterchurn", "butterchurn's shader did not compile/link (" + r["bc_failed"] + \
             "): it draws without it, MilkDrop 2 would run it"
+    r["quirk"] = quirk_explaining(r)
+    if r["quirk"]:
+        return "butterchurn", f"{QUIRKS[r['quirk']]}; {quirk_gain(r, r['quirk'])[1]}"
     if r["bc_grey10"] > 10 and r["kefir_grey10"] < 2:
         return "kefir-bug?", "Kefir blank where butterchurn draws"
     if pm10 is not None and pm10 >= 0.7 and s10 < 0.5 and (kpm10 is None or kpm10 < 0.5):
@@ -299,9 +367,7 @@ def classify(r):
     return "kefir-bug?", "same per-frame state, different picture" + (
         " (its shaders read rad/ang: per pixel in butterchurn, per vertex in MilkDrop 2)"
         if t.get("radang_sh") else "") + (
-        " (its warp shader feeds back a blur; not the blur order: blurring the warp output as "
-        "butterchurn does moves Kefir away from butterchurn on such presets)"
-        if t.get("blur_warp") else "")
+        " (its warp shader feeds back a blur)" if t.get("blur_warp") else "")
 
 
 def main():
@@ -367,6 +433,13 @@ def main():
             r["pm_vs_bc60"] = ssim(gp[2], gr[2])
             r["kefir_vs_pm10"] = ssim(gk[0], gp[0])
             r["kefir_vs_pm60"] = ssim(gk[2], gp[2])
+        r["quirks"] = {}
+        for quirk in QUIRKS:
+            try:
+                emu = [gray_small(x) for x in frames_of(os.path.join(a.out, "kefir-bc-" + quirk), name, 5)]
+            except (FileNotFoundError, OSError):
+                continue
+            r["quirks"][quirk] = (ssim(gr[0], emu[0]), ssim(gr[2], emu[2]))
         r["bc_failed"] = bc_failure(ref_dir)
         if pms is not None and pm_failure(os.path.join(a.out, "pm", name)):
             r["pm_failed"] = True
@@ -394,8 +467,8 @@ def main():
         w = csv.writer(f)
         w.writerow(["preset", "ssim10", "ssim30", "ssim60", "ssim_mean", "mae",
                     "bc_grey10", "kefir_grey10", "pm_vs_bc10", "pm_vs_bc60", "kefir_vs_pm10",
-                    "kefir_vs_pm60", "state_diff_frame", "state_diff_vars", "uses", "class",
-                    "reason"])
+                    "kefir_vs_pm60"] + [f"bc_{q.replace('-', '_')}{n}" for q in QUIRKS for n in (10, 60)] +
+                   ["state_diff_frame", "state_diff_vars", "uses", "class", "reason"])
         for r in sorted(rows, key=lambda r: r["preset"].lower()):
             t = r["traits"]
             uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "radang_sh", "ang_pp", "blur_warp",
@@ -405,10 +478,12 @@ def main():
                         fmt(r["ssim_mean"]), f"{r['mae']:.1f}", f"{r['bc_grey10']:.1f}",
                         f"{r['kefir_grey10']:.1f}", fmt(r.get("pm_vs_bc10")),
                         fmt(r.get("pm_vs_bc60")), fmt(r.get("kefir_vs_pm10")),
-                        fmt(r.get("kefir_vs_pm60")), r["state_diff_frame"] or "",
+                        fmt(r.get("kefir_vs_pm60"))] +
+                       [fmt(v) for q in QUIRKS for v in r["quirks"].get(q, (None, None))] +
+                       [r["state_diff_frame"] or "",
                         " ".join(r["state_diff_vars"][:6]), uses, r["class"], r["reason"]])
         for name, why in missing:
-            w.writerow([name] + [""] * 14 + ["butterchurn" if why.startswith("butterchurn failed")
+            w.writerow([name] + [""] * (14 + 2 * len(QUIRKS)) + ["butterchurn" if why.startswith("butterchurn failed")
                                               else "missing", why])
 
     if not rows:

@@ -37,6 +37,9 @@
 //! pass just read (the previous frame with this frame's motion vectors),
 //! not the one it wrote. The composite shader sees this frame's blur; the
 //! warp shader, running before the blur passes, sees last frame's.
+//!
+//! [`BlurSource::FrameBeforeLast`] blurs the frame before that instead, as
+//! butterchurn 3 ends up doing; only for comparing with it.
 
 use std::num::NonZeroU64;
 
@@ -246,6 +249,62 @@ fn pass_uniforms(i: usize, src: (u32, u32), dst: (u32, u32), params: &BlurParams
             dist: [0.0; 4],
             params: [w_div, c1, c2, 5.0],
         }
+    }
+}
+
+/// Which frame the blur levels are made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BlurSource {
+    /// The previous frame, as MilkDrop 2 (see the module documentation).
+    #[default]
+    PreviousFrame,
+    /// The frame before the previous one, as butterchurn 3 does in effect:
+    /// its first blur pass draws the just-warped texture at half its size,
+    /// so the GPU samples the texture's mip level 1, and that level was made
+    /// when the texture last was the previous frame
+    /// (`generateMipmap(prevTexture)` at the top of `Renderer.render`), two
+    /// frames earlier. Its composite shader sees that blur, its warp shader
+    /// one a frame older still. Only for replaying butterchurn's input
+    /// (`kefir render --replay`), to tell this difference from others.
+    FrameBeforeLast,
+}
+
+/// A copy of the frame before last for [`BlurSource::FrameBeforeLast`],
+/// taken before the warp pass draws over it.
+#[derive(Default)]
+pub(crate) struct HeldFrame(Option<FrameTexture>);
+
+impl HeldFrame {
+    /// Records a copy of `frame` (the feedback texture the warp is about to
+    /// draw into, which still holds the frame before last).
+    pub(crate) fn hold(
+        &mut self,
+        device: &wgpu::Device,
+        encoder: &mut wgpu::CommandEncoder,
+        frame: &FrameTexture,
+    ) {
+        if self.0.as_ref().map(|t| t.size) != Some(frame.size) {
+            self.0 = Some(FrameTexture::new(device, frame.size, "frame before last"));
+        }
+        let held = self.0.as_ref().expect("made above");
+        encoder.copy_texture_to_texture(
+            frame.texture.as_image_copy(),
+            held.texture.as_image_copy(),
+            wgpu::Extent3d {
+                width: frame.size.0,
+                height: frame.size.1,
+                depth_or_array_layers: 1,
+            },
+        );
+    }
+
+    /// The copy, once one was taken.
+    pub(crate) fn view(&self) -> Option<&wgpu::TextureView> {
+        self.0.as_ref().map(|t| &t.view)
+    }
+
+    pub(crate) fn release(&mut self) {
+        self.0 = None;
     }
 }
 

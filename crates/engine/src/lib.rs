@@ -392,6 +392,27 @@ impl Preparation {
     }
 }
 
+/// Where butterchurn 3 (the web's MilkDrop) differs from MilkDrop 2 in ways
+/// Kefir can imitate, to tell such differences apart from others when
+/// comparing frames with it (`kefir render --replay`). Kefir follows
+/// MilkDrop 2: none is on unless asked for
+/// ([`Visualizer::emulate_butterchurn`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ButterchurnQuirks {
+    /// The blur levels come from the frame before last
+    /// ([`blur::BlurSource::FrameBeforeLast`]), a frame later than
+    /// MilkDrop 2's.
+    pub late_blur: bool,
+    /// Warp shaders read `rad` and `ang` as butterchurn computes them per
+    /// pixel: `length(uv_orig - 0.5)` (half MilkDrop 2's scale, no aspect
+    /// correction) and `atan(uv_orig.x - 0.5, uv_orig.y - 0.5)` (turned a
+    /// quarter turn, its seam above the centre). MilkDrop 2 gives them the
+    /// mesh's per-vertex values, as the per-vertex code sees them
+    /// (`m_verts[].rad`/`ang`: aspect-corrected, `atan2(y, x)`). Here as
+    /// per-vertex values too, so cells across butterchurn's seam smear.
+    pub warp_rad_ang: bool,
+}
+
 /// Random numbers another renderer drew for one frame, handed to
 /// [`Visualizer::set_next_randoms`] so a replay compares renderers, not
 /// random streams.
@@ -423,6 +444,10 @@ pub struct Visualizer {
     mesh: MeshPass,
     warp: WarpPass,
     blur: blur::BlurChain,
+    /// Which frame the blur levels are made from
+    /// ([`ButterchurnQuirks::late_blur`]).
+    blur_source: blur::BlurSource,
+    held_frame: blur::HeldFrame,
     overlays: OverlayPass,
     composite: CompositePass,
     mix: Mix,
@@ -477,6 +502,8 @@ impl Visualizer {
             frames: Frames::default(),
             warp: WarpPass::new(&device),
             blur: blur::BlurChain::new(&device),
+            blur_source: blur::BlurSource::default(),
+            held_frame: blur::HeldFrame::default(),
             overlays: OverlayPass::new(&device),
             composite: CompositePass::new(&device, rand_start),
             mix: Mix::new(&device, mesh.mesh().vertex_count()),
@@ -675,6 +702,37 @@ impl Visualizer {
         self.next_randoms = Some(randoms);
     }
 
+    /// Runs the playing preset's init code (if it has not run) and then its
+    /// per-frame code once, dropping the results, as butterchurn does while
+    /// it loads a preset: with its clock at 0, 30 fps, bass/mid/treb 0
+    /// and their attenuated values 1, for a `target_size` target. MilkDrop 2 has no such run, but the
+    /// preset's own variables keep what it left, so replaying butterchurn's
+    /// input starts with it. `randoms` are the values the `rand()` calls of
+    /// each code block draw, as in [`FrameRandoms::eel`] (then the seeded
+    /// generator's): [`BlockId::PerFrame`] for this run, the init blocks
+    /// for the init code.
+    pub fn replay_butterchurn_load_run(
+        &mut self,
+        target_size: (u32, u32),
+        randoms: Vec<(BlockId, Vec<f64>)>,
+    ) {
+        let size = render_size(target_size, self.config.render_scale);
+        self.mesh.resize(size);
+        // butterchurn's levels before any audio: bass, mid and treb 0, the
+        // attenuated ones 1.
+        let silent = AudioFrame {
+            bass: 0.0,
+            mid: 0.0,
+            treb: 0.0,
+            ..AudioFrame::default()
+        };
+        let inputs = code::frame_inputs((0.0, 0), 1.0 / 30.0, &silent, self.mesh.mesh(), size);
+        let runtime = &mut self.slot.runtime;
+        runtime.set_rand_scripts(randoms);
+        runtime.run_load_frame(&inputs);
+        runtime.clear_rand_scripts();
+    }
+
     /// How the last frame's [`FrameRandoms::eel`] fared, if it had any:
     /// values the preset's code did not use, and `rand()` calls that found
     /// their block's list used up. (0, 0) means the two engines drew alike.
@@ -683,6 +741,18 @@ impl Visualizer {
         runtime
             .rand_scripted()
             .then(|| runtime.rand_script_balance())
+    }
+
+    /// Imitates the given differences of butterchurn from MilkDrop 2 from
+    /// the next frame on (none by default); for comparisons with it.
+    pub fn emulate_butterchurn(&mut self, quirks: ButterchurnQuirks) {
+        self.blur_source = if quirks.late_blur {
+            blur::BlurSource::FrameBeforeLast
+        } else {
+            self.held_frame.release();
+            blur::BlurSource::PreviousFrame
+        };
+        self.mesh.set_butterchurn_rad_ang(quirks.warp_rad_ang);
     }
 
     /// Replaces the built-in noise texture `kind` with `rgba` (its size:
@@ -877,6 +947,10 @@ impl Visualizer {
         self.overlays
             .motion_vectors(&mut rec, &gpu, &self.frames, &code, &self.mesh);
         let (src, dst) = self.frames.pair();
+        if self.blur_source == blur::BlurSource::FrameBeforeLast && blur_levels > 0 {
+            // Until the warp draws into it, `dst` holds the frame before last.
+            self.held_frame.hold(&self.device, rec.encoder, dst);
+        }
         let warp_blur = blur_views(&self.blur);
         let warp_views = FrameViews {
             main: &src.view,
@@ -905,7 +979,12 @@ impl Visualizer {
                 &self.device,
                 &self.queue,
                 &mut rec,
-                &src.view,
+                match self.blur_source {
+                    blur::BlurSource::PreviousFrame => &src.view,
+                    blur::BlurSource::FrameBeforeLast => {
+                        self.held_frame.view().unwrap_or(&src.view)
+                    }
+                },
                 size,
                 blur_levels,
                 &code.blur_params(),

@@ -262,13 +262,7 @@ impl PresetRuntime {
     /// Runs the init code (first frame only) and the per-frame code.
     pub fn run_frame(&mut self, inputs: &FrameInputs) -> FrameState {
         self.overruns.clear();
-        if !self.initialised {
-            self.initialised = true;
-            let o = self.code.run_init(inputs);
-            self.overruns.extend(o);
-        }
-        let o = self.code.run_frame(inputs);
-        self.overruns.extend(o);
+        self.run_init_and_frame_code(inputs);
         let get = |id: &VarId| self.code.frame.get(*id);
         let m: Vec<f64> = self.frame_motion.iter().map(get).collect();
         let s: Vec<f64> = self.frame_state.iter().map(get).collect();
@@ -291,6 +285,25 @@ impl PresetRuntime {
             blur1_edge_darken: s[16],
             q: self.code.q_values(),
         }
+    }
+
+    /// Runs the init code if it has not run yet, then the per-frame code
+    /// once with `inputs`, its results dropped: butterchurn's run of the
+    /// per-frame code while it loads a preset, which leaves the code's own
+    /// variables (and megabuf) as that run set them.
+    pub fn run_load_frame(&mut self, inputs: &FrameInputs) {
+        self.overruns.clear();
+        self.run_init_and_frame_code(inputs);
+    }
+
+    fn run_init_and_frame_code(&mut self, inputs: &FrameInputs) {
+        if !self.initialised {
+            self.initialised = true;
+            let o = self.code.run_init(inputs);
+            self.overruns.extend(o);
+        }
+        let o = self.code.run_frame(inputs);
+        self.overruns.extend(o);
     }
 
     /// The main wave, border, motion vector and darken_center values after

@@ -829,3 +829,119 @@ fn replayed_noise_replaces_the_generated_texture() {
     let img = render(&mut vis, &gpu, &target);
     assert_eq!(middle(&img), [200, 100, 50]);
 }
+
+#[test]
+fn blur_levels_come_from_the_previous_frame_or_as_butterchurn_the_one_before() {
+    use milk_engine::ButterchurnQuirks;
+    // The warp draws flat grey every frame, the composite shows blur1.
+    let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+                mv_a=0\nwarp_1=`shader_body { ret = 0.6; }\n\
+                comp_1=`shader_body { ret = GetBlur1(uv); }\n";
+    let preset = Preset::parse(text).expect("parses");
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let frames = |quirks: Option<ButterchurnQuirks>| {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        if let Some(quirks) = quirks {
+            vis.emulate_butterchurn(quirks);
+        }
+        let report = vis.load_preset(&preset);
+        assert!(report.comp_shader && report.warp_shader, "{report:?}");
+        (0..3)
+            .map(|_| middle(&render(&mut vis, &gpu, &target))[0])
+            .collect::<Vec<_>>()
+    };
+    let grey = 153; // 0.6 * 255
+    let near = |v: u8| v.abs_diff(grey) <= 2;
+    // MilkDrop 2: frame 1 blurs the black frame before it, frame 2 frame 1.
+    let milkdrop = frames(None);
+    assert!(
+        milkdrop[0] == 0 && near(milkdrop[1]) && near(milkdrop[2]),
+        "{milkdrop:?}"
+    );
+    assert_eq!(frames(Some(ButterchurnQuirks::default())), milkdrop);
+    // butterchurn: a frame later.
+    let butterchurn = frames(Some(ButterchurnQuirks {
+        late_blur: true,
+        ..Default::default()
+    }));
+    assert!(
+        butterchurn[0] == 0 && butterchurn[1] == 0 && near(butterchurn[2]),
+        "{butterchurn:?}"
+    );
+}
+
+#[test]
+fn warp_shaders_read_milkdrops_rad_and_ang_or_butterchurns() {
+    use milk_engine::ButterchurnQuirks;
+    // The warp writes rad and ang/2pi + 0.5 into red and green.
+    let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+                mv_a=0\nwarp_1=`shader_body { ret = float3(rad, ang / 6.2831853 + 0.5, 0); }\n\
+                comp_1=`shader_body { ret = tex2D(sampler_main, uv).xyz; }\n";
+    let preset = Preset::parse(text).expect("parses");
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let frame = |quirks: ButterchurnQuirks| {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.emulate_butterchurn(quirks);
+        assert!(vis.load_preset(&preset).warp_shader);
+        render(&mut vis, &gpu, &target);
+        render(&mut vis, &gpu, &target)
+    };
+    let at = |img: &[u8], x: u32, y: u32| {
+        let i = ((y * W + x) * 4) as usize;
+        [img[i], img[i + 1]]
+    };
+    let near = |got: [u8; 2], want: [f64; 2]| {
+        got.iter()
+            .zip(want)
+            .all(|(&g, w)| (f64::from(g) - w * 255.0).abs() <= 8.0)
+    };
+    // Halfway from the centre to the right edge, on the middle row.
+    let (x, y) = (W * 3 / 4, H / 2);
+    // MilkDrop 2: the mesh's rad (1 at the middle of the longer side) and
+    // atan2(y, x) (0 to the right).
+    let milkdrop = frame(ButterchurnQuirks::default());
+    assert!(
+        near(at(&milkdrop, x, y), [0.5, 0.5]),
+        "{:?}",
+        at(&milkdrop, x, y)
+    );
+    // butterchurn: length(uv_orig - 0.5), atan(x, y) (a quarter turn on).
+    let butterchurn = frame(ButterchurnQuirks {
+        warp_rad_ang: true,
+        ..Default::default()
+    });
+    assert!(
+        near(at(&butterchurn, x, y), [0.25, 0.75]),
+        "{:?}",
+        at(&butterchurn, x, y)
+    );
+}
+
+#[test]
+fn butterchurns_load_run_leaves_the_codes_variables_and_draws_its_randoms() {
+    use milk_engine::BlockId;
+    // n counts per-frame runs; the first run draws a random number.
+    let text = "[preset00]\nper_frame_1=n = n + 1; q1 = n;\n\
+                per_frame_2=first = if(equal(n, 1), rand(1000), first); q2 = first;\n";
+    let preset = Preset::parse(text).expect("parses");
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let first_frame = |load_run: Option<Vec<f64>>| {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.load_preset(&preset);
+        if let Some(randoms) = load_run {
+            vis.replay_butterchurn_load_run((W, H), vec![(BlockId::PerFrame, randoms)]);
+        }
+        render(&mut vis, &gpu, &target);
+        let q = vis.frame_state().expect("a frame ran").q;
+        (q[0], q[1])
+    };
+    // MilkDrop 2: the first frame is the code's first run.
+    assert_eq!(first_frame(None).0, 1.0);
+    // butterchurn: its load run came first and drew the given number.
+    assert_eq!(first_frame(Some(vec![0.5])), (2.0, 500.0));
+}

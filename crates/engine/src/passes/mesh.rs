@@ -65,6 +65,9 @@ pub(crate) struct MeshPass {
     index_count: u32,
     shader_vertices: Vec<ShaderVertex>,
     shader_vertex_buffer: wgpu::Buffer,
+    /// Warp shaders get butterchurn's `rad` and `ang`
+    /// ([`crate::ButterchurnQuirks::warp_rad_ang`]).
+    butterchurn_rad_ang: bool,
 }
 
 impl MeshPass {
@@ -98,7 +101,12 @@ impl MeshPass {
             shader_vertices: Vec::with_capacity(mesh.vertex_count()),
             mesh,
             size: (1, 1),
+            butterchurn_rad_ang: false,
         }
+    }
+
+    pub fn set_butterchurn_rad_ang(&mut self, on: bool) {
+        self.butterchurn_rad_ang = on;
     }
 
     /// Remakes the mesh for a `size` frame (its aspect factors) if needed.
@@ -164,14 +172,21 @@ impl MeshPass {
             // unlike the per-vertex code's x and y; rad and ang are the
             // code's (`m_vertinfo`, aspect-corrected).
             let [_, _, rad, ang] = self.mesh.inputs();
+            let butterchurn = self.butterchurn_rad_ang;
             self.shader_vertices.clear();
             self.shader_vertices
                 .extend(self.vertices.iter().enumerate().map(|(n, v)| {
                     let [u_orig, v_orig] = WarpMesh::uv_orig(v.pos);
+                    let rad_ang = if butterchurn {
+                        let (dx, dy) = (u_orig - 0.5, v_orig - 0.5);
+                        [dx.hypot(dy), dx.atan2(dy)]
+                    } else {
+                        [rad[n] as f32, ang[n] as f32]
+                    };
                     ShaderVertex {
                         pos: v.pos,
                         uv: [v.uv[0], v.uv[1], u_orig, v_orig],
-                        rad_ang: [rad[n] as f32, ang[n] as f32],
+                        rad_ang,
                         hue: [1.0; 4],
                     }
                 }));

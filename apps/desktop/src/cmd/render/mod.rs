@@ -49,13 +49,34 @@ pub struct Args {
     /// Where the run recorded them (DIR/rand.jsonl, noise.bin in DIR or
     /// its parent: a refrender tapped by scripts/fidelity/tap_refrender.py),
     /// its equations' rand() values, the shaders' rand_frame/rand_preset
-    /// and its noise textures are used too.
+    /// and its noise textures are used too. The preset's per-frame code
+    /// runs once before the first frame, as butterchurn runs it while
+    /// loading (see --no-load-run).
     #[arg(long, value_name = "DIR", conflicts_with = "seconds")]
     replay: Option<PathBuf>,
     /// With --replay: keep Kefir's own random numbers and noise textures
     /// even where DIR has the reference's.
     #[arg(long, requires = "replay")]
     own_randoms: bool,
+    /// With --replay: leave out the run of the preset's per-frame code that
+    /// butterchurn makes while loading it (MilkDrop 2 has none; the replay
+    /// makes it by default because the preset's own variables keep what it
+    /// left, as part of the reference's input).
+    #[arg(long, requires = "replay")]
+    no_load_run: bool,
+    /// With --replay: imitate these differences of butterchurn from
+    /// MilkDrop 2 (comma-separated), to tell them apart from others:
+    /// late-blur (blur levels from the frame before last: butterchurn's blur
+    /// reads a mip level made two frames earlier), warp-rad-ang (warp
+    /// shaders' rad and ang computed from uv_orig as butterchurn does).
+    #[arg(
+        long,
+        requires = "replay",
+        value_enum,
+        value_delimiter = ',',
+        value_name = "QUIRK"
+    )]
+    butterchurn: Vec<ButterchurnQuirk>,
     /// Write the per-frame results of the preset's code (time, fps, motion,
     /// decay, gamma, echo, wave and border values) to FILE, one JSON object
     /// per frame, named as in refrender's state.jsonl `frameVars`.
@@ -102,6 +123,13 @@ pub struct Args {
 enum Start {
     Black,
     Pattern,
+}
+
+/// One of [`milk_engine::ButterchurnQuirks`].
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ButterchurnQuirk {
+    LateBlur,
+    WarpRadAng,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -170,7 +198,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let preset =
         Preset::from_bytes(&bytes).with_context(|| format!("parsing {}", args.preset.display()))?;
 
-    let replay = match &args.replay {
+    let mut replay = match &args.replay {
         Some(dir) => Some(
             replay::Replay::load(dir)
                 .with_context(|| format!("reading the replay input in {}", dir.display()))?,
@@ -233,6 +261,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         },
     );
     vis.set_texture_dirs(args.texture_dirs.clone());
+    if !args.butterchurn.is_empty() {
+        vis.emulate_butterchurn(milk_engine::ButterchurnQuirks {
+            late_blur: args.butterchurn.contains(&ButterchurnQuirk::LateBlur),
+            warp_rad_ang: args.butterchurn.contains(&ButterchurnQuirk::WarpRadAng),
+        });
+    }
     if let (Some(noise), false) = (
         replay.as_ref().and_then(|r| r.noise.as_ref()),
         args.own_randoms,
@@ -256,6 +290,13 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     }
     for w in &report.texture_warnings {
         eprintln!("kefir: {}: {w}", args.preset.display());
+    }
+    if let (Some(r), false) = (replay.as_mut(), args.no_load_run) {
+        let randoms = match args.own_randoms {
+            false => r.take_load_randoms(),
+            true => Vec::new(),
+        };
+        vis.replay_butterchurn_load_run((width, height), randoms);
     }
     if args.start == Start::Pattern {
         vis.set_frame(
@@ -449,8 +490,15 @@ fn state_json(
         ("beat", flag(audio.beat)),
         ("dt", dt),
     ];
+    // q1..q32 after the per-frame code (refrender's `qAfterFrame`).
+    let q =
+        s.q.iter()
+            .enumerate()
+            .map(|(i, v)| (format!("q{}", i + 1), *v));
     values
         .into_iter()
-        .map(|(k, v)| (k.to_owned(), serde_json::json!(v)))
+        .map(|(k, v)| (k.to_owned(), v))
+        .chain(q)
+        .map(|(k, v)| (k, serde_json::json!(v)))
         .collect()
 }

@@ -28,8 +28,10 @@
 //!   one engine runs and the other skips (MilkDrop 2 runs the init code of
 //!   disabled waves, butterchurn does not) shifts nothing; those of
 //!   butterchurn's extra per-frame run while loading (`load_frame`, which
-//!   MilkDrop 2 does not have) are dropped, and per-pixel values are put
-//!   in Kefir's row order (butterchurn runs its mesh bottom row first);
+//!   MilkDrop 2 does not have) go to Kefir's imitation of that run
+//!   ([`milk_engine::Visualizer::replay_butterchurn_load_run`]), and
+//!   per-pixel values are put in Kefir's row order (butterchurn runs its
+//!   mesh bottom row first);
 //! * `noise.bin` (in DIR or its parent: it depends on the seed only):
 //!   butterchurn's six noise textures, in [`NoiseKind::ALL`]'s order.
 
@@ -58,6 +60,9 @@ pub struct ReplayFrame {
     pub bytes: Box<[[u8; WINDOW]; 3]>,
     /// The random numbers of this call, when the run recorded them.
     pub randoms: Option<FrameRandoms>,
+    /// What the `rand()` calls of butterchurn's per-frame run while loading
+    /// the preset drew (first frame only).
+    pub load_run_randoms: Vec<f64>,
 }
 
 /// All frames of a reference run.
@@ -72,7 +77,7 @@ pub struct Replay {
 pub type NoiseTextures = Vec<(NoiseKind, Vec<u8>)>;
 
 /// The code block a `rand.jsonl` phase names (`load_frame`, butterchurn's
-/// extra per-frame run while loading, is none of Kefir's).
+/// extra per-frame run while loading, is none of Kefir's blocks).
 fn block_of(phase: &str) -> Option<BlockId> {
     let indexed = |prefix: &str| -> Option<usize> {
         phase
@@ -115,20 +120,30 @@ fn rows_top_down(values: Vec<f64>) -> Vec<f64> {
     values.chunks(row).rev().flatten().copied().collect()
 }
 
-/// One `rand.jsonl` line as [`FrameRandoms`].
-fn frame_randoms(v: &serde_json::Value, line: usize) -> Result<FrameRandoms> {
+/// One line of `rand.jsonl`.
+#[derive(Debug)]
+struct RecordedRandoms {
+    frame: FrameRandoms,
+    /// Those of butterchurn's per-frame run while loading (first line only).
+    load_run: Vec<f64>,
+}
+
+/// One `rand.jsonl` line.
+fn frame_randoms(v: &serde_json::Value, line: usize) -> Result<RecordedRandoms> {
     let eel = v
         .get("eel")
         .and_then(serde_json::Value::as_object)
         .with_context(|| format!("rand.jsonl line {line}: no \"eel\" object"))?;
     let mut blocks = Vec::new();
+    let mut load_frame = Vec::new();
     for (phase, list) in eel {
-        if phase == "load_frame" {
-            continue;
-        }
-        let block = block_of(phase).with_context(|| {
-            format!("rand.jsonl line {line}: unknown code block {phase:?} (refrender tapped by an older script?)")
-        })?;
+        let block = if phase == "load_frame" {
+            None
+        } else {
+            Some(block_of(phase).with_context(|| {
+                format!("rand.jsonl line {line}: unknown code block {phase:?} (refrender tapped by an older script?)")
+            })?)
+        };
         let list = list
             .as_array()
             .with_context(|| format!("rand.jsonl line {line}: {phase} is not a list"))?;
@@ -139,12 +154,11 @@ fn frame_randoms(v: &serde_json::Value, line: usize) -> Result<FrameRandoms> {
                     .with_context(|| format!("rand.jsonl line {line}: {phase}: not a number"))
             })
             .collect::<Result<Vec<f64>>>()?;
-        let values = if block == BlockId::PerPixel {
-            rows_top_down(values)
-        } else {
-            values
-        };
-        blocks.push((block, values));
+        match block {
+            None => load_frame = values,
+            Some(BlockId::PerPixel) => blocks.push((BlockId::PerPixel, rows_top_down(values))),
+            Some(block) => blocks.push((block, values)),
+        }
     }
     blocks.sort_by_key(|(b, _)| b.index());
     let vec4 = |key: &str| -> Result<Option<[f32; 4]>> {
@@ -163,11 +177,15 @@ fn frame_randoms(v: &serde_json::Value, line: usize) -> Result<FrameRandoms> {
             Some(_) => bail!("rand.jsonl line {line}: {key} is not 4 numbers"),
         }
     };
-    Ok(FrameRandoms {
+    let randoms = FrameRandoms {
         eel: blocks,
         warp_rand_frame: vec4("warp_rand_frame")?,
         comp_rand_frame: vec4("comp_rand_frame")?,
         rand_preset: vec4("rand_preset")?,
+    };
+    Ok(RecordedRandoms {
+        frame: randoms,
+        load_run: load_frame,
     })
 }
 
@@ -192,7 +210,7 @@ fn json_lines(file: std::fs::File, path: &Path) -> Result<Vec<(usize, serde_json
 }
 
 /// `rand.jsonl`'s lines, if the file is there.
-fn load_randoms(dir: &Path) -> Result<Option<Vec<FrameRandoms>>> {
+fn load_randoms(dir: &Path) -> Result<Option<Vec<RecordedRandoms>>> {
     let path = dir.join("rand.jsonl");
     let Ok(file) = std::fs::File::open(&path) else {
         return Ok(None);
@@ -286,6 +304,7 @@ impl Replay {
                 levels,
                 bytes,
                 randoms: None,
+                load_run_randoms: Vec::new(),
             });
         }
         ensure!(!frames.is_empty(), "{} has no frames", state_path.display());
@@ -298,7 +317,8 @@ impl Replay {
                 frames.len()
             );
             for (f, r) in frames.iter_mut().zip(randoms) {
-                f.randoms = Some(r);
+                f.randoms = Some(r.frame);
+                f.load_run_randoms = r.load_run;
             }
         }
         Ok(Replay {
@@ -348,6 +368,34 @@ impl Replay {
         frame.vol_att = (bass_att + mid_att + treb_att) / 3.0;
         frame.time = f.time;
         frame
+    }
+
+    /// The random numbers of butterchurn's load: those of its per-frame run
+    /// while loading, as [`BlockId::PerFrame`]'s, and the init code's (which
+    /// butterchurn runs just before it), taken out of the first frame's.
+    pub fn take_load_randoms(&mut self) -> Vec<(BlockId, Vec<f64>)> {
+        let Some(first) = self.frames.first_mut() else {
+            return Vec::new();
+        };
+        let mut load = Vec::new();
+        if let Some(randoms) = &mut first.randoms {
+            let is_init = |b: &BlockId| {
+                matches!(
+                    b,
+                    BlockId::PerFrameInit | BlockId::WaveInit(_) | BlockId::ShapeInit(_)
+                )
+            };
+            let (init, rest) = std::mem::take(&mut randoms.eel)
+                .into_iter()
+                .partition(|(b, _)| is_init(b));
+            randoms.eel = rest;
+            load = init;
+        }
+        load.push((
+            BlockId::PerFrame,
+            std::mem::take(&mut first.load_run_randoms),
+        ));
+        load
     }
 }
 
@@ -430,7 +478,7 @@ mod tests {
     }
 
     #[test]
-    fn randoms_go_to_their_blocks_without_the_load_run() {
+    fn randoms_go_to_their_blocks_and_the_load_run() {
         let line = serde_json::json!({
             "frame": 1,
             "eel": {
@@ -448,7 +496,8 @@ mod tests {
             "comp_rand_frame": null,
             "rand_preset": [1, 0, 0, 0]
         });
-        let r = frame_randoms(&line, 1).unwrap();
+        let RecordedRandoms { frame: r, load_run } = frame_randoms(&line, 1).unwrap();
+        assert_eq!(load_run, [0.01]);
         assert_eq!(
             r.eel,
             [
@@ -470,6 +519,35 @@ mod tests {
             let e = frame_randoms(&unknown, 3).unwrap_err().to_string();
             assert!(e.contains("line 3") && e.contains(phase), "{e}");
         }
+    }
+
+    #[test]
+    fn the_load_takes_the_load_run_and_init_code_randoms_from_the_first_frame() {
+        let line = serde_json::json!({
+            "eel": {"frame": [0.4], "load_frame": [0.01], "wave_init0": [0.2], "init": [0.1]}
+        });
+        let RecordedRandoms { frame, load_run } = frame_randoms(&line, 1).unwrap();
+        let mut replay = Replay {
+            frames: vec![ReplayFrame {
+                time: 1.0 / 30.0,
+                fps: 30.0,
+                levels: [1.0; 6],
+                bytes: Box::new([[128; WINDOW]; 3]),
+                randoms: Some(frame),
+                load_run_randoms: load_run,
+            }],
+            noise: None,
+        };
+        assert_eq!(
+            replay.take_load_randoms(),
+            [
+                (BlockId::PerFrameInit, vec![0.1]),
+                (BlockId::WaveInit(0), vec![0.2]),
+                (BlockId::PerFrame, vec![0.01]),
+            ]
+        );
+        let first = replay.frames[0].randoms.as_ref().unwrap();
+        assert_eq!(first.eel, [(BlockId::PerFrame, vec![0.4])]);
     }
 
     #[test]
