@@ -21,7 +21,8 @@
 #   nohup nice -n 10 bash scripts/fidelity/sweep.sh > target/fidelity/sweep.log 2>&1 &
 # Environment: SIZE (512x384), JOBS (2), OUT (target/fidelity/sweep-SIZE),
 #   PRESETS_DIR (../shared/presets/butterchurn), REFRENDER (~/refrender),
-#   TEXTURES (../shared/presets/textures, given to Kefir; empty: none),
+#   TEXTURES (../shared/presets/textures, given to Kefir after butterchurn's
+#   stand-ins for the textures it lacks, see bc_stand_ins.py; empty: none),
 #   KEFIR (target/release/kefir, built if missing), ONLY (substring filter),
 #   NAMES (a file of preset names, one a line, instead of the whole pack),
 #   KEFIR_REDO (1: render Kefir again), REF_TIMEOUT (300 s per preset),
@@ -53,6 +54,9 @@ if [[ ! -f $OUT/ref/noise.bin ]]; then
     mv "$OUT/noise-run/noise.bin" "$OUT/ref/noise.bin"
     rm -rf "$OUT/noise-run"
 fi
+# butterchurn samples its clouds2 image for textures it lacks: Kefir gets the
+# same under those names, ahead of the texture pack.
+python3 scripts/fidelity/bc_stand_ins.py "$REFRENDER" "$PRESETS_DIR" "$OUT/bc-stand-ins" >/dev/null
 export WAV=$OUT/audio.wav
 [[ -f $WAV ]] || python3 scripts/fidelity/make_wav.py "$WAV"
 if [[ -z ${KEFIR:-} ]]; then
@@ -112,7 +116,7 @@ kefir_run() {
     mkdir -p "$kef"
     if timeout 300 "$KEFIR" render --preset "$PRESETS_DIR/$name.milk" --replay "$OUT/ref/$name" \
         --size "$SIZE" --frames "$FRAMES" --seed "$SEED" --out "$kef" "$@" \
-        ${TEXTURES:+--textures "$TEXTURES"} </dev/null >"$kef/kefir.log" 2>&1; then
+        --textures "$OUT/bc-stand-ins" ${TEXTURES:+--textures "$TEXTURES"} </dev/null >"$kef/kefir.log" 2>&1; then
         find "$kef" -name 'frame_*.png' ! -name 'frame_000[1-6]0.png' -delete
     else
         echo "KEFIR FAILED: $name (see $kef/kefir.log)"

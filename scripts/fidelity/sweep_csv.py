@@ -46,7 +46,9 @@ and a class with its reason. The rules, first match wins:
                 preset uses rand()/rand_frame/noise textures and SSIM@10 < 0.8.
                 With butterchurn's random numbers replayed (refrender tapped,
                 Kefir's state.jsonl has rand_unused) only randNN textures
-                and rand() values Kefir's code left unused count.
+                and rand() values Kefir's code left unused count; with
+                butterchurn's stand-ins for the textures it lacks given to
+                Kefir too (OUT/bc-stand-ins, bc_stand_ins.py), those do not.
   chaos         SSIM@10 >= 0.8 but it falls by frame 60 (feedback amplifies
                 the last bits), or the state agrees and the code is
                 sensitive (no other lead)
@@ -86,7 +88,10 @@ BC_TEXTURES = {"clouds2", "lichen", "seaweed", "cells", "fw_lichen", "fw_seaweed
                "fc_noise_lq", "fc_noise_mq", "fc_noise_hq", "main", "fw_main", "fc_main", "pw_main",
                "pc_main", "blur1", "blur2", "blur3", "fw_blur1", "fw_blur2", "fw_blur3",
                "fc_blur1", "fc_blur2", "fc_blur3", "pw_blur1", "pw_blur2", "pw_blur3",
-               "clouds", "pc_clouds2", "fw_clouds2", "pw_clouds2", "fc_clouds2", "rand00"}
+               "clouds", "pc_clouds2", "fw_clouds2", "pw_clouds2", "fc_clouds2", "rand00",
+               # butterchurn-presets' extra images (refrender's manifest:
+               # browser.images)
+               "empty", "smalltiled_lizard_scales", "prayerwheel"}
 
 
 def read_state(path):
@@ -346,7 +351,7 @@ def classify_by_rules(r):
     else:
         uses = [n for n, k in (("rand()", "rand_eq"), ("rand_frame/rand_preset", "rand_sh"),
                                ("noise/rand textures", "noise_tex")) if t.get(k)]
-    if t.get("missing_tex"):
+    if t.get("missing_tex") and not r.get("stand_ins"):
         uses.append("textures butterchurn lacks (" + " ".join(t["missing_tex"][:3]) + ")")
     if s10 >= 0.8:
         return "chaos", f"close at frame 10 ({s10:.2f}), diverges by frame 60 ({s60:.2f})" + (
@@ -451,6 +456,9 @@ def main():
         r["state_diff_frame"], r["state_diff_vars"] = f, vs
         r["traits"] = preset_traits(os.path.join(a.presets, name + ".milk"))
         r["rand_replayed"], r["rand_unused_frame"] = rand_replay(kef_dir)
+        # Kefir had butterchurn's stand-in (its clouds2) for the textures
+        # butterchurn lacks (bc_stand_ins.py, sweep.sh).
+        r["stand_ins"] = os.path.isdir(os.path.join(a.out, "bc-stand-ins"))
         cls, why = classify(r)
         if name in manual:
             mc, mw = manual[name]
