@@ -13,8 +13,8 @@
 # of butterchurn from MilkDrop 2 can touch are also rendered with Kefir
 # imitating it (`kefir render --butterchurn QUIRK`, into
 # OUT/kefir-bc-QUIRK), so the triage can tell it from others: late-blur for
-# shaders that read a blur level, warp-rad-ang for warp shaders that read
-# rad or ang.
+# shaders that read a blur level, warp-rad-ang and comp-rad-ang for warp or
+# composite shaders that read rad or ang.
 #
 # Not run in CI (needs Chromium and refrender's npm packages; see run.sh).
 # Usage (from the repository root):
@@ -104,6 +104,9 @@ one() {
     fi
     if grep -qiE '^warp_[0-9]+=.*\b(rad|ang)\b' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-warp-rad-ang/$name" --butterchurn warp-rad-ang
+    fi
+    if grep -qiE '^comp_[0-9]+=.*\b(rad|ang)\b' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-comp-rad-ang/$name" --butterchurn comp-rad-ang
     fi
 }
 

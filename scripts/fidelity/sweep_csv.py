@@ -28,7 +28,8 @@ and a class with its reason. The rules, first match wins:
   ok            SSIM@10 >= 0.8 and SSIM@60 >= 0.6
   butterchurn   butterchurn's shader failed to link (its console says so)
   butterchurn   Kefir imitating one of butterchurn's differences (QUIRKS:
-                its blur levels a frame late, its warp shaders' rad/ang)
+                its blur levels a frame late, its warp and composite
+                shaders' rad/ang)
                 closes at least a quarter of the gap to it at frame 10 or
                 60 and is not further at the other. Where an imitation
                 moves a preset without explaining it, the reason says so.
@@ -270,6 +271,11 @@ QUIRKS = {
         "MilkDrop 2's scale, no aspect) and atan(uv_orig.x - 0.5, uv_orig.y - 0.5) (a quarter "
         "turn on); MilkDrop 2 passes the mesh's per-vertex rad/ang (m_verts[].rad/ang: "
         "aspect-corrected, atan2(y, x)), as Kefir"),
+    "comp-rad-ang": (
+        "the composite shader reads rad/ang: butterchurn computes them as length(uv - 0.5) "
+        "(0.71 at the corners, no aspect) and atan(uv.x - 0.5, uv.y - 0.5); MilkDrop 2's "
+        "composite grid has UvToMathSpace's (aspect-corrected, 1 at the corners, atan2(y, x) "
+        "in 0..2pi), as Kefir"),
 }
 
 

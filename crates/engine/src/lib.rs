@@ -411,6 +411,12 @@ pub struct ButterchurnQuirks {
     /// (`m_verts[].rad`/`ang`: aspect-corrected, `atan2(y, x)`). Here as
     /// per-vertex values too, so cells across butterchurn's seam smear.
     pub warp_rad_ang: bool,
+    /// Composite shaders read `rad` and `ang` as butterchurn computes them:
+    /// `length(uv - 0.5)` (0.71 at the corners, no aspect correction) and
+    /// `atan(uv.x - 0.5, uv.y - 0.5)`. MilkDrop 2's composite grid has
+    /// `UvToMathSpace`'s: the aspect-corrected radius scaled to 1 at the
+    /// corners and `atan2(y, x)` in 0..2pi.
+    pub comp_rad_ang: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -753,6 +759,7 @@ impl Visualizer {
             blur::BlurSource::PreviousFrame
         };
         self.mesh.set_butterchurn_rad_ang(quirks.warp_rad_ang);
+        self.composite.set_butterchurn_rad_ang(quirks.comp_rad_ang);
     }
 
     /// Replaces the built-in noise texture `kind` with `rgba` (its size:

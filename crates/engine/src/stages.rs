@@ -749,6 +749,24 @@ pub fn comp_grid(aspect: [f32; 2]) -> (Vec<ShaderVertex>, Vec<u32>) {
     (vertices, indices)
 }
 
+/// Gives the composite grid from [`comp_grid`] butterchurn's `rad` and `ang`
+/// ([`crate::ButterchurnQuirks::comp_rad_ang`]): `length(uv - 0.5)` and
+/// `atan(uv.x - 0.5, uv.y - 0.5)`, its seam above the centre falling between
+/// the doubled middle columns.
+pub fn butterchurn_comp_rad_ang(vertices: &mut [ShaderVertex]) {
+    let w = COMP_GRID.0 as usize;
+    for (n, vertex) in vertices.iter_mut().enumerate() {
+        let [u, v, ..] = vertex.uv;
+        let mut dx = u - 0.5;
+        if n % w == w / 2 - 1 && dx == 0.0 {
+            // The left copy of the middle column: -pi above the centre.
+            dx = -0.0;
+        }
+        let dy = v - 0.5;
+        vertex.rad_ang = [dx.hypot(dy), dx.atan2(dy)];
+    }
+}
+
 /// Sets each grid vertex's `hue_shader` colour: the four corner colours
 /// (top-right, top-left, bottom-right, bottom-left) mixed by position.
 pub fn apply_hue_corners(vertices: &mut [ShaderVertex], corners: &[[f32; 4]; 4]) {

@@ -945,3 +945,44 @@ fn butterchurns_load_run_leaves_the_codes_variables_and_draws_its_randoms() {
     // butterchurn: its load run came first and drew the given number.
     assert_eq!(first_frame(Some(vec![0.5])), (2.0, 500.0));
 }
+
+#[test]
+fn composite_shaders_read_milkdrops_rad_and_ang_or_butterchurns() {
+    use milk_engine::ButterchurnQuirks;
+    // The composite writes rad and frac(ang/2pi) into red and green.
+    let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                PSVERSION_COMP=2\nfWaveAlpha=0\nmv_a=0\nwarp_1=`shader_body { ret = 0; }\n\
+                comp_1=`shader_body { ret = float3(rad, frac(ang / 6.2831853), 0); }\n";
+    let preset = Preset::parse(text).expect("parses");
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let frame = |quirks: ButterchurnQuirks| {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.emulate_butterchurn(quirks);
+        assert!(vis.load_preset(&preset).comp_shader);
+        render(&mut vis, &gpu, &target)
+    };
+    let at = |img: &[u8], x: u32, y: u32| {
+        let i = ((y * W + x) * 4) as usize;
+        [img[i], img[i + 1]]
+    };
+    let near = |got: [u8; 2], want: [f64; 2]| {
+        got.iter()
+            .zip(want)
+            .all(|(&g, w)| (f64::from(g) - w * 255.0).abs() <= 8.0)
+    };
+    // Just right of the middle column, a quarter of the way down: uv about
+    // (0.516, 0.26).
+    let (x, y) = (W / 2 + 1, H / 4);
+    // MilkDrop 2's UvToMathSpace: (px, py) = (0.03, -0.48 * 0.75), rad
+    // |(px, py)| / |(1, 0.75)| = 0.29, atan2(py, px) + 2pi: 0.76 of a turn.
+    let milkdrop = frame(ButterchurnQuirks::default());
+    assert!(near(at(&milkdrop, x, y), [0.29, 0.76]), "{:?}", at(&milkdrop, x, y));
+    // butterchurn: length(uv - 0.5) = 0.24, atan(0.016, -0.24) just under
+    // pi: 0.49 of a turn.
+    let butterchurn = frame(ButterchurnQuirks {
+        comp_rad_ang: true,
+        ..Default::default()
+    });
+    assert!(near(at(&butterchurn, x, y), [0.24, 0.49]), "{:?}", at(&butterchurn, x, y));
+}

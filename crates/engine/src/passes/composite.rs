@@ -200,6 +200,8 @@ fn stereo(runtime: &PresetRuntime) -> bool {
 /// The composite grid's buffers.
 struct CompGrid {
     aspect: [f32; 2],
+    /// With butterchurn's `rad` and `ang`.
+    butterchurn: bool,
     vertices: Vec<ShaderVertex>,
     vertex_buffer: wgpu::Buffer,
     index_buffer: wgpu::Buffer,
@@ -207,8 +209,11 @@ struct CompGrid {
 }
 
 impl CompGrid {
-    fn new(device: &wgpu::Device, aspect: [f32; 2]) -> Self {
-        let (vertices, indices) = stages::comp_grid(aspect);
+    fn new(device: &wgpu::Device, aspect: [f32; 2], butterchurn: bool) -> Self {
+        let (mut vertices, indices) = stages::comp_grid(aspect);
+        if butterchurn {
+            stages::butterchurn_comp_rad_ang(&mut vertices);
+        }
         let vertex_buffer = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some("kefir composite grid"),
             contents: bytemuck::cast_slice(&vertices),
@@ -221,6 +226,7 @@ impl CompGrid {
         });
         CompGrid {
             aspect,
+            butterchurn,
             vertices,
             vertex_buffer,
             index_buffer,
@@ -269,11 +275,18 @@ pub(crate) struct CompositePass {
     pipelines: HashMap<(wgpu::TextureFormat, CompVariant), wgpu::RenderPipeline>,
     /// MilkDrop 2's composite grid, built for the current aspect.
     grid: Option<CompGrid>,
+    /// The grid gets butterchurn's `rad` and `ang`
+    /// ([`crate::ButterchurnQuirks::comp_rad_ang`]).
+    butterchurn_rad_ang: bool,
     /// MilkDrop's random start phases of the hue shader.
     rand_start: [f32; 4],
 }
 
 impl CompositePass {
+    pub fn set_butterchurn_rad_ang(&mut self, on: bool) {
+        self.butterchurn_rad_ang = on;
+    }
+
     pub fn new(device: &wgpu::Device, rand_start: [f32; 4]) -> Self {
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("kefir composite"),
@@ -300,6 +313,7 @@ impl CompositePass {
             pipeline_layout,
             pipelines: HashMap::new(),
             grid: None,
+            butterchurn_rad_ang: false,
             rand_start,
         }
     }
@@ -356,8 +370,13 @@ impl CompositePass {
             .as_ref()
             .is_some_and(|b| b.slot.shaders.comp.is_some());
         if slot.shaders.comp.is_some() || old_comp_shader {
-            if self.grid.as_ref().is_none_or(|g| g.aspect != aspect) {
-                self.grid = Some(CompGrid::new(gpu.device, aspect));
+            let butterchurn = self.butterchurn_rad_ang;
+            if self
+                .grid
+                .as_ref()
+                .is_none_or(|g| g.aspect != aspect || g.butterchurn != butterchurn)
+            {
+                self.grid = Some(CompGrid::new(gpu.device, aspect, butterchurn));
             }
             let corners = hue_corners(slot.time, self.rand_start, 1.0);
             if let Some(grid) = &mut self.grid {

@@ -67,8 +67,9 @@ pub struct Args {
     /// With --replay: imitate these differences of butterchurn from
     /// MilkDrop 2 (comma-separated), to tell them apart from others:
     /// late-blur (blur levels from the frame before last: butterchurn's blur
-    /// reads a mip level made two frames earlier), warp-rad-ang (warp
-    /// shaders' rad and ang computed from uv_orig as butterchurn does).
+    /// reads a mip level made two frames earlier), warp-rad-ang and
+    /// comp-rad-ang (the warp or composite shaders' rad and ang computed
+    /// as butterchurn does).
     #[arg(
         long,
         requires = "replay",
@@ -130,6 +131,7 @@ enum Start {
 enum ButterchurnQuirk {
     LateBlur,
     WarpRadAng,
+    CompRadAng,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -265,6 +267,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         vis.emulate_butterchurn(milk_engine::ButterchurnQuirks {
             late_blur: args.butterchurn.contains(&ButterchurnQuirk::LateBlur),
             warp_rad_ang: args.butterchurn.contains(&ButterchurnQuirk::WarpRadAng),
+            comp_rad_ang: args.butterchurn.contains(&ButterchurnQuirk::CompRadAng),
         });
     }
     if let (Some(noise), false) = (
