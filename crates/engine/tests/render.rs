@@ -977,12 +977,20 @@ fn composite_shaders_read_milkdrops_rad_and_ang_or_butterchurns() {
     // MilkDrop 2's UvToMathSpace: (px, py) = (0.03, -0.48 * 0.75), rad
     // |(px, py)| / |(1, 0.75)| = 0.29, atan2(py, px) + 2pi: 0.76 of a turn.
     let milkdrop = frame(ButterchurnQuirks::default());
-    assert!(near(at(&milkdrop, x, y), [0.29, 0.76]), "{:?}", at(&milkdrop, x, y));
+    assert!(
+        near(at(&milkdrop, x, y), [0.29, 0.76]),
+        "{:?}",
+        at(&milkdrop, x, y)
+    );
     // butterchurn: length(uv - 0.5) = 0.24, atan(0.016, -0.24) just under
     // pi: 0.49 of a turn.
     let butterchurn = frame(ButterchurnQuirks {
         comp_rad_ang: true,
         ..Default::default()
     });
-    assert!(near(at(&butterchurn, x, y), [0.24, 0.49]), "{:?}", at(&butterchurn, x, y));
+    assert!(
+        near(at(&butterchurn, x, y), [0.24, 0.49]),
+        "{:?}",
+        at(&butterchurn, x, y)
+    );
 }
