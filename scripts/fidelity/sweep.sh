@@ -14,7 +14,7 @@
 # imitating it (`kefir render --butterchurn QUIRK`, into
 # OUT/kefir-bc-QUIRK), so the triage can tell it from others: late-blur for
 # shaders that read a blur level, warp-rad-ang and comp-rad-ang for warp or
-# composite shaders that read rad or ang.
+# composite shaders that read rad or ang, roam for shaders that read roam_*.
 #
 # Not run in CI (needs Chromium and refrender's npm packages; see run.sh).
 # Usage (from the repository root):
@@ -107,6 +107,9 @@ one() {
     fi
     if grep -qiE '^comp_[0-9]+=.*\b(rad|ang)\b' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-comp-rad-ang/$name" --butterchurn comp-rad-ang
+    fi
+    if grep -qiE '^(warp|comp)_[0-9]+=.*roam_' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-roam/$name" --butterchurn roam
     fi
 }
 

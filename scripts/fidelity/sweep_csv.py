@@ -29,7 +29,7 @@ and a class with its reason. The rules, first match wins:
   butterchurn   butterchurn's shader failed to link (its console says so)
   butterchurn   Kefir imitating one of butterchurn's differences (QUIRKS:
                 its blur levels a frame late, its warp and composite
-                shaders' rad/ang)
+                shaders' rad/ang, its roam uniforms)
                 closes at least a quarter of the gap to it at frame 10 or
                 60 and is not further at the other. Where an imitation
                 moves a preset without explaining it, the reason says so.
@@ -276,6 +276,11 @@ QUIRKS = {
         "(0.71 at the corners, no aspect) and atan(uv.x - 0.5, uv.y - 0.5); MilkDrop 2's "
         "composite grid has UvToMathSpace's (aspect-corrected, 1 at the corners, atan2(y, x) "
         "in 0..2pi), as Kefir"),
+    "roam": (
+        "roam uniforms: MilkDrop 2 sets roam_cos/roam_sin to 0.5+0.5*cos/sin(time*{0.329,1.293,"
+        "5.070,20.051}+{1.2,3.9,2.5,5.4}) and slow_roam_* with rates {0.0050,0.0085,0.0133,"
+        "0.0217} and phases {2.7,5.3,4.5,3.8} (ApplyShaderParams), as Kefir; butterchurn drops "
+        "the phases and rounds the rates"),
 }
 
 

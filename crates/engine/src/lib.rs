@@ -417,6 +417,12 @@ pub struct ButterchurnQuirks {
     /// `UvToMathSpace`'s: the aspect-corrected radius scaled to 1 at the
     /// corners and `atan2(y, x)` in 0..2pi.
     pub comp_rad_ang: bool,
+    /// Shaders' `roam_cos`/`roam_sin` and `slow_roam_*` as butterchurn
+    /// computes them: `0.5 + 0.5 cos(time * rate)` with the rates rounded
+    /// (0.3, 1.3, 5, 20 and 0.005, 0.008, 0.013, 0.022) and no phases;
+    /// MilkDrop 2's `ApplyShaderParams` adds a phase to each (1.2, 3.9, 2.5,
+    /// 5.4 and 2.7, 5.3, 4.5, 3.8), so its values start elsewhere.
+    pub roam: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -453,6 +459,8 @@ pub struct Visualizer {
     /// Which frame the blur levels are made from
     /// ([`ButterchurnQuirks::late_blur`]).
     blur_source: blur::BlurSource,
+    /// The butterchurn differences imitated ([`Visualizer::emulate_butterchurn`]).
+    butterchurn: ButterchurnQuirks,
     held_frame: blur::HeldFrame,
     overlays: OverlayPass,
     composite: CompositePass,
@@ -509,6 +517,7 @@ impl Visualizer {
             warp: WarpPass::new(&device),
             blur: blur::BlurChain::new(&device),
             blur_source: blur::BlurSource::default(),
+            butterchurn: ButterchurnQuirks::default(),
             held_frame: blur::HeldFrame::default(),
             overlays: OverlayPass::new(&device),
             composite: CompositePass::new(&device, rand_start),
@@ -752,6 +761,7 @@ impl Visualizer {
     /// Imitates the given differences of butterchurn from MilkDrop 2 from
     /// the next frame on (none by default); for comparisons with it.
     pub fn emulate_butterchurn(&mut self, quirks: ButterchurnQuirks) {
+        self.butterchurn = quirks;
         self.blur_source = if quirks.late_blur {
             blur::BlurSource::FrameBeforeLast
         } else {
@@ -898,6 +908,7 @@ impl Visualizer {
             size,
             &mut self.shader_rng,
             [randoms.warp_rand_frame, randoms.comp_rand_frame],
+            self.butterchurn.roam,
         );
         laps.lap(Pass::Code);
 

@@ -604,6 +604,9 @@ pub struct ShaderUniforms {
     /// `c5`, `c6`, `c13`: blur scale/bias and ranges.
     pub blur: ([f32; 4], [f32; 4], [f32; 4]),
     pub q: [f64; 32],
+    /// roam_cos/sin and slow_roam_cos/sin as butterchurn computes them
+    /// ([`crate::ButterchurnQuirks::roam`]).
+    pub butterchurn_roam: bool,
 }
 
 impl ShaderUniforms {
@@ -625,14 +628,23 @@ impl ShaderUniforms {
         let roam = |rates: [f32; 4], phases: [f32; 4], f: fn(f32) -> f32| {
             std::array::from_fn(|i| 0.5 + 0.5 * f(t * rates[i] + phases[i]))
         };
-        const FAST: [f32; 4] = [0.329, 1.293, 5.070, 20.051];
-        const FAST_PHASE: [f32; 4] = [1.2, 3.9, 2.5, 5.4];
-        const SLOW: [f32; 4] = [0.0050, 0.0085, 0.0133, 0.0217];
-        const SLOW_PHASE: [f32; 4] = [2.7, 5.3, 4.5, 3.8];
-        u.c[8] = roam(FAST, FAST_PHASE, f32::cos);
-        u.c[9] = roam(FAST, FAST_PHASE, f32::sin);
-        u.c[10] = roam(SLOW, SLOW_PHASE, f32::cos);
-        u.c[11] = roam(SLOW, SLOW_PHASE, f32::sin);
+        // MilkDrop 2's rates and phases (`ApplyShaderParams`), or
+        // butterchurn's: rounded rates, no phases.
+        let ((fast, fast_phase), (slow, slow_phase)) = if self.butterchurn_roam {
+            (
+                ([0.3, 1.3, 5.0, 20.0], [0.0; 4]),
+                ([0.005, 0.008, 0.013, 0.022], [0.0; 4]),
+            )
+        } else {
+            (
+                ([0.329, 1.293, 5.070, 20.051], [1.2, 3.9, 2.5, 5.4]),
+                ([0.0050, 0.0085, 0.0133, 0.0217], [2.7, 5.3, 4.5, 3.8]),
+            )
+        };
+        u.c[8] = roam(fast, fast_phase, f32::cos);
+        u.c[9] = roam(fast, fast_phase, f32::sin);
+        u.c[10] = roam(slow, slow_phase, f32::cos);
+        u.c[11] = roam(slow, slow_phase, f32::sin);
         let (mip_x, mip_y) = (w.log2(), h.log2());
         u.c[12] = [mip_x, mip_y, 0.5 * (mip_x + mip_y), 0.0];
         u.c[13] = self.blur.2;
@@ -903,6 +915,25 @@ mod tests {
             m,
             [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], offset]
         );
+    }
+
+    #[test]
+    fn roam_follows_milkdrop_2_or_butterchurn() {
+        let at_start = |butterchurn_roam| {
+            let u = ShaderUniforms {
+                butterchurn_roam,
+                ..Default::default()
+            };
+            u.to_block(&PresetRandoms::new(1), &mut Rng::new(2))
+        };
+        // MilkDrop 2's phases: roam_cos.x = 0.5 + 0.5 cos(1.2) at time 0.
+        let milkdrop = at_start(false);
+        assert!((milkdrop.c[8][0] - (0.5 + 0.5 * 1.2f32.cos())).abs() < 1e-6);
+        assert!((milkdrop.c[11][3] - (0.5 + 0.5 * 3.8f32.sin())).abs() < 1e-6);
+        // butterchurn's have none.
+        let butterchurn = at_start(true);
+        assert_eq!(butterchurn.c[8], [1.0; 4]);
+        assert_eq!(butterchurn.c[11], [0.5; 4]);
     }
 
     #[test]

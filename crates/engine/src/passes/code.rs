@@ -128,6 +128,7 @@ pub(crate) fn write_shader_uniforms(
     size: (u32, u32),
     rng: &mut Rng,
     rand_frame: [Option<[f32; 4]>; 2],
+    butterchurn_roam: bool,
 ) {
     let blur = code.blur_params().shader_constants();
     let uniforms = |time: f64, inputs: &FrameInputs, s: &FrameState| ShaderUniforms {
@@ -141,6 +142,7 @@ pub(crate) fn write_shader_uniforms(
         size,
         blur,
         q: s.q,
+        butterchurn_roam,
     };
     let has_stage = |s: &Slot| s.shaders.warp.is_some() || s.shaders.comp.is_some();
     if has_stage(slot) {

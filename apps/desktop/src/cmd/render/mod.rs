@@ -69,7 +69,8 @@ pub struct Args {
     /// late-blur (blur levels from the frame before last: butterchurn's blur
     /// reads a mip level made two frames earlier), warp-rad-ang and
     /// comp-rad-ang (the warp or composite shaders' rad and ang computed
-    /// as butterchurn does).
+    /// as butterchurn does), roam (the shaders' roam_cos/roam_sin without
+    /// MilkDrop 2's phases).
     #[arg(
         long,
         requires = "replay",
@@ -132,6 +133,7 @@ enum ButterchurnQuirk {
     LateBlur,
     WarpRadAng,
     CompRadAng,
+    Roam,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -268,6 +270,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             late_blur: args.butterchurn.contains(&ButterchurnQuirk::LateBlur),
             warp_rad_ang: args.butterchurn.contains(&ButterchurnQuirk::WarpRadAng),
             comp_rad_ang: args.butterchurn.contains(&ButterchurnQuirk::CompRadAng),
+            roam: args.butterchurn.contains(&ButterchurnQuirk::Roam),
         });
     }
     if let (Some(noise), false) = (
