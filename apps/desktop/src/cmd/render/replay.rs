@@ -14,7 +14,9 @@
 //! spectrum code (its `AudioProcessor.processAudio`): the waveform is the
 //! left/right bytes minus 128, each averaged with the sample before it and
 //! decimated by 2 (512 samples, stored truncated to an integer as its
-//! `Int8Array` does), in MilkDrop's 8-bit units; the spectrum is a
+//! `Int8Array` does), in MilkDrop's 8-bit units, shifted so the middle of
+//! its 512 lands on the middle of MilkDrop 2's 480 (both draw each wave
+//! from the middle of their window); the spectrum is a
 //! 1024-point FFT of the signed full-rate bytes (no window), magnitudes of
 //! the first 512 bins times butterchurn's equaliser `-0.02 ln((512-i)/512)`.
 //!
@@ -399,17 +401,26 @@ impl Replay {
     }
 }
 
+/// Samples MilkDrop 2 draws its waves from (`NUM_WAVEFORM_SAMPLES`).
+const MILKDROP_WAVE_WINDOW: usize = 480;
+
+/// Where butterchurn's 512 samples start in Kefir's buffer: both engines
+/// take each wave's samples from the middle of their window
+/// (`(NUM_WAVEFORM_SAMPLES - n) / 2` in MilkDrop 2, `(512 - n) / 2` in
+/// butterchurn), so the middles are put on each other.
+const CENTRE_SHIFT: usize = (DECIMATED - MILKDROP_WAVE_WINDOW) / 2;
+
 /// butterchurn's waveform of one channel, in MilkDrop units (-128..127):
 /// each byte minus 128 averaged with the previous one, every second
-/// sample, truncated toward zero. The engine reads at most 576 samples;
-/// those past butterchurn's 512 stay 0.
+/// sample, truncated toward zero; its sample `j + 16` becomes Kefir's `j`
+/// ([`CENTRE_SHIFT`]). The engine's buffer holds 576 samples; those past
+/// butterchurn's stay 0.
 fn waveform(bytes: &[u8; WINDOW]) -> [f32; WAVE_SAMPLES] {
     let mut out = [0.0f32; WAVE_SAMPLES];
     let signed = |i: usize| f32::from(bytes[i]) - 128.0;
-    for (j, dst) in out.iter_mut().take(DECIMATED).enumerate() {
-        let i = 2 * j;
-        let prev = i.saturating_sub(1);
-        *dst = (0.5 * (signed(i) + signed(prev))).trunc();
+    for (j, dst) in out.iter_mut().take(DECIMATED - CENTRE_SHIFT).enumerate() {
+        let i = 2 * (j + CENTRE_SHIFT);
+        *dst = (0.5 * (signed(i) + signed(i - 1))).trunc();
     }
     out
 }
@@ -570,14 +581,21 @@ mod tests {
     }
 
     #[test]
-    fn waveform_averages_decimates_and_truncates() {
+    fn waveform_averages_decimates_truncates_and_centres() {
         let mut bytes = [128u8; WINDOW];
-        bytes[0] = 131; // +3
-        bytes[1] = 125; // -3
-        bytes[2] = 128; // 0, averaged with -3: -1.5 -> -1
-        bytes[4] = 200; // +72, averaged with 0: 36
+        // butterchurn's samples 16, 17, 18 are Kefir's 0, 1, 2.
+        let at = 2 * CENTRE_SHIFT;
+        bytes[at - 1] = 131; // +3, averaged with 0: 1.5 -> 1
+        bytes[at + 1] = 125; // -3
+        bytes[at + 2] = 128; // 0, averaged with -3: -1.5 -> -1
+        bytes[at + 4] = 200; // +72, averaged with 0: 36
+        bytes[WINDOW - 2] = 178; // the last sample: +50, averaged with 0
         let w = waveform(&bytes);
-        assert_eq!(&w[..3], &[3.0, -1.0, 36.0]);
-        assert!(w[DECIMATED..].iter().all(|&v| v == 0.0));
+        assert_eq!(&w[..3], &[1.0, -1.0, 36.0]);
+        let last = DECIMATED - CENTRE_SHIFT - 1;
+        assert_eq!(w[last], 25.0);
+        // The middle of MilkDrop 2's 480 is the middle of butterchurn's 512.
+        assert_eq!(MILKDROP_WAVE_WINDOW / 2 + CENTRE_SHIFT, DECIMATED / 2);
+        assert!(w[last + 1..].iter().all(|&v| v == 0.0));
     }
 }
