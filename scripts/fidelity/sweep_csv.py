@@ -14,6 +14,8 @@ Reads preset names on stdin. For each one, from OUT (sweep.sh's layout):
   * the first frame at which a per-frame variable (or q1..q32) of Kefir's
     --dump-state differs from butterchurn's state.jsonl (the preset's equations ran on
     different input or state), and which;
+  * with Kefir frames under OUT/kefir-bc-all/<name>/ (Kefir imitating all
+    of them at once), a summary line of how close that comes;
   * with Kefir frames under OUT/kefir-bc-QUIRK/<name>/ (Kefir imitating one
     of butterchurn's differences from MilkDrop 2, `kefir render
     --butterchurn QUIRK`: sweep.sh renders them for the presets each can
@@ -466,6 +468,11 @@ def main():
         r["snapped"] = snapped
         r["state_diff_frame"], r["state_diff_vars"] = f, vs
         r["traits"] = preset_traits(os.path.join(a.presets, name + ".milk"))
+        try:
+            emu = [gray_small(x) for x in frames_of(os.path.join(a.out, "kefir-bc-all"), name, 5)]
+            r["all_quirks"] = (ssim(gr[0], emu[0]), ssim(gr[2], emu[2]))
+        except (FileNotFoundError, OSError):
+            pass
         r["rand_replayed"], r["rand_unused_frame"] = rand_replay(kef_dir)
         # Kefir had butterchurn's stand-in (its clouds2) for the textures
         # butterchurn lacks (bc_stand_ins.py, sweep.sh).
@@ -523,6 +530,12 @@ def main():
     if rest:
         print(f"issue 16 goal set (not butterchurn/chaos, {len(rest)} presets): mean SSIM@10 "
               f"{np.mean([r['ssim10'] for r in rest]):.3f}, @60 {np.mean([r['ssim60'] for r in rest]):.3f}")
+    allq = [r["all_quirks"] for r in rows if "all_quirks" in r]
+    if allq:
+        q10, q60 = np.array([q[0] for q in allq]), np.array([q[1] for q in allq])
+        print(f"with every known butterchurn difference imitated ({len(allq)} presets): SSIM@10 "
+              f"median {np.median(q10):.3f} mean {q10.mean():.3f} >= 0.8: {(q10 >= 0.8).sum()}; "
+              f"@60 median {np.median(q60):.3f} mean {q60.mean():.3f}")
     pm = [r for r in rows if "pm_vs_bc10" in r]
     if pm:
         print(f"projectM on {len(pm)}: median SSIM@10 projectM vs butterchurn "
