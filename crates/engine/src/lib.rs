@@ -198,6 +198,8 @@ pub struct PresetBuilder {
     textures: Arc<Mutex<TextureStore>>,
     seed: u64,
     comp_format: wgpu::TextureFormat,
+    /// How shaders are read ([`ButterchurnQuirks::matrices`]).
+    shader_options: milk_hlsl::Options,
 }
 
 impl PresetBuilder {
@@ -215,8 +217,8 @@ impl PresetBuilder {
         let seed = self.preset_seed(serial);
         let runtime = PresetRuntime::new(preset, self.seed);
         let translated = [
-            stages::translate_stage(preset, milk_hlsl::Stage::Warp),
-            stages::translate_stage(preset, milk_hlsl::Stage::Comp),
+            stages::translate_stage(preset, milk_hlsl::Stage::Warp, &self.shader_options),
+            stages::translate_stage(preset, milk_hlsl::Stage::Comp, &self.shader_options),
         ];
         self.finish(
             runtime,
@@ -346,11 +348,19 @@ impl Preparation {
                 self.next = PrepStep::Warp;
             }
             PrepStep::Warp => {
-                self.warp = stages::translate_stage(&self.preset, milk_hlsl::Stage::Warp);
+                self.warp = stages::translate_stage(
+                    &self.preset,
+                    milk_hlsl::Stage::Warp,
+                    &self.builder.shader_options,
+                );
                 self.next = PrepStep::Comp;
             }
             PrepStep::Comp => {
-                self.comp = stages::translate_stage(&self.preset, milk_hlsl::Stage::Comp);
+                self.comp = stages::translate_stage(
+                    &self.preset,
+                    milk_hlsl::Stage::Comp,
+                    &self.builder.shader_options,
+                );
                 self.next = PrepStep::Build;
             }
             PrepStep::Done => return None,
@@ -423,6 +433,11 @@ pub struct ButterchurnQuirks {
     /// MilkDrop 2's `ApplyShaderParams` adds a phase to each (1.2, 3.9, 2.5,
     /// 5.4 and 2.7, 5.3, 4.5, 3.8), so its values start elsewhere.
     pub roam: bool,
+    /// Square matrices built in shaders come out transposed, as
+    /// butterchurn's HLSL-to-GLSL converter makes them
+    /// ([`milk_hlsl::Options::butterchurn_matrices`]); for presets loaded
+    /// after the call.
+    pub matrices: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -639,6 +654,9 @@ impl Visualizer {
             textures: self.textures.clone(),
             seed: self.config.seed,
             comp_format: comp_format(format),
+            shader_options: milk_hlsl::Options {
+                butterchurn_matrices: self.butterchurn.matrices,
+            },
         }
     }
 

@@ -426,14 +426,18 @@ pub type TranslatedStage = Result<milk_hlsl::Translation, ShaderFailure>;
 
 /// Translates the shader the preset's `PSVERSION_WARP`/`_COMP` enable for
 /// `stage`; `None` when there is none (MilkDrop 1.x presets, or no text).
-pub fn translate_stage(preset: &Preset, stage: Stage) -> Option<TranslatedStage> {
+pub fn translate_stage(
+    preset: &Preset,
+    stage: Stage,
+    options: &milk_hlsl::Options,
+) -> Option<TranslatedStage> {
     let (version, block) = match stage {
         Stage::Warp => (preset.ps_version_warp, preset.warp_shader.as_ref()),
         Stage::Comp => (preset.ps_version_comp, preset.comp_shader.as_ref()),
     };
     let block = block.filter(|b| version > 0 && !b.text.trim().is_empty())?;
     Some(
-        milk_hlsl::translate(block, stage)
+        milk_hlsl::translate_with(block, stage, options)
             .map_err(|error| ShaderFailure::Translate { stage, error }),
     )
 }
@@ -450,8 +454,9 @@ impl PresetShaders {
         seed: u64,
         resolve: &mut dyn FnMut(&TextureSource) -> FixedTexture,
     ) -> Self {
-        let warp = translate_stage(preset, Stage::Warp);
-        let comp = translate_stage(preset, Stage::Comp);
+        let options = milk_hlsl::Options::default();
+        let warp = translate_stage(preset, Stage::Warp, &options);
+        let comp = translate_stage(preset, Stage::Comp, &options);
         Self::build_translated(
             device,
             vertex_module,

@@ -157,9 +157,30 @@ impl Translation {
     }
 }
 
+/// How to read a shader where engines differ; the default is MilkDrop 2's
+/// (fxc's) reading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Square matrices built in the shader (`float2x2(a, b, c, d)`,
+    /// `float3x3(row, row, row)`) come out transposed, as in butterchurn,
+    /// whose converter turns them into GLSL's column-major `mat2`/`mat3`
+    /// while keeping `mul`'s operand order; HLSL fills rows. For comparing
+    /// with butterchurn only.
+    pub butterchurn_matrices: bool,
+}
+
 /// Translates one shader block of a preset; errors carry file positions.
 pub fn translate(block: &CodeBlock, stage: Stage) -> Result<Translation, Error> {
-    translate_text(&block.text, stage).map_err(|mut e| {
+    translate_with(block, stage, &Options::default())
+}
+
+/// [`translate`] with [`Options`].
+pub fn translate_with(
+    block: &CodeBlock,
+    stage: Stage,
+    options: &Options,
+) -> Result<Translation, Error> {
+    translate_text(&block.text, stage, options).map_err(|mut e| {
         let loc = block.location(e.offset);
         e.line = loc.line;
         e.col = loc.col;
@@ -175,14 +196,14 @@ pub fn translate_str(text: &str, stage: Stage) -> Result<Translation, Error> {
 /// Upper bound on shader text accepted (MilkDrop shaders are a few KiB).
 pub const MAX_SHADER_BYTES: usize = 256 * 1024;
 
-fn translate_text(text: &str, stage: Stage) -> Result<Translation, Error> {
+fn translate_text(text: &str, stage: Stage, options: &Options) -> Result<Translation, Error> {
     if text.len() > MAX_SHADER_BYTES {
         return Err(Error::syntax(0, "shader text is too long"));
     }
     let tokens = lexer::tokenize(text)?;
     let tokens = preprocess::preprocess(tokens)?;
     let shader = parser::Parser::new(&tokens, text.len()).parse()?;
-    let out = translate::translate(stage, &shader)?;
+    let out = translate::translate(stage, &shader, options)?;
     let fallback = shader_body_pos(&shader);
     let line_pos = |line: usize| -> usize {
         // naga reports 1-based lines; walk back to the nearest mapped line.

@@ -76,13 +76,15 @@ pub struct Translator<'a> {
     writable: BTreeSet<String>,
     /// Registers found written during this run but not in `writable`.
     want_writable: BTreeSet<String>,
+    options: crate::Options,
 }
 
 /// Translates a parsed shader, giving written uniforms private copies.
-pub fn translate(stage: Stage, shader: &Shader) -> Result<Output, Error> {
+pub fn translate(stage: Stage, shader: &Shader, options: &crate::Options) -> Result<Output, Error> {
     let mut writable = BTreeSet::new();
     loop {
         let mut t = Translator::new(stage, shader);
+        t.options = *options;
         t.writable = writable.clone();
         match t.run() {
             Ok(o) => return Ok(o),
@@ -128,6 +130,7 @@ impl<'a> Translator<'a> {
             ret: None,
             writable: BTreeSet::new(),
             want_writable: BTreeSet::new(),
+            options: crate::Options::default(),
         }
     }
 
@@ -1496,10 +1499,20 @@ impl<'a> Translator<'a> {
             Type::Matrix(r, c) => {
                 let (r, c) = (*r as usize, *c as usize);
                 let row_t = Type::Vector(Scalar::Float, c as u8);
+                // butterchurn's reading: square matrices built here come out
+                // transposed (`Options::butterchurn_matrices`).
+                let transposed = self.options.butterchurn_matrices && r == c;
+                let built = |text: String| {
+                    if transposed {
+                        format!("transpose({text})")
+                    } else {
+                        text
+                    }
+                };
                 if vals.len() == r && vals.iter().all(|(_, t)| *t == row_t) {
                     let parts: Vec<String> = vals.iter().map(|(w, _)| w.clone()).collect();
                     return Ok((
-                        format!("{}({})", wgsl_type(ty), parts.join(", ")),
+                        built(format!("{}({})", wgsl_type(ty), parts.join(", "))),
                         ty.clone(),
                     ));
                 }
@@ -1547,7 +1560,7 @@ impl<'a> Translator<'a> {
                     );
                 }
                 Ok((
-                    format!("{}({})", wgsl_type(ty), scalars.join(", ")),
+                    built(format!("{}({})", wgsl_type(ty), scalars.join(", "))),
                     ty.clone(),
                 ))
             }

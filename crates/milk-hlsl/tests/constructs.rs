@@ -398,3 +398,28 @@ fn noise_textures_sample_with_their_mips_render_targets_at_level_0() {
         "{w}"
     );
 }
+
+#[test]
+fn butterchurns_reading_transposes_square_matrices_built_in_the_shader() {
+    let src = "shader_body { float2x2 m = float2x2(0.2, 0.8, 0.4, 0.6); \
+               float3x2 n = float3x2(1, 2, 3, 4, 5, 6); \
+               ret = float3(mul(float2(1, 0), m), n._m00); }";
+    let block = milk_parser::preset::CodeBlock::from_text(src);
+    let read = |butterchurn_matrices| {
+        let options = milk_hlsl::Options {
+            butterchurn_matrices,
+        };
+        milk_hlsl::translate_with(&block, Stage::Comp, &options)
+            .expect("translates")
+            .source_wgsl
+    };
+    let hlsl = read(false);
+    assert!(!hlsl.contains("transpose("), "{hlsl}");
+    let butterchurn = read(true);
+    // The 2x2 only: a non-square matrix keeps its shape.
+    assert_eq!(
+        butterchurn.matches("transpose(").count(),
+        1,
+        "{butterchurn}"
+    );
+}

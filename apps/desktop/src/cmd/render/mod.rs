@@ -70,7 +70,8 @@ pub struct Args {
     /// reads a mip level made two frames earlier), warp-rad-ang and
     /// comp-rad-ang (the warp or composite shaders' rad and ang computed
     /// as butterchurn does), roam (the shaders' roam_cos/roam_sin without
-    /// MilkDrop 2's phases).
+    /// MilkDrop 2's phases), matrices (square matrices built in shaders
+    /// transposed, as butterchurn's converter makes them).
     #[arg(
         long,
         requires = "replay",
@@ -134,6 +135,7 @@ enum ButterchurnQuirk {
     WarpRadAng,
     CompRadAng,
     Roam,
+    Matrices,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -271,6 +273,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             warp_rad_ang: args.butterchurn.contains(&ButterchurnQuirk::WarpRadAng),
             comp_rad_ang: args.butterchurn.contains(&ButterchurnQuirk::CompRadAng),
             roam: args.butterchurn.contains(&ButterchurnQuirk::Roam),
+            matrices: args.butterchurn.contains(&ButterchurnQuirk::Matrices),
         });
     }
     if let (Some(noise), false) = (
