@@ -433,8 +433,8 @@ pub struct ButterchurnQuirks {
     /// MilkDrop 2's `ApplyShaderParams` adds a phase to each (1.2, 3.9, 2.5,
     /// 5.4 and 2.7, 5.3, 4.5, 3.8), so its values start elsewhere.
     pub roam: bool,
-    /// Square matrices built in shaders come out transposed, as
-    /// butterchurn's HLSL-to-GLSL converter makes them
+    /// Square matrices built in shaders from vectors come out transposed,
+    /// as butterchurn's HLSL-to-GLSL converter makes them
     /// ([`milk_hlsl::Options::butterchurn_matrices`]); for presets loaded
     /// after the call.
     pub matrices: bool,

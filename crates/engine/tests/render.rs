@@ -998,11 +998,12 @@ fn composite_shaders_read_milkdrops_rad_and_ang_or_butterchurns() {
 #[test]
 fn shader_matrices_are_hlsls_or_as_butterchurn_transposed() {
     use milk_engine::ButterchurnQuirks;
-    // HLSL fills rows: mul((1, 0), float2x2(0.2, 0.8, 0.4, 0.6)) = (0.2, 0.8).
+    // HLSL fills rows: mul((1, 0), float2x2(float4(0.2, 0.8, 0.4, 0.6))) =
+    // (0.2, 0.8).
     let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
                 PSVERSION_COMP=2\nfWaveAlpha=0\nmv_a=0\nwarp_1=`shader_body { ret = 0; }\n\
                 comp_1=`shader_body { ret = float3(mul(float2(1, 0), \
-                float2x2(0.2, 0.8, 0.4, 0.6)), 0); }\n";
+                float2x2(float4(0.2, 0.8, 0.4, 0.6))), 0); }\n";
     let preset = Preset::parse(text).expect("parses");
     let gpu = gpu();
     let target = gpu.target(W, H);
@@ -1014,7 +1015,8 @@ fn shader_matrices_are_hlsls_or_as_butterchurn_transposed() {
         [middle(&img)[0], middle(&img)[1]]
     };
     assert_eq!(frame(ButterchurnQuirks::default()), [51, 204]);
-    // butterchurn's converter builds the matrix transposed: (0.2, 0.4).
+    // butterchurn's presets' converter makes the float4's halves columns:
+    // (0.2, 0.4).
     let butterchurn = ButterchurnQuirks {
         matrices: true,
         ..Default::default()

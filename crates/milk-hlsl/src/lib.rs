@@ -161,11 +161,12 @@ impl Translation {
 /// (fxc's) reading.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {
-    /// Square matrices built in the shader (`float2x2(a, b, c, d)`,
-    /// `float3x3(row, row, row)`) come out transposed, as in butterchurn,
-    /// whose converter turns them into GLSL's column-major `mat2`/`mat3`
-    /// while keeping `mul`'s operand order; HLSL fills rows. For comparing
-    /// with butterchurn only.
+    /// Square matrices built in the shader from vectors (`float2x2(q)` of
+    /// a float4, `float3x3(row, row, row)`) come out transposed, as in
+    /// butterchurn's presets, whose converter fills GLSL's column-major
+    /// `mat2`/`mat3` with those vectors as columns and keeps `mul`'s
+    /// operand order; HLSL fills rows. (It reorders lists of scalars
+    /// correctly.) For comparing with butterchurn only.
     pub butterchurn_matrices: bool,
 }
 

@@ -1499,9 +1499,10 @@ impl<'a> Translator<'a> {
             Type::Matrix(r, c) => {
                 let (r, c) = (*r as usize, *c as usize);
                 let row_t = Type::Vector(Scalar::Float, c as u8);
-                // butterchurn's reading: square matrices built here come out
-                // transposed (`Options::butterchurn_matrices`).
-                let transposed = self.options.butterchurn_matrices && r == c;
+                // butterchurn's reading: square matrices built here from
+                // vectors come out transposed (`Options::butterchurn_matrices`).
+                let from_vectors = vals.iter().any(|(_, t)| !matches!(t, Type::Scalar(_)));
+                let transposed = self.options.butterchurn_matrices && r == c && from_vectors;
                 let built = |text: String| {
                     if transposed {
                         format!("transpose({text})")

@@ -400,10 +400,11 @@ fn noise_textures_sample_with_their_mips_render_targets_at_level_0() {
 }
 
 #[test]
-fn butterchurns_reading_transposes_square_matrices_built_in_the_shader() {
-    let src = "shader_body { float2x2 m = float2x2(0.2, 0.8, 0.4, 0.6); \
-               float3x2 n = float3x2(1, 2, 3, 4, 5, 6); \
-               ret = float3(mul(float2(1, 0), m), n._m00); }";
+fn butterchurns_reading_transposes_square_matrices_built_from_vectors() {
+    let src = "shader_body { float2x2 m = float2x2(float4(0.2, 0.8, 0.4, 0.6)); \
+               float2x2 s = float2x2(0.2, 0.8, 0.4, 0.6); \
+               float3x2 n = float3x2(float2(1, 2), float2(3, 4), float2(5, 6)); \
+               ret = float3(mul(float2(1, 0), m) + mul(float2(1, 0), s), n._m00); }";
     let block = milk_parser::preset::CodeBlock::from_text(src);
     let read = |butterchurn_matrices| {
         let options = milk_hlsl::Options {
@@ -416,7 +417,8 @@ fn butterchurns_reading_transposes_square_matrices_built_in_the_shader() {
     let hlsl = read(false);
     assert!(!hlsl.contains("transpose("), "{hlsl}");
     let butterchurn = read(true);
-    // The 2x2 only: a non-square matrix keeps its shape.
+    // The 2x2 from a vector only: scalars are reordered right by
+    // butterchurn's converter, and a non-square matrix keeps its shape.
     assert_eq!(
         butterchurn.matches("transpose(").count(),
         1,
