@@ -14,7 +14,8 @@
 # imitating it (`kefir render --butterchurn QUIRK`, into
 # OUT/kefir-bc-QUIRK), so the triage can tell it from others: late-blur for
 # shaders that read a blur level, warp-rad-ang and comp-rad-ang for warp or
-# composite shaders that read rad or ang, roam for shaders that read roam_*;
+# composite shaders that read rad or ang, roam for shaders that read roam_*,
+# matrices for shaders that build matrices;
 # and all of them at once for every preset (OUT/kefir-bc-all).
 #
 # Not run in CI (needs Chromium and refrender's npm packages; see run.sh).
@@ -112,9 +113,13 @@ one() {
     if grep -qiE '^(warp|comp)_[0-9]+=.*roam_' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-roam/$name" --butterchurn roam
     fi
+    if grep -qiE '^(warp|comp)_[0-9]+=.*float[234]x[234]' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-matrices/$name" --butterchurn matrices
+    fi
     # All of them at once, for every preset: how close Kefir comes to
     # butterchurn when it imitates every difference known.
-    kefir_run "$name" "$OUT/kefir-bc-all/$name" --butterchurn late-blur,warp-rad-ang,comp-rad-ang,roam
+    kefir_run "$name" "$OUT/kefir-bc-all/$name" \
+        --butterchurn late-blur,warp-rad-ang,comp-rad-ang,roam,matrices
 }
 
 # kefir_run NAME DIR [ARGS...]: Kefir replays NAME's reference into DIR.

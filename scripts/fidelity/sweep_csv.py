@@ -31,7 +31,8 @@ and a class with its reason. The rules, first match wins:
   butterchurn   butterchurn's shader failed to link (its console says so)
   butterchurn   Kefir imitating one of butterchurn's differences (QUIRKS:
                 its blur levels a frame late, its warp and composite
-                shaders' rad/ang, its roam uniforms)
+                shaders' rad/ang, its roam uniforms, its transposed
+                matrices)
                 closes at least a quarter of the gap to it at frame 10 or
                 60 and is not further at the other. Where an imitation
                 moves a preset without explaining it, the reason says so.
@@ -283,6 +284,11 @@ QUIRKS = {
         "5.070,20.051}+{1.2,3.9,2.5,5.4}) and slow_roam_* with rates {0.0050,0.0085,0.0133,"
         "0.0217} and phases {2.7,5.3,4.5,3.8} (ApplyShaderParams), as Kefir; butterchurn drops "
         "the phases and rounds the rates"),
+    "matrices": (
+        "the shaders build matrices: butterchurn's converter turns float2x2(...)/float3x3(...) "
+        "into GLSL's column-major mat2/mat3 and keeps mul's operand order, so its matrices are "
+        "transposed (mul(float2(1,0), float2x2(.2,.8,.4,.6)) is (.2,.4) in butterchurn, (.2,.8) "
+        "in HLSL, MilkDrop 2 and Kefir)"),
 }
 
 
