@@ -269,42 +269,51 @@ pub enum BlurSource {
     FrameBeforeLast,
 }
 
-/// A copy of the frame before last for [`BlurSource::FrameBeforeLast`],
-/// taken before the warp pass draws over it.
+/// The frame before last for [`BlurSource::FrameBeforeLast`], taken before
+/// the warp pass draws over it, at half its size and box-filtered as the mip
+/// level 1 butterchurn's blur samples.
 #[derive(Default)]
-pub(crate) struct HeldFrame(Option<FrameTexture>);
+pub(crate) struct HeldFrame {
+    half: Option<FrameTexture>,
+    downsample: Option<crate::passes::present::PresentPass>,
+}
 
 impl HeldFrame {
-    /// Records a copy of `frame` (the feedback texture the warp is about to
-    /// draw into, which still holds the frame before last).
+    /// Records the half-size copy of `frame` (the feedback texture the warp
+    /// is about to draw into, which still holds the frame before last): a
+    /// bilinear draw at half size reads each 2x2 block's middle, so each
+    /// texel is the block's average.
     pub(crate) fn hold(
         &mut self,
-        device: &wgpu::Device,
-        encoder: &mut wgpu::CommandEncoder,
+        rec: &mut Recorder<'_>,
+        gpu: &crate::passes::Gpu<'_>,
+        stage_module: &wgpu::ShaderModule,
         frame: &FrameTexture,
     ) {
-        if self.0.as_ref().map(|t| t.size) != Some(frame.size) {
-            self.0 = Some(FrameTexture::new(device, frame.size, "frame before last"));
+        let size = ((frame.size.0 / 2).max(1), (frame.size.1 / 2).max(1));
+        if self.half.as_ref().map(|t| t.size) != Some(size) {
+            self.half = Some(FrameTexture::new(gpu.device, size, "frame before last"));
         }
-        let held = self.0.as_ref().expect("made above");
-        encoder.copy_texture_to_texture(
-            frame.texture.as_image_copy(),
-            held.texture.as_image_copy(),
-            wgpu::Extent3d {
-                width: frame.size.0,
-                height: frame.size.1,
-                depth_or_array_layers: 1,
-            },
-        );
+        let half = self.half.as_ref().expect("made above");
+        self.downsample
+            .get_or_insert_with(|| crate::passes::present::PresentPass::new(gpu.device))
+            .encode(
+                rec,
+                gpu,
+                stage_module,
+                &frame.view,
+                (&half.view, FEEDBACK_FORMAT),
+            );
     }
 
     /// The copy, once one was taken.
     pub(crate) fn view(&self) -> Option<&wgpu::TextureView> {
-        self.0.as_ref().map(|t| &t.view)
+        self.half.as_ref().map(|t| &t.view)
     }
 
     pub(crate) fn release(&mut self) {
-        self.0 = None;
+        self.half = None;
+        self.downsample = None;
     }
 }
 

@@ -985,7 +985,8 @@ impl Visualizer {
         let (src, dst) = self.frames.pair();
         if self.blur_source == blur::BlurSource::FrameBeforeLast && blur_levels > 0 {
             // Until the warp draws into it, `dst` holds the frame before last.
-            self.held_frame.hold(&self.device, rec.encoder, dst);
+            self.held_frame
+                .hold(&mut rec, &gpu, &self.stage_module, dst);
         }
         let warp_blur = blur_views(&self.blur);
         let warp_views = FrameViews {
