@@ -872,6 +872,33 @@ fn blur_levels_come_from_the_previous_frame_or_as_butterchurn_the_one_before() {
     );
 }
 
+/// The second frame of `preset` with butterchurn's `quirks` imitated.
+fn frame_imitating(
+    gpu: &Headless,
+    target: &wgpu::Texture,
+    preset: &Preset,
+    quirks: milk_engine::ButterchurnQuirks,
+) -> Vec<u8> {
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    vis.emulate_butterchurn(quirks);
+    let report = vis.load_preset(preset);
+    assert!(report.warp_shader && report.comp_shader, "{report:?}");
+    render(&mut vis, gpu, target);
+    render(&mut vis, gpu, target)
+}
+
+/// Asserts red and green at (x, y) are `want` (fractions of 255) within 8
+/// levels.
+fn assert_red_green(img: &[u8], (x, y): (u32, u32), want: [f64; 2]) {
+    let i = ((y * W + x) * 4) as usize;
+    let got = [img[i], img[i + 1]];
+    let near = got
+        .iter()
+        .zip(want)
+        .all(|(&g, w)| (f64::from(g) - w * 255.0).abs() <= 8.0);
+    assert!(near, "at ({x}, {y}): {got:?}, want {want:?} of 255");
+}
+
 #[test]
 fn warp_shaders_read_milkdrops_rad_and_ang_or_butterchurns() {
     use milk_engine::ButterchurnQuirks;
@@ -883,41 +910,21 @@ fn warp_shaders_read_milkdrops_rad_and_ang_or_butterchurns() {
     let preset = Preset::parse(text).expect("parses");
     let gpu = gpu();
     let target = gpu.target(W, H);
-    let frame = |quirks: ButterchurnQuirks| {
-        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
-        vis.emulate_butterchurn(quirks);
-        assert!(vis.load_preset(&preset).warp_shader);
-        render(&mut vis, &gpu, &target);
-        render(&mut vis, &gpu, &target)
-    };
-    let at = |img: &[u8], x: u32, y: u32| {
-        let i = ((y * W + x) * 4) as usize;
-        [img[i], img[i + 1]]
-    };
-    let near = |got: [u8; 2], want: [f64; 2]| {
-        got.iter()
-            .zip(want)
-            .all(|(&g, w)| (f64::from(g) - w * 255.0).abs() <= 8.0)
-    };
     // Halfway from the centre to the right edge, on the middle row.
-    let (x, y) = (W * 3 / 4, H / 2);
+    let at = (W * 3 / 4, H / 2);
     // MilkDrop 2: the mesh's rad (1 at the middle of the longer side) and
     // atan2(y, x) (0 to the right).
-    let milkdrop = frame(ButterchurnQuirks::default());
-    assert!(
-        near(at(&milkdrop, x, y), [0.5, 0.5]),
-        "{:?}",
-        at(&milkdrop, x, y)
-    );
+    let milkdrop = frame_imitating(&gpu, &target, &preset, ButterchurnQuirks::default());
+    assert_red_green(&milkdrop, at, [0.5, 0.5]);
     // butterchurn: length(uv_orig - 0.5), atan(x, y) (a quarter turn on).
-    let butterchurn = frame(ButterchurnQuirks {
+    let quirks = ButterchurnQuirks {
         warp_rad_ang: true,
         ..Default::default()
-    });
-    assert!(
-        near(at(&butterchurn, x, y), [0.25, 0.75]),
-        "{:?}",
-        at(&butterchurn, x, y)
+    };
+    assert_red_green(
+        &frame_imitating(&gpu, &target, &preset, quirks),
+        at,
+        [0.25, 0.75],
     );
 }
 
@@ -956,42 +963,23 @@ fn composite_shaders_read_milkdrops_rad_and_ang_or_butterchurns() {
     let preset = Preset::parse(text).expect("parses");
     let gpu = gpu();
     let target = gpu.target(W, H);
-    let frame = |quirks: ButterchurnQuirks| {
-        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
-        vis.emulate_butterchurn(quirks);
-        assert!(vis.load_preset(&preset).comp_shader);
-        render(&mut vis, &gpu, &target)
-    };
-    let at = |img: &[u8], x: u32, y: u32| {
-        let i = ((y * W + x) * 4) as usize;
-        [img[i], img[i + 1]]
-    };
-    let near = |got: [u8; 2], want: [f64; 2]| {
-        got.iter()
-            .zip(want)
-            .all(|(&g, w)| (f64::from(g) - w * 255.0).abs() <= 8.0)
-    };
     // Just right of the middle column, a quarter of the way down: uv about
     // (0.516, 0.26).
-    let (x, y) = (W / 2 + 1, H / 4);
+    let at = (W / 2 + 1, H / 4);
     // MilkDrop 2's UvToMathSpace: (px, py) = (0.03, -0.48 * 0.75), rad
     // |(px, py)| / |(1, 0.75)| = 0.29, atan2(py, px) + 2pi: 0.76 of a turn.
-    let milkdrop = frame(ButterchurnQuirks::default());
-    assert!(
-        near(at(&milkdrop, x, y), [0.29, 0.76]),
-        "{:?}",
-        at(&milkdrop, x, y)
-    );
+    let milkdrop = frame_imitating(&gpu, &target, &preset, ButterchurnQuirks::default());
+    assert_red_green(&milkdrop, at, [0.29, 0.76]);
     // butterchurn: length(uv - 0.5) = 0.24, atan(0.016, -0.24) just under
     // pi: 0.49 of a turn.
-    let butterchurn = frame(ButterchurnQuirks {
+    let quirks = ButterchurnQuirks {
         comp_rad_ang: true,
         ..Default::default()
-    });
-    assert!(
-        near(at(&butterchurn, x, y), [0.24, 0.49]),
-        "{:?}",
-        at(&butterchurn, x, y)
+    };
+    assert_red_green(
+        &frame_imitating(&gpu, &target, &preset, quirks),
+        at,
+        [0.24, 0.49],
     );
 }
 
@@ -1007,19 +995,18 @@ fn shader_matrices_are_hlsls_or_as_butterchurn_transposed() {
     let preset = Preset::parse(text).expect("parses");
     let gpu = gpu();
     let target = gpu.target(W, H);
-    let frame = |quirks: ButterchurnQuirks| {
-        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
-        vis.emulate_butterchurn(quirks);
-        assert!(vis.load_preset(&preset).comp_shader);
-        let img = render(&mut vis, &gpu, &target);
-        [middle(&img)[0], middle(&img)[1]]
-    };
-    assert_eq!(frame(ButterchurnQuirks::default()), [51, 204]);
+    let at = (W / 2, H / 2);
+    let hlsl = frame_imitating(&gpu, &target, &preset, ButterchurnQuirks::default());
+    assert_red_green(&hlsl, at, [0.2, 0.8]);
     // butterchurn's presets' converter makes the float4's halves columns:
     // (0.2, 0.4).
-    let butterchurn = ButterchurnQuirks {
+    let quirks = ButterchurnQuirks {
         matrices: true,
         ..Default::default()
     };
-    assert_eq!(frame(butterchurn), [51, 102]);
+    assert_red_green(
+        &frame_imitating(&gpu, &target, &preset, quirks),
+        at,
+        [0.2, 0.4],
+    );
 }
