@@ -38,8 +38,9 @@
 //! not the one it wrote. The composite shader sees this frame's blur; the
 //! warp shader, running before the blur passes, sees last frame's.
 //!
-//! [`BlurSource::FrameBeforeLast`] blurs the frame before that instead, as
-//! butterchurn 3 ends up doing; only for comparing with it.
+//! With [`crate::ButterchurnQuirks::late_blur`] the frame before that is
+//! blurred instead, as butterchurn 3 ends up doing; only for comparing with
+//! it.
 
 use std::num::NonZeroU64;
 
@@ -252,26 +253,13 @@ fn pass_uniforms(i: usize, src: (u32, u32), dst: (u32, u32), params: &BlurParams
     }
 }
 
-/// Which frame the blur levels are made from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum BlurSource {
-    /// The previous frame, as MilkDrop 2 (see the module documentation).
-    #[default]
-    PreviousFrame,
-    /// The frame before the previous one, as butterchurn 3 does in effect:
-    /// its first blur pass draws the just-warped texture at half its size,
-    /// so the GPU samples the texture's mip level 1, and that level was made
-    /// when the texture last was the previous frame
-    /// (`generateMipmap(prevTexture)` at the top of `Renderer.render`), two
-    /// frames earlier. Its composite shader sees that blur, its warp shader
-    /// one a frame older still. Only for replaying butterchurn's input
-    /// (`kefir render --replay`), to tell this difference from others.
-    FrameBeforeLast,
-}
-
-/// The frame before last for [`BlurSource::FrameBeforeLast`], taken before
-/// the warp pass draws over it, at half its size and box-filtered as the mip
-/// level 1 butterchurn's blur samples.
+/// The frame before last, which butterchurn 3 in effect blurs
+/// ([`crate::ButterchurnQuirks::late_blur`]): its first blur pass draws the
+/// just-warped texture at half its size, so the GPU samples the texture's
+/// mip level 1, and that level was made when the texture last was the
+/// previous frame (`generateMipmap(prevTexture)` at the top of
+/// `Renderer.render`), two frames earlier. Taken before the warp pass draws
+/// over it, at half its size and box-filtered as that mip level.
 #[derive(Default)]
 pub(crate) struct HeldFrame {
     half: Option<FrameTexture>,

@@ -409,9 +409,10 @@ impl Preparation {
 /// ([`Visualizer::emulate_butterchurn`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ButterchurnQuirks {
-    /// The blur levels come from the frame before last
-    /// ([`blur::BlurSource::FrameBeforeLast`]), a frame later than
-    /// MilkDrop 2's.
+    /// The blur levels come from the frame before last, a frame later than
+    /// MilkDrop 2's (butterchurn's blur samples a mip level made two frames
+    /// earlier); its composite shader sees that blur, its warp shader one a
+    /// frame older still.
     pub late_blur: bool,
     /// Warp shaders read `rad` and `ang` as butterchurn computes them per
     /// pixel: `length(uv_orig - 0.5)` (half MilkDrop 2's scale, no aspect
@@ -471,9 +472,6 @@ pub struct Visualizer {
     mesh: MeshPass,
     warp: WarpPass,
     blur: blur::BlurChain,
-    /// Which frame the blur levels are made from
-    /// ([`ButterchurnQuirks::late_blur`]).
-    blur_source: blur::BlurSource,
     /// The butterchurn differences imitated ([`Visualizer::emulate_butterchurn`]).
     butterchurn: ButterchurnQuirks,
     held_frame: blur::HeldFrame,
@@ -531,7 +529,6 @@ impl Visualizer {
             frames: Frames::default(),
             warp: WarpPass::new(&device),
             blur: blur::BlurChain::new(&device),
-            blur_source: blur::BlurSource::default(),
             butterchurn: ButterchurnQuirks::default(),
             held_frame: blur::HeldFrame::default(),
             overlays: OverlayPass::new(&device),
@@ -780,12 +777,9 @@ impl Visualizer {
     /// the next frame on (none by default); for comparisons with it.
     pub fn emulate_butterchurn(&mut self, quirks: ButterchurnQuirks) {
         self.butterchurn = quirks;
-        self.blur_source = if quirks.late_blur {
-            blur::BlurSource::FrameBeforeLast
-        } else {
+        if !quirks.late_blur {
             self.held_frame.release();
-            blur::BlurSource::PreviousFrame
-        };
+        }
         self.mesh.set_butterchurn_rad_ang(quirks.warp_rad_ang);
         self.composite.set_butterchurn_rad_ang(quirks.comp_rad_ang);
     }
@@ -983,7 +977,7 @@ impl Visualizer {
         self.overlays
             .motion_vectors(&mut rec, &gpu, &self.frames, &code, &self.mesh);
         let (src, dst) = self.frames.pair();
-        if self.blur_source == blur::BlurSource::FrameBeforeLast && blur_levels > 0 {
+        if self.butterchurn.late_blur && blur_levels > 0 {
             // Until the warp draws into it, `dst` holds the frame before last.
             self.held_frame
                 .hold(&mut rec, &gpu, &self.stage_module, dst);
@@ -1016,11 +1010,9 @@ impl Visualizer {
                 &self.device,
                 &self.queue,
                 &mut rec,
-                match self.blur_source {
-                    blur::BlurSource::PreviousFrame => &src.view,
-                    blur::BlurSource::FrameBeforeLast => {
-                        self.held_frame.view().unwrap_or(&src.view)
-                    }
+                match (self.butterchurn.late_blur, self.held_frame.view()) {
+                    (true, Some(held)) => held,
+                    _ => &src.view,
                 },
                 size,
                 blur_levels,
