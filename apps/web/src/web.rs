@@ -317,6 +317,26 @@ impl Core {
         paths
     }
 
+    /// Adds a picture the page decoded (`rgba`: `width` x `height` texels,
+    /// 4 bytes each, rows top to bottom) as the texture `name`
+    /// (`clouds.png` is what `sampler_clouds` reads) for presets loaded from
+    /// now on; false for a name without an image extension or a short
+    /// buffer.
+    #[wasm_bindgen(js_name = addTexture)]
+    pub fn add_texture(&mut self, name: String, width: u32, height: u32, rgba: Vec<u8>) -> bool {
+        let image = milk_engine::textures::Image {
+            width,
+            height,
+            rgba,
+        };
+        self.player.visualizer_mut().add_texture(&name, image)
+    }
+
+    /// The names of the textures added so far.
+    pub fn textures(&self) -> Vec<String> {
+        self.player.visualizer().added_textures()
+    }
+
     /// Plays the playlist's preset at `path`, blending in; returns its
     /// report.
     pub fn select(&mut self, path: String, blend_seconds: f64) -> JsValue {

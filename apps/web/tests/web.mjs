@@ -168,6 +168,47 @@ const framesNow = (page) => page.evaluate(() => window.kefir.stats().frames);
   const restored = await page.evaluate((t) => [window.kefir.setPrefs(t), window.kefir.setPrefs('favourites = [')], prefs);
   check('prefs text goes back in, junk is refused', restored[0] === true && restored[1] === false, JSON.stringify(restored));
 
+  // A picture dropped with a preset that samples it: the picture (pure
+  // red) is what the canvas shows, not a generated stand-in.
+  const textured = [
+    'MILKDROP_PRESET_VERSION=201', '[preset00]', 'PSVERSION=2', 'PSVERSION_WARP=2', 'PSVERSION_COMP=2',
+    'comp_1=`sampler sampler_droptex;', 'comp_2=`shader_body { ret = tex2D(sampler_droptex, uv).xyz; }',
+  ].join('\n');
+  await page.evaluate(async (t) => {
+    const c = new OffscreenCanvas(16, 16);
+    const g = c.getContext('2d');
+    g.fillStyle = '#ff0000';
+    g.fillRect(0, 0, 16, 16);
+    const png = await c.convertToBlob({ type: 'image/png' });
+    const dt = new DataTransfer();
+    dt.items.add(new File([png], 'DropTex.png', { type: 'image/png' }));
+    dt.items.add(new File([t], 'Texture Test.milk', { type: 'text/plain' }));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, textured);
+  // Dropped presets blend in: wait for the blend to end.
+  await page.waitForFunction(() => window.kefir.stats().preset === 'Texture Test' && !window.kefir.stats().blending, null, { timeout: 15000 }).catch(() => {});
+  await page.waitForTimeout(300);
+  const red = await page.evaluate(() => {
+    const k = window.kefir;
+    k.render();
+    const c = document.createElement('canvas');
+    c.width = 16;
+    c.height = 9;
+    const g = c.getContext('2d');
+    g.drawImage(k.canvas, 0, 0, c.width, c.height);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    const mean = [0, 0, 0];
+    for (let i = 0; i < d.length; i += 4) for (let ch = 0; ch < 3; ch++) mean[ch] += d[i + ch] / (d.length / 4);
+    return { preset: k.stats().preset, textures: k.textures(), rgb: mean.map(Math.round) };
+  });
+  check(
+    'a dropped picture is the texture a dropped preset samples',
+    red.preset === 'Texture Test' && red.textures.includes('DropTex.png') && red.rgb[0] > 200 && red.rgb[1] < 40 && red.rgb[2] < 40,
+    JSON.stringify(red),
+  );
+  const refused = await page.evaluate(() => window.kefir.addTexture(new Blob(['not a picture']), { name: 'junk.png' }).then(() => 'added', (e) => e.message));
+  check('an undecodable picture is refused with the reason', /junk\.png: this browser cannot decode it/.test(refused), refused);
+
   const serious = errors.filter((e) => !/GL Driver Message|No available adapters/.test(e));
   check('no page errors', serious.length === 0, serious.slice(0, 3).join(' | '));
   await browser.close();

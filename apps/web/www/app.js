@@ -197,14 +197,44 @@ async function loadMilkFiles(files) {
   return report;
 }
 
+// Pictures become textures (decoded by the browser); returns what was
+// added and what was not, with the reason.
+async function addTextures(files) {
+  const added = [];
+  const failed = [];
+  for (const f of files) {
+    try {
+      added.push((await kefir.addTexture(f)).name);
+    } catch (e) {
+      failed.push(e.message ?? String(e));
+    }
+  }
+  return { added, failed };
+}
+
 async function handleFiles(list) {
   const files = [...list];
   const milk = files.filter((f) => /\.milk$/i.test(f.name));
   const audio = files.find((f) => f.type.startsWith('audio/') || /\.(mp3|ogg|oga|opus|wav|flac|m4a|aac|webm)$/i.test(f.name));
-  const other = files.filter((f) => !milk.includes(f) && f !== audio);
-  if (other.length) status(`ignored: ${other.map((f) => f.name).join(', ')} (textures are not supported in the page yet)`);
-  if (milk.length) await loadMilkFiles(milk);
+  const pictures = files.filter((f) => /\.(jpe?g|png|bmp|dib|tga|dds)$/i.test(f.name));
+  const other = files.filter((f) => !milk.includes(f) && f !== audio && !pictures.includes(f));
+  const messages = [];
+  // Textures first, so presets dropped with them find them.
+  if (pictures.length) {
+    const { added, failed } = await addTextures(pictures);
+    if (added.length) messages.push(`${added.length} texture${added.length === 1 ? '' : 's'} added`);
+    messages.push(...failed);
+    // The preset playing may have drawn a stand-in: load it again.
+    const path = kefir.stats().path;
+    if (added.length && !milk.length && path) await kefir.selectPreset(path, { blendSeconds: 0 });
+  }
+  if (milk.length) {
+    await loadMilkFiles(milk);
+    messages.unshift(milk.length === 1 ? `loaded ${milk[0].name}` : `loaded ${milk.length} presets`);
+  }
   if (audio) await playFile(audio);
+  if (other.length) messages.push(`ignored: ${other.map((f) => f.name).join(', ')}`);
+  if (messages.length && (pictures.length || other.length)) status(messages.join('; '), 6);
 }
 
 // Folders dropped: walk them for files.
@@ -358,7 +388,7 @@ $('btn-demo').onclick = useDemo;
 $('btn-mic').onclick = useMic;
 $('btn-tab').onclick = useTab;
 $('file-audio').onchange = (e) => e.target.files[0] && playFile(e.target.files[0]);
-$('file-milk').onchange = (e) => loadMilkFiles([...e.target.files]);
+$('file-milk').onchange = (e) => handleFiles([...e.target.files]);
 $('btn-prev').onclick = () => kefir.previousPreset();
 $('btn-next').onclick = () => kefir.nextPreset();
 $('btn-fav').onclick = toggleFavourite;

@@ -10,6 +10,9 @@ import init, { Core, webgpuAvailable, webgpuOffscreenCheck } from './pkg/kefir_w
 
 let wasmReady = null;
 
+// The largest texture side the engine keeps (milk-engine's MAX_TEXTURE_SIDE).
+const MAX_TEXTURE_SIDE = 4096;
+
 function loadWasm(url) {
   if (!wasmReady) {
     wasmReady = init(url ? { module_or_path: url } : undefined);
@@ -293,6 +296,46 @@ export class Kefir {
       presets.map((p) => p.name),
       presets.map((p) => p.text),
     );
+  }
+
+  /**
+   * Adds a picture (a File or Blob: jpg, png, bmp, gif or webp, decoded by
+   * the browser) as a texture for presets loaded from now on: `clouds.png`
+   * is what a shader's `sampler_clouds` reads, and `randNN` samplers pick
+   * among the added pictures. `options.name` overrides the file's name.
+   * Resolves to `{name, width, height}`; rejects with the reason when the
+   * browser cannot decode it (MilkDrop's .tga and .dds files: convert them
+   * to png) or the name is not an image name.
+   */
+  async addTexture(blob, options = {}) {
+    const name = options.name ?? blob.name ?? 'texture.png';
+    if (!/\.(jpe?g|png|bmp|dib|tga|dds)$/i.test(name)) {
+      throw new Error(`${name}: a texture needs an image name (NAME.jpg, .png, .bmp, .tga or .dds)`);
+    }
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+    } catch (e) {
+      throw new Error(`${name}: this browser cannot decode it (${e.message ?? e}); png or jpg work everywhere`);
+    }
+    // The engine keeps at most 4096 texels a side; scale larger ones here.
+    const scale = Math.min(1, MAX_TEXTURE_SIDE / Math.max(bitmap.width, bitmap.height));
+    const width = Math.max(1, Math.round(bitmap.width * scale));
+    const height = Math.max(1, Math.round(bitmap.height * scale));
+    const canvas = new OffscreenCanvas(width, height);
+    const g = canvas.getContext('2d');
+    g.drawImage(bitmap, 0, 0, width, height);
+    bitmap.close();
+    const rgba = new Uint8Array(g.getImageData(0, 0, width, height).data.buffer);
+    if (!this.core.addTexture(name, width, height, rgba)) {
+      throw new Error(`${name}: not taken as a texture`);
+    }
+    return { name, width, height };
+  }
+
+  /** The names of the textures added with addTexture(). */
+  textures() {
+    return this.core.textures();
   }
 
   /** Plays a playlist preset by path (from presets()). */

@@ -816,7 +816,23 @@ impl Visualizer {
     /// (after the preset's own directory), for presets loaded from now on.
     pub fn set_texture_dirs(&mut self, dirs: Vec<PathBuf>) {
         let mut store = self.textures.lock().unwrap_or_else(|e| e.into_inner());
-        *store = TextureStore::new(self.config.seed, dirs);
+        store.set_texture_dirs(dirs);
+    }
+
+    /// Adds a decoded picture as the user texture `file_name` (see
+    /// [`TextureStore::add_image`]) for presets loaded from now on: for
+    /// hosts that decode images themselves, such as the browser page.
+    /// False, adding nothing, for a name without an image extension or an
+    /// empty image.
+    pub fn add_texture(&mut self, file_name: &str, image: textures::Image) -> bool {
+        let mut store = self.textures.lock().unwrap_or_else(|e| e.into_inner());
+        store.add_image(file_name, image)
+    }
+
+    /// The file names of the pictures added with [`Visualizer::add_texture`].
+    pub fn added_textures(&self) -> Vec<String> {
+        let store = self.textures.lock().unwrap_or_else(|e| e.into_inner());
+        store.added_images().map(str::to_string).collect()
     }
 
     /// Shader failures of the preset playing.

@@ -57,6 +57,12 @@
 //! and keeps the last), and a `randNN` slot resolves once per preset
 //! ([`TextureStore::begin_preset`]) for both shaders (MilkDrop picks per
 //! shader).
+//!
+//! Besides files, a host can add decoded images by file name
+//! ([`TextureStore::add_image`]): the browser page decodes dropped pictures
+//! with the browser's own decoders (the wasm build links no image decoder)
+//! and adds them. Added images are searched after the preset's folder and
+//! before the texture folders, and `randNN` picks among them too.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -331,6 +337,117 @@ pub struct Image {
     pub rgba: Vec<u8>,
 }
 
+impl Image {
+    /// The image scaled down (area average, aspect kept, at least one
+    /// texel a side) so that neither side exceeds `max_side`; unchanged if
+    /// it fits.
+    pub fn fit_within(self, max_side: u32) -> Image {
+        let max_side = max_side.max(1);
+        let (w, h) = (self.width, self.height);
+        if w <= max_side && h <= max_side {
+            return self;
+        }
+        let scale = f64::from(max_side) / f64::from(w.max(h));
+        let nw = ((f64::from(w) * scale).round() as u32).clamp(1, max_side);
+        let nh = ((f64::from(h) * scale).round() as u32).clamp(1, max_side);
+        let rows = resample_rows(&self.rgba, (w, h), nw);
+        let rgba = resample_columns(&rows, (nw, h), nh);
+        Image {
+            width: nw,
+            height: nh,
+            rgba: rgba
+                .into_iter()
+                .map(|v| v.round().clamp(0.0, 255.0) as u8)
+                .collect(),
+        }
+    }
+}
+
+/// For each of `dst` texels along an axis of `src` texels (`dst <= src`),
+/// the source texels it covers and their share of it (shares sum to 1).
+fn box_coverage(src: u32, dst: u32) -> Vec<Vec<(usize, f32)>> {
+    let scale = f64::from(src) / f64::from(dst);
+    (0..dst)
+        .map(|i| {
+            let (a, b) = (f64::from(i) * scale, f64::from(i + 1) * scale);
+            (a.floor() as usize..(b.ceil() as usize).min(src as usize))
+                .filter_map(|j| {
+                    let covered = b.min(j as f64 + 1.0) - a.max(j as f64);
+                    (covered > 0.0).then_some((j, (covered / scale) as f32))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// RGBA rows of `w` texels averaged down to `nw` texels (f32 channels).
+fn resample_rows(rgba: &[u8], (w, h): (u32, u32), nw: u32) -> Vec<f32> {
+    let cover = box_coverage(w, nw);
+    let mut out = Vec::with_capacity(nw as usize * h as usize * 4);
+    for row in rgba.chunks_exact(w as usize * 4).take(h as usize) {
+        for texel in &cover {
+            let mut sum = [0f32; 4];
+            for &(j, share) in texel {
+                for (c, s) in sum.iter_mut().enumerate() {
+                    *s += f32::from(row[j * 4 + c]) * share;
+                }
+            }
+            out.extend_from_slice(&sum);
+        }
+    }
+    out
+}
+
+/// Columns of `h` texels (rows of `w` f32 RGBA texels) averaged down to
+/// `nh` texels.
+fn resample_columns(rows: &[f32], (w, h): (u32, u32), nh: u32) -> Vec<f32> {
+    let stride = w as usize * 4;
+    let mut out = vec![0f32; stride * nh as usize];
+    for (y, texel) in box_coverage(h, nh).iter().enumerate() {
+        let dst = &mut out[y * stride..(y + 1) * stride];
+        for &(j, share) in texel {
+            for (d, s) in dst.iter_mut().zip(&rows[j * stride..(j + 1) * stride]) {
+                *d += s * share;
+            }
+        }
+    }
+    out
+}
+
+/// Where a user texture comes from: a file, or an image the host added
+/// under a file name ([`TextureStore::add_image`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TextureKey {
+    File(PathBuf),
+    Added(String),
+}
+
+impl fmt::Display for TextureKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TextureKey::File(p) => write!(f, "{}", p.display()),
+            TextureKey::Added(name) => write!(f, "{name} (added)"),
+        }
+    }
+}
+
+/// The stem and extension rank of an image file name, if its extension is
+/// one of [`TEXTURE_EXTENSIONS`] (any case).
+fn texture_name(file_name: &str) -> Option<(&str, usize)> {
+    let (stem, ext) = file_name.rsplit_once('.')?;
+    let rank = TEXTURE_EXTENSIONS
+        .iter()
+        .position(|x| x.eq_ignore_ascii_case(ext))?;
+    Some((stem, rank))
+}
+
+/// Whether `file_name` starts with `prefix`, in any case.
+fn has_prefix(file_name: &str, prefix: &str) -> bool {
+    file_name
+        .get(..prefix.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(prefix))
+}
+
 /// Why a user texture was replaced by the missing-texture texture.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TextureWarning {
@@ -406,10 +523,7 @@ fn texture_files(dir: &Path) -> Vec<TextureFile> {
         .filter_map(|e| {
             let e = e.ok()?;
             let file_name = e.file_name().into_string().ok()?;
-            let (stem, ext) = file_name.rsplit_once('.')?;
-            let rank = TEXTURE_EXTENSIONS
-                .iter()
-                .position(|x| x.eq_ignore_ascii_case(ext))?;
+            let (stem, rank) = texture_name(&file_name)?;
             let path = e.path();
             if !path.is_file() {
                 return None;
@@ -463,11 +577,7 @@ pub fn parse_rand_name(name: &str) -> Option<(u8, &str)> {
 pub fn random_texture_candidates<P: AsRef<Path>>(prefix: &str, dirs: &[P]) -> Vec<PathBuf> {
     dirs.iter()
         .flat_map(|d| texture_files(d.as_ref()))
-        .filter(|f| {
-            f.file_name
-                .get(..prefix.len())
-                .is_some_and(|s| s.eq_ignore_ascii_case(prefix))
-        })
+        .filter(|f| has_prefix(&f.file_name, prefix))
         .map(|f| f.path)
         .collect()
 }
@@ -480,7 +590,11 @@ pub fn pick_random_texture<P: AsRef<Path>>(
     seed: u64,
     dirs: &[P],
 ) -> Option<PathBuf> {
-    let candidates = random_texture_candidates(prefix, dirs);
+    pick_among(random_texture_candidates(prefix, dirs), slot, seed)
+}
+
+/// The candidate slot `slot` picks, chosen by `seed`.
+fn pick_among<T>(candidates: Vec<T>, slot: u8, seed: u64) -> Option<T> {
     if candidates.is_empty() {
         return None;
     }
@@ -503,6 +617,7 @@ pub fn load_image(path: &Path) -> Result<Image, TextureError> {
 /// Decodes image bytes (`path` names the file in errors and gives the
 /// format when the contents do not) and scales the image down so neither
 /// side exceeds `max_side`.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn decode_image(bytes: &[u8], path: &Path, max_side: u32) -> Result<Image, TextureError> {
     let fail = |message: String| TextureError::Decode {
         path: path.to_path_buf(),
@@ -538,29 +653,26 @@ pub fn decode_image(bytes: &[u8], path: &Path, max_side: u32) -> Result<Image, T
     let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.decode()))
         .map_err(|_| fail("the decoder crashed".into()))?
         .map_err(|e| fail(e.to_string()))?;
-    let rgba = fit_within(decoded.into_rgba8(), max_side);
+    let rgba = decoded.into_rgba8();
     if rgba.width() == 0 || rgba.height() == 0 {
         return Err(fail("the image is empty".into()));
     }
-    Ok(Image {
+    let image = Image {
         width: rgba.width(),
         height: rgba.height(),
         rgba: rgba.into_raw(),
-    })
+    };
+    Ok(image.fit_within(max_side))
 }
 
-/// `img` scaled down (triangle filter, aspect kept, at least 1 texel) so
-/// that neither side exceeds `max_side`; unchanged if it fits.
-fn fit_within(img: image::RgbaImage, max_side: u32) -> image::RgbaImage {
-    let (w, h) = img.dimensions();
-    let max_side = max_side.max(1);
-    if w <= max_side && h <= max_side {
-        return img;
-    }
-    let scale = f64::from(max_side) / f64::from(w.max(h));
-    let nw = ((f64::from(w) * scale).round() as u32).clamp(1, max_side);
-    let nh = ((f64::from(h) * scale).round() as u32).clamp(1, max_side);
-    image::imageops::resize(&img, nw, nh, image::imageops::FilterType::Triangle)
+/// In the browser the page decodes pictures with the browser's decoders
+/// and adds them ([`TextureStore::add_image`]); the wasm build links none.
+#[cfg(target_arch = "wasm32")]
+pub fn decode_image(_bytes: &[u8], path: &Path, _max_side: u32) -> Result<Image, TextureError> {
+    Err(TextureError::Decode {
+        path: path.to_path_buf(),
+        message: "this build decodes no image files (add the decoded image instead)".into(),
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -595,12 +707,14 @@ pub struct TextureStore {
     seed: u64,
     texture_dirs: Vec<PathBuf>,
     noise: HashMap<NoiseKind, ResolvedTexture>,
-    files: HashMap<PathBuf, CachedFile>,
+    /// Images the host added, by file name, in name order.
+    added: std::collections::BTreeMap<String, std::sync::Arc<Image>>,
+    files: HashMap<TextureKey, CachedFile>,
     missing: HashMap<SamplerDim, ResolvedTexture>,
     stand_ins: HashMap<StandIn, ResolvedTexture>,
     preset_seed: u64,
     generation: u64,
-    rand_picks: HashMap<u8, Result<PathBuf, TextureWarning>>,
+    rand_picks: HashMap<u8, Result<TextureKey, TextureWarning>>,
     max_cached_bytes: u64,
 }
 
@@ -615,6 +729,7 @@ impl TextureStore {
             seed,
             texture_dirs,
             noise: HashMap::new(),
+            added: Default::default(),
             files: HashMap::new(),
             missing: HashMap::new(),
             stand_ins: HashMap::new(),
@@ -631,6 +746,69 @@ impl TextureStore {
 
     pub fn texture_dirs(&self) -> &[PathBuf] {
         &self.texture_dirs
+    }
+
+    /// Starts over with `dirs` as the texture directories: cached textures,
+    /// `randNN` picks and replaced noise go, the added images stay.
+    pub fn set_texture_dirs(&mut self, dirs: Vec<PathBuf>) {
+        let added = std::mem::take(&mut self.added);
+        *self = TextureStore {
+            added,
+            ..TextureStore::new(self.seed, dirs)
+        };
+    }
+
+    /// Makes `image` a user texture under `file_name` (`clouds.png` is
+    /// `sampler_clouds`; the extension must be one of
+    /// [`TEXTURE_EXTENSIONS`]), scaled to fit [`MAX_TEXTURE_SIDE`]: for
+    /// hosts that decode pictures themselves, such as the browser page.
+    /// Replaces an image added under the same name (in any case); presets
+    /// prepared from now on see it. Returns false, adding nothing, for a
+    /// name without an image extension or an empty or short image.
+    pub fn add_image(&mut self, file_name: &str, image: Image) -> bool {
+        let texels = image.width as usize * image.height as usize;
+        if texture_name(file_name).is_none() || texels == 0 || image.rgba.len() < texels * 4 {
+            return false;
+        }
+        self.remove_image(file_name);
+        let mut image = image;
+        image.rgba.truncate(texels * 4);
+        let image = image.fit_within(MAX_TEXTURE_SIDE);
+        self.added
+            .insert(file_name.to_string(), std::sync::Arc::new(image));
+        true
+    }
+
+    /// Forgets the image added under `file_name` (any case); whether there
+    /// was one.
+    pub fn remove_image(&mut self, file_name: &str) -> bool {
+        let old: Vec<String> = self
+            .added
+            .keys()
+            .filter(|k| k.eq_ignore_ascii_case(file_name))
+            .cloned()
+            .collect();
+        for k in &old {
+            self.added.remove(k);
+            self.files.remove(&TextureKey::Added(k.clone()));
+        }
+        !old.is_empty()
+    }
+
+    /// The file names of the added images, in name order.
+    pub fn added_images(&self) -> impl Iterator<Item = &str> {
+        self.added.keys().map(String::as_str)
+    }
+
+    /// The added image for texture `name`: its stem matches in any case;
+    /// the earliest extension of [`TEXTURE_EXTENSIONS`] wins.
+    fn find_added(&self, name: &str) -> Option<TextureKey> {
+        self.added
+            .keys()
+            .filter_map(|k| texture_name(k).map(|(stem, rank)| (k, stem, rank)))
+            .filter(|(_, stem, _)| stem.eq_ignore_ascii_case(name))
+            .min_by_key(|(_, _, rank)| *rank)
+            .map(|(k, _, _)| TextureKey::Added(k.clone()))
     }
 
     /// Sets the byte budget of cached user textures (applied at
@@ -650,56 +828,75 @@ impl TextureStore {
         self.generation += 1;
         let mut total: u64 = self.files.values().map(|f| f.bytes).sum();
         if total > self.max_cached_bytes {
-            let mut old: Vec<(u64, PathBuf)> = self
+            let mut old: Vec<(u64, TextureKey)> = self
                 .files
                 .iter()
                 .filter(|(_, f)| f.used + 1 < self.generation)
                 .map(|(p, f)| (f.used, p.clone()))
                 .collect();
             old.sort();
-            for (_, path) in old {
+            for (_, key) in old {
                 if total <= self.max_cached_bytes {
                     break;
                 }
-                if let Some(f) = self.files.remove(&path) {
+                if let Some(f) = self.files.remove(&key) {
                     total -= f.bytes;
                 }
             }
         }
     }
 
-    /// The file a user texture name stands for: `randNN[_PREFIX]` picks
-    /// from the texture directories (once per preset and slot), anything
-    /// else is looked up in `preset_dir`, then the texture directories.
+    /// The image a user texture name stands for: `randNN[_PREFIX]` picks
+    /// from the added images and the texture directories (once per preset
+    /// and slot), anything else is looked up in `preset_dir`, then the
+    /// added images, then the texture directories.
     pub fn resolve_user(
         &mut self,
         name: &str,
         preset_dir: Option<&Path>,
-    ) -> Result<PathBuf, TextureWarning> {
+    ) -> Result<TextureKey, TextureWarning> {
         if let Some((slot, prefix)) = parse_rand_name(name) {
-            let (seed, dirs) = (self.preset_seed, &self.texture_dirs);
-            return self
-                .rand_picks
-                .entry(slot)
-                .or_insert_with(|| {
-                    pick_random_texture(slot, prefix, seed, dirs).ok_or_else(|| {
-                        TextureWarning::NoRandomCandidates {
-                            name: name.to_string(),
-                            prefix: prefix.to_string(),
-                            searched: dirs.clone(),
-                        }
-                    })
-                })
-                .clone();
+            if let Some(pick) = self.rand_picks.get(&slot) {
+                return pick.clone();
+            }
+            let candidates: Vec<TextureKey> = self
+                .added
+                .keys()
+                .filter(|k| has_prefix(k, prefix))
+                .map(|k| TextureKey::Added(k.clone()))
+                .chain(
+                    random_texture_candidates(prefix, &self.texture_dirs)
+                        .into_iter()
+                        .map(TextureKey::File),
+                )
+                .collect();
+            let pick = pick_among(candidates, slot, self.preset_seed).ok_or_else(|| {
+                TextureWarning::NoRandomCandidates {
+                    name: name.to_string(),
+                    prefix: prefix.to_string(),
+                    searched: self.texture_dirs.clone(),
+                }
+            });
+            self.rand_picks.insert(slot, pick.clone());
+            return pick;
         }
-        let dirs: Vec<PathBuf> = preset_dir
-            .map(Path::to_path_buf)
-            .into_iter()
-            .chain(self.texture_dirs.iter().cloned())
-            .collect();
-        find_user_texture(name, &dirs).ok_or_else(|| TextureWarning::NotFound {
+        let in_preset_dir = preset_dir.and_then(|d| find_user_texture(name, &[d]));
+        if let Some(path) = in_preset_dir {
+            return Ok(TextureKey::File(path));
+        }
+        if let Some(key) = self.find_added(name) {
+            return Ok(key);
+        }
+        if let Some(path) = find_user_texture(name, &self.texture_dirs) {
+            return Ok(TextureKey::File(path));
+        }
+        Err(TextureWarning::NotFound {
             name: name.to_string(),
-            searched: dirs,
+            searched: preset_dir
+                .map(Path::to_path_buf)
+                .into_iter()
+                .chain(self.texture_dirs.iter().cloned())
+                .collect(),
         })
     }
 
@@ -770,8 +967,8 @@ impl TextureStore {
             };
             return (self.missing(device, queue, dim), Some(warning));
         }
-        let path = match self.resolve_user(name, preset_dir) {
-            Ok(p) => p,
+        let key = match self.resolve_user(name, preset_dir) {
+            Ok(k) => k,
             Err(w) => {
                 return (
                     self.stand_in(device, queue, StandIn::for_name(name)),
@@ -779,7 +976,7 @@ impl TextureStore {
                 );
             }
         };
-        match self.file(device, queue, &path) {
+        match self.user_texture(device, queue, &key) {
             Ok(t) => (t, None),
             Err(error) => {
                 let warning = TextureWarning::Unreadable {
@@ -877,27 +1074,38 @@ impl TextureStore {
             .clone()
     }
 
-    fn file(
+    /// The user texture `key` on the GPU: decoded (or taken from the
+    /// added images) and uploaded on first use, then cached.
+    fn user_texture(
         &mut self,
         device: &wgpu::Device,
         queue: &wgpu::Queue,
-        path: &Path,
+        key: &TextureKey,
     ) -> Result<ResolvedTexture, TextureError> {
         let generation = self.generation;
-        if let Some(f) = self.files.get_mut(path) {
+        if let Some(f) = self.files.get_mut(key) {
             f.used = generation;
             return f.result.clone();
         }
-        let result = load_image(path).map(|img| {
-            let max = device.limits().max_texture_dimension_2d;
-            let img = if img.width > max || img.height > max {
-                shrink(img, max)
-            } else {
-                img
-            };
-            let label = path
-                .file_name()
-                .map_or_else(|| "user texture".into(), |n| n.to_string_lossy());
+        let (image, label) = match key {
+            TextureKey::File(path) => {
+                let label = path
+                    .file_name()
+                    .map_or_else(|| "user texture".into(), |n| n.to_string_lossy().into_owned());
+                (load_image(path), label)
+            }
+            TextureKey::Added(name) => {
+                let image = self.added.get(name).map(|i| Image::clone(i)).ok_or_else(|| {
+                    TextureError::Io {
+                        path: PathBuf::from(name),
+                        message: "the added image was removed".into(),
+                    }
+                });
+                (image, name.clone())
+            }
+        };
+        let result = image.map(|img| {
+            let img = img.fit_within(device.limits().max_texture_dimension_2d);
             let extent = (img.width, img.height, 1);
             upload(device, queue, &label, SamplerDim::D2, extent, &img.rgba)
         });
@@ -905,7 +1113,7 @@ impl TextureStore {
             .as_ref()
             .map_or(0, |t| u64::from(t.size.0) * u64::from(t.size.1) * 4);
         self.files.insert(
-            path.to_path_buf(),
+            key.clone(),
             CachedFile {
                 result: result.clone(),
                 bytes,
@@ -913,26 +1121,6 @@ impl TextureStore {
             },
         );
         result
-    }
-}
-
-/// `img` scaled to fit `max` texels on a side (for devices whose limit is
-/// below [`MAX_TEXTURE_SIDE`]).
-fn shrink(img: Image, max: u32) -> Image {
-    match image::RgbaImage::from_raw(img.width, img.height, img.rgba) {
-        Some(buf) => {
-            let buf = fit_within(buf, max);
-            Image {
-                width: buf.width(),
-                height: buf.height(),
-                rgba: buf.into_raw(),
-            }
-        }
-        None => Image {
-            width: 1,
-            height: 1,
-            rgba: MISSING_TEXTURE_RGBA.to_vec(),
-        },
     }
 }
 
@@ -1388,12 +1576,111 @@ mod tests {
         preset.image("clouds.png", 1, 1, [1, 2, 3, 255]);
         assert_eq!(
             store.resolve_user("clouds", Some(&preset.0)),
-            Ok(preset.0.join("clouds.png"))
+            Ok(TextureKey::File(preset.0.join("clouds.png")))
         );
         assert_eq!(
             store.resolve_user("clouds", None),
-            Ok(textures.0.join("clouds.jpg"))
+            Ok(TextureKey::File(textures.0.join("clouds.jpg")))
         );
+        // Added images come after the preset's folder, before the texture
+        // directories.
+        let added = Image {
+            width: 1,
+            height: 1,
+            rgba: vec![9; 4],
+        };
+        assert!(store.add_image("Clouds.PNG", added.clone()));
+        assert_eq!(
+            store.resolve_user("clouds", None),
+            Ok(TextureKey::Added("Clouds.PNG".into()))
+        );
+        assert_eq!(
+            store.resolve_user("clouds", Some(&preset.0)),
+            Ok(TextureKey::File(preset.0.join("clouds.png")))
+        );
+        // And stay when the directories change; removed, the file is back.
+        store.set_texture_dirs(vec![textures.0.clone()]);
+        assert_eq!(store.added_images().collect::<Vec<_>>(), ["Clouds.PNG"]);
+        assert!(store.remove_image("clouds.png"));
+        assert_eq!(
+            store.resolve_user("clouds", None),
+            Ok(TextureKey::File(textures.0.join("clouds.jpg")))
+        );
+        // Only image names and whole images are taken.
+        assert!(!store.add_image("clouds.txt", added.clone()));
+        assert!(!store.add_image("clouds", added.clone()));
+        let short = Image {
+            width: 2,
+            height: 2,
+            rgba: vec![0; 12],
+        };
+        assert!(!store.add_image("short.png", short));
+        assert_eq!(store.added_images().count(), 0);
+    }
+
+    #[test]
+    fn random_picks_include_added_images() {
+        let mut store = TextureStore::new(1, Vec::new());
+        let img = |v: u8| Image {
+            width: 1,
+            height: 1,
+            rgba: vec![v; 4],
+        };
+        store.begin_preset(5);
+        assert!(matches!(
+            store.resolve_user("rand01_tiled", None),
+            Err(TextureWarning::NoRandomCandidates { .. })
+        ));
+        store.add_image("tiled_a.png", img(1));
+        store.add_image("TILED_b.jpg", img(2));
+        store.add_image("other.png", img(3));
+        let mut picked = std::collections::HashSet::new();
+        for seed in 0..40 {
+            store.begin_preset(seed);
+            let pick = store.resolve_user("rand01_tiled", None).unwrap();
+            assert_eq!(store.resolve_user("rand01_tiled", None), Ok(pick.clone()));
+            picked.insert(pick);
+        }
+        let want: std::collections::HashSet<TextureKey> = ["TILED_b.jpg", "tiled_a.png"]
+            .into_iter()
+            .map(|n| TextureKey::Added(n.into()))
+            .collect();
+        assert_eq!(picked, want);
+    }
+
+    #[test]
+    fn images_fit_by_area_average() {
+        // 4x2 of two columns each: halves average pairs of texels.
+        let px = |v: u8| [v, v, v, 255];
+        let rgba: Vec<u8> = [0u8, 100, 200, 50, 10, 110, 210, 60]
+            .into_iter()
+            .flat_map(px)
+            .collect();
+        let img = Image {
+            width: 4,
+            height: 2,
+            rgba,
+        };
+        assert_eq!(img.clone().fit_within(4), img);
+        let half = img.clone().fit_within(2);
+        assert_eq!((half.width, half.height), (2, 1));
+        assert_eq!(half.rgba, [55, 55, 55, 255, 130, 130, 130, 255]);
+        // 3 -> 2 texels: each output covers one and a half inputs.
+        let row = Image {
+            width: 3,
+            height: 1,
+            rgba: [0u8, 90, 180].into_iter().flat_map(px).collect(),
+        };
+        let two = row.fit_within(2);
+        assert_eq!(two.rgba, [30, 30, 30, 255, 150, 150, 150, 255]);
+        // Never below one texel a side.
+        let thin = Image {
+            width: 1000,
+            height: 1,
+            rgba: vec![7; 4000],
+        }
+        .fit_within(10);
+        assert_eq!((thin.width, thin.height, thin.rgba[0]), (10, 1, 7));
     }
 
     #[test]
@@ -1450,7 +1737,7 @@ mod tests {
         let mut store = TextureStore::new(1, dirs.clone());
         store.begin_preset(100);
         let first = store.resolve_user("rand03", None).unwrap();
-        assert!(first.starts_with(&dirs[0]));
+        assert!(matches!(&first, TextureKey::File(p) if p.starts_with(&dirs[0])));
         assert_eq!(store.resolve_user("rand03", None), Ok(first.clone()));
         // The slot keeps its pick within the preset, whatever the suffix.
         assert_eq!(
@@ -1461,7 +1748,7 @@ mod tests {
         let mut again = TextureStore::new(2, dirs.clone());
         again.begin_preset(100);
         assert_eq!(again.resolve_user("rand03", None), Ok(first.clone()));
-        let picks: std::collections::HashSet<PathBuf> = (0..20)
+        let picks: std::collections::HashSet<TextureKey> = (0..20)
             .map(|seed| {
                 store.begin_preset(seed);
                 store.resolve_user("rand03", None).unwrap()
@@ -1469,7 +1756,7 @@ mod tests {
             .collect();
         assert!(picks.len() > 5, "{picks:?}");
         // Slots are independent.
-        let slots: std::collections::HashSet<PathBuf> = (0..16)
+        let slots: std::collections::HashSet<TextureKey> = (0..16)
             .map(|s| store.resolve_user(&format!("rand{s:02}"), None).unwrap())
             .collect();
         assert!(slots.len() > 5);
