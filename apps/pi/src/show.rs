@@ -58,17 +58,6 @@ pub fn limits(adapter: &wgpu::Adapter) -> wgpu::Limits {
     l
 }
 
-/// A non-sRGB 8-bit format when the surface has one (MilkDrop's colours are
-/// display values), else the first.
-pub fn pick_format(formats: &[wgpu::TextureFormat]) -> Option<wgpu::TextureFormat> {
-    use wgpu::TextureFormat as F;
-    [F::Bgra8Unorm, F::Rgba8Unorm]
-        .into_iter()
-        .find(|f| formats.contains(f))
-        .or_else(|| formats.iter().copied().find(|f| !f.is_srgb()))
-        .or_else(|| formats.first().copied())
-}
-
 /// Where favourites and the cost file live: systemd's `StateDirectory`
 /// (`/var/lib/kefir-pi`), else `~/.local/state/kefir-pi`.
 pub fn state_dir() -> Option<PathBuf> {
@@ -571,8 +560,8 @@ pub fn surface_config(
     height: u32,
 ) -> Result<wgpu::SurfaceConfiguration> {
     let caps = surface.get_capabilities(adapter);
-    let format =
-        pick_format(&caps.formats).ok_or_else(|| anyhow!("the surface offers no format"))?;
+    let format = milk_engine::surface_format(&caps.formats)
+        .ok_or_else(|| anyhow!("the surface offers no format"))?;
     let mut config = surface
         .get_default_config(adapter, width.max(1), height.max(1))
         .ok_or_else(|| anyhow!("the adapter cannot present to this surface"))?;
@@ -589,23 +578,12 @@ pub fn surface_config(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wgpu::TextureFormat as F;
 
     #[test]
     fn capitals() {
         assert_eq!(capitalised("preset locked"), "Preset locked");
         assert_eq!(capitalised("éa"), "Éa");
         assert_eq!(capitalised(""), "");
-    }
-
-    #[test]
-    fn formats() {
-        assert_eq!(
-            pick_format(&[F::Bgra8UnormSrgb, F::Bgra8Unorm]),
-            Some(F::Bgra8Unorm)
-        );
-        assert_eq!(pick_format(&[F::Rgba8UnormSrgb]), Some(F::Rgba8UnormSrgb));
-        assert_eq!(pick_format(&[]), None);
     }
 
     #[test]

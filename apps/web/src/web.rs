@@ -148,6 +148,12 @@ impl Core {
         let mut surface_config = surface
             .get_default_config(&adapter, width, height)
             .ok_or_else(|| js_error("the canvas offers no usable surface format"))?;
+        // WebGL2 canvases list their sRGB format first; a non-sRGB one
+        // takes MilkDrop's display values without the present pass's copy.
+        let formats = surface.get_capabilities(&adapter).formats;
+        if let Some(format) = milk_engine::surface_format(&formats) {
+            surface_config.format = format;
+        }
         surface_config.present_mode = wgpu::PresentMode::Fifo;
         surface.configure(&device, &surface_config);
         let info = adapter.get_info();

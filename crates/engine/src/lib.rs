@@ -91,6 +91,20 @@ pub use stages::ShaderFailure;
 /// Format of the feedback textures: 8 bits per channel, as MilkDrop's.
 pub const FEEDBACK_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 
+/// The format a host should give its window or canvas surface, of those it
+/// offers: a non-sRGB 8-bit format when there is one, else any non-sRGB
+/// one, else the first. MilkDrop's colours are display values, so a
+/// non-sRGB target takes the composite as it is; an sRGB one costs the
+/// frame a copy that undoes the encoding (the present pass).
+pub fn surface_format(formats: &[wgpu::TextureFormat]) -> Option<wgpu::TextureFormat> {
+    use wgpu::TextureFormat as F;
+    [F::Bgra8Unorm, F::Rgba8Unorm]
+        .into_iter()
+        .find(|f| formats.contains(f))
+        .or_else(|| formats.iter().copied().find(|f| !f.is_srgb()))
+        .or_else(|| formats.first().copied())
+}
+
 /// How a [`Visualizer`] is set up.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Config {
@@ -1188,4 +1202,36 @@ pub enum PresetFileError {
     Read(PathBuf, std::io::Error),
     #[error("{path}: {error}", path = .0.display(), error = .1)]
     Parse(PathBuf, milk_parser::ParseError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::surface_format;
+    use wgpu::TextureFormat as F;
+
+    #[test]
+    fn surfaces_get_a_non_srgb_format_when_they_have_one() {
+        assert_eq!(
+            surface_format(&[F::Bgra8UnormSrgb, F::Bgra8Unorm]),
+            Some(F::Bgra8Unorm)
+        );
+        // WebGL2 canvases list the sRGB one first.
+        assert_eq!(
+            surface_format(&[F::Rgba8UnormSrgb, F::Rgba8Unorm]),
+            Some(F::Rgba8Unorm)
+        );
+        assert_eq!(
+            surface_format(&[F::Rgba16Float, F::Rgba8UnormSrgb, F::Rgba8Unorm]),
+            Some(F::Rgba8Unorm)
+        );
+        assert_eq!(
+            surface_format(&[F::Bgra8UnormSrgb, F::Rgb10a2Unorm]),
+            Some(F::Rgb10a2Unorm)
+        );
+        assert_eq!(
+            surface_format(&[F::Rgba8UnormSrgb]),
+            Some(F::Rgba8UnormSrgb)
+        );
+        assert_eq!(surface_format(&[]), None);
+    }
 }

@@ -1089,18 +1089,21 @@ impl TextureStore {
         }
         let (image, label) = match key {
             TextureKey::File(path) => {
-                let label = path
-                    .file_name()
-                    .map_or_else(|| "user texture".into(), |n| n.to_string_lossy().into_owned());
+                let label = path.file_name().map_or_else(
+                    || "user texture".into(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
                 (load_image(path), label)
             }
             TextureKey::Added(name) => {
-                let image = self.added.get(name).map(|i| Image::clone(i)).ok_or_else(|| {
-                    TextureError::Io {
+                let image = self
+                    .added
+                    .get(name)
+                    .map(|i| Image::clone(i))
+                    .ok_or_else(|| TextureError::Io {
                         path: PathBuf::from(name),
                         message: "the added image was removed".into(),
-                    }
-                });
+                    });
                 (image, name.clone())
             }
         };

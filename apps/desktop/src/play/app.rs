@@ -274,7 +274,7 @@ impl App {
 
         let size = window.inner_size();
         let caps = surface.get_capabilities(&adapter);
-        let format = pick_format(&caps.formats)
+        let format = milk_engine::surface_format(&caps.formats)
             .ok_or_else(|| anyhow!("the window's surface offers no usable format"))?;
         let mut config = surface
             .get_default_config(&adapter, size.width.max(1), size.height.max(1))
@@ -954,17 +954,6 @@ impl ApplicationHandler for App {
     }
 }
 
-/// A non-sRGB 8-bit format when the surface has one (MilkDrop's values are
-/// display values), else the first.
-fn pick_format(formats: &[wgpu::TextureFormat]) -> Option<wgpu::TextureFormat> {
-    use wgpu::TextureFormat as F;
-    [F::Bgra8Unorm, F::Rgba8Unorm]
-        .into_iter()
-        .find(|f| formats.contains(f))
-        .or_else(|| formats.iter().copied().find(|f| !f.is_srgb()))
-        .or_else(|| formats.first().copied())
-}
-
 /// The X11 window id, for tests that drive the window with xdotool.
 fn x11_window_id(window: &Window) -> Option<u64> {
     use winit::raw_window_handle::{HasWindowHandle, RawWindowHandle};
@@ -1024,25 +1013,6 @@ pub fn player_config(settings: &Settings, seed: u64) -> PlayerConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wgpu::TextureFormat as F;
-
-    #[test]
-    fn surfaces_get_a_non_srgb_format_when_they_have_one() {
-        assert_eq!(
-            pick_format(&[F::Bgra8UnormSrgb, F::Bgra8Unorm]),
-            Some(F::Bgra8Unorm)
-        );
-        assert_eq!(
-            pick_format(&[F::Rgba16Float, F::Rgba8UnormSrgb, F::Rgba8Unorm]),
-            Some(F::Rgba8Unorm)
-        );
-        assert_eq!(
-            pick_format(&[F::Bgra8UnormSrgb, F::Rgb10a2Unorm]),
-            Some(F::Rgb10a2Unorm)
-        );
-        assert_eq!(pick_format(&[F::Bgra8UnormSrgb]), Some(F::Bgra8UnormSrgb));
-        assert_eq!(pick_format(&[]), None);
-    }
 
     #[test]
     fn settings_become_player_settings() {
