@@ -190,6 +190,13 @@ def preset_traits(path):
         "missing_tex": missing,
         "shaders": bool(sh),
         "frame_eq": bool(re.search(r"\bframe\b", eqs)),
+        # `&` or `|` beside another operator with no bracket between them:
+        # butterchurn's EEL parser (eel-wasm) binds & and | tighter than
+        # every other operator, unary minus included (refrender, per-frame
+        # q's: 8-3&1 = 7, 2*3&1 = 2, 6|1*2 = 14, -2.5&3 = -2); MilkDrop 2's
+        # ns-eel2 grammar puts them below + and - ((8-3)&1 = 1,
+        # (-2)&3 = 2), as Kefir.
+        "bitop_mixed": any(BITOP_MIXED.search(line.split("//")[0]) for line in eq),
         # rad/ang in a shader: butterchurn computes them per pixel, MilkDrop 2
         # interpolates the mesh's per-vertex values (as Kefir).
         "radang_sh": bool(re.search(r"\b(rad|ang)\b", shs)),
@@ -328,6 +335,13 @@ def quirk_notes(r):
     return "".join(notes)
 
 
+# An `&`/`|` (not `&&`, `||`, `&=`, `|=`) with an operand and another
+# operator on either side of it.
+BITOP_MIXED = re.compile(
+    r"[-+*/%^]\s*[\w.]+\s*(?<![&|])[&|](?![&|=])"
+    r"|(?<![&|])[&|](?![&|=])\s*[\w.]+\s*[-+*/%^]")
+
+
 def classify(r):
     cls, why = classify_by_rules(r)
     if cls != "ok" and not r.get("quirk"):
@@ -375,6 +389,12 @@ def classify_by_rules(r):
     if s10 >= 0.8:
         return "chaos", f"close at frame 10 ({s10:.2f}), diverges by frame 60 ({s60:.2f})" + (
             "; " + "; ".join(why) if why else "")
+    if t.get("bitop_mixed"):
+        return "butterchurn", ("its code mixes & or | with other operators unbracketed: "
+                               "butterchurn's EEL parser binds & and | tighter than any other "
+                               "operator, unary minus included (8-3&1 is 7, -2.5&3 is -2), "
+                               "MilkDrop 2's ns-eel2 grammar below + and - ((8-3)&1 is 1), "
+                               "as Kefir" + ("; " + "; ".join(why) if why else ""))
     if why or uses:
         return "input", "; ".join(why + (["uses " + ", ".join(uses)] if uses else []))
     if t.get("ang_pp"):
@@ -503,7 +523,7 @@ def main():
                    ["state_diff_frame", "state_diff_vars", "uses", "class", "reason"])
         for r in sorted(rows, key=lambda r: r["preset"].lower()):
             t = r["traits"]
-            uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "radang_sh", "ang_pp", "blur_warp",
+            uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "bitop_mixed", "radang_sh", "ang_pp", "blur_warp",
                                            "shaders")
                             if t.get(k))
             w.writerow([r["preset"], fmt(r["ssim10"]), fmt(r["ssim30"]), fmt(r["ssim60"]),
