@@ -48,6 +48,21 @@ fn arithmetic_and_precedence() {
     close("2 + 3 * 4 ^ 2 % 5", 2.0 + 3.0 * ((16_i64 % 5) as f64));
 }
 
+/// `&` and `|` sit below `+` and `-` in MilkDrop 2's ns-eel2 grammar (one
+/// level, left to right): `8-3&1` is `(8-3)&1`. butterchurn's parser binds
+/// them tighter than everything (7, 2, 14, 7, -2 for the first five), so
+/// presets that mix them look different there.
+#[test]
+fn bitwise_and_or_bind_below_add_and_sub() {
+    close("8-3&1", 1.0);
+    close("2*3&1", 0.0);
+    close("6|1*2", 6.0);
+    close("1+2&3+4", 3.0);
+    close("-2.5&3", 2.0);
+    close("7&3|4", 7.0);
+    close("3<5&1", 0.0);
+}
+
 #[test]
 fn division_and_modulo() {
     close("1/0", 0.0);
