@@ -197,6 +197,11 @@ def preset_traits(path):
         # ns-eel2 grammar puts them below + and - ((8-3)&1 = 1,
         # (-2)&3 = 2), as Kefir.
         "bitop_mixed": any(BITOP_MIXED.search(line.split("//")[0]) for line in eq),
+        # a code block numbered with a gap (per_frame_1..15, then 24..48):
+        # MilkDrop 2 reads lines 1, 2, ... up to the first missing number
+        # (as Kefir, which warns); butterchurn-presets' converter kept the
+        # lines after the gap.
+        "code_gap": code_gaps(text),
         # rad/ang in a shader: butterchurn computes them per pixel, MilkDrop 2
         # interpolates the mesh's per-vertex values (as Kefir).
         "radang_sh": bool(re.search(r"\b(rad|ang)\b", shs)),
@@ -335,6 +340,28 @@ def quirk_notes(r):
     return "".join(notes)
 
 
+CODE_LINE = re.compile(
+    r"^(per_frame_init_|per_frame_|per_pixel_|warp_|comp_|"
+    r"(?:wave|shape)_\d+_(?:per_frame|per_point|init))(\d+)\s*=", re.I)
+
+
+def code_gaps(text):
+    """The code blocks whose line numbers skip one with lines after it."""
+    numbers = {}
+    for line in text.splitlines():
+        m = CODE_LINE.match(line.strip())
+        if m:
+            numbers.setdefault(m.group(1).lower(), set()).add(int(m.group(2)))
+    gaps = []
+    for base, ns in sorted(numbers.items()):
+        run = 0
+        while run + 1 in ns:
+            run += 1
+        if max(ns) > run:
+            gaps.append(f"{base}{run + 1}")
+    return gaps
+
+
 # An `&`/`|` (not `&&`, `||`, `&=`, `|=`) with an operand and another
 # operator on either side of it.
 BITOP_MIXED = re.compile(
@@ -389,6 +416,11 @@ def classify_by_rules(r):
     if s10 >= 0.8:
         return "chaos", f"close at frame 10 ({s10:.2f}), diverges by frame 60 ({s60:.2f})" + (
             "; " + "; ".join(why) if why else "")
+    if t.get("code_gap"):
+        return "butterchurn", ("a code block skips a line number (" + ", ".join(t["code_gap"][:3]) +
+                               " missing): MilkDrop 2 reads up to the first missing number, as "
+                               "Kefir (which warns), butterchurn-presets kept the lines after it"
+                               + ("; " + "; ".join(why) if why else ""))
     if t.get("bitop_mixed"):
         return "butterchurn", ("its code mixes & or | with other operators unbracketed: "
                                "butterchurn's EEL parser binds & and | tighter than any other "
@@ -523,7 +555,7 @@ def main():
                    ["state_diff_frame", "state_diff_vars", "uses", "class", "reason"])
         for r in sorted(rows, key=lambda r: r["preset"].lower()):
             t = r["traits"]
-            uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "bitop_mixed", "radang_sh", "ang_pp", "blur_warp",
+            uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "bitop_mixed", "code_gap", "radang_sh", "ang_pp", "blur_warp",
                                            "shaders")
                             if t.get(k))
             w.writerow([r["preset"], fmt(r["ssim10"]), fmt(r["ssim30"]), fmt(r["ssim60"]),
