@@ -202,6 +202,12 @@ def preset_traits(path):
         # (as Kefir, which warns); butterchurn-presets' converter kept the
         # lines after the gap.
         "code_gap": code_gaps(text),
+        # the code uses b1n, b1x, b2n, b2x, b3n, b3x or b1ed as variables:
+        # in butterchurn those are the file's blur settings under their file
+        # names, preset variables reset to the file's value every frame; in
+        # MilkDrop 2 (and Kefir) the settings are blur1_min ... and b1x is
+        # an ordinary variable of the code (0 until set, kept across frames).
+        "blur_key_vars": sorted(set(re.findall(r"\b(b[123][nx]|b1ed)\b", eqs))),
         # rad/ang in a shader: butterchurn computes them per pixel, MilkDrop 2
         # interpolates the mesh's per-vertex values (as Kefir).
         "radang_sh": bool(re.search(r"\b(rad|ang)\b", shs)),
@@ -416,6 +422,13 @@ def classify_by_rules(r):
     if s10 >= 0.8:
         return "chaos", f"close at frame 10 ({s10:.2f}), diverges by frame 60 ({s60:.2f})" + (
             "; " + "; ".join(why) if why else "")
+    if t.get("blur_key_vars"):
+        return "butterchurn", ("its code uses " + ", ".join(t["blur_key_vars"]) + " as variables: "
+                               "butterchurn has the file's blur settings under these names as "
+                               "preset variables, reset to the file's value every frame; MilkDrop 2 "
+                               "calls them blur1_min ... and leaves b1x etc. to the code (0 until "
+                               "set, kept across frames), as Kefir"
+                               + ("; " + "; ".join(why) if why else ""))
     if t.get("code_gap"):
         return "butterchurn", ("a code block skips a line number (" + ", ".join(t["code_gap"][:3]) +
                                " missing): MilkDrop 2 reads up to the first missing number, as "
@@ -555,7 +568,7 @@ def main():
                    ["state_diff_frame", "state_diff_vars", "uses", "class", "reason"])
         for r in sorted(rows, key=lambda r: r["preset"].lower()):
             t = r["traits"]
-            uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "bitop_mixed", "code_gap", "radang_sh", "ang_pp", "blur_warp",
+            uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "bitop_mixed", "code_gap", "blur_key_vars", "radang_sh", "ang_pp", "blur_warp",
                                            "shaders")
                             if t.get(k))
             w.writerow([r["preset"], fmt(r["ssim10"]), fmt(r["ssim30"]), fmt(r["ssim60"]),
