@@ -20,7 +20,8 @@
 //!    ([`shapes`], [`waves`], [`borders`]);
 //! 6. composite: into the host's texture: video echo, gamma, hue shader,
 //!    brighten/darken/solarize/invert, or MilkDrop 1.x's red-blue stereo
-//!    (`bRedBlueStereo`, fixed-function path only: MilkDrop 2 ignores it),
+//!    (`bRedBlueStereo` on the fixed-function path, when
+//!    [`Config::milkdrop1_stereo`] asks for it: MilkDrop 2 ignores it),
 //!    or the preset's composite shader over MilkDrop 2's composite grid;
 //! 7. present: the copy up to the target's size below a render scale of 1
 //!    ([`Config::render_scale`]) or for a composite shader on an sRGB
@@ -120,6 +121,14 @@ pub struct Config {
     /// quarter of them. Clamped to
     /// [`MIN_RENDER_SCALE`]..=1; see [`Visualizer::set_render_scale`].
     pub render_scale: f32,
+    /// MilkDrop 1.x's red-blue stereo, for red/blue glasses: presets of
+    /// the fixed-function path (`PSVERSION` 0) with `bRedBlueStereo=1` are
+    /// drawn once per eye, offset by their motion, and their main wave is
+    /// lightened towards white, as MilkDrop 1.x drew them. Off by default:
+    /// MilkDrop 2 dropped the effect (its `m_bRedBlueStereo` is read and
+    /// saved but never drawn; the wave-colour override in `RunPerFrameEquations`
+    /// is commented out), and so do butterchurn and projectM.
+    pub milkdrop1_stereo: bool,
 }
 
 /// The lowest render scale ([`Config::render_scale`]).
@@ -131,6 +140,7 @@ impl Default for Config {
             mesh: DEFAULT_MESH,
             seed: 0,
             render_scale: 1.0,
+            milkdrop1_stereo: false,
         }
     }
 }
@@ -214,6 +224,8 @@ pub struct PresetBuilder {
     comp_format: wgpu::TextureFormat,
     /// How shaders are read ([`ButterchurnQuirks::matrices`]).
     shader_options: milk_hlsl::Options,
+    /// [`Config::milkdrop1_stereo`].
+    milkdrop1_stereo: bool,
 }
 
 impl PresetBuilder {
@@ -269,13 +281,16 @@ impl PresetBuilder {
     /// texture store's per-preset picks of `randNN` stay one preset's).
     fn finish(
         &self,
-        runtime: PresetRuntime,
+        mut runtime: PresetRuntime,
         translated: [Option<stages::TranslatedStage>; 2],
         preset_dir: Option<&Path>,
         seed: u64,
         spent: Duration,
         started: Instant,
     ) -> PreparedPreset {
+        if !self.milkdrop1_stereo {
+            runtime.ignore_red_blue_stereo();
+        }
         let mut warnings = Vec::new();
         let shaders = {
             let mut store = self.textures.lock().unwrap_or_else(|e| e.into_inner());
@@ -668,6 +683,7 @@ impl Visualizer {
             shader_options: milk_hlsl::Options {
                 butterchurn_matrices: self.butterchurn.matrices,
             },
+            milkdrop1_stereo: self.config.milkdrop1_stereo,
         }
     }
 

@@ -245,12 +245,19 @@ impl PresetRuntime {
         self.hue_amount
     }
 
-    /// Whether the preset asks for red-blue stereo (`bRedBlueStereo`).
-    /// MilkDrop 1.x draws it (and lightens the main wave, see
-    /// [`PresetRuntime::run_frame`]); MilkDrop 2 ignores it, so it applies
-    /// on the [`PassStyle::Fixed`] composite only.
+    /// Whether the preset is drawn with MilkDrop 1.x's red-blue stereo: it
+    /// asks for it (`bRedBlueStereo`) and the host opted in
+    /// ([`crate::Config::milkdrop1_stereo`]). MilkDrop 1.x draws it (and
+    /// lightens the main wave, see [`PresetRuntime::run_frame`]); MilkDrop 2
+    /// ignores it, so it applies on the [`PassStyle::Fixed`] composite only.
     pub fn red_blue_stereo(&self) -> bool {
         self.red_blue_stereo
+    }
+
+    /// Draws the preset as MilkDrop 2 does whatever its `bRedBlueStereo`
+    /// says (see [`crate::Config::milkdrop1_stereo`]).
+    pub(crate) fn ignore_red_blue_stereo(&mut self) {
+        self.red_blue_stereo = false;
     }
 
     /// The preset's file values (what MilkDrop 2 bakes into generated

@@ -15,6 +15,7 @@
 //!                        # (the case directory is searched first)
 //! shader_failures = []   # stages expected to fall back: "warp", "comp"
 //! texture_warnings = 0   # missing textures expected
+//! milkdrop1_stereo = false # Config::milkdrop1_stereo (MilkDrop 1.x's red-blue stereo)
 //! # a transition: after `switch_at` frames, blend to `next` (a preset file
 //! # in the case directory or from the repository root) over
 //! # `blend_seconds` with `blend_pattern` ("uniform"|"wipe"|"plasma"|"radial")
@@ -60,6 +61,9 @@ struct Case {
     audio: String,
     #[serde(default)]
     start: Start,
+    /// `Config::milkdrop1_stereo` (MilkDrop 1.x's red-blue stereo).
+    #[serde(default)]
+    milkdrop1_stereo: bool,
     #[serde(default)]
     texture_dirs: Vec<String>,
     #[serde(default)]
@@ -184,6 +188,7 @@ fn render(gpu: &Headless, dir: &Path, case: &Case) -> Result<Vec<u8>, String> {
         gpu.queue.clone(),
         Config {
             seed: case.seed,
+            milkdrop1_stereo: case.milkdrop1_stereo,
             ..Config::default()
         },
     );

@@ -369,13 +369,25 @@ fn centre_x(img: &[u8], ch: usize) -> f64 {
     sx / total
 }
 
+/// [`visualizer`] with MilkDrop 1.x's red-blue stereo on.
+fn stereo_visualizer(gpu: &Headless, body: &str) -> Visualizer {
+    let config = Config {
+        milkdrop1_stereo: true,
+        ..Config::default()
+    };
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), config);
+    let report = vis.load_preset(&preset(body));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    vis
+}
+
 #[test]
 fn red_blue_stereo_splits_moving_pictures_by_eye() {
     let gpu = gpu();
     let target = gpu.target(W, H);
     // Without motion both eyes sample the same place: red (left eye) plus
     // cyan (right eye) give the picture back unchanged.
-    let mut still = visualizer(&gpu, "bRedBlueStereo=1");
+    let mut still = stereo_visualizer(&gpu, "bRedBlueStereo=1");
     let start = block(28, 20, 8);
     still.set_frame(W, H, &start);
     let img = render(&mut still, &gpu, &target);
@@ -388,7 +400,7 @@ fn red_blue_stereo_splits_moving_pictures_by_eye() {
 
     // With motion (dx = 0.1: 0.1 of a screen per frame) each eye shifts by
     // 0.3 * 0.1 of the width: red right, cyan left, 2 * 0.03 * 64 = 3.84 px.
-    let mut moving = visualizer(&gpu, "bRedBlueStereo=1\ndx=0.1\nbTexWrap=0");
+    let mut moving = stereo_visualizer(&gpu, "bRedBlueStereo=1\ndx=0.1\nbTexWrap=0");
     moving.set_frame(W, H, &start);
     let img = render(&mut moving, &gpu, &target);
     let (red, green, blue) = (centre_x(&img, 0), centre_x(&img, 1), centre_x(&img, 2));
@@ -397,8 +409,24 @@ fn red_blue_stereo_splits_moving_pictures_by_eye() {
         (red - green - 3.84).abs() < 0.5,
         "red eye at {red:.2}, cyan eye at {green:.2}"
     );
+    // By default Kefir draws the preset as MilkDrop 2 does, whatever its
+    // flag: one picture, the same as without the flag.
+    let plain = |body: &str| {
+        let mut vis = visualizer(&gpu, body);
+        vis.set_frame(W, H, &start);
+        render(&mut vis, &gpu, &target)
+    };
+    let md2 = plain("bRedBlueStereo=1\ndx=0.1\nbTexWrap=0");
+    assert!(
+        md2 == plain("bRedBlueStereo=0\ndx=0.1\nbTexWrap=0"),
+        "bRedBlueStereo changed the picture without Config::milkdrop1_stereo"
+    );
+    assert!(
+        (centre_x(&md2, 0) - centre_x(&md2, 1)).abs() < 0.01,
+        "the eyes split without Config::milkdrop1_stereo"
+    );
     // Gamma is the total gain of the passes; echo and filters do not apply.
-    let mut bright = visualizer(
+    let mut bright = stereo_visualizer(
         &gpu,
         "bRedBlueStereo=1\nfGammaAdj=2.0\nfVideoEchoAlpha=0.5\nbInvert=1",
     );
@@ -419,7 +447,11 @@ fn red_blue_stereo_splits_moving_pictures_by_eye() {
              dx=0.1\nwarp=0\nfWaveAlpha=0\nmv_a=0\n"
         );
         let preset = Preset::parse(&text).expect("test preset parses");
-        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        let config = Config {
+            milkdrop1_stereo: true,
+            ..Config::default()
+        };
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), config);
         assert!(vis.load_preset(&preset).errors.is_empty());
         vis.set_frame(W, H, &start);
         render(&mut vis, &gpu, &target)
