@@ -36,7 +36,8 @@ async function open(extraFlags = []) {
   const firstFrameMs = Date.now() - t0;
   await page.evaluate(() => {
     // Reads the canvas right after a frame (same task: the drawing buffer
-    // is still there): mean brightness, lit fraction and a small picture.
+    // is still there): mean brightness, lit fraction, mean colour and a
+    // small picture.
     window.__sample = () => {
       const k = window.kefir;
       k.render();
@@ -49,13 +50,16 @@ async function open(extraFlags = []) {
       let sum = 0;
       let lit = 0;
       const px = [];
+      const rgb = [0, 0, 0];
+      const n = d.length / 4;
       for (let i = 0; i < d.length; i += 4) {
         const v = (d[i] + d[i + 1] + d[i + 2]) / 3;
         sum += v;
         if (v > 8) lit++;
         px.push(v);
+        for (let ch = 0; ch < 3; ch++) rgb[ch] += d[i + ch] / n;
       }
-      return { mean: sum / (d.length / 4), lit: lit / (d.length / 4), px };
+      return { mean: sum / n, lit: lit / n, rgb: rgb.map(Math.round), px };
     };
   });
   return { browser, page, errors, firstFrameMs };
@@ -189,17 +193,8 @@ const framesNow = (page) => page.evaluate(() => window.kefir.stats().frames);
   await page.waitForFunction(() => window.kefir.stats().preset === 'Texture Test' && !window.kefir.stats().blending, null, { timeout: 15000 }).catch(() => {});
   await page.waitForTimeout(300);
   const red = await page.evaluate(() => {
-    const k = window.kefir;
-    k.render();
-    const c = document.createElement('canvas');
-    c.width = 16;
-    c.height = 9;
-    const g = c.getContext('2d');
-    g.drawImage(k.canvas, 0, 0, c.width, c.height);
-    const d = g.getImageData(0, 0, c.width, c.height).data;
-    const mean = [0, 0, 0];
-    for (let i = 0; i < d.length; i += 4) for (let ch = 0; ch < 3; ch++) mean[ch] += d[i + ch] / (d.length / 4);
-    return { preset: k.stats().preset, textures: k.textures(), rgb: mean.map(Math.round) };
+    const { rgb } = window.__sample();
+    return { preset: window.kefir.stats().preset, textures: window.kefir.textures(), rgb };
   });
   check(
     'a dropped picture is the texture a dropped preset samples',
