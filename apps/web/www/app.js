@@ -1,6 +1,6 @@
 // The page: wires the canvas, audio sources, keys, drops and panels to the
 // Kefir module. No rendering or preset logic lives here.
-import { Kefir } from './kefir.js';
+import { Kefir, TEXTURE_NAME } from './kefir.js';
 
 const $ = (id) => document.getElementById(id);
 const canvas0 = $('canvas');
@@ -216,7 +216,7 @@ async function handleFiles(list) {
   const files = [...list];
   const milk = files.filter((f) => /\.milk$/i.test(f.name));
   const audio = files.find((f) => f.type.startsWith('audio/') || /\.(mp3|ogg|oga|opus|wav|flac|m4a|aac|webm)$/i.test(f.name));
-  const pictures = files.filter((f) => /\.(jpe?g|png|bmp|dib|tga|dds)$/i.test(f.name));
+  const pictures = files.filter((f) => TEXTURE_NAME.test(f.name));
   const other = files.filter((f) => !milk.includes(f) && f !== audio && !pictures.includes(f));
   const messages = [];
   // Textures first, so presets dropped with them find them.

@@ -13,6 +13,9 @@ let wasmReady = null;
 // The largest texture side the engine keeps (milk-engine's MAX_TEXTURE_SIDE).
 const MAX_TEXTURE_SIDE = 4096;
 
+/** File names a texture can have: MilkDrop's image extensions, any case. */
+export const TEXTURE_NAME = /\.(jpe?g|png|bmp|dib|tga|dds)$/i;
+
 function loadWasm(url) {
   if (!wasmReady) {
     wasmReady = init(url ? { module_or_path: url } : undefined);
@@ -309,7 +312,7 @@ export class Kefir {
    */
   async addTexture(blob, options = {}) {
     const name = options.name ?? blob.name ?? 'texture.png';
-    if (!/\.(jpe?g|png|bmp|dib|tga|dds)$/i.test(name)) {
+    if (!TEXTURE_NAME.test(name)) {
       throw new Error(`${name}: a texture needs an image name (NAME.jpg, .png, .bmp, .tga or .dds)`);
     }
     let bitmap;

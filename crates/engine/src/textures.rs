@@ -422,15 +422,6 @@ pub enum TextureKey {
     Added(String),
 }
 
-impl fmt::Display for TextureKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TextureKey::File(p) => write!(f, "{}", p.display()),
-            TextureKey::Added(name) => write!(f, "{name} (added)"),
-        }
-    }
-}
-
 /// The stem and extension rank of an image file name, if its extension is
 /// one of [`TEXTURE_EXTENSIONS`] (any case).
 fn texture_name(file_name: &str) -> Option<(&str, usize)> {
@@ -708,7 +699,7 @@ pub struct TextureStore {
     texture_dirs: Vec<PathBuf>,
     noise: HashMap<NoiseKind, ResolvedTexture>,
     /// Images the host added, by file name, in name order.
-    added: std::collections::BTreeMap<String, std::sync::Arc<Image>>,
+    added: std::collections::BTreeMap<String, Image>,
     files: HashMap<TextureKey, CachedFile>,
     missing: HashMap<SamplerDim, ResolvedTexture>,
     stand_ins: HashMap<StandIn, ResolvedTexture>,
@@ -774,8 +765,7 @@ impl TextureStore {
         let mut image = image;
         image.rgba.truncate(texels * 4);
         let image = image.fit_within(MAX_TEXTURE_SIDE);
-        self.added
-            .insert(file_name.to_string(), std::sync::Arc::new(image));
+        self.added.insert(file_name.to_string(), image);
         true
     }
 
@@ -1099,7 +1089,7 @@ impl TextureStore {
                 let image = self
                     .added
                     .get(name)
-                    .map(|i| Image::clone(i))
+                    .cloned()
                     .ok_or_else(|| TextureError::Io {
                         path: PathBuf::from(name),
                         message: "the added image was removed".into(),
