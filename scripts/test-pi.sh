@@ -53,7 +53,9 @@ step_unit() {
 
 step_window() {
     say "window under Xvfb (lavapipe)"
-    apt_need xvfb xauth imagemagick mesa-vulkan-drivers libvulkan1
+    # Debian's Python with its Pillow reads the screenshots (a `python3`
+    # earlier in PATH, pyenv's say, need not have Pillow).
+    apt_need xvfb xauth imagemagick mesa-vulkan-drivers libvulkan1 python3 python3-pil
     cargo build -p kefir-pi 2>&1 | tail -3
     export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$HOME/.cache/xdg}
     mkdir -p -m 700 "$XDG_RUNTIME_DIR"
@@ -71,7 +73,7 @@ step_window() {
         sleep 6; import -window root "$1/shot-a.png"
         sleep 0.5; import -window root "$1/shot-b.png"
         wait $pid' "$ROOT/target/debug/kefir-pi" "$OUT" || { cat "$OUT/window.err" >&2; fail "kefir-pi under Xvfb"; }
-    python3 - "$OUT" <<'PY'
+    /usr/bin/python3 - "$OUT" <<'PY'
 import json, sys
 from PIL import Image, ImageChops, ImageStat
 out = sys.argv[1]
