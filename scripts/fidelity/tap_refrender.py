@@ -8,7 +8,8 @@ Adds to refrender's `render.mjs` and `page/page.js`:
 
   --dump-rand   rand.jsonl, a line per render call N (1-based):
                 {"frame": N, "eel": {PHASE: [u, ...], ...},
-                 "warp_rand_frame": [4], "comp_rand_frame": [4], "rand_preset": [4]}
+                 "warp_rand_frame": [4], "comp_rand_frame": [4], "rand_preset": [4],
+                 "rand_start": [4]}
                 `eel` holds every Math.random() value the equations drew
                 (EEL rand), by the code block that drew it, in drawing order:
                 init, load_frame (butterchurn's extra per-frame run while
@@ -17,7 +18,8 @@ Adds to refrender's `render.mjs` and `page/page.js`:
                 shape_frameK, wave_frameK, wave_pointK. The shader values are
                 read back from the warp and comp programs after the frame
                 (butterchurn draws a separate rand_frame for each;
-                null where the shader has none).
+                null where the shader has none); rand_start is the
+                hue shader's phases (MilkDrop 2's m_fRandStart).
   --dump-noise  noise.bin: butterchurn's six noise textures as uploaded,
                 RGBA8, in this order: noise_lq 256x256, noise_lq_lite 32x32,
                 noise_mq 256x256, noise_hq 256x256, noisevol_lq 32x32x32,
@@ -99,6 +101,7 @@ PAGE_STATE_NEW = """      """ + MARK + """
           warp_rand_frame: uniform(r.warpShader),
           comp_rand_frame: uniform(r.compShader),
           rand_preset: runner && runner.rand_preset ? Array.from(runner.rand_preset) : null,
+          rand_start: runner && runner.rand_start ? Array.from(runner.rand_start) : null,
         };
       }
       if (o.wantState) {"""

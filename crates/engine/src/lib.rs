@@ -486,6 +486,11 @@ pub struct FrameRandoms {
     pub comp_rand_frame: Option<[f32; 4]>,
     /// `rand_preset` of both shaders.
     pub rand_preset: Option<[f32; 4]>,
+    /// The hue shader's random start phases (MilkDrop 2's `m_fRandStart`,
+    /// butterchurn's `rand_start`): the phases of the corner colours'
+    /// sines, which every composite (and the `hue_shader` input of preset
+    /// shaders) reads. Kept from then on.
+    pub rand_start: Option<[f32; 4]>,
 }
 
 /// Renders presets into host textures. See the crate documentation.
@@ -756,8 +761,8 @@ impl Visualizer {
     /// Sets the random numbers the next frame uses in place of Kefir's own,
     /// for replaying another renderer's run (`kefir render --replay`): the
     /// playing preset's `rand()` calls draw [`FrameRandoms::eel`] first, and
-    /// the shader values given replace `rand_frame` (this frame) and
-    /// `rand_preset` (from now on).
+    /// the shader values given replace `rand_frame` (this frame),
+    /// `rand_preset` and the hue shader's `rand_start` (from now on).
     pub fn set_next_randoms(&mut self, randoms: FrameRandoms) {
         self.next_randoms = Some(randoms);
     }
@@ -942,6 +947,9 @@ impl Visualizer {
         let randoms = randoms.unwrap_or_default();
         if let Some(p) = randoms.rand_preset {
             self.slot.shaders.randoms.rand_preset = p;
+        }
+        if let Some(r) = randoms.rand_start {
+            self.composite.set_rand_start(r);
         }
         let mut laps = Laps::start();
 

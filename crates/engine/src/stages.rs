@@ -21,6 +21,8 @@ use std::borrow::Cow;
 use milk_hlsl::{Filter, MilkUniforms, SamplerDim, Stage, TextureSource, Translation, Wrap};
 use milk_parser::Preset;
 
+use crate::passes::Begin;
+
 pub use crate::rng::Rng;
 
 /// One vertex of a shader stage: clip position, (warped) uv and `uv_orig`,
@@ -180,6 +182,8 @@ pub struct StageProgram {
     texsize_buffer: Option<wgpu::Buffer>,
     /// Highest blur level the shader reads (0 = none).
     blur_levels: u8,
+    /// Whether the shader can discard pixels (see [`StageProgram::begin`]).
+    discards: bool,
 }
 
 impl StageProgram {
@@ -283,7 +287,20 @@ impl StageProgram {
             texsizes,
             texsize_buffer,
             blur_levels,
+            discards: translation.discards(),
         })
+    }
+
+    /// How a pass drawing this shader over the whole target starts: from
+    /// black where the shader may discard pixels (they stay black, as in
+    /// MilkDrop, whose targets start each pass cleared), from nothing
+    /// otherwise (every pixel is written: no clear to pay for).
+    pub(crate) fn begin(&self) -> Begin {
+        if self.discards {
+            Begin::Clear
+        } else {
+            Begin::Overwrite
+        }
     }
 
     pub fn stage(&self) -> Stage {

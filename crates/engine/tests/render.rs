@@ -816,6 +816,7 @@ fn replayed_randoms_reach_the_code_and_the_shaders() {
         warp_rand_frame: Some([0.9; 4]),
         comp_rand_frame: Some([0.25, 0.0, 0.0, 0.0]),
         rand_preset: Some([0.0, 0.5, 0.0, 0.0]),
+        rand_start: None,
     });
     let first = render(&mut vis, &gpu, &target);
     let q = vis.frame_state().expect("a frame").q;
@@ -839,6 +840,73 @@ fn replayed_randoms_reach_the_code_and_the_shaders() {
     let [r, g, _] = middle(&second);
     assert!(r.abs_diff(64) > 1, "rand_frame replayed twice: {r}");
     assert!(g.abs_diff(128) <= 1, "{g}");
+}
+
+#[test]
+fn discarded_warp_pixels_are_black_whatever_the_target_held() {
+    // Frames 1 and 2 write white everywhere into both feedback textures;
+    // from frame 3 the warp shader discards the left half, which must then
+    // be black (MilkDrop clears the target), not what the texture held.
+    let gpu = gpu();
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+                mv_a=0\nper_frame_1=n = n + 1; q1 = n;\n\
+                warp_1=`shader_body { ret = 1; if (q1 > 2.5 && uv.x < 0.5) discard; }\n\
+                comp_1=`shader_body { ret = tex2D(sampler_main, uv).xyz; }\n";
+    let report = vis.load_preset(&Preset::parse(text).expect("parses"));
+    assert!(report.warp_shader && report.comp_shader, "{report:?}");
+    let target = gpu.target(W, H);
+    let at = |img: &[u8], x: u32| img[(((H / 2) * W + x) * 4) as usize];
+    for frame in 1..=4 {
+        let img = render(&mut vis, &gpu, &target);
+        let (left, right) = (at(&img, W / 4), at(&img, 3 * W / 4));
+        assert_eq!(right, 255, "frame {frame}");
+        assert_eq!(left, if frame <= 2 { 255 } else { 0 }, "frame {frame}");
+    }
+}
+
+#[test]
+fn replayed_hue_phases_replace_the_seeded_ones() {
+    use milk_engine::FrameRandoms;
+    // The hue shader's corner colours, read by a composite shader and by
+    // the built-in composite: their phases come from the seed unless a
+    // replay gives them.
+    let shader = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                  PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+                  mv_a=0\nwarp_1=`shader_body { ret = 0; }\n\
+                  comp_1=`shader_body { ret = hue_shader; }\n";
+    let fixed = "[preset00]\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+                 mv_a=0\nob_size=0.5\nob_a=1\nob_r=1\nob_g=1\nob_b=1\nfShader=1\n";
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let frame = |seed: u64, rand_start: Option<[f32; 4]>, text: &str| {
+        let config = Config {
+            seed,
+            ..Config::default()
+        };
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), config);
+        let report = vis.load_preset(&Preset::parse(text).expect("parses"));
+        assert!(report.errors.is_empty(), "{report:?}");
+        vis.set_next_randoms(FrameRandoms {
+            rand_start,
+            ..FrameRandoms::default()
+        });
+        render(&mut vis, &gpu, &target)
+    };
+    let phases = Some([0.25, 0.5, 0.75, 0.125]);
+    for text in [shader, fixed] {
+        assert_ne!(
+            frame(1, None, text),
+            frame(2, None, text),
+            "seeds give other hues"
+        );
+        assert_eq!(
+            frame(1, phases, text),
+            frame(2, phases, text),
+            "replayed hues"
+        );
+    }
 }
 
 #[test]

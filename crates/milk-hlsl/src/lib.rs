@@ -155,6 +155,33 @@ impl Translation {
             naga::back::wgsl::WriterFlags::empty(),
         )
     }
+
+    /// Whether the shader can `discard` a pixel (`clip` or `discard` in
+    /// the HLSL): a pass running it must start from a cleared target,
+    /// one that cannot may leave the target's old contents undefined.
+    pub fn discards(&self) -> bool {
+        let module = &self.module;
+        module.functions.iter().any(|(_, f)| block_kills(&f.body))
+            || module
+                .entry_points
+                .iter()
+                .any(|e| block_kills(&e.function.body))
+    }
+}
+
+/// Whether `block` or a block inside it holds a `discard`.
+fn block_kills(block: &naga::Block) -> bool {
+    use naga::Statement as S;
+    block.iter().any(|s| match s {
+        S::Kill => true,
+        S::Block(b) => block_kills(b),
+        S::If { accept, reject, .. } => block_kills(accept) || block_kills(reject),
+        S::Switch { cases, .. } => cases.iter().any(|c| block_kills(&c.body)),
+        S::Loop {
+            body, continuing, ..
+        } => block_kills(body) || block_kills(continuing),
+        _ => false,
+    })
 }
 
 /// How to read a shader where engines differ; the default is MilkDrop 2's

@@ -94,6 +94,18 @@ fn control_flow() {
 }
 
 #[test]
+fn discards_are_found_wherever_they_are() {
+    assert!(!body("ret = tex2D(sampler_main, uv).xyz;").discards());
+    assert!(body("if (rad > 0.4) discard; ret = 1;").discards());
+    assert!(body("for (int i = 0; i < 3; i++) { if (i == 2) { clip(uv.x - 0.5); } }").discards());
+    assert!(body("clip(float3(uv, 1) - 0.5); ret = 1;").discards());
+    assert!(
+        ok("float3 f(float x) { if (x < 0) discard; return x; } shader_body { ret = f(uv.x); }")
+            .discards()
+    );
+}
+
+#[test]
 fn every_loop_has_an_iteration_guard() {
     // Endless loops in an untrusted shader must not hang the GPU.
     let t = body("while (1) { ret += 0.001; } for (;;) {} do { ret -= 1; } while (true);");

@@ -287,6 +287,12 @@ impl CompositePass {
         self.butterchurn_rad_ang = on;
     }
 
+    /// Replaces the hue shader's random start phases (another renderer's,
+    /// for a replay).
+    pub fn set_rand_start(&mut self, rand_start: [f32; 4]) {
+        self.rand_start = rand_start;
+    }
+
     pub fn new(device: &wgpu::Device, rand_start: [f32; 4]) -> Self {
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("kefir composite"),
@@ -505,8 +511,8 @@ impl CompositePass {
             &draw.shader_bind,
             &self.grid,
         ) {
-            // A preset shader may discard pixels: they stay black.
-            let mut pass = rec.color_pass("kefir composite", view, Begin::Clear);
+            let begin = draw.program.map_or(Begin::Clear, |p| p.begin());
+            let mut pass = rec.color_pass("kefir composite", view, begin);
             pass.set_pipeline(pipeline);
             pass.set_bind_group(0, bind, &[]);
             pass.set_vertex_buffer(0, grid.vertex_buffer.slice(..));

@@ -325,7 +325,8 @@ pub(crate) enum Begin {
     /// Nothing: the pass covers every pixel without blending (a full-screen
     /// triangle, the warp mesh), so neither a clear nor a load is needed.
     /// The cheapest start on every GPU, a tiler or a software rasteriser.
-    /// Not for preset shaders, which may `discard` pixels.
+    /// Not for preset shaders that may `discard` pixels
+    /// ([`crate::stages::StageProgram::begin`]).
     Overwrite,
 }
 

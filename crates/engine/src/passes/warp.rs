@@ -175,8 +175,8 @@ impl WarpPass {
             &draw.shader,
         ) {
             (Some(pipeline), Some(bind)) => {
-                // A preset shader may discard pixels: they stay black.
-                let mut pass = rec.color_pass("kefir warp", view, Begin::Clear);
+                let begin = draw.program.map_or(Begin::Clear, |p| p.begin());
+                let mut pass = rec.color_pass("kefir warp", view, begin);
                 pass.set_pipeline(pipeline);
                 pass.set_bind_group(0, bind, &[]);
                 pass.set_vertex_buffer(0, mesh.shader.slice(..));

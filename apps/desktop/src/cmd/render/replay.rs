@@ -25,7 +25,8 @@
 //!
 //! * `rand.jsonl`, line N: the `Math.random()` values butterchurn's
 //!   equations drew (EEL `rand`), by code block, and the warp and comp
-//!   shaders' `rand_frame` and `rand_preset`. Each block's values go to the
+//!   shaders' `rand_frame` and `rand_preset`, and the hue shader's random
+//!   phases `rand_start`. Each block's values go to the
 //!   same block of Kefir's ([`milk_engine::FrameRandoms::eel`]), so a block
 //!   one engine runs and the other skips (MilkDrop 2 runs the init code of
 //!   disabled waves, butterchurn does not) shifts nothing; those of
@@ -184,6 +185,7 @@ fn frame_randoms(v: &serde_json::Value, line: usize) -> Result<RecordedRandoms> 
         warp_rand_frame: vec4("warp_rand_frame")?,
         comp_rand_frame: vec4("comp_rand_frame")?,
         rand_preset: vec4("rand_preset")?,
+        rand_start: vec4("rand_start")?,
     };
     Ok(RecordedRandoms {
         frame: randoms,
@@ -505,7 +507,8 @@ mod tests {
             },
             "warp_rand_frame": [0.1, 0.2, 0.3, 0.4],
             "comp_rand_frame": null,
-            "rand_preset": [1, 0, 0, 0]
+            "rand_preset": [1, 0, 0, 0],
+            "rand_start": [0.25, 0.5, 0.75, 0.125]
         });
         let RecordedRandoms { frame: r, load_run } = frame_randoms(&line, 1).unwrap();
         assert_eq!(load_run, [0.01]);
@@ -525,6 +528,7 @@ mod tests {
         assert_eq!(r.warp_rand_frame, Some([0.1, 0.2, 0.3, 0.4]));
         assert_eq!(r.comp_rand_frame, None);
         assert_eq!(r.rand_preset, Some([1.0, 0.0, 0.0, 0.0]));
+        assert_eq!(r.rand_start, Some([0.25, 0.5, 0.75, 0.125]));
         for phase in ["?", "wave_init4", "shape_frame"] {
             let unknown = serde_json::json!({"eel": {phase: [0.5]}});
             let e = frame_randoms(&unknown, 3).unwrap_err().to_string();
