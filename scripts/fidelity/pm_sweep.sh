@@ -13,7 +13,8 @@
 # Usage: bash scripts/fidelity/pm_sweep.sh   (after or while sweep.sh runs)
 # Environment: SIZE (512x384), OUT (target/fidelity/sweep-SIZE), PMRENDER
 #   (~/pm/pmrender, built from HARNESS if missing), HARNESS
-#   (../shared/tools/projectm-harness), PRESETS_DIR, ONLY.
+#   (../shared/tools/projectm-harness), PRESETS_DIR, ONLY, NAMES (a file of
+#   preset names, one a line, instead of the whole pack; as in sweep.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -30,9 +31,16 @@ fi
 mkdir -p "$OUT/pm"
 WAV=$OUT/audio.wav
 [[ -f $WAV ]] || python3 scripts/fidelity/make_wav.py "$WAV"
+names() {
+    if [[ -n ${NAMES:-} ]]; then
+        grep -v '^$' "$NAMES"
+        return
+    fi
+    find "$PRESETS_DIR" -maxdepth 1 -name '*.milk' -printf '%f\n' | sed 's/\.milk$//' | LC_ALL=C sort |
+        grep -F -- "${ONLY:-}"
+}
 t0=$(date +%s)
-find "$PRESETS_DIR" -maxdepth 1 -name '*.milk' -printf '%f\n' | sed 's/\.milk$//' | LC_ALL=C sort |
-    grep -F -- "${ONLY:-}" | while IFS= read -r name; do
+names | while IFS= read -r name; do
     d="$OUT/pm/$name"
     [[ -f $d/frame_000060.png ]] && continue
     mkdir -p "$d"

@@ -15,7 +15,8 @@
 # OUT/kefir-bc-QUIRK), so the triage can tell it from others: late-blur for
 # shaders that read a blur level, warp-rad-ang and comp-rad-ang for warp or
 # composite shaders that read rad or ang, roam for shaders that read roam_*,
-# matrices for shaders that build matrices;
+# matrices for shaders that build matrices, hue for presets that show the
+# hue shader (a composite shader reading hue_shader, or fShader above 0);
 # and all of them at once for every preset (OUT/kefir-bc-all).
 #
 # Not run in CI (needs Chromium and refrender's npm packages; see run.sh).
@@ -116,10 +117,13 @@ one() {
     if grep -qiE '^(warp|comp)_[0-9]+=.*float[234]x[234]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-matrices/$name" --butterchurn matrices
     fi
+    if grep -qiE '^(warp|comp)_[0-9]+=.*hue_shader|^fShader=([1-9]|0*\.0*[1-9])' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-hue/$name" --butterchurn hue
+    fi
     # All of them at once, for every preset: how close Kefir comes to
     # butterchurn when it imitates every difference known.
     kefir_run "$name" "$OUT/kefir-bc-all/$name" \
-        --butterchurn late-blur,warp-rad-ang,comp-rad-ang,roam,matrices
+        --butterchurn late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue
 }
 
 # kefir_run NAME DIR [ARGS...]: Kefir replays NAME's reference into DIR.

@@ -307,6 +307,11 @@ QUIRKS = {
         "into GLSL's column-major mat2/mat3 and keeps mul's operand order, so its matrices are "
         "transposed (mul(float2(1,0), float2x2(.2,.8,.4,.6)) is (.2,.4) in butterchurn, (.2,.8) "
         "in HLSL, MilkDrop 2 and Kefir)"),
+    "hue": (
+        "the hue shader's four colours: butterchurn mixes them over its composite grid with y "
+        "running down the screen, so its tint is MilkDrop 2's upside down (ShowToUser_Shaders "
+        "weighs shade[0] by x*y with y up, as Kefir; without a composite shader "
+        "ShowToUser_NoShaders puts shade[i] on corner i of a two-triangle quad, as Kefir)"),
 }
 
 

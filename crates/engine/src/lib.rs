@@ -468,6 +468,14 @@ pub struct ButterchurnQuirks {
     /// ([`milk_hlsl::Options::butterchurn_matrices`]); for presets loaded
     /// after the call.
     pub matrices: bool,
+    /// The hue shader's four colours placed as butterchurn places them:
+    /// bilinearly over its composite grid, upside down against MilkDrop 2's
+    /// `ShowToUser_Shaders` (whose `y` runs up the screen, butterchurn's
+    /// down), for composite shaders and the built-in composite alike.
+    /// MilkDrop 2 without a composite shader (`ShowToUser_NoShaders`) puts
+    /// `shade[i]` on corner i of its quad (top-left, top-right,
+    /// bottom-left, bottom-right), two triangles.
+    pub hue: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -817,6 +825,7 @@ impl Visualizer {
         }
         self.mesh.set_butterchurn_rad_ang(quirks.warp_rad_ang);
         self.composite.set_butterchurn_rad_ang(quirks.comp_rad_ang);
+        self.composite.set_butterchurn_hue(quirks.hue);
     }
 
     /// Replaces the built-in noise texture `kind` with `rgba` (its size:

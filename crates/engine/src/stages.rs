@@ -801,12 +801,22 @@ pub fn butterchurn_comp_rad_ang(vertices: &mut [ShaderVertex]) {
     }
 }
 
-/// Sets each grid vertex's `hue_shader` colour: the four corner colours
-/// (top-right, top-left, bottom-right, bottom-left) mixed by position.
-pub fn apply_hue_corners(vertices: &mut [ShaderVertex], corners: &[[f32; 4]; 4]) {
+/// Sets each grid vertex's `hue_shader` colour: the four colours mixed by
+/// position as `ShowToUser_Shaders` does, `shade[0] x y + shade[1] (1 - x)
+/// y + shade[2] x (1 - y) + shade[3] (1 - x) (1 - y)` with x and y in 0..1
+/// from the vertex's clip position (so top-right, top-left, bottom-right,
+/// bottom-left); `butterchurn` turns it upside down, as butterchurn's grid
+/// has it (its y runs down the screen:
+/// [`crate::ButterchurnQuirks::hue`]).
+pub fn apply_hue_corners(
+    vertices: &mut [ShaderVertex],
+    corners: &[[f32; 4]; 4],
+    butterchurn: bool,
+) {
     for v in vertices {
         let x = v.pos[0] * 0.5 + 0.5;
-        let y = v.pos[1] * 0.5 + 0.5;
+        let up = v.pos[1] * 0.5 + 0.5;
+        let y = if butterchurn { 1.0 - up } else { up };
         let weights = [x * y, (1.0 - x) * y, x * (1.0 - y), (1.0 - x) * (1.0 - y)];
         for (c, out) in v.hue[..3].iter_mut().enumerate() {
             *out = corners.iter().zip(weights).map(|(k, w)| k[c] * w).sum();

@@ -909,6 +909,75 @@ fn replayed_hue_phases_replace_the_seeded_ones() {
     }
 }
 
+/// MilkDrop 2's hue colours (`shade[4]`) at `time` for random phases `r`.
+fn milkdrop_shades(time: f32, r: [f32; 4]) -> [[f32; 3]; 4] {
+    std::array::from_fn(|i| {
+        let i = i as f32;
+        let t = time * 30.0;
+        let c = [
+            0.6 + 0.3 * (t * 0.0143 + 3.0 + i * 21.0 + r[3]).sin(),
+            0.6 + 0.3 * (t * 0.0107 + 1.0 + i * 13.0 + r[1]).sin(),
+            0.6 + 0.3 * (t * 0.0129 + 6.0 + i * 9.0 + r[2]).sin(),
+        ];
+        let max = c[0].max(c[1]).max(c[2]);
+        c.map(|v| 0.5 + 0.5 * v / max)
+    })
+}
+
+#[test]
+fn hue_colours_sit_on_the_corners_milkdrop_2_gives_them() {
+    use milk_engine::{ButterchurnQuirks, FrameRandoms};
+    let phases = [0.0, 2.0, 4.0, 1.0];
+    let shades = milkdrop_shades(DT as f32, phases);
+    // A white frame (the outer border covers it) under the hue shader,
+    // through the built-in composite (MilkDrop 2's ShowToUser_NoShaders)
+    // and through a composite shader (ShowToUser_Shaders).
+    let fixed = "[preset00]\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+                 mv_a=0\nob_size=0.5\nob_a=1\nob_r=1\nob_g=1\nob_b=1\nfShader=1\n";
+    let shader = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                  PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+                  mv_a=0\nwarp_1=`shader_body { ret = 0; }\n\
+                  comp_1=`shader_body { ret = hue_shader; }\n";
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    // Which shade each corner shows: top-left, top-right, bottom-left,
+    // bottom-right.
+    let corners = |text: &str, butterchurn: bool| -> [usize; 4] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.emulate_butterchurn(ButterchurnQuirks {
+            hue: butterchurn,
+            ..Default::default()
+        });
+        let report = vis.load_preset(&Preset::parse(text).expect("parses"));
+        assert!(report.errors.is_empty(), "{report:?}");
+        vis.set_next_randoms(FrameRandoms {
+            rand_start: Some(phases),
+            ..FrameRandoms::default()
+        });
+        let img = render(&mut vis, &gpu, &target);
+        [(1, 1), (W - 2, 1), (1, H - 2), (W - 2, H - 2)].map(|(x, y)| {
+            let i = ((y * W + x) * 4) as usize;
+            let px = [img[i], img[i + 1], img[i + 2]].map(|v| f32::from(v) / 255.0);
+            let dist = |s: &[f32; 3]| s.iter().zip(px).map(|(a, b)| (a - b).abs()).sum::<f32>();
+            let nearest = (0..4)
+                .min_by(|&a, &b| dist(&shades[a]).total_cmp(&dist(&shades[b])))
+                .expect("four shades");
+            assert!(
+                dist(&shades[nearest]) < 0.1,
+                "{px:?} is no shade of {shades:?}"
+            );
+            nearest
+        })
+    };
+    // ShowToUser_NoShaders: shade[i] on vertex i of its quad.
+    assert_eq!(corners(fixed, false), [0, 1, 2, 3]);
+    // ShowToUser_Shaders: shade[0] x y + shade[1] (1 - x) y + ..., y up.
+    assert_eq!(corners(shader, false), [1, 0, 3, 2]);
+    // butterchurn: the same with y down, on both paths.
+    assert_eq!(corners(shader, true), [3, 2, 1, 0]);
+    assert_eq!(corners(fixed, true), [3, 2, 1, 0]);
+}
+
 #[test]
 fn replayed_noise_replaces_the_generated_texture() {
     use milk_engine::textures::NoiseKind;

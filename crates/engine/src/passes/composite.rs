@@ -31,7 +31,11 @@ use crate::{FEEDBACK_FORMAT, layout};
 pub(crate) struct CompUniforms {
     echo: [f32; 4],
     gain: [f32; 4],
-    filters: [f32; 4],
+    /// x: 1 to mix the hue colours bilinearly (butterchurn), 0 over
+    /// MilkDrop's two triangles.
+    hue_mix: [f32; 4],
+    /// The hue colours at the top-left, top-right, bottom-left and
+    /// bottom-right corners.
     hue: [[f32; 4]; 4],
 }
 
@@ -92,7 +96,7 @@ fn comp_uniforms(
     s: &FrameState,
     srgb: bool,
     time: f64,
-    rand_start: [f32; 4],
+    (rand_start, butterchurn_hue): ([f32; 4], bool),
 ) -> (CompUniforms, bool, CompVariant) {
     let base = runtime.base();
     let hue_amount = runtime.hue_amount();
@@ -151,11 +155,26 @@ fn comp_uniforms(
     } else {
         [0.0, 1.0, 1.0, 1.0]
     };
+    let shades = hue_corners(time, rand_start, hue_amount);
+    // The colours on the top-left, top-right, bottom-left and bottom-right
+    // corners, and whether they mix bilinearly.
+    let (hue, bilinear) = if butterchurn_hue {
+        // butterchurn's composite grid: MilkDrop 2's (below) upside down.
+        ([shades[3], shades[2], shades[1], shades[0]], true)
+    } else if style > 0.5 {
+        // The generated shader runs over MilkDrop 2's composite grid
+        // (`ShowToUser_Shaders`, see `stages::apply_hue_corners`).
+        ([shades[1], shades[0], shades[3], shades[2]], true)
+    } else {
+        // ShowToUser_NoShaders: shade[i] on vertex i of its quad, a strip
+        // of two triangles.
+        (shades, false)
+    };
     let uniforms = CompUniforms {
         echo,
         gain: [gain, gain, style, f32::from(u8::from(srgb))],
-        filters: filters.map(|f| f32::from(u8::from(f))),
-        hue: hue_corners(time, rand_start, hue_amount),
+        hue_mix: [f32::from(u8::from(bilinear)), 0.0, 0.0, 0.0],
+        hue,
     };
     let variant = CompVariant {
         stereo: stereo(runtime),
@@ -168,8 +187,10 @@ fn comp_uniforms(
     (uniforms, comp_wrap, variant)
 }
 
-/// MilkDrop's hue shader: four slowly cycling corner colours, mixed in
-/// by `amount` (the preset's `fShader`).
+/// MilkDrop's hue shader: four slowly cycling colours (`shade[4]` of
+/// `ShowToUser_Shaders` and `ShowToUser_NoShaders`), mixed in by `amount`
+/// (the preset's `fShader`). Which corner each goes to depends on the path:
+/// see [`stages::apply_hue_corners`] and [`comp_uniforms`].
 fn hue_corners(time: f64, rand_start: [f32; 4], amount: f32) -> [[f32; 4]; 4] {
     if amount <= 0.001 {
         return [[1.0; 4]; 4];
@@ -280,11 +301,18 @@ pub(crate) struct CompositePass {
     butterchurn_rad_ang: bool,
     /// MilkDrop's random start phases of the hue shader.
     rand_start: [f32; 4],
+    /// The hue colours placed as butterchurn places them
+    /// ([`crate::ButterchurnQuirks::hue`]).
+    butterchurn_hue: bool,
 }
 
 impl CompositePass {
     pub fn set_butterchurn_rad_ang(&mut self, on: bool) {
         self.butterchurn_rad_ang = on;
+    }
+
+    pub fn set_butterchurn_hue(&mut self, on: bool) {
+        self.butterchurn_hue = on;
     }
 
     /// Replaces the hue shader's random start phases (another renderer's,
@@ -321,6 +349,7 @@ impl CompositePass {
             grid: None,
             butterchurn_rad_ang: false,
             rand_start,
+            butterchurn_hue: false,
         }
     }
 
@@ -386,7 +415,7 @@ impl CompositePass {
             }
             let corners = hue_corners(slot.time, self.rand_start, 1.0);
             if let Some(grid) = &mut self.grid {
-                stages::apply_hue_corners(&mut grid.vertices, &corners);
+                stages::apply_hue_corners(&mut grid.vertices, &corners, self.butterchurn_hue);
                 gpu.queue.write_buffer(
                     &grid.vertex_buffer,
                     0,
@@ -427,8 +456,13 @@ impl CompositePass {
         srgb: bool,
         views: &FrameViews<'_>,
     ) -> CompDraw<'s> {
-        let (uniforms, wrap, variant) =
-            comp_uniforms(&slot.runtime, state, srgb, slot.time, self.rand_start);
+        let (uniforms, wrap, variant) = comp_uniforms(
+            &slot.runtime,
+            state,
+            srgb,
+            slot.time,
+            (self.rand_start, self.butterchurn_hue),
+        );
         gpu.queue
             .write_buffer(&slot.uniforms.comp, 0, bytemuck::bytes_of(&uniforms));
         let program = slot.shaders.comp.as_ref();

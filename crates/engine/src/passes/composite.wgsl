@@ -6,10 +6,11 @@ struct CompUniforms {
     echo: vec4<f32>,
     // x: gain of the main layer, y: gain of the echo layer
     gain: vec4<f32>,
-    // unused (the filters are pipeline constants)
-    filters: vec4<f32>,
-    // hue shader colours at the corners: top-right, top-left,
-    // bottom-right, bottom-left
+    // x: 1 mixes the hue colours bilinearly (butterchurn), 0 over
+    // MilkDrop's two triangles
+    hue_mix: vec4<f32>,
+    // hue shader colours at the corners: top-left, top-right,
+    // bottom-left, bottom-right
     hue: array<vec4<f32>, 4>,
 };
 
@@ -57,11 +58,24 @@ fn comp_fs(in: CompOut) -> @location(0) vec4<f32> {
         c = c * (1.0 - alpha) + e * (alpha * comp_u.gain.y);
     }
     if (HUE) {
-        // Hue shader: bilinear between the corner colours (x right, y up).
+        // Hue shader: the corner colours (x right, y down) across
+        // MilkDrop's quad, a strip of two triangles (top-left, top-right,
+        // bottom-left) and (top-right, bottom-left, bottom-right) whose
+        // vertex colours interpolate linearly; or bilinearly.
         let x = uv.x;
-        let y = 1.0 - uv.y;
-        let hue = comp_u.hue[0].rgb * x * y + comp_u.hue[1].rgb * (1.0 - x) * y
-            + comp_u.hue[2].rgb * x * (1.0 - y) + comp_u.hue[3].rgb * (1.0 - x) * (1.0 - y);
+        let y = uv.y;
+        let tl = comp_u.hue[0].rgb;
+        let tr = comp_u.hue[1].rgb;
+        let bl = comp_u.hue[2].rgb;
+        let br = comp_u.hue[3].rgb;
+        var hue: vec3<f32>;
+        if (comp_u.hue_mix.x > 0.5) {
+            hue = mix(mix(tl, tr, x), mix(bl, br, x), y);
+        } else if (x + y <= 1.0) {
+            hue = tl * (1.0 - x - y) + tr * x + bl * y;
+        } else {
+            hue = br * (x + y - 1.0) + tr * (1.0 - y) + bl * (1.0 - x);
+        }
         c = c * hue;
     }
     if (!GENERATED) {

@@ -71,7 +71,8 @@ pub struct Args {
     /// comp-rad-ang (the warp or composite shaders' rad and ang computed
     /// as butterchurn does), roam (the shaders' roam_cos/roam_sin without
     /// MilkDrop 2's phases), matrices (square matrices built in shaders
-    /// transposed, as butterchurn's converter makes them).
+    /// transposed, as butterchurn's converter makes them), hue (the hue
+    /// shader's colours placed as butterchurn's composite grid has them).
     #[arg(
         long,
         requires = "replay",
@@ -136,6 +137,7 @@ enum ButterchurnQuirk {
     CompRadAng,
     Roam,
     Matrices,
+    Hue,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -274,6 +276,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             comp_rad_ang: args.butterchurn.contains(&ButterchurnQuirk::CompRadAng),
             roam: args.butterchurn.contains(&ButterchurnQuirk::Roam),
             matrices: args.butterchurn.contains(&ButterchurnQuirk::Matrices),
+            hue: args.butterchurn.contains(&ButterchurnQuirk::Hue),
         });
     }
     if let (Some(noise), false) = (
