@@ -1,21 +1,65 @@
 // Kefir's overlay drawing: waves, motion vectors, borders and darken_center
 // drawn into the feedback frame as coloured triangles (lines and dots are
 // expanded into quads on the CPU so their size follows the resolution).
+// Thick lines come as one quad per segment covering MilkDrop's four brush
+// copies of it; the fragment shader counts the copies (see
+// `Canvas::brushed_line_strip` in waves.rs).
 
 struct OverlayOut {
     @builtin(position) pos: vec4<f32>,
     @location(0) color: vec4<f32>,
+    // a.x, a.y, b.x, b.y in framebuffer pixels
+    @location(1) @interpolate(flat) segment: vec4<f32>,
+    // x: 0 plain, 1 brushed (alpha), 2 brushed (additive); y: half width;
+    // z: brush step
+    @location(2) @interpolate(flat) brush: vec4<f32>,
 };
 
 @vertex
-fn overlay_vs(@location(0) pos: vec2<f32>, @location(1) color: vec4<f32>) -> OverlayOut {
+fn overlay_vs(
+    @location(0) pos: vec2<f32>,
+    @location(1) color: vec4<f32>,
+    @location(2) segment: vec4<f32>,
+    @location(3) brush: vec4<f32>,
+) -> OverlayOut {
     var out: OverlayOut;
     out.pos = vec4<f32>(pos, 0.0, 1.0);
     out.color = color;
+    out.segment = segment;
+    out.brush = brush;
     return out;
 }
 
 @fragment
 fn overlay_fs(in: OverlayOut) -> @location(0) vec4<f32> {
-    return in.color;
+    if (in.brush.x < 0.5) {
+        return in.color;
+    }
+    let a = in.segment.xy;
+    let d = in.segment.zw - a;
+    let len = length(d);
+    let u = d / len;
+    let n = vec2<f32>(-u.y, u.x);
+    let half_width = in.brush.y;
+    let step = in.brush.z;
+    // MilkDrop's brush: the line, then one step right, down, and left.
+    var k = 0.0;
+    for (var i = 0u; i < 4u; i++) {
+        let o = vec2<f32>(f32(i == 1u || i == 2u), f32(i >= 2u)) * step;
+        let q = in.pos.xy - o - a;
+        let s = dot(q, u);
+        if (s >= 0.0 && s < len && abs(dot(q, n)) < half_width) {
+            k += 1.0;
+        }
+    }
+    if (k == 0.0) {
+        discard;
+    }
+    let c = clamp(in.color, vec4<f32>(0.0), vec4<f32>(1.0));
+    if (in.brush.x < 1.5) {
+        // k draws at alpha a: dst (1 - a)^k + c (1 - (1 - a)^k).
+        return vec4<f32>(c.rgb, 1.0 - pow(1.0 - c.a, k));
+    }
+    // k additive draws: dst + k a c (the pipeline adds rgb times alpha).
+    return vec4<f32>(c.rgb * (c.a * k), 1.0);
 }

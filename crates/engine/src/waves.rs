@@ -196,7 +196,21 @@ impl Point {
 struct OverlayVertex {
     pos: [f32; 2],
     color: [f32; 4],
+    /// For a brushed segment ([`Canvas::brushed_line_strip`]): its ends in
+    /// framebuffer pixels (x right, y down), `a.x, a.y, b.x, b.y`.
+    segment: [f32; 4],
+    /// How the fragment is drawn: x [`PLAIN`], [`BRUSH_ALPHA`] or
+    /// [`BRUSH_ADDITIVE`]; for brushed segments y is the line's half width
+    /// and z the brush step, in pixels.
+    brush: [f32; 4],
 }
+
+/// An [`OverlayVertex`] of an ordinary triangle: its colour as it is.
+const PLAIN: f32 = 0.0;
+/// A brushed segment blended with alpha.
+const BRUSH_ALPHA: f32 = 1.0;
+/// A brushed segment blended additively.
+const BRUSH_ADDITIVE: f32 = 2.0;
 
 /// Coordinates beyond this (in clip units) are clamped: far off screen, and
 /// the quad math stays finite.
@@ -252,7 +266,12 @@ impl Canvas {
             Some((b, range)) if *b == blend && range.end == n => range.end += 1,
             _ => self.batches.push((blend, n..n + 1)),
         }
-        self.vertices.push(OverlayVertex { pos: [x, y], color });
+        self.vertices.push(OverlayVertex {
+            pos: [x, y],
+            color,
+            segment: [0.0; 4],
+            brush: [PLAIN, 0.0, 0.0, 0.0],
+        });
     }
 
     /// One triangle; skipped when a corner is not finite.
@@ -328,6 +347,78 @@ impl Canvas {
         }
     }
 
+    /// A line strip through `points` drawn with MilkDrop's thick brush: what
+    /// [`Canvas::line_strip`] draws four times, shifted by `step` pixels
+    /// right, down and back left ([`brush`]), in one quad per segment. The
+    /// fragment shader counts how many of the four copies cover each pixel
+    /// (the copies' own coverage: centre within half the width of the
+    /// shifted segment, between its ends) and blends that many times over:
+    /// alpha `1 - (1 - a)^k` (k draws of `c` over `dst` at alpha `a`), or
+    /// `k a c` added. So the picture is the four draws' (up to the 8-bit
+    /// rounding between them, and where two segments of the strip overlap)
+    /// at a quarter of the triangles, which is what a software rasteriser
+    /// spends its time on for thick waves.
+    pub fn brushed_line_strip(&mut self, blend: Blend, points: &[Point], width: f32, step: f32) {
+        let mode = match blend {
+            Blend::Alpha => BRUSH_ALPHA,
+            Blend::Additive => BRUSH_ADDITIVE,
+        };
+        let (w, h) = (self.width as f32, self.height as f32);
+        // Clip space (y up) to framebuffer pixels (y down) and back.
+        let to_px = |x: f32, y: f32| ((x + 1.0) * 0.5 * w, (1.0 - y) * 0.5 * h);
+        let to_clip = |x: f32, y: f32| (x / w * 2.0 - 1.0, 1.0 - y / h * 2.0);
+        let half = width * 0.5 + 1e-3;
+        // How far the quad reaches past the segment from the brush's
+        // middle: each copy is at most half a diagonal step away from it
+        // (the width comes on top across the segment), and a little more
+        // so no pixel centre on a copy's edge falls outside.
+        let brush_reach = step * std::f32::consts::FRAC_1_SQRT_2 + 0.01;
+        let (along_reach, across_reach) = (brush_reach, brush_reach + half);
+        for pair in points.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            if !finite(&a) || !finite(&b) {
+                continue;
+            }
+            let (ax, ay) = to_px(clamp_far(a.x), clamp_far(a.y));
+            let (bx, by) = to_px(clamp_far(b.x), clamp_far(b.y));
+            let (dx, dy) = (bx - ax, by - ay);
+            let len = (dx * dx + dy * dy).sqrt();
+            if len.is_nan() || len < 1e-6 {
+                continue;
+            }
+            let (ux, uy) = (dx / len, dy / len);
+            // Around the middle of the brush's span.
+            let (cx, cy) = (step * 0.5, step * 0.5);
+            let corner = |along: f32, across: f32| {
+                let x = ax + cx + ux * along - uy * across;
+                let y = ay + cy + uy * along + ux * across;
+                // The colour interpolates along the segment, as on the
+                // copies' quads.
+                let t = along / len;
+                let color = std::array::from_fn(|i| a.color[i] + (b.color[i] - a.color[i]) * t);
+                let (x, y) = to_clip(x, y);
+                OverlayVertex {
+                    pos: [x, y],
+                    color,
+                    segment: [ax, ay, bx, by],
+                    brush: [mode, half, step, 0.0],
+                }
+            };
+            let v0 = corner(-along_reach, -across_reach);
+            let v1 = corner(-along_reach, across_reach);
+            let v2 = corner(len + along_reach, -across_reach);
+            let v3 = corner(len + along_reach, across_reach);
+            for v in [v0, v1, v2, v2, v1, v3] {
+                let n = self.vertices.len() as u32;
+                match self.batches.last_mut() {
+                    Some((b, range)) if *b == blend && range.end == n => range.end += 1,
+                    _ => self.batches.push((blend, n..n + 1)),
+                }
+                self.vertices.push(v);
+            }
+        }
+    }
+
     /// A square dot `size` pixels wide centred on each point.
     pub fn dots(&mut self, blend: Blend, points: &[Point], size: f32, offset: [f32; 2]) {
         // Exactly `size`: a 1-pixel dot covers the one pixel it falls in.
@@ -397,7 +488,12 @@ impl Overlay {
                     buffers: &[Some(wgpu::VertexBufferLayout {
                         array_stride: std::mem::size_of::<OverlayVertex>() as u64,
                         step_mode: wgpu::VertexStepMode::Vertex,
-                        attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x4],
+                        attributes: &wgpu::vertex_attr_array![
+                            0 => Float32x2,
+                            1 => Float32x4,
+                            2 => Float32x4,
+                            3 => Float32x4
+                        ],
                     })],
                     fragment: (&shader, "overlay_fs"),
                     target: wgpu::ColorTargetState {
@@ -796,14 +892,22 @@ pub fn draw_main_wave(
     let dots = v.wave_usedots != 0.0;
     let thick = (v.wave_thick != 0.0 || dots) && canvas.width() >= 512;
     let s = canvas.scale();
-    for offset in brush(thick) {
-        let offset = [offset[0] * s, offset[1] * s];
-        for part in &parts {
-            if dots {
+    if dots {
+        for offset in brush(thick) {
+            let offset = [offset[0] * s, offset[1] * s];
+            for part in &parts {
                 canvas.dots(blend, part, s, offset);
-            } else {
-                canvas.line_strip(blend, part, s, offset);
             }
+        }
+    } else if thick {
+        // (MilkDrop draws the whole wave once per brush step; the parts
+        // of a split wave do not overlap.)
+        for part in &parts {
+            canvas.brushed_line_strip(blend, part, s, s);
+        }
+    } else {
+        for part in &parts {
+            canvas.line_strip(blend, part, s, [0.0, 0.0]);
         }
     }
 }
@@ -960,8 +1064,10 @@ pub fn draw_custom_waves(
             canvas.dots(blend, &points, size * s, [0.0, 0.0]);
         } else {
             let points = smooth_wave(&points);
-            for offset in brush(params.draw_thick) {
-                canvas.line_strip(blend, &points, s, [offset[0] * s, offset[1] * s]);
+            if params.draw_thick {
+                canvas.brushed_line_strip(blend, &points, s, s);
+            } else {
+                canvas.line_strip(blend, &points, s, [0.0, 0.0]);
             }
         }
     }
@@ -1011,10 +1117,14 @@ mod tests {
         c.line(Blend::Alpha, ok, bad, 1.0, [0.0, 0.0]);
         c.line(Blend::Alpha, inf, ok, 1.0, [0.0, 0.0]);
         c.dots(Blend::Alpha, &[bad], 1.0, [0.0, 0.0]);
+        c.brushed_line_strip(Blend::Alpha, &[ok, bad, inf, ok], 1.0, 1.0);
         assert!(c.is_empty());
         let far = Point::new(1e30, 1e30, [1.0; 4]);
         c.line(Blend::Additive, ok, far, 1.0, [0.0, 0.0]);
         assert_eq!(c.triangle_count(), 2);
+        // A brushed segment is one quad, whatever the brush.
+        c.brushed_line_strip(Blend::Additive, &[ok, far], 1.0, 2.0);
+        assert_eq!(c.triangle_count(), 4);
         assert!(
             c.vertices
                 .iter()

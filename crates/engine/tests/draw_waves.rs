@@ -263,6 +263,44 @@ fn custom_wave_dots_versus_lines() {
 }
 
 #[test]
+fn thick_lines_blend_once_per_brush_copy() {
+    // MilkDrop draws a thick line four times (its 2x2 brush), each copy
+    // blended: green at alpha 0.5 over black is 255 (1 - 0.5^k) where k
+    // copies cover a pixel (128, 191, 223, 239); added at alpha 0.25 (63 as
+    // MilkDrop's 8-bit vertex colour) it is 63 k.
+    let audio = AudioFrame::default();
+    let mut scene = Scene::new();
+    let levels = |img: &Image, want: [u8; 4]| {
+        let lit = img.lit_pixels();
+        assert!(lit.len() > 40, "{} pixels", lit.len());
+        for (x, y) in lit {
+            let g = img.at(x, y)[1];
+            assert!(
+                want.iter().any(|w| w.abs_diff(g) <= 1),
+                "({x}, {y}): {g} is none of {want:?}"
+            );
+        }
+    };
+    let flat = "x = 0.1 + sample * 0.8; y = 0.49; a = 0.5;";
+    scene.load(&custom_wave("wavecode_0_bDrawThick=1", flat));
+    let img = scene.frame(64, 48, 0, &audio);
+    for x in 10..54 {
+        // Two copies on each row (the line and the one a step right).
+        assert_eq!(img.lit_rows(x), vec![24, 25], "column {x}");
+        assert!(img.at(x, 24)[1].abs_diff(191) <= 1, "{:?}", img.at(x, 24));
+    }
+    let diagonal = "x = 0.1 + sample * 0.8; y = 0.2 + sample * 0.5; a = 0.5;";
+    scene.load(&custom_wave("wavecode_0_bDrawThick=1", diagonal));
+    levels(&scene.frame(64, 48, 0, &audio), [128, 191, 223, 239]);
+    let added = "x = 0.1 + sample * 0.8; y = 0.2 + sample * 0.5; a = 0.25;";
+    scene.load(&custom_wave(
+        "wavecode_0_bDrawThick=1\nwavecode_0_bAdditive=1",
+        added,
+    ));
+    levels(&scene.frame(64, 48, 0, &audio), [63, 126, 189, 252]);
+}
+
+#[test]
 fn custom_wave_per_point_code_places_and_colours_points() {
     let body = custom_wave(
         "wavecode_0_samples=64\nwavecode_0_b=1",
