@@ -1,17 +1,17 @@
 // Kefir's overlay drawing: waves, motion vectors, borders and darken_center
 // drawn into the feedback frame as coloured triangles (lines and dots are
 // expanded into quads on the CPU so their size follows the resolution).
-// Thick lines come as one quad per segment covering MilkDrop's four brush
-// copies of it; the fragment shader counts the copies (see
-// `Canvas::brushed_line_strip` in waves.rs).
+// Thick lines and dots come as one quad per segment or dot covering
+// MilkDrop's four brush copies of it; the fragment shader counts the copies
+// (see `Canvas::brushed_line_strip` in waves.rs).
 
 struct OverlayOut {
     @builtin(position) pos: vec4<f32>,
     @location(0) color: vec4<f32>,
-    // a.x, a.y, b.x, b.y in framebuffer pixels
+    // a.x, a.y, b.x, b.y in framebuffer pixels (a dot: its centre in xy)
     @location(1) @interpolate(flat) segment: vec4<f32>,
-    // x: 0 plain, 1 brushed (alpha), 2 brushed (additive); y: half width;
-    // z: brush step
+    // x: 0 plain, 1/2 brushed line (alpha/additive), 3/4 brushed dot
+    // (alpha/additive); y: half width (size); z: brush step
     @location(2) @interpolate(flat) brush: vec4<f32>,
 };
 
@@ -35,6 +35,8 @@ fn overlay_fs(in: OverlayOut) -> @location(0) vec4<f32> {
     if (in.brush.x < 0.5) {
         return in.color;
     }
+    let mode = in.brush.x;
+    let dot_mode = mode > 2.5;
     let a = in.segment.xy;
     let d = in.segment.zw - a;
     let len = length(d);
@@ -42,13 +44,20 @@ fn overlay_fs(in: OverlayOut) -> @location(0) vec4<f32> {
     let n = vec2<f32>(-u.y, u.x);
     let half_width = in.brush.y;
     let step = in.brush.z;
-    // MilkDrop's brush: the line, then one step right, down, and left.
+    // MilkDrop's brush: the primitive, then one step right, down, and left.
     var k = 0.0;
     for (var i = 0u; i < 4u; i++) {
         let o = vec2<f32>(f32(i == 1u || i == 2u), f32(i >= 2u)) * step;
         let q = in.pos.xy - o - a;
-        let s = dot(q, u);
-        if (s >= 0.0 && s < len && abs(dot(q, n)) < half_width) {
+        var inside: bool;
+        if (dot_mode) {
+            // The dot's square, its left and top edges in.
+            inside = all(q >= vec2<f32>(-half_width)) && all(q < vec2<f32>(half_width));
+        } else {
+            let s = dot(q, u);
+            inside = s >= 0.0 && s < len && abs(dot(q, n)) < half_width;
+        }
+        if (inside) {
             k += 1.0;
         }
     }
@@ -56,7 +65,7 @@ fn overlay_fs(in: OverlayOut) -> @location(0) vec4<f32> {
         discard;
     }
     let c = clamp(in.color, vec4<f32>(0.0), vec4<f32>(1.0));
-    if (in.brush.x < 1.5) {
+    if (mode < 1.5 || (mode > 2.5 && mode < 3.5)) {
         // k draws at alpha a: dst (1 - a)^k + c (1 - (1 - a)^k).
         return vec4<f32>(c.rgb, 1.0 - pow(1.0 - c.a, k));
     }

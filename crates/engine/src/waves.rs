@@ -197,11 +197,13 @@ struct OverlayVertex {
     pos: [f32; 2],
     color: [f32; 4],
     /// For a brushed segment ([`Canvas::brushed_line_strip`]): its ends in
-    /// framebuffer pixels (x right, y down), `a.x, a.y, b.x, b.y`.
+    /// framebuffer pixels (x right, y down), `a.x, a.y, b.x, b.y`; for a
+    /// brushed dot ([`Canvas::brushed_dots`]) its centre in `x, y`.
     segment: [f32; 4],
-    /// How the fragment is drawn: x [`PLAIN`], [`BRUSH_ALPHA`] or
-    /// [`BRUSH_ADDITIVE`]; for brushed segments y is the line's half width
-    /// and z the brush step, in pixels.
+    /// How the fragment is drawn: x [`PLAIN`], [`BRUSH_ALPHA`],
+    /// [`BRUSH_ADDITIVE`], [`BRUSH_DOT_ALPHA`] or [`BRUSH_DOT_ADDITIVE`];
+    /// when brushed y is the line's half width (the dot's half size) and z
+    /// the brush step, in pixels.
     brush: [f32; 4],
 }
 
@@ -211,6 +213,10 @@ const PLAIN: f32 = 0.0;
 const BRUSH_ALPHA: f32 = 1.0;
 /// A brushed segment blended additively.
 const BRUSH_ADDITIVE: f32 = 2.0;
+/// A brushed dot blended with alpha ([`Canvas::brushed_dots`]).
+const BRUSH_DOT_ALPHA: f32 = 3.0;
+/// A brushed dot blended additively.
+const BRUSH_DOT_ADDITIVE: f32 = 4.0;
 
 /// Coordinates beyond this (in clip units) are clamped: far off screen, and
 /// the quad math stays finite.
@@ -349,7 +355,9 @@ impl Canvas {
 
     /// A line strip through `points` drawn with MilkDrop's thick brush: what
     /// [`Canvas::line_strip`] draws four times, shifted by `step` pixels
-    /// right, down and back left ([`brush`]), in one quad per segment. The
+    /// right, then down, then back left (MilkDrop's 2x2 brush: one pixel
+    /// along its +x, its +y, which is down in our picture, and back), in
+    /// one quad per segment. The
     /// fragment shader counts how many of the four copies cover each pixel
     /// (the copies' own coverage: centre within half the width of the
     /// shifted segment, between its ends) and blends that many times over:
@@ -408,14 +416,58 @@ impl Canvas {
             let v1 = corner(-along_reach, across_reach);
             let v2 = corner(len + along_reach, -across_reach);
             let v3 = corner(len + along_reach, across_reach);
-            for v in [v0, v1, v2, v2, v1, v3] {
-                let n = self.vertices.len() as u32;
-                match self.batches.last_mut() {
-                    Some((b, range)) if *b == blend && range.end == n => range.end += 1,
-                    _ => self.batches.push((blend, n..n + 1)),
-                }
-                self.vertices.push(v);
+            self.quad(blend, [v0, v1, v2, v3]);
+        }
+    }
+
+    /// MilkDrop's thick dots: [`Canvas::dots`] drawn four times, shifted by
+    /// `step` pixels right, down and back left (the brush of
+    /// [`Canvas::brushed_line_strip`]), in one quad per
+    /// dot whose fragments count the copies covering them, as
+    /// [`Canvas::brushed_line_strip`] does.
+    pub fn brushed_dots(&mut self, blend: Blend, points: &[Point], size: f32, step: f32) {
+        let mode = match blend {
+            Blend::Alpha => BRUSH_DOT_ALPHA,
+            Blend::Additive => BRUSH_DOT_ADDITIVE,
+        };
+        let (w, h) = (self.width as f32, self.height as f32);
+        let half = size * 0.5;
+        for p in points {
+            if !finite(p) {
+                continue;
             }
+            // The centre in framebuffer pixels (y down).
+            let cx = (clamp_far(p.x) + 1.0) * 0.5 * w;
+            let cy = (1.0 - clamp_far(p.y)) * 0.5 * h;
+            // The copies span [c - half, c + half + step] on both axes.
+            let corner = |x: f32, y: f32| OverlayVertex {
+                pos: [x / w * 2.0 - 1.0, 1.0 - y / h * 2.0],
+                color: p.color,
+                segment: [cx, cy, 0.0, 0.0],
+                brush: [mode, half, step, 0.0],
+            };
+            let (lo, hi) = (-half - 0.01, half + step + 0.01);
+            self.quad(
+                blend,
+                [
+                    corner(cx + lo, cy + lo),
+                    corner(cx + hi, cy + lo),
+                    corner(cx + lo, cy + hi),
+                    corner(cx + hi, cy + hi),
+                ],
+            );
+        }
+    }
+
+    /// Two triangles, `v[0] v[1] v[2]` and `v[2] v[1] v[3]`.
+    fn quad(&mut self, blend: Blend, v: [OverlayVertex; 4]) {
+        for v in [v[0], v[1], v[2], v[2], v[1], v[3]] {
+            let n = self.vertices.len() as u32;
+            match self.batches.last_mut() {
+                Some((b, range)) if *b == blend && range.end == n => range.end += 1,
+                _ => self.batches.push((blend, n..n + 1)),
+            }
+            self.vertices.push(v);
         }
     }
 
@@ -447,15 +499,6 @@ fn finite(p: &Point) -> bool {
 
 fn clamp_far(v: f32) -> f32 {
     v.clamp(-FAR, FAR)
-}
-
-/// MilkDrop's 2x2 "thick" brush: the same primitives four times, shifted
-/// one (MilkDrop) pixel right, then along MilkDrop's +y (down in our
-/// picture: its clip y is flipped relative to ours, see the main wave), then
-/// back left.
-fn brush(thick: bool) -> &'static [[f32; 2]] {
-    const FAT: [[f32; 2]; 4] = [[0.0, 0.0], [1.0, 0.0], [1.0, -1.0], [0.0, -1.0]];
-    if thick { &FAT } else { &FAT[..1] }
 }
 
 /// The draw pipelines and a vertex buffer for [`Canvas`]es.
@@ -892,12 +935,13 @@ pub fn draw_main_wave(
     let dots = v.wave_usedots != 0.0;
     let thick = (v.wave_thick != 0.0 || dots) && canvas.width() >= 512;
     let s = canvas.scale();
-    if dots {
-        for offset in brush(thick) {
-            let offset = [offset[0] * s, offset[1] * s];
-            for part in &parts {
-                canvas.dots(blend, part, s, offset);
-            }
+    if dots && thick {
+        for part in &parts {
+            canvas.brushed_dots(blend, part, s, s);
+        }
+    } else if dots {
+        for part in &parts {
+            canvas.dots(blend, part, s, [0.0, 0.0]);
         }
     } else if thick {
         // (MilkDrop draws the whole wave once per brush step; the parts

@@ -301,6 +301,33 @@ fn thick_lines_blend_once_per_brush_copy() {
 }
 
 #[test]
+fn thick_main_wave_dots_are_2x2_brushes() {
+    // From 512 pixels wide MilkDrop draws the main wave's dots thick: each
+    // dot four times (its 2x2 brush). Red at alpha 0.5 (127 as a vertex
+    // colour) over black: a pixel that n copies cover (of this dot and its
+    // neighbours, 480 dots across 640 pixels) is 255 (1 - (1 - 127/255)^n).
+    let body = format!("{RED_MODE6}\nbWaveDots=1\nfWaveAlpha=0.5");
+    let img = draw(&body, 640, 480, &constant_wave(0.5, 0.0));
+    let level = |n: i32| (255.0 * (1.0 - (1.0 - 127.0 / 255.0f64).powi(n))).round() as u8;
+    let levels: Vec<u8> = (1..=8).map(level).collect();
+    let lit = img.lit_pixels();
+    assert!(lit.len() > 600, "{} pixels", lit.len());
+    for &(x, y) in &lit {
+        let r = img.at(x, y)[0];
+        assert!(
+            levels.iter().any(|l| l.abs_diff(r) <= 1),
+            "({x}, {y}): {r} is none of {levels:?}"
+        );
+    }
+    // Two rows wherever a dot is (the brush steps down one pixel).
+    for x in (40..600).step_by(37) {
+        let rows = img.lit_rows(x);
+        assert_eq!(rows.len(), 2, "column {x}: {rows:?}");
+        assert_eq!(rows[1], rows[0] + 1, "column {x}: {rows:?}");
+    }
+}
+
+#[test]
 fn custom_wave_per_point_code_places_and_colours_points() {
     let body = custom_wave(
         "wavecode_0_samples=64\nwavecode_0_b=1",
