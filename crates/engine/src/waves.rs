@@ -10,7 +10,11 @@
 //!
 //! Everything is drawn as coloured triangles through one small pipeline
 //! ([`Overlay`]) with MilkDrop's two blend modes (alpha and additive); lines
-//! and dots are expanded into quads on the CPU ([`Canvas`]).
+//! and dots are expanded into quads on the CPU ([`Canvas`]). MilkDrop's
+//! thick lines and dots (below) are one quad per segment or dot whose
+//! fragment shader counts the four brush copies covering each pixel and
+//! blends that many times over ([`Canvas::brushed_line_strip`]): the four
+//! draws' picture at a quarter of the triangles.
 //!
 //! # Line width and dot size
 //!
