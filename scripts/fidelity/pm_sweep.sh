@@ -31,14 +31,8 @@ fi
 mkdir -p "$OUT/pm"
 WAV=$OUT/audio.wav
 [[ -f $WAV ]] || python3 scripts/fidelity/make_wav.py "$WAV"
-names() {
-    if [[ -n ${NAMES:-} ]]; then
-        grep -v '^$' "$NAMES"
-        return
-    fi
-    find "$PRESETS_DIR" -maxdepth 1 -name '*.milk' -printf '%f\n' | sed 's/\.milk$//' | LC_ALL=C sort |
-        grep -F -- "${ONLY:-}"
-}
+# shellcheck source=names.sh
+source "$ROOT/scripts/fidelity/names.sh"
 t0=$(date +%s)
 names | while IFS= read -r name; do
     d="$OUT/pm/$name"

@@ -72,14 +72,8 @@ if [[ ${KEFIR_REDO:-0} == 1 ]]; then
     find "$OUT"/kefir "$OUT"/kefir-bc-* -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} + 2>/dev/null || true
 fi
 
-names() {
-    if [[ -n ${NAMES:-} ]]; then
-        grep -v '^$' "$NAMES"
-        return
-    fi
-    find "$PRESETS_DIR" -maxdepth 1 -name '*.milk' -printf '%f\n' | sed 's/\.milk$//' | LC_ALL=C sort |
-        grep -F -- "${ONLY:-}"
-}
+# shellcheck source=names.sh
+source "$ROOT/scripts/fidelity/names.sh"
 
 one() {
     name=$1

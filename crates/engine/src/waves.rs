@@ -271,17 +271,37 @@ impl Canvas {
     }
 
     fn vertex(&mut self, blend: Blend, x: f32, y: f32, color: [f32; 4]) {
+        self.push(
+            blend,
+            OverlayVertex {
+                pos: [x, y],
+                color,
+                segment: [0.0; 4],
+                brush: [PLAIN, 0.0, 0.0, 0.0],
+            },
+        );
+    }
+
+    /// Appends `v`, extending the last batch when it has the same blend.
+    fn push(&mut self, blend: Blend, v: OverlayVertex) {
         let n = self.vertices.len() as u32;
         match self.batches.last_mut() {
             Some((b, range)) if *b == blend && range.end == n => range.end += 1,
             _ => self.batches.push((blend, n..n + 1)),
         }
-        self.vertices.push(OverlayVertex {
-            pos: [x, y],
-            color,
-            segment: [0.0; 4],
-            brush: [PLAIN, 0.0, 0.0, 0.0],
-        });
+        self.vertices.push(v);
+    }
+
+    /// Clip coordinates (y up) in framebuffer pixels (y down).
+    fn to_pixels(&self, x: f32, y: f32) -> (f32, f32) {
+        let (w, h) = (self.width as f32, self.height as f32);
+        ((x + 1.0) * 0.5 * w, (1.0 - y) * 0.5 * h)
+    }
+
+    /// Framebuffer pixels (y down) in clip coordinates (y up).
+    fn to_clip(&self, px: f32, py: f32) -> [f32; 2] {
+        let (w, h) = (self.width as f32, self.height as f32);
+        [px / w * 2.0 - 1.0, 1.0 - py / h * 2.0]
     }
 
     /// One triangle; skipped when a corner is not finite.
@@ -361,24 +381,19 @@ impl Canvas {
     /// [`Canvas::line_strip`] draws four times, shifted by `step` pixels
     /// right, then down, then back left (MilkDrop's 2x2 brush: one pixel
     /// along its +x, its +y, which is down in our picture, and back), in
-    /// one quad per segment. The
-    /// fragment shader counts how many of the four copies cover each pixel
-    /// (the copies' own coverage: centre within half the width of the
-    /// shifted segment, between its ends) and blends that many times over:
-    /// alpha `1 - (1 - a)^k` (k draws of `c` over `dst` at alpha `a`), or
-    /// `k a c` added. So the picture is the four draws' (up to the 8-bit
-    /// rounding between them, and where two segments of the strip overlap)
-    /// at a quarter of the triangles, which is what a software rasteriser
-    /// spends its time on for thick waves.
+    /// one quad per segment. The fragment shader counts how many of the
+    /// four copies cover each pixel (the copies' own coverage: centre
+    /// within half the width of the shifted segment, between its ends) and
+    /// blends that many times over: alpha `1 - (1 - a)^k` (k draws of `c`
+    /// over `dst` at alpha `a`), or `k a c` added. So the picture is the
+    /// four draws' (up to the 8-bit rounding between them, and where two
+    /// segments of the strip overlap) at a quarter of the triangles, which
+    /// is what a software rasteriser spends its time on for thick waves.
     pub fn brushed_line_strip(&mut self, blend: Blend, points: &[Point], width: f32, step: f32) {
         let mode = match blend {
             Blend::Alpha => BRUSH_ALPHA,
             Blend::Additive => BRUSH_ADDITIVE,
         };
-        let (w, h) = (self.width as f32, self.height as f32);
-        // Clip space (y up) to framebuffer pixels (y down) and back.
-        let to_px = |x: f32, y: f32| ((x + 1.0) * 0.5 * w, (1.0 - y) * 0.5 * h);
-        let to_clip = |x: f32, y: f32| (x / w * 2.0 - 1.0, 1.0 - y / h * 2.0);
         let half = width * 0.5 + 1e-3;
         // How far the quad reaches past the segment from the brush's
         // middle: each copy is at most half a diagonal step away from it
@@ -391,8 +406,8 @@ impl Canvas {
             if !finite(&a) || !finite(&b) {
                 continue;
             }
-            let (ax, ay) = to_px(clamp_far(a.x), clamp_far(a.y));
-            let (bx, by) = to_px(clamp_far(b.x), clamp_far(b.y));
+            let (ax, ay) = self.to_pixels(clamp_far(a.x), clamp_far(a.y));
+            let (bx, by) = self.to_pixels(clamp_far(b.x), clamp_far(b.y));
             let (dx, dy) = (bx - ax, by - ay);
             let len = (dx * dx + dy * dy).sqrt();
             if len.is_nan() || len < 1e-6 {
@@ -408,9 +423,8 @@ impl Canvas {
                 // copies' quads.
                 let t = along / len;
                 let color = std::array::from_fn(|i| a.color[i] + (b.color[i] - a.color[i]) * t);
-                let (x, y) = to_clip(x, y);
                 OverlayVertex {
-                    pos: [x, y],
+                    pos: self.to_clip(x, y),
                     color,
                     segment: [ax, ay, bx, by],
                     brush: [mode, half, step, 0.0],
@@ -425,27 +439,23 @@ impl Canvas {
     }
 
     /// MilkDrop's thick dots: [`Canvas::dots`] drawn four times, shifted by
-    /// `step` pixels right, down and back left (the brush of
-    /// [`Canvas::brushed_line_strip`]), in one quad per
-    /// dot whose fragments count the copies covering them, as
+    /// `step` pixels right, down and back left, in one quad per dot whose
+    /// fragments count the copies covering them, as
     /// [`Canvas::brushed_line_strip`] does.
     pub fn brushed_dots(&mut self, blend: Blend, points: &[Point], size: f32, step: f32) {
         let mode = match blend {
             Blend::Alpha => BRUSH_DOT_ALPHA,
             Blend::Additive => BRUSH_DOT_ADDITIVE,
         };
-        let (w, h) = (self.width as f32, self.height as f32);
         let half = size * 0.5;
         for p in points {
             if !finite(p) {
                 continue;
             }
-            // The centre in framebuffer pixels (y down).
-            let cx = (clamp_far(p.x) + 1.0) * 0.5 * w;
-            let cy = (1.0 - clamp_far(p.y)) * 0.5 * h;
+            let (cx, cy) = self.to_pixels(clamp_far(p.x), clamp_far(p.y));
             // The copies span [c - half, c + half + step] on both axes.
             let corner = |x: f32, y: f32| OverlayVertex {
-                pos: [x / w * 2.0 - 1.0, 1.0 - y / h * 2.0],
+                pos: self.to_clip(x, y),
                 color: p.color,
                 segment: [cx, cy, 0.0, 0.0],
                 brush: [mode, half, step, 0.0],
@@ -466,12 +476,7 @@ impl Canvas {
     /// Two triangles, `v[0] v[1] v[2]` and `v[2] v[1] v[3]`.
     fn quad(&mut self, blend: Blend, v: [OverlayVertex; 4]) {
         for v in [v[0], v[1], v[2], v[2], v[1], v[3]] {
-            let n = self.vertices.len() as u32;
-            match self.batches.last_mut() {
-                Some((b, range)) if *b == blend && range.end == n => range.end += 1,
-                _ => self.batches.push((blend, n..n + 1)),
-            }
-            self.vertices.push(v);
+            self.push(blend, v);
         }
     }
 
