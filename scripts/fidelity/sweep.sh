@@ -16,7 +16,10 @@
 # shaders that read a blur level, warp-rad-ang and comp-rad-ang for warp or
 # composite shaders that read rad or ang, roam for shaders that read roam_*,
 # matrices for shaders that build matrices, hue for presets that show the
-# hue shader (a composite shader reading hue_shader, or fShader above 0);
+# hue shader (a composite shader reading hue_shader, or fShader above 0),
+# wave-vars for presets with custom-wave per-point code and wave init or
+# per-frame code, nan for shaders that take sqrt, rsqrt or log,
+# colour-clamp for presets whose shape or custom-wave code sets colours;
 # and all of them at once for every preset (OUT/kefir-bc-all).
 #
 # Not run in CI (needs Chromium and refrender's npm packages; see run.sh).
@@ -114,10 +117,20 @@ one() {
     if grep -qiE '^(warp|comp)_[0-9]+=.*hue_shader|^fShader=([1-9]|0*\.0*[1-9])' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-hue/$name" --butterchurn hue
     fi
+    if grep -qiE '^wave_[0-9]+_per_point[0-9]+=.*[a-z]' "$PRESETS_DIR/$name.milk" &&
+        grep -qiE '^wave_[0-9]+_(init|per_frame)[0-9]+=.*[a-z]' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-wave-vars/$name" --butterchurn wave-vars
+    fi
+    if grep -qiE '^(warp|comp)_[0-9]+=.*\b(sqrt|rsqrt|log|log2|log10)[[:space:]]*\(' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-nan/$name" --butterchurn nan
+    fi
+    if grep -qiE '^(shape|wave)_[0-9]+_per_(frame|point)[0-9]+=.*\b(r|g|b|a|r2|g2|b2|a2|border_[rgba])[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-colour-clamp/$name" --butterchurn colour-clamp
+    fi
     # All of them at once, for every preset: how close Kefir comes to
     # butterchurn when it imitates every difference known.
     kefir_run "$name" "$OUT/kefir-bc-all/$name" \
-        --butterchurn late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue
+        --butterchurn late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp
 }
 
 # kefir_run NAME DIR [ARGS...]: Kefir replays NAME's reference into DIR.

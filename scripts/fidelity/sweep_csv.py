@@ -32,7 +32,10 @@ and a class with its reason. The rules, first match wins:
   butterchurn   Kefir imitating one of butterchurn's differences (QUIRKS:
                 its blur levels a frame late, its warp and composite
                 shaders' rad/ang, its roam uniforms, its transposed
-                matrices)
+                matrices, its hue shader upside down, its custom waves'
+                variables shared between init/per-frame and per-point,
+                NaN from sqrt/log of negative numbers, shape and wave
+                colours clamped)
                 closes at least a quarter of the gap to it at frame 10 or
                 60 and is not further at the other. Where an imitation
                 moves a preset without explaining it, the reason says so.
@@ -312,6 +315,21 @@ QUIRKS = {
         "running down the screen, so its tint is MilkDrop 2's upside down (ShowToUser_Shaders "
         "weighs shade[0] by x*y with y up, as Kefir; without a composite shader "
         "ShowToUser_NoShaders puts shade[i] on corner i of a two-triangle quad, as Kefir)"),
+    "wave-vars": (
+        "a custom wave's per-point code reads variables its init or per-frame code sets: "
+        "butterchurn runs all three on one variable pool a wave, MilkDrop 2 runs per-point code "
+        "in a VM of its own (m_pp_eel beside m_pf_eel, state.cpp) that shares only q1..q32 and "
+        "t1..t8, so there such a variable starts at 0 (as in Kefir)"),
+    "nan": (
+        "a shader takes sqrt, rsqrt or log of a negative number: NaN in butterchurn's GLSL (a "
+        "black pixel once stored); MilkDrop 2's shaders run on Direct3D 9, whose rsq and log "
+        "instructions take the absolute value (sqrt compiles to rcp(rsq(x))), so it gets "
+        "sqrt(|x|) and log(|x|), as Kefir"),
+    "colour-clamp": (
+        "shape or custom-wave colours go past 0..1: MilkDrop 2 turns them into bytes as "
+        "((int)(v*255)) & 0xFF (milkdropfs.cpp DrawCustomShapes/DrawCustomWaves), so 1.5 wraps "
+        "to 126/255 and -0.1 to 230/255, as Kefir; butterchurn passes floats, clamped (Kefir's "
+        "imitation clamps per vertex, butterchurn after interpolating)"),
 }
 
 

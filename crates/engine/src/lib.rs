@@ -226,6 +226,10 @@ pub struct PresetBuilder {
     shader_options: milk_hlsl::Options,
     /// [`Config::milkdrop1_stereo`].
     milkdrop1_stereo: bool,
+    /// [`ButterchurnQuirks::wave_vars`].
+    butterchurn_wave_vars: bool,
+    /// [`ButterchurnQuirks::colour_clamp`].
+    butterchurn_colour_clamp: bool,
 }
 
 impl PresetBuilder {
@@ -290,6 +294,12 @@ impl PresetBuilder {
     ) -> PreparedPreset {
         if !self.milkdrop1_stereo {
             runtime.ignore_red_blue_stereo();
+        }
+        if self.butterchurn_wave_vars {
+            runtime.share_wave_variables();
+        }
+        if self.butterchurn_colour_clamp {
+            runtime.clamp_colours();
         }
         let mut warnings = Vec::new();
         let shaders = {
@@ -476,6 +486,23 @@ pub struct ButterchurnQuirks {
     /// `shade[i]` on corner i of its quad (top-left, top-right,
     /// bottom-left, bottom-right), two triangles.
     pub hue: bool,
+    /// A custom wave's init, per-frame and per-point code share their
+    /// variables, as in butterchurn's one variable pool a wave; MilkDrop 2
+    /// runs per-point code in a VM of its own (`m_pp_eel`), which sees
+    /// only q1..q32 and t1..t8 of the others, so a per-point variable the
+    /// init code set starts at 0 there. For presets loaded after the call.
+    pub wave_vars: bool,
+    /// Shaders' `sqrt`, `rsqrt` and `log*` of negative numbers are NaN (a
+    /// black pixel once stored), as in butterchurn's GLSL
+    /// ([`milk_hlsl::Options::butterchurn_nan`]); MilkDrop 2's Direct3D 9
+    /// takes |x|. For presets loaded after the call.
+    pub nan: bool,
+    /// Shape and custom-wave colour channels past 0..1 are clamped, as
+    /// butterchurn's float vertex colours are (per vertex here; butterchurn
+    /// clamps after interpolating). MilkDrop 2 turns them into bytes as
+    /// `((int)(v * 255)) & 0xFF` (DrawCustomShapes, DrawCustomWaves), so
+    /// 1.5 wraps to 126/255. For presets loaded after the call.
+    pub colour_clamp: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -695,8 +722,11 @@ impl Visualizer {
             comp_format: comp_format(format),
             shader_options: milk_hlsl::Options {
                 butterchurn_matrices: self.butterchurn.matrices,
+                butterchurn_nan: self.butterchurn.nan,
             },
             milkdrop1_stereo: self.config.milkdrop1_stereo,
+            butterchurn_wave_vars: self.butterchurn.wave_vars,
+            butterchurn_colour_clamp: self.butterchurn.colour_clamp,
         }
     }
 

@@ -160,6 +160,10 @@ pub struct PresetRuntime {
     columns: [Vec<f64>; 10],
     overruns: Vec<BlockId>,
     initialised: bool,
+    /// Shape and custom-wave colour channels past 0..1 are clamped as
+    /// butterchurn does ([`crate::ButterchurnQuirks::colour_clamp`]), not
+    /// wrapped as MilkDrop 2's byte conversion does.
+    clamp_colours: bool,
 }
 
 impl std::fmt::Debug for PresetRuntime {
@@ -211,6 +215,7 @@ impl PresetRuntime {
             columns: Default::default(),
             overruns: Vec::new(),
             initialised: false,
+            clamp_colours: false,
         }
     }
 
@@ -252,6 +257,22 @@ impl PresetRuntime {
     /// ignores it, so it applies on the [`PassStyle::Fixed`] composite only.
     pub fn red_blue_stereo(&self) -> bool {
         self.red_blue_stereo
+    }
+
+    /// Runs custom waves' code on one set of variables a wave, as
+    /// butterchurn does ([`PresetCode::share_wave_variables`]).
+    pub(crate) fn share_wave_variables(&mut self) {
+        self.code.share_wave_variables();
+    }
+
+    /// Clamps shape and custom-wave colours to 0..1 as butterchurn does.
+    pub(crate) fn clamp_colours(&mut self) {
+        self.clamp_colours = true;
+    }
+
+    /// True when shape and custom-wave colours are clamped, not wrapped.
+    pub(crate) fn colours_clamped(&self) -> bool {
+        self.clamp_colours
     }
 
     /// Draws the preset as MilkDrop 2 does whatever its `bRedBlueStereo`

@@ -98,12 +98,24 @@ fn byte(v: f64) -> u8 {
     (s as i32 & 0xFF) as u8
 }
 
-fn color(v: &[f64; NVARS], at: usize) -> [u8; 4] {
+/// butterchurn's colour channel: clamped to 0..1 (NaN as 0).
+fn clamped_byte(v: f64) -> u8 {
+    if v.is_nan() {
+        0
+    } else {
+        (v.clamp(0.0, 1.0) * 255.0).round() as u8
+    }
+}
+
+/// The four channels from `v[at..]`, wrapped as MilkDrop 2 does or (with
+/// `clamp`) clamped as butterchurn does.
+fn color(v: &[f64; NVARS], at: usize, clamp: bool) -> [u8; 4] {
+    let channel = if clamp { clamped_byte } else { byte };
     [
-        byte(v[at]),
-        byte(v[at + 1]),
-        byte(v[at + 2]),
-        byte(v[at + 3]),
+        channel(v[at]),
+        channel(v[at + 1]),
+        channel(v[at + 2]),
+        channel(v[at + 3]),
     ]
 }
 
@@ -124,6 +136,8 @@ struct Builder {
     /// Half a 1-pixel line's width in clip units, x and y.
     half_px: [f32; 2],
     scale: f32,
+    /// Colours clamped as butterchurn does, not wrapped.
+    clamp_colours: bool,
 }
 
 impl Builder {
@@ -190,8 +204,8 @@ impl Builder {
             return;
         }
 
-        let c1 = color(v, COLOR);
-        let c2 = color(v, COLOR2);
+        let c1 = color(v, COLOR, self.clamp_colours);
+        let c2 = color(v, COLOR2, self.clamp_colours);
         let start = self.vertices.len();
         for j in 0..sides {
             let (p0, uv0) = rim[j];
@@ -217,7 +231,7 @@ impl Builder {
         self.push_draw(start, textured, additive);
 
         if v[BORDER + 3] > 0.0 {
-            let c = color(v, BORDER);
+            let c = color(v, BORDER, self.clamp_colours);
             let width = if flag(v[THICK]) { 2.0 } else { 1.0 };
             let start = self.vertices.len();
             for j in 0..sides {
@@ -363,6 +377,7 @@ impl ShapeRenderer {
             aspect_y: f64::from(aspect[1]),
             half_px: [1.0 / size.0.max(1) as f32, 1.0 / size.1.max(1) as f32],
             scale: line_scale(size.0, size.1),
+            clamp_colours: runtime.colours_clamped(),
         };
         b.vertices.clear();
         b.draws.clear();
@@ -462,6 +477,11 @@ mod tests {
         assert_eq!(byte(f64::NAN), 0);
         assert_eq!(byte(f64::INFINITY), 0);
         assert_eq!(byte(1.0e300), 0);
+        // butterchurn's reading clamps instead.
+        let mut v = [0.0; NVARS];
+        v[COLOR..COLOR + 4].copy_from_slice(&[1.5, -0.5, 0.5, f64::NAN]);
+        assert_eq!(color(&v, COLOR, false), [126, 129, 127, 0]);
+        assert_eq!(color(&v, COLOR, true), [255, 0, 128, 0]);
     }
 
     #[test]
@@ -484,6 +504,7 @@ mod tests {
             aspect_y: 1.0,
             half_px: [1.0 / 64.0; 2],
             scale: 1.0,
+            clamp_colours: false,
         }
     }
 

@@ -666,6 +666,15 @@ fn wrap_channel(v: f64) -> f32 {
     (i & 0xFF) as f32 / 255.0
 }
 
+/// butterchurn's custom-wave colour channel: clamped to 0..1 (NaN as 0).
+fn clamp_channel(v: f64) -> f32 {
+    if v.is_nan() {
+        0.0
+    } else {
+        v.clamp(0.0, 1.0) as f32
+    }
+}
+
 /// MilkDrop's `SmoothWave`: a 4-tap spline through the points, inserting
 /// one point between each pair (n points become 2n - 1).
 pub fn smooth_wave(points: &[Point]) -> Vec<Point> {
@@ -968,7 +977,9 @@ pub fn draw_main_wave(
 /// The 4 custom waves ("DrawCustomWaves"): each enabled wave's per-frame
 /// code, its samples (waveform or spectrum, smoothed), its per-point code,
 /// then lines or dots. Blocks that run past their budget are added to
-/// `overruns`.
+/// `overruns`. Colour channels past 0..1 wrap as in MilkDrop 2, or with
+/// `clamp_colours` are clamped as in butterchurn.
+#[allow(clippy::too_many_arguments)]
 pub fn draw_custom_waves(
     canvas: &mut Canvas,
     code: &mut PresetCode,
@@ -976,7 +987,13 @@ pub fn draw_custom_waves(
     inputs: &FrameInputs,
     audio: &AudioFrame,
     aspect: [f32; 2],
+    clamp_colours: bool,
 ) {
+    let channel = if clamp_colours {
+        clamp_channel
+    } else {
+        wrap_channel
+    };
     let wave_scale = code.base.wave_scale;
     for k in 0..code.waves.len() {
         let params = code.waves[k].params.clone();
@@ -1100,10 +1117,10 @@ pub fn draw_custom_waves(
                     // main wave): y = 1 is the top, as for shapes.
                     (ys[j] as f32 * 2.0 - 1.0) * inv_ay,
                     [
-                        wrap_channel(rs[j]),
-                        wrap_channel(gs[j]),
-                        wrap_channel(bs[j]),
-                        wrap_channel(as_[j]),
+                        channel(rs[j]),
+                        channel(gs[j]),
+                        channel(bs[j]),
+                        channel(as_[j]),
                     ],
                 )
             })
@@ -1157,6 +1174,11 @@ mod tests {
         assert_eq!(wrap_channel(f64::NAN), 0.0);
         // (int)(1.5 * 255) = 382, & 0xFF = 126.
         assert!((wrap_channel(1.5) - 126.0 / 255.0).abs() < 1e-6);
+        // butterchurn's reading clamps instead.
+        assert_eq!(
+            [1.5, -0.5, 0.25, f64::NAN].map(clamp_channel),
+            [1.0, 0.0, 0.25, 0.0]
+        );
         assert_eq!(quantize(2.0), 1.0);
         assert_eq!(quantize(f32::NAN), 0.0);
     }

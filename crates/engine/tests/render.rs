@@ -789,6 +789,34 @@ fn middle(img: &[u8]) -> [u8; 3] {
 }
 
 #[test]
+fn square_roots_and_logs_of_negatives_follow_direct3d_9_or_butterchurn() {
+    use milk_engine::ButterchurnQuirks;
+    // Direct3D 9's rsq and log take |x|: sqrt(-0.25) = 0.5, log2(-0.5) = -1
+    // (so 1 + log2 = 0), rsqrt(-4) = 0.5. butterchurn's GLSL gives NaN,
+    // which the render target stores as 0.
+    let comp = "shader_body { ret = float3(sqrt(-0.25 * uv.x / uv.x), \
+                1.5 + log2(-0.5 * uv.y / uv.y), rsqrt(-4 * uv.x / uv.x)); }";
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    for (butterchurn, want) in [(false, [128, 128, 128]), (true, [0, 0, 0])] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.emulate_butterchurn(ButterchurnQuirks {
+            nan: butterchurn,
+            ..Default::default()
+        });
+        let report = vis.load_preset(&shader_preset("", comp));
+        assert!(report.shader_failures.is_empty(), "{report:?}");
+        let got = middle(&render(&mut vis, &gpu, &target));
+        for c in 0..3 {
+            assert!(
+                got[c].abs_diff(want[c]) <= 1,
+                "butterchurn {butterchurn}: {got:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn replayed_randoms_reach_the_code_and_the_shaders() {
     use milk_engine::{BlockId, FrameRandoms};
     let gpu = gpu();

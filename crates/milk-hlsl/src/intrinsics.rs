@@ -161,6 +161,14 @@ pub fn call(
     if let Some((_, w)) = UNARY_FLOAT.iter().find(|(h, _)| *h == name) {
         expect_args(name, args, 1, pos)?;
         let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
+        // MilkDrop 2's shaders run on Direct3D 9, whose `rsq` and `log`
+        // instructions take the absolute value of their operand ("rsq -
+        // ps", "log - ps"), and HLSL's sqrt compiles to rcp(rsq(x)): a
+        // negative number gives sqrt(|x|) and log(|x|), not WGSL's NaN
+        // (which a render target stores as black).
+        if matches!(name, "sqrt" | "rsqrt" | "log" | "log2") && !tr.options.butterchurn_nan {
+            return Ok((format!("{w}(abs({}))", a[0]), t));
+        }
         return Ok((format!("{w}({})", a[0]), t));
     }
     let blur = |n: u8| -> (String, &'static str, &'static str) {
@@ -190,7 +198,12 @@ pub fn call(
         "log10" => {
             expect_args(name, args, 1, pos)?;
             let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
-            (format!("(log({}) * 0.4342944819f)", a[0]), t)
+            let a = if tr.options.butterchurn_nan {
+                a[0].clone()
+            } else {
+                format!("abs({})", a[0])
+            };
+            (format!("(log({a}) * 0.4342944819f)"), t)
         }
         "normalize" => {
             expect_args(name, args, 1, pos)?;

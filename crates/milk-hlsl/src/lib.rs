@@ -195,6 +195,11 @@ pub struct Options {
     /// operand order; HLSL fills rows. (It reorders lists of scalars
     /// correctly.) For comparing with butterchurn only.
     pub butterchurn_matrices: bool,
+    /// `sqrt`, `rsqrt`, `log`, `log2` and `log10` of a negative number are
+    /// NaN, as in butterchurn's GLSL, instead of MilkDrop 2's Direct3D 9
+    /// results of |x| (its `rsq` and `log` instructions take the absolute
+    /// value). For comparing with butterchurn only.
+    pub butterchurn_nan: bool,
 }
 
 /// Translates one shader block of a preset; errors carry file positions.

@@ -76,7 +76,7 @@ pub struct Translator<'a> {
     writable: BTreeSet<String>,
     /// Registers found written during this run but not in `writable`.
     want_writable: BTreeSet<String>,
-    options: crate::Options,
+    pub(crate) options: crate::Options,
 }
 
 /// Translates a parsed shader, giving written uniforms private copies.

@@ -372,6 +372,28 @@ fn pow_follows_direct3d9() {
 }
 
 #[test]
+fn square_roots_and_logs_take_the_absolute_value_as_direct3d9() {
+    let src = "shader_body { float z = uv.x - 1; \
+               ret = float3(sqrt(z), rsqrt(z) + log(z), log2(z) + log10(z)); }";
+    let block = milk_parser::preset::CodeBlock::from_text(src);
+    let read = |butterchurn_nan| {
+        let options = milk_hlsl::Options {
+            butterchurn_nan,
+            ..milk_hlsl::Options::default()
+        };
+        milk_hlsl::translate_with(&block, Stage::Comp, &options)
+            .expect("translates")
+            .source_wgsl
+    };
+    let d3d9 = read(false);
+    for f in ["sqrt", "inverseSqrt", "log", "log2"] {
+        assert!(d3d9.contains(&format!("{f}(abs(")), "{f}: {d3d9}");
+    }
+    let glsl = read(true);
+    assert!(!glsl.contains("(abs("), "{glsl}");
+}
+
+#[test]
 fn noise_textures_sample_with_their_mips_render_targets_at_level_0() {
     // Branches and loops around the samples, as Direct3D 9 allows: the
     // uniformity diagnostic is off, so browsers' WebGPU takes it too.
@@ -421,6 +443,7 @@ fn butterchurns_reading_transposes_square_matrices_built_from_vectors() {
     let read = |butterchurn_matrices| {
         let options = milk_hlsl::Options {
             butterchurn_matrices,
+            ..milk_hlsl::Options::default()
         };
         milk_hlsl::translate_with(&block, Stage::Comp, &options)
             .expect("translates")

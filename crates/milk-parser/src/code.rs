@@ -225,8 +225,26 @@ pub struct WaveCode {
     pub per_point: Option<VertexProgram>,
     /// Per-point inputs in the order of [`WAVE_POINT_INPUTS`].
     pub point_inputs: Vec<VarId>,
+    /// Variables both contexts name, as (per-frame id, per-point id), kept
+    /// equal between the blocks when imitating butterchurn
+    /// ([`PresetCode::share_wave_variables`]); empty otherwise.
+    shared: Vec<(VarId, VarId)>,
     /// `None` when the wave has no code.
     slots: Option<WaveSlots>,
+}
+
+impl WaveCode {
+    /// Copies the shared variables' values from the per-frame context to
+    /// the per-point one (`to_point`) or back.
+    fn sync_shared(&mut self, to_point: bool) {
+        for &(f, p) in &self.shared {
+            if to_point {
+                self.point.set(p, self.frame.get(f));
+            } else {
+                self.frame.set(f, self.point.get(p));
+            }
+        }
+    }
 }
 
 /// Code of one custom shape.
@@ -471,6 +489,7 @@ impl PresetCode {
                     point,
                     per_point,
                     point_inputs,
+                    shared: Vec::new(),
                     slots,
                 }
             })
@@ -679,6 +698,7 @@ impl PresetCode {
                 &mut overruns,
             );
             w.t_after_init = get_slots(&w.frame, &slots.frame.t);
+            w.sync_shared(true);
         }
         for (k, s) in self.shapes.iter_mut().enumerate() {
             let Some(slots) = s.slots else {
@@ -778,6 +798,9 @@ impl PresetCode {
             return overruns;
         };
         let common = inputs.array();
+        // What the per-point code left (only when imitating butterchurn's
+        // shared variables; the inputs below are set over it).
+        w.sync_shared(false);
         set_slots(&mut w.frame, &slots.frame.common, common);
         set_slots(&mut w.frame, &slots.frame.q, q);
         set_slots(&mut w.frame, &slots.frame.t, w.t_after_init);
@@ -789,12 +812,32 @@ impl PresetCode {
             BlockId::WavePerFrame(k),
             &mut overruns,
         );
+        w.sync_shared(true);
         let t = get_slots(&w.frame, &slots.frame.t);
         let q = get_slots(&w.frame, &slots.frame.q);
         set_slots(&mut w.point, &slots.point.common, common);
         set_slots(&mut w.point, &slots.point.q, q);
         set_slots(&mut w.point, &slots.point.t, t);
         overruns
+    }
+
+    /// Imitates butterchurn, whose custom wave runs its init, per-frame and
+    /// per-point code on one set of variables: what the init or per-frame
+    /// code sets, the per-point code reads, and the other way round.
+    /// MilkDrop 2 gives a wave two VMs (`m_pf_eel` for init and per-frame,
+    /// `m_pp_eel` for per-point, state.cpp), which share only q1..q32 and
+    /// t1..t8, so a per-point variable starts at 0 whatever the init code
+    /// set. Call before the init code runs; for comparisons with
+    /// butterchurn only.
+    pub fn share_wave_variables(&mut self) {
+        for w in &mut self.waves {
+            w.shared = w
+                .point
+                .iter()
+                .zip(0..)
+                .filter_map(|((name, _), i)| Some((w.frame.lookup(name)?, VarId(i))))
+                .collect();
+        }
     }
 
     /// Runs shape `k`'s per-frame code for one instance (after

@@ -164,6 +164,38 @@ fn wave_t_vars_reset_every_frame_and_reach_per_point_code() {
 }
 
 #[test]
+fn wave_per_point_variables_are_its_own_unless_shared_as_in_butterchurn() {
+    let text = "[preset00]\nwavecode_0_enabled=1\nwave_0_init1=mx = 0.5;\n\
+                wave_0_per_frame1=n = n + 1; seen = mx;\nwave_0_per_point1=x = mx + n;\n";
+    // MilkDrop 2: the per-point code runs in a VM of its own, where mx and
+    // n are never set.
+    let mut md2 = compile(text);
+    md2.run_init(&inputs(0.0));
+    for _ in 0..2 {
+        md2.run_frame(&inputs(1.0));
+        md2.run_wave_frame(0, &inputs(1.0));
+        assert_eq!(md2.waves[0].point.get_named("mx"), 0.0);
+        assert_eq!(md2.waves[0].point.get_named("n"), 0.0);
+    }
+    // butterchurn: one pool, both ways.
+    let mut bc = compile(text);
+    bc.share_wave_variables();
+    bc.run_init(&inputs(0.0));
+    for f in 1..=3 {
+        bc.run_frame(&inputs(f as f64));
+        bc.run_wave_frame(0, &inputs(f as f64));
+        let w = &mut bc.waves[0];
+        let mx = 0.5 + (f - 1) as f64;
+        assert_eq!(w.point.get_named("mx"), mx, "frame {f}");
+        assert_eq!(w.point.get_named("n"), f as f64, "frame {f}");
+        assert_eq!(w.frame.get_named("seen"), mx, "frame {f}");
+        // As if the per-point code had set mx = mx + 1.
+        let id = w.point.lookup("mx").expect("declared");
+        w.point.set(id, mx + 1.0);
+    }
+}
+
+#[test]
 fn shape_instances_start_from_the_file_values() {
     let mut code = compile(
         "[preset00]\nshapecode_0_enabled=1\nshapecode_0_num_inst=3\nshapecode_0_x=0.1\n\

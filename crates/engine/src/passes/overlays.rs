@@ -80,8 +80,17 @@ impl OverlayPass {
         );
         let mut drawing = waves::Canvas::new(size.0, size.1);
         {
+            let clamp_colours = slot.runtime.colours_clamped();
             let (code_, overruns) = slot.runtime.waves_mut();
-            waves::draw_custom_waves(&mut drawing, code_, overruns, &code.inputs, audio, aspect);
+            waves::draw_custom_waves(
+                &mut drawing,
+                code_,
+                overruns,
+                &code.inputs,
+                audio,
+                aspect,
+                clamp_colours,
+            );
         }
         let base = slot.runtime.base();
         waves::draw_main_wave(

@@ -72,7 +72,13 @@ pub struct Args {
     /// as butterchurn does), roam (the shaders' roam_cos/roam_sin without
     /// MilkDrop 2's phases), matrices (square matrices built in shaders
     /// transposed, as butterchurn's converter makes them), hue (the hue
-    /// shader's colours placed as butterchurn's composite grid has them).
+    /// shader's colours placed as butterchurn's composite grid has them),
+    /// wave-vars (a custom wave's per-point code sharing the variables of
+    /// its init and per-frame code, as in butterchurn's one pool a wave),
+    /// nan (shaders' sqrt, rsqrt and log of negative numbers NaN, as in
+    /// butterchurn's GLSL, where MilkDrop 2's Direct3D 9 takes |x|),
+    /// colour-clamp (shape and custom-wave colours past 0..1 clamped, where
+    /// MilkDrop 2's byte conversion wraps them).
     #[arg(
         long,
         requires = "replay",
@@ -138,6 +144,9 @@ enum ButterchurnQuirk {
     Roam,
     Matrices,
     Hue,
+    WaveVars,
+    Nan,
+    ColourClamp,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -277,6 +286,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             roam: args.butterchurn.contains(&ButterchurnQuirk::Roam),
             matrices: args.butterchurn.contains(&ButterchurnQuirk::Matrices),
             hue: args.butterchurn.contains(&ButterchurnQuirk::Hue),
+            wave_vars: args.butterchurn.contains(&ButterchurnQuirk::WaveVars),
+            nan: args.butterchurn.contains(&ButterchurnQuirk::Nan),
+            colour_clamp: args.butterchurn.contains(&ButterchurnQuirk::ColourClamp),
         });
     }
     if let (Some(noise), false) = (
