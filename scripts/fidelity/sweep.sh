@@ -19,7 +19,8 @@
 # hue shader (a composite shader reading hue_shader, or fShader above 0),
 # wave-vars for presets with custom-wave per-point code and wave init or
 # per-frame code, nan for shaders that take sqrt, rsqrt or log,
-# colour-clamp for presets whose shape or custom-wave code sets colours;
+# colour-clamp for presets whose shape or custom-wave code sets colours,
+# main-wrap for shaders reading the plain sampler_main with bTexWrap=0;
 # and all of them at once for every preset (OUT/kefir-bc-all).
 #
 # Not run in CI (needs Chromium and refrender's npm packages; see run.sh).
@@ -127,10 +128,14 @@ one() {
     if grep -qiE '^(shape|wave)_[0-9]+_per_(frame|point)[0-9]+=.*\b(r|g|b|a|r2|g2|b2|a2|border_[rgba])[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-colour-clamp/$name" --butterchurn colour-clamp
     fi
+    if grep -qiE '^(warp|comp)_[0-9]+=.*\bsampler_main\b' "$PRESETS_DIR/$name.milk" &&
+        grep -qiE '^bTexWrap=0' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-main-wrap/$name" --butterchurn main-wrap
+    fi
     # All of them at once, for every preset: how close Kefir comes to
     # butterchurn when it imitates every difference known.
     kefir_run "$name" "$OUT/kefir-bc-all/$name" \
-        --butterchurn late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp
+        --butterchurn late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp,main-wrap
 }
 
 # kefir_run NAME DIR [ARGS...]: Kefir replays NAME's reference into DIR.

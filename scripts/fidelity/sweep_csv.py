@@ -35,7 +35,7 @@ and a class with its reason. The rules, first match wins:
                 matrices, its hue shader upside down, its custom waves'
                 variables shared between init/per-frame and per-point,
                 NaN from sqrt/log of negative numbers, shape and wave
-                colours clamped)
+                colours clamped, sampler_main clamped with bTexWrap=0)
                 closes at least a quarter of the gap to it at frame 10 or
                 60 and is not further at the other. Where an imitation
                 moves a preset without explaining it, the reason says so.
@@ -330,6 +330,11 @@ QUIRKS = {
         "((int)(v*255)) & 0xFF (milkdropfs.cpp DrawCustomShapes/DrawCustomWaves), so 1.5 wraps "
         "to 126/255 and -0.1 to 230/255, as Kefir; butterchurn passes floats, clamped (Kefir's "
         "imitation clamps per vertex, butterchurn after interpolating)"),
+    "main-wrap": (
+        "a shader reads the plain sampler_main with bTexWrap=0: MilkDrop 2 binds it with WRAP "
+        "whatever bTexWrap says (plugin.cpp CacheParams: bWrap = true unless an fc_/pc_ prefix; "
+        "bTexWrap only picks the generated warp shader's sampler_fc_main), as Kefir; butterchurn "
+        "sets sampler_main's wrap from the frame's wrap value, so it clamps"),
 }
 
 

@@ -503,6 +503,13 @@ pub struct ButterchurnQuirks {
     /// `((int)(v * 255)) & 0xFF` (DrawCustomShapes, DrawCustomWaves), so
     /// 1.5 wraps to 126/255. For presets loaded after the call.
     pub colour_clamp: bool,
+    /// Warp and composite shaders' plain `sampler_main` wraps or clamps as
+    /// the frame's `wrap` (bTexWrap) says, as in butterchurn; MilkDrop 2
+    /// binds it with WRAP whatever `bTexWrap` is (`bWrap = true` in
+    /// plugin.cpp's `CacheParams` unless an `fc_`/`pc_` prefix says
+    /// otherwise; bTexWrap only picks the generated warp shader's
+    /// `sampler_fc_main`).
+    pub main_wrap: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -856,6 +863,8 @@ impl Visualizer {
         self.mesh.set_butterchurn_rad_ang(quirks.warp_rad_ang);
         self.composite.set_butterchurn_rad_ang(quirks.comp_rad_ang);
         self.composite.set_butterchurn_hue(quirks.hue);
+        self.warp.set_butterchurn_main_wrap(quirks.main_wrap);
+        self.composite.set_butterchurn_main_wrap(quirks.main_wrap);
     }
 
     /// Replaces the built-in noise texture `kind` with `rgba` (its size:

@@ -178,6 +178,10 @@ pub struct StageProgram {
     bind_layout: wgpu::BindGroupLayout,
     /// `(texture binding, view, sampler index)`, in layout order.
     textures: Vec<(u32, BoundView, usize)>,
+    /// The filter of a plain `sampler_main` (no prefix) when the shader
+    /// reads one, and its binding: for [`StageProgram::bind_group`]'s
+    /// `main_wrap`.
+    plain_main: Option<(u32, Filter)>,
     texsizes: Vec<TexSize>,
     texsize_buffer: Option<wgpu::Buffer>,
     /// Highest blur level the shader reads (0 = none).
@@ -211,8 +215,12 @@ impl StageProgram {
             }
         };
         let mut textures = Vec::with_capacity(layout.textures.len());
+        let mut plain_main = None;
         let mut entries = vec![crate::layout::uniform(milk_hlsl::env::UNIFORMS_BINDING)];
         for t in &layout.textures {
+            if t.sampler_name.eq_ignore_ascii_case("sampler_main") {
+                plain_main = Some((t.texture_binding, t.filter));
+            }
             let (view, _) = view_of(&t.source);
             textures.push((t.texture_binding, view, Samplers::index(t.filter, t.wrap)));
             entries.push(wgpu::BindGroupLayoutEntry {
@@ -284,6 +292,7 @@ impl StageProgram {
             pipelines: vec![(format, pipeline)],
             bind_layout,
             textures,
+            plain_main,
             texsizes,
             texsize_buffer,
             blur_levels,
@@ -346,6 +355,10 @@ impl StageProgram {
     }
 
     /// Writes the `texsize_NAME` table and creates this frame's bind group.
+    /// With `main_wrap` (butterchurn's reading, for comparisons) a plain
+    /// `sampler_main` wraps or clamps as the frame's `wrap` says; MilkDrop
+    /// 2 gives it WRAP whatever `bTexWrap` is (plugin.cpp `CacheParams`:
+    /// `bWrap = true` unless a `fc_`/`pc_` prefix says otherwise).
     pub(crate) fn bind_group(
         &self,
         device: &wgpu::Device,
@@ -353,6 +366,7 @@ impl StageProgram {
         uniforms: &wgpu::Buffer,
         views: &FrameViews<'_>,
         samplers: &Samplers,
+        main_wrap: Option<bool>,
     ) -> wgpu::BindGroup {
         if let Some(buffer) = &self.texsize_buffer {
             let table: Vec<[f32; 4]> = self
@@ -381,6 +395,12 @@ impl StageProgram {
             });
         }
         for (binding, view, sampler) in &self.textures {
+            let sampler = match (main_wrap, self.plain_main) {
+                (Some(wrap), Some((b, filter))) if b == *binding => {
+                    Samplers::index(filter, if wrap { Wrap::Repeat } else { Wrap::Clamp })
+                }
+                _ => *sampler,
+            };
             let view = match view {
                 BoundView::Main => views.main,
                 BoundView::Blur(n) => views.blur[usize::from(n.clamp(&1, &3) - 1)].0,
@@ -392,7 +412,7 @@ impl StageProgram {
             });
             entries.push(wgpu::BindGroupEntry {
                 binding: binding + 1,
-                resource: wgpu::BindingResource::Sampler(&samplers.samplers[*sampler]),
+                resource: wgpu::BindingResource::Sampler(&samplers.samplers[sampler]),
             });
         }
         device.create_bind_group(&wgpu::BindGroupDescriptor {

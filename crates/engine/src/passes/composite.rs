@@ -304,6 +304,9 @@ pub(crate) struct CompositePass {
     /// The hue colours placed as butterchurn places them
     /// ([`crate::ButterchurnQuirks::hue`]).
     butterchurn_hue: bool,
+    /// A composite shader's plain `sampler_main` follows `wrap`
+    /// ([`crate::ButterchurnQuirks::main_wrap`]).
+    butterchurn_main_wrap: bool,
 }
 
 impl CompositePass {
@@ -313,6 +316,10 @@ impl CompositePass {
 
     pub fn set_butterchurn_hue(&mut self, on: bool) {
         self.butterchurn_hue = on;
+    }
+
+    pub fn set_butterchurn_main_wrap(&mut self, on: bool) {
+        self.butterchurn_main_wrap = on;
     }
 
     /// Replaces the hue shader's random start phases (another renderer's,
@@ -350,6 +357,7 @@ impl CompositePass {
             butterchurn_rad_ang: false,
             rand_start,
             butterchurn_hue: false,
+            butterchurn_main_wrap: false,
         }
     }
 
@@ -476,6 +484,7 @@ impl CompositePass {
                     &slot.uniforms.comp_shader,
                     views,
                     gpu.samplers,
+                    self.butterchurn_main_wrap.then_some(wrap),
                 )
             }),
             fixed_bind: gpu.fixed_bind_group(

@@ -50,6 +50,9 @@ pub(crate) fn warp_uniforms(runtime: &PresetRuntime, s: &FrameState) -> (WarpUni
 pub(crate) struct WarpPass {
     bind_layout: wgpu::BindGroupLayout,
     pipeline: wgpu::RenderPipeline,
+    /// A warp shader's plain `sampler_main` follows `wrap`, as in
+    /// butterchurn ([`crate::ButterchurnQuirks::main_wrap`]).
+    butterchurn_main_wrap: bool,
 }
 
 /// One preset's warp this frame.
@@ -88,7 +91,12 @@ impl WarpPass {
         WarpPass {
             bind_layout,
             pipeline,
+            butterchurn_main_wrap: false,
         }
+    }
+
+    pub fn set_butterchurn_main_wrap(&mut self, on: bool) {
+        self.butterchurn_main_wrap = on;
     }
 
     /// One preset's uniforms and bind groups, reading `views.main`.
@@ -118,6 +126,7 @@ impl WarpPass {
                     &slot.uniforms.shader,
                     views,
                     gpu.samplers,
+                    self.butterchurn_main_wrap.then_some(wrap),
                 )
             }),
         }

@@ -78,7 +78,9 @@ pub struct Args {
     /// nan (shaders' sqrt, rsqrt and log of negative numbers NaN, as in
     /// butterchurn's GLSL, where MilkDrop 2's Direct3D 9 takes |x|),
     /// colour-clamp (shape and custom-wave colours past 0..1 clamped, where
-    /// MilkDrop 2's byte conversion wraps them).
+    /// MilkDrop 2's byte conversion wraps them), main-wrap (shaders' plain
+    /// sampler_main wrapping or clamping as bTexWrap says, where MilkDrop 2
+    /// always wraps it).
     #[arg(
         long,
         requires = "replay",
@@ -147,6 +149,7 @@ enum ButterchurnQuirk {
     WaveVars,
     Nan,
     ColourClamp,
+    MainWrap,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -289,6 +292,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             wave_vars: args.butterchurn.contains(&ButterchurnQuirk::WaveVars),
             nan: args.butterchurn.contains(&ButterchurnQuirk::Nan),
             colour_clamp: args.butterchurn.contains(&ButterchurnQuirk::ColourClamp),
+            main_wrap: args.butterchurn.contains(&ButterchurnQuirk::MainWrap),
         });
     }
     if let (Some(noise), false) = (
