@@ -20,7 +20,8 @@
 # wave-vars for presets with custom-wave per-point code and wave init or
 # per-frame code, nan for shaders that take sqrt, rsqrt or log,
 # colour-clamp for presets whose shape or custom-wave code sets colours,
-# main-wrap for shaders reading the plain sampler_main with bTexWrap=0;
+# main-wrap for shaders reading the plain sampler_main (or GetPixel) with
+# bTexWrap=0;
 # and all of them at once for every preset (OUT/kefir-bc-all).
 #
 # Not run in CI (needs Chromium and refrender's npm packages; see run.sh).
@@ -128,7 +129,7 @@ one() {
     if grep -qiE '^(shape|wave)_[0-9]+_per_(frame|point)[0-9]+=.*\b(r|g|b|a|r2|g2|b2|a2|border_[rgba])[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-colour-clamp/$name" --butterchurn colour-clamp
     fi
-    if grep -qiE '^(warp|comp)_[0-9]+=.*\bsampler_main\b' "$PRESETS_DIR/$name.milk" &&
+    if grep -qiE '^(warp|comp)_[0-9]+=.*(\bsampler_main\b|GetPixel)' "$PRESETS_DIR/$name.milk" &&
         grep -qiE '^bTexWrap=0' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-main-wrap/$name" --butterchurn main-wrap
     fi

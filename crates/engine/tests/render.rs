@@ -182,38 +182,41 @@ fn shaders_plain_sampler_main_wraps_whatever_btexwrap_says() {
     use milk_engine::ButterchurnQuirks;
     let gpu = gpu();
     let target = gpu.target(W, H);
-    // A bright column at the right edge; the warp shader reads 8 px to the
-    // left of each pixel through the plain sampler_main, with bTexWrap=0.
-    let mut text = String::from(
-        "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
-         PSVERSION_COMP=2\nbTexWrap=0\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\n\
-         fWaveAlpha=0\nmv_a=0\n",
-    );
-    text.push_str(&format!(
-        "warp_1=`shader_body {{ ret = tex2D(sampler_main, uv - float2({}, 0)).xyz; }}\n",
+    // A bright column at the right edge; the warp or the composite shader
+    // reads 8 px to the left of each pixel through the plain sampler_main,
+    // with bTexWrap=0.
+    let read = format!(
+        "`shader_body {{ ret = tex2D(sampler_main, uv - float2({}, 0)).xyz; }}",
         8.0 / W as f32
-    ));
-    let preset = Preset::parse(&text).expect("parses");
+    );
     let at = |img: &[u8], x: u32| img[((H / 2 * W + x) * 4) as usize];
-    for (butterchurn, want) in [(false, 255), (true, 0)] {
-        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
-        vis.emulate_butterchurn(ButterchurnQuirks {
-            main_wrap: butterchurn,
-            ..Default::default()
-        });
-        let report = vis.load_preset(&preset);
-        assert!(report.shader_failures.is_empty(), "{report:?}");
-        let mut img = vec![0u8; (W * H * 4) as usize];
-        for (i, px) in img.chunks_exact_mut(4).enumerate() {
-            if i as u32 % W >= W - 4 {
-                px.copy_from_slice(&[255; 4]);
+    for stage in ["warp", "comp"] {
+        let text = format!(
+            "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+             PSVERSION_COMP=2\nbTexWrap=0\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\n\
+             fWaveAlpha=0\nmv_a=0\n{stage}_1={read}\n"
+        );
+        let preset = Preset::parse(&text).expect("parses");
+        for (butterchurn, want) in [(false, 255), (true, 0)] {
+            let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+            vis.emulate_butterchurn(ButterchurnQuirks {
+                main_wrap: butterchurn,
+                ..Default::default()
+            });
+            let report = vis.load_preset(&preset);
+            assert!(report.shader_failures.is_empty(), "{report:?}");
+            let mut img = vec![0u8; (W * H * 4) as usize];
+            for (i, px) in img.chunks_exact_mut(4).enumerate() {
+                if i as u32 % W >= W - 4 {
+                    px.copy_from_slice(&[255; 4]);
+                }
             }
+            vis.set_frame(W, H, &img);
+            let img = render(&mut vis, &gpu, &target);
+            // MilkDrop 2 wraps: the column comes in at the left edge.
+            assert_eq!(at(&img, 5), want, "{stage}, butterchurn {butterchurn}");
+            assert_eq!(at(&img, W - 1), 0, "{stage}, butterchurn {butterchurn}");
         }
-        vis.set_frame(W, H, &img);
-        let img = render(&mut vis, &gpu, &target);
-        // MilkDrop 2 wraps: the column comes in at the left edge.
-        assert_eq!(at(&img, 5), want, "butterchurn {butterchurn}");
-        assert_eq!(at(&img, W - 1), 0, "butterchurn {butterchurn}");
     }
 }
 

@@ -484,7 +484,9 @@ impl CompositePass {
                     &slot.uniforms.comp_shader,
                     views,
                     gpu.samplers,
-                    self.butterchurn_main_wrap.then_some(wrap),
+                    // The frame's wrap, as butterchurn reads it (the
+                    // composite itself always wraps its shader's main).
+                    self.butterchurn_main_wrap.then_some(state.wrap),
                 )
             }),
             fixed_bind: gpu.fixed_bind_group(

@@ -126,7 +126,8 @@ impl WarpPass {
                     &slot.uniforms.shader,
                     views,
                     gpu.samplers,
-                    self.butterchurn_main_wrap.then_some(wrap),
+                    // The frame's wrap, as butterchurn reads it.
+                    self.butterchurn_main_wrap.then_some(state.wrap),
                 )
             }),
         }
