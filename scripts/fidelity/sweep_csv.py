@@ -496,7 +496,8 @@ def main():
                                                      "triage.tsv"))
     ap.add_argument("--no-sheets", action="store_true")
     a = ap.parse_args()
-    names = [l.strip() for l in sys.stdin if l.strip()]
+    # Only the line break goes: five names of the pack end in a space.
+    names = [l.rstrip("\r\n") for l in sys.stdin if l.strip()]
     manual = {}
     if os.path.exists(a.triage):
         for line in open(a.triage, encoding="utf-8"):
