@@ -835,10 +835,13 @@ fn middle(img: &[u8]) -> [u8; 3] {
 fn square_roots_and_logs_of_negatives_follow_direct3d_9_or_butterchurn() {
     use milk_engine::ButterchurnQuirks;
     // Direct3D 9's rsq and log take |x|: sqrt(-0.25) = 0.5, log2(-0.5) = -1
-    // (so 1 + log2 = 0), rsqrt(-4) = 0.5. butterchurn's GLSL gives NaN,
+    // (so 1.5 + log2 = 0.5), rsqrt(-4) = 0.5. butterchurn's GLSL gives NaN,
     // which the render target stores as 0.
+    // log2(0) is -FLT_MAX there (times 0: 0), -infinity in GLSL (times 0:
+    // NaN).
     let comp = "shader_body { ret = float3(sqrt(-0.25 * uv.x / uv.x), \
-                1.5 + log2(-0.5 * uv.y / uv.y), rsqrt(-4 * uv.x / uv.x)); }";
+                1.5 + log2(-0.5 * uv.y / uv.y), rsqrt(-4 * uv.x / uv.x)) \
+                + log2(0 * uv.x) * 0; }";
     let gpu = gpu();
     let target = gpu.target(W, H);
     for (butterchurn, want) in [(false, [128, 128, 128]), (true, [0, 0, 0])] {

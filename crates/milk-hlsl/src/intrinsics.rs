@@ -166,8 +166,16 @@ pub fn call(
         // ps", "log - ps"), and HLSL's sqrt compiles to rcp(rsq(x)): a
         // negative number gives sqrt(|x|) and log(|x|), not WGSL's NaN
         // (which a render target stores as black).
-        if matches!(name, "sqrt" | "rsqrt" | "log" | "log2") && !tr.options.butterchurn_nan {
-            return Ok((format!("{w}(abs({}))", a[0]), t));
+        // `log` of 0 is -FLT_MAX there, not -infinity (so `log(0) * 0` is 0).
+        if !tr.options.butterchurn_nan {
+            match name {
+                "sqrt" | "rsqrt" => return Ok((format!("{w}(abs({}))", a[0]), t)),
+                "log" | "log2" => {
+                    let floor = format!("{}(-3.4028235e38f)", wgsl_type(&t));
+                    return Ok((format!("max({w}(abs({})), {floor})", a[0]), t));
+                }
+                _ => {}
+            }
         }
         return Ok((format!("{w}({})", a[0]), t));
     }
@@ -198,12 +206,12 @@ pub fn call(
         "log10" => {
             expect_args(name, args, 1, pos)?;
             let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
-            let a = if tr.options.butterchurn_nan {
-                a[0].clone()
+            let log = if tr.options.butterchurn_nan {
+                format!("log({})", a[0])
             } else {
-                format!("abs({})", a[0])
+                format!("max(log(abs({})), {}(-3.4028235e38f))", a[0], wgsl_type(&t))
             };
-            (format!("(log({a}) * 0.4342944819f)"), t)
+            (format!("({log} * 0.4342944819f)"), t)
         }
         "normalize" => {
             expect_args(name, args, 1, pos)?;

@@ -389,6 +389,8 @@ fn square_roots_and_logs_take_the_absolute_value_as_direct3d9() {
     for f in ["sqrt", "inverseSqrt", "log", "log2"] {
         assert!(d3d9.contains(&format!("{f}(abs(")), "{f}: {d3d9}");
     }
+    // log(0) is -FLT_MAX, not -infinity.
+    assert!(d3d9.contains("max(log(abs("), "{d3d9}");
     let glsl = read(true);
     assert!(!glsl.contains("(abs("), "{glsl}");
 }
