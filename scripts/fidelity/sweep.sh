@@ -21,7 +21,7 @@
 # per-frame code, nan for shaders that take sqrt, rsqrt or log,
 # colour-clamp for presets whose shape or custom-wave code sets colours,
 # main-wrap for shaders reading the plain sampler_main (or GetPixel) with
-# bTexWrap=0;
+# bTexWrap=0, wave-gate for presets whose fWaveAlpha is 0.001 or less;
 # and all of them at once for every preset (OUT/kefir-bc-all).
 #
 # Not run in CI (needs Chromium and refrender's npm packages; see run.sh).
@@ -133,10 +133,13 @@ one() {
         grep -qiE '^bTexWrap=0' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-main-wrap/$name" --butterchurn main-wrap
     fi
+    if grep -qE '^fWaveAlpha=0*(\.0*1?0*)?[[:space:]]*$' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-wave-gate/$name" --butterchurn wave-gate
+    fi
     # All of them at once, for every preset: how close Kefir comes to
     # butterchurn when it imitates every difference known.
     kefir_run "$name" "$OUT/kefir-bc-all/$name" \
-        --butterchurn late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp,main-wrap
+        --butterchurn late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp,main-wrap,wave-gate
 }
 
 # kefir_run NAME DIR [ARGS...]: Kefir replays NAME's reference into DIR.

@@ -35,7 +35,8 @@ and a class with its reason. The rules, first match wins:
                 matrices, its hue shader upside down, its custom waves'
                 variables shared between init/per-frame and per-point,
                 NaN from sqrt/log of negative numbers, shape and wave
-                colours clamped, sampler_main clamped with bTexWrap=0)
+                colours clamped, sampler_main clamped with bTexWrap=0,
+                the main wave gated on wave_a)
                 closes at least a quarter of the gap to it at frame 10 or
                 60 and is not further at the other. Where an imitation
                 moves a preset without explaining it, the reason says so.
@@ -335,6 +336,10 @@ QUIRKS = {
         "whatever bTexWrap says (plugin.cpp CacheParams: bWrap = true unless an fc_/pc_ prefix; "
         "bTexWrap only picks the generated warp shader's sampler_fc_main), as Kefir; butterchurn "
         "sets sampler_main's wrap from the frame's wrap value, so it clamps"),
+    "wave-gate": (
+        "the main wave with wave_a at 0.001 or less: butterchurn draws it only when wave_a > 0.001 "
+        "before the volume modulation (its drawWave gate); MilkDrop 2's DrawWave multiplies wave_a "
+        "by the unclamped volume factor ((vol - start) / (end - start)) and draws, as Kefir"),
 }
 
 

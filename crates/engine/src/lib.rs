@@ -230,6 +230,8 @@ pub struct PresetBuilder {
     butterchurn_wave_vars: bool,
     /// [`ButterchurnQuirks::colour_clamp`].
     butterchurn_colour_clamp: bool,
+    /// [`ButterchurnQuirks::wave_gate`].
+    butterchurn_wave_gate: bool,
 }
 
 impl PresetBuilder {
@@ -300,6 +302,9 @@ impl PresetBuilder {
         }
         if self.butterchurn_colour_clamp {
             runtime.clamp_colours();
+        }
+        if self.butterchurn_wave_gate {
+            runtime.gate_main_wave();
         }
         let mut warnings = Vec::new();
         let shaders = {
@@ -510,6 +515,12 @@ pub struct ButterchurnQuirks {
     /// otherwise; bTexWrap only picks the generated warp shader's
     /// `sampler_fc_main`).
     pub main_wrap: bool,
+    /// The main wave is drawn only when `wave_a` is above 0.001 before the
+    /// volume modulation, as butterchurn's `drawWave` gates it; MilkDrop 2's
+    /// `DrawWave` multiplies `wave_a` by the volume factor (unclamped:
+    /// `fWaveAlpha` 0.001 on a loud frame comes to 0.01 or more) and draws.
+    /// For presets loaded after the call.
+    pub wave_gate: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -734,6 +745,7 @@ impl Visualizer {
             milkdrop1_stereo: self.config.milkdrop1_stereo,
             butterchurn_wave_vars: self.butterchurn.wave_vars,
             butterchurn_colour_clamp: self.butterchurn.colour_clamp,
+            butterchurn_wave_gate: self.butterchurn.wave_gate,
         }
     }
 

@@ -164,6 +164,9 @@ pub struct PresetRuntime {
     /// butterchurn does ([`crate::ButterchurnQuirks::colour_clamp`]), not
     /// wrapped as MilkDrop 2's byte conversion does.
     clamp_colours: bool,
+    /// The main wave is skipped unless `wave_a` > 0.001 before the volume
+    /// modulation, as butterchurn does ([`crate::ButterchurnQuirks::wave_gate`]).
+    wave_gate: bool,
 }
 
 impl std::fmt::Debug for PresetRuntime {
@@ -216,6 +219,7 @@ impl PresetRuntime {
             overruns: Vec::new(),
             initialised: false,
             clamp_colours: false,
+            wave_gate: false,
         }
     }
 
@@ -273,6 +277,16 @@ impl PresetRuntime {
     /// True when shape and custom-wave colours are clamped, not wrapped.
     pub(crate) fn colours_clamped(&self) -> bool {
         self.clamp_colours
+    }
+
+    /// Gates the main wave on `wave_a` > 0.001 as butterchurn does.
+    pub(crate) fn gate_main_wave(&mut self) {
+        self.wave_gate = true;
+    }
+
+    /// True when butterchurn's gate would skip the main wave this frame.
+    pub(crate) fn main_wave_gated(&self, wave_a: f64) -> bool {
+        self.wave_gate && (wave_a.is_nan() || wave_a <= 0.001)
     }
 
     /// Draws the preset as MilkDrop 2 does whatever its `bRedBlueStereo`

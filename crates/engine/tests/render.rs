@@ -221,6 +221,34 @@ fn shaders_plain_sampler_main_wraps_whatever_btexwrap_says() {
 }
 
 #[test]
+fn a_faint_main_wave_is_drawn_unless_gated_as_butterchurn_gates_it() {
+    use milk_engine::ButterchurnQuirks;
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    // fWaveAlpha 0.001, brought up to 0.1 by the volume modulation
+    // ((vol + 1) / 0.01 with silence): MilkDrop 2 draws it, butterchurn's
+    // gate (wave_a > 0.001 before the modulation) does not.
+    let body = "fWaveAlpha=0.001\nbModWaveAlphaByVolume=1\nfModWaveAlphaStart=-1\n\
+                fModWaveAlphaEnd=-0.99\nbAdditiveWaves=1\nwave_r=1\nwave_g=1\nwave_b=1";
+    for (butterchurn, lit) in [(false, true), (true, false)] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.emulate_butterchurn(ButterchurnQuirks {
+            wave_gate: butterchurn,
+            ..Default::default()
+        });
+        let report = vis.load_preset(&preset(body));
+        assert!(report.errors.is_empty(), "{report:?}");
+        let img = render(&mut vis, &gpu, &target);
+        let brightest = img.chunks_exact(4).map(|p| p[0]).max().unwrap_or(0);
+        assert_eq!(
+            brightest > 10,
+            lit,
+            "butterchurn {butterchurn}: brightest {brightest}"
+        );
+    }
+}
+
+#[test]
 fn composite_gamma_echo_and_filters() {
     let gpu = gpu();
     let target = gpu.target(W, H);

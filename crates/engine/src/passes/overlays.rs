@@ -92,15 +92,16 @@ impl OverlayPass {
                 clamp_colours,
             );
         }
-        let base = slot.runtime.base();
-        waves::draw_main_wave(
-            &mut drawing,
-            &code.state.draw,
-            base,
-            audio,
-            slot.time,
-            aspect,
-        );
+        if !slot.runtime.main_wave_gated(code.state.draw.wave_a) {
+            waves::draw_main_wave(
+                &mut drawing,
+                &code.state.draw,
+                slot.runtime.base(),
+                audio,
+                slot.time,
+                aspect,
+            );
+        }
         borders::draw_sprites(&mut drawing, &code.state.draw, aspect);
         let lines = self.lines.upload(gpu.device, gpu.queue, &drawing);
         // Textured shapes sample the previous frame (MilkDrop's VS[0]) the

@@ -80,7 +80,8 @@ pub struct Args {
     /// colour-clamp (shape and custom-wave colours past 0..1 clamped, where
     /// MilkDrop 2's byte conversion wraps them), main-wrap (shaders' plain
     /// sampler_main wrapping or clamping as bTexWrap says, where MilkDrop 2
-    /// always wraps it).
+    /// always wraps it), wave-gate (the main wave drawn only when wave_a is
+    /// above 0.001 before the volume modulation).
     #[arg(
         long,
         requires = "replay",
@@ -150,6 +151,7 @@ enum ButterchurnQuirk {
     Nan,
     ColourClamp,
     MainWrap,
+    WaveGate,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -293,6 +295,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             nan: args.butterchurn.contains(&ButterchurnQuirk::Nan),
             colour_clamp: args.butterchurn.contains(&ButterchurnQuirk::ColourClamp),
             main_wrap: args.butterchurn.contains(&ButterchurnQuirk::MainWrap),
+            wave_gate: args.butterchurn.contains(&ButterchurnQuirk::WaveGate),
         });
     }
     if let (Some(noise), false) = (
