@@ -371,19 +371,26 @@ fn pow_follows_direct3d9() {
     assert!(!w.contains("pow(v_z, 1"), "{w}");
 }
 
+/// `src` translated as a composite shader with `options`, as WGSL text.
+fn comp_wgsl_with(src: &str, options: milk_hlsl::Options) -> String {
+    let block = milk_parser::preset::CodeBlock::from_text(src);
+    milk_hlsl::translate_with(&block, Stage::Comp, &options)
+        .expect("translates")
+        .source_wgsl
+}
+
 #[test]
 fn square_roots_and_logs_take_the_absolute_value_as_direct3d9() {
     let src = "shader_body { float z = uv.x - 1; \
                ret = float3(sqrt(z), rsqrt(z) + log(z), log2(z) + log10(z)); }";
-    let block = milk_parser::preset::CodeBlock::from_text(src);
     let read = |butterchurn_nan| {
-        let options = milk_hlsl::Options {
-            butterchurn_nan,
-            ..milk_hlsl::Options::default()
-        };
-        milk_hlsl::translate_with(&block, Stage::Comp, &options)
-            .expect("translates")
-            .source_wgsl
+        comp_wgsl_with(
+            src,
+            milk_hlsl::Options {
+                butterchurn_nan,
+                ..milk_hlsl::Options::default()
+            },
+        )
     };
     let d3d9 = read(false);
     for f in ["sqrt", "inverseSqrt", "log", "log2"] {
@@ -441,15 +448,14 @@ fn butterchurns_reading_transposes_square_matrices_built_from_vectors() {
                float2x2 s = float2x2(0.2, 0.8, 0.4, 0.6); \
                float3x2 n = float3x2(float2(1, 2), float2(3, 4), float2(5, 6)); \
                ret = float3(mul(float2(1, 0), m) + mul(float2(1, 0), s), n._m00); }";
-    let block = milk_parser::preset::CodeBlock::from_text(src);
     let read = |butterchurn_matrices| {
-        let options = milk_hlsl::Options {
-            butterchurn_matrices,
-            ..milk_hlsl::Options::default()
-        };
-        milk_hlsl::translate_with(&block, Stage::Comp, &options)
-            .expect("translates")
-            .source_wgsl
+        comp_wgsl_with(
+            src,
+            milk_hlsl::Options {
+                butterchurn_matrices,
+                ..milk_hlsl::Options::default()
+            },
+        )
     };
     let hlsl = read(false);
     assert!(!hlsl.contains("transpose("), "{hlsl}");
