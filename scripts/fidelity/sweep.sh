@@ -18,10 +18,11 @@
 # matrices for shaders that build matrices, hue for presets that show the
 # hue shader (a composite shader reading hue_shader, or fShader above 0),
 # wave-vars for presets with custom-wave per-point code and wave init or
-# per-frame code, nan for shaders that take sqrt, rsqrt or log,
+# per-frame code, nan for shaders that take sqrt, rsqrt, log, acos or asin,
 # colour-clamp for presets whose shape or custom-wave code sets colours,
 # main-wrap for shaders reading the plain sampler_main (or GetPixel) with
-# bTexWrap=0, wave-gate for presets whose fWaveAlpha is 0.001 or less;
+# bTexWrap=0, wave-gate for presets whose fWaveAlpha is 0.001 or less,
+# frame-alpha for presets with textured shapes;
 # and all of them at once for every preset (OUT/kefir-bc-all).
 #
 # Not run in CI (needs Chromium and refrender's npm packages; see run.sh).
@@ -123,7 +124,7 @@ one() {
         grep -qiE '^wave_[0-9]+_(init|per_frame)[0-9]+=.*[a-z]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-wave-vars/$name" --butterchurn wave-vars
     fi
-    if grep -qiE '^(warp|comp)_[0-9]+=.*\b(sqrt|rsqrt|log|log2|log10)[[:space:]]*\(' "$PRESETS_DIR/$name.milk"; then
+    if grep -qiE '^(warp|comp)_[0-9]+=.*\b(sqrt|rsqrt|log|log2|log10|acos|asin)[[:space:]]*\(' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-nan/$name" --butterchurn nan
     fi
     if grep -qiE '^(shape|wave)_[0-9]+_per_(frame|point)[0-9]+=.*\b(r|g|b|a|r2|g2|b2|a2|border_[rgba])[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
@@ -136,10 +137,13 @@ one() {
     if grep -qE '^fWaveAlpha=0*(\.0*1?0*)?[[:space:]]*$' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-wave-gate/$name" --butterchurn wave-gate
     fi
+    if grep -qiE '^shapecode_[0-9]+_textured=[1-9]|^shape_[0-9]+_(init|per_frame)[0-9]+=.*\btextured[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-frame-alpha/$name" --butterchurn frame-alpha
+    fi
     # All of them at once, for every preset: how close Kefir comes to
     # butterchurn when it imitates every difference known.
     kefir_run "$name" "$OUT/kefir-bc-all/$name" \
-        --butterchurn late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp,main-wrap,wave-gate
+        --butterchurn late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp,main-wrap,wave-gate,frame-alpha
 }
 
 # kefir_run NAME DIR [ARGS...]: Kefir replays NAME's reference into DIR.

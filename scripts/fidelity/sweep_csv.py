@@ -34,9 +34,10 @@ and a class with its reason. The rules, first match wins:
                 shaders' rad/ang, its roam uniforms, its transposed
                 matrices, its hue shader upside down, its custom waves'
                 variables shared between init/per-frame and per-point,
-                NaN from sqrt/log of negative numbers, shape and wave
+                NaN from sqrt/log/acos out of range, shape and wave
                 colours clamped, sampler_main clamped with bTexWrap=0,
-                the main wave gated on wave_a)
+                the main wave gated on wave_a, textured shapes times
+                the frame's alpha)
                 closes at least a quarter of the gap to it at frame 10 or
                 60 and is not further at the other. Where an imitation
                 moves a preset without explaining it, the reason says so.
@@ -322,10 +323,11 @@ QUIRKS = {
         "in a VM of its own (m_pp_eel beside m_pf_eel, state.cpp) that shares only q1..q32 and "
         "t1..t8, so there such a variable starts at 0 (as in Kefir)"),
     "nan": (
-        "a shader takes sqrt, rsqrt or log of a negative number: NaN in butterchurn's GLSL (a "
-        "black pixel once stored); MilkDrop 2's shaders run on Direct3D 9, whose rsq and log "
-        "instructions take the absolute value (sqrt compiles to rcp(rsq(x))), so it gets "
-        "sqrt(|x|) and log(|x|), as Kefir"),
+        "a shader takes sqrt, rsqrt or log of a negative number, or acos/asin outside -1..1: "
+        "NaN in butterchurn's GLSL (a black pixel once stored); MilkDrop 2's shaders run on "
+        "Direct3D 9, whose rsq and log instructions take the absolute value (sqrt compiles to "
+        "rcp(rsq(x)), acos to a cubic times rcp(rsq(1-|x|))), so it gets sqrt(|x|), log(|x|) "
+        "and a finite arc cosine, as Kefir"),
     "colour-clamp": (
         "shape or custom-wave colours go past 0..1: MilkDrop 2 turns them into bytes as "
         "((int)(v*255)) & 0xFF (milkdropfs.cpp DrawCustomShapes/DrawCustomWaves), so 1.5 wraps "
@@ -340,6 +342,13 @@ QUIRKS = {
         "the main wave with wave_a at 0.001 or less: butterchurn draws it only when wave_a > 0.001 "
         "before the volume modulation (its drawWave gate); MilkDrop 2's DrawWave multiplies wave_a "
         "by the unclamped volume factor ((vol - start) / (end - start)) and draws, as Kefir"),
+    "frame-alpha": (
+        "textured shapes: butterchurn's shape shader multiplies the vertex colour by the texel, "
+        "alpha included, and its frame's alpha is 0 in the new texture of frame 1 (so textured "
+        "shapes are not drawn there) and below 1 wherever translucent shapes or waves were "
+        "blended the frame before (WebGL blends the alpha channel as the colour); MilkDrop 2's "
+        "feedback texture has no alpha channel (X8R8G8B8, read as 1), so its textured shapes "
+        "take the vertex alpha alone, as Kefir"),
 }
 
 
@@ -350,11 +359,17 @@ def quirk_gain(r, quirk):
     if quirk not in r["quirks"]:
         return False, ""
     e10, e60 = r["quirks"][quirk]
+    return closes_gap(r, e10, e60), (
+        f"with it imitated (kefir render --replay --butterchurn {quirk}) SSIM@10 "
+        f"{r['ssim10']:.2f} -> {e10:.2f}, @60 {r['ssim60']:.2f} -> {e60:.2f}")
+
+
+def closes_gap(r, e10, e60):
+    """Whether an imitation scoring e10/e60 closes at least a quarter of the
+    gap at frame 10 or 60 and is no further at the other."""
     s10, s60 = r["ssim10"], r["ssim60"]
     closes = (e10 - s10 >= max(0.02, (1 - s10) / 4)) or (e60 - s60 >= max(0.05, (1 - s60) / 4))
-    explains = closes and e10 >= s10 - 0.01 and e60 >= s60 - 0.02
-    return explains, (f"with it imitated (kefir render --replay --butterchurn {quirk}) SSIM@10 "
-                      f"{s10:.2f} -> {e10:.2f}, @60 {s60:.2f} -> {e60:.2f}")
+    return closes and e10 >= s10 - 0.01 and e60 >= s60 - 0.02
 
 
 def quirk_explaining(r):
@@ -427,6 +442,19 @@ def classify_by_rules(r):
     r["quirk"] = quirk_explaining(r)
     if r["quirk"]:
         return "butterchurn", f"{QUIRKS[r['quirk']]}; {quirk_gain(r, r['quirk'])[1]}"
+    # No one difference explains it, but the ones that touch this preset
+    # together do (e.g. per-pixel rad/ang in the warp shader and NaN from
+    # acos of numbers past 1 in the composite).
+    moved = [q for q, (e10, e60) in r["quirks"].items()
+             if abs(e10 - r["ssim10"]) >= 0.02 or abs(e60 - r["ssim60"]) >= 0.05]
+    if "all_quirks" in r and len(moved) >= 2 and closes_gap(r, *r["all_quirks"]):
+        a10, a60 = r["all_quirks"]
+        r["quirk"] = "several"
+        return "butterchurn", (
+            f"several of butterchurn's differences at once ({', '.join(moved)}; each alone "
+            f"moves it): with all imitated (kefir render --replay --butterchurn "
+            f"all of them) SSIM@10 {r['ssim10']:.2f} -> {a10:.2f}, @60 {r['ssim60']:.2f} -> "
+            f"{a60:.2f}" + "".join(f"; {q}: {quirk_gain(r, q)[1]}" for q in moved))
     if r["bc_grey10"] > 10 and r["kefir_grey10"] < 2:
         return "kefir-bug?", "Kefir blank where butterchurn draws"
     if pm10 is not None and pm10 >= 0.7 and s10 < 0.5 and (kpm10 is None or kpm10 < 0.5):

@@ -521,6 +521,20 @@ pub struct ButterchurnQuirks {
     /// `fWaveAlpha` 0.001 on a loud frame comes to 0.01 or more) and draws.
     /// For presets loaded after the call.
     pub wave_gate: bool,
+    /// The frame's alpha channel as butterchurn keeps it, and textured
+    /// shapes multiplied by it: WebGL blends the alpha channel with the
+    /// colour's factors, so shapes and waves drawn with alpha a leave
+    /// `a * a + dst * (1 - a)` there (below 1 where they are translucent;
+    /// the warp writes 1), and butterchurn's shape shader multiplies the
+    /// vertex colour by the sampled texel, alpha included: a textured shape
+    /// is fainter where the frame before had translucent overlays, and not
+    /// drawn at all on the first frame (a new texture's alpha is 0).
+    /// MilkDrop 2's feedback textures have no alpha channel (X8R8G8B8, read
+    /// as 1), so its textured shapes take the vertex alpha alone.
+    /// Approximations: motion vectors leave the alpha alone (Kefir draws
+    /// them, as MilkDrop 2, before the warp), and a thick line's copies
+    /// blend the alpha once with their combined coverage.
+    pub frame_alpha: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -1145,6 +1159,7 @@ impl Visualizer {
             &code,
             audio,
             aspect,
+            self.butterchurn.frame_alpha,
         );
         laps.lap(Pass::Overlays);
 

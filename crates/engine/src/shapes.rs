@@ -276,10 +276,85 @@ impl Builder {
 pub(crate) struct ShapeRenderer {
     /// [plain alpha, plain additive, textured alpha, textured additive]
     pipelines: [wgpu::RenderPipeline; 4],
+    /// The same for [`crate::ButterchurnQuirks::frame_alpha`], built when
+    /// first drawn with it.
+    frame_alpha_pipelines: Option<[wgpu::RenderPipeline; 4]>,
+    shader: wgpu::ShaderModule,
+    layout: wgpu::PipelineLayout,
     bind_layout: wgpu::BindGroupLayout,
     vertex_buffer: Option<wgpu::Buffer>,
     vertices: Vec<ShapeVertex>,
     draws: Vec<Draw>,
+}
+
+/// The four shape pipelines, in [`ShapeRenderer::pipelines`]' order;
+/// `frame_alpha` blends the frame's alpha channel as the colour and has
+/// textured shapes multiply by the texel's alpha, as butterchurn.
+fn shape_pipelines(
+    device: &wgpu::Device,
+    shader: &wgpu::ShaderModule,
+    layout: &wgpu::PipelineLayout,
+    frame_alpha: bool,
+) -> [wgpu::RenderPipeline; 4] {
+    let pipeline = |textured: bool, additive: bool| {
+        let color = wgpu::BlendComponent {
+            src_factor: wgpu::BlendFactor::SrcAlpha,
+            dst_factor: if additive {
+                wgpu::BlendFactor::One
+            } else {
+                wgpu::BlendFactor::OneMinusSrcAlpha
+            },
+            operation: wgpu::BlendOperation::Add,
+        };
+        let blend = wgpu::BlendState {
+            color,
+            // The frame's alpha stays as the warp pass wrote it, or
+            // (butterchurn) blends as the colour does.
+            alpha: if frame_alpha {
+                color
+            } else {
+                wgpu::BlendComponent {
+                    src_factor: wgpu::BlendFactor::Zero,
+                    dst_factor: wgpu::BlendFactor::One,
+                    operation: wgpu::BlendOperation::Add,
+                }
+            },
+        };
+        crate::layout::render_pipeline(
+            device,
+            crate::layout::PipelineSpec {
+                label: "kefir shape",
+                layout,
+                vertex: (shader, "shape_vs"),
+                buffers: &[Some(wgpu::VertexBufferLayout {
+                    array_stride: std::mem::size_of::<ShapeVertex>() as u64,
+                    step_mode: wgpu::VertexStepMode::Vertex,
+                    attributes: &wgpu::vertex_attr_array![
+                        0 => Float32x2, 1 => Float32x2, 2 => Unorm8x4
+                    ],
+                })],
+                fragment: (
+                    shader,
+                    match (textured, frame_alpha) {
+                        (false, _) => "shape_fs",
+                        (true, false) => "shape_textured_fs",
+                        (true, true) => "shape_textured_frame_alpha_fs",
+                    },
+                ),
+                target: wgpu::ColorTargetState {
+                    format: FEEDBACK_FORMAT,
+                    blend: Some(blend),
+                    write_mask: wgpu::ColorWrites::ALL,
+                },
+            },
+        )
+    };
+    [
+        pipeline(false, false),
+        pipeline(false, true),
+        pipeline(true, false),
+        pipeline(true, true),
+    ]
 }
 
 impl ShapeRenderer {
@@ -293,64 +368,24 @@ impl ShapeRenderer {
             entries: &[crate::layout::texture_2d(0), crate::layout::sampler(1)],
         });
         let layout = crate::layout::pipeline_layout(device, "kefir shapes", &bind_layout);
-        let pipeline = |textured: bool, additive: bool| {
-            let blend = wgpu::BlendState {
-                color: wgpu::BlendComponent {
-                    src_factor: wgpu::BlendFactor::SrcAlpha,
-                    dst_factor: if additive {
-                        wgpu::BlendFactor::One
-                    } else {
-                        wgpu::BlendFactor::OneMinusSrcAlpha
-                    },
-                    operation: wgpu::BlendOperation::Add,
-                },
-                // The frame's alpha stays as the warp pass wrote it.
-                alpha: wgpu::BlendComponent {
-                    src_factor: wgpu::BlendFactor::Zero,
-                    dst_factor: wgpu::BlendFactor::One,
-                    operation: wgpu::BlendOperation::Add,
-                },
-            };
-            crate::layout::render_pipeline(
-                device,
-                crate::layout::PipelineSpec {
-                    label: "kefir shape",
-                    layout: &layout,
-                    vertex: (&shader, "shape_vs"),
-                    buffers: &[Some(wgpu::VertexBufferLayout {
-                        array_stride: std::mem::size_of::<ShapeVertex>() as u64,
-                        step_mode: wgpu::VertexStepMode::Vertex,
-                        attributes: &wgpu::vertex_attr_array![
-                            0 => Float32x2, 1 => Float32x2, 2 => Unorm8x4
-                        ],
-                    })],
-                    fragment: (
-                        &shader,
-                        if textured {
-                            "shape_textured_fs"
-                        } else {
-                            "shape_fs"
-                        },
-                    ),
-                    target: wgpu::ColorTargetState {
-                        format: FEEDBACK_FORMAT,
-                        blend: Some(blend),
-                        write_mask: wgpu::ColorWrites::ALL,
-                    },
-                },
-            )
-        };
         ShapeRenderer {
-            pipelines: [
-                pipeline(false, false),
-                pipeline(false, true),
-                pipeline(true, false),
-                pipeline(true, true),
-            ],
+            pipelines: shape_pipelines(device, &shader, &layout, false),
+            frame_alpha_pipelines: None,
+            shader,
+            layout,
             bind_layout,
             vertex_buffer: None,
             vertices: Vec::new(),
             draws: Vec::new(),
+        }
+    }
+
+    /// Builds the pipelines of [`crate::ButterchurnQuirks::frame_alpha`]
+    /// if they do not exist yet.
+    pub(crate) fn ensure_frame_alpha(&mut self, device: &wgpu::Device) {
+        if self.frame_alpha_pipelines.is_none() {
+            self.frame_alpha_pipelines =
+                Some(shape_pipelines(device, &self.shader, &self.layout, true));
         }
     }
 
@@ -444,7 +479,16 @@ impl ShapeRenderer {
     }
 
     /// Records the prepared shapes into `pass` (a pass on the new frame).
-    pub(crate) fn draw(&self, pass: &mut wgpu::RenderPass<'_>, bind: &wgpu::BindGroup) {
+    /// Records the frame's shape draws; `frame_alpha` blends the frame's
+    /// alpha channel and modulates textured shapes by it, as butterchurn
+    /// ([`crate::ButterchurnQuirks::frame_alpha`]; after
+    /// [`ShapeRenderer::ensure_frame_alpha`]).
+    pub(crate) fn draw(
+        &self,
+        pass: &mut wgpu::RenderPass<'_>,
+        bind: &wgpu::BindGroup,
+        frame_alpha: bool,
+    ) {
         let Some(buffer) = &self.vertex_buffer else {
             return;
         };
@@ -455,7 +499,11 @@ impl ShapeRenderer {
         pass.set_vertex_buffer(0, buffer.slice(..));
         for d in &self.draws {
             let p = usize::from(d.textured) * 2 + usize::from(d.additive);
-            pass.set_pipeline(&self.pipelines[p]);
+            let pipelines = match (&self.frame_alpha_pipelines, frame_alpha) {
+                (Some(butterchurn), true) => butterchurn,
+                _ => &self.pipelines,
+            };
+            pass.set_pipeline(&pipelines[p]);
             pass.draw(d.range.clone(), 0..1);
         }
     }

@@ -38,3 +38,10 @@ fn shape_textured_fs(in: ShapeOut) -> @location(0) vec4<f32> {
     let t = textureSampleLevel(shape_prev, shape_sampler, in.uv, 0.0).rgb;
     return vec4<f32>(t * in.color.rgb, in.color.a);
 }
+
+// butterchurn's textured shape: the texel's alpha multiplies too (see
+// `ButterchurnQuirks::frame_alpha`).
+@fragment
+fn shape_textured_frame_alpha_fs(in: ShapeOut) -> @location(0) vec4<f32> {
+    return textureSampleLevel(shape_prev, shape_sampler, in.uv, 0.0) * in.color;
+}

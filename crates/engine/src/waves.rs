@@ -514,9 +514,68 @@ fn clamp_far(v: f32) -> f32 {
 pub(crate) struct Overlay {
     alpha: wgpu::RenderPipeline,
     additive: wgpu::RenderPipeline,
+    /// The same two for [`crate::ButterchurnQuirks::frame_alpha`], built
+    /// when first drawn with it.
+    frame_alpha: Option<[wgpu::RenderPipeline; 2]>,
+    shader: wgpu::ShaderModule,
+    layout: wgpu::PipelineLayout,
     buffer: wgpu::Buffer,
     capacity: u64,
     used: u64,
+}
+
+/// The overlay pipeline blending with `dst` (alpha or additive); with
+/// `frame_alpha` the frame's alpha channel blends as the colour does (as
+/// butterchurn's WebGL blending; thick lines' copies blend it once with
+/// their combined coverage), else it stays as the warp pass wrote it.
+fn overlay_pipeline(
+    device: &wgpu::Device,
+    shader: &wgpu::ShaderModule,
+    layout: &wgpu::PipelineLayout,
+    dst: wgpu::BlendFactor,
+    frame_alpha: bool,
+) -> wgpu::RenderPipeline {
+    let color = wgpu::BlendComponent {
+        src_factor: wgpu::BlendFactor::SrcAlpha,
+        dst_factor: dst,
+        operation: wgpu::BlendOperation::Add,
+    };
+    crate::layout::render_pipeline(
+        device,
+        crate::layout::PipelineSpec {
+            label: "kefir overlay",
+            layout,
+            vertex: (shader, "overlay_vs"),
+            buffers: &[Some(wgpu::VertexBufferLayout {
+                array_stride: std::mem::size_of::<OverlayVertex>() as u64,
+                step_mode: wgpu::VertexStepMode::Vertex,
+                attributes: &wgpu::vertex_attr_array![
+                    0 => Float32x2,
+                    1 => Float32x4,
+                    2 => Float32x4,
+                    3 => Float32x4
+                ],
+            })],
+            fragment: (shader, "overlay_fs"),
+            target: wgpu::ColorTargetState {
+                format: FEEDBACK_FORMAT,
+                blend: Some(wgpu::BlendState {
+                    color,
+                    alpha: if frame_alpha {
+                        color
+                    } else {
+                        wgpu::BlendComponent::OVER
+                    },
+                }),
+                write_mask: if frame_alpha {
+                    wgpu::ColorWrites::ALL
+                } else {
+                    // The frame's alpha stays as the warp pass wrote it.
+                    wgpu::ColorWrites::COLOR
+                },
+            },
+        },
+    )
 }
 
 impl Overlay {
@@ -530,49 +589,36 @@ impl Overlay {
             bind_group_layouts: &[],
             immediate_size: 0,
         });
-        let pipeline = |dst: wgpu::BlendFactor, label: &str| {
-            crate::layout::render_pipeline(
-                device,
-                crate::layout::PipelineSpec {
-                    label,
-                    layout: &layout,
-                    vertex: (&shader, "overlay_vs"),
-                    buffers: &[Some(wgpu::VertexBufferLayout {
-                        array_stride: std::mem::size_of::<OverlayVertex>() as u64,
-                        step_mode: wgpu::VertexStepMode::Vertex,
-                        attributes: &wgpu::vertex_attr_array![
-                            0 => Float32x2,
-                            1 => Float32x4,
-                            2 => Float32x4,
-                            3 => Float32x4
-                        ],
-                    })],
-                    fragment: (&shader, "overlay_fs"),
-                    target: wgpu::ColorTargetState {
-                        format: FEEDBACK_FORMAT,
-                        blend: Some(wgpu::BlendState {
-                            color: wgpu::BlendComponent {
-                                src_factor: wgpu::BlendFactor::SrcAlpha,
-                                dst_factor: dst,
-                                operation: wgpu::BlendOperation::Add,
-                            },
-                            alpha: wgpu::BlendComponent::OVER,
-                        }),
-                        // The frame's alpha stays as the warp pass wrote it.
-                        write_mask: wgpu::ColorWrites::COLOR,
-                    },
-                },
-            )
-        };
-        let alpha = pipeline(wgpu::BlendFactor::OneMinusSrcAlpha, "kefir overlay alpha");
-        let additive = pipeline(wgpu::BlendFactor::One, "kefir overlay additive");
+        let alpha = overlay_pipeline(
+            device,
+            &shader,
+            &layout,
+            wgpu::BlendFactor::OneMinusSrcAlpha,
+            false,
+        );
+        let additive = overlay_pipeline(device, &shader, &layout, wgpu::BlendFactor::One, false);
         let capacity = 64 * 1024;
         Overlay {
             alpha,
             additive,
+            frame_alpha: None,
+            shader,
+            layout,
             buffer: Self::buffer(device, capacity),
             capacity,
             used: 0,
+        }
+    }
+
+    /// Builds the pipelines of [`crate::ButterchurnQuirks::frame_alpha`]
+    /// if they do not exist yet.
+    pub(crate) fn ensure_frame_alpha(&mut self, device: &wgpu::Device) {
+        if self.frame_alpha.is_none() {
+            let pipeline = |dst| overlay_pipeline(device, &self.shader, &self.layout, dst, true);
+            self.frame_alpha = Some([
+                pipeline(wgpu::BlendFactor::OneMinusSrcAlpha),
+                pipeline(wgpu::BlendFactor::One),
+            ]);
         }
     }
 
@@ -603,7 +649,7 @@ impl Overlay {
     ) {
         if let Some(slice) = self.upload(device, queue, canvas) {
             let mut pass = rec.color_pass("kefir overlay", view, Begin::Keep);
-            self.draw(&mut pass, slice, canvas);
+            self.draw(&mut pass, slice, canvas, false);
         }
     }
 
@@ -633,18 +679,24 @@ impl Overlay {
     }
 
     /// Records `canvas`'s draws (uploaded to `slice`) into `pass`, one draw
-    /// per run of triangles with the same blend.
+    /// per run of triangles with the same blend; `frame_alpha` blends the
+    /// frame's alpha channel too, as butterchurn (after
+    /// [`Overlay::ensure_frame_alpha`]).
     pub(crate) fn draw(
         &self,
         pass: &mut wgpu::RenderPass<'_>,
         slice: std::ops::Range<u64>,
         canvas: &Canvas,
+        frame_alpha: bool,
     ) {
         pass.set_vertex_buffer(0, self.buffer.slice(slice));
+        let butterchurn = self.frame_alpha.as_ref().filter(|_| frame_alpha);
         for (blend, range) in &canvas.batches {
-            pass.set_pipeline(match blend {
-                Blend::Alpha => &self.alpha,
-                Blend::Additive => &self.additive,
+            pass.set_pipeline(match (blend, butterchurn) {
+                (Blend::Alpha, Some([alpha, _])) => alpha,
+                (Blend::Additive, Some([_, additive])) => additive,
+                (Blend::Alpha, None) => &self.alpha,
+                (Blend::Additive, None) => &self.additive,
             });
             pass.draw(range.clone(), 0..1);
         }

@@ -249,6 +249,57 @@ fn a_faint_main_wave_is_drawn_unless_gated_as_butterchurn_gates_it() {
 }
 
 #[test]
+fn textured_shapes_take_the_frame_alpha_as_butterchurn_keeps_it() {
+    use milk_engine::ButterchurnQuirks;
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    // A white disc at alpha 0.5, then a magenta-tinted textured disc over
+    // its middle magnifying the middle of the previous frame.
+    // MilkDrop 2's feedback texture starts black and has no alpha: the
+    // middle goes black on the first frame and stays black (the textured
+    // disc shows that black again). butterchurn blends the alpha channel
+    // too (0.5 * 0.5 + 1 * 0.5 = 0.75 under the disc) and multiplies the
+    // textured disc by the texel's alpha: 0 in the new texture on the
+    // first frame (the middle stays the disc's 128), then 0.75: the tinted
+    // 128 over the disc's 191 at 0.75, (144, 48, 144).
+    let shape = |n: u32, textured: u32, rad: f32, g: u32, a: f32| {
+        format!(
+            "shapecode_{n}_enabled=1\nshapecode_{n}_sides=32\nshapecode_{n}_textured={textured}\n\
+             shapecode_{n}_rad={rad}\nshapecode_{n}_r=1\nshapecode_{n}_g={g}\nshapecode_{n}_b=1\n\
+             shapecode_{n}_a={a}\nshapecode_{n}_r2=1\nshapecode_{n}_g2={g}\nshapecode_{n}_b2=1\n\
+             shapecode_{n}_a2={a}\nshapecode_{n}_border_a=0\n"
+        )
+    };
+    let body = format!(
+        "{}{}shapecode_1_tex_zoom=10\n",
+        shape(0, 0, 0.45, 1, 0.5),
+        shape(1, 1, 0.25, 0, 1.0)
+    );
+    for (butterchurn, frames) in [
+        (false, [[0, 0, 0], [0, 0, 0]]),
+        (true, [[128, 128, 128], [144, 48, 144]]),
+    ] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.emulate_butterchurn(ButterchurnQuirks {
+            frame_alpha: butterchurn,
+            ..Default::default()
+        });
+        let report = vis.load_preset(&preset(&body));
+        assert!(report.errors.is_empty(), "{report:?}");
+        for (n, want) in frames.iter().enumerate() {
+            let got = middle(&render(&mut vis, &gpu, &target));
+            for c in 0..3 {
+                assert!(
+                    got[c].abs_diff(want[c]) <= 2,
+                    "butterchurn {butterchurn}, frame {}: {got:?}",
+                    n + 1
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn composite_gamma_echo_and_filters() {
     let gpu = gpu();
     let target = gpu.target(W, H);
@@ -873,6 +924,35 @@ fn square_roots_and_logs_of_negatives_follow_direct3d_9_or_butterchurn() {
     let gpu = gpu();
     let target = gpu.target(W, H);
     for (butterchurn, want) in [(false, [128, 128, 128]), (true, [0, 0, 0])] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.emulate_butterchurn(ButterchurnQuirks {
+            nan: butterchurn,
+            ..Default::default()
+        });
+        let report = vis.load_preset(&shader_preset("", comp));
+        assert!(report.shader_failures.is_empty(), "{report:?}");
+        let got = middle(&render(&mut vis, &gpu, &target));
+        for c in 0..3 {
+            assert!(
+                got[c].abs_diff(want[c]) <= 1,
+                "butterchurn {butterchurn}: {got:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn arc_cosines_outside_minus_one_to_one_follow_direct3d_9_or_butterchurn() {
+    use milk_engine::ButterchurnQuirks;
+    // fxc expands acos into a cubic in |x| times rcp(rsq(1 - |x|)), and rsq
+    // takes |x|: acos(2) = 1.2937 (/2: 165), asin(-2) = pi/2 - acos(-2) =
+    // -0.2771 (+0.5: 57); inside [-1, 1] it is acos to 7e-5 (acos(-0.5) / 3:
+    // 178). butterchurn's GLSL gives NaN outside, stored as 0.
+    let comp = "shader_body { float two = 2 * uv.x / uv.x; \
+                ret = float3(acos(two) / 2, asin(-two) + 0.5, acos(-0.25 * two) / 3); }";
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    for (butterchurn, want) in [(false, [165, 57, 178]), (true, [0, 0, 178])] {
         let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
         vis.emulate_butterchurn(ButterchurnQuirks {
             nan: butterchurn,

@@ -151,6 +151,26 @@ fn coord(tr: &mut Translator, e: &Expr, t: &Type) -> Result<String, Error> {
     tr.convert_to(&w, &vt, t, e.pos)
 }
 
+/// Names (and registers with the translator) the helper computing `acos` of
+/// a value of type `t` as fxc compiles it for shader model 2 and 3: a cubic
+/// in |x| times `sqrt(1 - |x|)`, mirrored for negative x; `asin` is π/2
+/// minus that. The square root is `rcp(rsq(..))`, and `rsq` takes the
+/// absolute value, so |x| > 1 gives a finite number, not NaN.
+fn d3d9_arc_cosine(tr: &mut Translator, t: &Type) -> String {
+    let ty = wgsl_type(t);
+    let name = match shape(t) {
+        Some((_, n)) if n > 1 => format!("d3d9_acos{n}"),
+        _ => "d3d9_acos".to_string(),
+    };
+    tr.helpers.insert(format!(
+        "fn {name}(x: {ty}) -> {ty} {{\n    let a = abs(x);\n    \
+         let p = ((a * -0.0187292993f + 0.0742610022f) * a - 0.212114394f) * a + 1.57072878f;\n    \
+         let r = p * sqrt(abs(1.0f - a));\n    \
+         return select(r, 3.14159274f - r, x < -x);\n}}"
+    ));
+    name
+}
+
 /// Translates a call of an intrinsic or MilkDrop helper.
 pub fn call(
     tr: &mut Translator,
@@ -173,6 +193,14 @@ pub fn call(
                 "log" | "log2" => {
                     let floor = format!("{}(-3.4028235e38f)", wgsl_type(&t));
                     return Ok((format!("max({w}(abs({})), {floor})", a[0]), t));
+                }
+                "acos" | "asin" => {
+                    let helper = d3d9_arc_cosine(tr, &t);
+                    return Ok(if name == "acos" {
+                        (format!("{helper}({})", a[0]), t)
+                    } else {
+                        (format!("(1.57079637f - {helper}({}))", a[0]), t)
+                    });
                 }
                 _ => {}
             }

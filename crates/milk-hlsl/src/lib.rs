@@ -198,7 +198,9 @@ pub struct Options {
     /// `sqrt`, `rsqrt`, `log`, `log2` and `log10` of a negative number are
     /// NaN, as in butterchurn's GLSL, instead of MilkDrop 2's Direct3D 9
     /// results of |x| (its `rsq` and `log` instructions take the absolute
-    /// value). For comparing with butterchurn only.
+    /// value); `acos` and `asin` outside [-1, 1] are NaN instead of the
+    /// finite values of fxc's polynomial expansion. For comparing with
+    /// butterchurn only.
     pub butterchurn_nan: bool,
 }
 

@@ -76,6 +76,9 @@ pub struct Translator<'a> {
     writable: BTreeSet<String>,
     /// Registers found written during this run but not in `writable`.
     want_writable: BTreeSet<String>,
+    /// Helper functions the translated code calls (Direct3D 9's expansions
+    /// of intrinsics WGSL lacks), emitted once each after the prelude.
+    pub(crate) helpers: BTreeSet<String>,
     pub(crate) options: crate::Options,
 }
 
@@ -130,6 +133,7 @@ impl<'a> Translator<'a> {
             ret: None,
             writable: BTreeSet::new(),
             want_writable: BTreeSet::new(),
+            helpers: BTreeSet::new(),
             options: crate::Options::default(),
         }
     }
@@ -280,6 +284,9 @@ impl<'a> Translator<'a> {
             }
         };
         push_block(&self.prelude(), &mut text, &mut line_pos);
+        for h in &self.helpers {
+            push_block(h, &mut text, &mut line_pos);
+        }
         for d in &decls {
             push_block(d, &mut text, &mut line_pos);
         }

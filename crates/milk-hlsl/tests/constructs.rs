@@ -403,6 +403,41 @@ fn square_roots_and_logs_take_the_absolute_value_as_direct3d9() {
 }
 
 #[test]
+fn arc_cosines_and_sines_use_fxc_expansion_finite_outside_minus_one_to_one() {
+    let src = "shader_body { float2 z = uv * 3 - 1; \
+               ret = float3(acos(z.x), asin(z).y, acos(float3(z, 0)).z); }";
+    let read = |butterchurn_nan| {
+        comp_wgsl_with(
+            src,
+            milk_hlsl::Options {
+                butterchurn_nan,
+                ..milk_hlsl::Options::default()
+            },
+        )
+    };
+    let d3d9 = read(false);
+    // One helper per type used, each emitted once.
+    for helper in [
+        "fn d3d9_acos(x: f32)",
+        "fn d3d9_acos2(x: vec2<f32>)",
+        "fn d3d9_acos3(x: vec3<f32>)",
+    ] {
+        assert_eq!(d3d9.matches(helper).count(), 1, "{helper}: {d3d9}");
+    }
+    assert!(d3d9.contains("sqrt(abs(1.0f - a))"), "{d3d9}");
+    assert!(d3d9.contains("(1.57079637f - d3d9_acos2("), "{d3d9}");
+    assert!(
+        !d3d9.contains("acos(z") && !d3d9.contains(" asin("),
+        "{d3d9}"
+    );
+    let glsl = read(true);
+    assert!(
+        !glsl.contains("d3d9_acos") && glsl.contains("asin("),
+        "{glsl}"
+    );
+}
+
+#[test]
 fn noise_textures_sample_with_their_mips_render_targets_at_level_0() {
     // Branches and loops around the samples, as Direct3D 9 allows: the
     // uniformity diagnostic is off, so browsers' WebGPU takes it too.

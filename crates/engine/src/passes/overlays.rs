@@ -67,9 +67,14 @@ impl OverlayPass {
         code: &FrameCode,
         audio: &AudioFrame,
         aspect: [f32; 2],
+        frame_alpha: bool,
     ) {
         let (src, dst) = frames.pair();
         let size = dst.size;
+        if frame_alpha {
+            self.shapes.ensure_frame_alpha(gpu.device);
+            self.lines.ensure_frame_alpha(gpu.device);
+        }
         self.shapes.prepare(
             gpu.device,
             gpu.queue,
@@ -117,10 +122,10 @@ impl OverlayPass {
         // One render pass: shapes first, then waves and borders over them.
         let mut pass = rec.color_pass("kefir shapes and waves", &dst.view, Begin::Keep);
         if let Some(bind) = &shapes_bind {
-            self.shapes.draw(&mut pass, bind);
+            self.shapes.draw(&mut pass, bind, frame_alpha);
         }
         if let Some(slice) = lines {
-            self.lines.draw(&mut pass, slice, &drawing);
+            self.lines.draw(&mut pass, slice, &drawing, frame_alpha);
         }
     }
 }

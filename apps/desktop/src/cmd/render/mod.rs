@@ -81,7 +81,10 @@ pub struct Args {
     /// MilkDrop 2's byte conversion wraps them), main-wrap (shaders' plain
     /// sampler_main wrapping or clamping as bTexWrap says, where MilkDrop 2
     /// always wraps it), wave-gate (the main wave drawn only when wave_a is
-    /// above 0.001 before the volume modulation).
+    /// above 0.001 before the volume modulation), frame-alpha (the frame's
+    /// alpha channel blended by shapes and waves and multiplying textured
+    /// shapes, 0 on the first frame, where MilkDrop 2's frames have no
+    /// alpha).
     #[arg(
         long,
         requires = "replay",
@@ -152,6 +155,7 @@ enum ButterchurnQuirk {
     ColourClamp,
     MainWrap,
     WaveGate,
+    FrameAlpha,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -296,6 +300,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             colour_clamp: args.butterchurn.contains(&ButterchurnQuirk::ColourClamp),
             main_wrap: args.butterchurn.contains(&ButterchurnQuirk::MainWrap),
             wave_gate: args.butterchurn.contains(&ButterchurnQuirk::WaveGate),
+            frame_alpha: args.butterchurn.contains(&ButterchurnQuirk::FrameAlpha),
         });
     }
     if let (Some(noise), false) = (
