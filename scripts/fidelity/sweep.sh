@@ -23,7 +23,11 @@
 # main-wrap for shaders reading the plain sampler_main (or GetPixel) with
 # bTexWrap=0, wave-gate for presets whose fWaveAlpha is 0.001 or less,
 # frame-alpha for presets with textured shapes;
-# and all of them at once for every preset (OUT/kefir-bc-all).
+# and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
+# renders every reference again with a copy of refrender whose butterchurn
+# samples its frames without mipmaps (nomip_refrender.py; OUT/ref-nomip),
+# as MilkDrop 2 does: sweep_csv.py scores Kefir against those too (about
+# 40 more minutes at JOBS=2).
 #
 # Not run in CI (needs Chromium and refrender's npm packages; see run.sh).
 # Usage (from the repository root):
@@ -35,7 +39,8 @@
 #   KEFIR (target/release/kefir, built if missing), ONLY (substring filter),
 #   NAMES (a file of preset names, one a line, instead of the whole pack),
 #   KEFIR_REDO (1: render Kefir again), REF_TIMEOUT (300 s per preset),
-#   CSV (benches/fidelity/butterchurn-replay.csv), STAGE (all|render|csv).
+#   CSV (benches/fidelity/butterchurn-replay.csv), STAGE (all|render|csv),
+#   NOMIP (1: the mipmap-free references too).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -66,6 +71,9 @@ fi
 # butterchurn samples its clouds2 image for textures it lacks: Kefir gets the
 # same under those names, ahead of the texture pack.
 python3 scripts/fidelity/bc_stand_ins.py "$REFRENDER" "$PRESETS_DIR" "$OUT/bc-stand-ins" >/dev/null
+if [[ ${NOMIP:-0} == 1 ]]; then
+    python3 scripts/fidelity/nomip_refrender.py "$REFRENDER" "$OUT/refrender-nomip" >/dev/null
+fi
 export WAV=$OUT/audio.wav
 [[ -f $WAV ]] || python3 scripts/fidelity/make_wav.py "$WAV"
 if [[ -z ${KEFIR:-} ]]; then
@@ -100,6 +108,12 @@ one() {
             echo "REF FAILED: $name (see $log)"
             return 0
         fi
+    fi
+    if [[ ${NOMIP:-0} == 1 && ! -f $OUT/ref-nomip/$name/frame_000060.png ]]; then
+        (cd "$OUT/refrender-nomip" && timeout "$REF_TIMEOUT" node render.mjs --preset "$name" \
+            --frames "$FRAMES" --fps "$FPS" --size "$SIZE" --audio "wav:$WAV" --seed "$SEED" \
+            --skip 9 --every 10 --out "$OUT/ref-nomip/$name") </dev/null >>"$log" 2>&1 ||
+            echo "NOMIP REF FAILED: $name (see $log)"
     fi
     kefir_run "$name" "$kef" --dump-state "$kef/state.jsonl"
     if grep -qiE 'getblur|sampler_blur' "$PRESETS_DIR/$name.milk"; then

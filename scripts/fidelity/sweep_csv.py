@@ -21,6 +21,9 @@ Reads preset names on stdin. For each one, from OUT (sweep.sh's layout):
     --butterchurn QUIRK`: sweep.sh renders them for the presets each can
     touch, see QUIRKS), SSIM of those against butterchurn at frames 10
     and 60;
+  * with frames of a butterchurn without mipmaps under OUT/ref-nomip/<name>/
+    (NOMIP=1 sweep.sh, nomip_refrender.py), SSIM of Kefir against those
+    (the `mipmaps` entry of QUIRKS);
   * what the preset's text uses that two engines cannot agree on: rand() in
     its equations, rand_frame/rand_preset or noise textures in its shaders,
     textures butterchurn does not have.
@@ -37,10 +40,13 @@ and a class with its reason. The rules, first match wins:
                 NaN from sqrt/log/acos out of range, shape and wave
                 colours clamped, sampler_main clamped with bTexWrap=0,
                 the main wave gated on wave_a, textured shapes times
-                the frame's alpha)
+                the frame's alpha), or butterchurn without mipmaps
+                rendering the reference again,
                 closes at least a quarter of the gap to it at frame 10 or
                 60 and is not further at the other. Where an imitation
                 moves a preset without explaining it, the reason says so.
+  butterchurn   no one imitation does, all of them at once do (and at
+                least two move it)
   kefir-bug?    Kefir blank (grey < 2) where butterchurn draws (grey > 10),
                 or projectM agrees with butterchurn (>= 0.7 at frame 10)
                 while Kefir is under 0.5 against both
@@ -349,6 +355,14 @@ QUIRKS = {
         "blended the frame before (WebGL blends the alpha channel as the colour); MilkDrop 2's "
         "feedback texture has no alpha channel (X8R8G8B8, read as 1), so its textured shapes "
         "take the vertex alpha alone, as Kefir"),
+    # Not a Kefir imitation: the reference rendered again by a butterchurn
+    # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
+    "mipmaps": (
+        "butterchurn samples the frame with mipmaps (LINEAR_MIPMAP_LINEAR, generateMipmap on "
+        "the previous frame at the top of render): where a shader's texture coordinates change "
+        "fast from pixel to pixel, the GPU reads a higher level, a blurred previous frame in the "
+        "warp shader and in the composite a level made two frames earlier; MilkDrop 2's render "
+        "targets have one level, as Kefir's"),
 }
 
 
@@ -359,9 +373,10 @@ def quirk_gain(r, quirk):
     if quirk not in r["quirks"]:
         return False, ""
     e10, e60 = r["quirks"][quirk]
+    how = ("against butterchurn without mipmaps (nomip_refrender.py)" if quirk == "mipmaps"
+           else f"with it imitated (kefir render --replay --butterchurn {quirk})")
     return closes_gap(r, e10, e60), (
-        f"with it imitated (kefir render --replay --butterchurn {quirk}) SSIM@10 "
-        f"{r['ssim10']:.2f} -> {e10:.2f}, @60 {r['ssim60']:.2f} -> {e60:.2f}")
+        f"{how} SSIM@10 {r['ssim10']:.2f} -> {e10:.2f}, @60 {r['ssim60']:.2f} -> {e60:.2f}")
 
 
 def closes_gap(r, e10, e60):
@@ -591,6 +606,12 @@ def main():
             except (FileNotFoundError, OSError):
                 continue
             r["quirks"][quirk] = (ssim(gr[0], emu[0]), ssim(gr[2], emu[2]))
+        # Kefir against butterchurn without mipmaps (NOMIP=1 sweep.sh).
+        try:
+            nomip = [gray_small(x) for x in frames_of(os.path.join(a.out, "ref-nomip"), name, 6)]
+            r["quirks"]["mipmaps"] = (ssim(nomip[0], gk[0]), ssim(nomip[2], gk[2]))
+        except (FileNotFoundError, OSError):
+            pass
         r["bc_failed"] = bc_failure(ref_dir)
         if pms is not None and pm_failure(os.path.join(a.out, "pm", name)):
             r["pm_failed"] = True
