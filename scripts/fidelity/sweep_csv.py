@@ -40,7 +40,8 @@ and a class with its reason. The rules, first match wins:
                 NaN from sqrt/log/acos out of range, shape and wave
                 colours clamped, sampler_main clamped with bTexWrap=0,
                 the main wave gated on wave_a, textured shapes times
-                the frame's alpha), or butterchurn without mipmaps
+                the frame's alpha, motion vectors after the warp), or
+                butterchurn without mipmaps
                 rendering the reference again,
                 closes at least a quarter of the gap to it at frame 10 or
                 60 and is not further at the other. Where an imitation
@@ -355,6 +356,11 @@ QUIRKS = {
         "blended the frame before (WebGL blends the alpha channel as the colour); MilkDrop 2's "
         "feedback texture has no alpha channel (X8R8G8B8, read as 1), so its textured shapes "
         "take the vertex alpha alone, as Kefir"),
+    "mv-order": (
+        "motion vectors: MilkDrop 2 draws them into the previous frame before the warp "
+        "(DrawMotionVectors into VS[0], then WarpedBlitFromVS0ToVS1), so they go through the "
+        "warp in the frame they are drawn, as in Kefir; butterchurn draws them into the new frame "
+        "after the warp"),
     # Not a Kefir imitation: the reference rendered again by a butterchurn
     # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (

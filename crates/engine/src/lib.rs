@@ -531,10 +531,19 @@ pub struct ButterchurnQuirks {
     /// drawn at all on the first frame (a new texture's alpha is 0).
     /// MilkDrop 2's feedback textures have no alpha channel (X8R8G8B8, read
     /// as 1), so its textured shapes take the vertex alpha alone.
-    /// Approximations: motion vectors leave the alpha alone (Kefir draws
-    /// them, as MilkDrop 2, before the warp), and a thick line's copies
-    /// blend the alpha once with their combined coverage.
+    /// Approximations: motion vectors lower the alpha only with
+    /// [`ButterchurnQuirks::mv_order`] (else they are drawn before the
+    /// warp, which writes alpha 1), and a thick line's copies blend the
+    /// alpha once with their combined coverage.
     pub frame_alpha: bool,
+    /// Motion vectors drawn into the new frame after the warp (and the
+    /// blur), as butterchurn draws them; MilkDrop 2 draws them into the
+    /// previous frame before the warp (`DrawMotionVectors` into `VS[0]`,
+    /// then `WarpedBlitFromVS0ToVS1`), so its vectors go through the warp
+    /// in the frame they are drawn. (butterchurn's other difference, its
+    /// `getMotionDir` stretching short vectors to a texel in one axis, is
+    /// not imitated.)
+    pub mv_order: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -1102,8 +1111,17 @@ impl Visualizer {
         // levels.
         rec.set_pass(Pass::Warp);
         self.overlays.begin_frame();
-        self.overlays
-            .motion_vectors(&mut rec, &gpu, &self.frames, &code, &self.mesh);
+        let mv_after_warp = self.butterchurn.mv_order;
+        if !mv_after_warp {
+            self.overlays.motion_vectors(
+                &mut rec,
+                &gpu,
+                (&self.frames, false),
+                &code,
+                &self.mesh,
+                self.butterchurn.frame_alpha,
+            );
+        }
         let (src, dst) = self.frames.pair();
         if self.butterchurn.late_blur && blur_levels > 0 {
             // Until the warp draws into it, `dst` holds the frame before last.
@@ -1149,8 +1167,19 @@ impl Visualizer {
         }
         laps.lap(Pass::Blur);
 
-        // 5: custom shapes, custom waves, main wave, darken_center, borders.
+        // 5: custom shapes, custom waves, main wave, darken_center, borders
+        // (butterchurn: its motion vectors first).
         rec.set_pass(Pass::Overlays);
+        if mv_after_warp {
+            self.overlays.motion_vectors(
+                &mut rec,
+                &gpu,
+                (&self.frames, true),
+                &code,
+                &self.mesh,
+                self.butterchurn.frame_alpha,
+            );
+        }
         self.overlays.encode(
             &mut rec,
             &gpu,

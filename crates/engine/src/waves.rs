@@ -638,7 +638,8 @@ impl Overlay {
     }
 
     /// Records `canvas`'s draws into `view` (a feedback texture), on top of
-    /// what is there, in one render pass.
+    /// what is there, in one render pass; `frame_alpha` as in
+    /// [`Overlay::draw`].
     pub(crate) fn encode(
         &mut self,
         rec: &mut Recorder<'_>,
@@ -646,10 +647,11 @@ impl Overlay {
         queue: &wgpu::Queue,
         view: &wgpu::TextureView,
         canvas: &Canvas,
+        frame_alpha: bool,
     ) {
         if let Some(slice) = self.upload(device, queue, canvas) {
             let mut pass = rec.color_pass("kefir overlay", view, Begin::Keep);
-            self.draw(&mut pass, slice, canvas, false);
+            self.draw(&mut pass, slice, canvas, frame_alpha);
         }
     }
 

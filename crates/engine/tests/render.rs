@@ -300,6 +300,33 @@ fn textured_shapes_take_the_frame_alpha_as_butterchurn_keeps_it() {
 }
 
 #[test]
+fn motion_vectors_go_through_the_warp_unless_drawn_after_it_as_butterchurn() {
+    use milk_engine::ButterchurnQuirks;
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    // A decay of 0 makes the warp erase what it reads. MilkDrop 2 draws
+    // the motion vectors into the previous frame before the warp, so they
+    // are gone; butterchurn draws them into the new frame after it.
+    let body = "fDecay=0\nmv_a=1\nmv_x=8\nmv_y=6\nmv_l=0\nmv_r=1\nmv_g=1\nmv_b=1";
+    for (butterchurn, lit) in [(false, false), (true, true)] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.emulate_butterchurn(ButterchurnQuirks {
+            mv_order: butterchurn,
+            ..Default::default()
+        });
+        let report = vis.load_preset(&preset(body));
+        assert!(report.errors.is_empty(), "{report:?}");
+        let img = render(&mut vis, &gpu, &target);
+        let lit_pixels = img.chunks_exact(4).filter(|p| p[0] > 100).count();
+        assert_eq!(
+            lit_pixels > 8,
+            lit,
+            "butterchurn {butterchurn}: {lit_pixels} lit"
+        );
+    }
+}
+
+#[test]
 fn composite_gamma_echo_and_filters() {
     let gpu = gpu();
     let target = gpu.target(W, H);

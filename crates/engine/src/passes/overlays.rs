@@ -36,23 +36,30 @@ impl OverlayPass {
         self.lines.begin_frame();
     }
 
-    /// Draws the motion vectors into the previous frame, from this frame's
-    /// warp mesh.
+    /// Draws the motion vectors, from this frame's warp mesh, into the
+    /// previous frame (MilkDrop 2, before the warp) or, with `(frames,
+    /// true)`, into the new one (butterchurn, after the warp);
+    /// `frame_alpha` as in [`OverlayPass::encode`].
     pub fn motion_vectors(
         &mut self,
         rec: &mut Recorder<'_>,
         gpu: &Gpu<'_>,
-        frames: &Frames,
+        (frames, into_new_frame): (&Frames, bool),
         code: &FrameCode,
         mesh: &MeshPass,
+        frame_alpha: bool,
     ) {
         // Sized as the new frame (the previous one keeps its old size for a
         // frame after a resize).
         let (src, dst) = frames.pair();
         let mut vectors = waves::Canvas::new(dst.size.0, dst.size.1);
         borders::draw_motion_vectors(&mut vectors, &code.state.draw, mesh.mesh(), &|n| mesh.uv(n));
+        if frame_alpha {
+            self.lines.ensure_frame_alpha(gpu.device);
+        }
+        let target = if into_new_frame { &dst.view } else { &src.view };
         self.lines
-            .encode(rec, gpu.device, gpu.queue, &src.view, &vectors);
+            .encode(rec, gpu.device, gpu.queue, target, &vectors, frame_alpha);
     }
 
     /// Runs the shapes' and custom waves' code and draws everything into

@@ -84,7 +84,8 @@ pub struct Args {
     /// above 0.001 before the volume modulation), frame-alpha (the frame's
     /// alpha channel blended by shapes and waves and multiplying textured
     /// shapes, 0 on the first frame, where MilkDrop 2's frames have no
-    /// alpha).
+    /// alpha), mv-order (motion vectors drawn into the new frame after the
+    /// warp, where MilkDrop 2 draws them into the previous frame before it).
     #[arg(
         long,
         requires = "replay",
@@ -156,6 +157,7 @@ enum ButterchurnQuirk {
     MainWrap,
     WaveGate,
     FrameAlpha,
+    MvOrder,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -301,6 +303,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             main_wrap: args.butterchurn.contains(&ButterchurnQuirk::MainWrap),
             wave_gate: args.butterchurn.contains(&ButterchurnQuirk::WaveGate),
             frame_alpha: args.butterchurn.contains(&ButterchurnQuirk::FrameAlpha),
+            mv_order: args.butterchurn.contains(&ButterchurnQuirk::MvOrder),
         });
     }
     if let (Some(noise), false) = (
