@@ -2,6 +2,36 @@
 //! is read by fragment shaders only), pipeline construction, and the 8-bit
 //! RGBA textures frames and blur levels live in.
 
+/// How shapes and waves draw into a feedback frame: MilkDrop's
+/// `src_alpha, dst` blend on the colour (`dst` is `1 - src_alpha` or one,
+/// for additive), the frame's alpha left as the warp wrote it; or, with
+/// `frame_alpha` (butterchurn's WebGL blending,
+/// [`crate::ButterchurnQuirks::frame_alpha`]), the alpha blended as the
+/// colour.
+pub(crate) fn overlay_target(dst: wgpu::BlendFactor, frame_alpha: bool) -> wgpu::ColorTargetState {
+    let color = wgpu::BlendComponent {
+        src_factor: wgpu::BlendFactor::SrcAlpha,
+        dst_factor: dst,
+        operation: wgpu::BlendOperation::Add,
+    };
+    wgpu::ColorTargetState {
+        format: crate::FEEDBACK_FORMAT,
+        blend: Some(wgpu::BlendState {
+            color,
+            alpha: if frame_alpha {
+                color
+            } else {
+                wgpu::BlendComponent::OVER
+            },
+        }),
+        write_mask: if frame_alpha {
+            wgpu::ColorWrites::ALL
+        } else {
+            wgpu::ColorWrites::COLOR
+        },
+    }
+}
+
 /// A uniform buffer at `binding`.
 pub(crate) fn uniform(binding: u32) -> wgpu::BindGroupLayoutEntry {
     wgpu::BindGroupLayoutEntry {

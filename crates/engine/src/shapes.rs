@@ -41,7 +41,6 @@ use std::ops::Range;
 
 use milk_parser::code::FrameInputs;
 
-use crate::FEEDBACK_FORMAT;
 use crate::runtime::PresetRuntime;
 
 /// MilkDrop's cap on shape instances.
@@ -297,28 +296,10 @@ fn shape_pipelines(
     frame_alpha: bool,
 ) -> [wgpu::RenderPipeline; 4] {
     let pipeline = |textured: bool, additive: bool| {
-        let color = wgpu::BlendComponent {
-            src_factor: wgpu::BlendFactor::SrcAlpha,
-            dst_factor: if additive {
-                wgpu::BlendFactor::One
-            } else {
-                wgpu::BlendFactor::OneMinusSrcAlpha
-            },
-            operation: wgpu::BlendOperation::Add,
-        };
-        let blend = wgpu::BlendState {
-            color,
-            // The frame's alpha stays as the warp pass wrote it, or
-            // (butterchurn) blends as the colour does.
-            alpha: if frame_alpha {
-                color
-            } else {
-                wgpu::BlendComponent {
-                    src_factor: wgpu::BlendFactor::Zero,
-                    dst_factor: wgpu::BlendFactor::One,
-                    operation: wgpu::BlendOperation::Add,
-                }
-            },
+        let dst = if additive {
+            wgpu::BlendFactor::One
+        } else {
+            wgpu::BlendFactor::OneMinusSrcAlpha
         };
         crate::layout::render_pipeline(
             device,
@@ -341,11 +322,7 @@ fn shape_pipelines(
                         (true, true) => "shape_textured_frame_alpha_fs",
                     },
                 ),
-                target: wgpu::ColorTargetState {
-                    format: FEEDBACK_FORMAT,
-                    blend: Some(blend),
-                    write_mask: wgpu::ColorWrites::ALL,
-                },
+                target: crate::layout::overlay_target(dst, frame_alpha),
             },
         )
     };

@@ -33,7 +33,6 @@ use milk_parser::code::{FrameInputs, PresetCode};
 use milk_parser::eel::{VarId, VertexJob, VertexMode};
 use milk_parser::preset::{BaseValues, BlockId};
 
-use crate::FEEDBACK_FORMAT;
 use crate::passes::{Begin, Recorder};
 
 /// The image size (shorter side, in pixels) at which MilkDrop's 1-pixel
@@ -535,11 +534,6 @@ fn overlay_pipeline(
     dst: wgpu::BlendFactor,
     frame_alpha: bool,
 ) -> wgpu::RenderPipeline {
-    let color = wgpu::BlendComponent {
-        src_factor: wgpu::BlendFactor::SrcAlpha,
-        dst_factor: dst,
-        operation: wgpu::BlendOperation::Add,
-    };
     crate::layout::render_pipeline(
         device,
         crate::layout::PipelineSpec {
@@ -557,23 +551,7 @@ fn overlay_pipeline(
                 ],
             })],
             fragment: (shader, "overlay_fs"),
-            target: wgpu::ColorTargetState {
-                format: FEEDBACK_FORMAT,
-                blend: Some(wgpu::BlendState {
-                    color,
-                    alpha: if frame_alpha {
-                        color
-                    } else {
-                        wgpu::BlendComponent::OVER
-                    },
-                }),
-                write_mask: if frame_alpha {
-                    wgpu::ColorWrites::ALL
-                } else {
-                    // The frame's alpha stays as the warp pass wrote it.
-                    wgpu::ColorWrites::COLOR
-                },
-            },
+            target: crate::layout::overlay_target(dst, frame_alpha),
         },
     )
 }

@@ -937,9 +937,33 @@ fn middle(img: &[u8]) -> [u8; 3] {
     [img[i], img[i + 1], img[i + 2]]
 }
 
+/// Renders the composite shader `comp` once as MilkDrop 2 (Direct3D 9's
+/// math) and once with butterchurn's NaN, and checks the middle pixel
+/// against `d3d9` and `butterchurn` (within 1).
+fn composite_middle_as_direct3d_9_and_butterchurn(comp: &str, d3d9: [u8; 3], butterchurn: [u8; 3]) {
+    use milk_engine::ButterchurnQuirks;
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    for (nan, want) in [(false, d3d9), (true, butterchurn)] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.emulate_butterchurn(ButterchurnQuirks {
+            nan,
+            ..Default::default()
+        });
+        let report = vis.load_preset(&shader_preset("", comp));
+        assert!(report.shader_failures.is_empty(), "{report:?}");
+        let got = middle(&render(&mut vis, &gpu, &target));
+        for c in 0..3 {
+            assert!(
+                got[c].abs_diff(want[c]) <= 1,
+                "butterchurn NaN {nan}: {got:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn square_roots_and_logs_of_negatives_follow_direct3d_9_or_butterchurn() {
-    use milk_engine::ButterchurnQuirks;
     // Direct3D 9's rsq and log take |x|: sqrt(-0.25) = 0.5, log2(-0.5) = -1
     // (so 1.5 + log2 = 0.5), rsqrt(-4) = 0.5. butterchurn's GLSL gives NaN,
     // which the render target stores as 0.
@@ -948,53 +972,18 @@ fn square_roots_and_logs_of_negatives_follow_direct3d_9_or_butterchurn() {
     let comp = "shader_body { ret = float3(sqrt(-0.25 * uv.x / uv.x), \
                 1.5 + log2(-0.5 * uv.y / uv.y), rsqrt(-4 * uv.x / uv.x)) \
                 + log2(0 * uv.x) * 0; }";
-    let gpu = gpu();
-    let target = gpu.target(W, H);
-    for (butterchurn, want) in [(false, [128, 128, 128]), (true, [0, 0, 0])] {
-        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
-        vis.emulate_butterchurn(ButterchurnQuirks {
-            nan: butterchurn,
-            ..Default::default()
-        });
-        let report = vis.load_preset(&shader_preset("", comp));
-        assert!(report.shader_failures.is_empty(), "{report:?}");
-        let got = middle(&render(&mut vis, &gpu, &target));
-        for c in 0..3 {
-            assert!(
-                got[c].abs_diff(want[c]) <= 1,
-                "butterchurn {butterchurn}: {got:?}"
-            );
-        }
-    }
+    composite_middle_as_direct3d_9_and_butterchurn(comp, [128, 128, 128], [0, 0, 0]);
 }
 
 #[test]
 fn arc_cosines_outside_minus_one_to_one_follow_direct3d_9_or_butterchurn() {
-    use milk_engine::ButterchurnQuirks;
     // fxc expands acos into a cubic in |x| times rcp(rsq(1 - |x|)), and rsq
     // takes |x|: acos(2) = 1.2937 (/2: 165), asin(-2) = pi/2 - acos(-2) =
     // -0.2771 (+0.5: 57); inside [-1, 1] it is acos to 7e-5 (acos(-0.5) / 3:
     // 178). butterchurn's GLSL gives NaN outside, stored as 0.
     let comp = "shader_body { float two = 2 * uv.x / uv.x; \
                 ret = float3(acos(two) / 2, asin(-two) + 0.5, acos(-0.25 * two) / 3); }";
-    let gpu = gpu();
-    let target = gpu.target(W, H);
-    for (butterchurn, want) in [(false, [165, 57, 178]), (true, [0, 0, 178])] {
-        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
-        vis.emulate_butterchurn(ButterchurnQuirks {
-            nan: butterchurn,
-            ..Default::default()
-        });
-        let report = vis.load_preset(&shader_preset("", comp));
-        assert!(report.shader_failures.is_empty(), "{report:?}");
-        let got = middle(&render(&mut vis, &gpu, &target));
-        for c in 0..3 {
-            assert!(
-                got[c].abs_diff(want[c]) <= 1,
-                "butterchurn {butterchurn}: {got:?}"
-            );
-        }
-    }
+    composite_middle_as_direct3d_9_and_butterchurn(comp, [165, 57, 178], [0, 0, 178]);
 }
 
 #[test]

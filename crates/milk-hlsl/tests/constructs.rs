@@ -379,19 +379,22 @@ fn comp_wgsl_with(src: &str, options: milk_hlsl::Options) -> String {
         .source_wgsl
 }
 
+/// `src` as a composite shader, with butterchurn's NaN or Direct3D 9's math.
+fn comp_wgsl_with_nan(src: &str, butterchurn_nan: bool) -> String {
+    comp_wgsl_with(
+        src,
+        milk_hlsl::Options {
+            butterchurn_nan,
+            ..milk_hlsl::Options::default()
+        },
+    )
+}
+
 #[test]
 fn square_roots_and_logs_take_the_absolute_value_as_direct3d9() {
     let src = "shader_body { float z = uv.x - 1; \
                ret = float3(sqrt(z), rsqrt(z) + log(z), log2(z) + log10(z)); }";
-    let read = |butterchurn_nan| {
-        comp_wgsl_with(
-            src,
-            milk_hlsl::Options {
-                butterchurn_nan,
-                ..milk_hlsl::Options::default()
-            },
-        )
-    };
+    let read = |butterchurn_nan| comp_wgsl_with_nan(src, butterchurn_nan);
     let d3d9 = read(false);
     for f in ["sqrt", "inverseSqrt", "log", "log2"] {
         assert!(d3d9.contains(&format!("{f}(abs(")), "{f}: {d3d9}");
@@ -406,15 +409,7 @@ fn square_roots_and_logs_take_the_absolute_value_as_direct3d9() {
 fn arc_cosines_and_sines_use_fxc_expansion_finite_outside_minus_one_to_one() {
     let src = "shader_body { float2 z = uv * 3 - 1; \
                ret = float3(acos(z.x), asin(z).y, acos(float3(z, 0)).z); }";
-    let read = |butterchurn_nan| {
-        comp_wgsl_with(
-            src,
-            milk_hlsl::Options {
-                butterchurn_nan,
-                ..milk_hlsl::Options::default()
-            },
-        )
-    };
+    let read = |butterchurn_nan| comp_wgsl_with_nan(src, butterchurn_nan);
     let d3d9 = read(false);
     // One helper per type used, each emitted once.
     for helper in [

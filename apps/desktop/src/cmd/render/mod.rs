@@ -290,20 +290,21 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     );
     vis.set_texture_dirs(args.texture_dirs.clone());
     if !args.butterchurn.is_empty() {
+        let has = |quirk| args.butterchurn.contains(&quirk);
         vis.emulate_butterchurn(milk_engine::ButterchurnQuirks {
-            late_blur: args.butterchurn.contains(&ButterchurnQuirk::LateBlur),
-            warp_rad_ang: args.butterchurn.contains(&ButterchurnQuirk::WarpRadAng),
-            comp_rad_ang: args.butterchurn.contains(&ButterchurnQuirk::CompRadAng),
-            roam: args.butterchurn.contains(&ButterchurnQuirk::Roam),
-            matrices: args.butterchurn.contains(&ButterchurnQuirk::Matrices),
-            hue: args.butterchurn.contains(&ButterchurnQuirk::Hue),
-            wave_vars: args.butterchurn.contains(&ButterchurnQuirk::WaveVars),
-            nan: args.butterchurn.contains(&ButterchurnQuirk::Nan),
-            colour_clamp: args.butterchurn.contains(&ButterchurnQuirk::ColourClamp),
-            main_wrap: args.butterchurn.contains(&ButterchurnQuirk::MainWrap),
-            wave_gate: args.butterchurn.contains(&ButterchurnQuirk::WaveGate),
-            frame_alpha: args.butterchurn.contains(&ButterchurnQuirk::FrameAlpha),
-            mv_order: args.butterchurn.contains(&ButterchurnQuirk::MvOrder),
+            late_blur: has(ButterchurnQuirk::LateBlur),
+            warp_rad_ang: has(ButterchurnQuirk::WarpRadAng),
+            comp_rad_ang: has(ButterchurnQuirk::CompRadAng),
+            roam: has(ButterchurnQuirk::Roam),
+            matrices: has(ButterchurnQuirk::Matrices),
+            hue: has(ButterchurnQuirk::Hue),
+            wave_vars: has(ButterchurnQuirk::WaveVars),
+            nan: has(ButterchurnQuirk::Nan),
+            colour_clamp: has(ButterchurnQuirk::ColourClamp),
+            main_wrap: has(ButterchurnQuirk::MainWrap),
+            wave_gate: has(ButterchurnQuirk::WaveGate),
+            frame_alpha: has(ButterchurnQuirk::FrameAlpha),
+            mv_order: has(ButterchurnQuirk::MvOrder),
         });
     }
     if let (Some(noise), false) = (
