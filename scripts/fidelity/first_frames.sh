@@ -37,8 +37,6 @@ if [[ -z ${KEFIR:-} ]]; then
     KEFIR=$ROOT/target/release/kefir
 fi
 export KEFIR
-export ALL_QUIRKS=late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp,main-wrap,wave-gate,frame-alpha,mv-order
-
 # shellcheck source=names.sh
 source "$ROOT/scripts/fidelity/names.sh"
 

@@ -161,7 +161,7 @@ one() {
     # All of them at once, for every preset: how close Kefir comes to
     # butterchurn when it imitates every difference known.
     kefir_run "$name" "$OUT/kefir-bc-all/$name" \
-        --butterchurn late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp,main-wrap,wave-gate,frame-alpha,mv-order
+        --butterchurn "$ALL_QUIRKS"
 }
 
 # kefir_run NAME DIR [ARGS...]: Kefir replays NAME's reference into DIR.
