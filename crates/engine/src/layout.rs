@@ -32,11 +32,19 @@ pub(crate) fn overlay_target(dst: wgpu::BlendFactor, frame_alpha: bool) -> wgpu:
     }
 }
 
-/// A uniform buffer at `binding`.
+/// A uniform buffer at `binding`, read by fragment shaders.
 pub(crate) fn uniform(binding: u32) -> wgpu::BindGroupLayoutEntry {
     wgpu::BindGroupLayoutEntry {
-        binding,
         visibility: wgpu::ShaderStages::FRAGMENT,
+        ..uniform_in_both_stages(binding)
+    }
+}
+
+/// A uniform buffer at `binding`, read by vertex and fragment shaders.
+pub(crate) fn uniform_in_both_stages(binding: u32) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: wgpu::ShaderStages::VERTEX_FRAGMENT,
         ty: wgpu::BindingType::Buffer {
             ty: wgpu::BufferBindingType::Uniform,
             has_dynamic_offset: false,

@@ -1138,9 +1138,10 @@ fn hue_colours_sit_on_the_corners_milkdrop_2_gives_them() {
                   comp_1=`shader_body { ret = hue_shader; }\n";
     let gpu = gpu();
     let target = gpu.target(W, H);
-    // Which shade each corner shows: top-left, top-right, bottom-left,
-    // bottom-right.
-    let corners = |text: &str, butterchurn: bool| -> [usize; 4] {
+    // Which shade each corner shows (top-left, top-right, bottom-left,
+    // bottom-right), and the colour at (0.9, 0.1) on the diagonal from
+    // top-right to bottom-left (inside the white border).
+    let corners = |text: &str, butterchurn: bool| -> ([usize; 4], [f32; 3]) {
         let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
         vis.emulate_butterchurn(ButterchurnQuirks {
             hue: butterchurn,
@@ -1153,7 +1154,9 @@ fn hue_colours_sit_on_the_corners_milkdrop_2_gives_them() {
             ..FrameRandoms::default()
         });
         let img = render(&mut vis, &gpu, &target);
-        [(1, 1), (W - 2, 1), (1, H - 2), (W - 2, H - 2)].map(|(x, y)| {
+        let i = (((H / 10) * W + W * 9 / 10) * 4) as usize;
+        let diagonal = [img[i], img[i + 1], img[i + 2]].map(|v| f32::from(v) / 255.0);
+        let corners = [(1, 1), (W - 2, 1), (1, H - 2), (W - 2, H - 2)].map(|(x, y)| {
             let i = ((y * W + x) * 4) as usize;
             let px = [img[i], img[i + 1], img[i + 2]].map(|v| f32::from(v) / 255.0);
             let dist = |s: &[f32; 3]| s.iter().zip(px).map(|(a, b)| (a - b).abs()).sum::<f32>();
@@ -1165,15 +1168,37 @@ fn hue_colours_sit_on_the_corners_milkdrop_2_gives_them() {
                 "{px:?} is no shade of {shades:?}"
             );
             nearest
-        })
+        });
+        (corners, diagonal)
     };
-    // ShowToUser_NoShaders: shade[i] on vertex i of its quad.
-    assert_eq!(corners(fixed, false), [0, 1, 2, 3]);
+    // The shades mixed with these weights.
+    let mix = |weights: [(usize, f32); 4]| -> [f32; 3] {
+        std::array::from_fn(|c| weights.iter().map(|&(s, w)| shades[s][c] * w).sum())
+    };
+    let near = |got: [f32; 3], want: [f32; 3]| {
+        let far = got.iter().zip(want).any(|(g, w)| (g - w).abs() > 0.02);
+        assert!(!far, "{got:?} is not {want:?}");
+    };
+    // ShowToUser_NoShaders: shade[i] on vertex i of its quad, a strip of
+    // two triangles split from top-right to bottom-left, so the diagonal
+    // mixes only those two corners.
+    let (fixed_corners, fixed_diagonal) = corners(fixed, false);
+    assert_eq!(fixed_corners, [0, 1, 2, 3]);
+    near(
+        fixed_diagonal,
+        mix([(0, 0.0), (1, 0.9), (2, 0.1), (3, 0.0)]),
+    );
     // ShowToUser_Shaders: shade[0] x y + shade[1] (1 - x) y + ..., y up.
-    assert_eq!(corners(shader, false), [1, 0, 3, 2]);
-    // butterchurn: the same with y down, on both paths.
-    assert_eq!(corners(shader, true), [3, 2, 1, 0]);
-    assert_eq!(corners(fixed, true), [3, 2, 1, 0]);
+    assert_eq!(corners(shader, false).0, [1, 0, 3, 2]);
+    // butterchurn: the same with y down, on both paths, mixed bilinearly
+    // (all four corners reach the diagonal).
+    assert_eq!(corners(shader, true).0, [3, 2, 1, 0]);
+    let (bc_corners, bc_diagonal) = corners(fixed, true);
+    assert_eq!(bc_corners, [3, 2, 1, 0]);
+    near(
+        bc_diagonal,
+        mix([(3, 0.09), (2, 0.81), (1, 0.01), (0, 0.09)]),
+    );
 }
 
 #[test]

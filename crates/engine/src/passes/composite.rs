@@ -31,12 +31,29 @@ use crate::{FEEDBACK_FORMAT, layout};
 pub(crate) struct CompUniforms {
     echo: [f32; 4],
     gain: [f32; 4],
-    /// x: 1 to mix the hue colours bilinearly (butterchurn), 0 over
-    /// MilkDrop's two triangles.
-    hue_mix: [f32; 4],
-    /// The hue colours at the top-left, top-right, bottom-left and
-    /// bottom-right corners.
+    /// The hue colours' cross term (times u * v): nothing over MilkDrop's
+    /// two triangles, what bilinear mixing adds to the affine part.
+    hue_cross: [f32; 4],
+    /// The hue colours' affine part at the top-left, top-right,
+    /// bottom-left and bottom-right corners (the vertices of the composite
+    /// quad's two triangles).
     hue: [[f32; 4]; 4],
+}
+
+/// The hue shader over the composite quad, the colours `corners` at its
+/// top-left, top-right, bottom-left and bottom-right: mixed bilinearly
+/// (`bilinear`) or over two triangles split from top-right to bottom-left.
+/// Returns the values at the corners of the part affine in u and v, which
+/// the two triangles interpolate exactly, and the cross term (times u * v)
+/// that bilinear mixing adds.
+fn hue_terms(corners: [[f32; 4]; 4], bilinear: bool) -> ([[f32; 4]; 4], [f32; 4]) {
+    if !bilinear {
+        return (corners, [0.0; 4]);
+    }
+    let [tl, tr, bl, br] = corners;
+    let affine_br = std::array::from_fn(|c| tr[c] + bl[c] - tl[c]);
+    let cross = std::array::from_fn(|c| br[c] - affine_br[c]);
+    ([tl, tr, bl, affine_br], cross)
 }
 
 /// `value` as C's `printf("%.{digits}f")` of a float prints it: MilkDrop 2
@@ -66,6 +83,8 @@ struct CompVariant {
     stereo: bool,
     echo: bool,
     hue: bool,
+    /// The hue colours mix bilinearly (not over two triangles).
+    hue_cross: bool,
     generated: bool,
     /// brighten, darken, solarize, invert
     filters: [bool; 4],
@@ -73,11 +92,12 @@ struct CompVariant {
 }
 
 impl CompVariant {
-    fn constants(&self) -> [(&'static str, f64); 8] {
+    fn constants(&self) -> [(&'static str, f64); 9] {
         let f = |b: bool| f64::from(u8::from(b));
         [
             ("ECHO", f(self.echo)),
             ("HUE", f(self.hue)),
+            ("HUE_CROSS", f(self.hue_cross)),
             ("GENERATED", f(self.generated)),
             ("BRIGHTEN", f(self.filters[0])),
             ("DARKEN", f(self.filters[1])),
@@ -170,16 +190,18 @@ fn comp_uniforms(
         // of two triangles.
         (shades, false)
     };
+    let (hue, hue_cross) = hue_terms(hue, bilinear);
     let uniforms = CompUniforms {
         echo,
         gain: [gain, gain, style, f32::from(u8::from(srgb))],
-        hue_mix: [f32::from(u8::from(bilinear)), 0.0, 0.0, 0.0],
+        hue_cross,
         hue,
     };
     let variant = CompVariant {
         stereo: stereo(runtime),
         echo: echo[0] > 0.0,
         hue: hue_amount > 0.001,
+        hue_cross: bilinear,
         generated: style > 0.5,
         filters,
         srgb,
@@ -342,7 +364,7 @@ impl CompositePass {
         let bind_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("kefir composite"),
             entries: &[
-                layout::uniform(0),
+                layout::uniform_in_both_stages(0),
                 layout::texture_2d(1),
                 layout::sampler(2),
             ],
@@ -570,8 +592,8 @@ impl CompositePass {
             rec.color_pass("kefir composite", view, Begin::Clear);
             return;
         };
-        // A full-screen triangle (or the warp mesh, for stereo) covers
-        // every pixel.
+        // The composite quad (or the warp mesh, for stereo) covers every
+        // pixel.
         let mut pass = rec.color_pass("kefir composite", view, Begin::Overwrite);
         pass.set_pipeline(pipeline);
         pass.set_bind_group(0, &draw.fixed_bind, &[]);
@@ -580,7 +602,63 @@ impl CompositePass {
             pass.set_index_buffer(mesh.indices.slice(..), wgpu::IndexFormat::Uint32);
             pass.draw_indexed(0..mesh.count, 0, 0..1);
         } else {
-            pass.draw(0..3, 0..1);
+            pass.draw(0..6, 0..1);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hue_terms;
+
+    /// The hue colour at (u, v) as the composite's vertex and fragment
+    /// shaders make it from [`hue_terms`]: the affine part interpolated
+    /// over the triangle holding the point, plus the cross term.
+    fn shaded(terms: &([[f32; 4]; 4], [f32; 4]), u: f32, v: f32, c: usize) -> f32 {
+        let ([tl, tr, bl, br], cross) = terms;
+        let affine = if u + v <= 1.0 {
+            tl[c] * (1.0 - u - v) + tr[c] * u + bl[c] * v
+        } else {
+            br[c] * (u + v - 1.0) + tr[c] * (1.0 - v) + bl[c] * (1.0 - u)
+        };
+        affine + cross[c] * u * v
+    }
+
+    #[test]
+    fn hue_terms_give_bilinear_mixing_or_milkdrops_two_triangles() {
+        let corners = [
+            [0.9, 0.2, 0.5, 1.0],
+            [0.3, 0.8, 0.6, 1.0],
+            [0.55, 0.4, 1.0, 1.0],
+            [0.7, 0.95, 0.1, 1.0],
+        ];
+        let [tl, tr, bl, br] = corners;
+        let bilinear = hue_terms(corners, true);
+        let triangles = hue_terms(corners, false);
+        for (u, v) in [
+            (0.0, 0.0),
+            (1.0, 1.0),
+            (0.5, 0.5),
+            (0.2, 0.7),
+            (0.9, 0.6),
+            (0.1, 0.05),
+        ] {
+            for c in 0..3 {
+                let top = tl[c] + (tr[c] - tl[c]) * u;
+                let bottom = bl[c] + (br[c] - bl[c]) * u;
+                let want = top + (bottom - top) * v;
+                let got = shaded(&bilinear, u, v, c);
+                assert!(
+                    (got - want).abs() < 1e-6,
+                    "bilinear at ({u}, {v}): {got} vs {want}"
+                );
+            }
+        }
+        // Over two triangles the centre is the top-right and bottom-left
+        // colours' mean, not all four's.
+        let centre = shaded(&triangles, 0.5, 0.5, 0);
+        assert!((centre - (tr[0] + bl[0]) / 2.0).abs() < 1e-6, "{centre}");
+        assert_eq!(triangles.0, corners);
+        assert_eq!(triangles.1, [0.0; 4]);
     }
 }

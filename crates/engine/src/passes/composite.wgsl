@@ -6,10 +6,11 @@ struct CompUniforms {
     echo: vec4<f32>,
     // x: gain of the main layer, y: gain of the echo layer
     gain: vec4<f32>,
-    // x: 1 mixes the hue colours bilinearly (butterchurn), 0 over
-    // MilkDrop's two triangles
-    hue_mix: vec4<f32>,
-    // hue shader colours at the corners: top-left, top-right,
+    // .rgb: the hue shader's cross term, times u * v (0 over MilkDrop's
+    // two triangles; bilinear mixing, butterchurn's and MilkDrop 2's
+    // composite grid, is affine plus this)
+    hue_cross: vec4<f32>,
+    // the hue colours' affine part at the corners: top-left, top-right,
     // bottom-left, bottom-right
     hue: array<vec4<f32>, 4>,
 };
@@ -21,15 +22,29 @@ struct CompUniforms {
 struct CompOut {
     @builtin(position) pos: vec4<f32>,
     @location(0) uv: vec2<f32>,
+    // the hue shader's affine part (1 without the hue shader)
+    @location(1) hue: vec3<f32>,
+    // where the echo layer samples (affine in uv, so exact per vertex)
+    @location(2) uv_echo: vec2<f32>,
+    // the hue shader's cross term over v (affine in u)
+    @location(3) hue_cross: vec3<f32>,
 };
 
-// One triangle covering the screen.
+// MilkDrop's composite quad as two triangles, (top-left, top-right,
+// bottom-left) and (top-right, bottom-right, bottom-left), the hue colours
+// on their corners: interpolated there, they cost a software rasteriser
+// next to nothing per pixel.
 @vertex
 fn comp_vs(@builtin(vertex_index) i: u32) -> CompOut {
-    let t = fullscreen_triangle(i);
+    var corners = array<u32, 6>(0u, 1u, 2u, 1u, 3u, 2u);
+    let corner = corners[i];
+    let uv = vec2<f32>(f32(corner & 1u), f32(corner >> 1u));
     var out: CompOut;
-    out.pos = vec4<f32>(t[0], 0.0, 1.0);
-    out.uv = t[1];
+    out.pos = vec4<f32>(uv.x * 2.0 - 1.0, 1.0 - uv.y * 2.0, 0.0, 1.0);
+    out.uv = uv;
+    out.hue = comp_u.hue[corner].rgb;
+    out.hue_cross = comp_u.hue_cross.rgb * uv.x;
+    out.uv_echo = (uv - 0.5) * comp_u.echo.y * comp_u.echo.zw + 0.5;
     return out;
 }
 
@@ -38,6 +53,8 @@ fn comp_vs(@builtin(vertex_index) i: u32) -> CompOut {
 // software rasteriser runs only the code a preset needs.
 override ECHO: bool = true;
 override HUE: bool = true;
+// The hue colours mix bilinearly (a cross term on top of the affine part).
+override HUE_CROSS: bool = true;
 // MilkDrop 2's generated composite shader rather than the fixed-function path.
 override GENERATED: bool = false;
 override BRIGHTEN: bool = false;
@@ -53,28 +70,13 @@ fn comp_fs(in: CompOut) -> @location(0) vec4<f32> {
     var c = textureSampleLevel(comp_tex, comp_sampler, uv, 0.0).rgb * comp_u.gain.x;
     if (ECHO) {
         let alpha = comp_u.echo.x;
-        let uv_echo = (uv - 0.5) * comp_u.echo.y * comp_u.echo.zw + 0.5;
-        let e = textureSampleLevel(comp_tex, comp_sampler, uv_echo, 0.0).rgb;
+        let e = textureSampleLevel(comp_tex, comp_sampler, in.uv_echo, 0.0).rgb;
         c = c * (1.0 - alpha) + e * (alpha * comp_u.gain.y);
     }
     if (HUE) {
-        // Hue shader: the corner colours (x right, y down) across
-        // MilkDrop's quad, a strip of two triangles (top-left, top-right,
-        // bottom-left) and (top-right, bottom-left, bottom-right) whose
-        // vertex colours interpolate linearly; or bilinearly.
-        let x = uv.x;
-        let y = uv.y;
-        let tl = comp_u.hue[0].rgb;
-        let tr = comp_u.hue[1].rgb;
-        let bl = comp_u.hue[2].rgb;
-        let br = comp_u.hue[3].rgb;
-        var hue: vec3<f32>;
-        if (comp_u.hue_mix.x > 0.5) {
-            hue = mix(mix(tl, tr, x), mix(bl, br, x), y);
-        } else if (x + y <= 1.0) {
-            hue = tl * (1.0 - x - y) + tr * x + bl * y;
-        } else {
-            hue = br * (x + y - 1.0) + tr * (1.0 - y) + bl * (1.0 - x);
+        var hue = in.hue;
+        if (HUE_CROSS) {
+            hue += in.hue_cross * uv.y;
         }
         c = c * hue;
     }
