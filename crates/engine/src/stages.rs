@@ -188,6 +188,9 @@ pub struct StageProgram {
     blur_levels: u8,
     /// Whether the shader can discard pixels (see [`StageProgram::begin`]).
     discards: bool,
+    /// Whether the shader reads `rad`, `ang` or `hue_shader` (see
+    /// [`StageProgram::needs_grid`]).
+    reads_grid_values: bool,
 }
 
 impl StageProgram {
@@ -297,6 +300,7 @@ impl StageProgram {
             texsize_buffer,
             blur_levels,
             discards: translation.discards(),
+            reads_grid_values: translation.layout.reads_grid_values,
         })
     }
 
@@ -314,6 +318,16 @@ impl StageProgram {
 
     pub fn stage(&self) -> Stage {
         self.stage
+    }
+
+    /// Whether the shader must be drawn over its grid: it reads values
+    /// MilkDrop 2 interpolates between the grid's vertices (`rad`, `ang`,
+    /// `hue_shader`). The rest of its inputs are affine in the screen
+    /// position, the same over one full-screen triangle, which a software
+    /// rasteriser draws for much less than the composite grid's 1,320
+    /// triangles.
+    pub fn needs_grid(&self) -> bool {
+        self.reads_grid_values
     }
 
     /// The formats pipelines exist for.

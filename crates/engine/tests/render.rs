@@ -1202,6 +1202,43 @@ fn hue_colours_sit_on_the_corners_milkdrop_2_gives_them() {
 }
 
 #[test]
+fn composite_shaders_without_grid_values_see_the_grids_uv() {
+    // A composite shader reading only uv is drawn over one full-screen
+    // triangle, one reading rad over MilkDrop 2's composite grid; both
+    // must see the same uv (a tex2D of a steep gradient would show any
+    // shift).
+    let preset = |comp: &str| {
+        format!(
+            "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+             PSVERSION_COMP=2\nfDecay=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\nmv_a=0\n\
+             warp_1=`shader_body {{ ret = 0; }}\ncomp_1=`shader_body {{ {comp} }}\n"
+        )
+    };
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let draw = |comp: &str| {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        let report = vis.load_preset(&Preset::parse(&preset(comp)).expect("parses"));
+        assert!(report.comp_shader, "{report:?}");
+        render(&mut vis, &gpu, &target)
+    };
+    let plain = draw("ret = float3(frac(uv * 7.3), 0.5);");
+    let gridded = draw("ret = float3(frac(uv * 7.3), 0.5) + rad * 0.0;");
+    let far = plain
+        .iter()
+        .zip(&gridded)
+        .filter(|(a, b)| a.abs_diff(**b) > 1)
+        .count();
+    assert_eq!(far, 0, "{far} channels differ by more than 1");
+    // And the picture is the gradient: top-left dark, red rising to the right.
+    assert!(
+        plain[0] < 20 && plain[4 * 5] > plain[0],
+        "{:?}",
+        &plain[..24]
+    );
+}
+
+#[test]
 fn replayed_noise_replaces_the_generated_texture() {
     use milk_engine::textures::NoiseKind;
     let gpu = gpu();

@@ -249,6 +249,11 @@ pub struct TextureBinding {
 pub struct BindingLayout {
     pub texsizes: Vec<String>,
     pub textures: Vec<TextureBinding>,
+    /// The shader reads `rad`, `ang` or `hue_shader`, which MilkDrop 2
+    /// interpolates over its mesh or composite grid (not affine in the
+    /// screen position). A composite shader reading none of them sees the
+    /// same inputs over one full-screen triangle, with no grid to draw.
+    pub reads_grid_values: bool,
 }
 
 /// Built-in sampler names (after `sampler_` and any `fc_`-style prefix).

@@ -80,6 +80,11 @@ pub struct Translator<'a> {
     /// of intrinsics WGSL lacks), emitted once each after the prelude.
     pub(crate) helpers: BTreeSet<String>,
     pub(crate) options: crate::Options,
+    /// The WGSL locals holding `rad`, `ang` and `hue_shader` in
+    /// `shader_body`, and whether a name resolved to one of them
+    /// ([`BindingLayout::reads_grid_values`]).
+    grid_values: Vec<String>,
+    grid_value_read: std::cell::Cell<bool>,
 }
 
 /// Translates a parsed shader, giving written uniforms private copies.
@@ -135,6 +140,8 @@ impl<'a> Translator<'a> {
             want_writable: BTreeSet::new(),
             helpers: BTreeSet::new(),
             options: crate::Options::default(),
+            grid_values: Vec::new(),
+            grid_value_read: std::cell::Cell::new(false),
         }
     }
 
@@ -298,7 +305,10 @@ impl<'a> Translator<'a> {
         Ok(Output {
             wgsl: text,
             line_pos,
-            layout: std::mem::take(&mut self.layout),
+            layout: BindingLayout {
+                reads_grid_values: self.grid_value_read.get(),
+                ..std::mem::take(&mut self.layout)
+            },
         })
     }
 
@@ -456,6 +466,9 @@ impl<'a> Translator<'a> {
         }
         for (name, init, ty) in env {
             let w = self.local_name(name);
+            if matches!(name, "rad" | "ang" | "hue_shader") {
+                self.grid_values.push(w.clone());
+            }
             self.line(format!("var {w}: {} = {init};", wgsl_type(&ty)));
             self.declare(
                 name,
@@ -774,6 +787,9 @@ impl<'a> Translator<'a> {
     fn lookup(&self, name: &str) -> Option<Sym> {
         for s in self.scopes.iter().rev() {
             if let Some(v) = s.get(name) {
+                if self.grid_values.contains(&v.wgsl) {
+                    self.grid_value_read.set(true);
+                }
                 return Some(v.clone());
             }
         }

@@ -106,6 +106,32 @@ fn discards_are_found_wherever_they_are() {
 }
 
 #[test]
+fn reading_rad_ang_or_hue_shader_is_found() {
+    let reads = |b: &str| -> bool {
+        match translate_str(&format!("shader_body {{ {b} }}"), Stage::Comp) {
+            Ok(t) => t.layout.reads_grid_values,
+            Err(e) => panic!("{b}\n-> {e}"),
+        }
+    };
+    assert!(!reads("ret = tex2D(sampler_main, uv).xyz;"));
+    assert!(!reads("ret = GetBlur1(uv_orig) * texsize.x + time;"));
+    assert!(reads("ret = hue_shader;"));
+    assert!(reads("ret = tex2D(sampler_main, uv).xyz * rad;"));
+    assert!(reads("float2 p = float2(cos(ang), sin(ang)); ret = p.x;"));
+    // Locals and parameters of the same name are not the inputs.
+    assert!(!reads("{ float ang = uv.x; ret = ang; }"));
+    assert!(
+        !translate_str(
+            "float f(float rad) { return rad * 2; } shader_body { ret = f(uv.x); }",
+            Stage::Comp
+        )
+        .expect("translates")
+        .layout
+        .reads_grid_values
+    );
+}
+
+#[test]
 fn every_loop_has_an_iteration_guard() {
     // Endless loops in an untrusted shader must not hang the GPU.
     let t = body("while (1) { ret += 0.001; } for (;;) {} do { ret -= 1; } while (true);");

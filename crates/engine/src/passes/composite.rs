@@ -249,6 +249,9 @@ struct CompGrid {
     vertex_buffer: wgpu::Buffer,
     index_buffer: wgpu::Buffer,
     index_count: u32,
+    /// One triangle covering the screen, for composite shaders that do
+    /// not need the grid ([`StageProgram::needs_grid`]).
+    fullscreen: wgpu::Buffer,
 }
 
 impl CompGrid {
@@ -267,6 +270,23 @@ impl CompGrid {
             contents: bytemuck::cast_slice(&indices),
             usage: wgpu::BufferUsages::INDEX,
         });
+        // uv is affine in the position (as on the grid), so over this
+        // triangle the screen shows u, v from 0 to 1.
+        let corner = |pos: [f32; 2], u: f32, v: f32| ShaderVertex {
+            pos,
+            uv: [u, v, u, v],
+            rad_ang: [0.0; 2],
+            hue: [1.0; 4],
+        };
+        let fullscreen = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("kefir composite triangle"),
+            contents: bytemuck::cast_slice(&[
+                corner([-1.0, 1.0], 0.0, 0.0),
+                corner([3.0, 1.0], 2.0, 0.0),
+                corner([-1.0, -3.0], 0.0, 2.0),
+            ]),
+            usage: wgpu::BufferUsages::VERTEX,
+        });
         CompGrid {
             aspect,
             butterchurn,
@@ -274,6 +294,7 @@ impl CompGrid {
             vertex_buffer,
             index_buffer,
             index_count: indices.len() as u32,
+            fullscreen,
         }
     }
 }
@@ -573,18 +594,21 @@ impl CompositePass {
         draw: &CompDraw<'_>,
         mesh: &MeshBuffers<'_>,
     ) {
-        if let (Some(pipeline), Some(bind), Some(grid)) = (
-            draw.program.and_then(|p| p.pipeline(format)),
-            &draw.shader_bind,
-            &self.grid,
-        ) {
-            let begin = draw.program.map_or(Begin::Clear, |p| p.begin());
-            let mut pass = rec.color_pass("kefir composite", view, begin);
+        if let (Some(program), Some(bind), Some(grid)) =
+            (draw.program, &draw.shader_bind, &self.grid)
+            && let Some(pipeline) = program.pipeline(format)
+        {
+            let mut pass = rec.color_pass("kefir composite", view, program.begin());
             pass.set_pipeline(pipeline);
             pass.set_bind_group(0, bind, &[]);
-            pass.set_vertex_buffer(0, grid.vertex_buffer.slice(..));
-            pass.set_index_buffer(grid.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
-            pass.draw_indexed(0..grid.index_count, 0, 0..1);
+            if program.needs_grid() {
+                pass.set_vertex_buffer(0, grid.vertex_buffer.slice(..));
+                pass.set_index_buffer(grid.index_buffer.slice(..), wgpu::IndexFormat::Uint32);
+                pass.draw_indexed(0..grid.index_count, 0, 0..1);
+            } else {
+                pass.set_vertex_buffer(0, grid.fullscreen.slice(..));
+                pass.draw(0..3, 0..1);
+            }
             return;
         }
         let Some(pipeline) = self.pipelines.get(&(format, draw.variant)) else {
