@@ -30,11 +30,17 @@ fn overlay_vs(
     return out;
 }
 
+// Plain triangles: their colour.
 @fragment
 fn overlay_fs(in: OverlayOut) -> @location(0) vec4<f32> {
-    if (in.brush.x < 0.5) {
-        return in.color;
-    }
+    return in.color;
+}
+
+// Brushed lines and dots: the colour blended once per brush copy covering
+// the pixel (drawn by their own pipelines, so plain triangles run none of
+// this).
+@fragment
+fn overlay_brushed_fs(in: OverlayOut) -> @location(0) vec4<f32> {
     let mode = in.brush.x;
     let dot_mode = mode > 2.5;
     let a = in.segment.xy;

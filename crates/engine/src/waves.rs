@@ -225,6 +225,24 @@ const BRUSH_DOT_ADDITIVE: f32 = 4.0;
 /// the quad math stays finite.
 const FAR: f32 = 1.0e4;
 
+/// How a run of a [`Canvas`]'s triangles is drawn: its blend, and whether
+/// its fragments count brush copies ([`Canvas::brushed_line_strip`],
+/// [`Canvas::brushed_dots`]) or are plain colour. Each gets its own
+/// pipeline, so plain triangles (borders, thin waves, motion vectors) run
+/// no brush code: a software rasteriser runs both sides of a branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DrawKind {
+    blend: Blend,
+    brushed: bool,
+}
+
+impl DrawKind {
+    /// Index into [`Overlay`]'s pipelines.
+    fn index(self) -> usize {
+        usize::from(self.blend == Blend::Additive) + 2 * usize::from(self.brushed)
+    }
+}
+
 /// Triangles to draw into one frame, in order, each run with its blend.
 #[derive(Debug, Clone)]
 pub struct Canvas {
@@ -232,7 +250,7 @@ pub struct Canvas {
     height: u32,
     scale: f32,
     vertices: Vec<OverlayVertex>,
-    batches: Vec<(Blend, std::ops::Range<u32>)>,
+    batches: Vec<(DrawKind, std::ops::Range<u32>)>,
 }
 
 impl Canvas {
@@ -284,9 +302,13 @@ impl Canvas {
     /// Appends `v`, extending the last batch when it has the same blend.
     fn push(&mut self, blend: Blend, v: OverlayVertex) {
         let n = self.vertices.len() as u32;
+        let kind = DrawKind {
+            blend,
+            brushed: v.brush[0] != PLAIN,
+        };
         match self.batches.last_mut() {
-            Some((b, range)) if *b == blend && range.end == n => range.end += 1,
-            _ => self.batches.push((blend, n..n + 1)),
+            Some((k, range)) if *k == kind && range.end == n => range.end += 1,
+            _ => self.batches.push((kind, n..n + 1)),
         }
         self.vertices.push(v);
     }
@@ -511,11 +533,12 @@ fn clamp_far(v: f32) -> f32 {
 
 /// The draw pipelines and a vertex buffer for [`Canvas`]es.
 pub(crate) struct Overlay {
-    alpha: wgpu::RenderPipeline,
-    additive: wgpu::RenderPipeline,
-    /// The same two for [`crate::ButterchurnQuirks::frame_alpha`], built
+    /// By [`DrawKind::index`]: plain alpha, plain additive, brushed alpha,
+    /// brushed additive.
+    pipelines: [wgpu::RenderPipeline; 4],
+    /// The same four for [`crate::ButterchurnQuirks::frame_alpha`], built
     /// when first drawn with it.
-    frame_alpha: Option<[wgpu::RenderPipeline; 2]>,
+    frame_alpha: Option<[wgpu::RenderPipeline; 4]>,
     shader: wgpu::ShaderModule,
     layout: wgpu::PipelineLayout,
     buffer: wgpu::Buffer,
@@ -523,13 +546,36 @@ pub(crate) struct Overlay {
     used: u64,
 }
 
-/// The overlay pipeline blending with `dst` (alpha or additive); with
-/// `frame_alpha` the frame's alpha channel blends as the colour does (as
-/// butterchurn's WebGL blending; thick lines' copies blend it once with
-/// their combined coverage), else it stays as the warp pass wrote it.
-fn overlay_pipeline(
+/// The overlay pipelines for each [`DrawKind`], in [`DrawKind::index`]
+/// order; with `frame_alpha` the frame's alpha channel blends as the colour
+/// does (as butterchurn's WebGL blending; thick lines' copies blend it once
+/// with their combined coverage), else it stays as the warp pass wrote it.
+fn overlay_pipelines(
     device: &wgpu::Device,
     shader: &wgpu::ShaderModule,
+    layout: &wgpu::PipelineLayout,
+    frame_alpha: bool,
+) -> [wgpu::RenderPipeline; 4] {
+    std::array::from_fn(|i| {
+        let dst = if i % 2 == 0 {
+            wgpu::BlendFactor::OneMinusSrcAlpha
+        } else {
+            wgpu::BlendFactor::One
+        };
+        let fragment = if i >= 2 {
+            "overlay_brushed_fs"
+        } else {
+            "overlay_fs"
+        };
+        overlay_pipeline(device, (shader, fragment), layout, dst, frame_alpha)
+    })
+}
+
+/// One overlay pipeline: `fragment` blending with `dst` (alpha or
+/// additive), `frame_alpha` as in [`overlay_pipelines`].
+fn overlay_pipeline(
+    device: &wgpu::Device,
+    (shader, fragment): (&wgpu::ShaderModule, &str),
     layout: &wgpu::PipelineLayout,
     dst: wgpu::BlendFactor,
     frame_alpha: bool,
@@ -550,7 +596,7 @@ fn overlay_pipeline(
                     3 => Float32x4
                 ],
             })],
-            fragment: (shader, "overlay_fs"),
+            fragment: (shader, fragment),
             target: crate::layout::overlay_target(dst, frame_alpha),
         },
     )
@@ -567,18 +613,10 @@ impl Overlay {
             bind_group_layouts: &[],
             immediate_size: 0,
         });
-        let alpha = overlay_pipeline(
-            device,
-            &shader,
-            &layout,
-            wgpu::BlendFactor::OneMinusSrcAlpha,
-            false,
-        );
-        let additive = overlay_pipeline(device, &shader, &layout, wgpu::BlendFactor::One, false);
+        let pipelines = overlay_pipelines(device, &shader, &layout, false);
         let capacity = 64 * 1024;
         Overlay {
-            alpha,
-            additive,
+            pipelines,
             frame_alpha: None,
             shader,
             layout,
@@ -592,11 +630,7 @@ impl Overlay {
     /// if they do not exist yet.
     pub(crate) fn ensure_frame_alpha(&mut self, device: &wgpu::Device) {
         if self.frame_alpha.is_none() {
-            let pipeline = |dst| overlay_pipeline(device, &self.shader, &self.layout, dst, true);
-            self.frame_alpha = Some([
-                pipeline(wgpu::BlendFactor::OneMinusSrcAlpha),
-                pipeline(wgpu::BlendFactor::One),
-            ]);
+            self.frame_alpha = Some(overlay_pipelines(device, &self.shader, &self.layout, true));
         }
     }
 
@@ -670,14 +704,12 @@ impl Overlay {
         frame_alpha: bool,
     ) {
         pass.set_vertex_buffer(0, self.buffer.slice(slice));
-        let butterchurn = self.frame_alpha.as_ref().filter(|_| frame_alpha);
-        for (blend, range) in &canvas.batches {
-            pass.set_pipeline(match (blend, butterchurn) {
-                (Blend::Alpha, Some([alpha, _])) => alpha,
-                (Blend::Additive, Some([_, additive])) => additive,
-                (Blend::Alpha, None) => &self.alpha,
-                (Blend::Additive, None) => &self.additive,
-            });
+        let pipelines = match &self.frame_alpha {
+            Some(butterchurn) if frame_alpha => butterchurn,
+            _ => &self.pipelines,
+        };
+        for (kind, range) in &canvas.batches {
+            pass.set_pipeline(&pipelines[kind.index()]);
             pass.draw(range.clone(), 0..1);
         }
     }
@@ -1178,6 +1210,49 @@ pub fn draw_custom_waves(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn brushed_and_plain_triangles_go_to_separate_draws_in_order() {
+        let p = |x: f32, y: f32| Point {
+            x,
+            y,
+            color: [1.0, 0.5, 0.25, 1.0],
+        };
+        let strip = [p(-0.5, 0.0), p(0.0, 0.2), p(0.5, 0.0)];
+        let mut canvas = Canvas::new(64, 48);
+        canvas.triangle(Blend::Alpha, [p(0.0, 0.0), p(1.0, 0.0), p(0.0, 1.0)]);
+        canvas.brushed_line_strip(Blend::Alpha, &strip, 2.0, 1.0);
+        canvas.line_strip(Blend::Alpha, &strip, 1.0, [0.0; 2]);
+        canvas.brushed_dots(Blend::Additive, &strip, 2.0, 1.0);
+        let kinds: Vec<(Blend, bool)> = canvas
+            .batches
+            .iter()
+            .map(|(k, _)| (k.blend, k.brushed))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (Blend::Alpha, false),
+                (Blend::Alpha, true),
+                (Blend::Alpha, false),
+                (Blend::Additive, true)
+            ]
+        );
+        // The runs cover every vertex, in order, and each run's vertices
+        // are of its kind.
+        let mut next = 0;
+        for (kind, range) in &canvas.batches {
+            assert_eq!(range.start, next);
+            next = range.end;
+            let brushed = canvas.vertices[range.start as usize..range.end as usize]
+                .iter()
+                .all(|v| (v.brush[0] != PLAIN) == kind.brushed);
+            assert!(brushed, "{kind:?}");
+        }
+        assert_eq!(next as usize, canvas.vertices.len());
+        let indices: Vec<usize> = canvas.batches.iter().map(|(k, _)| k.index()).collect();
+        assert_eq!(indices, [0, 2, 0, 3]);
+    }
 
     #[test]
     fn pixel_scale_follows_the_shorter_side() {
