@@ -13,6 +13,9 @@ struct OverlayOut {
     // x: 0 plain, 1/2 brushed line (alpha/additive), 3/4 brushed dot
     // (alpha/additive); y: half width (size); z: brush step
     @location(2) @interpolate(flat) brush: vec4<f32>,
+    // a line's unit direction (xy) and length (z) in pixels, worked out
+    // once a triangle rather than per pixel
+    @location(3) @interpolate(flat) axis: vec4<f32>,
 };
 
 @vertex
@@ -27,6 +30,9 @@ fn overlay_vs(
     out.color = color;
     out.segment = segment;
     out.brush = brush;
+    let d = segment.zw - segment.xy;
+    let len = length(d);
+    out.axis = vec4<f32>(d / max(len, 1e-20), len, 0.0);
     return out;
 }
 
@@ -44,14 +50,17 @@ fn overlay_brushed_fs(in: OverlayOut) -> @location(0) vec4<f32> {
     let mode = in.brush.x;
     let dot_mode = mode > 2.5;
     let a = in.segment.xy;
-    let d = in.segment.zw - a;
-    let len = length(d);
-    let u = d / len;
+    let len = in.axis.z;
+    let u = in.axis.xy;
     let n = vec2<f32>(-u.y, u.x);
     let half_width = in.brush.y;
     let step = in.brush.z;
     // MilkDrop's brush: the primitive, then one step right, down, and left.
+    // k: the copies covering the pixel; keep: (1 - a)^k, what k draws at
+    // alpha a leave of the colour under them.
+    let c = clamp(in.color, vec4<f32>(0.0), vec4<f32>(1.0));
     var k = 0.0;
+    var keep = 1.0;
     for (var i = 0u; i < 4u; i++) {
         let o = vec2<f32>(f32(i == 1u || i == 2u), f32(i >= 2u)) * step;
         let q = in.pos.xy - o - a;
@@ -65,15 +74,15 @@ fn overlay_brushed_fs(in: OverlayOut) -> @location(0) vec4<f32> {
         }
         if (inside) {
             k += 1.0;
+            keep *= 1.0 - c.a;
         }
     }
     if (k == 0.0) {
         discard;
     }
-    let c = clamp(in.color, vec4<f32>(0.0), vec4<f32>(1.0));
     if (mode < 1.5 || (mode > 2.5 && mode < 3.5)) {
         // k draws at alpha a: dst (1 - a)^k + c (1 - (1 - a)^k).
-        return vec4<f32>(c.rgb, 1.0 - pow(1.0 - c.a, k));
+        return vec4<f32>(c.rgb, 1.0 - keep);
     }
     // k additive draws: dst + k a c (the pipeline adds rgb times alpha).
     return vec4<f32>(c.rgb * (c.a * k), 1.0);
