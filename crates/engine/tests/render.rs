@@ -976,6 +976,19 @@ fn square_roots_and_logs_of_negatives_follow_direct3d_9_or_butterchurn() {
 }
 
 #[test]
+fn powers_with_literal_exponents_are_of_the_absolute_value() {
+    // Direct3D 9's pow is |x|^y, also where Kefir writes a literal 1/2 or
+    // whole exponent as a square root or multiplications:
+    // (-0.25)^0.5 = 0.5 (128), (-0.5)^3 = 0.125 (32), (-0.5)^2.5 = 0.177
+    // (45), one exponent a component as well. butterchurn's option changes
+    // none of them.
+    let comp = "shader_body { float m = -0.5 * uv.x / uv.x; \
+                ret = (float3(pow(m * 0.5, 0.5), pow(m, 3), pow(m, 2.5)) \
+                + pow(m * float3(0.5, 1, 1), float3(0.5, 3, 2.5))) * 0.5; }";
+    composite_middle_as_direct3d_9_and_butterchurn(comp, [128, 32, 45], [128, 32, 45]);
+}
+
+#[test]
 fn arc_cosines_outside_minus_one_to_one_follow_direct3d_9_or_butterchurn() {
     // fxc expands acos into a cubic in |x| times rcp(rsq(1 - |x|)), and rsq
     // takes |x|: acos(2) = 1.2937 (/2: 165), asin(-2) = pi/2 - acos(-2) =

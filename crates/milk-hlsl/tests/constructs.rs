@@ -395,6 +395,30 @@ fn pow_follows_direct3d9() {
     assert!(w.contains("vec2<f32>(1.0)"), "{w}");
     assert!(w.contains("pow(abs("), "{w}");
     assert!(!w.contains("pow(v_z, 1"), "{w}");
+    // 1/2 and whole exponents up to 8: a square root, or multiplications
+    // of |x| (binary powers) in a helper per exponent and type.
+    let t =
+        body("float3 c = uv.xyx - 0.5; ret = pow(c, 0.5) + pow(c.x, 3) + pow(c, 8.0) + pow(c, 9);");
+    let w = &t.source_wgsl;
+    assert!(w.contains("sqrt(abs(v_c))"), "{w}");
+    assert!(w.contains("fn d3d9_pow3(x: f32) -> f32 {"), "{w}");
+    assert!(w.contains("return p1 * p2;"), "{w}");
+    assert!(
+        w.contains("fn d3d9_pow8_3(x: vec3<f32>) -> vec3<f32> {"),
+        "{w}"
+    );
+    assert!(w.contains("return p8;"), "{w}");
+    assert!(w.contains("pow(abs(v_c), vec3<f32>(f32(9i)))"), "{w}");
+    // Vectors of literals: one exponent a component (or all alike: as one).
+    let t = body(
+        "float3 c = uv.xyx - 0.5; ret = pow(c, float3(0.5, 0.8, 4)) + pow(c, float3(2, 2, 2));",
+    );
+    let w = &t.source_wgsl;
+    assert!(
+        w.contains("return vec3<f32>(sqrt(a.x), pow(a.y, 0.8f), d3d9_pow4(a.z));"),
+        "{w}"
+    );
+    assert!(w.contains("d3d9_pow2_3(v_c)"), "{w}");
 }
 
 /// `src` translated as a composite shader with `options`, as WGSL text.
