@@ -112,8 +112,14 @@ pub fn draw_motion_vectors(
             // Our clip space is y up.
             let a = Point::new(fx * 2.0 - 1.0, 1.0 - fy * 2.0, color);
             let b = Point::new((fx + ddx) * 2.0 - 1.0, 1.0 - (fy + ddy) * 2.0, color);
-            // Capped, so a 1-pixel vector always lights a pixel.
-            canvas.capped_line(Blend::Alpha, a, b, s);
+            if s == 1.0 {
+                // MilkDrop's own scale: the pixels Direct3D 9's line
+                // lights (a vector of minimum length lights one).
+                canvas.diamond_line(Blend::Alpha, a, b);
+            } else {
+                // Scaled up: capped, so a short vector lights a dot.
+                canvas.capped_line(Blend::Alpha, a, b, s);
+            }
         }
     }
 }

@@ -346,6 +346,84 @@ impl Canvas {
         self.segment(blend, a, b, width, offset, false);
     }
 
+    /// A one-pixel line as Direct3D 9 rasterises one (its "diamond exit"
+    /// rule): a pixel lights where the line leaves the diamond `|x - cx| +
+    /// |y - cy| < 1/2` around its centre, that is where the line passes
+    /// through the diamond and does not end inside it. So a line a pixel
+    /// long lights one pixel (or two where it crosses a diamond's corner),
+    /// where a quad with caps would light two or three. Each lit pixel is
+    /// drawn as its own square. For lines up to [`Canvas::MAX_DIAMOND_LINE`]
+    /// pixels (MilkDrop's motion vectors); longer ones as
+    /// [`Canvas::line`] one pixel wide.
+    pub fn diamond_line(&mut self, blend: Blend, a: Point, b: Point) {
+        if !finite(&a) || !finite(&b) {
+            return;
+        }
+        let (ax, ay) = self.to_pixels(clamp_far(a.x), clamp_far(a.y));
+        let (bx, by) = self.to_pixels(clamp_far(b.x), clamp_far(b.y));
+        let (dx, dy) = (bx - ax, by - ay);
+        if dx.abs().max(dy.abs()) > Self::MAX_DIAMOND_LINE {
+            self.line(blend, a, b, 1.0, [0.0, 0.0]);
+            return;
+        }
+        // L1 distance from (cx, cy) to the segment: convex and piecewise
+        // linear along it, so least at an end or where x or y passes cx, cy.
+        let l1 = |t: f32, cx: f32, cy: f32| (ax + dx * t - cx).abs() + (ay + dy * t - cy).abs();
+        let nearest = |cx: f32, cy: f32| {
+            let mut best = l1(0.0, cx, cy).min(l1(1.0, cx, cy));
+            if dx != 0.0 {
+                best = best.min(l1(((cx - ax) / dx).clamp(0.0, 1.0), cx, cy));
+            }
+            if dy != 0.0 {
+                best = best.min(l1(((cy - ay) / dy).clamp(0.0, 1.0), cx, cy));
+            }
+            best
+        };
+        let (x0, x1) = (ax.min(bx).floor() as i64 - 1, ax.max(bx).floor() as i64 + 1);
+        let (y0, y1) = (ay.min(by).floor() as i64 - 1, ay.max(by).floor() as i64 + 1);
+        for py in y0.max(0)..=y1.min(i64::from(self.height) - 1) {
+            for px in x0.max(0)..=x1.min(i64::from(self.width) - 1) {
+                let (cx, cy) = (px as f32 + 0.5, py as f32 + 0.5);
+                let ends_inside = (bx - cx).abs() + (by - cy).abs() < 0.5;
+                if ends_inside || nearest(cx, cy) >= 0.5 {
+                    continue;
+                }
+                // The colour where the line is nearest the pixel.
+                let t = if dx.abs() >= dy.abs() && dx != 0.0 {
+                    ((cx - ax) / dx).clamp(0.0, 1.0)
+                } else if dy != 0.0 {
+                    ((cy - ay) / dy).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                let color = std::array::from_fn(|i| a.color[i] + (b.color[i] - a.color[i]) * t);
+                let corner = |x: f32, y: f32| {
+                    let [cx, cy] = self.to_clip(x, y);
+                    OverlayVertex {
+                        pos: [cx, cy],
+                        color,
+                        segment: [0.0; 4],
+                        brush: [PLAIN, 0.0, 0.0, 0.0],
+                    }
+                };
+                let (x, y) = (px as f32, py as f32);
+                self.quad(
+                    blend,
+                    [
+                        corner(x, y),
+                        corner(x + 1.0, y),
+                        corner(x, y + 1.0),
+                        corner(x + 1.0, y + 1.0),
+                    ],
+                );
+            }
+        }
+    }
+
+    /// The longest line (pixels across or down) [`Canvas::diamond_line`]
+    /// rasterises itself.
+    pub const MAX_DIAMOND_LINE: f32 = 8.0;
+
     /// A line extended by half its width at both ends (square caps).
     pub fn capped_line(&mut self, blend: Blend, a: Point, b: Point, width: f32) {
         self.segment(blend, a, b, width, [0.0, 0.0], true);
@@ -1210,6 +1288,49 @@ pub fn draw_custom_waves(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pixels `diamond_line` lights for a line between two points in
+    /// framebuffer pixels, on a 64x48 canvas.
+    fn diamond_pixels(a: (f32, f32), b: (f32, f32)) -> Vec<(i32, i32)> {
+        let mut canvas = Canvas::new(64, 48);
+        let at =
+            |(x, y): (f32, f32)| Point::new(x / 64.0 * 2.0 - 1.0, 1.0 - y / 48.0 * 2.0, [1.0; 4]);
+        canvas.diamond_line(Blend::Alpha, at(a), at(b));
+        // Each pixel a quad (six vertices); its top-left corner.
+        canvas
+            .vertices
+            .chunks(6)
+            .map(|q| {
+                let (x, y) = canvas.to_pixels(q[0].pos[0], q[0].pos[1]);
+                (x.round() as i32, y.round() as i32)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn short_lines_light_the_pixels_direct3d_9s_diamond_rule_lights() {
+        // A minimum motion vector, one pixel right and down from a pixel
+        // centre: it leaves only the first pixel's diamond.
+        assert_eq!(diamond_pixels((10.5, 10.5), (11.5, 11.5)), [(10, 10)]);
+        // Three pixels across from a centre: the last one is where it ends.
+        assert_eq!(
+            diamond_pixels((10.5, 20.5), (13.5, 20.5)),
+            [(10, 20), (11, 20), (12, 20)]
+        );
+        // Inside one diamond throughout: nothing.
+        assert!(diamond_pixels((30.4, 5.5), (30.6, 5.5)).is_empty());
+        // Starting off-centre, the same vector lights one or two pixels.
+        let lit = diamond_pixels((40.9, 40.1), (41.9, 41.1));
+        assert!(!lit.is_empty() && lit.len() <= 2, "{lit:?}");
+        // Longer lines are ordinary one-pixel quads.
+        let mut canvas = Canvas::new(64, 48);
+        canvas.diamond_line(
+            Blend::Alpha,
+            Point::new(-0.9, 0.0, [1.0; 4]),
+            Point::new(0.9, 0.0, [1.0; 4]),
+        );
+        assert_eq!(canvas.vertices.len(), 6);
+    }
 
     #[test]
     fn brushed_and_plain_triangles_go_to_separate_draws_in_order() {

@@ -416,6 +416,11 @@ fn borders_fill_exactly_the_border_area() {
 
 #[test]
 fn motion_vectors_form_a_grid() {
+    // Each vector is the warp's motion at its point times mv_l, stretched
+    // to MilkDrop's minimum length of one texel, and lights the pixels
+    // Direct3D 9's diamond rule gives it: one or two, or none where a
+    // vector that short starts between diamonds and ends inside one (the
+    // top-left one here).
     let body = "nMotionVectorsX=4\nnMotionVectorsY=3\nmv_dx=0\nmv_dy=0\nmv_l=1\nmv_r=1\nmv_g=1\nmv_b=1\nmv_a=1";
     let img = draw(body, 64, 48, &AudioFrame::default());
     // MilkDrop's grid: (i + 0.25) / (n - 0.75), inside (0, 1) only; rows
@@ -435,12 +440,15 @@ fn motion_vectors_form_a_grid() {
     let near = |(x, y): (u32, u32), (ex, ey): (f64, f64), r: f64| {
         (x as f64 + 0.5 - ex).abs() <= r && (y as f64 + 0.5 - ey).abs() <= r
     };
-    for e in &expected {
-        assert!(lit.iter().any(|&p| near(p, *e, 2.0)), "no vector at {e:?}");
-    }
+    let shown = expected
+        .iter()
+        .filter(|e| lit.iter().any(|&p| near(p, **e, 1.5)))
+        .count();
+    assert_eq!(shown, 5, "{lit:?}");
+    assert!(lit.len() <= 2 * shown, "{lit:?}");
     for p in &lit {
         assert!(
-            expected.iter().any(|e| near(*p, *e, 3.0)),
+            expected.iter().any(|e| near(*p, *e, 1.5)),
             "stray pixel {p:?}"
         );
     }
