@@ -397,25 +397,19 @@ impl Canvas {
                     0.0
                 };
                 let color = std::array::from_fn(|i| a.color[i] + (b.color[i] - a.color[i]) * t);
-                let corner = |x: f32, y: f32| {
-                    let [cx, cy] = self.to_clip(x, y);
-                    OverlayVertex {
-                        pos: [cx, cy],
-                        color,
-                        segment: [0.0; 4],
-                        brush: [PLAIN, 0.0, 0.0, 0.0],
-                    }
-                };
-                let (x, y) = (px as f32, py as f32);
-                self.quad(
-                    blend,
-                    [
-                        corner(x, y),
-                        corner(x + 1.0, y),
-                        corner(x, y + 1.0),
-                        corner(x + 1.0, y + 1.0),
-                    ],
-                );
+                // The pixel's square, as the two triangles of `quad`.
+                let [left, top] = self.to_clip(px as f32, py as f32);
+                let [right, bottom] = self.to_clip(px as f32 + 1.0, py as f32 + 1.0);
+                for (x, y) in [
+                    (left, top),
+                    (right, top),
+                    (left, bottom),
+                    (left, bottom),
+                    (right, top),
+                    (right, bottom),
+                ] {
+                    self.vertex(blend, x, y, color);
+                }
             }
         }
     }
