@@ -464,8 +464,11 @@ impl CompositePass {
             {
                 self.grid = Some(CompGrid::new(gpu.device, aspect, butterchurn));
             }
+            // The grid's hue colours, for the shaders drawn over it.
+            let over_grid = |s: &Slot| s.shaders.comp.as_ref().is_some_and(|p| p.needs_grid());
+            let hue_read = over_grid(slot) || blend.as_ref().is_some_and(|b| over_grid(&b.slot));
             let corners = hue_corners(slot.time, self.rand_start, 1.0);
-            if let Some(grid) = &mut self.grid {
+            if let Some(grid) = self.grid.as_mut().filter(|_| hue_read) {
                 stages::apply_hue_corners(&mut grid.vertices, &corners, self.butterchurn_hue);
                 gpu.queue.write_buffer(
                     &grid.vertex_buffer,
