@@ -317,6 +317,8 @@ impl PresetBuilder {
                     warnings.push(w);
                 }
                 stages::FixedTexture {
+                    level0: texture.level0_view(),
+                    texels: [texture.size.0, texture.size.1, texture.depth],
                     view: texture.view,
                     size: texture.size,
                 }
@@ -1132,6 +1134,7 @@ impl Visualizer {
         let warp_views = FrameViews {
             main: &src.view,
             main_size: src.size,
+            target_size: dst.size,
             blur: warp_blur.each_ref().map(|(v, s)| (v, *s)),
         };
         self.warp.encode(
@@ -1215,6 +1218,9 @@ impl Visualizer {
         let comp_views = FrameViews {
             main: &dst.view,
             main_size: dst.size,
+            // The composite draws at the render size (into the display
+            // texture when it differs from the target's).
+            target_size: if via_display { size } else { target_size },
             blur: comp_blur.each_ref().map(|(v, s)| (v, *s)),
         };
         self.composite.encode(

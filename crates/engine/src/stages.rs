@@ -140,6 +140,10 @@ impl Samplers {
 pub struct FixedTexture {
     pub view: wgpu::TextureView,
     pub size: (u32, u32),
+    /// A view of level 0 alone where the texture has mip levels.
+    pub level0: Option<wgpu::TextureView>,
+    /// Width, height and depth in texels.
+    pub texels: [u32; 3],
 }
 
 /// Where one texture binding's view comes from each frame.
@@ -149,6 +153,38 @@ enum BoundView {
     Main,
     Blur(u8),
     Fixed(wgpu::TextureView),
+    /// A texture with mip levels read only where the translator knows how
+    /// far each read's coordinate moves a pixel
+    /// ([`milk_hlsl::TextureBinding::footprints`]): its level 0 alone
+    /// while none of them minifies, else the whole texture.
+    Footprint {
+        full: wgpu::TextureView,
+        level0: wgpu::TextureView,
+        footprints: Vec<milk_hlsl::Footprint>,
+        texels: [u32; 3],
+    },
+}
+
+impl BoundView {
+    /// The view to bind for a frame of `views`.
+    fn view<'v>(&'v self, views: &'v FrameViews<'_>) -> &'v wgpu::TextureView {
+        match self {
+            BoundView::Main => views.main,
+            BoundView::Blur(n) => views.blur[usize::from(n.clamp(&1, &3) - 1)].0,
+            BoundView::Fixed(v) => v,
+            BoundView::Footprint {
+                full,
+                level0,
+                footprints,
+                texels,
+            } => {
+                let magnified = footprints
+                    .iter()
+                    .all(|f| f.magnifies(views.main_size, views.target_size, *texels));
+                if magnified { level0 } else { full }
+            }
+        }
+    }
 }
 
 /// Where one `texsize_NAME` value comes from each frame.
@@ -164,6 +200,8 @@ enum TexSize {
 pub struct FrameViews<'a> {
     pub main: &'a wgpu::TextureView,
     pub main_size: (u32, u32),
+    /// The size of the target the stage draws into (what `uv_orig` spans).
+    pub target_size: (u32, u32),
     pub blur: [(&'a wgpu::TextureView, (u32, u32)); 3],
 }
 
@@ -206,7 +244,8 @@ impl StageProgram {
     ) -> Result<Self, ShaderFailure> {
         let layout = &translation.layout;
         let mut blur_levels = 0;
-        let mut view_of = |source: &TextureSource| match source {
+        let mut view_of = |source: &TextureSource, footprints: &[milk_hlsl::Footprint]| match source
+        {
             TextureSource::Main => (BoundView::Main, TexSize::Main),
             TextureSource::Blur(n) => {
                 blur_levels = blur_levels.max(*n);
@@ -214,7 +253,16 @@ impl StageProgram {
             }
             other => {
                 let t = resolve(other);
-                (BoundView::Fixed(t.view), TexSize::Fixed(t.size))
+                let view = match t.level0 {
+                    Some(level0) if !footprints.is_empty() => BoundView::Footprint {
+                        full: t.view,
+                        level0,
+                        footprints: footprints.to_vec(),
+                        texels: t.texels,
+                    },
+                    _ => BoundView::Fixed(t.view),
+                };
+                (view, TexSize::Fixed(t.size))
             }
         };
         let mut textures = Vec::with_capacity(layout.textures.len());
@@ -224,7 +272,7 @@ impl StageProgram {
             if t.sampler_name.eq_ignore_ascii_case("sampler_main") {
                 plain_main = Some((t.texture_binding, t.filter));
             }
-            let (view, _) = view_of(&t.source);
+            let (view, _) = view_of(&t.source, &t.footprints);
             textures.push((t.texture_binding, view, Samplers::index(t.filter, t.wrap)));
             entries.push(wgpu::BindGroupLayoutEntry {
                 binding: t.texture_binding,
@@ -248,7 +296,7 @@ impl StageProgram {
                 let source = milk_hlsl::env::builtin_source(name)
                     .map(|(s, _)| s)
                     .unwrap_or_else(|| TextureSource::User(name.clone()));
-                view_of(&source).1
+                view_of(&source, &[]).1
             })
             .collect();
         let texsize_buffer = (!texsizes.is_empty()).then(|| {
@@ -415,14 +463,9 @@ impl StageProgram {
                 }
                 _ => *sampler,
             };
-            let view = match view {
-                BoundView::Main => views.main,
-                BoundView::Blur(n) => views.blur[usize::from(n.clamp(&1, &3) - 1)].0,
-                BoundView::Fixed(v) => v,
-            };
             entries.push(wgpu::BindGroupEntry {
                 binding: *binding,
-                resource: wgpu::BindingResource::TextureView(view),
+                resource: wgpu::BindingResource::TextureView(view.view(views)),
             });
             entries.push(wgpu::BindGroupEntry {
                 binding: binding + 1,

@@ -681,6 +681,26 @@ pub struct ResolvedTexture {
     pub depth: u32,
 }
 
+impl ResolvedTexture {
+    /// A view of level 0 alone, for a texture with mip levels: reads that
+    /// never minify give the same result through it, without the cost of
+    /// choosing a level (see `milk_hlsl::footprint`).
+    pub fn level0_view(&self) -> Option<wgpu::TextureView> {
+        (self.texture.mip_level_count() > 1).then(|| {
+            self.texture.create_view(&wgpu::TextureViewDescriptor {
+                label: Some("kefir texture level 0"),
+                dimension: Some(match self.depth {
+                    1 => wgpu::TextureViewDimension::D2,
+                    _ => wgpu::TextureViewDimension::D3,
+                }),
+                base_mip_level: 0,
+                mip_level_count: Some(1),
+                ..Default::default()
+            })
+        })
+    }
+}
+
 struct CachedFile {
     result: Result<ResolvedTexture, TextureError>,
     bytes: u64,
@@ -1130,7 +1150,11 @@ fn upload_noise(
 ) -> ResolvedTexture {
     let side = kind.size();
     let depth = if kind.is_volume() { side } else { 1 };
-    let (levels, data) = mip_chain(rgba, (side, side, depth));
+    let (levels, data) = if std::env::var_os("KEFIR_PROBE_NOMIP").is_some() {
+        (1, rgba.to_vec())
+    } else {
+        mip_chain(rgba, (side, side, depth))
+    };
     upload_levels(
         device,
         queue,
@@ -1352,6 +1376,18 @@ mod tests {
             Some(NoiseKind::VolHq)
         );
         assert_eq!(NoiseKind::from_source(&TextureSource::Main), None);
+        // The translator's sizes (for the footprints of noise reads) agree.
+        for source in [
+            TextureSource::NoiseLq,
+            TextureSource::NoiseLqLite,
+            TextureSource::NoiseMq,
+            TextureSource::NoiseHq,
+            TextureSource::NoiseVolLq,
+            TextureSource::NoiseVolHq,
+        ] {
+            let kind = NoiseKind::from_source(&source).unwrap();
+            assert_eq!(source.noise_side(), Some(kind.size()), "{source:?}");
+        }
         assert_eq!(NoiseKind::VolLq.dim(), SamplerDim::D3);
         assert_eq!(NoiseKind::Mq.dim(), SamplerDim::D2);
     }

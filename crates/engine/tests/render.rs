@@ -1450,3 +1450,47 @@ fn shader_matrices_are_hlsls_or_as_butterchurn_transposed() {
     };
     assert_eq!(red_green(quirks), [51, 102]);
 }
+
+#[test]
+fn noise_reads_that_never_minify_match_the_mipmapped_read_through_level_0() {
+    // The composite reads noise_lq at `scale` texels a pixel, once where the
+    // translator follows the coordinate (its footprint binding: level 0
+    // alone at one texel a pixel, the whole texture at three) and once
+    // through a branch it does not follow (the ordinary mipmapped binding).
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let frame = |body: &str| {
+        let text = format!(
+            "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+             PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+             mv_a=0\nwarp_1=`shader_body {{ ret = 0; }}\ncomp_1=`shader_body {{ {body} }}\n"
+        );
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        let report = vis.load_preset(&Preset::parse(&text).expect("parses"));
+        assert!(report.comp_shader, "{report:?}");
+        render(&mut vis, &gpu, &target)
+    };
+    let mut pictures = Vec::new();
+    for scale in ["1", "3"] {
+        let coord = format!("uv*texsize.xy*texsize_noise_lq.zw*{scale} + float2(0.3, 0.1)");
+        let followed = frame(&format!("ret = tex2D(sampler_noise_lq, {coord}).xyz;"));
+        let hidden = frame(&format!(
+            "float2 p = {coord}; if (time > -1) p = p*1; ret = tex2D(sampler_noise_lq, p).xyz;"
+        ));
+        assert!(followed == hidden, "scale {scale}: the two reads differ");
+        pictures.push(followed);
+    }
+    // At three texels a pixel the mip levels average the noise: flatter.
+    let spread = |img: &[u8]| {
+        let (min, max) = img
+            .chunks_exact(4)
+            .fold((255, 0), |(lo, hi), p| (lo.min(p[0]), hi.max(p[0])));
+        max - min
+    };
+    assert!(
+        spread(&pictures[1]) < spread(&pictures[0]),
+        "{} {}",
+        spread(&pictures[1]),
+        spread(&pictures[0])
+    );
+}

@@ -309,6 +309,7 @@ fn missing_textures_get_a_generated_stand_in_with_a_warning() {
         wrap: milk_hlsl::Wrap::Repeat,
         texture_binding: 2,
         sampler_binding: 3,
+        footprints: Vec::new(),
     };
     let (t, warning) = store.get_binding(&gpu.device, &gpu.queue, &binding, None);
     assert!(

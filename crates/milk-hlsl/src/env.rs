@@ -202,6 +202,20 @@ pub enum TextureSource {
     User(String),
 }
 
+impl TextureSource {
+    /// The side of a built-in noise texture in texels (the volume ones are
+    /// cubes), as MilkDrop 2 creates them: what its `texsize_NAME` says.
+    pub fn noise_side(&self) -> Option<u32> {
+        match self {
+            TextureSource::NoiseLq | TextureSource::NoiseMq | TextureSource::NoiseHq => Some(256),
+            TextureSource::NoiseLqLite | TextureSource::NoiseVolLq | TextureSource::NoiseVolHq => {
+                Some(32)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Texture filtering picked by the sampler name's prefix (`f`/`p`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Filter {
@@ -229,6 +243,31 @@ pub struct TextureBinding {
     pub texture_binding: u32,
     /// `@binding` of the `sampler` (always `texture_binding + 1`).
     pub sampler_binding: u32,
+    /// Empty for an ordinary binding. Otherwise the binding serves only
+    /// implicit-level reads of a texture with mip levels whose coordinates
+    /// the translator followed ([`crate::footprint`]), one footprint per
+    /// distinct read: where none of them minifies at the frame's size,
+    /// binding the texture's level 0 alone gives the same result, cheaper.
+    /// The same texture then usually has an ordinary binding as well.
+    pub footprints: Vec<crate::footprint::Footprint>,
+}
+
+impl TextureBinding {
+    /// The WGSL names of the texture and sampler variables:
+    /// `tex_NAME`/`samp_NAME` for `sampler_NAME`, `texl0_NAME`/`sampl0_NAME`
+    /// for its footprint binding.
+    pub fn wgsl_names(&self) -> (String, String) {
+        let short = self
+            .sampler_name
+            .strip_prefix("sampler_")
+            .unwrap_or(&self.sampler_name);
+        let (t, s) = if self.footprints.is_empty() {
+            ("tex", "samp")
+        } else {
+            ("texl0", "sampl0")
+        };
+        (format!("{t}_{short}"), format!("{s}_{short}"))
+    }
 }
 
 /// Everything the engine must bind for one translated shader (all in

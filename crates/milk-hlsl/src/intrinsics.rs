@@ -10,6 +10,7 @@
 
 use crate::Error;
 use crate::ast::{Expr, ExprKind, SamplerDim, Scalar, Type};
+use crate::footprint::{self, Footprint};
 use crate::translate::Translator;
 use crate::types::{common, float_lit, make, shape, wgsl_type};
 
@@ -129,14 +130,23 @@ fn args_common(
 }
 
 /// A texture read: at `level`, or with `None` as `tex2D` reads (implicit
-/// level where the texture has mips, else level 0).
+/// level where the texture has mips, else level 0); an implicit-level read
+/// whose coordinate has a known `footprint` goes through the texture's
+/// footprint binding ([`crate::footprint`]).
 fn sample(
     tr: &mut Translator,
     sampler: &Expr,
     dim: SamplerDim,
     coord: &str,
     level: Option<&str>,
+    footprint: Option<Footprint>,
 ) -> Result<String, Error> {
+    if level.is_none()
+        && let Some(footprint) = footprint
+        && let Some((t, s)) = tr.footprint_sampler(sampler, dim, footprint)?
+    {
+        return Ok(format!("textureSample({t}, {s}, {coord})"));
+    }
     let (t, s) = tr.sampler(sampler, dim)?;
     Ok(match level {
         // tex2D/tex3D: the level from the derivatives where there are mips.
@@ -501,6 +511,7 @@ pub fn call(
             if args.len() != 2 && args.len() != 4 {
                 return err(pos, "`tex2D` takes 2 or 4 arguments");
             }
+            let footprint = Footprint::of(&footprint::fit(tr.lanes(&args[1]), 2));
             let uv = coord(tr, &args[1], &F2)?;
             if args.len() == 4 {
                 let dx = coord(tr, &args[2], &F2)?;
@@ -508,7 +519,10 @@ pub fn call(
                 let (t, s) = tr.sampler(&args[0], SamplerDim::D2)?;
                 (format!("textureSampleGrad({t}, {s}, {uv}, {dx}, {dy})"), F4)
             } else {
-                (sample(tr, &args[0], SamplerDim::D2, &uv, None)?, F4)
+                (
+                    sample(tr, &args[0], SamplerDim::D2, &uv, None, footprint)?,
+                    F4,
+                )
             }
         }
         "tex2Dlod" | "tex2Dbias" => {
@@ -524,6 +538,7 @@ pub fn call(
                     SamplerDim::D2,
                     &format!("{tmp}.xy"),
                     Some(&level),
+                    None,
                 )?,
                 F4,
             )
@@ -540,6 +555,7 @@ pub fn call(
                     SamplerDim::D2,
                     &format!("({tmp}.xy / {tmp}.w)"),
                     Some("0.0f"),
+                    None,
                 )?,
                 F4,
             )
@@ -554,8 +570,12 @@ pub fn call(
         }
         "tex3D" | "tex3d" => {
             expect_args(name, args, 2, pos)?;
+            let footprint = Footprint::of(&footprint::fit(tr.lanes(&args[1]), 3));
             let uvw = coord(tr, &args[1], &F3)?;
-            (sample(tr, &args[0], SamplerDim::D3, &uvw, None)?, F4)
+            (
+                sample(tr, &args[0], SamplerDim::D3, &uvw, None, footprint)?,
+                F4,
+            )
         }
         "tex3Dlod" | "tex3Dbias" => {
             expect_args(name, args, 2, pos)?;
@@ -570,6 +590,7 @@ pub fn call(
                     SamplerDim::D3,
                     &format!("{tmp}.xyz"),
                     Some(&level),
+                    None,
                 )?,
                 F4,
             )

@@ -31,6 +31,7 @@
 
 pub mod ast;
 pub mod env;
+pub mod footprint;
 pub mod intrinsics;
 pub mod lexer;
 pub mod parser;
@@ -42,6 +43,7 @@ use milk_parser::preset::CodeBlock;
 
 pub use ast::SamplerDim;
 pub use env::{BindingLayout, Filter, MilkUniforms, TextureBinding, TextureSource, Wrap};
+pub use footprint::Footprint;
 
 /// Which of a preset's two shaders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -12,6 +12,7 @@ use crate::Error;
 use crate::Stage;
 use crate::ast::*;
 use crate::env::{self, BindingLayout, TextureBinding, TextureSource};
+use crate::footprint::{self, Footprint, Lane, Scaled};
 use crate::types::{common, convert, float_lit, make, shape, wgsl_type};
 
 const F: Type = Type::Scalar(Scalar::Float);
@@ -85,16 +86,42 @@ pub struct Translator<'a> {
     /// ([`BindingLayout::reads_grid_values`]).
     grid_values: Vec<String>,
     grid_value_read: std::cell::Cell<bool>,
+    /// What is known of `shader_body`'s locals (by WGSL name) at the
+    /// statement being translated, for [`crate::footprint`]: set by
+    /// declarations and whole assignments at the body's top level,
+    /// forgotten on any other write and before loops that write them.
+    forms: HashMap<String, Vec<Lane>>,
+    /// Nesting of blocks, branches and loops (0: `shader_body`'s own
+    /// statements).
+    depth: usize,
+    /// Whether implicit-level reads with a known footprint get their own
+    /// bindings ([`TextureBinding::footprints`]); off in a second run when
+    /// they would take the shader past [`MAX_TEXTURE_BINDINGS`].
+    footprint_bindings: bool,
 }
+
+/// Texture bindings a shader may have (Direct3D 9's 16 sampler registers;
+/// also wgpu's default per-stage limit). Extra footprint bindings stay
+/// within it.
+pub const MAX_TEXTURE_BINDINGS: usize = 16;
 
 /// Translates a parsed shader, giving written uniforms private copies.
 pub fn translate(stage: Stage, shader: &Shader, options: &crate::Options) -> Result<Output, Error> {
     let mut writable = BTreeSet::new();
+    let mut footprint_bindings = true;
     loop {
         let mut t = Translator::new(stage, shader);
         t.options = *options;
         t.writable = writable.clone();
+        t.footprint_bindings = footprint_bindings;
         match t.run() {
+            Ok(o)
+                if footprint_bindings
+                    && o.layout.textures.len() > MAX_TEXTURE_BINDINGS
+                    && o.layout.textures.iter().any(|t| !t.footprints.is_empty()) =>
+            {
+                footprint_bindings = false;
+            }
             Ok(o) => return Ok(o),
             Err(e) => {
                 if t.want_writable.is_empty() {
@@ -142,6 +169,9 @@ impl<'a> Translator<'a> {
             options: crate::Options::default(),
             grid_values: Vec::new(),
             grid_value_read: std::cell::Cell::new(false),
+            forms: HashMap::new(),
+            depth: 0,
+            footprint_bindings: true,
         }
     }
 
@@ -333,13 +363,13 @@ impl<'a> Translator<'a> {
             ));
         }
         for t in &self.layout.textures {
-            let name = &t.sampler_name["sampler_".len()..];
+            let (tex, samp) = t.wgsl_names();
             let tt = match t.dim {
                 SamplerDim::D2 => "texture_2d<f32>",
                 SamplerDim::D3 => "texture_3d<f32>",
             };
             s.push_str(&format!(
-                "@group({g}) @binding({}) var tex_{name}: {tt};\n@group({g}) @binding({}) var samp_{name}: sampler;\n",
+                "@group({g}) @binding({}) var {tex}: {tt};\n@group({g}) @binding({}) var {samp}: sampler;\n",
                 t.texture_binding,
                 t.sampler_binding,
                 g = env::GROUP
@@ -464,10 +494,23 @@ impl<'a> Translator<'a> {
         if self.stage == Stage::Comp {
             env.push(("hue_shader", "fin.hue_shader.xyz", f3));
         }
+        self.forms.clear();
+        self.depth = 0;
         for (name, init, ty) in env {
             let w = self.local_name(name);
             if matches!(name, "rad" | "ang" | "hue_shader") {
                 self.grid_values.push(w.clone());
+            }
+            // `uv_orig` runs from 0 to 1 across the target (both stages'
+            // grids and the composite's triangle put it at the vertices'
+            // positions); so does the composite's `uv`, the warp's moves
+            // with the mesh.
+            if name == "uv_orig" || (name == "uv" && self.stage == Stage::Comp) {
+                let screen = |axis| Lane::Linear {
+                    axis,
+                    slope: Scaled::constant(1.0),
+                };
+                self.forms.insert(w.clone(), vec![screen(0), screen(1)]);
             }
             self.line(format!("var {w}: {} = {init};", wgsl_type(&ty)));
             self.declare(
@@ -512,6 +555,53 @@ impl<'a> Translator<'a> {
 
     fn stmt(&mut self, s: &Stmt) -> Result<(), Error> {
         self.cur_pos = s.pos;
+        let nested = matches!(
+            s.kind,
+            StmtKind::Block(_)
+                | StmtKind::If(..)
+                | StmtKind::For(..)
+                | StmtKind::While(..)
+                | StmtKind::DoWhile(..)
+        );
+        if matches!(
+            s.kind,
+            StmtKind::For(..) | StmtKind::While(..) | StmtKind::DoWhile(..)
+        ) {
+            // A read in the loop may come after a write further down in
+            // an earlier iteration.
+            self.forget_written(s);
+        }
+        // What a top-level `name = value;` makes of `name`, from the
+        // values before it.
+        let assigned = match &s.kind {
+            StmtKind::Expr(Expr {
+                kind: ExprKind::Assign(op, l, r),
+                ..
+            }) if self.depth == 0 => match &l.kind {
+                ExprKind::Ident(name) => self.local(name).map(|sym| {
+                    let value = self.lanes(r);
+                    let value = match op.strip_suffix('=').filter(|o| !o.is_empty()) {
+                        Some(bop) => footprint::binary(bop, &self.lanes(l), &value),
+                        None => value,
+                    };
+                    let n = footprint::width(&sym.ty);
+                    (sym.wgsl, n.map(|n| footprint::fit(value, n)))
+                }),
+                _ => None,
+            },
+            _ => None,
+        };
+        self.depth += usize::from(nested);
+        let r = self.stmt_kind(s);
+        self.depth -= usize::from(nested);
+        r?;
+        if let Some((wgsl, Some(lanes))) = assigned {
+            self.forms.insert(wgsl, lanes);
+        }
+        Ok(())
+    }
+
+    fn stmt_kind(&mut self, s: &Stmt) -> Result<(), Error> {
         match &s.kind {
             StmtKind::Empty => {}
             StmtKind::Decl(ds) => {
@@ -524,6 +614,15 @@ impl<'a> Translator<'a> {
                     };
                     let w = self.local_name(&d.name);
                     let t = wgsl_type(&d.ty);
+                    if self.depth == 0
+                        && let Some(n) = footprint::width(&d.ty)
+                    {
+                        let value = match &d.init {
+                            Some(e) => self.lanes(e),
+                            None => vec![Lane::Known(Scaled::constant(0.0))],
+                        };
+                        self.forms.insert(w.clone(), footprint::fit(value, n));
+                    }
                     match init {
                         Some(v) => self.line(format!("var {w}: {t} = {v};")),
                         None => self.line(format!("var {w}: {t};")),
@@ -824,14 +923,14 @@ impl<'a> Translator<'a> {
         format!("TS.size[{i}]")
     }
 
-    /// Registers a sampler the shader reads; returns its WGSL texture and
-    /// sampler names.
-    fn use_sampler(
-        &mut self,
+    /// The filter, wrap and texture of a sampler name, checked against the
+    /// dimension it is read with.
+    fn sampler_source(
+        &self,
         name: &str,
         dim: SamplerDim,
         pos: usize,
-    ) -> Result<(String, String), Error> {
+    ) -> Result<(env::Filter, env::Wrap, TextureSource), Error> {
         let Some((filter, wrap, tex)) = env::split_sampler(name) else {
             return err(pos, format!("`{name}` is not a sampler"));
         };
@@ -855,17 +954,32 @@ impl<'a> Translator<'a> {
                 TextureSource::User(tex.to_string())
             }
         };
-        let short = &name["sampler_".len()..];
-        let names = (format!("tex_{short}"), format!("samp_{short}"));
-        if let Some(t) = self.layout.textures.iter().find(|t| t.sampler_name == name) {
+        Ok((filter, wrap, source))
+    }
+
+    /// Registers a sampler the shader reads; returns its WGSL texture and
+    /// sampler names.
+    fn use_sampler(
+        &mut self,
+        name: &str,
+        dim: SamplerDim,
+        pos: usize,
+    ) -> Result<(String, String), Error> {
+        let (filter, wrap, source) = self.sampler_source(name, dim, pos)?;
+        if let Some(t) = self
+            .layout
+            .textures
+            .iter()
+            .find(|t| t.sampler_name == name && t.footprints.is_empty())
+        {
             if t.dim != dim {
                 return err(pos, format!("`{name}` used both as a 2D and a 3D texture"));
             }
-            return Ok(names);
+            return Ok(t.wgsl_names());
         }
         let i = self.layout.textures.len() as u32;
         let texture_binding = env::FIRST_TEXTURE_BINDING + 2 * i;
-        self.layout.textures.push(TextureBinding {
+        let binding = TextureBinding {
             sampler_name: name.to_string(),
             source,
             dim,
@@ -873,8 +987,166 @@ impl<'a> Translator<'a> {
             wrap,
             texture_binding,
             sampler_binding: texture_binding + 1,
-        });
+            footprints: Vec::new(),
+        };
+        let names = binding.wgsl_names();
+        self.layout.textures.push(binding);
         Ok(names)
+    }
+
+    /// The binding of sampler expression `e` that serves implicit-level
+    /// reads of known `footprint` ([`TextureBinding::footprints`]), or
+    /// `None` where there is none to make (a texture without mip levels,
+    /// or footprint bindings turned off).
+    pub(crate) fn footprint_sampler(
+        &mut self,
+        e: &Expr,
+        dim: SamplerDim,
+        footprint: Footprint,
+    ) -> Result<Option<(String, String)>, Error> {
+        let ExprKind::Ident(name) = &e.kind else {
+            return Ok(None);
+        };
+        if !self.footprint_bindings || !self.is_sampler_name(name) {
+            return Ok(None);
+        }
+        let (filter, wrap, source) = self.sampler_source(name, dim, e.pos)?;
+        if source.noise_side().is_none() {
+            return Ok(None);
+        }
+        let existing = self
+            .layout
+            .textures
+            .iter_mut()
+            .find(|t| t.sampler_name == *name && !t.footprints.is_empty());
+        if let Some(t) = existing {
+            if t.dim != dim {
+                return err(
+                    e.pos,
+                    format!("`{name}` used both as a 2D and a 3D texture"),
+                );
+            }
+            if !t.footprints.contains(&footprint) {
+                t.footprints.push(footprint);
+            }
+            return Ok(Some(t.wgsl_names()));
+        }
+        let i = self.layout.textures.len() as u32;
+        let texture_binding = env::FIRST_TEXTURE_BINDING + 2 * i;
+        let binding = TextureBinding {
+            sampler_name: name.clone(),
+            source,
+            dim,
+            filter,
+            wrap,
+            texture_binding,
+            sampler_binding: texture_binding + 1,
+            footprints: vec![footprint],
+        };
+        let names = binding.wgsl_names();
+        self.layout.textures.push(binding);
+        Ok(Some(names))
+    }
+
+    /// A local of `shader_body` (or of the function being translated) by
+    /// its HLSL name; unlike [`Translator::lookup`], without side effects.
+    fn local(&self, name: &str) -> Option<Sym> {
+        self.scopes.iter().rev().find_map(|s| s.get(name)).cloned()
+    }
+
+    /// Forgets what is known of every variable statement `s` writes.
+    fn forget_written(&mut self, s: &Stmt) {
+        let mut names = Vec::new();
+        let functions = &self.functions;
+        footprint::written_in(s, &|n| functions.contains_key(n), &mut names);
+        for n in names {
+            if let Some(sym) = self.local(&n) {
+                self.forms.remove(&sym.wgsl);
+            }
+        }
+    }
+
+    /// What [`crate::footprint`] knows of `e`'s value at this point, one
+    /// lane per component.
+    pub(crate) fn lanes(&self, e: &Expr) -> Vec<Lane> {
+        let known = |k| Lane::Known(Scaled::constant(k));
+        let is_uniform = |l: &Lane| matches!(l, Lane::Known(_) | Lane::Uniform);
+        match &e.kind {
+            ExprKind::Int(v, _) => vec![known(*v as f64)],
+            ExprKind::Float(v) => vec![known(*v)],
+            ExprKind::Bool(_) => vec![Lane::Uniform],
+            ExprKind::Ident(name) => self.ident_lanes(name),
+            ExprKind::Unary(op, a) => footprint::unary(op, self.lanes(a)),
+            ExprKind::Binary(op, a, b) => footprint::binary(op, &self.lanes(a), &self.lanes(b)),
+            ExprKind::Ternary(c, a, b) => {
+                let [c, a, b] = [c, a, b].map(|x| self.lanes(x));
+                let uniform = c.iter().chain(&a).chain(&b).all(is_uniform);
+                let lane = if uniform {
+                    Lane::Uniform
+                } else {
+                    Lane::Varying
+                };
+                vec![lane; a.len().max(b.len())]
+            }
+            ExprKind::Call(name, args) if !self.functions.contains_key(name) => {
+                let args: Vec<_> = args.iter().map(|a| self.lanes(a)).collect();
+                footprint::intrinsic(name, &args)
+            }
+            ExprKind::Construct(t, args) => {
+                let n = footprint::width(t).unwrap_or(1);
+                let lanes: Vec<Lane> = args.iter().flat_map(|a| self.lanes(a)).collect();
+                // A varying argument may stand for several components.
+                if lanes.contains(&Lane::Varying) {
+                    vec![Lane::Varying; n]
+                } else {
+                    footprint::fit(lanes, n)
+                }
+            }
+            ExprKind::Cast(t, a) => footprint::cast(self.lanes(a), t),
+            ExprKind::Member(b, m) => {
+                footprint::swizzle(&self.lanes(b), m).unwrap_or_else(|| vec![Lane::Varying])
+            }
+            _ => vec![Lane::Varying],
+        }
+    }
+
+    /// [`Translator::lanes`] of a name.
+    fn ident_lanes(&self, name: &str) -> Vec<Lane> {
+        if let Some(sym) = self.local(name) {
+            return match self.forms.get(&sym.wgsl) {
+                Some(lanes) => lanes.clone(),
+                None => footprint::varying(&sym.ty),
+            };
+        }
+        if let Some(sym) = self.globals.get(name) {
+            return footprint::varying(&sym.ty);
+        }
+        let scaled = |k, w, h| Lane::Known(Scaled { k, w, h });
+        if let Some((wgsl, ty)) = env::builtin_value(name) {
+            // A register the shader writes has a private copy, which varies.
+            if builtin_register(&wgsl).is_some_and(|(reg, _)| self.writable.contains(reg)) {
+                return footprint::varying(&ty);
+            }
+            if name == "texsize" {
+                return vec![
+                    scaled(1.0, 1, 0),
+                    scaled(1.0, 0, 1),
+                    scaled(1.0, -1, 0),
+                    scaled(1.0, 0, -1),
+                ];
+            }
+            return vec![Lane::Uniform; footprint::width(&ty).unwrap_or(1)];
+        }
+        if let Some(tex) = name.strip_prefix("texsize_") {
+            return match env::builtin_source(tex).and_then(|(s, _)| s.noise_side()) {
+                Some(n) => {
+                    let n = f64::from(n);
+                    [n, n, 1.0 / n, 1.0 / n].map(|k| scaled(k, 0, 0)).to_vec()
+                }
+                None => vec![Lane::Uniform; 4],
+            };
+        }
+        vec![Lane::Varying]
     }
 
     fn is_sampler_name(&self, name: &str) -> bool {
@@ -1273,6 +1545,10 @@ impl<'a> Translator<'a> {
 
     /// Writes `value` (of type `vt`) through `lv`.
     fn store(&mut self, lv: &LValue, value: &str, vt: &Type, pos: usize) -> Result<(), Error> {
+        // Whatever was known of the variable no longer holds (a top-level
+        // whole assignment sets it again afterwards, see `stmt`).
+        let root = lv.base.split(['[', '.']).next().unwrap_or(&lv.base);
+        self.forms.remove(root);
         let (_, target_t) = self.read_lvalue(lv);
         let v = self.conv(value, vt, &target_t, pos)?;
         match &lv.swizzle {
