@@ -272,7 +272,18 @@ impl StageProgram {
             if t.sampler_name.eq_ignore_ascii_case("sampler_main") {
                 plain_main = Some((t.texture_binding, t.filter));
             }
-            let (view, _) = view_of(&t.source, &t.footprints);
+            // Two views of one texture with different levels in one draw
+            // are one texture object on WebGL2 (wgpu sets its base and max
+            // level at each bind: the last one would hold for both), so a
+            // texture the stage also reads through its whole chain keeps
+            // it for the followed reads too.
+            let shared = !t.footprints.is_empty()
+                && layout
+                    .textures
+                    .iter()
+                    .any(|o| o.footprints.is_empty() && o.source == t.source);
+            let footprints = if shared { &[][..] } else { &t.footprints[..] };
+            let (view, _) = view_of(&t.source, footprints);
             textures.push((t.texture_binding, view, Samplers::index(t.filter, t.wrap)));
             entries.push(wgpu::BindGroupLayoutEntry {
                 binding: t.texture_binding,
