@@ -965,33 +965,7 @@ impl<'a> Translator<'a> {
         dim: SamplerDim,
         pos: usize,
     ) -> Result<(String, String), Error> {
-        let (filter, wrap, source) = self.sampler_source(name, dim, pos)?;
-        if let Some(t) = self
-            .layout
-            .textures
-            .iter()
-            .find(|t| t.sampler_name == name && t.footprints.is_empty())
-        {
-            if t.dim != dim {
-                return err(pos, format!("`{name}` used both as a 2D and a 3D texture"));
-            }
-            return Ok(t.wgsl_names());
-        }
-        let i = self.layout.textures.len() as u32;
-        let texture_binding = env::FIRST_TEXTURE_BINDING + 2 * i;
-        let binding = TextureBinding {
-            sampler_name: name.to_string(),
-            source,
-            dim,
-            filter,
-            wrap,
-            texture_binding,
-            sampler_binding: texture_binding + 1,
-            footprints: Vec::new(),
-        };
-        let names = binding.wgsl_names();
-        self.layout.textures.push(binding);
-        Ok(names)
+        self.binding(name, dim, pos, None)
     }
 
     /// The binding of sampler expression `e` that serves implicit-level
@@ -1010,42 +984,55 @@ impl<'a> Translator<'a> {
         if !self.footprint_bindings || !self.is_sampler_name(name) {
             return Ok(None);
         }
-        let (filter, wrap, source) = self.sampler_source(name, dim, e.pos)?;
+        let (_, _, source) = self.sampler_source(name, dim, e.pos)?;
         if source.noise_side().is_none() {
             return Ok(None);
         }
+        self.binding(name, dim, e.pos, Some(footprint)).map(Some)
+    }
+
+    /// The binding of sampler `name`, made on first use: its ordinary one,
+    /// or with a `footprint` its footprint binding, which gathers the
+    /// distinct footprints of its reads. Returns the WGSL names.
+    fn binding(
+        &mut self,
+        name: &str,
+        dim: SamplerDim,
+        pos: usize,
+        footprint: Option<Footprint>,
+    ) -> Result<(String, String), Error> {
+        let (filter, wrap, source) = self.sampler_source(name, dim, pos)?;
         let existing = self
             .layout
             .textures
             .iter_mut()
-            .find(|t| t.sampler_name == *name && !t.footprints.is_empty());
+            .find(|t| t.sampler_name == name && t.footprints.is_empty() == footprint.is_none());
         if let Some(t) = existing {
             if t.dim != dim {
-                return err(
-                    e.pos,
-                    format!("`{name}` used both as a 2D and a 3D texture"),
-                );
+                return err(pos, format!("`{name}` used both as a 2D and a 3D texture"));
             }
-            if !t.footprints.contains(&footprint) {
-                t.footprints.push(footprint);
+            if let Some(f) = footprint
+                && !t.footprints.contains(&f)
+            {
+                t.footprints.push(f);
             }
-            return Ok(Some(t.wgsl_names()));
+            return Ok(t.wgsl_names());
         }
         let i = self.layout.textures.len() as u32;
         let texture_binding = env::FIRST_TEXTURE_BINDING + 2 * i;
         let binding = TextureBinding {
-            sampler_name: name.clone(),
+            sampler_name: name.to_string(),
             source,
             dim,
             filter,
             wrap,
             texture_binding,
             sampler_binding: texture_binding + 1,
-            footprints: vec![footprint],
+            footprints: footprint.into_iter().collect(),
         };
         let names = binding.wgsl_names();
         self.layout.textures.push(binding);
-        Ok(Some(names))
+        Ok(names)
     }
 
     /// A local of `shader_body` (or of the function being translated) by
