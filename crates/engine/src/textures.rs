@@ -1150,11 +1150,7 @@ fn upload_noise(
 ) -> ResolvedTexture {
     let side = kind.size();
     let depth = if kind.is_volume() { side } else { 1 };
-    let (levels, data) = if std::env::var_os("KEFIR_PROBE_NOMIP").is_some() {
-        (1, rgba.to_vec())
-    } else {
-        mip_chain(rgba, (side, side, depth))
-    };
+    let (levels, data) = mip_chain(rgba, (side, side, depth));
     upload_levels(
         device,
         queue,
