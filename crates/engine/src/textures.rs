@@ -47,6 +47,10 @@
 //! texture NAME.jpg|png|dds|etc.") and the sampler is left unbound, which
 //! Direct3D 9's reference rasterizer reads as opaque black.
 //!
+//! MilkDrop 2 loads them with a full mip chain (`D3DX_DEFAULT` levels,
+//! box filter), and so does Kefir ([`mip_chain`]; the generated stand-ins
+//! too): an image drawn smaller than its texel count averages.
+//!
 //! Kefir differs on purpose in four details: a user texture that is not
 //! on disk (or does not decode) is still reported, but drawn with one of
 //! Kefir's generated images ([`crate::stand_in`]) instead of black, so a
@@ -1011,7 +1015,7 @@ impl TextureStore {
             .or_insert_with(|| {
                 let label = format!("generated {} texture", kind.name());
                 let extent = (stand_in::SIZE, stand_in::SIZE, 1);
-                upload(
+                upload_mipmapped(
                     device,
                     queue,
                     &label,
@@ -1072,7 +1076,7 @@ impl TextureStore {
         self.missing
             .entry(dim)
             .or_insert_with(|| {
-                upload(
+                upload_mipmapped(
                     device,
                     queue,
                     "missing texture",
@@ -1120,11 +1124,12 @@ impl TextureStore {
         let result = image.map(|img| {
             let img = img.fit_within(device.limits().max_texture_dimension_2d);
             let extent = (img.width, img.height, 1);
-            upload(device, queue, &label, SamplerDim::D2, extent, &img.rgba)
+            upload_mipmapped(device, queue, &label, SamplerDim::D2, extent, &img.rgba)
         });
+        // Level 0 and its mip levels, about a third more.
         let bytes = result
             .as_ref()
-            .map_or(0, |t| u64::from(t.size.0) * u64::from(t.size.1) * 4);
+            .map_or(0, |t| u64::from(t.size.0) * u64::from(t.size.1) * 4 * 4 / 3);
         self.files.insert(
             key.clone(),
             CachedFile {
@@ -1137,8 +1142,6 @@ impl TextureStore {
     }
 }
 
-/// Creates an RGBA8 texture of dimension `dim` holding `rgba` (depth 1
-/// for 2D).
 /// A noise texture with its mip chain: MilkDrop 2 creates them with
 /// `D3DUSAGE_AUTOGENMIPMAP`, so minified noise (far fields of tunnels,
 /// `tex2D(sampler_noise_hq, uv * 16)`) averages instead of aliasing.
@@ -1150,22 +1153,39 @@ fn upload_noise(
 ) -> ResolvedTexture {
     let side = kind.size();
     let depth = if kind.is_volume() { side } else { 1 };
-    let (levels, data) = mip_chain(rgba, (side, side, depth));
-    upload_levels(
+    upload_mipmapped(
         device,
         queue,
         kind.name(),
         kind.dim(),
         (side, side, depth),
-        levels,
-        &data,
+        rgba,
     )
+}
+
+/// Creates an RGBA8 texture of dimension `dim` holding `rgba` (depth 1
+/// for 2D) and its box-filtered mip chain ([`mip_chain`]). MilkDrop 2
+/// gives user textures one too (`D3DXCreateTextureFromFileExW` with
+/// `D3DX_DEFAULT` mip levels and mip filter, as it does the noise), so an
+/// image drawn smaller than its texel count averages instead of aliasing.
+fn upload_mipmapped(
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+    label: &str,
+    dim: SamplerDim,
+    size: (u32, u32, u32),
+    rgba: &[u8],
+) -> ResolvedTexture {
+    let (levels, data) = mip_chain(rgba, size);
+    upload_levels(device, queue, label, dim, size, levels, &data)
 }
 
 /// `rgba` (`w` x `h` x `d` texels, x fastest) followed by every smaller mip
 /// level down to 1x1(x1), each the rounded mean of the 2x2(x2) texels above
 /// it (a box filter, as automatic mip generation does); and the number of
-/// levels. Sides must be powers of two.
+/// levels. A side that is not a power of two halves rounding down, each
+/// texel averaging the `side / (side / 2)` texels above it (an odd side's
+/// last row or column is left out of the level below).
 pub fn mip_chain(rgba: &[u8], (w, h, d): (u32, u32, u32)) -> (u32, Vec<u8>) {
     let mut out = rgba.to_vec();
     let (mut w, mut h, mut d) = (w as usize, h as usize, d as usize);
@@ -1203,18 +1223,7 @@ pub fn mip_chain(rgba: &[u8], (w, h, d): (u32, u32, u32)) -> (u32, Vec<u8>) {
     (levels, out)
 }
 
-fn upload(
-    device: &wgpu::Device,
-    queue: &wgpu::Queue,
-    label: &str,
-    dim: SamplerDim,
-    size: (u32, u32, u32),
-    rgba: &[u8],
-) -> ResolvedTexture {
-    upload_levels(device, queue, label, dim, size, 1, rgba)
-}
-
-/// [`upload`] with `mip_level_count` levels in `rgba`, each after the
+/// An RGBA8 texture with `mip_level_count` levels in `rgba`, each after the
 /// other from level 0 (see [`mip_chain`]).
 fn upload_levels(
     device: &wgpu::Device,

@@ -1494,3 +1494,56 @@ fn noise_reads_that_never_minify_match_the_mipmapped_read_through_level_0() {
         spread(&pictures[0])
     );
 }
+
+#[test]
+fn user_textures_drawn_smaller_than_their_texels_average_through_mip_levels() {
+    // A 200x200 checkerboard of single black and white texels, read at the
+    // composite's uv on a 64x48 frame: three to four texels a pixel.
+    // MilkDrop 2 loads user textures with a full mip chain, so the read
+    // lands between levels 1 and 2, whose texels are the board's mean
+    // grey; one level alone gives whatever mix of black and white texels
+    // the bilinear taps hit.
+    let side = 200;
+    let rgba: Vec<u8> = (0..side * side)
+        .flat_map(|i| {
+            let v = if (i % side + i / side) % 2 == 0 {
+                255
+            } else {
+                0
+            };
+            [v, v, v, 255]
+        })
+        .collect();
+    let gpu = gpu();
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    let image = milk_engine::textures::Image {
+        width: side,
+        height: side,
+        rgba,
+    };
+    assert!(vis.add_texture("checker.png", image));
+    // The read sits behind a branch, where the footprint analysis does not
+    // follow it: the ordinary mipmapped binding.
+    let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+                mv_a=0\nwarp_1=`shader_body { ret = 0; }\n\
+                comp_1=`sampler sampler_checker;\n\
+                comp_2=`shader_body { float2 p = uv; if (time > -1) p = p*1; \
+                ret = tex2D(sampler_checker, p).xyz; }\n";
+    let report = vis.load_preset(&Preset::parse(text).expect("parses"));
+    assert!(report.comp_shader, "{report:?}");
+    assert!(
+        report.texture_warnings.is_empty(),
+        "{:?}",
+        report.texture_warnings
+    );
+    let target = gpu.target(W, H);
+    let img = render(&mut vis, &gpu, &target);
+    let (lo, hi) = img
+        .chunks_exact(4)
+        .fold((255, 0), |(lo, hi), p| (lo.min(p[0]), hi.max(p[0])));
+    assert!(
+        lo >= 112 && hi <= 143,
+        "levels {lo}..{hi}: not the mean grey"
+    );
+}

@@ -203,6 +203,15 @@ pub enum TextureSource {
 }
 
 impl TextureSource {
+    /// Whether MilkDrop 2 gives the texture mip levels: the noise textures
+    /// (`D3DUSAGE_AUTOGENMIPMAP`) and user textures (`D3DX_DEFAULT` levels),
+    /// not the frame and its blur levels (render targets of one level).
+    /// `tex2D`/`tex3D` of such a texture take the level from the
+    /// coordinates' derivatives.
+    pub fn has_mips(&self) -> bool {
+        !matches!(self, TextureSource::Main | TextureSource::Blur(_))
+    }
+
     /// The side of a built-in noise texture in texels (the volume ones are
     /// cubes), as MilkDrop 2 creates them: what its `texsize_NAME` says.
     pub fn noise_side(&self) -> Option<u32> {

@@ -1,8 +1,9 @@
 //! Texture reads that never minify: what the translator can prove about a
 //! `tex2D`/`tex3D` coordinate's screen-space derivatives.
 //!
-//! The built-in noise textures have mip levels, and Direct3D picks the
-//! level of each read from its coordinate's derivatives. Most presets read
+//! The built-in noise textures and user textures have mip levels, and
+//! Direct3D picks the level of each read from its coordinate's
+//! derivatives. Most presets read
 //! them at a fixed scale of the screen position (`uv_orig * texsize.xy *
 //! texsize_noise_lq.zw`: one texel a pixel, MilkDrop 2's dithering idiom),
 //! where the level is 0 at every pixel. Mip selection is dear on a

@@ -2,10 +2,10 @@
 //! `lum`, `tex2d`) written out as WGSL.
 //!
 //! Texture reads use `textureSampleLevel` at level 0 (MilkDrop's render
-//! targets and user textures have a single level), except `tex2D`/`tex3D`
-//! of the built-in noise textures, which have mip levels and sample with
-//! implicit derivatives (`textureSample`, allowed in non-uniform control
-//! flow by the shader's `diagnostic(off, derivative_uniformity)`);
+//! targets have a single level), except `tex2D`/`tex3D` of the built-in
+//! noise textures and of user textures, which have mip levels and sample
+//! with implicit derivatives (`textureSample`, allowed in non-uniform
+//! control flow by the shader's `diagnostic(off, derivative_uniformity)`);
 //! `tex2Dlod`/`tex2Dbias` pass their level/bias as the level.
 
 use crate::Error;

@@ -985,7 +985,7 @@ impl<'a> Translator<'a> {
             return Ok(None);
         }
         let (_, _, source) = self.sampler_source(name, dim, e.pos)?;
-        if source.noise_side().is_none() {
+        if !source.has_mips() {
             return Ok(None);
         }
         self.binding(name, dim, e.pos, Some(footprint)).map(Some)
@@ -1978,26 +1978,16 @@ impl<'a> Translator<'a> {
         }
     }
     /// Whether the texture behind sampler expression `e` has mip levels
-    /// (the built-in noise textures: MilkDrop 2 creates them with
-    /// `D3DUSAGE_AUTOGENMIPMAP`), so `tex2D`/`tex3D` take the level from
-    /// the coordinates' derivatives. Render targets and user textures have
-    /// one level.
+    /// ([`TextureSource::has_mips`]), so `tex2D`/`tex3D` take the level
+    /// from the coordinates' derivatives.
     pub(crate) fn sampler_has_mips(&self, e: &Expr) -> bool {
         let ExprKind::Ident(name) = &e.kind else {
             return false;
         };
-        self.layout.textures.iter().any(|t| {
-            t.sampler_name == *name
-                && matches!(
-                    t.source,
-                    TextureSource::NoiseLq
-                        | TextureSource::NoiseLqLite
-                        | TextureSource::NoiseMq
-                        | TextureSource::NoiseHq
-                        | TextureSource::NoiseVolLq
-                        | TextureSource::NoiseVolHq
-                )
-        })
+        self.layout
+            .textures
+            .iter()
+            .any(|t| t.sampler_name == *name && t.source.has_mips())
     }
     pub(crate) fn builtin_sampler(
         &mut self,
