@@ -82,13 +82,18 @@ if [[ -z ${KEFIR:-} ]]; then
     KEFIR=$ROOT/target/release/kefir
 fi
 export KEFIR
-if [[ ${KEFIR_REDO:-0} == 1 ]]; then
-    # Only the Kefir frames; the references stay.
-    find "$OUT"/kefir "$OUT"/kefir-bc-* -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} + 2>/dev/null || true
-fi
-
 # shellcheck source=names.sh
 source "$ROOT/scripts/fidelity/names.sh"
+
+if [[ ${KEFIR_REDO:-0} == 1 ]]; then
+    # Only the Kefir frames of the presets this run works on (NAMES, ONLY);
+    # the references stay.
+    names | while IFS= read -r name; do
+        for dir in "$OUT"/kefir "$OUT"/kefir-bc-*; do
+            rm -rf "${dir:?}/$name"
+        done
+    done
+fi
 
 one() {
     name=$1
