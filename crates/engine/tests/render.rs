@@ -1460,13 +1460,12 @@ fn noise_reads_that_never_minify_match_the_mipmapped_read_through_level_0() {
     let gpu = gpu();
     let target = gpu.target(W, H);
     let frame = |body: &str| {
-        let text = format!(
-            "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
-             PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
-             mv_a=0\nwarp_1=`shader_body {{ ret = 0; }}\ncomp_1=`shader_body {{ {body} }}\n"
+        let preset = shader_preset(
+            "shader_body { ret = 0; }",
+            &format!("shader_body {{ {body} }}"),
         );
         let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
-        let report = vis.load_preset(&Preset::parse(&text).expect("parses"));
+        let report = vis.load_preset(&preset);
         assert!(report.comp_shader, "{report:?}");
         render(&mut vis, &gpu, &target)
     };
@@ -1524,13 +1523,12 @@ fn user_textures_drawn_smaller_than_their_texels_average_through_mip_levels() {
     assert!(vis.add_texture("checker.png", image));
     // The read sits behind a branch, where the footprint analysis does not
     // follow it: the ordinary mipmapped binding.
-    let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
-                PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
-                mv_a=0\nwarp_1=`shader_body { ret = 0; }\n\
-                comp_1=`sampler sampler_checker;\n\
-                comp_2=`shader_body { float2 p = uv; if (time > -1) p = p*1; \
-                ret = tex2D(sampler_checker, p).xyz; }\n";
-    let report = vis.load_preset(&Preset::parse(text).expect("parses"));
+    let preset = shader_preset(
+        "shader_body { ret = 0; }",
+        "sampler sampler_checker;\n\
+         shader_body { float2 p = uv; if (time > -1) p = p*1; ret = tex2D(sampler_checker, p).xyz; }",
+    );
+    let report = vis.load_preset(&preset);
     assert!(report.comp_shader, "{report:?}");
     assert!(
         report.texture_warnings.is_empty(),
