@@ -6,7 +6,8 @@
 //! noise textures and of user textures, which have mip levels and sample
 //! with implicit derivatives (`textureSample`, allowed in non-uniform
 //! control flow by the shader's `diagnostic(off, derivative_uniformity)`);
-//! `tex2Dlod`/`tex2Dbias` pass their level/bias as the level.
+//! `tex2Dlod` passes its level, `tex2Dbias` its bias to the implicit
+//! level (`textureSampleBias`; level 0 on a texture of one level).
 
 use crate::Error;
 use crate::ast::{Expr, ExprKind, SamplerDim, Scalar, Type};
@@ -525,7 +526,29 @@ pub fn call(
                 )
             }
         }
-        "tex2Dlod" | "tex2Dbias" => {
+        "tex2Dbias" | "tex3Dbias" => {
+            // The level from the derivatives, moved by w (Direct3D's
+            // texldb); a texture of one level reads it whatever the bias.
+            expect_args(name, args, 2, pos)?;
+            let (dim, components) = if name == "tex2Dbias" {
+                (SamplerDim::D2, "xy")
+            } else {
+                (SamplerDim::D3, "xyz")
+            };
+            let v = coord(tr, &args[1], &F4)?;
+            let tmp = tr.temp();
+            tr.emit(format!("let {tmp} = {v};"));
+            let (t, s) = tr.sampler(&args[0], dim)?;
+            let read = if tr.sampler_has_mips(&args[0]) {
+                format!(
+                    "textureSampleBias({t}, {s}, {tmp}.{components}, clamp({tmp}.w, -16.0f, 15.99f))"
+                )
+            } else {
+                format!("textureSampleLevel({t}, {s}, {tmp}.{components}, 0.0f)")
+            };
+            (read, F4)
+        }
+        "tex2Dlod" => {
             expect_args(name, args, 2, pos)?;
             let v = coord(tr, &args[1], &F4)?;
             let tmp = tr.temp();
@@ -577,7 +600,7 @@ pub fn call(
                 F4,
             )
         }
-        "tex3Dlod" | "tex3Dbias" => {
+        "tex3Dlod" => {
             expect_args(name, args, 2, pos)?;
             let v = coord(tr, &args[1], &F4)?;
             let tmp = tr.temp();

@@ -523,6 +523,29 @@ fn noise_textures_sample_with_their_mips_render_targets_at_level_0() {
 }
 
 #[test]
+fn bias_moves_the_implicit_level_of_textures_with_mips() {
+    // Direct3D's texldb: the level from the derivatives plus w. User
+    // textures have mips too (MilkDrop 2 loads them with a full chain);
+    // the frame has one level, read whatever the bias.
+    let t = ok("sampler sampler_clouds;
+         shader_body {
+             ret = tex2Dbias(sampler_noise_hq, float4(uv, 0, -0.5)).xyz
+                 + tex2Dbias(sampler_clouds, float4(uv, 0, 1)).xyz
+                 + tex3Dbias(sampler_noisevol_hq, float4(uv, 0.5, 2)).xyz
+                 + tex2Dbias(sampler_main, float4(uv, 0, -0.5)).xyz;
+         }");
+    let w = &t.source_wgsl;
+    for texture in ["noise_hq", "clouds", "noisevol_hq"] {
+        assert!(
+            w.contains(&format!("textureSampleBias(tex_{texture}, samp_{texture},")),
+            "{texture}: {w}"
+        );
+    }
+    assert!(w.contains(", -16.0f, 15.99f))"), "{w}");
+    assert!(w.contains("textureSampleLevel(tex_main, samp_main,"), "{w}");
+}
+
+#[test]
 fn butterchurns_reading_transposes_square_matrices_built_from_vectors() {
     let src = "shader_body { float2x2 m = float2x2(float4(0.2, 0.8, 0.4, 0.6)); \
                float2x2 s = float2x2(0.2, 0.8, 0.4, 0.6); \
