@@ -318,7 +318,7 @@ impl PresetBuilder {
                 }
                 stages::FixedTexture {
                     level0: texture.level0_view(),
-                    texels: [texture.size.0, texture.size.1, texture.depth],
+                    depth: texture.depth,
                     view: texture.view,
                     size: texture.size,
                 }

@@ -142,8 +142,8 @@ pub struct FixedTexture {
     pub size: (u32, u32),
     /// A view of level 0 alone where the texture has mip levels.
     pub level0: Option<wgpu::TextureView>,
-    /// Width, height and depth in texels.
-    pub texels: [u32; 3],
+    /// 1 for 2D textures.
+    pub depth: u32,
 }
 
 /// Where one texture binding's view comes from each frame.
@@ -258,7 +258,7 @@ impl StageProgram {
                         full: t.view,
                         level0,
                         footprints: footprints.to_vec(),
-                        texels: t.texels,
+                        texels: [t.size.0, t.size.1, t.depth],
                     },
                     _ => BoundView::Fixed(t.view),
                 };
