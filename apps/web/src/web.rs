@@ -6,8 +6,9 @@
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
-use kefir_player::{Player, PlayerConfig};
+use kefir_player::{Pacing, Player, PlayerConfig};
 use milk_audio::DemoInput;
 use milk_playlist::Prefs;
 use wasm_bindgen::prelude::*;
@@ -65,6 +66,12 @@ pub struct Core {
     queue: wgpu::Queue,
     surface: wgpu::Surface<'static>,
     surface_config: wgpu::SurfaceConfiguration,
+    /// The canvas the surface draws on: with automatic scaling its drawing
+    /// buffer is the display size times the player's output scale, and the
+    /// browser stretches it to the element.
+    canvas: HtmlCanvasElement,
+    /// The drawing buffer size asked for (`setSize`), device pixels.
+    display: (u32, u32),
     backend: &'static str,
     adapter: String,
     /// The demo track while no audio is pushed.
@@ -111,7 +118,7 @@ impl Core {
         };
         let instance = wgpu::Instance::new(desc);
         let surface = instance
-            .create_surface(wgpu::SurfaceTarget::Canvas(canvas))
+            .create_surface(wgpu::SurfaceTarget::Canvas(canvas.clone()))
             .map_err(|e| js_error(format!("cannot draw on the canvas: {e}")))?;
         let adapter = instance
             .request_adapter(&wgpu::RequestAdapterOptions {
@@ -176,6 +183,18 @@ impl Core {
                 seed,
                 ..milk_engine::Config::default()
             },
+            // The render scale is applied to the canvas's drawing buffer
+            // (`setPacing` turns the governor on): the browser's compositor
+            // stretches it for free, where the engine would add a
+            // full-screen copy. A page cannot tell a preset too heavy for
+            // the device from a browser holding frames back, so none is
+            // skipped.
+            pacing: Pacing {
+                budget: None,
+                host_scales: true,
+                heavy_seconds: 0.0,
+                ..Pacing::default()
+            },
             ..PlayerConfig::default()
         };
         let mut player = Player::new(device.clone(), queue.clone(), config)
@@ -191,6 +210,8 @@ impl Core {
             queue,
             surface,
             surface_config,
+            canvas,
+            display: (width, height),
             backend,
             adapter: info.name,
             demo: Some(DemoInput::default()),
@@ -221,19 +242,41 @@ impl Core {
         self.lost.load(Ordering::Relaxed)
     }
 
-    /// Resizes the drawing buffer (device pixels); the next frame draws at
-    /// the new size.
+    /// Sets the canvas's drawing buffer size (device pixels); the next
+    /// frame draws at the new size. With automatic scaling the buffer is
+    /// this size times the render scale.
     #[wasm_bindgen(js_name = setSize)]
     pub fn set_size(&mut self, width: u32, height: u32) {
-        if self.lost() {
-            return;
-        }
-        let max = self.device.limits().max_texture_dimension_2d;
-        let (w, h) = (width.clamp(1, max), height.clamp(1, max));
-        if (w, h) != (self.surface_config.width, self.surface_config.height) {
-            self.surface_config.width = w;
-            self.surface_config.height = h;
-            self.surface.configure(&self.device, &self.surface_config);
+        self.display = (width.max(1), height.max(1));
+        self.fit_canvas();
+    }
+
+    /// Automatic render scale: with `auto_scale`, the drawing buffer
+    /// shrinks (down to `min_scale` of the size asked for, each side) while
+    /// frames miss `budget_ms` (the display's refresh interval; 16.7 for
+    /// 60 Hz) and grows back a step at preset switches while they keep up.
+    /// The canvas must be sized by CSS, since its buffer size changes. Off
+    /// by default.
+    #[wasm_bindgen(js_name = setPacing)]
+    pub fn set_pacing(&mut self, auto_scale: bool, budget_ms: f64, min_scale: f64) {
+        let budget = (auto_scale && budget_ms.is_finite() && budget_ms > 0.0)
+            .then(|| Duration::from_secs_f64(budget_ms.min(1000.0) / 1000.0));
+        let mut config = self.player.config().clone();
+        config.pacing = Pacing {
+            budget,
+            min_scale: if min_scale.is_finite() {
+                (min_scale as f32).clamp(0.1, 1.0)
+            } else {
+                Pacing::default().min_scale
+            },
+            ..config.pacing
+        };
+        if config.pacing != self.player.config().pacing {
+            if let Err(e) = self.player.set_config(config) {
+                web_sys::console::error_1(&format!("kefir: {e}").into());
+            }
+            self.drain_events();
+            self.fit_canvas();
         }
     }
 
@@ -241,6 +284,12 @@ impl Core {
     pub fn frame(&mut self, now_ms: f64) -> Result<(), JsValue> {
         if self.lost() {
             return Err(js_error(LOST));
+        }
+        if let Some(last) = self.last_ms
+            && let Ok(interval) = Duration::try_from_secs_f64((now_ms - last) / 1000.0)
+        {
+            self.player.report_frame_interval(interval);
+            self.fit_canvas();
         }
         let dt = match self.last_ms {
             Some(last) if now_ms > last => ((now_ms - last) / 1000.0).min(0.25),
@@ -483,7 +532,8 @@ impl Core {
     }
 
     /// `{backend, adapter, fps, frames, preset, path, locked, favourite,
-    /// renderScale, blending, demo, width, height}`.
+    /// renderScale, autoScale, blending, demo, width, height}` (width and
+    /// height: the drawing buffer, which automatic scaling shrinks).
     pub fn stats(&self) -> JsValue {
         #[derive(serde::Serialize)]
         #[serde(rename_all = "camelCase")]
@@ -497,6 +547,7 @@ impl Core {
             locked: bool,
             favourite: bool,
             render_scale: f32,
+            auto_scale: bool,
             blending: bool,
             demo: bool,
             width: u32,
@@ -516,6 +567,7 @@ impl Core {
             locked: self.player.locked(),
             favourite: self.player.is_favourite(),
             render_scale: self.player.render_scale(),
+            auto_scale: self.player.config().pacing.budget.is_some(),
             blending: self.player.visualizer().blend_progress().is_some(),
             demo: self.demo.is_some(),
             width: self.surface_config.width,
@@ -546,6 +598,25 @@ impl Core {
 }
 
 impl Core {
+    /// Gives the canvas's drawing buffer (and the surface) the display size
+    /// times the player's output scale, where it differs.
+    fn fit_canvas(&mut self) {
+        if self.lost() {
+            return;
+        }
+        let max = self.device.limits().max_texture_dimension_2d;
+        let scale = f64::from(self.player.output_scale());
+        let side = |n: u32| ((f64::from(n) * scale).round() as u32).clamp(1, max);
+        let (w, h) = (side(self.display.0), side(self.display.1));
+        if (w, h) != (self.surface_config.width, self.surface_config.height) {
+            self.canvas.set_width(w);
+            self.canvas.set_height(h);
+            self.surface_config.width = w;
+            self.surface_config.height = h;
+            self.surface.configure(&self.device, &self.surface_config);
+        }
+    }
+
     /// Runs `f` with the user blend time set to `seconds` (when finite and
     /// not negative).
     fn with_blend(&mut self, seconds: f64, f: impl FnOnce(&mut Player)) {

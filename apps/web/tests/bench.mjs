@@ -125,6 +125,9 @@ await kefir.waitForFunction(() => window.kefir && window.kefir.stats().frames > 
 await kefir.evaluate(() => {
   window.kefir.setTiming(0, 0);
   window.kefir.setLocked(true);
+  // Same drawing buffer size as butterchurn; the automatic scale has a
+  // column of its own.
+  window.kefir.setAutoScale(false);
 });
 const bc = await context.newPage();
 // butterchurn reports nothing when a converted shader fails to compile or
@@ -135,8 +138,8 @@ bc.on('console', (m) => bcConsole.push(m.text()));
 await bc.goto(bcUrl);
 await bc.waitForFunction(() => window.bc && window.bc.frames() > 0, null, { timeout: 60000 });
 
-console.log('| preset | Kefir fps | butterchurn fps | Kefir shaders (warp/comp) | butterchurn |');
-console.log('|---|---:|---:|---|---|');
+console.log('| preset | Kefir fps | butterchurn fps | Kefir fps, automatic scale (scale) | Kefir shaders (warp/comp) | butterchurn |');
+console.log('|---|---:|---:|---:|---|---|');
 const results = [];
 for (const name of PRESETS) {
   const text = readFileSync(join(presetDir, name + '.milk'), 'latin1');
@@ -154,13 +157,18 @@ for (const name of PRESETS) {
   const report = await kefir.evaluate(([t, n]) => window.kefir.loadPreset(t, { name: n, blendSeconds: 0 }), [text, name]);
   const k = await fps(kefir, () => window.kefir.stats().frames);
   const size = await kefir.evaluate(() => [window.kefir.stats().width, window.kefir.stats().height]);
-  results.push({ name, k, b, bcFailed });
+  // The page's own setting: the drawing buffer follows the frame rate.
+  await kefir.evaluate(() => window.kefir.setAutoScale(true));
+  const auto = await fps(kefir, () => window.kefir.stats().frames);
+  const autoScale = await kefir.evaluate(() => window.kefir.stats().renderScale);
+  await kefir.evaluate(() => window.kefir.setAutoScale(false));
+  results.push({ name, k, b, auto, bcFailed });
   const shaders = `${report.warpShader ? 'warp' : '-'}/${report.compShader ? 'comp' : '-'}${report.errors.length ? ` (${report.errors.length} errors)` : ''}`;
   const bcNote = bcFailed ? 'a shader failed: drawn without it' : '';
-  console.log(`| ${name} | ${k.toFixed(1)} | ${b.toFixed(1)} | ${shaders} | ${bcNote} |${size[0] !== W ? ` size ${size}` : ''}`);
+  console.log(`| ${name} | ${k.toFixed(1)} | ${b.toFixed(1)} | ${auto.toFixed(1)} (${autoScale.toFixed(3)}) | ${shaders} | ${bcNote} |${size[0] !== W ? ` size ${size}` : ''}`);
 }
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-console.log(`| mean | ${mean(results.map((r) => r.k)).toFixed(1)} | ${mean(results.map((r) => r.b)).toFixed(1)} | | |`);
+console.log(`| mean | ${mean(results.map((r) => r.k)).toFixed(1)} | ${mean(results.map((r) => r.b)).toFixed(1)} | ${mean(results.map((r) => r.auto)).toFixed(1)} | | |`);
 const fair = results.filter((r) => !r.bcFailed);
 const faster = fair.filter((r) => r.k >= r.b).length;
 console.log(`Kefir at least as fast on ${faster} of ${fair.length} presets butterchurn draws whole (${results.length - fair.length} where a butterchurn shader failed)`);

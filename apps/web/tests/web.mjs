@@ -82,6 +82,42 @@ const framesNow = (page) => page.evaluate(() => window.kefir.stats().frames);
   check('canvas is not blank', a.lit > 0.02 && a.mean > 2, `lit ${a.lit.toFixed(3)}, mean ${a.mean.toFixed(1)}`);
   check('canvas changes', diff(a, b) > 0.5, `mean abs change ${diff(a, b).toFixed(2)}`);
 
+  // Automatic scaling: with a 2 ms budget no frame keeps up, so the
+  // drawing buffer shrinks (the browser stretches it to the element) and
+  // the picture goes on; turning it off gives the full buffer back.
+  const scaling = await page.evaluate(async () => {
+    const k = window.kefir;
+    const events = [];
+    const off = k.onEvent((e) => {
+      if (e.kind === 'renderScale') events.push({ scale: e.scale, width: k.canvas.width, height: k.canvas.height });
+    });
+    const display = [...k.display];
+    k.setAutoScale(true, { frameBudgetMs: 2 });
+    let sample = null;
+    const t0 = performance.now();
+    while (performance.now() - t0 < 20000 && !sample) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (k.stats().renderScale < 1) sample = window.__sample();
+    }
+    k.setAutoScale(false);
+    off();
+    const s = k.stats();
+    return { display, events, lit: sample?.lit ?? 0, after: { scale: s.renderScale, width: k.canvas.width, height: k.canvas.height } };
+  });
+  const lowered = scaling.events.find((e) => e.scale < 1);
+  check(
+    'automatic scaling shrinks the drawing buffer while frames miss the budget',
+    !!lowered && Math.abs(lowered.width - Math.round(scaling.display[0] * lowered.scale)) <= 1
+      && Math.abs(lowered.height - Math.round(scaling.display[1] * lowered.scale)) <= 1 && scaling.lit > 0.02,
+    `${JSON.stringify(scaling.events.slice(0, 3))} of ${scaling.display.join('x')}, lit ${scaling.lit.toFixed(3)}`,
+  );
+  check(
+    'automatic scaling off gives the full drawing buffer back',
+    scaling.after.scale === 1 && scaling.after.width === scaling.display[0] && scaling.after.height === scaling.display[1],
+    JSON.stringify(scaling.after),
+  );
+  await page.evaluate(() => window.kefir.setAutoScale(true));
+
   const before = await page.evaluate(() => window.kefir.stats().preset);
   await page.locator('canvas').focus();
   await page.keyboard.press('n');

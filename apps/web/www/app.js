@@ -36,8 +36,11 @@ const [w0, h0] = deviceSize(canvas0);
 let kefir;
 try {
   // ?backend=webgl2 (or webgpu) forces one; default: WebGPU where offered.
-  const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
-  kefir = await Kefir.create(canvas0, { width: w0, height: h0, backend });
+  const params = new URLSearchParams(location.search);
+  const backend = params.get('backend') ?? 'auto';
+  // ?autoscale=0: the drawing buffer stays at full size.
+  const autoScale = params.get('autoscale') !== '0';
+  kefir = await Kefir.create(canvas0, { width: w0, height: h0, backend, autoScale });
 } catch (e) {
   status(`Kefir could not start: ${e}`, 0);
   throw e;
@@ -335,7 +338,10 @@ function toggleFullscreen() {
 let fpsShown = false;
 setInterval(() => {
   const s = kefir.stats();
-  if (fpsShown) $('fps').textContent = `${s.fps.toFixed(1)} fps · ${s.backend} · ${s.width}x${s.height}`;
+  if (fpsShown) {
+    const scale = s.renderScale < 1 ? ` (scale ${s.renderScale.toFixed(2)})` : '';
+    $('fps').textContent = `${s.fps.toFixed(1)} fps · ${s.backend} · ${s.width}x${s.height}${scale}`;
+  }
   $('btn-fav').innerHTML = s.favourite ? '&#9733;' : '&#9734;';
 }, 500);
 

@@ -69,8 +69,9 @@ export class Kefir {
    * connectAudio), `backend` ('auto' | 'webgpu' | 'webgl2', default 'auto':
    * WebGPU where the browser has an adapter, else WebGL2), `seed`,
    * `width`/`height` (drawing buffer size, default the canvas's),
-   * `wasmUrl`. Resolves to a Kefir; `viz.canvas` is the canvas it draws on
-   * (a new one if a WebGPU attempt failed).
+   * `autoScale` (default false; see setAutoScale), `wasmUrl`. Resolves to a
+   * Kefir; `viz.canvas` is the canvas it draws on (a new one if a WebGPU
+   * attempt failed).
    */
   static async create(canvas, options = {}) {
     await loadWasm(options.wasmUrl);
@@ -95,7 +96,9 @@ export class Kefir {
     if (!core) {
       core = await Core.create(canvas, 'webgl2', seed);
     }
-    return new Kefir(core, canvas, options.audioContext ?? null, webgpuError, seed);
+    const viz = new Kefir(core, canvas, options.audioContext ?? null, webgpuError, seed);
+    if (options.autoScale) viz.setAutoScale(true, options);
+    return viz;
   }
 
   constructor(core, canvas, audioContext, webgpuError, seed) {
@@ -103,6 +106,10 @@ export class Kefir {
     this.seed = seed;
     this.recovering = null;
     this.canvas = canvas;
+    // The drawing buffer size asked for (automatic scaling draws at a
+    // fraction of it) and the pacing settings, kept for a fallback core.
+    this.display = [canvas.width, canvas.height];
+    this.pacing = [false, 0, 0];
     this.audioContext = audioContext;
     this.webgpuError = webgpuError;
     this.running = false;
@@ -206,7 +213,8 @@ export class Kefir {
       const core = await Core.create(fresh, 'webgl2', this.seed);
       core.setPrefsJson(prefs);
       if (path) core.select(path, 0);
-      core.setSize(fresh.width, fresh.height);
+      core.setPacing(...this.pacing);
+      core.setSize(...this.display);
       // The old core is left to the garbage collector: freeing wgpu
       // objects of a lost device is not safe.
       this.core = core;
@@ -405,13 +413,31 @@ export class Kefir {
     this.core.setTiming(presetSeconds, blendSeconds);
   }
 
-  /** Drawing buffer size in device pixels. */
+  /**
+   * Drawing buffer size in device pixels (with automatic scaling, the size
+   * at scale 1).
+   */
   setSize(width, height) {
     const w = Math.max(1, Math.round(width));
     const h = Math.max(1, Math.round(height));
-    this.canvas.width = w;
-    this.canvas.height = h;
+    this.display = [w, h];
     this.core.setSize(w, h);
+  }
+
+  /**
+   * Automatic render scale: while frames miss the display's refresh
+   * (`frameBudgetMs`, default 1000/60), the canvas's drawing buffer shrinks
+   * (down to `minScale` of its size each side, default 0.25) and the
+   * browser stretches it to the element; a step back up is tried at preset
+   * changes while frames keep up. Lowering that does not make frames come
+   * faster (a 30 Hz display, a browser's power saving) is undone. The
+   * canvas must be sized by CSS: its width/height attributes change.
+   * `stats().renderScale` is the scale now; each change is a
+   * `renderScale` event.
+   */
+  setAutoScale(on, { frameBudgetMs = 1000 / 60, minScale = 0.25 } = {}) {
+    this.pacing = [Boolean(on), frameBudgetMs, minScale];
+    this.core.setPacing(...this.pacing);
   }
 
   /** `{backend, adapter, fps, frames, preset, path, locked, favourite, ...}`. */

@@ -394,6 +394,9 @@ pub struct Player {
     device_info: kefir_perf::DeviceInfo,
     /// The last target's size.
     target_size: Option<(u32, u32)>,
+    /// The fraction of the display the host sizes its target to
+    /// ([`Pacing::host_scales`]; 1 otherwise).
+    output_scale: f32,
 }
 
 /// The format composite pipelines are built for when rendering to `format`
@@ -489,6 +492,7 @@ impl Player {
             pacer,
             device_info,
             target_size: None,
+            output_scale: 1.0,
         };
         player.load_prefs();
         player.jitter = player.rng.next_f64();
@@ -1045,11 +1049,25 @@ impl Player {
     }
 
     fn set_scale(&mut self, scale: f32) {
-        if (scale - self.vis.render_scale()).abs() > 1e-4 {
+        if (scale - self.paced_scale()).abs() <= 1e-4 {
+            return;
+        }
+        if self.config.pacing.host_scales {
+            self.output_scale = scale.clamp(0.05, 1.0);
+        } else {
             self.vis.set_render_scale(scale);
-            self.push_event(PlayerEvent::RenderScale {
-                scale: self.vis.render_scale(),
-            });
+        }
+        self.push_event(PlayerEvent::RenderScale {
+            scale: self.render_scale(),
+        });
+    }
+
+    /// The scale the pacing moves: the host's target, or the engine's.
+    fn paced_scale(&self) -> f32 {
+        if self.config.pacing.host_scales {
+            self.output_scale
+        } else {
+            self.vis.render_scale()
         }
     }
 
@@ -1078,7 +1096,31 @@ impl Player {
         if self.vis.blend_progress().is_some() {
             return;
         }
-        match self.pacer.frame(work, self.vis.render_scale()) {
+        let verdict = self.pacer.frame(work, self.paced_scale());
+        self.follow(verdict);
+    }
+
+    /// For hosts that cannot time the GPU's work (a page on WebGL2): tells
+    /// the player how long after the previous frame the last one was
+    /// presented (requestAnimationFrame's time stamps). Frames that keep up
+    /// with the budget ([`Pacing::budget`], the display's refresh interval)
+    /// let the render scale go up a step at a preset switch; frames that
+    /// miss it lower the scale, unless lowering did not make them come any
+    /// faster (a display or browser holding the page to a lower frame rate,
+    /// frames bound by the CPU): then the scale goes back and the longer
+    /// interval becomes the budget until frames come faster again. Frames of
+    /// a blend are not counted.
+    pub fn report_frame_interval(&mut self, interval: Duration) {
+        if self.vis.blend_progress().is_some() {
+            return;
+        }
+        let verdict = self.pacer.interval(interval, self.paced_scale());
+        self.follow(verdict);
+    }
+
+    /// Does what the pacing decided after a frame.
+    fn follow(&mut self, verdict: Verdict) {
+        match verdict {
             Verdict::Fine => {}
             Verdict::Scale(scale) => self.set_scale(scale),
             Verdict::TooHeavy { frame_ms, scale } => {
@@ -1099,9 +1141,18 @@ impl Player {
         }
     }
 
-    /// The render scale frames use now (see [`Pacing`]).
+    /// The fraction of the output's size frames render at now (see
+    /// [`Pacing`]): the engine's render scale, times
+    /// [`Player::output_scale`] where the host scales.
     pub fn render_scale(&self) -> f32 {
-        self.vis.render_scale()
+        self.vis.render_scale() * self.output_scale
+    }
+
+    /// With [`Pacing::host_scales`], the fraction of the display's size the
+    /// host should give its target now (it changes with the pacing; the
+    /// host resizes the target before the next frame). 1 otherwise.
+    pub fn output_scale(&self) -> f32 {
+        self.output_scale
     }
 
     fn user_blend(&self) -> Switch {
@@ -1387,6 +1438,12 @@ impl Player {
                 self.warn(w);
             }
             let scale = self.pacer.preset_started("", Advice::Play);
+            // The side that does not scale now starts over at its own.
+            if self.config.pacing.host_scales {
+                self.vis.set_render_scale(self.config.engine.render_scale);
+            } else {
+                self.output_scale = 1.0;
+            }
             self.set_scale(scale);
         }
         if !self.config.preload {

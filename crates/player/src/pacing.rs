@@ -34,6 +34,13 @@ pub struct Pacing {
     /// the lowest scale is skipped (and noted in the cost file); 0 never
     /// skips.
     pub heavy_seconds: f64,
+    /// The host applies the render scale by sizing its target: a page whose
+    /// canvas drawing buffer the browser's compositor stretches to the
+    /// element at no cost. The engine then keeps its configured scale and
+    /// [`crate::Player::output_scale`] is the fraction of the display's size
+    /// the host gives its target; without it the engine renders the scaled
+    /// frame and copies it up to the target (a full-screen pass).
+    pub host_scales: bool,
 }
 
 impl Default for Pacing {
@@ -44,6 +51,7 @@ impl Default for Pacing {
             min_scale: 0.25,
             cost_file: None,
             heavy_seconds: 5.0,
+            host_scales: false,
         }
     }
 }
@@ -53,6 +61,13 @@ impl Default for Pacing {
 const SETTLE_FRAMES: u32 = 5;
 /// Frames in the window the heavy check looks at.
 const WINDOW: usize = 30;
+/// A presented frame whose interval is within this factor of the budget
+/// kept up (display refresh intervals jitter, and a display at 50 Hz is
+/// held to 60 fps's budget).
+const KEPT_UP: f32 = 1.25;
+/// An interval longer than this says nothing about the preset (the page was
+/// hidden, the machine stalled): it is not counted, seconds.
+const STALL: f32 = 1.0;
 
 /// What the pacing wants the player to do after a frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +94,56 @@ pub(crate) struct Pacer {
     heavy_for: f64,
     /// Frames since the preset started.
     frames: u32,
+    /// What frames judged by their present intervals have shown.
+    presents: Presents,
+}
+
+/// The state of [`Pacer::interval`]: frames judged by the time between
+/// presents, for hosts that cannot time the GPU's work (WebGL2 has no
+/// dependable timer). An interval that kept up says nothing of the room
+/// left, so it reports half the budget: enough for the governor to try one
+/// step up at the next preset switch, and its back-off keeps a step that
+/// fails away for longer each time. A lowering that did not shorten the
+/// intervals is undone and their length taken as a cap on the frame rate
+/// (a display at 30 Hz, a browser's power saving, frames bound by the
+/// CPU): more lowering would cost picture for nothing. The cap is
+/// forgotten when frames come faster again.
+#[derive(Debug, Default)]
+struct Presents {
+    /// The last [`WINDOW`] intervals, seconds.
+    recent: Vec<f32>,
+    /// Intervals counted since the last change of scale or cap.
+    since_change: usize,
+    /// A lowering on trial: the scale before it and the 75th percentile
+    /// interval that caused it.
+    lowered: Option<(f32, f32)>,
+    /// The learned cap on the frame rate (an interval, seconds).
+    cap: Option<f32>,
+}
+
+impl Presents {
+    fn push(&mut self, interval: f32) {
+        if self.recent.len() == WINDOW {
+            self.recent.remove(0);
+        }
+        self.recent.push(interval);
+        self.since_change += 1;
+    }
+
+    fn slow(&self) -> f32 {
+        percentile(&mut self.recent.clone(), 75.0)
+    }
+}
+
+/// The governor for `config` at `budget` (none without auto scale).
+fn governor(config: &Pacing, max_scale: f32, budget: Duration) -> Option<Governor> {
+    config.auto_scale.then(|| {
+        Governor::new(GovernorConfig {
+            max_scale,
+            min_scale: config.min_scale.min(max_scale),
+            ..GovernorConfig::for_budget(budget)
+        })
+    })
 }
 
 impl Pacer {
@@ -93,14 +158,10 @@ impl Pacer {
             .cost_file
             .as_ref()
             .and_then(|path| load_costs(path, device, warnings));
-        let governor = match (config.budget, config.auto_scale) {
-            (Some(budget), true) => Some(Governor::new(GovernorConfig {
-                max_scale,
-                min_scale: config.min_scale.min(max_scale),
-                ..GovernorConfig::for_budget(budget)
-            })),
-            _ => None,
-        };
+        let max_scale = if config.host_scales { 1.0 } else { max_scale };
+        let governor = config
+            .budget
+            .and_then(|budget| governor(&config, max_scale, budget));
         Pacer {
             config,
             max_scale,
@@ -109,7 +170,29 @@ impl Pacer {
             window: Vec::with_capacity(WINDOW),
             heavy_for: 0.0,
             frames: 0,
+            presents: Presents::default(),
         }
+    }
+
+    /// The frame time to fit: the configured budget, or the frame rate's
+    /// learned cap where that is longer.
+    fn budget(&self) -> Option<f32> {
+        let budget = self.config.budget?.as_secs_f32();
+        Some(self.presents.cap.map_or(budget, |cap| cap.max(budget)))
+    }
+
+    /// Starts the governor over at `budget` seconds, at `scale`.
+    fn rebudget(&mut self, budget: f32, scale: f32) {
+        self.governor = governor(
+            &self.config,
+            self.max_scale,
+            Duration::from_secs_f32(budget),
+        );
+        if let Some(g) = &mut self.governor {
+            g.start_at(scale);
+        }
+        self.presents.since_change = 0;
+        self.presents.lowered = None;
     }
 
     pub fn lowest(&self) -> f32 {
@@ -133,6 +216,9 @@ impl Pacer {
     /// it at.
     pub fn preset_started(&mut self, key: &str, advice: Advice) -> f32 {
         self.window.clear();
+        self.presents.lowered = None;
+        self.presents.recent.clear();
+        self.presents.since_change = 0;
         self.heavy_for = 0.0;
         self.frames = 0;
         let known = self
@@ -161,7 +247,7 @@ impl Pacer {
     /// One frame of the current preset took `work` to render at `scale`
     /// (frames of a blend are not reported: two presets render).
     pub fn frame(&mut self, work: Duration, scale: f32) -> Verdict {
-        let Some(budget) = self.config.budget else {
+        let Some(budget) = self.budget() else {
             return Verdict::Fine;
         };
         self.frames += 1;
@@ -181,7 +267,7 @@ impl Pacer {
         let mut window = self.window.clone();
         let slow = percentile(&mut window, 75.0);
         let at_lowest = scale <= self.lowest() + 1e-3;
-        if self.window.len() == WINDOW && slow > budget.as_secs_f32() && at_lowest {
+        if self.window.len() == WINDOW && slow > budget && at_lowest {
             self.heavy_for += work.as_secs_f64();
         } else {
             self.heavy_for = 0.0;
@@ -193,6 +279,55 @@ impl Pacer {
                 frame_ms: slow * 1e3,
                 scale,
             };
+        }
+        verdict
+    }
+
+    /// One frame of the current preset was presented `interval` after the
+    /// one before, at `scale` (see [`Presents`] for how that is judged).
+    pub fn interval(&mut self, interval: Duration, scale: f32) -> Verdict {
+        let Some(budget) = self.budget() else {
+            return Verdict::Fine;
+        };
+        let t = interval.as_secs_f32();
+        if t.is_nan() || t > STALL {
+            return Verdict::Fine;
+        }
+        if self.frames >= SETTLE_FRAMES {
+            let p = &mut self.presents;
+            p.push(t);
+            if p.since_change >= WINDOW {
+                let slow = p.slow();
+                if let Some((before, caused)) = p.lowered.take() {
+                    let pixels = (scale / before).powi(2);
+                    if pixels <= 0.7 && slow >= caused * 0.9 && slow > budget * KEPT_UP {
+                        // Far fewer pixels, the same rate: it is held
+                        // elsewhere.
+                        p.cap = Some(slow);
+                        self.rebudget(slow, before);
+                        return Verdict::Scale(before);
+                    }
+                }
+                if let Some(cap) = p.cap
+                    && slow < cap * 0.8
+                {
+                    p.cap = None;
+                    let budget = self.config.budget.map_or(cap, |b| b.as_secs_f32());
+                    self.rebudget(budget, scale);
+                }
+            }
+        }
+        let budget = self.budget().unwrap_or(budget);
+        let work = if t <= budget * KEPT_UP {
+            budget * 0.5
+        } else {
+            t
+        };
+        let verdict = self.frame(Duration::from_secs_f32(work), scale);
+        if let Verdict::Scale(to) = verdict {
+            let p = &mut self.presents;
+            p.lowered = (to < scale).then(|| (scale, p.slow()));
+            p.since_change = 0;
         }
         verdict
     }
@@ -387,6 +522,92 @@ mod tests {
         for _ in 0..1000 {
             assert_eq!(p.frame(Duration::from_millis(10), 0.25), Verdict::Fine);
         }
+    }
+
+    /// Presents `frames` frames whose work takes `cost(scale)` ms on a
+    /// display refreshing every 16.67 ms (each present waits for the next
+    /// refresh); returns the scales the pacing moved to.
+    fn present(
+        p: &mut Pacer,
+        scale: &mut f32,
+        frames: usize,
+        cost: impl Fn(f32) -> f32,
+    ) -> Vec<f32> {
+        let refresh = 1000.0 / 60.0;
+        let mut moves = Vec::new();
+        for _ in 0..frames {
+            let interval = (cost(*scale) / refresh).ceil().max(1.0) * refresh;
+            if let Verdict::Scale(s) = p.interval(Duration::from_secs_f32(interval / 1e3), *scale) {
+                *scale = s;
+                moves.push(s);
+            }
+        }
+        moves
+    }
+
+    fn interval_pacing() -> Pacing {
+        Pacing {
+            budget: Some(Duration::from_micros(16_667)),
+            heavy_seconds: 0.0,
+            host_scales: true,
+            ..Pacing::default()
+        }
+    }
+
+    #[test]
+    fn presents_that_keep_up_never_lower_the_scale() {
+        let mut p = Pacer::new(interval_pacing(), 1.0, device(), &mut Vec::new());
+        let mut scale = p.preset_started("a.milk", Advice::Play);
+        // 12 ms of work: every refresh presents a frame.
+        assert_eq!(
+            present(&mut p, &mut scale, 2000, |_| 12.0),
+            Vec::<f32>::new()
+        );
+        assert_eq!(scale, 1.0);
+        // A page hidden for seconds is no slow frame.
+        assert_eq!(p.interval(Duration::from_secs(5), 1.0), Verdict::Fine);
+    }
+
+    #[test]
+    fn missed_presents_lower_the_scale_and_a_preset_switch_tries_one_step_up() {
+        let mut p = Pacer::new(interval_pacing(), 1.0, device(), &mut Vec::new());
+        let mut scale = p.preset_started("a.milk", Advice::Play);
+        // Work in proportion to pixels: 28 ms at full scale, so every
+        // frame misses a refresh until the scale is under about 0.75.
+        let heavy = |s: f32| 28.0 * s * s;
+        let moves = present(&mut p, &mut scale, 600, heavy);
+        assert!(
+            !moves.is_empty() && (0.5..0.78).contains(&scale),
+            "{moves:?}"
+        );
+        let settled = scale;
+        // It holds there: 10 s at 60 fps without a change.
+        assert_eq!(present(&mut p, &mut scale, 600, heavy), Vec::<f32>::new());
+        // A lighter preset: after a switch, one step up at a time.
+        p.preset_started("b.milk", Advice::Play);
+        let moves = present(&mut p, &mut scale, 400, |s| 12.0 * s * s);
+        assert_eq!(moves.len(), 1, "{moves:?}");
+        assert!(scale > settled);
+    }
+
+    #[test]
+    fn a_frame_rate_held_low_elsewhere_keeps_the_scale_once_lowering_proves_useless() {
+        let mut p = Pacer::new(interval_pacing(), 1.0, device(), &mut Vec::new());
+        let mut scale = p.preset_started("a.milk", Advice::Play);
+        // The browser presents every other refresh whatever the work (a
+        // power-saving mode, a 30 Hz display).
+        let moves = present(&mut p, &mut scale, 900, |_| 20.0);
+        assert!(moves.len() >= 2 && moves[0] < 1.0, "{moves:?}");
+        assert_eq!(*moves.last().unwrap(), 1.0, "{moves:?}");
+        assert_eq!(scale, 1.0);
+        let budget = p.budget().unwrap();
+        assert!((budget - 1.0 / 30.0).abs() < 1e-3, "{budget}");
+        // Frames come at 60 fps again: the cap is forgotten, and frames
+        // that miss 60 fps lower the scale again.
+        present(&mut p, &mut scale, 60, |_| 10.0);
+        assert!((p.budget().unwrap() - 1.0 / 60.0).abs() < 1e-3);
+        let moves = present(&mut p, &mut scale, 300, |s| 28.0 * s * s);
+        assert!(!moves.is_empty() && scale < 0.78, "{moves:?}");
     }
 
     #[test]

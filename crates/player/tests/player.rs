@@ -957,3 +957,56 @@ fn presets_held_as_text_play_from_the_playlist_and_the_worker() {
     let mut demo = milk_audio::DemoInput::default();
     assert_eq!(p.feed_demo(&mut demo, 0.5), ANALYSIS_RATE as usize / 2);
 }
+
+#[test]
+fn a_host_that_scales_its_target_gets_the_scale_and_the_engine_keeps_its_own() {
+    use std::time::Duration;
+    let (dir, _) = preset_dir(2, &[]);
+    let mut c = config(dir.path());
+    c.preset_seconds = 0.0;
+    c.pacing = kefir_player::Pacing {
+        budget: Some(Duration::from_micros(16_667)),
+        heavy_seconds: 0.0,
+        host_scales: true,
+        ..kefir_player::Pacing::default()
+    };
+    let mut p = player(c);
+    p.poll_events();
+    let t = target();
+    let mut scales = Vec::new();
+    for _ in 0..120 {
+        p.render(1.0 / 60.0, &t).unwrap();
+        // Presented every third refresh of a 60 Hz display at any size the
+        // host picks: missed frames lower the scale, ...
+        p.report_frame_interval(Duration::from_micros(50_000));
+        for e in p.poll_events() {
+            if let PlayerEvent::RenderScale { scale } = e {
+                scales.push(scale);
+            }
+        }
+    }
+    assert!(scales.first().is_some_and(|&s| s < 1.0), "{scales:?}");
+    // ... through the host's target: the engine renders at its own scale.
+    assert_eq!(p.visualizer().render_scale(), 1.0);
+    // ... and since a smaller target did not make frames come faster, the
+    // scale went back.
+    assert_eq!(scales.last(), Some(&1.0), "{scales:?}");
+    assert_eq!(p.output_scale(), 1.0);
+    assert_eq!(p.render_scale(), 1.0);
+    // Without host scaling the engine's scale moves.
+    let (dir, _) = preset_dir(2, &[]);
+    let mut c = config(dir.path());
+    c.preset_seconds = 0.0;
+    c.pacing = kefir_player::Pacing {
+        budget: Some(Duration::from_micros(16_667)),
+        heavy_seconds: 0.0,
+        ..kefir_player::Pacing::default()
+    };
+    let mut p = player(c);
+    for _ in 0..40 {
+        p.render(1.0 / 60.0, &t).unwrap();
+        p.report_frame_time(Duration::from_millis(50));
+    }
+    assert!(p.visualizer().render_scale() < 1.0);
+    assert_eq!(p.output_scale(), 1.0);
+}
