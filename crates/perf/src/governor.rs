@@ -8,7 +8,9 @@
 //!
 //! - Scales come from a ladder of steps, each about 20% fewer pixels than
 //!   the one above, on 1/16ths ([`GovernorConfig::ladder`]).
-//! - **Down**: when a window of frames ([`GovernorConfig::window`]) has its
+//! - **Down**: when a window of frames ([`GovernorConfig::window`] frames, or
+//!   fewer but at least [`GovernorConfig::min_window`] once they add up to
+//!   [`GovernorConfig::window_time`], so slow frames are judged as soon) has its
 //!   75th percentile over the budget, it steps down at once, as far as the
 //!   window says is needed (frame cost assumed proportional to pixels, which
 //!   overestimates the gain and so errs towards lower scales).
@@ -38,6 +40,10 @@ pub struct GovernorConfig {
     pub min_scale: f32,
     /// Frames per decision window.
     pub window: usize,
+    /// A window of at least `min_window` frames also closes once its frames
+    /// add up to this (frames at 3 fps are judged in 3 s, not 10).
+    pub window_time: Duration,
+    pub min_window: usize,
     /// How long frames must show room before the scale goes up.
     pub raise_after: Duration,
     /// Raising needs the predicted frame time at the next step under this
@@ -57,11 +63,20 @@ impl GovernorConfig {
             max_scale: 1.0,
             min_scale: 0.25,
             window: 30,
+            window_time: Duration::from_secs(1),
+            min_window: 8,
             raise_after: Duration::from_secs(3),
             headroom: 0.8,
             raise_anytime: false,
             max_backoff: Duration::from_secs(120),
         }
+    }
+
+    /// Whether a window of `frames` frames adding up to `seconds` is
+    /// complete.
+    pub fn window_full(&self, frames: usize, seconds: f32) -> bool {
+        frames >= self.window.max(1)
+            || (frames >= self.min_window.max(1) && seconds >= self.window_time.as_secs_f32())
     }
 
     /// The scales the governor moves between, highest first: from
@@ -174,7 +189,8 @@ impl Governor {
         let t = frame_time.as_secs_f32();
         self.now += f64::from(t);
         self.window.push(t);
-        if self.window.len() < self.config.window.max(1) {
+        let seconds = self.window.iter().sum();
+        if !self.config.window_full(self.window.len(), seconds) {
             return None;
         }
         let budget = self.config.budget.as_secs_f32();
@@ -356,6 +372,15 @@ mod tests {
         // 20000 frames of ~12 ms = 4 minutes: a few probes, not one every
         // few seconds.
         assert!(changes < 30, "{changes} changes");
+    }
+
+    #[test]
+    fn very_slow_frames_are_judged_within_a_few_seconds() {
+        let mut g = Governor::new(GovernorConfig::default());
+        // 300 ms a frame: a window closes after 8 frames (2.4 s), not 30.
+        let trace = run(&mut g, 8, 0.0, 300.0);
+        assert_eq!(trace[6], 1.0);
+        assert!(trace[7] < 1.0, "{trace:?}");
     }
 
     #[test]

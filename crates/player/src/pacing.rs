@@ -133,6 +133,14 @@ impl Presents {
     fn slow(&self) -> f32 {
         percentile(&mut self.recent.clone(), 75.0)
     }
+
+    /// Whether the intervals since the last change make a window the
+    /// governor would judge.
+    fn window_full(&self) -> bool {
+        let n = self.since_change.min(self.recent.len());
+        let seconds = self.recent[self.recent.len() - n..].iter().sum();
+        GovernorConfig::default().window_full(self.since_change, seconds)
+    }
 }
 
 /// The governor for `config` at `budget` (none without auto scale).
@@ -296,7 +304,7 @@ impl Pacer {
         if self.frames >= SETTLE_FRAMES {
             let p = &mut self.presents;
             p.push(t);
-            if p.since_change >= WINDOW {
+            if p.window_full() {
                 let slow = p.slow();
                 if let Some((before, caused)) = p.lowered.take() {
                     let pixels = (scale / before).powi(2);
