@@ -20,7 +20,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
-use kefir_player::{Player, PlayerConfig, PlayerEvent};
+use kefir_player::{Pacing, Player, PlayerConfig, PlayerEvent, WorkTimer};
 use milk_engine::LoadReport;
 use milk_engine::headless::{FrameReader, Headless};
 
@@ -390,6 +390,8 @@ struct Inner {
     current_report: Option<LoadReport>,
     /// The last preset loaded from text (name, text): its metadata.
     last_text: Option<(String, String)>,
+    /// Times each frame's GPU work for the automatic render scale.
+    timer: WorkTimer,
 }
 
 /// The callback's user data, passed back as given.
@@ -707,6 +709,7 @@ pub unsafe extern "C" fn kefir_create(config: *const kefir_config) -> *mut kefir
                 pending: Vec::new(),
                 current_report: None,
                 last_text: None,
+                timer: WorkTimer::new(),
             }),
         };
         lock(&instance.inner).collect();
@@ -913,10 +916,17 @@ unsafe fn render_into(
             for (rate, channels, samples) in &chunks {
                 inner.player.push_audio_f32(samples, *channels, *rate);
             }
+            // The last measured frame (its GPU work is done by now when it
+            // was read back) drives the automatic render scale.
+            if let Some(work) = inner.timer.take(&inner.gpu.device) {
+                inner.player.report_frame_time(work);
+            }
+            inner.timer.begin();
             inner
                 .player
                 .render(dt, &inner.target)
                 .map_err(|e| Error::new(KEFIR_ERROR_RENDER, e.to_string()))?;
+            inner.timer.end(&inner.gpu.queue);
             if !pixels.is_null() {
                 // SAFETY: the caller promises `len >= needed` writable bytes.
                 let out = std::slice::from_raw_parts_mut(pixels, needed);
@@ -1271,6 +1281,82 @@ pub unsafe extern "C" fn kefir_set_beat_sensitivity(k: *mut kefir, sensitivity: 
             Ok(())
         })
     }
+}
+
+/// Renders frames at `scale` of the target's size each side (clamped to
+/// 0.05..1; default 1) and scales them up to it: a quarter of the pixels at
+/// 0.5, for a weak GPU. With a frame budget (`kefir_set_frame_budget`), the
+/// highest scale the automatic scale uses. Applies from the next frame; the
+/// picture carries over.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_set_render_scale(k: *mut kefir, scale: f32) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_config(k, |c| {
+            if !scale.is_finite() {
+                return Err(Error::new(
+                    KEFIR_ERROR_ARGUMENT,
+                    format!("render scale {scale} is not a number"),
+                ));
+            }
+            c.engine.render_scale = scale.clamp(0.05, 1.0);
+            Ok(())
+        })
+    }
+}
+
+/// Automatic render scale. With `budget_ms` above 0 (the display's refresh
+/// interval: 16.7 for 60 Hz) Kefir times the GPU work of each
+/// `kefir_render` (not the host's waits) and, while frames take longer,
+/// lowers the render scale (down to `min_scale` of each side, clamped to
+/// 0.05..1); it raises it again a step at a time at preset changes once
+/// frames fit with room, and keeps away from a step that failed, so the
+/// picture does not pump. 0 turns it off (frames go back to
+/// `kefir_set_render_scale`'s scale). No preset is skipped for being slow.
+///
+/// # Safety
+/// `k` is a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_set_frame_budget(
+    k: *mut kefir,
+    budget_ms: f64,
+    min_scale: f32,
+) -> i32 {
+    // SAFETY: forwarded.
+    unsafe {
+        with_config(k, |c| {
+            let budget = (budget_ms.is_finite() && budget_ms > 0.0)
+                .then(|| std::time::Duration::from_secs_f64(budget_ms.min(10_000.0) / 1e3));
+            c.pacing = Pacing {
+                budget,
+                min_scale: if min_scale.is_finite() {
+                    min_scale.clamp(0.05, 1.0)
+                } else {
+                    Pacing::default().min_scale
+                },
+                heavy_seconds: 0.0,
+                ..Pacing::default()
+            };
+            Ok(())
+        })
+    }
+}
+
+/// The render scale frames use now (see `kefir_set_render_scale` and
+/// `kefir_set_frame_budget`), 0.05..1; 0 for a NULL instance.
+///
+/// # Safety
+/// `k` is NULL or a live instance.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_get_render_scale(k: *mut kefir) -> f32 {
+    // SAFETY: the caller promises NULL or a live instance.
+    let Some(instance) = (unsafe { k.as_ref() }) else {
+        return 0.0;
+    };
+    lock(&instance.inner).player.render_scale()
 }
 
 /// Scans another preset directory (NULL: none) instead; the current preset

@@ -472,3 +472,54 @@ fn logs_and_preset_metadata() {
         kefir_destroy(k);
     }
 }
+
+/// A fixed render scale, then the automatic one: frames that miss a budget
+/// nothing meets take the scale down; turning it off goes back.
+#[test]
+fn render_scale_fixed_and_automatic() {
+    let dir = presets();
+    let mut c = config(&dir);
+    c.preset_seconds = 0.0;
+    let k = unsafe { kefir_create(&c) };
+    assert!(!k.is_null(), "{}", last_error());
+    let mut rgba = vec![0u8; 48 * 32 * 4];
+    let mut render = |frames: usize| {
+        for _ in 0..frames {
+            assert_eq!(
+                unsafe { kefir_render(k, 1.0 / 30.0, rgba.as_mut_ptr(), rgba.len()) },
+                KEFIR_OK,
+                "{}",
+                last_error()
+            );
+        }
+        rgba.clone()
+    };
+    unsafe {
+        assert_eq!(kefir_get_render_scale(k), 1.0);
+        assert_eq!(kefir_get_render_scale(null_mut()), 0.0);
+        assert_eq!(kefir_set_render_scale(k, 0.5), KEFIR_OK);
+        assert_eq!(kefir_get_render_scale(k), 0.5);
+        assert_eq!(kefir_set_render_scale(k, f32::NAN), KEFIR_ERROR_ARGUMENT);
+        assert!(last_error().contains("render scale"), "{}", last_error());
+        assert_eq!(kefir_set_render_scale(null_mut(), 0.5), KEFIR_ERROR_NULL);
+    }
+    // Drawn at half size, scaled up to the whole target.
+    let frame = render(20);
+    let lit = |f: &[u8], rows: std::ops::Range<usize>| {
+        rows.flat_map(|y| f[y * 48 * 4..(y + 1) * 48 * 4].chunks(4))
+            .filter(|p| p[..3].iter().any(|&v| v > 16))
+            .count()
+    };
+    assert!(lit(&frame, 0..32) > 48, "{}", lit(&frame, 0..32));
+    assert!(lit(&frame, 16..32) > 0, "the lower half is drawn too");
+
+    // 1 microsecond a frame: every frame misses.
+    assert_eq!(unsafe { kefir_set_frame_budget(k, 0.001, 0.25) }, KEFIR_OK);
+    assert_eq!(unsafe { kefir_get_render_scale(k) }, 0.5);
+    render(60);
+    let lowered = unsafe { kefir_get_render_scale(k) };
+    assert!((0.25..0.5).contains(&lowered), "{lowered}");
+    assert_eq!(unsafe { kefir_set_frame_budget(k, 0.0, 0.25) }, KEFIR_OK);
+    assert_eq!(unsafe { kefir_get_render_scale(k) }, 0.5);
+    unsafe { kefir_destroy(k) };
+}

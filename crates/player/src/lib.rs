@@ -1049,17 +1049,25 @@ impl Player {
     }
 
     fn set_scale(&mut self, scale: f32) {
+        if self.apply_scale(scale) {
+            self.push_event(PlayerEvent::RenderScale {
+                scale: self.render_scale(),
+            });
+        }
+    }
+
+    /// Moves the paced scale (the host's or the engine's) to `scale`;
+    /// whether it changed.
+    fn apply_scale(&mut self, scale: f32) -> bool {
         if (scale - self.paced_scale()).abs() <= 1e-4 {
-            return;
+            return false;
         }
         if self.config.pacing.host_scales {
             self.output_scale = scale.clamp(0.05, 1.0);
         } else {
             self.vis.set_render_scale(scale);
         }
-        self.push_event(PlayerEvent::RenderScale {
-            scale: self.render_scale(),
-        });
+        true
     }
 
     /// The scale the pacing moves: the host's target, or the engine's.
@@ -1384,7 +1392,9 @@ impl Player {
     /// Changes the settings. Takes effect at once: new preset directories
     /// or filters rescan (the current preset keeps playing), new texture
     /// directories apply to presets loaded from now on, timer changes apply
-    /// to the current preset, a new prefs path loads that file.
+    /// to the current preset, a new prefs path loads that file, a new
+    /// [`milk_engine::Config::render_scale`] applies from the next frame
+    /// (with [`Pacing::auto_scale`], as the highest scale). The rest of
     /// [`PlayerConfig::engine`] and [`PlayerConfig::seed`] only count when
     /// the player is created.
     ///
@@ -1410,12 +1420,16 @@ impl Player {
             }
         }
         let textures = config.texture_dirs != self.config.texture_dirs;
-        let pacing = config.pacing != self.config.pacing;
+        let render_scale = config.engine.render_scale != self.config.engine.render_scale;
+        let pacing = config.pacing != self.config.pacing || render_scale;
         let prefs = config.prefs_path != self.config.prefs_path;
-        let old_engine = self.config.engine;
+        let engine = milk_engine::Config {
+            render_scale: config.engine.render_scale,
+            ..self.config.engine
+        };
         let old_seed = self.config.seed;
         self.config = PlayerConfig {
-            engine: old_engine,
+            engine,
             seed: old_seed,
             ..config
         };
@@ -1427,10 +1441,15 @@ impl Player {
             self.load_prefs();
         }
         if pacing {
+            // Both sides start over from the configured scale; the pacing
+            // then moves its own.
+            let before = self.render_scale();
+            self.vis.set_render_scale(self.config.engine.render_scale);
+            self.output_scale = 1.0;
             let mut warnings = Vec::new();
             self.pacer = Pacer::new(
                 self.config.pacing.clone(),
-                self.config.engine.render_scale,
+                self.vis.render_scale(),
                 self.device_info.clone(),
                 &mut warnings,
             );
@@ -1438,13 +1457,12 @@ impl Player {
                 self.warn(w);
             }
             let scale = self.pacer.preset_started("", Advice::Play);
-            // The side that does not scale now starts over at its own.
-            if self.config.pacing.host_scales {
-                self.vis.set_render_scale(self.config.engine.render_scale);
-            } else {
-                self.output_scale = 1.0;
+            self.apply_scale(scale);
+            if (self.render_scale() - before).abs() > 1e-4 {
+                self.push_event(PlayerEvent::RenderScale {
+                    scale: self.render_scale(),
+                });
             }
-            self.set_scale(scale);
         }
         if !self.config.preload {
             if let Some(pending) = self.pending.take() {
