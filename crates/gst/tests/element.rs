@@ -442,3 +442,31 @@ fn late_frames_are_skipped_and_reported() {
         .count();
     assert_eq!(qos_messages, 6);
 }
+
+#[test]
+fn render_scale_draws_fewer_pixels_scaled_up_to_the_video() {
+    let caps = "video/x-raw,format=RGBA,width=64,height=48,framerate=30/1";
+    let run = |scale: f32| {
+        let mut props = dir_props(3);
+        props.push((
+            "preset",
+            format!("{PRESETS}/Kefir - Bass Tunnel.milk").to_value(),
+        ));
+        props.push(("render-scale", scale.to_value()));
+        let (mut h, _bus) = harness(&props, &f32_caps(48_000, 2), caps);
+        assert_eq!(h.element().unwrap().property::<f32>("render-scale"), scale);
+        push_f32(&mut h, &kick(48_000, 1.0), 2, 48_000, 0, 960);
+        pull_all(&mut h)
+    };
+    let (full, half) = (run(1.0), run(0.5));
+    assert_eq!(half.len(), 30);
+    for (k, (_, _, _, frame)) in half.iter().enumerate().skip(15) {
+        assert_eq!(frame.len(), 64 * 48 * 4, "frame {k}: the video's size");
+        assert!(lit(frame) > 0.05, "frame {k}: {:.3} lit", lit(frame));
+    }
+    let differ = full.iter().zip(&half).filter(|(a, b)| a.3 != b.3).count();
+    assert!(
+        differ >= 25,
+        "only {differ} of 30 frames differ from scale 1"
+    );
+}

@@ -120,6 +120,7 @@ fn gst_inspect_lists_the_element_and_its_properties() {
         "hard-cuts",
         "beat-sensitivity",
         "locked",
+        "render-scale",
         "mesh-size",
         "seed",
         "current-preset",

@@ -258,6 +258,17 @@ impl ObjectImpl for KefirVis {
                     .default_value(d.locked)
                     .mutable_playing()
                     .build(),
+                glib::ParamSpecFloat::builder("render-scale")
+                    .nick("Render scale")
+                    .blurb(
+                        "Render at this fraction of the video's size each side and scale up \
+                         (0.5: a quarter of the pixels, for a weak GPU)",
+                    )
+                    .minimum(0.05)
+                    .maximum(1.0)
+                    .default_value(d.render_scale)
+                    .mutable_playing()
+                    .build(),
                 glib::ParamSpecString::builder("mesh-size")
                     .nick("Mesh size")
                     .blurb("Warp mesh cells, COLUMNSxROWS (1 to 512 each)")
@@ -335,6 +346,7 @@ impl ObjectImpl for KefirVis {
             "hard-cuts" => s.hard_cuts = value.get().unwrap_or(false),
             "beat-sensitivity" => s.beat_sensitivity = value.get().unwrap_or(0.5),
             "locked" => s.locked = value.get().unwrap_or(false),
+            "render-scale" => s.render_scale = value.get::<f32>().unwrap_or(1.0).clamp(0.05, 1.0),
             "mesh-size" => {
                 let text = value.get::<Option<String>>().ok().flatten();
                 match parse_mesh(text.as_deref().unwrap_or("48x36")) {
@@ -365,6 +377,7 @@ impl ObjectImpl for KefirVis {
             "hard-cuts" => s.hard_cuts.to_value(),
             "beat-sensitivity" => s.beat_sensitivity.to_value(),
             "locked" => s.locked.to_value(),
+            "render-scale" => s.render_scale.to_value(),
             "mesh-size" => format!("{}x{}", s.mesh.0, s.mesh.1).to_value(),
             "seed" => s.seed.to_value(),
             "current-preset" => control.current.to_value(),

@@ -31,6 +31,7 @@ pub struct Settings {
     pub locked: bool,
     pub mesh: (u32, u32),
     pub seed: u64,
+    pub render_scale: f32,
 }
 
 impl Default for Settings {
@@ -49,6 +50,7 @@ impl Default for Settings {
             locked: false,
             mesh: player.engine.mesh,
             seed: player.seed,
+            render_scale: player.engine.render_scale,
         }
     }
 }
@@ -65,7 +67,8 @@ impl Settings {
     }
 
     /// `base` (the player's current settings) with these values in. The
-    /// engine settings (mesh, seed) count only when a player is created.
+    /// engine settings (mesh, seed) count only when a player is created;
+    /// the render scale applies at once.
     /// A `preset` file alone (no `preset-dir`) has no automatic changes or
     /// hard cuts: they would only restart it.
     pub fn player_config(&self, base: &PlayerConfig) -> PlayerConfig {
@@ -74,6 +77,7 @@ impl Settings {
             engine: milk_engine::Config {
                 mesh: self.mesh,
                 seed: self.seed,
+                render_scale: self.render_scale,
                 ..base.engine
             },
             preset_dirs: self.playlist_roots(),
