@@ -259,18 +259,9 @@ impl Core {
     /// by default.
     #[wasm_bindgen(js_name = setPacing)]
     pub fn set_pacing(&mut self, auto_scale: bool, budget_ms: f64, min_scale: f64) {
-        let budget = (auto_scale && budget_ms.is_finite() && budget_ms > 0.0)
-            .then(|| Duration::from_secs_f64(budget_ms.min(1000.0) / 1000.0));
         let mut config = self.player.config().clone();
-        config.pacing = Pacing {
-            budget,
-            min_scale: if min_scale.is_finite() {
-                (min_scale as f32).clamp(0.1, 1.0)
-            } else {
-                Pacing::default().min_scale
-            },
-            ..config.pacing
-        };
+        let budget_ms = if auto_scale { budget_ms } else { 0.0 };
+        config.pacing = config.pacing.with_budget_ms(budget_ms, min_scale as f32);
         if config.pacing != self.player.config().pacing {
             if let Err(e) = self.player.set_config(config) {
                 web_sys::console::error_1(&format!("kefir: {e}").into());

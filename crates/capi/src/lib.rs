@@ -1328,18 +1328,11 @@ pub unsafe extern "C" fn kefir_set_frame_budget(
     // SAFETY: forwarded.
     unsafe {
         with_config(k, |c| {
-            let budget = (budget_ms.is_finite() && budget_ms > 0.0)
-                .then(|| std::time::Duration::from_secs_f64(budget_ms.min(10_000.0) / 1e3));
             c.pacing = Pacing {
-                budget,
-                min_scale: if min_scale.is_finite() {
-                    min_scale.clamp(0.05, 1.0)
-                } else {
-                    Pacing::default().min_scale
-                },
                 heavy_seconds: 0.0,
                 ..Pacing::default()
-            };
+            }
+            .with_budget_ms(budget_ms, min_scale);
             Ok(())
         })
     }

@@ -962,15 +962,19 @@ fn presets_held_as_text_play_from_the_playlist_and_the_worker() {
 fn a_host_that_scales_its_target_gets_the_scale_and_the_engine_keeps_its_own() {
     use std::time::Duration;
     let (dir, _) = preset_dir(2, &[]);
-    let mut c = config(dir.path());
-    c.preset_seconds = 0.0;
-    c.pacing = kefir_player::Pacing {
-        budget: Some(Duration::from_micros(16_667)),
-        heavy_seconds: 0.0,
-        host_scales: true,
-        ..kefir_player::Pacing::default()
+    // A 60 Hz budget, no preset changes, the host scaling or not.
+    let paced = |host_scales: bool| {
+        let mut c = config(dir.path());
+        c.preset_seconds = 0.0;
+        c.pacing = kefir_player::Pacing {
+            budget: Some(Duration::from_micros(16_667)),
+            heavy_seconds: 0.0,
+            host_scales,
+            ..kefir_player::Pacing::default()
+        };
+        player(c)
     };
-    let mut p = player(c);
+    let mut p = paced(true);
     p.poll_events();
     let t = target();
     let mut scales = Vec::new();
@@ -994,15 +998,7 @@ fn a_host_that_scales_its_target_gets_the_scale_and_the_engine_keeps_its_own() {
     assert_eq!(p.output_scale(), 1.0);
     assert_eq!(p.render_scale(), 1.0);
     // Without host scaling the engine's scale moves.
-    let (dir, _) = preset_dir(2, &[]);
-    let mut c = config(dir.path());
-    c.preset_seconds = 0.0;
-    c.pacing = kefir_player::Pacing {
-        budget: Some(Duration::from_micros(16_667)),
-        heavy_seconds: 0.0,
-        ..kefir_player::Pacing::default()
-    };
-    let mut p = player(c);
+    let mut p = paced(false);
     for _ in 0..40 {
         p.render(1.0 / 60.0, &t).unwrap();
         p.report_frame_time(Duration::from_millis(50));
