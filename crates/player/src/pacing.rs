@@ -151,15 +151,21 @@ impl Presents {
         self.since_change += 1;
     }
 
+    /// The intervals since the last change (the last [`WINDOW`] of them).
+    fn since_change(&self) -> &[f32] {
+        let n = self.since_change.min(self.recent.len());
+        &self.recent[self.recent.len() - n..]
+    }
+
+    /// The 75th percentile of the intervals since the last change.
     fn slow(&self) -> f32 {
-        percentile(&mut self.recent.clone(), 75.0)
+        percentile(&mut self.since_change().to_vec(), 75.0)
     }
 
     /// Whether the intervals since the last change make a window the
-    /// governor would judge.
+    /// governor would judge (its windows are the same for any budget).
     fn window_full(&self) -> bool {
-        let n = self.since_change.min(self.recent.len());
-        let seconds = self.recent[self.recent.len() - n..].iter().sum();
+        let seconds = self.since_change().iter().sum();
         GovernorConfig::default().window_full(self.since_change, seconds)
     }
 }
@@ -617,6 +623,19 @@ mod tests {
         let moves = present(&mut p, &mut scale, 400, |s| 12.0 * s * s);
         assert_eq!(moves.len(), 1, "{moves:?}");
         assert!(scale > settled);
+    }
+
+    #[test]
+    fn very_slow_presents_go_down_and_stay_down_when_that_helps() {
+        let mut p = Pacer::new(interval_pacing(), 1.0, device(), &mut Vec::new());
+        let mut scale = p.preset_started("a.milk", Advice::Play);
+        // 400 ms a frame at full scale, 150 of them whatever the scale:
+        // still slow after lowering, but faster. Windows close by time, and
+        // the trial of a lowering sees only the frames after it.
+        let moves = present(&mut p, &mut scale, 300, |s| 150.0 + 250.0 * s * s);
+        assert!(!moves.is_empty(), "{moves:?}");
+        assert!(moves.windows(2).all(|w| w[1] < w[0]), "{moves:?}");
+        assert_eq!(scale, 0.25);
     }
 
     #[test]
