@@ -1284,7 +1284,7 @@ pub unsafe extern "C" fn kefir_set_beat_sensitivity(k: *mut kefir, sensitivity: 
 }
 
 /// Renders frames at `scale` of the target's size each side (clamped to
-/// 0.05..1; default 1) and scales them up to it: a quarter of the pixels at
+/// 0.1..1; default 1) and scales them up to it: a quarter of the pixels at
 /// 0.5, for a weak GPU. With a frame budget (`kefir_set_frame_budget`), the
 /// highest scale the automatic scale uses. Applies from the next frame; the
 /// picture carries over.
@@ -1302,7 +1302,7 @@ pub unsafe extern "C" fn kefir_set_render_scale(k: *mut kefir, scale: f32) -> i3
                     format!("render scale {scale} is not a number"),
                 ));
             }
-            c.engine.render_scale = scale.clamp(0.05, 1.0);
+            c.engine.render_scale = scale.clamp(milk_engine::MIN_RENDER_SCALE, 1.0);
             Ok(())
         })
     }
@@ -1312,7 +1312,7 @@ pub unsafe extern "C" fn kefir_set_render_scale(k: *mut kefir, scale: f32) -> i3
 /// interval: 16.7 for 60 Hz) Kefir times the GPU work of each
 /// `kefir_render` (not the host's waits) and, while frames take longer,
 /// lowers the render scale (down to `min_scale` of each side, clamped to
-/// 0.05..1); it raises it again a step at a time at preset changes once
+/// 0.1..1); it raises it again a step at a time at preset changes once
 /// frames fit with room, and keeps away from a step that failed, so the
 /// picture does not pump. 0 turns it off (frames go back to
 /// `kefir_set_render_scale`'s scale). No preset is skipped for being slow.
@@ -1339,7 +1339,7 @@ pub unsafe extern "C" fn kefir_set_frame_budget(
 }
 
 /// The render scale frames use now (see `kefir_set_render_scale` and
-/// `kefir_set_frame_budget`), 0.05..1; 0 for a NULL instance.
+/// `kefir_set_frame_budget`), 0.1..1; 0 for a NULL instance.
 ///
 /// # Safety
 /// `k` is NULL or a live instance.

@@ -244,7 +244,9 @@ pub enum PlayerEvent {
         frame_ms: Option<f32>,
     },
     /// The render scale changed ([`Pacing::auto_scale`], or a preset's
-    /// cost); the frames render at this fraction of the target's size.
+    /// cost); the frames render at this fraction of the target's size (of
+    /// the display's, where the host scales its target:
+    /// [`Pacing::host_scales`]).
     RenderScale { scale: f32 },
     /// Something that does not stop the player went wrong: a preset
     /// directory could not be read, the prefs file could not be read or
@@ -1063,7 +1065,7 @@ impl Player {
             return false;
         }
         if self.config.pacing.host_scales {
-            self.output_scale = scale.clamp(0.05, 1.0);
+            self.output_scale = scale.clamp(milk_engine::MIN_RENDER_SCALE, 1.0);
         } else {
             self.vis.set_render_scale(scale);
         }

@@ -59,13 +59,13 @@ impl Default for Pacing {
 impl Pacing {
     /// These settings with a budget of `budget_ms` milliseconds (0, less or
     /// not a number turn pacing off; at most 10 s) and a lowest scale of
-    /// `min_scale` (clamped to 0.05..1; not a number keeps the default), as
+    /// `min_scale` (clamped to 0.1..1; not a number keeps the default), as
     /// hosts outside Rust give them.
     pub fn with_budget_ms(self, budget_ms: f64, min_scale: f32) -> Pacing {
         let budget = (budget_ms.is_finite() && budget_ms > 0.0)
             .then(|| Duration::from_secs_f64(budget_ms.min(10_000.0) / 1e3));
         let min_scale = if min_scale.is_finite() {
-            min_scale.clamp(0.05, 1.0)
+            min_scale.clamp(milk_engine::MIN_RENDER_SCALE, 1.0)
         } else {
             Pacing::default().min_scale
         };

@@ -264,7 +264,7 @@ impl ObjectImpl for KefirVis {
                         "Render at this fraction of the video's size each side and scale up \
                          (0.5: a quarter of the pixels, for a weak GPU)",
                     )
-                    .minimum(0.05)
+                    .minimum(milk_engine::MIN_RENDER_SCALE)
                     .maximum(1.0)
                     .default_value(d.render_scale)
                     .mutable_playing()
@@ -346,7 +346,12 @@ impl ObjectImpl for KefirVis {
             "hard-cuts" => s.hard_cuts = value.get().unwrap_or(false),
             "beat-sensitivity" => s.beat_sensitivity = value.get().unwrap_or(0.5),
             "locked" => s.locked = value.get().unwrap_or(false),
-            "render-scale" => s.render_scale = value.get::<f32>().unwrap_or(1.0).clamp(0.05, 1.0),
+            "render-scale" => {
+                s.render_scale = value
+                    .get::<f32>()
+                    .unwrap_or(1.0)
+                    .clamp(milk_engine::MIN_RENDER_SCALE, 1.0)
+            }
             "mesh-size" => {
                 let text = value.get::<Option<String>>().ok().flatten();
                 match parse_mesh(text.as_deref().unwrap_or("48x36")) {
