@@ -73,6 +73,9 @@ pub struct DisplayConfig {
     /// or a fixed fraction of the screen's size, 0.1..1.
     #[serde(serialize_with = "display")]
     pub render_scale: RenderScale,
+    /// The blur levels' size as a fraction of MilkDrop's, 0.25..1: a coarser
+    /// blur of the same width, a little faster.
+    pub blur_scale: f64,
     /// Frames per second to aim for (0: the display's refresh).
     pub target_fps: f64,
     /// Graphics API: `auto`, `vulkan` or `gl` (windows only; KMS needs
@@ -117,6 +120,7 @@ impl Default for Config {
                 mode: ModeRequest::Auto,
                 connector: "auto".into(),
                 render_scale: RenderScale::Auto,
+                blur_scale: 1.0,
                 target_fps: 0.0,
                 backend: Backend::Auto,
             },
@@ -409,6 +413,9 @@ fn set(config: &mut Config, section: &str, key: &str, v: &DeValue<'_>) -> Result
         ("display", "mode") => d.mode = keyword(v)?,
         ("display", "connector") => d.connector = string(v)?,
         ("display", "render_scale") => d.render_scale = RenderScale::parse(v)?,
+        ("display", "blur_scale") => {
+            d.blur_scale = ranged(v, f64::from(milk_engine::blur::MIN_SCALE), 1.0)?;
+        }
         ("display", "target_fps") => d.target_fps = ranged(v, 0.0, 1000.0)?,
         ("display", "backend") => d.backend = keyword(v)?,
         ("overlay", "preset_name") => o.preset_name = ranged(v, 0.0, 3600.0)?,
@@ -428,7 +435,7 @@ const SECTIONS: [(&str, &str); 4] = [
     ),
     (
         "display",
-        "output, mode, connector, render_scale, target_fps, backend",
+        "output, mode, connector, render_scale, blur_scale, target_fps, backend",
     ),
     ("overlay", "preset_name, messages, text_size"),
 ];
@@ -560,6 +567,7 @@ output = "drm"
 mode = "1280x720@60"
 connector = "HDMI-A-2"
 render_scale = 0.5
+blur_scale = 0.5
 target_fps = 30
 backend = "vulkan"
 [overlay]
@@ -586,6 +594,7 @@ text_size = 1.5
         );
         assert_eq!(c.display.connector, "HDMI-A-2");
         assert_eq!(c.display.render_scale, RenderScale::Fixed(0.5));
+        assert_eq!(c.display.blur_scale, 0.5);
         assert_eq!(c.display.target_fps, 30.0);
         assert_eq!(c.display.backend, Backend::Vulkan);
         assert_eq!(c.overlay.preset_name, 5.0);

@@ -133,6 +133,7 @@ pub fn player_config(config: &Config, seed: u64, refresh_hz: f64) -> PlayerConfi
     } else {
         refresh_hz.max(1.0)
     };
+    c.engine.blur_scale = config.display.blur_scale as f32;
     match config.display.render_scale {
         RenderScale::Auto => {
             c.pacing.budget = Some(Duration::from_secs_f64(1.0 / fps));

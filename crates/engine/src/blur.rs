@@ -38,6 +38,12 @@
 //! not the one it wrote. The composite shader sees this frame's blur; the
 //! warp shader, running before the blur passes, sees last frame's.
 //!
+//! Below a blur scale of 1 ([`BlurChain::set_scale`], a speed setting for
+//! weak GPUs) the six textures are sized as for a frame that much smaller,
+//! and the taps keep MilkDrop's distances on the screen (they are given in
+//! texels of the textures MilkDrop would have): the same blur, sampled more
+//! coarsely.
+//!
 //! With [`crate::ButterchurnQuirks::late_blur`] the frame before that is
 //! blurred instead, as butterchurn 3 ends up doing; only for comparing with
 //! it.
@@ -54,6 +60,9 @@ pub const WEIGHTS: [f32; 8] = [4.0, 3.8, 3.5, 2.9, 1.9, 1.2, 0.7, 0.3];
 
 /// Blur textures (two per level), MilkDrop's `NUM_BLUR_TEX`.
 pub const TEXTURES: usize = 6;
+
+/// The lowest blur scale ([`BlurChain::set_scale`]).
+pub const MIN_SCALE: f32 = 0.25;
 
 /// Smallest gap between a level's min and max (`fMinDist`).
 const MIN_GAP: f32 = 0.1;
@@ -220,11 +229,23 @@ fn size_vec((w, h): (u32, u32)) -> [f32; 4] {
     [w, h, 1.0 / w, 1.0 / h]
 }
 
-/// The uniforms of pass `i` (0..6) reading a `src` texture into a `dst` one.
-fn pass_uniforms(i: usize, src: (u32, u32), dst: (u32, u32), params: &BlurParams) -> PassUniforms {
+/// The uniforms of pass `i` (0..6) reading a `src` texture into a `dst` one,
+/// where MilkDrop's source would be `nominal` (the taps' distances are in its
+/// texels; `src` itself below a blur scale of 1).
+fn pass_uniforms(
+    i: usize,
+    src: (u32, u32),
+    nominal: (u32, u32),
+    dst: (u32, u32),
+    params: &BlurParams,
+) -> PassUniforms {
+    // Distances in `src` texels covering what they cover in `nominal` ones.
+    let across = src.0 as f32 / nominal.0.max(1) as f32;
+    let down = src.1 as f32 / nominal.1.max(1) as f32;
     let (src, dst) = (size_vec(src), size_vec(dst));
     if i.is_multiple_of(2) {
         let (ws, ds, w_div) = horizontal_taps();
+        let ds = ds.map(|d| d * across);
         let [scale, bias] = params.encode_scale_bias()[i / 2];
         PassUniforms {
             src,
@@ -235,6 +256,7 @@ fn pass_uniforms(i: usize, src: (u32, u32), dst: (u32, u32), params: &BlurParams
         }
     } else {
         let (ws, ds, w_div) = vertical_taps();
+        let ds = ds.map(|d| d * down);
         // MilkDrop darkens the edges on the first vertical pass only ("if you
         // do it many times, the super-blurred levels will have big black
         // lines along the top & left sides").
@@ -309,6 +331,7 @@ impl HeldFrame {
 /// that read one of them (passes 1..6; pass 0 reads the frame).
 struct Targets {
     frame_size: (u32, u32),
+    scale: f32,
     textures: Vec<FrameTexture>,
     binds: Vec<wgpu::BindGroup>,
 }
@@ -326,6 +349,8 @@ pub struct BlurChain {
     /// 1x1 black, what [`BlurChain::view`] returns before the first encode.
     black: FrameTexture,
     targets: Option<Targets>,
+    /// The blur scale ([`BlurChain::set_scale`]).
+    scale: f32,
 }
 
 impl BlurChain {
@@ -397,6 +422,7 @@ impl BlurChain {
             stride,
             black,
             targets: None,
+            scale: 1.0,
         }
     }
 
@@ -440,16 +466,40 @@ impl BlurChain {
         }
     }
 
+    /// Sizes the textures as for a frame `scale` times as large each side
+    /// (clamped to 0.25..=1; 1, MilkDrop's sizes, by default), from the
+    /// next frame on: fewer pixels to blur on a weak GPU, with the taps at
+    /// MilkDrop's distances on the screen.
+    pub fn set_scale(&mut self, scale: f32) {
+        self.scale = if scale.is_nan() {
+            1.0
+        } else {
+            scale.clamp(MIN_SCALE, 1.0)
+        };
+    }
+
+    /// The blur scale in use.
+    pub fn scale(&self) -> f32 {
+        self.scale
+    }
+
+    /// The sizes of the textures for a `frame_size` frame at `scale`.
+    fn sizes(frame_size: (u32, u32), scale: f32) -> [(u32, u32); TEXTURES] {
+        let at = |v: u32| ((v as f32 * scale).round() as u32).max(1);
+        texture_sizes(at(frame_size.0), at(frame_size.1))
+    }
+
     /// (Re)creates the textures for a `frame_size` frame if needed.
     fn allocate(&mut self, device: &wgpu::Device, frame_size: (u32, u32)) {
+        let scale = self.scale;
         if self
             .targets
             .as_ref()
-            .is_some_and(|t| t.frame_size == frame_size)
+            .is_some_and(|t| t.frame_size == frame_size && t.scale == scale)
         {
             return;
         }
-        let textures: Vec<FrameTexture> = texture_sizes(frame_size.0, frame_size.1)
+        let textures: Vec<FrameTexture> = Self::sizes(frame_size, scale)
             .iter()
             .enumerate()
             .map(|(i, &size)| {
@@ -466,6 +516,7 @@ impl BlurChain {
             .collect();
         self.targets = Some(Targets {
             frame_size,
+            scale,
             textures,
             binds,
         });
@@ -517,13 +568,14 @@ impl BlurChain {
             unreachable!("allocate creates the targets");
         };
         let mut data = vec![0u8; (self.stride * TEXTURES as u64) as usize];
+        let nominal = texture_sizes(size.0, size.1);
         for i in 0..passes {
-            let src = if i == 0 {
-                size
+            let (src, nominal_src) = if i == 0 {
+                (size, size)
             } else {
-                targets.textures[i - 1].size
+                (targets.textures[i - 1].size, nominal[i - 1])
             };
-            let u = pass_uniforms(i, src, targets.textures[i].size, params);
+            let u = pass_uniforms(i, src, nominal_src, targets.textures[i].size, params);
             let at = i * self.stride as usize;
             data[at..at + std::mem::size_of::<PassUniforms>()]
                 .copy_from_slice(bytemuck::bytes_of(&u));
@@ -722,15 +774,50 @@ mod tests {
             edge_darken: 0.4,
             ..Default::default()
         };
-        let u = |i| pass_uniforms(i, (64, 48), (32, 24), &p).params;
+        let u = |i| pass_uniforms(i, (64, 48), (64, 48), (32, 24), &p).params;
         assert!(close(u(1)[1], 0.6) && close(u(1)[2], 0.4) && u(1)[3] == 5.0);
         assert_eq!(&u(3)[1..], &[1.0, 0.0, 5.0]);
         assert_eq!(&u(5)[1..], &[1.0, 0.0, 5.0]);
         // Horizontal passes carry scale, bias, w_div.
         assert_eq!(u(0)[..2], [1.0, 0.0]);
         assert_eq!(
-            pass_uniforms(0, (64, 48), (32, 24), &p).src,
+            pass_uniforms(0, (64, 48), (64, 48), (32, 24), &p).src,
             [64.0, 48.0, 1.0 / 64.0, 1.0 / 48.0]
         );
+    }
+
+    #[test]
+    fn taps_of_a_smaller_source_cover_milkdrops_distances_on_the_screen() {
+        let p = BlurParams::default();
+        for i in 0..TEXTURES {
+            let full = pass_uniforms(i, (64, 48), (64, 48), (32, 24), &p);
+            let half = pass_uniforms(i, (32, 24), (64, 48), (16, 12), &p);
+            // Distance times texel size: the same fraction of the screen.
+            let (a, b) = if i % 2 == 0 {
+                (
+                    full.dist.map(|d| d * full.src[2]),
+                    half.dist.map(|d| d * half.src[2]),
+                )
+            } else {
+                (
+                    [
+                        full.taps[2] * full.src[3],
+                        full.taps[3] * full.src[3],
+                        0.0,
+                        0.0,
+                    ],
+                    [
+                        half.taps[2] * half.src[3],
+                        half.taps[3] * half.src[3],
+                        0.0,
+                        0.0,
+                    ],
+                )
+            };
+            for (x, y) in a.iter().zip(&b) {
+                assert!(close(*x, *y), "pass {i}: {a:?} vs {b:?}");
+            }
+            assert!(a.iter().any(|&x| x > 0.0), "pass {i}");
+        }
     }
 }

@@ -121,6 +121,12 @@ pub struct Config {
     /// quarter of them. Clamped to
     /// [`MIN_RENDER_SCALE`]..=1; see [`Visualizer::set_render_scale`].
     pub render_scale: f32,
+    /// The blur levels' size as a fraction of MilkDrop's for the frame
+    /// (each side; [`blur::MIN_SCALE`]..=1, default 1): a speed setting for
+    /// weak GPUs on top of the render scale. The taps keep MilkDrop's
+    /// distances on the screen, so the blur keeps its width and is sampled
+    /// more coarsely. See [`Visualizer::set_blur_scale`].
+    pub blur_scale: f32,
     /// MilkDrop 1.x's red-blue stereo, for red/blue glasses: presets of
     /// the fixed-function path (`PSVERSION` 0) with `bRedBlueStereo=1` are
     /// drawn once per eye, offset by their motion, and their main wave is
@@ -140,6 +146,7 @@ impl Default for Config {
             mesh: DEFAULT_MESH,
             seed: 0,
             render_scale: 1.0,
+            blur_scale: 1.0,
             milkdrop1_stereo: false,
         }
     }
@@ -640,7 +647,11 @@ impl Visualizer {
             blend: None,
             frames: Frames::default(),
             warp: WarpPass::new(&device),
-            blur: blur::BlurChain::new(&device),
+            blur: {
+                let mut chain = blur::BlurChain::new(&device);
+                chain.set_scale(config.blur_scale);
+                chain
+            },
             butterchurn: ButterchurnQuirks::default(),
             held_frame: blur::HeldFrame::default(),
             overlays: OverlayPass::new(&device),
@@ -711,6 +722,18 @@ impl Visualizer {
     /// kefir-perf's governor).
     pub fn set_render_scale(&mut self, scale: f32) {
         self.config.render_scale = clamp_render_scale(scale);
+    }
+
+    /// Changes the blur scale ([`Config::blur_scale`]) from the next frame
+    /// on (the blur levels are made again from that frame).
+    pub fn set_blur_scale(&mut self, scale: f32) {
+        self.blur.set_scale(scale);
+        self.config.blur_scale = self.blur.scale();
+    }
+
+    /// The blur scale in use.
+    pub fn blur_scale(&self) -> f32 {
+        self.blur.scale()
     }
 
     /// The render scale in use.

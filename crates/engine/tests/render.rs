@@ -1545,3 +1545,55 @@ fn user_textures_drawn_smaller_than_their_texels_average_through_mip_levels() {
         "levels {lo}..{hi}: not the mean grey"
     );
 }
+
+#[test]
+fn a_smaller_blur_scale_keeps_the_blur_as_wide_on_the_screen() {
+    // A bright vertical stripe, a tenth of the width; the composite shows
+    // blur2 of it.
+    let preset = shader_preset(
+        "shader_body { ret = abs(uv.x - 0.5) < 0.05 ? 1.0 : 0.0; }",
+        "shader_body { ret = GetBlur2(uv); }",
+    );
+    let gpu = gpu();
+    let (w, h) = (512, 384);
+    let target = gpu.target(w, h);
+    let row = |blur_scale: f32| {
+        let config = Config {
+            blur_scale,
+            ..Config::default()
+        };
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), config);
+        let report = vis.load_preset(&preset);
+        assert!(report.warp_shader && report.comp_shader, "{report:?}");
+        render(&mut vis, &gpu, &target);
+        let img = render(&mut vis, &gpu, &target);
+        let y = (h / 2) as usize;
+        (0..w as usize)
+            .map(|x| f64::from(img[(y * w as usize + x) * 4]))
+            .collect::<Vec<_>>()
+    };
+    // Centre and spread of the row's brightness, in pixels.
+    let moments = |v: &[f64]| {
+        let total: f64 = v.iter().sum();
+        let mean = v.iter().enumerate().map(|(x, a)| x as f64 * a).sum::<f64>() / total;
+        let var = v
+            .iter()
+            .enumerate()
+            .map(|(x, a)| (x as f64 - mean).powi(2) * a)
+            .sum::<f64>()
+            / total;
+        (mean, var.sqrt())
+    };
+    let (full, half) = (row(1.0), row(0.5));
+    assert_ne!(full, half, "the blur scale changes the sampling");
+    let ((m1, s1), (m2, s2)) = (moments(&full), moments(&half));
+    // blur2 is made of 64x48 texels at scale 1 and 32x24 at 0.5, yet it
+    // spreads the stripe as far, in the same place.
+    assert!((m1 - m2).abs() < 8.0, "centre {m1:.1} vs {m2:.1}");
+    assert!(
+        (0.85..1.15).contains(&(s2 / s1)),
+        "spread {s1:.1} vs {s2:.1}"
+    );
+    // The stripe alone spreads 51 / sqrt(12) = 14.8 pixels.
+    assert!(s1 > 17.0, "blurred: spread {s1:.1}");
+}

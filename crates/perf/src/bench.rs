@@ -43,6 +43,8 @@ pub struct BenchConfig {
     /// Render scale (see [`milk_engine::Config::render_scale`]); the
     /// governor's starting point when there is one.
     pub render_scale: f32,
+    /// Blur scale (see [`milk_engine::Config::blur_scale`]).
+    pub blur_scale: f32,
     /// The audio fed to the analyzer, frame by frame.
     pub audio: BenchAudio,
     /// Directories searched for user textures (after the preset's own).
@@ -61,6 +63,7 @@ impl Default for BenchConfig {
             frames: 300,
             fps: 60.0,
             render_scale: 1.0,
+            blur_scale: 1.0,
             audio: BenchAudio::Demo,
             texture_dirs: Vec::new(),
             governor: None,
@@ -320,6 +323,7 @@ impl Bench {
             Config {
                 seed: c.seed,
                 render_scale: c.render_scale,
+                blur_scale: c.blur_scale,
                 ..Config::default()
             },
         );

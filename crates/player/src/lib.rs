@@ -1396,7 +1396,8 @@ impl Player {
     /// directories apply to presets loaded from now on, timer changes apply
     /// to the current preset, a new prefs path loads that file, a new
     /// [`milk_engine::Config::render_scale`] applies from the next frame
-    /// (with [`Pacing::auto_scale`], as the highest scale). The rest of
+    /// (with [`Pacing::auto_scale`], as the highest scale), and so does a
+    /// new [`milk_engine::Config::blur_scale`]. The rest of
     /// [`PlayerConfig::engine`] and [`PlayerConfig::seed`] only count when
     /// the player is created.
     ///
@@ -1425,8 +1426,12 @@ impl Player {
         let render_scale = config.engine.render_scale != self.config.engine.render_scale;
         let pacing = config.pacing != self.config.pacing || render_scale;
         let prefs = config.prefs_path != self.config.prefs_path;
+        if config.engine.blur_scale != self.config.engine.blur_scale {
+            self.vis.set_blur_scale(config.engine.blur_scale);
+        }
         let engine = milk_engine::Config {
             render_scale: config.engine.render_scale,
+            blur_scale: self.vis.blur_scale(),
             ..self.config.engine
         };
         let old_seed = self.config.seed;

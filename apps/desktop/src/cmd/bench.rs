@@ -38,6 +38,10 @@ pub struct Args {
     /// Render scale: the fraction of the output size frames render at.
     #[arg(long, default_value_t = 1.0)]
     render_scale: f32,
+    /// Blur scale: the blur levels' size as a fraction of MilkDrop's
+    /// (0.25..1).
+    #[arg(long, default_value_t = 1.0)]
+    blur_scale: f32,
     /// Let the render scale governor pick the scale as frames come (from
     /// --render-scale down) to fit the frame budget.
     #[arg(long)]
@@ -92,6 +96,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         frames: args.frames,
         fps,
         render_scale: args.render_scale,
+        blur_scale: args.blur_scale,
         audio: args
             .audio
             .clone()

@@ -983,6 +983,7 @@ pub fn player_config(settings: &Settings, seed: u64) -> PlayerConfig {
     };
     c.engine.seed = seed;
     c.engine.render_scale = settings.window.render_scale;
+    c.engine.blur_scale = settings.window.blur_scale;
     if let Some([cols, rows]) = p.mesh {
         c.engine.mesh = (cols, rows);
     }

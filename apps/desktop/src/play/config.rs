@@ -44,6 +44,9 @@ pub struct WindowSettings {
     /// scales the picture up): 1 renders every pixel, 0.5 a quarter of
     /// them. With `auto_scale` the highest scale used.
     pub render_scale: f32,
+    /// The blur levels' size as a fraction of MilkDrop's (0.25..1): a
+    /// little speed on a weak GPU for a coarser blur of the same width.
+    pub blur_scale: f32,
     /// Lower the render scale when frames miss the display's refresh and
     /// raise it again at preset changes when there is room; skip presets
     /// too heavy even at the lowest scale (noted in this device's cost
@@ -61,6 +64,7 @@ impl Default for WindowSettings {
             vsync: true,
             max_fps: 0.0,
             render_scale: 1.0,
+            blur_scale: 1.0,
             auto_scale: true,
         }
     }
@@ -287,6 +291,9 @@ impl Settings {
         if let Some(scale) = args.render_scale {
             w.render_scale = scale;
         }
+        if let Some(scale) = args.blur_scale {
+            w.blur_scale = scale;
+        }
         if args.no_auto_scale {
             w.auto_scale = false;
         }
@@ -365,6 +372,13 @@ impl Settings {
                 "render_scale must be between {} and 1, not {}",
                 milk_engine::MIN_RENDER_SCALE,
                 w.render_scale
+            );
+        }
+        if !(w.blur_scale >= milk_engine::blur::MIN_SCALE && w.blur_scale <= 1.0) {
+            bail!(
+                "blur_scale must be between {} and 1, not {}",
+                milk_engine::blur::MIN_SCALE,
+                w.blur_scale
             );
         }
         let p = &self.presets;

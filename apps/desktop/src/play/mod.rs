@@ -121,6 +121,10 @@ pub struct Args {
     /// highest scale when the scale is automatic; default 1)
     #[arg(long, value_name = "X")]
     pub render_scale: Option<f32>,
+    /// Make the blur levels this fraction of MilkDrop's size, 0.25..1
+    /// (default 1): a coarser blur of the same width, for a weak GPU
+    #[arg(long, value_name = "X")]
+    pub blur_scale: Option<f32>,
     /// Keep the render scale fixed (no lowering when frames miss the
     /// display's refresh, no skipping of presets too heavy)
     #[arg(long)]
