@@ -122,6 +122,13 @@ pub struct Args {
     /// Seed of the preset's random numbers.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Render at this fraction of --size each side, scaled up (0.1..1), as
+    /// a weak device would.
+    #[arg(long, default_value_t = 1.0)]
+    render_scale: f32,
+    /// The blur levels at this fraction of MilkDrop's size (0.25..1).
+    #[arg(long, default_value_t = 1.0)]
+    blur_scale: f32,
     /// Also encode the frames into this video file with ffmpeg (with the
     /// audio file's sound when --audio is given).
     #[arg(long)]
@@ -285,6 +292,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         gpu.queue.clone(),
         Config {
             seed: args.seed,
+            render_scale: args.render_scale,
+            blur_scale: args.blur_scale,
             ..Config::default()
         },
     );
