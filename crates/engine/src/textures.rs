@@ -33,7 +33,7 @@
 //! texel counts above. Kefir draws the random values from its own seeded
 //! generator ([`SplitMix64`]), so a seed gives the same textures. MilkDrop
 //! 2 creates them with `D3DUSAGE_AUTOGENMIPMAP`; Kefir uploads a box-filtered
-//! mip chain ([`mip_chain`]) and preset shaders sample them with implicit
+//! mip chain ([`mip_levels`]) and preset shaders sample them with implicit
 //! levels.
 //!
 //! # User textures, as MilkDrop 2 finds them (`CShaderParams::CacheParams`)
@@ -48,7 +48,7 @@
 //! Direct3D 9's reference rasterizer reads as opaque black.
 //!
 //! MilkDrop 2 loads them with a full mip chain (`D3DX_DEFAULT` levels,
-//! box filter), and so does Kefir ([`mip_chain`]; the generated stand-ins
+//! box filter), and so does Kefir ([`mip_levels`]; the generated stand-ins
 //! too): an image drawn smaller than its texel count averages.
 //!
 //! Kefir differs on purpose in four details: a user texture that is not
@@ -73,7 +73,6 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use milk_hlsl::{SamplerDim, TextureBinding, TextureSource};
-use wgpu::util::DeviceExt;
 
 use crate::stand_in::{self, StandIn};
 
@@ -1164,7 +1163,7 @@ fn upload_noise(
 }
 
 /// Creates an RGBA8 texture of dimension `dim` holding `rgba` (depth 1
-/// for 2D) and its box-filtered mip chain ([`mip_chain`]). MilkDrop 2
+/// for 2D) and its box-filtered mip chain ([`mip_levels`]). MilkDrop 2
 /// gives user textures one too (`D3DXCreateTextureFromFileExW` with
 /// `D3DX_DEFAULT` mip levels and mip filter, as it does the noise), so an
 /// image drawn smaller than its texel count averages instead of aliasing.
@@ -1176,89 +1175,136 @@ fn upload_mipmapped(
     size: (u32, u32, u32),
     rgba: &[u8],
 ) -> ResolvedTexture {
-    let (levels, data) = mip_chain(rgba, size);
-    upload_levels(device, queue, label, dim, size, levels, &data)
+    let smaller = mip_levels(rgba, size);
+    let levels: Vec<&[u8]> = std::iter::once(rgba)
+        .chain(smaller.iter().map(Vec::as_slice))
+        .collect();
+    upload_levels(device, queue, label, dim, size, &levels)
 }
 
-/// `rgba` (`w` x `h` x `d` texels, x fastest) followed by every smaller mip
-/// level down to 1x1(x1), each the rounded mean of the 2x2(x2) texels above
-/// it (a box filter, as automatic mip generation does); and the number of
-/// levels. A side that is not a power of two halves rounding down, each
-/// texel averaging the `side / (side / 2)` texels above it (an odd side's
-/// last row or column is left out of the level below).
-pub fn mip_chain(rgba: &[u8], (w, h, d): (u32, u32, u32)) -> (u32, Vec<u8>) {
-    let mut out = rgba.to_vec();
+/// The mip levels below `rgba` (`w` x `h` x `d` texels, x fastest), down to
+/// 1x1(x1), each the rounded mean of the 2x2(x2) texels above it (a box
+/// filter, as automatic mip generation does). A side that is not a power of
+/// two halves rounding down, each texel averaging the `side / (side / 2)`
+/// texels above it (an odd side's last row or column is left out of the
+/// level below).
+pub fn mip_levels(rgba: &[u8], (w, h, d): (u32, u32, u32)) -> Vec<Vec<u8>> {
     let (mut w, mut h, mut d) = (w as usize, h as usize, d as usize);
-    let mut start = 0;
-    let mut levels = 1;
+    let mut levels: Vec<Vec<u8>> = Vec::new();
     while w > 1 || h > 1 || d > 1 {
+        let above = levels.last().map_or(rgba, Vec::as_slice);
         let (nw, nh, nd) = ((w / 2).max(1), (h / 2).max(1), (d / 2).max(1));
-        let (sx, sy, sz) = (w / nw, h / nh, d / nd);
-        let count = (sx * sy * sz) as u32;
-        let mut next = Vec::with_capacity(nw * nh * nd * 4);
-        for z in 0..nd {
-            for y in 0..nh {
-                for x in 0..nw {
-                    let mut sum = [0u32; 4];
-                    for dz in 0..sz {
-                        for dy in 0..sy {
-                            for dx in 0..sx {
-                                let i = start
-                                    + (((z * sz + dz) * h + (y * sy + dy)) * w + (x * sx + dx)) * 4;
-                                for (c, s) in sum.iter_mut().enumerate() {
-                                    *s += u32::from(out[i + c]);
-                                }
+        let next = if (w / nw, h / nh, d / nd) == (2, 2, 1) {
+            halve_2d(above, w, (nw, nh))
+        } else {
+            box_filter(above, (w, h, d), (nw, nh, nd))
+        };
+        levels.push(next);
+        (w, h, d) = (nw, nh, nd);
+    }
+    levels
+}
+
+/// The common case of [`mip_levels`]: a 2D level whose sides both halve
+/// (rounding down), two rows at a time.
+fn halve_2d(above: &[u8], w: usize, (nw, nh): (usize, usize)) -> Vec<u8> {
+    let row = w * 4;
+    let mut next = Vec::with_capacity(nw * nh * 4);
+    for y in 0..nh {
+        let top = &above[2 * y * row..][..nw * 8];
+        let bottom = &above[(2 * y + 1) * row..][..nw * 8];
+        for (a, b) in top.chunks_exact(8).zip(bottom.chunks_exact(8)) {
+            for c in 0..4 {
+                let sum =
+                    u16::from(a[c]) + u16::from(a[c + 4]) + u16::from(b[c]) + u16::from(b[c + 4]);
+                next.push(((sum + 2) / 4) as u8);
+            }
+        }
+    }
+    next
+}
+
+/// Any other level of [`mip_levels`]: each texel the rounded mean of the
+/// `w / nw` x `h / nh` x `d / nd` texels above it.
+fn box_filter(
+    above: &[u8],
+    (w, h, d): (usize, usize, usize),
+    (nw, nh, nd): (usize, usize, usize),
+) -> Vec<u8> {
+    let (sx, sy, sz) = (w / nw, h / nh, d / nd);
+    let count = (sx * sy * sz) as u32;
+    let mut next = Vec::with_capacity(nw * nh * nd * 4);
+    for z in 0..nd {
+        for y in 0..nh {
+            for x in 0..nw {
+                let mut sum = [0u32; 4];
+                for dz in 0..sz {
+                    for dy in 0..sy {
+                        for dx in 0..sx {
+                            let i = (((z * sz + dz) * h + (y * sy + dy)) * w + (x * sx + dx)) * 4;
+                            for (c, s) in sum.iter_mut().enumerate() {
+                                *s += u32::from(above[i + c]);
                             }
                         }
                     }
-                    next.extend(sum.map(|s| ((s + count / 2) / count) as u8));
                 }
+                next.extend(sum.map(|s| ((s + count / 2) / count) as u8));
             }
         }
-        start = out.len();
-        out.extend_from_slice(&next);
-        (w, h, d) = (nw, nh, nd);
-        levels += 1;
     }
-    (levels, out)
+    next
 }
 
-/// An RGBA8 texture with `mip_level_count` levels in `rgba`, each after the
-/// other from level 0 (see [`mip_chain`]).
+/// An RGBA8 texture whose mip levels are `levels` (level 0 first, each
+/// half the one before as [`mip_levels`] makes them).
 fn upload_levels(
     device: &wgpu::Device,
     queue: &wgpu::Queue,
     label: &str,
     dim: SamplerDim,
     (width, height, depth): (u32, u32, u32),
-    mip_level_count: u32,
-    rgba: &[u8],
+    levels: &[&[u8]],
 ) -> ResolvedTexture {
     let (dimension, view_dimension) = match dim {
         SamplerDim::D2 => (wgpu::TextureDimension::D2, wgpu::TextureViewDimension::D2),
         SamplerDim::D3 => (wgpu::TextureDimension::D3, wgpu::TextureViewDimension::D3),
     };
-    let texture = device.create_texture_with_data(
-        queue,
-        &wgpu::TextureDescriptor {
-            label: Some(&format!("kefir {label}")),
-            size: wgpu::Extent3d {
-                width,
-                height,
-                depth_or_array_layers: depth,
-            },
-            mip_level_count,
-            sample_count: 1,
-            dimension,
-            format: TEXTURE_FORMAT,
-            usage: wgpu::TextureUsages::TEXTURE_BINDING
-                | wgpu::TextureUsages::COPY_DST
-                | wgpu::TextureUsages::COPY_SRC,
-            view_formats: &[],
+    let texture = device.create_texture(&wgpu::TextureDescriptor {
+        label: Some(&format!("kefir {label}")),
+        size: wgpu::Extent3d {
+            width,
+            height,
+            depth_or_array_layers: depth,
         },
-        wgpu::util::TextureDataOrder::LayerMajor,
-        rgba,
-    );
+        mip_level_count: levels.len().max(1) as u32,
+        sample_count: 1,
+        dimension,
+        format: TEXTURE_FORMAT,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING
+            | wgpu::TextureUsages::COPY_DST
+            | wgpu::TextureUsages::COPY_SRC,
+        view_formats: &[],
+    });
+    for (level, data) in levels.iter().enumerate() {
+        let size = texture
+            .size()
+            .mip_level_size(level as u32, texture.dimension());
+        queue.write_texture(
+            wgpu::TexelCopyTextureInfo {
+                texture: &texture,
+                mip_level: level as u32,
+                origin: wgpu::Origin3d::ZERO,
+                aspect: wgpu::TextureAspect::All,
+            },
+            data,
+            wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(size.width * 4),
+                rows_per_image: Some(size.height),
+            },
+            size,
+        );
+    }
     let view = texture.create_view(&wgpu::TextureViewDescriptor {
         dimension: Some(view_dimension),
         ..Default::default()
@@ -1715,6 +1761,72 @@ mod tests {
         }
         .fit_within(10);
         assert_eq!((thin.width, thin.height, thin.rgba[0]), (10, 1, 7));
+    }
+
+    /// Level 0 and the levels [`mip_levels`] makes, one after the other.
+    fn mip_chain(rgba: &[u8], size: (u32, u32, u32)) -> (u32, Vec<u8>) {
+        let levels = mip_levels(rgba, size);
+        let mut out = rgba.to_vec();
+        levels.iter().for_each(|l| out.extend_from_slice(l));
+        (levels.len() as u32 + 1, out)
+    }
+
+    /// The chain without [`mip_levels`]'s 2x2 fast path: every level
+    /// through the general box filter, written out again.
+    fn mip_chain_general(rgba: &[u8], (w, h, d): (u32, u32, u32)) -> Vec<u8> {
+        let mut out = rgba.to_vec();
+        let (mut w, mut h, mut d) = (w as usize, h as usize, d as usize);
+        let mut start = 0;
+        while w > 1 || h > 1 || d > 1 {
+            let (nw, nh, nd) = ((w / 2).max(1), (h / 2).max(1), (d / 2).max(1));
+            let (sx, sy, sz) = (w / nw, h / nh, d / nd);
+            let count = (sx * sy * sz) as u32;
+            let mut next = Vec::new();
+            for z in 0..nd {
+                for y in 0..nh {
+                    for x in 0..nw {
+                        for c in 0..4 {
+                            let mut sum = 0u32;
+                            for dz in 0..sz {
+                                for dy in 0..sy {
+                                    for dx in 0..sx {
+                                        let i = start
+                                            + (((z * sz + dz) * h + (y * sy + dy)) * w
+                                                + (x * sx + dx))
+                                                * 4;
+                                        sum += u32::from(out[i + c]);
+                                    }
+                                }
+                            }
+                            next.push(((sum + count / 2) / count) as u8);
+                        }
+                    }
+                }
+            }
+            start = out.len();
+            out.extend_from_slice(&next);
+            (w, h, d) = (nw, nh, nd);
+        }
+        out
+    }
+
+    #[test]
+    fn the_2x2_fast_path_gives_the_general_box_filter_s_texels() {
+        for size in [
+            (8, 8, 1),
+            (25, 17, 1),
+            (200, 3, 1),
+            (1, 9, 1),
+            (7, 6, 3),
+            (64, 2, 1),
+        ] {
+            let n = (size.0 * size.1 * size.2 * 4) as usize;
+            let rgba: Vec<u8> = (0..n as u32)
+                .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+                .collect();
+            let (_, fast) = mip_chain(&rgba, size);
+            assert!(fast == mip_chain_general(&rgba, size), "{size:?}");
+        }
     }
 
     #[test]
