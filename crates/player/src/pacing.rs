@@ -658,6 +658,43 @@ mod tests {
         assert!(!moves.is_empty() && scale < 0.78, "{moves:?}");
     }
 
+    proptest::proptest! {
+        /// Whatever the page reports (NaN, zero, stalls, jitter, preset
+        /// switches), the scale stays on the ladder between the lowest and
+        /// the highest, and changes at most once per window of frames.
+        #[test]
+        fn any_intervals_keep_the_scale_in_range(
+            intervals in proptest::collection::vec(
+                proptest::prop_oneof![
+                    0.0f32..0.2,
+                    proptest::strategy::Just(f32::NAN),
+                    proptest::strategy::Just(f32::INFINITY),
+                    proptest::strategy::Just(5.0f32),
+                ],
+                1..600,
+            ),
+            switches in proptest::collection::vec(0usize..600, 0..5),
+        ) {
+            let mut p = Pacer::new(interval_pacing(), 1.0, device(), &mut Vec::new());
+            let mut scale = p.preset_started("a.milk", Advice::Play);
+            let mut since_change = usize::MAX;
+            for (i, &t) in intervals.iter().enumerate() {
+                if switches.contains(&i) {
+                    scale = p.preset_started("b.milk", Advice::Play);
+                    since_change = usize::MAX;
+                }
+                let interval = Duration::try_from_secs_f32(t).unwrap_or(Duration::MAX);
+                since_change = since_change.saturating_add(1);
+                if let Verdict::Scale(s) = p.interval(interval, scale) {
+                    proptest::prop_assert!((0.25..=1.0).contains(&s), "{s}");
+                    proptest::prop_assert!(since_change >= 8, "changed {since_change} frames after the last change");
+                    since_change = 0;
+                    scale = s;
+                }
+            }
+        }
+    }
+
     #[test]
     #[cfg(feature = "cost-file")]
     fn the_cost_file_decides_before_a_preset_plays_and_learns() {
