@@ -1772,40 +1772,15 @@ mod tests {
     }
 
     /// The chain without [`mip_levels`]'s 2x2 fast path: every level
-    /// through the general box filter, written out again.
+    /// through [`box_filter`].
     fn mip_chain_general(rgba: &[u8], (w, h, d): (u32, u32, u32)) -> Vec<u8> {
-        let mut out = rgba.to_vec();
         let (mut w, mut h, mut d) = (w as usize, h as usize, d as usize);
-        let mut start = 0;
+        let (mut out, mut above) = (rgba.to_vec(), rgba.to_vec());
         while w > 1 || h > 1 || d > 1 {
-            let (nw, nh, nd) = ((w / 2).max(1), (h / 2).max(1), (d / 2).max(1));
-            let (sx, sy, sz) = (w / nw, h / nh, d / nd);
-            let count = (sx * sy * sz) as u32;
-            let mut next = Vec::new();
-            for z in 0..nd {
-                for y in 0..nh {
-                    for x in 0..nw {
-                        for c in 0..4 {
-                            let mut sum = 0u32;
-                            for dz in 0..sz {
-                                for dy in 0..sy {
-                                    for dx in 0..sx {
-                                        let i = start
-                                            + (((z * sz + dz) * h + (y * sy + dy)) * w
-                                                + (x * sx + dx))
-                                                * 4;
-                                        sum += u32::from(out[i + c]);
-                                    }
-                                }
-                            }
-                            next.push(((sum + count / 2) / count) as u8);
-                        }
-                    }
-                }
-            }
-            start = out.len();
-            out.extend_from_slice(&next);
-            (w, h, d) = (nw, nh, nd);
+            let next_size = ((w / 2).max(1), (h / 2).max(1), (d / 2).max(1));
+            above = box_filter(&above, (w, h, d), next_size);
+            out.extend_from_slice(&above);
+            (w, h, d) = next_size;
         }
         out
     }
