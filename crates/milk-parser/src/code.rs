@@ -380,10 +380,12 @@ struct BlockCompiler<'p> {
 }
 
 impl BlockCompiler<'_> {
-    fn error(&mut self, id: BlockId, block: &CodeBlock, e: CodeError) {
+    /// `e`, found in `block`'s equation text (which left out the line
+    /// breaks at `removed`, see [`CodeBlock::equation_text`]).
+    fn error(&mut self, id: BlockId, block: &CodeBlock, removed: &[usize], e: CodeError) {
         self.errors.push(BlockError {
             block: id,
-            location: block.location(e.offset),
+            location: block.equation_location(removed, e.offset),
             message: e.message,
             kind: e.kind,
         });
@@ -396,10 +398,11 @@ impl BlockCompiler<'_> {
         if block.is_empty() {
             return Program::empty();
         }
-        match Program::compile(&block.text, ctx, self.opts) {
+        let (text, removed) = block.equation_text();
+        match Program::compile(&text, ctx, self.opts) {
             Ok(p) => p,
             Err(e) => {
-                self.error(id, block, e);
+                self.error(id, block, &removed, e);
                 Program::empty()
             }
         }
@@ -415,10 +418,11 @@ impl BlockCompiler<'_> {
         if block.is_empty() {
             return None;
         }
-        match VertexProgram::compile(&block.text, ctx, self.opts, inputs) {
+        let (text, removed) = block.equation_text();
+        match VertexProgram::compile(&text, ctx, self.opts, inputs) {
             Ok(p) => Some(p),
             Err(e) => {
-                self.error(id, block, e);
+                self.error(id, block, &removed, e);
                 None
             }
         }

@@ -1,6 +1,8 @@
 //! Code blocks: the text of numbered `.milk` lines joined into one program,
 //! with a map from offsets in that text back to lines and columns in the file.
 
+use std::borrow::Cow;
+
 /// A position in a preset file: 1-based line and column (columns count chars).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Location {
@@ -71,6 +73,67 @@ impl CodeBlock {
         self.text.split('\n')
     }
 
+    /// The text as MilkDrop 2's equation compiler reads it, and the offsets
+    /// (in [`CodeBlock::text`]) of the line breaks it leaves out.
+    ///
+    /// MilkDrop joins a block's lines with nothing between them
+    /// (`StripLinefeedCharsAndComments` deletes the separators), so a line
+    /// that ends inside a name or number continues it on the next line:
+    /// `k1 = is_` + `beat*2` is `k1 = is_beat*2`, `x = mid/11` + `99` is
+    /// `x = mid/1199`, and `a = 1` + `b = 2` is `a = 1b = 2`, a syntax error
+    /// (the block does not run, as in MilkDrop). Kefir keeps `'\n'` between
+    /// lines elsewhere (a statement that ends a line without `;` before a
+    /// space, an operator or a bracket stays apart from the next, and a `//`
+    /// comment ends with its line), so here only breaks between two
+    /// characters of names or numbers (letters, digits, `_`, `.`) are
+    /// removed, and none after a line with a comment.
+    pub fn equation_text(&self) -> (Cow<'_, str>, Vec<usize>) {
+        let token = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'.';
+        let bytes = self.text.as_bytes();
+        let mut removed = Vec::new();
+        let mut line_start = 0;
+        for (i, &c) in bytes.iter().enumerate() {
+            if c != b'\n' {
+                continue;
+            }
+            let line = &self.text[line_start..i];
+            let commented = line.contains("//") || line.contains("\\\\");
+            if !commented
+                && i > 0
+                && token(bytes[i - 1])
+                && bytes.get(i + 1).copied().is_some_and(token)
+            {
+                removed.push(i);
+            }
+            line_start = i + 1;
+        }
+        if removed.is_empty() {
+            return (Cow::Borrowed(&self.text), removed);
+        }
+        let mut text = String::with_capacity(self.text.len());
+        let mut from = 0;
+        for &at in &removed {
+            text.push_str(&self.text[from..at]);
+            from = at + 1;
+        }
+        text.push_str(&self.text[from..]);
+        (Cow::Owned(text), removed)
+    }
+
+    /// Maps a byte offset in [`CodeBlock::equation_text`]'s text (which left
+    /// out the breaks at `removed`) to a position in the file.
+    pub fn equation_location(&self, removed: &[usize], offset: usize) -> Location {
+        let mut original = offset;
+        for &at in removed {
+            if at <= original {
+                original += 1;
+            } else {
+                break;
+            }
+        }
+        self.location(original)
+    }
+
     /// Maps a byte offset in [`CodeBlock::text`] to a position in the file.
     pub fn location(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
@@ -109,6 +172,61 @@ mod tests {
         assert_eq!(b.location(7), Location { line: 11, col: 13 });
         let plus = b.text.find('+').unwrap();
         assert_eq!(b.location(plus), Location { line: 11, col: 18 });
+    }
+
+    #[test]
+    fn lines_ending_inside_a_name_or_number_continue_it_as_in_milkdrop() {
+        let mut b = CodeBlock::default();
+        for (n, line) in [
+            "k1 =  is_",
+            "beat*2;",
+            "x = mid/11",
+            "99;",
+            "y = 1;",
+            "z = 2",
+        ]
+        .iter()
+        .enumerate()
+        {
+            b.push_line(
+                line,
+                Location {
+                    line: n as u32 + 1,
+                    col: 11,
+                },
+            );
+        }
+        let (text, removed) = b.equation_text();
+        assert_eq!(text, "k1 =  is_beat*2;\nx = mid/1199;\ny = 1;\nz = 2");
+        assert_eq!(removed.len(), 2);
+        // Offsets in the joined text map back to the lines they came from.
+        let at = |s: &str| text.find(s).unwrap();
+        assert_eq!(
+            b.equation_location(&removed, at("is_")),
+            Location { line: 1, col: 17 }
+        );
+        assert_eq!(
+            b.equation_location(&removed, at("beat")),
+            Location { line: 2, col: 11 }
+        );
+        assert_eq!(
+            b.equation_location(&removed, at("*2")),
+            Location { line: 2, col: 15 }
+        );
+        assert_eq!(
+            b.equation_location(&removed, at("99")),
+            Location { line: 4, col: 11 }
+        );
+        assert_eq!(
+            b.equation_location(&removed, at("z")),
+            Location { line: 6, col: 11 }
+        );
+        // Two statements glued into one name, as MilkDrop reads them.
+        let glued = CodeBlock::from_text("a = 1\nb = 2");
+        assert_eq!(glued.equation_text().0, "a = 1b = 2");
+        // Nothing to join: the text as it is.
+        let plain = CodeBlock::from_text("a = 1;\nb = a // x\nc");
+        assert!(matches!(plain.equation_text(), (Cow::Borrowed(_), r) if r.is_empty()));
     }
 
     #[test]
