@@ -201,26 +201,16 @@ mod tests {
         assert_eq!(removed.len(), 2);
         // Offsets in the joined text map back to the lines they came from.
         let at = |s: &str| text.find(s).unwrap();
-        assert_eq!(
-            b.equation_location(&removed, at("is_")),
-            Location { line: 1, col: 17 }
-        );
-        assert_eq!(
-            b.equation_location(&removed, at("beat")),
-            Location { line: 2, col: 11 }
-        );
-        assert_eq!(
-            b.equation_location(&removed, at("*2")),
-            Location { line: 2, col: 15 }
-        );
-        assert_eq!(
-            b.equation_location(&removed, at("99")),
-            Location { line: 4, col: 11 }
-        );
-        assert_eq!(
-            b.equation_location(&removed, at("z")),
-            Location { line: 6, col: 11 }
-        );
+        for (token, line, col) in [
+            ("is_", 1, 17),
+            ("beat", 2, 11),
+            ("*2", 2, 15),
+            ("99", 4, 11),
+            ("z", 6, 11),
+        ] {
+            let location = b.equation_location(&removed, at(token));
+            assert_eq!(location, Location { line, col }, "{token}");
+        }
         // Two statements glued into one name, as MilkDrop reads them.
         let glued = CodeBlock::from_text("a = 1\nb = 2");
         assert_eq!(glued.equation_text().0, "a = 1b = 2");
