@@ -41,7 +41,10 @@
 #   NAMES (a file of preset names, one a line, instead of the whole pack),
 #   KEFIR_REDO (1: render Kefir again), REF_TIMEOUT (300 s per preset),
 #   CSV (benches/fidelity/butterchurn-replay.csv), STAGE (all|render|csv),
-#   NOMIP (1: the mipmap-free references too).
+#   NOMIP (1: the mipmap-free references too), REF_MILK (1: butterchurn
+#   converts each .milk itself, `render.mjs --milk`, for presets outside its
+#   pack, e.g. a sample of cream-of-the-crop; a shader its converter fails on
+#   is drawn with its default shader, and sweep_csv.py says so).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -106,7 +109,9 @@ one() {
     if [[ ! -f $ref/frame_000060.png || ! -f $ref/state.jsonl ]] ||
         [[ $want_rand == 1 && ! -f $ref/rand.jsonl ]]; then
         t0=$(date +%s.%N)
-        if (cd "$REFRENDER" && timeout "$REF_TIMEOUT" node render.mjs --preset "$name" --frames "$FRAMES" \
+        source_args=(--preset "$name")
+        [[ ${REF_MILK:-0} == 1 ]] && source_args=(--milk "$PRESETS_DIR/$name.milk")
+        if (cd "$REFRENDER" && timeout "$REF_TIMEOUT" node render.mjs "${source_args[@]}" --frames "$FRAMES" \
             --fps "$FPS" --size "$SIZE" --audio "wav:$WAV" --seed "$SEED" --skip 9 --every 10 \
             --dump-rand --out "$ref") </dev/null >"$log" 2>&1; then
             echo "ref $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s: $name"

@@ -248,8 +248,16 @@ def preset_traits(path):
     }
 
 
-def bc_failure(ref_dir):
-    """What butterchurn's browser console says went wrong with its shaders."""
+def bc_failure(ref_dir, log_path=None):
+    """What butterchurn's browser console (or, for `render.mjs --milk`, its
+    HLSL converter) says went wrong with its shaders."""
+    try:
+        for line in open(log_path or "", errors="replace"):
+            m = re.search(r"(\w+) shader HLSL->GLSL conversion failed", line)
+            if m:
+                return f"its converter failed on the {m.group(1)} shader, default drawn"
+    except OSError:
+        pass
     try:
         log = json.load(open(os.path.join(ref_dir, "manifest.json"))).get("consoleLog", [])
     except (OSError, ValueError):
@@ -619,7 +627,7 @@ def main():
             r["quirks"]["mipmaps"] = (ssim(nomip[0], gk[0]), ssim(nomip[2], gk[2]))
         except (FileNotFoundError, OSError):
             pass
-        r["bc_failed"] = bc_failure(ref_dir)
+        r["bc_failed"] = bc_failure(ref_dir, os.path.join(a.out, "logs", name + ".log"))
         if pms is not None and pm_failure(os.path.join(a.out, "pm", name)):
             r["pm_failed"] = True
             for k in ("pm_vs_bc10", "pm_vs_bc60", "kefir_vs_pm10", "kefir_vs_pm60"):

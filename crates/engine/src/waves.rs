@@ -841,14 +841,19 @@ pub fn smooth_wave(points: &[Point]) -> Vec<Point> {
     out
 }
 
-/// MilkDrop's alpha factor for the faint modes, by texture width (it only
-/// knew 256..2048-pixel textures; other widths use the nearest).
-fn size_bucket(width: u32) -> usize {
+/// Which of MilkDrop 2's alpha factors the faint modes (2, 3 and 5) take at
+/// a texture `width`: `DrawWave` switches on `m_nTexSizeX` with cases for
+/// 256, 512, 1024 and 2048 only. MilkDrop 2's default texture size is the
+/// window's (`m_bTexSizeWasAutoExact`, snapped up to 16 pixels), so at any
+/// other width no case matches and the wave keeps `wave_a` (mode 3: `wave_a
+/// * 1.3 * treb^2`), as most MilkDrop 2 users saw it.
+fn size_bucket(width: u32) -> Option<usize> {
     match width {
-        0..384 => 0,
-        384..768 => 1,
-        768..1536 => 2,
-        _ => 3,
+        256 => Some(0),
+        512 => Some(1),
+        1024 => Some(2),
+        2048 => Some(3),
+        _ => None,
     }
 }
 
@@ -955,10 +960,12 @@ pub fn draw_main_wave(
         }
         2 | 3 | 5 => {
             if wave == 3 {
-                alpha = [0.075, 0.150, 0.220, 0.330][bucket];
+                if let Some(bucket) = bucket {
+                    alpha = [0.075, 0.150, 0.220, 0.330][bucket];
+                }
                 alpha *= 1.3;
                 alpha *= audio.treb * audio.treb;
-            } else {
+            } else if let Some(bucket) = bucket {
                 alpha *= [0.07, 0.09, 0.11, 0.13][bucket];
             }
             let (cos_rot, sin_rot) = ((time * 0.3).cos(), (time * 0.3).sin());
@@ -1367,6 +1374,56 @@ mod tests {
         assert_eq!(next as usize, canvas.vertices.len());
         let indices: Vec<usize> = canvas.batches.iter().map(|(k, _)| k.index()).collect();
         assert_eq!(indices, [0, 2, 0, 3]);
+    }
+
+    /// The alpha of the main wave's vertices in `mode` on a `width` x 240
+    /// canvas, with `wave_a` 0.5 and treble at 2.
+    fn main_wave_alpha(mode: f64, width: u32) -> f32 {
+        let mut canvas = Canvas::new(width, 240);
+        let mut vars = [0.0; 32];
+        vars[..7].copy_from_slice(&[1.0, 1.0, 1.0, 0.5, 0.5, 0.5, mode]);
+        let mut audio = AudioFrame {
+            treb: 2.0,
+            ..AudioFrame::default()
+        };
+        for (i, s) in audio.wave[0].iter_mut().enumerate() {
+            *s = (i as f32 * 0.05).sin() * 0.5;
+        }
+        audio.wave[1] = audio.wave[0];
+        let base = BaseValues::default();
+        draw_main_wave(
+            &mut canvas,
+            &DrawVars::from_array(vars),
+            &base,
+            &audio,
+            0.0,
+            [1.0, 1.0],
+        );
+        canvas.vertices[0].color[3]
+    }
+
+    #[test]
+    fn faint_modes_scale_alpha_only_at_milkdrops_four_texture_widths() {
+        // Within one step of 255: colours become bytes on the way.
+        let alpha_is = |mode: f64, width: u32, want: f32| {
+            let got = main_wave_alpha(mode, width);
+            assert!(
+                (got - want).abs() <= 1.0 / 255.0,
+                "mode {mode} at {width}: {got}, want {want}"
+            );
+        };
+        // Mode 3 replaces wave_a at 256/512/1024/2048 and keeps it at any
+        // other width (MilkDrop 2's switch on m_nTexSizeX has no default);
+        // then times 1.3 treb^2.
+        alpha_is(3.0, 512, 0.150 * 1.3 * 4.0);
+        alpha_is(3.0, 256, 0.075 * 1.3 * 4.0);
+        alpha_is(3.0, 320, 1.0);
+        alpha_is(3.0, 1920, 1.0);
+        // Modes 2 and 5 multiply wave_a.
+        alpha_is(2.0, 1024, 0.5 * 0.11);
+        alpha_is(5.0, 2048, 0.5 * 0.13);
+        alpha_is(2.0, 640, 0.5);
+        alpha_is(5.0, 1280, 0.5);
     }
 
     #[test]
