@@ -220,6 +220,10 @@ def preset_traits(path):
         # MilkDrop 2 (and Kefir) the settings are blur1_min ... and b1x is
         # an ordinary variable of the code (0 until set, kept across frames).
         "blur_key_vars": sorted(set(re.findall(r"\b(b[123][nx]|b1ed)\b", eqs))),
+        # the code sets `gamma`: MilkDrop 2's per-frame name for the
+        # display gamma (var_pf_gamma in state.cpp), as in Kefir;
+        # butterchurn's is `gammaadj` alone, so `gamma = 2` does nothing.
+        "gamma_var": bool(re.search(r"\bgamma\s*=(?!=)", eqs)),
         # rad/ang in a shader: butterchurn computes them per pixel, MilkDrop 2
         # interpolates the mesh's per-vertex values (as Kefir).
         "radang_sh": bool(re.search(r"\b(rad|ang)\b", shs)),
@@ -494,6 +498,11 @@ def classify_by_rules(r):
     if r.get("snapped") and not r["state_diff_frame"]:
         return "butterchurn", (f"butterchurn reads {'/'.join(r['snapped'])} as on when non-zero, "
                                "MilkDrop 2 above 0.5 (m_fSnapPoint), as Kefir")
+    if (r["traits"].get("gamma_var") and r["state_diff_frame"]
+            and set(r["state_diff_vars"]) <= {"gammaadj"}):
+        return "butterchurn", ("its per-frame code sets gamma, MilkDrop 2's per-frame name for the "
+                               "display gamma (var_pf_gamma, state.cpp), which Kefir follows; "
+                               "butterchurn reads only gammaadj, so the line does nothing there")
     why = []
     if r["state_diff_frame"]:
         why.append(f"per-frame state differs from frame {r['state_diff_frame']} "
