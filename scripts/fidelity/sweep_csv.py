@@ -256,11 +256,11 @@ def bc_failure(ref_dir, log_path=None):
     """What butterchurn's browser console (or, for `render.mjs --milk`, its
     HLSL converter) says went wrong with its shaders."""
     try:
-        for line in open(log_path or "", errors="replace"):
-            m = re.search(r"(\w+) shader HLSL->GLSL conversion failed", line)
-            if m:
-                return f"its converter failed on the {m.group(1)} shader, default drawn"
-    except OSError:
+        with open(log_path, errors="replace") as log:
+            m = re.search(r"(\w+) shader HLSL->GLSL conversion failed", log.read())
+        if m:
+            return f"its converter failed on the {m.group(1)} shader, default drawn"
+    except (OSError, TypeError):
         pass
     try:
         log = json.load(open(os.path.join(ref_dir, "manifest.json"))).get("consoleLog", [])
