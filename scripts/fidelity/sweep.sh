@@ -106,11 +106,11 @@ one() {
     # rand.jsonl only matters to presets that draw random numbers or noise.
     want_rand=0
     grep -qiE 'rand|noise' "$PRESETS_DIR/$name.milk" && want_rand=1
+    source_args=(--preset "$name")
+    [[ ${REF_MILK:-0} == 1 ]] && source_args=(--milk "$PRESETS_DIR/$name.milk")
     if [[ ! -f $ref/frame_000060.png || ! -f $ref/state.jsonl ]] ||
         [[ $want_rand == 1 && ! -f $ref/rand.jsonl ]]; then
         t0=$(date +%s.%N)
-        source_args=(--preset "$name")
-        [[ ${REF_MILK:-0} == 1 ]] && source_args=(--milk "$PRESETS_DIR/$name.milk")
         if (cd "$REFRENDER" && timeout "$REF_TIMEOUT" node render.mjs "${source_args[@]}" --frames "$FRAMES" \
             --fps "$FPS" --size "$SIZE" --audio "wav:$WAV" --seed "$SEED" --skip 9 --every 10 \
             --dump-rand --out "$ref") </dev/null >"$log" 2>&1; then
@@ -121,7 +121,7 @@ one() {
         fi
     fi
     if [[ ${NOMIP:-0} == 1 && ! -f $OUT/ref-nomip/$name/frame_000060.png ]]; then
-        (cd "$OUT/refrender-nomip" && timeout "$REF_TIMEOUT" node render.mjs --preset "$name" \
+        (cd "$OUT/refrender-nomip" && timeout "$REF_TIMEOUT" node render.mjs "${source_args[@]}" \
             --frames "$FRAMES" --fps "$FPS" --size "$SIZE" --audio "wav:$WAV" --seed "$SEED" \
             --skip 9 --every 10 --out "$OUT/ref-nomip/$name") </dev/null >>"$log" 2>&1 ||
             echo "NOMIP REF FAILED: $name (see $log)"
