@@ -23,7 +23,8 @@
 # main-wrap for shaders reading the plain sampler_main (or GetPixel) with
 # bTexWrap=0, wave-gate for presets whose fWaveAlpha is 0.001 or less,
 # frame-alpha for presets with textured shapes, mv-order for presets that
-# draw motion vectors;
+# draw motion vectors, wave-window for every preset (butterchurn's 512
+# waveform samples, MilkDrop 2's 480);
 # and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
 # renders every reference again with a copy of refrender whose butterchurn
 # samples its frames without mipmaps (nomip_refrender.py; OUT/ref-nomip),
@@ -168,6 +169,8 @@ one() {
     if grep -qiE '^mv_a=0*([1-9]|\.0*[1-9])|^per_frame_[0-9]+=.*\bmv_a[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-mv-order/$name" --butterchurn mv-order
     fi
+    # Nearly every preset draws a main wave or a waveform custom wave.
+    kefir_run "$name" "$OUT/kefir-bc-wave-window/$name" --butterchurn wave-window
     # All of them at once, for every preset: how close Kefir comes to
     # butterchurn when it imitates every difference known.
     kefir_run "$name" "$OUT/kefir-bc-all/$name" \

@@ -373,6 +373,12 @@ QUIRKS = {
         "(DrawMotionVectors into VS[0], then WarpedBlitFromVS0ToVS1), so they go through the "
         "warp in the frame they are drawn, as in Kefir; butterchurn draws them into the new frame "
         "after the warp"),
+    "wave-window": (
+        "the waves' samples: MilkDrop 2 draws the main wave and waveform custom waves from "
+        "NUM_WAVEFORM_SAMPLES = 480 (DrawWave takes nVerts from (480 - nVerts)/2, mode 0 240 "
+        "points over 6.28 rad; DrawCustomWaves centres on 480), as Kefir; butterchurn from its "
+        "512 (mode 0 256 points over 2 pi, reads past the end wrapping), so its waves show "
+        "another stretch of the sound, drawn wider"),
     # Not a Kefir imitation: the reference rendered again by a butterchurn
     # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (

@@ -239,6 +239,8 @@ pub struct PresetBuilder {
     butterchurn_colour_clamp: bool,
     /// [`ButterchurnQuirks::wave_gate`].
     butterchurn_wave_gate: bool,
+    /// [`ButterchurnQuirks::wave_window`].
+    butterchurn_wave_window: bool,
 }
 
 impl PresetBuilder {
@@ -312,6 +314,9 @@ impl PresetBuilder {
         }
         if self.butterchurn_wave_gate {
             runtime.gate_main_wave();
+        }
+        if self.butterchurn_wave_window {
+            runtime.use_butterchurn_wave_window();
         }
         let mut warnings = Vec::new();
         let shaders = {
@@ -553,6 +558,15 @@ pub struct ButterchurnQuirks {
     /// `getMotionDir` stretching short vectors to a texel in one axis, is
     /// not imitated.)
     pub mv_order: bool,
+    /// The main wave and waveform custom waves drawn from butterchurn's
+    /// 512 waveform samples as it picks them ([`waves::WaveWindow`]), where
+    /// MilkDrop 2 takes them from `NUM_WAVEFORM_SAMPLES` = 480 (each wave
+    /// from the middle of the window, or from its start): the audio frames
+    /// must then hold butterchurn's 512 samples as they are (a replay does
+    /// so). butterchurn's wave mode 5, scaled by `aspect + wave_x` where
+    /// MilkDrop 2 adds `wave_x`, is not imitated. For presets loaded after
+    /// the call.
+    pub wave_window: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -794,6 +808,7 @@ impl Visualizer {
             butterchurn_wave_vars: self.butterchurn.wave_vars,
             butterchurn_colour_clamp: self.butterchurn.colour_clamp,
             butterchurn_wave_gate: self.butterchurn.wave_gate,
+            butterchurn_wave_window: self.butterchurn.wave_window,
         }
     }
 

@@ -7,7 +7,7 @@ use milk_parser::preset::BlockId;
 use milk_parser::{BlockError, CodeOptions, Preset, PresetCode};
 
 use crate::mesh::{Motion, WarpMesh};
-use crate::waves::{DRAW_VARS, DrawVars};
+use crate::waves::{DRAW_VARS, DrawVars, WaveWindow};
 
 /// How a pass is drawn, as MilkDrop 2 decides it per preset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +167,9 @@ pub struct PresetRuntime {
     /// The main wave is skipped unless `wave_a` > 0.001 before the volume
     /// modulation, as butterchurn does ([`crate::ButterchurnQuirks::wave_gate`]).
     wave_gate: bool,
+    /// The samples the waves are drawn from
+    /// ([`crate::ButterchurnQuirks::wave_window`]).
+    wave_window: WaveWindow,
 }
 
 impl std::fmt::Debug for PresetRuntime {
@@ -220,6 +223,7 @@ impl PresetRuntime {
             initialised: false,
             clamp_colours: false,
             wave_gate: false,
+            wave_window: WaveWindow::MilkDrop,
         }
     }
 
@@ -282,6 +286,16 @@ impl PresetRuntime {
     /// Gates the main wave on `wave_a` > 0.001 as butterchurn does.
     pub(crate) fn gate_main_wave(&mut self) {
         self.wave_gate = true;
+    }
+
+    /// Draws the waves from butterchurn's window of samples.
+    pub(crate) fn use_butterchurn_wave_window(&mut self) {
+        self.wave_window = WaveWindow::Butterchurn;
+    }
+
+    /// The samples the waves are drawn from.
+    pub(crate) fn wave_window(&self) -> WaveWindow {
+        self.wave_window
     }
 
     /// True when butterchurn's gate would skip the main wave this frame.

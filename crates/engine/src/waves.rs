@@ -44,8 +44,31 @@ pub fn pixel_scale(width: u32, height: u32) -> f32 {
     (width.min(height) as f32 / REFERENCE_SIZE).max(1.0)
 }
 
-/// Samples MilkDrop's main wave reads (`NUM_WAVEFORM_SAMPLES`).
-const WAVE_SAMPLES: usize = 480;
+/// The window of waveform samples the main wave and waveform custom waves
+/// are drawn from: each takes its samples from the window's middle (or
+/// start), so a different window shows another stretch of the same sound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WaveWindow {
+    /// MilkDrop 2's `NUM_WAVEFORM_SAMPLES` (480; its buffer holds 576 so
+    /// that modes reading 32 samples ahead can peek past the window).
+    #[default]
+    MilkDrop,
+    /// butterchurn's 512 samples, with its point counts (mode 0 draws 256
+    /// points and closes the loop with one more, over 2 pi where MilkDrop 2
+    /// spreads 240 over 6.28) and reads past the end wrapping to the start
+    /// ([`crate::ButterchurnQuirks::wave_window`]).
+    Butterchurn,
+}
+
+impl WaveWindow {
+    /// Samples in the window.
+    pub fn samples(self) -> usize {
+        match self {
+            WaveWindow::MilkDrop => 480,
+            WaveWindow::Butterchurn => 512,
+        }
+    }
+}
 
 /// The per-frame variables of the drawing steps, read back after per-frame
 /// code (so per-frame overrides take effect), in this order.
@@ -871,8 +894,11 @@ pub fn draw_main_wave(
     audio: &AudioFrame,
     time: f64,
     aspect: [f32; 2],
+    window: WaveWindow,
 ) {
     let [aspect_x, aspect_y] = aspect;
+    let butterchurn = window == WaveWindow::Butterchurn;
+    let samples = window.samples();
     let time = time as f32;
     // Scale and smooth the samples as MilkDrop does before drawing.
     let scale = base.wave_scale as f32 / 128.0;
@@ -894,7 +920,11 @@ pub fn draw_main_wave(
     };
     let fl = prepare(&audio.wave[0]);
     let fr = prepare(&audio.wave[1]);
-    let sample = |f: &[f32], i: usize| f.get(i).copied().unwrap_or(0.0);
+    // butterchurn wraps reads past its window ("(i + 32) % length").
+    let sample = |f: &[f32], i: usize| {
+        let i = if butterchurn { i % samples } else { i };
+        f.get(i).copied().unwrap_or(0.0)
+    };
 
     let clamp01 = |c: f64| (c as f32).clamp(0.0, 1.0);
     let (mut cr, mut cg, mut cb) = (clamp01(v.wave_r), clamp01(v.wave_g), clamp01(v.wave_b));
@@ -923,21 +953,29 @@ pub fn draw_main_wave(
     }
     let mut alpha = v.wave_a as f32;
     let bucket = size_bucket(canvas.width());
-    let mut verts: Vec<(f32, f32)> = Vec::with_capacity(WAVE_SAMPLES + 1);
+    let mut verts: Vec<(f32, f32)> = Vec::with_capacity(samples + 1);
     let mut split = None;
     let tex_w = canvas.width() as usize;
     match wave {
         0 => {
-            let n = WAVE_SAMPLES / 2;
-            let offset = (WAVE_SAMPLES - n) / 2;
-            let inv = 1.0 / (n - 1) as f32;
+            // MilkDrop 2: n points over 6.28 rad, the first tenth blended
+            // with the samples n further on, and the first point again to
+            // close the loop. butterchurn: the same with n + 1 points, the
+            // last being the first, over 2 pi, centred on n + 1 samples.
+            let n = samples / 2;
+            let (count, inv, turn) = if butterchurn {
+                (n + 1, 1.0 / n as f32, std::f32::consts::TAU)
+            } else {
+                (n, 1.0 / (n - 1) as f32, 6.28)
+            };
+            let offset = (samples - count) / 2;
             for i in 0..n {
                 let mut rad = 0.5 + 0.4 * sample(&fr, i + offset) + param;
-                let ang = i as f32 * inv * 6.28 + time * 0.2;
-                if i < n / 10 {
-                    let mix = i as f32 / (n as f32 * 0.1);
+                let ang = i as f32 * inv * turn + time * 0.2;
+                if (i as f32) < count as f32 / 10.0 {
+                    let mix = i as f32 / (count as f32 * 0.1);
                     let mix = 0.5 - 0.5 * (mix * 3.1416).cos();
-                    let rad2 = 0.5 + 0.4 * sample(&fr, i + n + offset) + param;
+                    let rad2 = 0.5 + 0.4 * sample(&fr, i + count + offset) + param;
                     rad = rad2 * (1.0 - mix) + rad * mix;
                 }
                 verts.push((
@@ -949,7 +987,7 @@ pub fn draw_main_wave(
         }
         1 => {
             alpha *= 1.25;
-            for i in 0..WAVE_SAMPLES / 2 {
+            for i in 0..samples / 2 {
                 let rad = 0.53 + 0.43 * sample(&fr, i) + param;
                 let ang = sample(&fl, i + 32) * 1.57 + time * 2.3;
                 verts.push((
@@ -969,7 +1007,7 @@ pub fn draw_main_wave(
                 alpha *= [0.07, 0.09, 0.11, 0.13][bucket];
             }
             let (cos_rot, sin_rot) = ((time * 0.3).cos(), (time * 0.3).sin());
-            for i in 0..WAVE_SAMPLES {
+            for i in 0..samples {
                 let (l0, r0) = (sample(&fl, i), sample(&fr, i));
                 let (l1, r1) = (sample(&fl, i + 32), sample(&fr, i + 32));
                 if wave == 5 {
@@ -985,11 +1023,11 @@ pub fn draw_main_wave(
             }
         }
         4 => {
-            let n = WAVE_SAMPLES.min(tex_w / 3);
+            let n = samples.min(tex_w / 3);
             if n < 2 {
                 return;
             }
-            let offset = (WAVE_SAMPLES - n) / 2;
+            let offset = (samples - n) / 2;
             let w1 = 0.45 + 0.5 * (param * 0.5 + 0.5);
             let w2 = 1.0 - w1;
             let inv = 1.0 / n as f32;
@@ -1008,11 +1046,11 @@ pub fn draw_main_wave(
         _ => {
             // 6: one channel along a line at angle `param`, slid by
             // wave_x; 7: both channels, wave_y setting their separation.
-            let n = (WAVE_SAMPLES / 2).min(tex_w / 3);
+            let n = (samples / 2).min(tex_w / 3);
             if n < 2 {
                 return;
             }
-            let offset = (WAVE_SAMPLES - n) / 2;
+            let offset = (samples - n) / 2;
             let ang = 1.57 * param;
             let (dx, dy) = (ang.cos(), ang.sin());
             let (px, py) = ((ang + 1.57).cos(), (ang + 1.57).sin());
@@ -1131,6 +1169,7 @@ pub fn draw_custom_waves(
     audio: &AudioFrame,
     aspect: [f32; 2],
     clamp_colours: bool,
+    window: WaveWindow,
 ) {
     let channel = if clamp_colours {
         clamp_channel
@@ -1166,7 +1205,11 @@ pub fn draw_custom_waves(
 
         // The samples, as MilkDrop picks, smooths and scales them.
         let spectrum = params.spectrum;
-        let max_samples: i64 = if spectrum { 512 } else { WAVE_SAMPLES as i64 };
+        let max_samples: i64 = if spectrum {
+            512
+        } else {
+            window.samples() as i64
+        };
         let sep = i64::from(params.sep);
         let mult = if spectrum { 0.15 } else { 0.004 } * params.scaling * wave_scale;
         let (j0, j1) = if spectrum {
@@ -1398,8 +1441,51 @@ mod tests {
             &audio,
             0.0,
             [1.0, 1.0],
+            WaveWindow::MilkDrop,
         );
         canvas.vertices[0].color[3]
+    }
+
+    /// How far from the centre the mode-0 (circle) main wave reaches with
+    /// silence but for one right-channel sample `spike`, read from `window`.
+    fn circle_reach(spike: Option<usize>, window: WaveWindow) -> f32 {
+        let mut canvas = Canvas::new(320, 240);
+        let mut vars = [0.0; 32];
+        vars[..7].copy_from_slice(&[1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.0]);
+        let mut audio = AudioFrame::default();
+        if let Some(i) = spike {
+            audio.wave[1][i] = 0.5;
+        }
+        let base = BaseValues {
+            wave_smoothing: 0.0,
+            ..BaseValues::default()
+        };
+        let vars = DrawVars::from_array(vars);
+        draw_main_wave(&mut canvas, &vars, &base, &audio, 0.0, [1.0, 1.0], window);
+        canvas
+            .vertices
+            .iter()
+            .map(|v| v.pos[0].hypot(v.pos[1]))
+            .fold(0.0, f32::max)
+    }
+
+    #[test]
+    fn the_circle_wave_reads_milkdrops_or_butterchurns_window() {
+        use WaveWindow::{Butterchurn, MilkDrop};
+        // MilkDrop 2 reads samples 120..384 of its 480 (240 points from
+        // the middle, the first tenth blended with those 240 on);
+        // butterchurn 127..410 of its 512 (256 points from the middle of
+        // 257, blended with those 257 on).
+        for window in [MilkDrop, Butterchurn] {
+            let quiet = circle_reach(None, window);
+            assert!((quiet - 0.5).abs() < 0.02, "{window:?}: {quiet}");
+            let moved = |i| circle_reach(Some(i), window) > quiet + 0.05;
+            // 395: butterchurn's blend only; 360: MilkDrop 2's first
+            // point (all blend), butterchurn's point 233.
+            assert_eq!(moved(395), window == Butterchurn, "{window:?}");
+            assert!(moved(360) && moved(250), "{window:?}");
+            assert!(!moved(100) && !moved(420), "{window:?}");
+        }
     }
 
     #[test]

@@ -93,6 +93,7 @@ impl OverlayPass {
         let mut drawing = waves::Canvas::new(size.0, size.1);
         {
             let clamp_colours = slot.runtime.colours_clamped();
+            let window = slot.runtime.wave_window();
             let (code_, overruns) = slot.runtime.waves_mut();
             waves::draw_custom_waves(
                 &mut drawing,
@@ -102,6 +103,7 @@ impl OverlayPass {
                 audio,
                 aspect,
                 clamp_colours,
+                window,
             );
         }
         if !slot.runtime.main_wave_gated(code.state.draw.wave_a) {
@@ -112,6 +114,7 @@ impl OverlayPass {
                 audio,
                 slot.time,
                 aspect,
+                slot.runtime.wave_window(),
             );
         }
         borders::draw_sprites(&mut drawing, &code.state.draw, aspect);

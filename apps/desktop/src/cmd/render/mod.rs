@@ -85,7 +85,10 @@ pub struct Args {
     /// alpha channel blended by shapes and waves and multiplying textured
     /// shapes, 0 on the first frame, where MilkDrop 2's frames have no
     /// alpha), mv-order (motion vectors drawn into the new frame after the
-    /// warp, where MilkDrop 2 draws them into the previous frame before it).
+    /// warp, where MilkDrop 2 draws them into the previous frame before it),
+    /// wave-window (the main wave and waveform custom waves drawn from
+    /// butterchurn's 512 waveform samples as it picks them, where MilkDrop
+    /// 2 has 480).
     #[arg(
         long,
         requires = "replay",
@@ -165,6 +168,7 @@ enum ButterchurnQuirk {
     WaveGate,
     FrameAlpha,
     MvOrder,
+    WaveWindow,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -314,7 +318,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             wave_gate: has(ButterchurnQuirk::WaveGate),
             frame_alpha: has(ButterchurnQuirk::FrameAlpha),
             mv_order: has(ButterchurnQuirk::MvOrder),
+            wave_window: has(ButterchurnQuirk::WaveWindow),
         });
+        if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
+            r.wave_placement = replay::WavePlacement::AsButterchurnHasIt;
+        }
     }
     if let (Some(noise), false) = (
         replay.as_ref().and_then(|r| r.noise.as_ref()),

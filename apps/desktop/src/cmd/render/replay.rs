@@ -74,6 +74,22 @@ pub struct Replay {
     pub frames: Vec<ReplayFrame>,
     /// The reference's noise textures, when the run recorded them.
     pub noise: Option<NoiseTextures>,
+    /// Where butterchurn's waveform goes in the engine's buffer: centred
+    /// on MilkDrop 2's 480 samples, or as it is, for an engine that draws
+    /// from butterchurn's window ([`milk_engine::ButterchurnQuirks::wave_window`]).
+    pub wave_placement: WavePlacement,
+}
+
+/// How the replay puts butterchurn's 512 waveform samples into the engine's
+/// buffer (see [`Replay::wave_placement`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WavePlacement {
+    /// Its sample `j + 16` is the engine's `j`, so the middles of the two
+    /// windows meet ([`CENTRE_SHIFT`]).
+    #[default]
+    CentredOnMilkDrop,
+    /// Its sample `j` is the engine's `j`.
+    AsButterchurnHasIt,
 }
 
 /// Each noise texture's RGBA texels.
@@ -328,6 +344,7 @@ impl Replay {
         Ok(Replay {
             frames,
             noise: load_noise(dir)?,
+            wave_placement: WavePlacement::default(),
         })
     }
 
@@ -354,8 +371,12 @@ impl Replay {
     pub fn audio_frame(&self, index: usize) -> AudioFrame {
         let f = &self.frames[index];
         let mut frame = AudioFrame::default();
+        let shift = match self.wave_placement {
+            WavePlacement::CentredOnMilkDrop => CENTRE_SHIFT,
+            WavePlacement::AsButterchurnHasIt => 0,
+        };
         for (ch, src) in [&f.bytes[1], &f.bytes[2]].into_iter().enumerate() {
-            let wave = waveform(src);
+            let wave = waveform(src, shift);
             for (dst, v) in frame.wave[ch].iter_mut().zip(wave.iter()) {
                 *dst = *v / MILKDROP_WAVE_SCALE;
             }
@@ -413,16 +434,16 @@ const MILKDROP_WAVE_WINDOW: usize = 480;
 const CENTRE_SHIFT: usize = (DECIMATED - MILKDROP_WAVE_WINDOW) / 2;
 
 /// butterchurn's waveform of one channel, in MilkDrop units (-128..127):
-/// each byte minus 128 averaged with the previous one, every second
-/// sample, truncated toward zero; its sample `j + 16` becomes Kefir's `j`
-/// ([`CENTRE_SHIFT`]). The engine's buffer holds 576 samples; those past
-/// butterchurn's stay 0.
-fn waveform(bytes: &[u8; WINDOW]) -> [f32; WAVE_SAMPLES] {
+/// each byte minus 128 averaged with the previous one (the first with
+/// itself), every second sample, truncated toward zero; its sample
+/// `j + shift` becomes Kefir's `j` ([`CENTRE_SHIFT`] or 0). The engine's
+/// buffer holds 576 samples; those past butterchurn's stay 0.
+fn waveform(bytes: &[u8; WINDOW], shift: usize) -> [f32; WAVE_SAMPLES] {
     let mut out = [0.0f32; WAVE_SAMPLES];
     let signed = |i: usize| f32::from(bytes[i]) - 128.0;
-    for (j, dst) in out.iter_mut().take(DECIMATED - CENTRE_SHIFT).enumerate() {
-        let i = 2 * (j + CENTRE_SHIFT);
-        *dst = (0.5 * (signed(i) + signed(i - 1))).trunc();
+    for (j, dst) in out.iter_mut().take(DECIMATED - shift).enumerate() {
+        let i = 2 * (j + shift);
+        *dst = (0.5 * (signed(i) + signed(i.saturating_sub(1)))).trunc();
     }
     out
 }
@@ -552,6 +573,7 @@ mod tests {
                 load_run_randoms: load_run,
             }],
             noise: None,
+            wave_placement: WavePlacement::default(),
         };
         assert_eq!(
             replay.take_load_randoms(),
@@ -594,12 +616,28 @@ mod tests {
         bytes[at + 2] = 128; // 0, averaged with -3: -1.5 -> -1
         bytes[at + 4] = 200; // +72, averaged with 0: 36
         bytes[WINDOW - 2] = 178; // the last sample: +50, averaged with 0
-        let w = waveform(&bytes);
+        let w = waveform(&bytes, CENTRE_SHIFT);
         assert_eq!(&w[..3], &[1.0, -1.0, 36.0]);
         let last = DECIMATED - CENTRE_SHIFT - 1;
         assert_eq!(w[last], 25.0);
         // The middle of MilkDrop 2's 480 is the middle of butterchurn's 512.
         assert_eq!(MILKDROP_WAVE_WINDOW / 2 + CENTRE_SHIFT, DECIMATED / 2);
         assert!(w[last + 1..].iter().all(|&v| v == 0.0));
+    }
+
+    #[test]
+    fn waveform_as_butterchurn_has_it_starts_at_its_first_sample() {
+        let mut bytes = [128u8; WINDOW];
+        bytes[0] = 138; // +10, averaged with itself
+        bytes[1] = 148; // +20, only in sample 1's average
+        bytes[2] = 108; // -20, averaged with +20: 0
+        bytes[2 * CENTRE_SHIFT] = 228; // +100, averaged with 0: 50
+        let w = waveform(&bytes, 0);
+        assert_eq!(&w[..2], &[10.0, 0.0]);
+        assert_eq!(w[CENTRE_SHIFT], 50.0);
+        assert_eq!(w[DECIMATED - 1], 0.0);
+        assert!(w[DECIMATED..].iter().all(|&v| v == 0.0));
+        // Centred, the same bytes put that sample first.
+        assert_eq!(waveform(&bytes, CENTRE_SHIFT)[0], 50.0);
     }
 }
