@@ -820,7 +820,7 @@ pub(crate) fn quantize(v: f32) -> f32 {
 
 /// MilkDrop's custom-wave colour channel: `((int)(v * 255)) & 0xFF`, which
 /// wraps values outside 0..1.
-fn wrap_channel(v: f64) -> f32 {
+pub(crate) fn wrap_channel(v: f64) -> f32 {
     let i = (v * 255.0) as i64; // NaN -> 0, saturating
     (i & 0xFF) as f32 / 255.0
 }

@@ -187,8 +187,8 @@ fn comp_uniforms(
         ([shades[1], shades[0], shades[3], shades[2]], true)
     } else {
         // ShowToUser_NoShaders: shade[i] on vertex i of its quad, a strip
-        // of two triangles.
-        (shades, false)
+        // of two triangles, as vertex colours (bytes, wrapping).
+        (shades.map(vertex_colour), false)
     };
     let (hue, hue_cross) = hue_terms(hue, bilinear);
     let uniforms = CompUniforms {
@@ -233,6 +233,14 @@ fn hue_corners(time: f64, rand_start: [f32; 4], amount: f32) -> [[f32; 4]; 4] {
         }
         [c[0], c[1], c[2], 1.0]
     })
+}
+
+/// A hue colour as `ShowToUser_NoShaders` hands it to Direct3D:
+/// `D3DCOLOR_RGBA_01`, each channel `((int)(v * 255)) & 0xFF`. With
+/// `fShader` above 1 (`shade * amount + 1 - amount`) channels fall below 0
+/// and wrap to bright bytes: -0.5 is 129/255, not black.
+fn vertex_colour(c: [f32; 4]) -> [f32; 4] {
+    c.map(|v| crate::waves::wrap_channel(f64::from(v)))
 }
 
 /// Whether a preset composites with MilkDrop 1.x's red-blue stereo.
@@ -636,7 +644,42 @@ impl CompositePass {
 
 #[cfg(test)]
 mod tests {
-    use super::hue_terms;
+    use super::{hue_corners, hue_terms, vertex_colour};
+
+    #[test]
+    fn hue_colours_past_one_wrap_as_milkdrop_1_vertex_colours() {
+        let rand_start = [0.3, 1.1, 2.5, 4.2];
+        let plain = hue_corners(7.0, rand_start, 1.0);
+        let strong = hue_corners(7.0, rand_start, 10.0);
+        let mut wrapped = 0;
+        for (p, s) in plain.iter().zip(&strong) {
+            let bytes = vertex_colour(*s);
+            for k in 0..3 {
+                // amount 10: shade * 10 - 9, then ((int)(v * 255)) & 0xFF.
+                let v = p[k] * 10.0 - 9.0;
+                assert!((s[k] - v).abs() < 1e-4);
+                let want = (((v * 255.0) as i64) & 0xFF) as f32 / 255.0;
+                assert!(
+                    (bytes[k] - want).abs() < 1e-6,
+                    "{v}: {} vs {want}",
+                    bytes[k]
+                );
+                assert!((0.0..=1.0).contains(&bytes[k]));
+                if v < -1.0 / 255.0 && bytes[k] > 0.0 {
+                    wrapped += 1;
+                }
+            }
+            assert_eq!(bytes[3], 1.0);
+        }
+        // Some channels go below 0 at this amount: they come out bright.
+        assert!(wrapped > 0);
+        // Within 0..1 only the byte rounding remains.
+        let mild = vertex_colour(hue_corners(7.0, rand_start, 0.5)[0]);
+        let raw = hue_corners(7.0, rand_start, 0.5)[0];
+        for k in 0..3 {
+            assert!((mild[k] - raw[k]).abs() <= 1.0 / 255.0);
+        }
+    }
 
     /// The hue colour at (u, v) as the composite's vertex and fragment
     /// shaders make it from [`hue_terms`]: the affine part interpolated
