@@ -36,8 +36,12 @@ pub(crate) struct CompUniforms {
     hue_cross: [f32; 4],
     /// The hue colours' affine part at the top-left, top-right,
     /// bottom-left and bottom-right corners (the vertices of the composite
-    /// quad's two triangles).
+    /// quad's two triangles). On MilkDrop 1's path (hue shader on, fixed,
+    /// over two triangles) the frame layer's vertex colours summed over its
+    /// draws, echo mix and gamma included ([`milkdrop1_layers`]).
     hue: [[f32; 4]; 4],
+    /// On MilkDrop 1's path, the echo layer's (else unused).
+    hue_echo: [[f32; 4]; 4],
 }
 
 /// The hue shader over the composite quad, the colours `corners` at its
@@ -178,6 +182,7 @@ fn comp_uniforms(
     let shades = hue_corners(time, rand_start, hue_amount);
     // The colours on the top-left, top-right, bottom-left and bottom-right
     // corners, and whether they mix bilinearly.
+    let mut hue_echo = [[0.0; 4]; 4];
     let (hue, bilinear) = if butterchurn_hue {
         // butterchurn's composite grid: MilkDrop 2's (below) upside down.
         ([shades[3], shades[2], shades[1], shades[0]], true)
@@ -187,8 +192,11 @@ fn comp_uniforms(
         ([shades[1], shades[0], shades[3], shades[2]], true)
     } else {
         // ShowToUser_NoShaders: shade[i] on vertex i of its quad, a strip
-        // of two triangles, as vertex colours (bytes, wrapping).
-        (shades.map(vertex_colour), false)
+        // of two triangles, as the vertex colours of each draw.
+        let echo_alpha = (echo[0] > 0.0).then_some(echo[0]);
+        let (frame, echo_layer) = milkdrop1_layers(&shades, echo_alpha, s.gamma as f32);
+        hue_echo = echo_layer;
+        (frame, false)
     };
     let (hue, hue_cross) = hue_terms(hue, bilinear);
     let uniforms = CompUniforms {
@@ -196,6 +204,7 @@ fn comp_uniforms(
         gain: [gain, gain, style, f32::from(u8::from(srgb))],
         hue_cross,
         hue,
+        hue_echo,
     };
     let variant = CompVariant {
         stereo: stereo(runtime),
@@ -235,12 +244,67 @@ fn hue_corners(time: f64, rand_start: [f32; 4], amount: f32) -> [[f32; 4]; 4] {
     })
 }
 
-/// A hue colour as `ShowToUser_NoShaders` hands it to Direct3D:
-/// `D3DCOLOR_RGBA_01`, each channel `((int)(v * 255)) & 0xFF`. With
-/// `fShader` above 1 (`shade * amount + 1 - amount`) channels fall below 0
-/// and wrap to bright bytes: -0.5 is 129/255, not black.
-fn vertex_colour(c: [f32; 4]) -> [f32; 4] {
-    c.map(|v| crate::waves::wrap_channel(f64::from(v)))
+/// The vertex colours of MilkDrop 1's composite (`ShowToUser_NoShaders`)
+/// at the quad's corners, summed over its draws, for the frame layer and
+/// the echo layer (`echo_alpha`; none: no echo). Without echo the frame is
+/// drawn `(int)(gamma - 0.001) + 1` times, the last with the fraction left;
+/// with echo each layer is drawn once with its mix (`1 - alpha`, `alpha`)
+/// and redrawn `(int)(gamma - 0.0001)` times, the last redraw with the
+/// fraction left. Every draw's colour is `gamma * mix * shade` handed to
+/// Direct3D as bytes (`D3DCOLOR_RGBA_01`: `((int)(v * 255)) & 0xFF`), so
+/// with `fShader` above 1, whose shades go below 0, a draw's channel wraps
+/// to a bright byte (-0.5 is 129/255) instead of darkening. The draws add
+/// up (the framebuffer saturates, which the shader's clamp does at the end).
+fn milkdrop1_layers(
+    shades: &[[f32; 4]; 4],
+    echo_alpha: Option<f32>,
+    gamma: f32,
+) -> ([[f32; 4]; 4], [[f32; 4]; 4]) {
+    // The draws as (count, gamma) pairs: `count` draws at that gamma.
+    let draws: [(f32, f32); 2] = match echo_alpha {
+        Some(_) => {
+            let redraws = if gamma > 0.001 {
+                (gamma - 0.0001) as i32
+            } else {
+                0
+            };
+            if redraws >= 1 {
+                [(redraws as f32, 1.0), (1.0, gamma - redraws as f32)]
+            } else {
+                [(1.0, 1.0), (0.0, 0.0)]
+            }
+        }
+        None => {
+            let passes = (gamma - 0.001) as i32 + 1;
+            if passes >= 1 {
+                [
+                    ((passes - 1) as f32, 1.0),
+                    (1.0, gamma - (passes - 1) as f32),
+                ]
+            } else {
+                [(0.0, 0.0), (0.0, 0.0)]
+            }
+        }
+    };
+    let layer = |mix: f32| -> [[f32; 4]; 4] {
+        shades.map(|shade| {
+            let mut c = [0.0, 0.0, 0.0, 1.0];
+            for (k, channel) in c.iter_mut().take(3).enumerate() {
+                *channel = draws
+                    .iter()
+                    .filter(|(count, _)| *count > 0.0)
+                    .map(|&(count, g)| {
+                        count * crate::waves::wrap_channel(f64::from(g * mix * shade[k]))
+                    })
+                    .sum();
+            }
+            c
+        })
+    };
+    match echo_alpha {
+        Some(alpha) => (layer(1.0 - alpha), layer(alpha)),
+        None => (layer(1.0), [[0.0; 4]; 4]),
+    }
 }
 
 /// Whether a preset composites with MilkDrop 1.x's red-blue stereo.
@@ -644,41 +708,56 @@ impl CompositePass {
 
 #[cfg(test)]
 mod tests {
-    use super::{hue_corners, hue_terms, vertex_colour};
+    use super::{hue_corners, hue_terms, milkdrop1_layers};
+
+    /// MilkDrop's `D3DCOLOR_RGBA_01` channel: `((int)(v * 255)) & 0xFF`.
+    fn byte(v: f32) -> f32 {
+        (((v * 255.0) as i64) & 0xFF) as f32 / 255.0
+    }
 
     #[test]
-    fn hue_colours_past_one_wrap_as_milkdrop_1_vertex_colours() {
+    fn milkdrop_1_hue_colours_are_bytes_summed_over_the_draws() {
+        let close = |got: f32, want: f32| assert!((got - want).abs() < 1e-5, "{got} vs {want}");
+        let shades = [[-0.5, 0.8, 0.25, 1.0]; 4];
+        // No echo, gamma 1: one draw of the shade as bytes; -0.5 wraps to
+        // 129/255, a bright channel, not black.
+        let (frame, _) = milkdrop1_layers(&shades, None, 1.0);
+        close(frame[0][0], 129.0 / 255.0);
+        close(frame[0][1], byte(0.8));
+        // Gamma 1.5: a full draw and a half one, each rounded and wrapped.
+        let (frame, _) = milkdrop1_layers(&shades, None, 1.5);
+        close(frame[2][0], byte(-0.5) + byte(-0.25));
+        close(frame[2][2], byte(0.25) + byte(0.125));
+        // Echo at 0.5, gamma 2: each layer drawn twice at mix 0.5; the
+        // product wraps, not the shade: 2 * byte(-0.25), not
+        // 0.5 * 2 * byte(-0.5).
+        let (frame, echo) = milkdrop1_layers(&shades, Some(0.5), 2.0);
+        close(frame[1][0], 2.0 * byte(-0.25));
+        close(echo[1][0], 2.0 * byte(-0.25));
+        close(frame[1][1], 2.0 * byte(0.4));
+        // Echo, gamma below 1: each layer still drawn once.
+        let (frame, echo) = milkdrop1_layers(&shades, Some(0.25), 0.5);
+        close(frame[3][1], byte(0.75 * 0.8));
+        close(echo[3][1], byte(0.25 * 0.8));
+        // No echo, gamma 0 or below: nothing drawn.
+        let (frame, _) = milkdrop1_layers(&shades, None, -3.0);
+        close(frame[0][1], 0.0);
+        // Within 0..1 the sum is the float product but for byte rounding.
         let rand_start = [0.3, 1.1, 2.5, 4.2];
-        let plain = hue_corners(7.0, rand_start, 1.0);
-        let strong = hue_corners(7.0, rand_start, 10.0);
-        let mut wrapped = 0;
-        for (p, s) in plain.iter().zip(&strong) {
-            let bytes = vertex_colour(*s);
-            for k in 0..3 {
-                // amount 10: shade * 10 - 9, then ((int)(v * 255)) & 0xFF.
-                let v = p[k] * 10.0 - 9.0;
-                assert!((s[k] - v).abs() < 1e-4);
-                let want = (((v * 255.0) as i64) & 0xFF) as f32 / 255.0;
-                assert!(
-                    (bytes[k] - want).abs() < 1e-6,
-                    "{v}: {} vs {want}",
-                    bytes[k]
-                );
-                assert!((0.0..=1.0).contains(&bytes[k]));
-                if v < -1.0 / 255.0 && bytes[k] > 0.0 {
-                    wrapped += 1;
-                }
-            }
-            assert_eq!(bytes[3], 1.0);
-        }
-        // Some channels go below 0 at this amount: they come out bright.
-        assert!(wrapped > 0);
-        // Within 0..1 only the byte rounding remains.
-        let mild = vertex_colour(hue_corners(7.0, rand_start, 0.5)[0]);
-        let raw = hue_corners(7.0, rand_start, 0.5)[0];
+        let mild = hue_corners(7.0, rand_start, 0.5);
+        let (frame, echo) = milkdrop1_layers(&mild, Some(0.3), 2.6);
         for k in 0..3 {
-            assert!((mild[k] - raw[k]).abs() <= 1.0 / 255.0);
+            assert!((frame[0][k] - 2.6 * 0.7 * mild[0][k]).abs() <= 3.0 / 255.0);
+            assert!((echo[0][k] - 2.6 * 0.3 * mild[0][k]).abs() <= 3.0 / 255.0);
         }
+        // fShader 10 takes some channels below 0: drawn, they come out bright.
+        let strong = hue_corners(7.0, rand_start, 10.0);
+        let (frame, _) = milkdrop1_layers(&strong, None, 1.0);
+        let wrapped = (0..4)
+            .flat_map(|i| (0..3).map(move |k| (i, k)))
+            .filter(|&(i, k)| strong[i][k] < -1.0 / 255.0 && frame[i][k] > 0.0)
+            .count();
+        assert!(wrapped > 0);
     }
 
     /// The hue colour at (u, v) as the composite's vertex and fragment

@@ -11,8 +11,12 @@ struct CompUniforms {
     // composite grid, is affine plus this)
     hue_cross: vec4<f32>,
     // the hue colours' affine part at the corners: top-left, top-right,
-    // bottom-left, bottom-right
+    // bottom-left, bottom-right; on MilkDrop 1's path (MILKDROP1_HUE) the
+    // frame layer's vertex colours summed over its draws, gain and echo
+    // mix included
     hue: array<vec4<f32>, 4>,
+    // on MilkDrop 1's path, the echo layer's
+    hue_echo: array<vec4<f32>, 4>,
 };
 
 @group(0) @binding(0) var<uniform> comp_u: CompUniforms;
@@ -28,6 +32,8 @@ struct CompOut {
     @location(2) uv_echo: vec2<f32>,
     // the hue shader's cross term over v (affine in u)
     @location(3) hue_cross: vec3<f32>,
+    // on MilkDrop 1's path, the echo layer's colour
+    @location(4) hue_echo: vec3<f32>,
 };
 
 // MilkDrop's composite quad as two triangles, (top-left, top-right,
@@ -44,6 +50,7 @@ fn comp_vs(@builtin(vertex_index) i: u32) -> CompOut {
     out.uv = uv;
     out.hue = comp_u.hue[corner].rgb;
     out.hue_cross = comp_u.hue_cross.rgb * uv.x;
+    out.hue_echo = comp_u.hue_echo[corner].rgb;
     out.uv_echo = (uv - 0.5) * comp_u.echo.y * comp_u.echo.zw + 0.5;
     return out;
 }
@@ -67,18 +74,28 @@ override SRGB: bool = false;
 @fragment
 fn comp_fs(in: CompOut) -> @location(0) vec4<f32> {
     let uv = in.uv;
-    var c = textureSampleLevel(comp_tex, comp_sampler, uv, 0.0).rgb * comp_u.gain.x;
-    if (ECHO) {
-        let alpha = comp_u.echo.x;
-        let e = textureSampleLevel(comp_tex, comp_sampler, in.uv_echo, 0.0).rgb;
-        c = c * (1.0 - alpha) + e * (alpha * comp_u.gain.y);
-    }
-    if (HUE) {
-        var hue = in.hue;
-        if (HUE_CROSS) {
-            hue += in.hue_cross * uv.y;
+    var c = textureSampleLevel(comp_tex, comp_sampler, uv, 0.0).rgb;
+    if (HUE && !GENERATED && !HUE_CROSS) {
+        // MilkDrop 1's path: each layer times its vertex colours, which
+        // carry the gain and the echo mix (bytes that wrap: composite.rs).
+        c = c * in.hue;
+        if (ECHO) {
+            c += textureSampleLevel(comp_tex, comp_sampler, in.uv_echo, 0.0).rgb * in.hue_echo;
         }
-        c = c * hue;
+    } else {
+        c = c * comp_u.gain.x;
+        if (ECHO) {
+            let alpha = comp_u.echo.x;
+            let e = textureSampleLevel(comp_tex, comp_sampler, in.uv_echo, 0.0).rgb;
+            c = c * (1.0 - alpha) + e * (alpha * comp_u.gain.y);
+        }
+        if (HUE) {
+            var hue = in.hue;
+            if (HUE_CROSS) {
+                hue += in.hue_cross * uv.y;
+            }
+            c = c * hue;
+        }
     }
     if (!GENERATED) {
         // Fixed-function: the layers add up in an 8-bit framebuffer, then
