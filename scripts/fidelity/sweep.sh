@@ -19,7 +19,8 @@
 # hue shader (a composite shader reading hue_shader, or fShader above 0),
 # wave-vars for presets with custom-wave per-point code and wave init or
 # per-frame code, nan for shaders that take sqrt, rsqrt, log, acos or asin,
-# colour-clamp for presets whose shape or custom-wave code sets colours,
+# colour-clamp for presets whose shape or custom-wave code sets colours or
+# whose per-frame code sets border or motion-vector colours,
 # main-wrap for shaders reading the plain sampler_main (or GetPixel) with
 # bTexWrap=0, wave-gate for presets whose fWaveAlpha is 0.001 or less,
 # frame-alpha for presets with textured shapes, mv-order for presets that
@@ -153,7 +154,7 @@ one() {
     if grep -qiE '^(warp|comp)_[0-9]+=.*\b(sqrt|rsqrt|log|log2|log10|acos|asin)[[:space:]]*\(' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-nan/$name" --butterchurn nan
     fi
-    if grep -qiE '^(shape|wave)_[0-9]+_per_(frame|point)[0-9]+=.*\b(r|g|b|a|r2|g2|b2|a2|border_[rgba])[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
+    if grep -qiE '^(shape|wave)_[0-9]+_per_(frame|point)[0-9]+=.*\b(r|g|b|a|r2|g2|b2|a2|border_[rgba])[[:space:]]*=[^=]|^per_frame_[0-9]+=.*\b(ob|ib|mv)_[rgba][[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-colour-clamp/$name" --butterchurn colour-clamp
     fi
     if grep -qiE '^(warp|comp)_[0-9]+=.*(\bsampler_main\b|GetPixel)' "$PRESETS_DIR/$name.milk" &&

@@ -348,8 +348,9 @@ QUIRKS = {
         "rcp(rsq(x)), acos to a cubic times rcp(rsq(1-|x|))), so it gets sqrt(|x|), log(|x|) "
         "and a finite arc cosine, as Kefir"),
     "colour-clamp": (
-        "shape or custom-wave colours go past 0..1: MilkDrop 2 turns them into bytes as "
-        "((int)(v*255)) & 0xFF (milkdropfs.cpp DrawCustomShapes/DrawCustomWaves), so 1.5 wraps "
+        "shape, custom-wave, border or motion-vector colours go past 0..1: MilkDrop 2 turns them "
+        "into bytes as ((int)(v*255)) & 0xFF (milkdropfs.cpp DrawCustomShapes/DrawCustomWaves/"
+        "DrawSprites/DrawMotionVectors), so 1.5 wraps "
         "to 126/255 and -0.1 to 230/255, as Kefir; butterchurn passes floats, clamped (Kefir's "
         "imitation clamps per vertex, butterchurn after interpolating)"),
     "main-wrap": (

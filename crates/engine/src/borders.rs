@@ -7,10 +7,20 @@
 //! wave. See [`crate::waves`] for the whole order.
 
 use crate::mesh::WarpMesh;
-use crate::waves::{Blend, Canvas, DrawVars, Point, quantize};
+use crate::waves::{Blend, Canvas, DrawVars, Point, quantize, wrap_channel};
 
-fn rgba(r: f64, g: f64, b: f64, a: f64) -> [f32; 4] {
-    [r, g, b, a].map(|c| quantize(c as f32))
+/// A border's or the motion vectors' colour as MilkDrop 2 hands it to
+/// Direct3D (`D3DCOLOR_RGBA_01`: bytes, so channels past 0..1 wrap: an
+/// `ob_a` of 1.2 draws at 50/255), or clamped as butterchurn does
+/// (`clamp_colours`, [`crate::ButterchurnQuirks::colour_clamp`]).
+fn rgba(r: f64, g: f64, b: f64, a: f64, clamp_colours: bool) -> [f32; 4] {
+    [r, g, b, a].map(|c| {
+        if clamp_colours {
+            quantize(c as f32)
+        } else {
+            wrap_channel(c)
+        }
+    })
 }
 
 /// MilkDrop's grid of motion vectors: `mv_x` x `mv_y` short lines (at most
@@ -31,6 +41,7 @@ pub fn draw_motion_vectors(
     v: &DrawVars,
     mesh: &WarpMesh,
     uv: &dyn Fn(usize) -> [f32; 2],
+    clamp_colours: bool,
 ) {
     if v.mv_a.is_nan() || v.mv_a < 0.001 {
         return;
@@ -55,7 +66,7 @@ pub fn draw_motion_vectors(
     let dx = if dx.is_nan() { 0.0 } else { dx.clamp(0.0, 1.0) };
     let dy = if dy.is_nan() { 0.0 } else { dy.clamp(0.0, 1.0) };
     let min_len = 1.0 / canvas.width() as f32;
-    let color = rgba(v.mv_r, v.mv_g, v.mv_b, v.mv_a);
+    let color = rgba(v.mv_r, v.mv_g, v.mv_b, v.mv_a, clamp_colours);
     let (cols, rows) = (mesh.cols() as usize, mesh.rows() as usize);
 
     // Where the warp samples the point (fx, fy) (0..1, y down) from: the
@@ -126,7 +137,7 @@ pub fn draw_motion_vectors(
 
 /// darken_center (a faint dark diamond in the middle), then the outer and
 /// inner borders, as MilkDrop's `DrawSprites`.
-pub fn draw_sprites(canvas: &mut Canvas, v: &DrawVars, aspect: [f32; 2]) {
+pub fn draw_sprites(canvas: &mut Canvas, v: &DrawVars, aspect: [f32; 2], clamp_colours: bool) {
     if v.darken_center != 0.0 {
         let half = 0.05;
         let dark = [0.0, 0.0, 0.0, quantize(3.0 / 32.0)];
@@ -160,7 +171,7 @@ pub fn draw_sprites(canvas: &mut Canvas, v: &DrawVars, aspect: [f32; 2]) {
         if a.is_nan() || a <= 0.001 {
             continue;
         }
-        let c = rgba(r, g, b, a);
+        let c = rgba(r, g, b, a, clamp_colours);
         // The right-hand trapezoid, then the same turned by 90 degrees
         // three times (exactly: (x, y) -> (-y, x)).
         let mut quad = [
@@ -174,6 +185,49 @@ pub fn draw_sprites(canvas: &mut Canvas, v: &DrawVars, aspect: [f32; 2]) {
             canvas.triangle(Blend::Alpha, [p[0], p[1], p[2]]);
             canvas.triangle(Blend::Alpha, [p[0], p[2], p[3]]);
             quad = quad.map(|(x, y)| (-y, x));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::waves::DRAW_VARS;
+
+    fn border_colours(ob: [f64; 4], clamp_colours: bool) -> Vec<[f32; 4]> {
+        let mut vars = [0.0; 32];
+        let mut set = |name: &str, value: f64| {
+            let i = DRAW_VARS.iter().position(|n| *n == name).unwrap();
+            vars[i] = value;
+        };
+        set("ob_size", 0.05);
+        for (name, value) in ["ob_r", "ob_g", "ob_b", "ob_a"].into_iter().zip(ob) {
+            set(name, value);
+        }
+        let mut canvas = Canvas::new(64, 48);
+        draw_sprites(
+            &mut canvas,
+            &DrawVars::from_array(vars),
+            [1.0, 1.0],
+            clamp_colours,
+        );
+        canvas.vertex_colours()
+    }
+
+    #[test]
+    fn border_colours_past_one_wrap_as_direct3d_bytes() {
+        // D3DCOLOR_RGBA_01: ((int)(v * 255)) & 0xFF.
+        let colours = border_colours([1.5, -0.1, 0.5, 1.2], false);
+        assert!(!colours.is_empty());
+        for c in &colours {
+            assert_eq!(
+                c,
+                &[126.0 / 255.0, 231.0 / 255.0, 127.0 / 255.0, 50.0 / 255.0]
+            );
+        }
+        // butterchurn clamps.
+        for c in border_colours([1.5, -0.1, 0.5, 1.2], true) {
+            assert_eq!(c, [1.0, 0.0, 127.0 / 255.0, 1.0]);
         }
     }
 }

@@ -516,11 +516,13 @@ pub struct ButterchurnQuirks {
     /// ([`milk_hlsl::Options::butterchurn_nan`]); MilkDrop 2's Direct3D 9
     /// takes |x|. For presets loaded after the call.
     pub nan: bool,
-    /// Shape and custom-wave colour channels past 0..1 are clamped, as
-    /// butterchurn's float vertex colours are (per vertex here; butterchurn
-    /// clamps after interpolating). MilkDrop 2 turns them into bytes as
-    /// `((int)(v * 255)) & 0xFF` (DrawCustomShapes, DrawCustomWaves), so
-    /// 1.5 wraps to 126/255. For presets loaded after the call.
+    /// Shape, custom-wave, border and motion-vector colour channels past
+    /// 0..1 are clamped, as butterchurn's float vertex colours are (per
+    /// vertex here; butterchurn clamps after interpolating). MilkDrop 2
+    /// turns them into bytes as `((int)(v * 255)) & 0xFF` (DrawCustomShapes,
+    /// DrawCustomWaves, DrawSprites, DrawMotionVectors), so 1.5 wraps to
+    /// 126/255. For presets loaded after the call (borders and motion
+    /// vectors: at once).
     pub colour_clamp: bool,
     /// Warp and composite shaders' plain `sampler_main` wraps or clamps as
     /// the frame's `wrap` (bTexWrap) says, as in butterchurn; MilkDrop 2
@@ -1159,7 +1161,7 @@ impl Visualizer {
                 (&self.frames, false),
                 &code,
                 &self.mesh,
-                self.butterchurn.frame_alpha,
+                (self.butterchurn.frame_alpha, self.butterchurn.colour_clamp),
             );
         }
         let (src, dst) = self.frames.pair();
@@ -1218,7 +1220,7 @@ impl Visualizer {
                 (&self.frames, true),
                 &code,
                 &self.mesh,
-                self.butterchurn.frame_alpha,
+                (self.butterchurn.frame_alpha, self.butterchurn.colour_clamp),
             );
         }
         self.overlays.encode(

@@ -292,6 +292,12 @@ impl Canvas {
         self.width
     }
 
+    /// The colours of the vertices drawn so far, in order (for tests).
+    #[cfg(test)]
+    pub(crate) fn vertex_colours(&self) -> Vec<[f32; 4]> {
+        self.vertices.iter().map(|v| v.color).collect()
+    }
+
     pub fn height(&self) -> u32 {
         self.height
     }

@@ -39,7 +39,8 @@ impl OverlayPass {
     /// Draws the motion vectors, from this frame's warp mesh, into the
     /// previous frame (MilkDrop 2, before the warp) or, with `(frames,
     /// true)`, into the new one (butterchurn, after the warp);
-    /// `frame_alpha` as in [`OverlayPass::encode`].
+    /// `frame_alpha` as in [`OverlayPass::encode`]; `clamp_colours`:
+    /// butterchurn's clamped colours, not MilkDrop 2's wrapping bytes.
     pub fn motion_vectors(
         &mut self,
         rec: &mut Recorder<'_>,
@@ -47,13 +48,19 @@ impl OverlayPass {
         (frames, into_new_frame): (&Frames, bool),
         code: &FrameCode,
         mesh: &MeshPass,
-        frame_alpha: bool,
+        (frame_alpha, clamp_colours): (bool, bool),
     ) {
         // Sized as the new frame (the previous one keeps its old size for a
         // frame after a resize).
         let (src, dst) = frames.pair();
         let mut vectors = waves::Canvas::new(dst.size.0, dst.size.1);
-        borders::draw_motion_vectors(&mut vectors, &code.state.draw, mesh.mesh(), &|n| mesh.uv(n));
+        borders::draw_motion_vectors(
+            &mut vectors,
+            &code.state.draw,
+            mesh.mesh(),
+            &|n| mesh.uv(n),
+            clamp_colours,
+        );
         if frame_alpha {
             self.lines.ensure_frame_alpha(gpu.device);
         }
@@ -117,7 +124,12 @@ impl OverlayPass {
                 slot.runtime.wave_window(),
             );
         }
-        borders::draw_sprites(&mut drawing, &code.state.draw, aspect);
+        borders::draw_sprites(
+            &mut drawing,
+            &code.state.draw,
+            aspect,
+            slot.runtime.colours_clamped(),
+        );
         let lines = self.lines.upload(gpu.device, gpu.queue, &drawing);
         // Textured shapes sample the previous frame (MilkDrop's VS[0]) the
         // way the warp does.

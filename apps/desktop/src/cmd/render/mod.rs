@@ -77,8 +77,8 @@ pub struct Args {
     /// its init and per-frame code, as in butterchurn's one pool a wave),
     /// nan (shaders' sqrt, rsqrt and log of negative numbers NaN, as in
     /// butterchurn's GLSL, where MilkDrop 2's Direct3D 9 takes |x|),
-    /// colour-clamp (shape and custom-wave colours past 0..1 clamped, where
-    /// MilkDrop 2's byte conversion wraps them), main-wrap (shaders' plain
+    /// colour-clamp (shape, custom-wave, border and motion-vector colours past
+    /// 0..1 clamped, where MilkDrop 2's byte conversion wraps them), main-wrap (shaders' plain
     /// sampler_main wrapping or clamping as bTexWrap says, where MilkDrop 2
     /// always wraps it), wave-gate (the main wave drawn only when wave_a is
     /// above 0.001 before the volume modulation), frame-alpha (the frame's
