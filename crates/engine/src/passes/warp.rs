@@ -25,16 +25,20 @@ pub(crate) struct WarpUniforms {
     params: [f32; 4],
 }
 
+/// The decay MilkDrop 1's fixed-function warp multiplies by: a vertex
+/// colour, `((int)(decay * 255)) & 0xFF`.
+fn fixed_decay(decay: f64) -> f32 {
+    crate::waves::wrap_channel(decay)
+}
+
 /// A preset's warp uniforms this frame, and whether the warp wraps.
 pub(crate) fn warp_uniforms(runtime: &PresetRuntime, s: &FrameState) -> (WarpUniforms, bool) {
-    // MilkDrop 1's vertex colour holds decay as an 8-bit value (truncated);
+    // MilkDrop 1's vertex colour holds decay as a byte (`D3DCOLOR_RGBA_01`:
+    // truncated, and wrapping past 0..1, so 1.01 is 1/255);
     // MilkDrop 2's generated shader prints the file's decay with two
     // decimals.
     let (decay, wrap) = match runtime.warp_style() {
-        PassStyle::Fixed => {
-            let d = (s.decay * 255.0).clamp(0.0, 255.0).trunc() / 255.0;
-            (d as f32, s.wrap)
-        }
+        PassStyle::Fixed => (fixed_decay(s.decay), s.wrap),
         PassStyle::Generated => (
             super::composite::printed(runtime.base().decay, 2),
             runtime.base().tex_wrap,
@@ -203,5 +207,20 @@ impl WarpPass {
                 pass.draw_indexed(0..mesh.count, 0, 0..1);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed_decay;
+
+    #[test]
+    fn fixed_function_decay_is_a_wrapping_byte() {
+        assert_eq!(fixed_decay(1.0), 1.0);
+        assert_eq!(fixed_decay(0.98), 249.0 / 255.0);
+        // Past 1 the byte wraps: MilkDrop 1's warp goes dark, not stays at 1.
+        assert_eq!(fixed_decay(1.01), 1.0 / 255.0);
+        assert_eq!(fixed_decay(1.5), 126.0 / 255.0);
+        assert_eq!(fixed_decay(-0.1), 231.0 / 255.0);
     }
 }
