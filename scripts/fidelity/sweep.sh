@@ -20,11 +20,11 @@
 # wave-vars for presets with custom-wave per-point code and wave init or
 # per-frame code, nan for shaders that take sqrt, rsqrt, log, acos or asin,
 # colour-clamp for presets whose shape or custom-wave code sets colours or
-# whose per-frame code sets border or motion-vector colours,
+# whose per-frame code sets border or motion-vector colours or decay,
 # main-wrap for shaders reading the plain sampler_main (or GetPixel) with
 # bTexWrap=0, wave-gate for presets whose fWaveAlpha is 0.001 or less,
-# frame-alpha for presets with textured shapes, mv-order for presets that
-# draw motion vectors, wave-window for every preset (butterchurn's 512
+# frame-alpha for presets with textured shapes, mv-order and mv-length for
+# presets that draw motion vectors, wave-window for every preset (butterchurn's 512
 # waveform samples, MilkDrop 2's 480);
 # and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
 # renders every reference again with a copy of refrender whose butterchurn
@@ -154,7 +154,7 @@ one() {
     if grep -qiE '^(warp|comp)_[0-9]+=.*\b(sqrt|rsqrt|log|log2|log10|acos|asin)[[:space:]]*\(' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-nan/$name" --butterchurn nan
     fi
-    if grep -qiE '^(shape|wave)_[0-9]+_per_(frame|point)[0-9]+=.*\b(r|g|b|a|r2|g2|b2|a2|border_[rgba])[[:space:]]*=[^=]|^per_frame_[0-9]+=.*\b(ob|ib|mv)_[rgba][[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
+    if grep -qiE '^(shape|wave)_[0-9]+_per_(frame|point)[0-9]+=.*\b(r|g|b|a|r2|g2|b2|a2|border_[rgba])[[:space:]]*=[^=]|^per_frame_[0-9]+=.*\b((ob|ib|mv)_[rgba]|decay)[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-colour-clamp/$name" --butterchurn colour-clamp
     fi
     if grep -qiE '^(warp|comp)_[0-9]+=.*(\bsampler_main\b|GetPixel)' "$PRESETS_DIR/$name.milk" &&
@@ -169,6 +169,7 @@ one() {
     fi
     if grep -qiE '^mv_a=0*([1-9]|\.0*[1-9])|^per_frame_[0-9]+=.*\bmv_a[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-mv-order/$name" --butterchurn mv-order
+        kefir_run "$name" "$OUT/kefir-bc-mv-length/$name" --butterchurn mv-length
     fi
     # Nearly every preset draws a main wave or a waveform custom wave.
     kefir_run "$name" "$OUT/kefir-bc-wave-window/$name" --butterchurn wave-window

@@ -348,11 +348,12 @@ QUIRKS = {
         "rcp(rsq(x)), acos to a cubic times rcp(rsq(1-|x|))), so it gets sqrt(|x|), log(|x|) "
         "and a finite arc cosine, as Kefir"),
     "colour-clamp": (
-        "shape, custom-wave, border or motion-vector colours go past 0..1: MilkDrop 2 turns them "
-        "into bytes as ((int)(v*255)) & 0xFF (milkdropfs.cpp DrawCustomShapes/DrawCustomWaves/"
-        "DrawSprites/DrawMotionVectors), so 1.5 wraps "
-        "to 126/255 and -0.1 to 230/255, as Kefir; butterchurn passes floats, clamped (Kefir's "
-        "imitation clamps per vertex, butterchurn after interpolating)"),
+        "shape, custom-wave, border or motion-vector colours, or MilkDrop 1's warp decay, go past "
+        "0..1: MilkDrop 2 turns them into bytes as ((int)(v*255)) & 0xFF (milkdropfs.cpp "
+        "DrawCustomShapes/DrawCustomWaves/DrawSprites/DrawMotionVectors, WarpedBlit_NoShaders' "
+        "cDecay), so 1.5 wraps to 126/255, -0.1 to 230/255 and a decay of 8 to 248/255, as Kefir; "
+        "butterchurn passes floats, colours clamped (Kefir's imitation clamps per vertex, "
+        "butterchurn after interpolating), decay not"),
     "main-wrap": (
         "a shader reads the plain sampler_main with bTexWrap=0: MilkDrop 2 binds it with WRAP "
         "whatever bTexWrap says (plugin.cpp CacheParams: bWrap = true unless an fc_/pc_ prefix; "
@@ -374,6 +375,11 @@ QUIRKS = {
         "(DrawMotionVectors into VS[0], then WarpedBlitFromVS0ToVS1), so they go through the "
         "warp in the frame they are drawn, as in Kefir; butterchurn draws them into the new frame "
         "after the warp"),
+    "mv-length": (
+        "motion vectors: MilkDrop 2 draws each as long as mv_l times the warp's motion "
+        "(DrawMotionVectors stretches only those shorter than a texel), as Kefir; butterchurn's "
+        "generateMotionVectors sets every longer one to one texel across and keeps its height "
+        "(dxi = minLen twice, where dyi was meant), so its vectors are vertical strokes"),
     "wave-window": (
         "the waves' samples: MilkDrop 2 draws the main wave and waveform custom waves from "
         "NUM_WAVEFORM_SAMPLES = 480 (DrawWave takes nVerts from (480 - nVerts)/2, mode 0 240 "

@@ -41,7 +41,7 @@ pub fn draw_motion_vectors(
     v: &DrawVars,
     mesh: &WarpMesh,
     uv: &dyn Fn(usize) -> [f32; 2],
-    clamp_colours: bool,
+    (clamp_colours, butterchurn_lengths): (bool, bool),
 ) {
     if v.mv_a.is_nan() || v.mv_a < 0.001 {
         return;
@@ -109,17 +109,11 @@ pub fn draw_motion_vectors(
             let Some((fx2, fy2)) = source(fx, fy) else {
                 continue;
             };
-            let (mut ddx, mut ddy) = ((fx2 - fx) * len_mult, (fy2 - fy) * len_mult);
-            let len = (ddx * ddx + ddy * ddy).sqrt();
-            if len > min_len {
-            } else if len > 0.000_000_01 {
-                let k = min_len / len;
-                ddx *= k;
-                ddy *= k;
-            } else {
-                ddx = min_len;
-                ddy = min_len;
-            }
+            let (ddx, ddy) = vector_extent(
+                ((fx2 - fx) * len_mult, (fy2 - fy) * len_mult),
+                min_len,
+                butterchurn_lengths,
+            );
             // Our clip space is y up.
             let a = Point::new(fx * 2.0 - 1.0, 1.0 - fy * 2.0, color);
             let b = Point::new((fx + ddx) * 2.0 - 1.0, 1.0 - (fy + ddy) * 2.0, color);
@@ -132,6 +126,27 @@ pub fn draw_motion_vectors(
                 canvas.capped_line(Blend::Alpha, a, b, s);
             }
         }
+    }
+}
+
+/// A motion vector's extent from `(dx, dy)` (its motion times `mv_l`):
+/// MilkDrop 2's `DrawMotionVectors` stretches one shorter than `min_len`
+/// (a texel) to it, one of no length to a texel each way, and keeps the
+/// rest. butterchurn (`butterchurn_lengths`, its `generateMotionVectors`)
+/// stretches the short ones the same but gives every other one a texel
+/// across and its own height (`dxi = minLen` twice, where `dyi` was
+/// meant): vertical strokes.
+fn vector_extent((dx, dy): (f32, f32), min_len: f32, butterchurn_lengths: bool) -> (f32, f32) {
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < min_len && len > 0.000_000_01 {
+        let k = min_len / len;
+        (dx * k, dy * k)
+    } else if butterchurn_lengths {
+        (min_len, dy)
+    } else if len > 0.000_000_01 {
+        (dx, dy)
+    } else {
+        (min_len, min_len)
     }
 }
 
@@ -212,6 +227,22 @@ mod tests {
             clamp_colours,
         );
         canvas.vertex_colours()
+    }
+
+    #[test]
+    fn motion_vectors_keep_their_length_in_milkdrop_and_turn_upright_in_butterchurn() {
+        let texel = 0.01;
+        // Long: kept (MilkDrop 2); a texel across, own height (butterchurn).
+        assert_eq!(vector_extent((0.03, -0.04), texel, false), (0.03, -0.04));
+        assert_eq!(vector_extent((0.03, -0.04), texel, true), (0.01, -0.04));
+        // Short: stretched to a texel along itself, by both.
+        for butterchurn in [false, true] {
+            let (x, y) = vector_extent((0.003, 0.004), texel, butterchurn);
+            assert!((x - 0.006).abs() < 1e-6 && (y - 0.008).abs() < 1e-6);
+        }
+        // None: a texel each way (MilkDrop 2), a texel across (butterchurn).
+        assert_eq!(vector_extent((0.0, 0.0), texel, false), (0.01, 0.01));
+        assert_eq!(vector_extent((0.0, 0.0), texel, true), (0.01, 0.0));
     }
 
     #[test]

@@ -521,8 +521,10 @@ pub struct ButterchurnQuirks {
     /// vertex here; butterchurn clamps after interpolating). MilkDrop 2
     /// turns them into bytes as `((int)(v * 255)) & 0xFF` (DrawCustomShapes,
     /// DrawCustomWaves, DrawSprites, DrawMotionVectors), so 1.5 wraps to
-    /// 126/255. For presets loaded after the call (borders and motion
-    /// vectors: at once).
+    /// 126/255. MilkDrop 1's warp decay, also a vertex colour there (8
+    /// becomes 248/255), is butterchurn's float uniform (8 brightens the
+    /// frame eightfold). For presets loaded after the call (borders and
+    /// motion vectors: at once).
     pub colour_clamp: bool,
     /// Warp and composite shaders' plain `sampler_main` wraps or clamps as
     /// the frame's `wrap` (bTexWrap) says, as in butterchurn; MilkDrop 2
@@ -556,10 +558,16 @@ pub struct ButterchurnQuirks {
     /// blur), as butterchurn draws them; MilkDrop 2 draws them into the
     /// previous frame before the warp (`DrawMotionVectors` into `VS[0]`,
     /// then `WarpedBlitFromVS0ToVS1`), so its vectors go through the warp
-    /// in the frame they are drawn. (butterchurn's other difference, its
-    /// `getMotionDir` stretching short vectors to a texel in one axis, is
-    /// not imitated.)
+    /// in the frame they are drawn (for their lengths see
+    /// [`ButterchurnQuirks::mv_length`]).
     pub mv_order: bool,
+    /// Motion vectors as long as butterchurn draws them: its
+    /// `generateMotionVectors` keeps MilkDrop 2's stretching of vectors
+    /// shorter than a texel, but gives every other vector one texel across
+    /// and its own height (a slip, `dxi = minLen` twice, where MilkDrop 2's
+    /// `DrawMotionVectors` keeps the vector as it is), so its vectors are
+    /// vertical strokes.
+    pub mv_length: bool,
     /// The main wave and waveform custom waves drawn from butterchurn's
     /// 512 waveform samples as it picks them ([`waves::WaveWindow`]), where
     /// MilkDrop 2 takes them from `NUM_WAVEFORM_SAMPLES` = 480 (each wave
@@ -1161,7 +1169,11 @@ impl Visualizer {
                 (&self.frames, false),
                 &code,
                 &self.mesh,
-                (self.butterchurn.frame_alpha, self.butterchurn.colour_clamp),
+                (
+                    self.butterchurn.frame_alpha,
+                    self.butterchurn.colour_clamp,
+                    self.butterchurn.mv_length,
+                ),
             );
         }
         let (src, dst) = self.frames.pair();
@@ -1220,7 +1232,11 @@ impl Visualizer {
                 (&self.frames, true),
                 &code,
                 &self.mesh,
-                (self.butterchurn.frame_alpha, self.butterchurn.colour_clamp),
+                (
+                    self.butterchurn.frame_alpha,
+                    self.butterchurn.colour_clamp,
+                    self.butterchurn.mv_length,
+                ),
             );
         }
         self.overlays.encode(

@@ -40,7 +40,8 @@ impl OverlayPass {
     /// previous frame (MilkDrop 2, before the warp) or, with `(frames,
     /// true)`, into the new one (butterchurn, after the warp);
     /// `frame_alpha` as in [`OverlayPass::encode`]; `clamp_colours`:
-    /// butterchurn's clamped colours, not MilkDrop 2's wrapping bytes.
+    /// butterchurn's clamped colours, not MilkDrop 2's wrapping bytes;
+    /// `butterchurn_lengths`: [`crate::ButterchurnQuirks::mv_length`].
     pub fn motion_vectors(
         &mut self,
         rec: &mut Recorder<'_>,
@@ -48,7 +49,7 @@ impl OverlayPass {
         (frames, into_new_frame): (&Frames, bool),
         code: &FrameCode,
         mesh: &MeshPass,
-        (frame_alpha, clamp_colours): (bool, bool),
+        (frame_alpha, clamp_colours, butterchurn_lengths): (bool, bool, bool),
     ) {
         // Sized as the new frame (the previous one keeps its old size for a
         // frame after a resize).
@@ -59,7 +60,7 @@ impl OverlayPass {
             &code.state.draw,
             mesh.mesh(),
             &|n| mesh.uv(n),
-            clamp_colours,
+            (clamp_colours, butterchurn_lengths),
         );
         if frame_alpha {
             self.lines.ensure_frame_alpha(gpu.device);

@@ -38,6 +38,8 @@ pub(crate) fn warp_uniforms(runtime: &PresetRuntime, s: &FrameState) -> (WarpUni
     // MilkDrop 2's generated shader prints the file's decay with two
     // decimals.
     let (decay, wrap) = match runtime.warp_style() {
+        // butterchurn passes decay as a float uniform ([`crate::ButterchurnQuirks::colour_clamp`]).
+        PassStyle::Fixed if runtime.colours_clamped() => (s.decay as f32, s.wrap),
         PassStyle::Fixed => (fixed_decay(s.decay), s.wrap),
         PassStyle::Generated => (
             super::composite::printed(runtime.base().decay, 2),

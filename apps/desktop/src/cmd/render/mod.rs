@@ -78,7 +78,8 @@ pub struct Args {
     /// nan (shaders' sqrt, rsqrt and log of negative numbers NaN, as in
     /// butterchurn's GLSL, where MilkDrop 2's Direct3D 9 takes |x|),
     /// colour-clamp (shape, custom-wave, border and motion-vector colours past
-    /// 0..1 clamped, where MilkDrop 2's byte conversion wraps them), main-wrap (shaders' plain
+    /// 0..1 clamped and MilkDrop 1's warp decay a float, where MilkDrop 2's
+    /// byte conversion wraps them), main-wrap (shaders' plain
     /// sampler_main wrapping or clamping as bTexWrap says, where MilkDrop 2
     /// always wraps it), wave-gate (the main wave drawn only when wave_a is
     /// above 0.001 before the volume modulation), frame-alpha (the frame's
@@ -86,6 +87,8 @@ pub struct Args {
     /// shapes, 0 on the first frame, where MilkDrop 2's frames have no
     /// alpha), mv-order (motion vectors drawn into the new frame after the
     /// warp, where MilkDrop 2 draws them into the previous frame before it),
+    /// mv-length (motion vectors longer than a texel drawn one texel across
+    /// and as high as they are, where MilkDrop 2 keeps them as they are),
     /// wave-window (the main wave and waveform custom waves drawn from
     /// butterchurn's 512 waveform samples as it picks them, where MilkDrop
     /// 2 has 480).
@@ -168,6 +171,7 @@ enum ButterchurnQuirk {
     WaveGate,
     FrameAlpha,
     MvOrder,
+    MvLength,
     WaveWindow,
 }
 
@@ -318,6 +322,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             wave_gate: has(ButterchurnQuirk::WaveGate),
             frame_alpha: has(ButterchurnQuirk::FrameAlpha),
             mv_order: has(ButterchurnQuirk::MvOrder),
+            mv_length: has(ButterchurnQuirk::MvLength),
             wave_window: has(ButterchurnQuirk::WaveWindow),
         });
         if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
