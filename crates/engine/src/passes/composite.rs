@@ -134,10 +134,12 @@ fn comp_uniforms(
                 let gain = if runtime.red_blue_stereo() {
                     // Stereo draws ceil(gamma) passes of min(1, gamma - pass).
                     g.max(0.0)
-                } else if alpha > 0.001 {
-                    g.max(1.0)
                 } else {
-                    g.max(0.0)
+                    milkdrop1_draws(alpha > 0.001, g)
+                        .iter()
+                        .map(|(count, g)| count * g)
+                        .sum::<f32>()
+                        .max(0.0)
                 };
                 let filters = [s.brighten, s.darken, s.solarize, s.invert];
                 (
@@ -244,48 +246,52 @@ fn hue_corners(time: f64, rand_start: [f32; 4], amount: f32) -> [[f32; 4]; 4] {
     })
 }
 
-/// The vertex colours of MilkDrop 1's composite (`ShowToUser_NoShaders`)
-/// at the quad's corners, summed over its draws, for the frame layer and
-/// the echo layer (`echo_alpha`; none: no echo). Without echo the frame is
-/// drawn `(int)(gamma - 0.001) + 1` times, the last with the fraction left;
-/// with echo each layer is drawn once with its mix (`1 - alpha`, `alpha`)
-/// and redrawn `(int)(gamma - 0.0001)` times, the last redraw with the
-/// fraction left. Every draw's colour is `gamma * mix * shade` handed to
-/// Direct3D as bytes (`D3DCOLOR_RGBA_01`: `((int)(v * 255)) & 0xFF`), so
-/// with `fShader` above 1, whose shades go below 0, a draw's channel wraps
-/// to a bright byte (-0.5 is 129/255) instead of darkening. The draws add
-/// up (the framebuffer saturates, which the shader's clamp does at the end).
+/// The draws of each layer of MilkDrop 1's composite
+/// (`ShowToUser_NoShaders`) as (count, gamma) pairs: `count` draws at that
+/// gamma, added up. Without echo the frame is drawn `(int)(gamma - 0.001) +
+/// 1` times, the last with the fraction left; with echo each layer is drawn
+/// once and redrawn `(int)(gamma - 0.0001)` times, the last redraw with the
+/// fraction left (so below 1 it is drawn once).
+fn milkdrop1_draws(echo: bool, gamma: f32) -> [(f32, f32); 2] {
+    if echo {
+        let redraws = if gamma > 0.001 {
+            (gamma - 0.0001) as i32
+        } else {
+            0
+        };
+        if redraws >= 1 {
+            [(redraws as f32, 1.0), (1.0, gamma - redraws as f32)]
+        } else {
+            [(1.0, 1.0), (0.0, 0.0)]
+        }
+    } else {
+        let passes = (gamma - 0.001) as i32 + 1;
+        if passes >= 1 {
+            [
+                ((passes - 1) as f32, 1.0),
+                (1.0, gamma - (passes - 1) as f32),
+            ]
+        } else {
+            [(0.0, 0.0), (0.0, 0.0)]
+        }
+    }
+}
+
+/// The vertex colours of MilkDrop 1's composite at the quad's corners,
+/// summed over its draws ([`milkdrop1_draws`]), for the frame layer and the
+/// echo layer (`echo_alpha`; none: no echo). Every draw's colour is
+/// `gamma * mix * shade` (mix: `1 - alpha` for the frame, `alpha` for the
+/// echo) handed to Direct3D as bytes (`D3DCOLOR_RGBA_01`:
+/// `((int)(v * 255)) & 0xFF`), so with `fShader` above 1, whose shades go
+/// below 0, a draw's channel wraps to a bright byte (-0.5 is 129/255)
+/// instead of darkening. The draws add up (the framebuffer saturates, which
+/// the shader's clamp does at the end).
 fn milkdrop1_layers(
     shades: &[[f32; 4]; 4],
     echo_alpha: Option<f32>,
     gamma: f32,
 ) -> ([[f32; 4]; 4], [[f32; 4]; 4]) {
-    // The draws as (count, gamma) pairs: `count` draws at that gamma.
-    let draws: [(f32, f32); 2] = match echo_alpha {
-        Some(_) => {
-            let redraws = if gamma > 0.001 {
-                (gamma - 0.0001) as i32
-            } else {
-                0
-            };
-            if redraws >= 1 {
-                [(redraws as f32, 1.0), (1.0, gamma - redraws as f32)]
-            } else {
-                [(1.0, 1.0), (0.0, 0.0)]
-            }
-        }
-        None => {
-            let passes = (gamma - 0.001) as i32 + 1;
-            if passes >= 1 {
-                [
-                    ((passes - 1) as f32, 1.0),
-                    (1.0, gamma - (passes - 1) as f32),
-                ]
-            } else {
-                [(0.0, 0.0), (0.0, 0.0)]
-            }
-        }
-    };
+    let draws = milkdrop1_draws(echo_alpha.is_some(), gamma);
     let layer = |mix: f32| -> [[f32; 4]; 4] {
         shades.map(|shade| {
             let mut c = [0.0, 0.0, 0.0, 1.0];
