@@ -1169,11 +1169,7 @@ impl Visualizer {
                 (&self.frames, false),
                 &code,
                 &self.mesh,
-                (
-                    self.butterchurn.frame_alpha,
-                    self.butterchurn.colour_clamp,
-                    self.butterchurn.mv_length,
-                ),
+                &self.butterchurn,
             );
         }
         let (src, dst) = self.frames.pair();
@@ -1232,11 +1228,7 @@ impl Visualizer {
                 (&self.frames, true),
                 &code,
                 &self.mesh,
-                (
-                    self.butterchurn.frame_alpha,
-                    self.butterchurn.colour_clamp,
-                    self.butterchurn.mv_length,
-                ),
+                &self.butterchurn,
             );
         }
         self.overlays.encode(

@@ -15,7 +15,7 @@ use milk_audio::AudioFrame;
 use super::code::FrameCode;
 use super::mesh::MeshPass;
 use super::{Begin, Frames, Gpu, Recorder, Slot};
-use crate::{borders, shapes, waves};
+use crate::{ButterchurnQuirks, borders, shapes, waves};
 
 /// Custom shapes and the line/triangle overlays.
 pub(crate) struct OverlayPass {
@@ -39,9 +39,8 @@ impl OverlayPass {
     /// Draws the motion vectors, from this frame's warp mesh, into the
     /// previous frame (MilkDrop 2, before the warp) or, with `(frames,
     /// true)`, into the new one (butterchurn, after the warp);
-    /// `frame_alpha` as in [`OverlayPass::encode`]; `clamp_colours`:
-    /// butterchurn's clamped colours, not MilkDrop 2's wrapping bytes;
-    /// `butterchurn_lengths`: [`crate::ButterchurnQuirks::mv_length`].
+    /// `quirks`: butterchurn's frame alpha (as in [`OverlayPass::encode`]),
+    /// clamped colours and vector lengths, where imitated.
     pub fn motion_vectors(
         &mut self,
         rec: &mut Recorder<'_>,
@@ -49,8 +48,9 @@ impl OverlayPass {
         (frames, into_new_frame): (&Frames, bool),
         code: &FrameCode,
         mesh: &MeshPass,
-        (frame_alpha, clamp_colours, butterchurn_lengths): (bool, bool, bool),
+        quirks: &ButterchurnQuirks,
     ) {
+        let frame_alpha = quirks.frame_alpha;
         // Sized as the new frame (the previous one keeps its old size for a
         // frame after a resize).
         let (src, dst) = frames.pair();
@@ -60,7 +60,7 @@ impl OverlayPass {
             &code.state.draw,
             mesh.mesh(),
             &|n| mesh.uv(n),
-            (clamp_colours, butterchurn_lengths),
+            (quirks.colour_clamp, quirks.mv_length),
         );
         if frame_alpha {
             self.lines.ensure_frame_alpha(gpu.device);
