@@ -6,21 +6,16 @@
 //! borders are the last things drawn into the new frame, after the main
 //! wave. See [`crate::waves`] for the whole order.
 
+use crate::colour_bytes::{self, quantize};
 use crate::mesh::WarpMesh;
-use crate::waves::{Blend, Canvas, DrawVars, Point, quantize, wrap_channel};
+use crate::waves::{Blend, Canvas, DrawVars, Point};
 
 /// A border's or the motion vectors' colour as MilkDrop 2 hands it to
 /// Direct3D (`D3DCOLOR_RGBA_01`: bytes, so channels past 0..1 wrap: an
 /// `ob_a` of 1.2 draws at 50/255), or clamped as butterchurn does
 /// (`clamp_colours`, [`crate::ButterchurnQuirks::colour_clamp`]).
 fn rgba(r: f64, g: f64, b: f64, a: f64, clamp_colours: bool) -> [f32; 4] {
-    [r, g, b, a].map(|c| {
-        if clamp_colours {
-            quantize(c as f32)
-        } else {
-            wrap_channel(c)
-        }
-    })
+    [r, g, b, a].map(|c| colour_bytes::channel(c, clamp_colours))
 }
 
 /// MilkDrop's grid of motion vectors: `mv_x` x `mv_y` short lines (at most
@@ -256,9 +251,9 @@ mod tests {
                 &[126.0 / 255.0, 231.0 / 255.0, 127.0 / 255.0, 50.0 / 255.0]
             );
         }
-        // butterchurn clamps.
+        // butterchurn clamps the floats.
         for c in border_colours([1.5, -0.1, 0.5, 1.2], true) {
-            assert_eq!(c, [1.0, 0.0, 127.0 / 255.0, 1.0]);
+            assert_eq!(c, [1.0, 0.0, 0.5, 1.0]);
         }
     }
 }

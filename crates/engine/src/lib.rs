@@ -45,6 +45,7 @@
 
 pub mod blur;
 pub mod borders;
+mod colour_bytes;
 pub mod headless;
 mod layout;
 pub mod mesh;

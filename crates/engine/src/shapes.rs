@@ -41,6 +41,7 @@ use std::ops::Range;
 
 use milk_parser::code::FrameInputs;
 
+use crate::colour_bytes::channel_byte;
 use crate::runtime::PresetRuntime;
 
 /// MilkDrop's cap on shape instances.
@@ -87,35 +88,10 @@ const COLOR2: usize = 16;
 const BORDER: usize = 20;
 const NVARS: usize = 24;
 
-/// MilkDrop's `(int)(v * 255) & 0xFF` (x86: out-of-range and NaN give
-/// `INT_MIN`, whose low byte is 0).
-fn byte(v: f64) -> u8 {
-    let s = v * 255.0;
-    if !s.is_finite() || s.abs() >= 2_147_483_648.0 {
-        return 0;
-    }
-    (s as i32 & 0xFF) as u8
-}
-
-/// butterchurn's colour channel: clamped to 0..1 (NaN as 0).
-fn clamped_byte(v: f64) -> u8 {
-    if v.is_nan() {
-        0
-    } else {
-        (v.clamp(0.0, 1.0) * 255.0).round() as u8
-    }
-}
-
 /// The four channels from `v[at..]`, wrapped as MilkDrop 2 does or (with
 /// `clamp`) clamped as butterchurn does.
 fn color(v: &[f64; NVARS], at: usize, clamp: bool) -> [u8; 4] {
-    let channel = if clamp { clamped_byte } else { byte };
-    [
-        channel(v[at]),
-        channel(v[at + 1]),
-        channel(v[at + 2]),
-        channel(v[at + 3]),
-    ]
+    [v[at], v[at + 1], v[at + 2], v[at + 3]].map(|c| channel_byte(c, clamp))
 }
 
 /// C's `(int)v != 0`.
@@ -494,15 +470,7 @@ mod tests {
 
     #[test]
     fn colours_are_milkdrop_bytes() {
-        assert_eq!(byte(1.0), 255);
-        assert_eq!(byte(0.5), 127);
-        // (int)(382.5) & 0xFF: values past 1 wrap, as in MilkDrop.
-        assert_eq!(byte(1.5), 126);
-        assert_eq!(byte(-0.5), 129);
-        assert_eq!(byte(f64::NAN), 0);
-        assert_eq!(byte(f64::INFINITY), 0);
-        assert_eq!(byte(1.0e300), 0);
-        // butterchurn's reading clamps instead.
+        // Past 0..1 they wrap; butterchurn's reading clamps instead.
         let mut v = [0.0; NVARS];
         v[COLOR..COLOR + 4].copy_from_slice(&[1.5, -0.5, 0.5, f64::NAN]);
         assert_eq!(color(&v, COLOR, false), [126, 129, 127, 0]);

@@ -33,6 +33,7 @@ use milk_parser::code::{FrameInputs, PresetCode};
 use milk_parser::eel::{VarId, VertexJob, VertexMode};
 use milk_parser::preset::{BaseValues, BlockId};
 
+use crate::colour_bytes::{self, quantize};
 use crate::passes::{Begin, Recorder};
 
 /// The image size (shorter side, in pixels) at which MilkDrop's 1-pixel
@@ -816,30 +817,6 @@ impl Overlay {
     }
 }
 
-/// MilkDrop's 8-bit vertex colour of a 0..1 value (`(int)(v * 255)`).
-pub(crate) fn quantize(v: f32) -> f32 {
-    if v.is_nan() {
-        return 0.0;
-    }
-    (v.clamp(0.0, 1.0) * 255.0).trunc() / 255.0
-}
-
-/// MilkDrop's custom-wave colour channel: `((int)(v * 255)) & 0xFF`, which
-/// wraps values outside 0..1.
-pub(crate) fn wrap_channel(v: f64) -> f32 {
-    let i = (v * 255.0) as i64; // NaN -> 0, saturating
-    (i & 0xFF) as f32 / 255.0
-}
-
-/// butterchurn's custom-wave colour channel: clamped to 0..1 (NaN as 0).
-fn clamp_channel(v: f64) -> f32 {
-    if v.is_nan() {
-        0.0
-    } else {
-        v.clamp(0.0, 1.0) as f32
-    }
-}
-
 /// MilkDrop's `SmoothWave`: a 4-tap spline through the points, inserting
 /// one point between each pair (n points become 2n - 1).
 pub fn smooth_wave(points: &[Point]) -> Vec<Point> {
@@ -1177,11 +1154,7 @@ pub fn draw_custom_waves(
     clamp_colours: bool,
     window: WaveWindow,
 ) {
-    let channel = if clamp_colours {
-        clamp_channel
-    } else {
-        wrap_channel
-    };
+    let channel = |v: f64| colour_bytes::channel(v, clamp_colours);
     let wave_scale = code.base.wave_scale;
     for k in 0..code.waves.len() {
         let params = code.waves[k].params.clone();
@@ -1537,21 +1510,6 @@ mod tests {
         assert_eq!(s[8].x, 4.0);
         // A straight line stays straight: the midpoint lies halfway.
         assert!((s[3].x - 1.5).abs() < 1e-6);
-    }
-
-    #[test]
-    fn colours_wrap_as_milkdrop_bytes() {
-        assert_eq!(wrap_channel(1.0), 1.0);
-        assert_eq!(wrap_channel(f64::NAN), 0.0);
-        // (int)(1.5 * 255) = 382, & 0xFF = 126.
-        assert!((wrap_channel(1.5) - 126.0 / 255.0).abs() < 1e-6);
-        // butterchurn's reading clamps instead.
-        assert_eq!(
-            [1.5, -0.5, 0.25, f64::NAN].map(clamp_channel),
-            [1.0, 0.0, 0.25, 0.0]
-        );
-        assert_eq!(quantize(2.0), 1.0);
-        assert_eq!(quantize(f32::NAN), 0.0);
     }
 
     #[test]

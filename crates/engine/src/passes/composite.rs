@@ -300,7 +300,7 @@ fn milkdrop1_layers(
                     .iter()
                     .filter(|(count, _)| *count > 0.0)
                     .map(|&(count, g)| {
-                        count * crate::waves::wrap_channel(f64::from(g * mix * shade[k]))
+                        count * crate::colour_bytes::d3d_channel(f64::from(g * mix * shade[k]))
                     })
                     .sum();
             }
@@ -716,9 +716,9 @@ impl CompositePass {
 mod tests {
     use super::{hue_corners, hue_terms, milkdrop1_layers};
 
-    /// MilkDrop's `D3DCOLOR_RGBA_01` channel: `((int)(v * 255)) & 0xFF`.
+    /// MilkDrop's `D3DCOLOR_RGBA_01` channel.
     fn byte(v: f32) -> f32 {
-        (((v * 255.0) as i64) & 0xFF) as f32 / 255.0
+        crate::colour_bytes::d3d_channel(f64::from(v))
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub(crate) struct WarpUniforms {
 /// The decay MilkDrop 1's fixed-function warp multiplies by: a vertex
 /// colour, `((int)(decay * 255)) & 0xFF`.
 fn fixed_decay(decay: f64) -> f32 {
-    crate::waves::wrap_channel(decay)
+    crate::colour_bytes::d3d_channel(decay)
 }
 
 /// A preset's warp uniforms this frame, and whether the warp wraps.
