@@ -46,9 +46,9 @@ impl FileSource {
     /// Opens `path` and prepares its first audio track for decoding.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, AudioError> {
         let path = path.as_ref().to_path_buf();
-        let file = File::open(&path).map_err(|source| AudioError::Io {
+        let file = File::open(&path).map_err(|error| AudioError::Io {
             path: path.clone(),
-            source,
+            error,
         })?;
         let decode_err = |message: String| AudioError::Decode {
             path: path.clone(),

@@ -31,11 +31,11 @@ pub enum AudioError {
     #[error("device {device:?} uses an unsupported sample format {format}")]
     UnsupportedSampleFormat { device: String, format: String },
     /// The file could not be opened or read.
-    #[error("cannot read {path}: {source}")]
+    /// (The cause is a plain field: the message already ends with it.)
+    #[error("cannot read {path}: {error}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file is not a supported audio format, or has no audio track.
     #[error("cannot decode {path}: {message}")]

@@ -129,6 +129,18 @@ fn missing_and_non_audio_files_are_clear_errors() {
     let err = FileSource::open(temp("nope.wav")).unwrap_err();
     assert!(matches!(err, AudioError::Io { .. }), "{err}");
     assert!(err.to_string().contains("nope.wav"));
+    // The message names the cause, and a reporter that prints the whole
+    // chain (anyhow's `{:#}`) says it once.
+    let mut chain = err.to_string();
+    let mut cause = std::error::Error::source(&err);
+    while let Some(c) = cause {
+        chain = format!("{chain}: {c}");
+        cause = c.source();
+    }
+    let reason = std::fs::File::open(temp("nope.wav"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(chain.matches(&reason).count(), 1, "{chain}");
 
     let path = temp("notes.mp3");
     std::fs::write(

@@ -1,4 +1,8 @@
 //! Error types.
+//!
+//! Each message already ends with its cause's text, so the cause is a plain
+//! field (`error`), not a `source()`: reporters that print the chain
+//! (`anyhow`'s `{:#}`) would say it twice.
 
 use std::io;
 use std::path::PathBuf;
@@ -9,13 +13,12 @@ use std::path::PathBuf;
 pub enum PlaylistError {
     /// An include or exclude pattern is not a valid glob.
     #[cfg(feature = "globs")]
-    #[error("invalid glob pattern {pattern:?}: {source}")]
+    #[error("invalid glob pattern {pattern:?}: {error}")]
     Glob {
         /// The pattern as given.
         pattern: String,
         /// What globset found wrong with it.
-        #[source]
-        source: globset::Error,
+        error: globset::Error,
     },
     /// A pattern was given to a build without the `globs` feature.
     #[cfg(not(feature = "globs"))]
@@ -25,13 +28,12 @@ pub enum PlaylistError {
         pattern: String,
     },
     /// A file could not be read (a missing prefs file is not an error).
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {error}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// The underlying error.
-        #[source]
-        source: io::Error,
+        error: io::Error,
     },
     /// The prefs file is not valid TOML or has values of the wrong type.
     #[error("{}:{line}:{column}: {message}", path.display())]
@@ -46,24 +48,22 @@ pub enum PlaylistError {
         message: String,
     },
     /// A file or its directory could not be written.
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {error}", path.display())]
     Write {
         /// The file or directory.
         path: PathBuf,
         /// The underlying error.
-        #[source]
-        source: io::Error,
+        error: io::Error,
     },
 }
 
 /// A directory (or root, or link) that [`scan`](crate::scan) could not read;
 /// the scan goes on without it.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read {}: {source}", path.display())]
+#[error("cannot read {}: {error}", path.display())]
 pub struct ScanError {
     /// The path that could not be read.
     pub path: PathBuf,
     /// The underlying error.
-    #[source]
-    pub source: io::Error,
+    pub error: io::Error,
 }

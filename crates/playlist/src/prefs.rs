@@ -56,16 +56,16 @@ impl Prefs {
         let bytes = match fs::read(path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Prefs::default()),
-            Err(source) => {
+            Err(error) => {
                 return Err(PlaylistError::Read {
                     path: path.to_path_buf(),
-                    source,
+                    error,
                 });
             }
         };
         let text = String::from_utf8(bytes).map_err(|e| PlaylistError::Read {
             path: path.to_path_buf(),
-            source: io::Error::new(io::ErrorKind::InvalidData, e),
+            error: io::Error::new(io::ErrorKind::InvalidData, e),
         })?;
         Prefs::parse(&text, path)
     }
@@ -108,7 +108,7 @@ impl Prefs {
     pub fn save(&self, path: &Path) -> Result<(), PlaylistError> {
         let write_err = |path: &Path| {
             let path = path.to_path_buf();
-            move |source| PlaylistError::Write { path, source }
+            move |error| PlaylistError::Write { path, error }
         };
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -117,7 +117,7 @@ impl Prefs {
         fs::create_dir_all(dir).map_err(write_err(dir))?;
         let file_name = path.file_name().ok_or_else(|| PlaylistError::Write {
             path: path.to_path_buf(),
-            source: io::Error::new(io::ErrorKind::InvalidInput, "no file name"),
+            error: io::Error::new(io::ErrorKind::InvalidInput, "no file name"),
         })?;
         let mut tmp_name = std::ffi::OsString::from(".");
         tmp_name.push(file_name);
@@ -130,9 +130,9 @@ impl Prefs {
             drop(file);
             fs::rename(&tmp, path)
         })();
-        if let Err(source) = result {
+        if let Err(error) = result {
             let _ = fs::remove_file(&tmp);
-            return Err(write_err(path)(source));
+            return Err(write_err(path)(error));
         }
         Ok(())
     }

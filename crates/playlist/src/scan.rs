@@ -159,18 +159,18 @@ fn build_set(patterns: &[&str]) -> Result<Option<GlobSet>, PlaylistError> {
             .case_insensitive(true)
             .backslash_escape(false)
             .build()
-            .map_err(|source| PlaylistError::Glob {
+            .map_err(|error| PlaylistError::Glob {
                 pattern: (*pattern).to_owned(),
-                source,
+                error,
             })?;
         builder.add(glob);
     }
     builder
         .build()
         .map(Some)
-        .map_err(|source| PlaylistError::Glob {
+        .map_err(|error| PlaylistError::Glob {
             pattern: patterns.join(", "),
-            source,
+            error,
         })
 }
 
@@ -281,8 +281,8 @@ struct Pending {
 }
 
 impl Walker<'_> {
-    fn error(&mut self, path: PathBuf, source: std::io::Error) {
-        self.out.errors.push(ScanError { path, source });
+    fn error(&mut self, path: PathBuf, error: std::io::Error) {
+        self.out.errors.push(ScanError { path, error });
     }
 
     /// Marks a directory visited; false when it was already.

@@ -97,7 +97,7 @@ fn roots_may_be_files_missing_or_overlapping() {
     assert_eq!(names(&s), ["a", "B", "c", "d", "e", "f"], "each path once");
     assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
     assert_eq!(s.errors[0].path, missing);
-    assert_eq!(s.errors[0].source.kind(), std::io::ErrorKind::NotFound);
+    assert_eq!(s.errors[0].error.kind(), std::io::ErrorKind::NotFound);
     assert!(s.errors[0].to_string().contains("no such dir"));
 
     // A single file root is filtered by its name.
@@ -152,7 +152,7 @@ fn unreadable_directory_is_reported_and_scanning_goes_on() {
         assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
         assert_eq!(s.errors[0].path, locked);
         assert_eq!(
-            s.errors[0].source.kind(),
+            s.errors[0].error.kind(),
             std::io::ErrorKind::PermissionDenied
         );
     }
