@@ -25,7 +25,7 @@
 # bTexWrap=0, wave-gate for presets whose fWaveAlpha is 0.001 or less,
 # frame-alpha for presets with textured shapes, mv-order and mv-length for
 # presets that draw motion vectors, wave-window for every preset (butterchurn's 512
-# waveform samples, MilkDrop 2's 480);
+# waveform samples, MilkDrop 2's 480), float-mod for shaders that take a %;
 # and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
 # renders every reference again with a copy of refrender whose butterchurn
 # samples its frames without mipmaps (nomip_refrender.py; OUT/ref-nomip),
@@ -170,6 +170,9 @@ one() {
     if grep -qiE '^mv_a=0*([1-9]|\.0*[1-9])|^per_frame_[0-9]+=.*\bmv_a[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-mv-order/$name" --butterchurn mv-order
         kefir_run "$name" "$OUT/kefir-bc-mv-length/$name" --butterchurn mv-length
+    fi
+    if grep -qE '^(warp|comp)_[0-9]+=[^/]*[A-Za-z0-9_).][[:space:]]*%' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-float-mod/$name" --butterchurn float-mod
     fi
     # Nearly every preset draws a main wave or a waveform custom wave.
     kefir_run "$name" "$OUT/kefir-bc-wave-window/$name" --butterchurn wave-window

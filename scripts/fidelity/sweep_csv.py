@@ -386,6 +386,11 @@ QUIRKS = {
         "points over 6.28 rad; DrawCustomWaves centres on 480), as Kefir; butterchurn from its "
         "512 (mode 0 256 points over 2 pi, reads past the end wrapping), so its waves show "
         "another stretch of the sound, drawn wider"),
+    "float-mod": (
+        "a shader takes the float remainder % of a negative number: HLSL's % truncates as C's "
+        "fmod (-3 % 2 is -1; fxc compiles it to frc(|a/b|)*|b| with a's sign), in MilkDrop 2 as "
+        "in Kefir (WGSL's % is the same); butterchurn's converter writes GLSL's mod(), which "
+        "floors (-3 % 2 is 1)"),
     # Not a Kefir imitation: the reference rendered again by a butterchurn
     # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (

@@ -517,6 +517,11 @@ pub struct ButterchurnQuirks {
     /// ([`milk_hlsl::Options::butterchurn_nan`]); MilkDrop 2's Direct3D 9
     /// takes |x|. For presets loaded after the call.
     pub nan: bool,
+    /// Shaders' float `%` floors, as the GLSL `mod` butterchurn's converter
+    /// writes for it (`-3 % 2` is 1), where HLSL's truncates as `fmod`
+    /// (-1) in MilkDrop 2 ([`milk_hlsl::Options::butterchurn_mod`]). For
+    /// presets loaded after the call.
+    pub float_mod: bool,
     /// Shape, custom-wave, border and motion-vector colour channels past
     /// 0..1 are clamped, as butterchurn's float vertex colours are (per
     /// vertex here; butterchurn clamps after interpolating). MilkDrop 2
@@ -814,6 +819,7 @@ impl Visualizer {
             shader_options: milk_hlsl::Options {
                 butterchurn_matrices: self.butterchurn.matrices,
                 butterchurn_nan: self.butterchurn.nan,
+                butterchurn_mod: self.butterchurn.float_mod,
             },
             milkdrop1_stereo: self.config.milkdrop1_stereo,
             butterchurn_wave_vars: self.butterchurn.wave_vars,

@@ -204,6 +204,11 @@ pub struct Options {
     /// finite values of fxc's polynomial expansion. For comparing with
     /// butterchurn only.
     pub butterchurn_nan: bool,
+    /// Float `%` floors, as GLSL's `mod`, into which butterchurn's converter
+    /// turns it (`-3.0 % 2.0` is 1); HLSL's `%` truncates as C's `fmod`
+    /// (-1), in MilkDrop 2's Direct3D 9 as in WGSL. For comparing with
+    /// butterchurn only.
+    pub butterchurn_mod: bool,
 }
 
 /// Translates one shader block of a preset; errors carry file positions.

@@ -1612,6 +1612,12 @@ impl<'a> Translator<'a> {
         };
         let (s, n) = shape(&ct).unwrap_or((Scalar::Float, 0));
         match op {
+            "%" if s == Scalar::Float && self.options.butterchurn_mod => {
+                let t = make(s, n);
+                let a = self.conv(&aw, &at, &t, pos)?;
+                let b = self.conv(&bw, &bt, &t, pos)?;
+                Ok((format!("({a} - {b} * floor({a} / {b}))"), t))
+            }
             "+" | "-" | "*" | "/" | "%" => {
                 let t = make(s.max(Scalar::Int), n);
                 let a = self.conv(&aw, &at, &t, pos)?;

@@ -441,6 +441,32 @@ fn comp_wgsl_with_nan(src: &str, butterchurn_nan: bool) -> String {
 }
 
 #[test]
+fn float_remainders_truncate_as_hlsl_or_floor_as_butterchurns_glsl() {
+    let src = "shader_body { float m = uv.x * 8 - 5; int k = 7; \
+               float2 v = uv; v %= 0.25; ret = float3(m % 2.0, (k % 3) + v.x, fmod(m, 2.0)); }";
+    let read = |butterchurn_mod| {
+        comp_wgsl_with(
+            src,
+            milk_hlsl::Options {
+                butterchurn_mod,
+                ..milk_hlsl::Options::default()
+            },
+        )
+    };
+    // HLSL's float % truncates (-3 % 2 is -1), as WGSL's.
+    let hlsl = read(false);
+    assert!(hlsl.contains("(v_m % 2.0f)"), "{hlsl}");
+    assert!(!hlsl.contains("floor("), "{hlsl}");
+    // butterchurn's GLSL mod floors (-3 % 2 is 1); integer % and fmod keep
+    // truncating.
+    let glsl = read(true);
+    assert!(glsl.contains("(v_m - 2.0f * floor(v_m / 2.0f))"), "{glsl}");
+    assert!(glsl.contains("floor(v_v / vec2"), "{glsl}");
+    assert!(glsl.contains("(v_k % 3i)"), "{glsl}");
+    assert_eq!(glsl.matches("floor(").count(), 2, "{glsl}");
+}
+
+#[test]
 fn square_roots_and_logs_take_the_absolute_value_as_direct3d9() {
     let src = "shader_body { float z = uv.x - 1; \
                ret = float3(sqrt(z), rsqrt(z) + log(z), log2(z) + log10(z)); }";

@@ -91,7 +91,8 @@ pub struct Args {
     /// and as high as they are, where MilkDrop 2 keeps them as they are),
     /// wave-window (the main wave and waveform custom waves drawn from
     /// butterchurn's 512 waveform samples as it picks them, where MilkDrop
-    /// 2 has 480).
+    /// 2 has 480), float-mod (shaders' float `%` flooring as GLSL's mod,
+    /// where HLSL's truncates as fmod).
     #[arg(
         long,
         requires = "replay",
@@ -173,6 +174,7 @@ enum ButterchurnQuirk {
     MvOrder,
     MvLength,
     WaveWindow,
+    FloatMod,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -324,6 +326,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             mv_order: has(ButterchurnQuirk::MvOrder),
             mv_length: has(ButterchurnQuirk::MvLength),
             wave_window: has(ButterchurnQuirk::WaveWindow),
+            float_mod: has(ButterchurnQuirk::FloatMod),
         });
         if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
             r.wave_placement = replay::WavePlacement::AsButterchurnHasIt;
