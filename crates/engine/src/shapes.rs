@@ -181,29 +181,35 @@ impl Builder {
 
         let c1 = color(v, COLOR, self.clamp_colours);
         let c2 = color(v, COLOR2, self.clamp_colours);
-        let start = self.vertices.len();
-        for j in 0..sides {
-            let (p0, uv0) = rim[j];
-            let (p1, uv1) = rim[(j + 1) % sides];
-            self.vertices.extend_from_slice(&[
-                ShapeVertex {
-                    pos: centre,
-                    uv: [0.5, 0.5],
-                    color: c1,
-                },
-                ShapeVertex {
-                    pos: p0,
-                    uv: uv0,
-                    color: c2,
-                },
-                ShapeVertex {
-                    pos: p1,
-                    uv: uv1,
-                    color: c2,
-                },
-            ]);
+        // Blended by its own alpha (`src_alpha` as the source factor, also
+        // for the frame's alpha channel), a fill whose alpha is 0 at the
+        // centre and the rim leaves every pixel as it was: not drawn (many
+        // presets hide instances with `a = 0`, and fill is what costs).
+        if c1[3] != 0 || c2[3] != 0 {
+            let start = self.vertices.len();
+            for j in 0..sides {
+                let (p0, uv0) = rim[j];
+                let (p1, uv1) = rim[(j + 1) % sides];
+                self.vertices.extend_from_slice(&[
+                    ShapeVertex {
+                        pos: centre,
+                        uv: [0.5, 0.5],
+                        color: c1,
+                    },
+                    ShapeVertex {
+                        pos: p0,
+                        uv: uv0,
+                        color: c2,
+                    },
+                    ShapeVertex {
+                        pos: p1,
+                        uv: uv1,
+                        color: c2,
+                    },
+                ]);
+            }
+            self.push_draw(start, textured, additive);
         }
-        self.push_draw(start, textured, additive);
 
         if v[BORDER + 3] > 0.0 {
             let c = color(v, BORDER, self.clamp_colours);
@@ -514,6 +520,32 @@ mod tests {
         let c = b.vertices[1].pos;
         let r = (0.1 * std::f64::consts::FRAC_PI_4.cos()) as f32;
         assert!((c[0] - r).abs() < 1e-6 && (c[1] + r).abs() < 1e-6, "{c:?}");
+    }
+
+    #[test]
+    fn fills_without_alpha_are_not_drawn_borders_still_are() {
+        let mut b = builder();
+        let mut v = shape_file_values(&ShapeParams::default());
+        v[SIDES] = 4.0;
+        v[BORDER + 3] = 0.0;
+        // (int)(1.004 * 255) = 256: the byte wraps to 0 (invisible in MilkDrop 2).
+        for (a, a2, drawn) in [(0.0, 0.0, false), (1.004, 0.0, false), (0.0, 0.5, true)] {
+            v[COLOR + 3] = a;
+            v[COLOR2 + 3] = a2;
+            b.vertices.clear();
+            b.instance(&v);
+            assert_eq!(
+                b.vertices.len(),
+                if drawn { 4 * 3 } else { 0 },
+                "a {a}, a2 {a2}"
+            );
+        }
+        v[COLOR + 3] = 0.0;
+        v[COLOR2 + 3] = 0.0;
+        v[BORDER + 3] = 1.0;
+        b.vertices.clear();
+        b.instance(&v);
+        assert_eq!(b.vertices.len(), 4 * 6, "the border's four segments");
     }
 
     #[test]
