@@ -25,7 +25,8 @@
 # bTexWrap=0, wave-gate for presets whose fWaveAlpha is 0.001 or less,
 # frame-alpha for presets with textured shapes, mv-order and mv-length for
 # presets that draw motion vectors, wave-window for every preset (butterchurn's 512
-# waveform samples, MilkDrop 2's 480), float-mod for shaders that take a %;
+# waveform samples, MilkDrop 2's 480), float-mod for shaders that take a %,
+# pixel-ang for per-pixel code that reads ang;
 # and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
 # renders every reference again with a copy of refrender whose butterchurn
 # samples its frames without mipmaps (nomip_refrender.py; OUT/ref-nomip),
@@ -173,6 +174,9 @@ one() {
     fi
     if grep -qE '^(warp|comp)_[0-9]+=[^/]*[A-Za-z0-9_).][[:space:]]*%' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-float-mod/$name" --butterchurn float-mod
+    fi
+    if grep -qiE '^per_pixel_[0-9]+=[^/]*\bang\b' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-pixel-ang/$name" --butterchurn pixel-ang
     fi
     # Nearly every preset draws a main wave or a waveform custom wave.
     kefir_run "$name" "$OUT/kefir-bc-wave-window/$name" --butterchurn wave-window

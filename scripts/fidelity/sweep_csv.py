@@ -391,6 +391,10 @@ QUIRKS = {
         "fmod (-3 % 2 is -1; fxc compiles it to frc(|a/b|)*|b| with a's sign), in MilkDrop 2 as "
         "in Kefir (WGSL's % is the same); butterchurn's converter writes GLSL's mod(), which "
         "floors (-3 % 2 is 1)"),
+    "pixel-ang": (
+        "per-pixel code reads ang: butterchurn hands it atan2 wrapped into [0, 2pi) (its "
+        "Utils.atan2 adds 2pi to negative angles), MilkDrop 2 atan2f's (-pi, pi] "
+        "(m_vertinfo[].ang), as Kefir"),
     # Not a Kefir imitation: the reference rendered again by a butterchurn
     # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (

@@ -242,6 +242,8 @@ pub struct PresetBuilder {
     butterchurn_wave_gate: bool,
     /// [`ButterchurnQuirks::wave_window`].
     butterchurn_wave_window: bool,
+    /// [`ButterchurnQuirks::pixel_ang`].
+    butterchurn_pixel_ang: bool,
 }
 
 impl PresetBuilder {
@@ -318,6 +320,9 @@ impl PresetBuilder {
         }
         if self.butterchurn_wave_window {
             runtime.use_butterchurn_wave_window();
+        }
+        if self.butterchurn_pixel_ang {
+            runtime.wrap_vertex_ang();
         }
         let mut warnings = Vec::new();
         let shaders = {
@@ -522,6 +527,11 @@ pub struct ButterchurnQuirks {
     /// (-1) in MilkDrop 2 ([`milk_hlsl::Options::butterchurn_mod`]). For
     /// presets loaded after the call.
     pub float_mod: bool,
+    /// The per-vertex (per-pixel) code's `ang` in [0, 2pi), as butterchurn
+    /// computes it (`atan2`, plus 2pi when negative); MilkDrop 2 hands the
+    /// code `atan2f`'s (-pi, pi] (`m_vertinfo[].ang`). For presets loaded
+    /// after the call.
+    pub pixel_ang: bool,
     /// Shape, custom-wave, border and motion-vector colour channels past
     /// 0..1 are clamped, as butterchurn's float vertex colours are (per
     /// vertex here; butterchurn clamps after interpolating). MilkDrop 2
@@ -826,6 +836,7 @@ impl Visualizer {
             butterchurn_colour_clamp: self.butterchurn.colour_clamp,
             butterchurn_wave_gate: self.butterchurn.wave_gate,
             butterchurn_wave_window: self.butterchurn.wave_window,
+            butterchurn_pixel_ang: self.butterchurn.pixel_ang,
         }
     }
 

@@ -170,6 +170,9 @@ pub struct PresetRuntime {
     /// The samples the waves are drawn from
     /// ([`crate::ButterchurnQuirks::wave_window`]).
     wave_window: WaveWindow,
+    /// The per-vertex code's `ang` in [0, 2pi), as butterchurn hands it
+    /// ([`crate::ButterchurnQuirks::pixel_ang`]), kept here when asked for.
+    wrapped_ang: Option<Vec<f64>>,
 }
 
 impl std::fmt::Debug for PresetRuntime {
@@ -224,6 +227,7 @@ impl PresetRuntime {
             clamp_colours: false,
             wave_gate: false,
             wave_window: WaveWindow::MilkDrop,
+            wrapped_ang: None,
         }
     }
 
@@ -286,6 +290,11 @@ impl PresetRuntime {
     /// Gates the main wave on `wave_a` > 0.001 as butterchurn does.
     pub(crate) fn gate_main_wave(&mut self) {
         self.wave_gate = true;
+    }
+
+    /// Hands the per-vertex code butterchurn's `ang`, wrapped into [0, 2pi).
+    pub(crate) fn wrap_vertex_ang(&mut self) {
+        self.wrapped_ang = Some(Vec::new());
     }
 
     /// Draws the waves from butterchurn's window of samples.
@@ -442,7 +451,18 @@ impl PresetRuntime {
         let Some(program) = per_vertex else {
             return &self.columns;
         };
-        let [x, y, rad, ang] = mesh.inputs();
+        let [x, y, rad, mut ang] = mesh.inputs().each_ref();
+        if let Some(wrapped) = &mut self.wrapped_ang {
+            wrapped.clear();
+            wrapped.extend(ang.iter().map(|&a| {
+                if a < 0.0 {
+                    a + std::f64::consts::TAU
+                } else {
+                    a
+                }
+            }));
+            ang = &*wrapped;
+        }
         let varying = [
             (vertex_inputs[0], x.as_slice()),
             (vertex_inputs[1], y.as_slice()),
@@ -513,6 +533,25 @@ mod tests {
         assert!(cols[8].iter().all(|&v| v == 2.0));
         // Untouched variables keep the per-frame value.
         assert!(cols[2].iter().all(|&r| r == 0.0));
+    }
+
+    #[test]
+    fn butterchurn_hands_per_vertex_code_ang_in_zero_to_two_pi() {
+        let mesh = WarpMesh::new(8, 6, 64, 48);
+        let text = "[preset00]\nper_pixel_1=rot = ang;";
+        let [.., ang] = mesh.inputs();
+        let mut milkdrop = runtime(text);
+        let s = milkdrop.run_frame(&FrameInputs::default());
+        assert_eq!(milkdrop.run_vertices(&mesh, &s.motion)[2], *ang);
+        assert!(ang.iter().any(|&a| a < 0.0));
+        let mut butterchurn = runtime(text);
+        butterchurn.wrap_vertex_ang();
+        let s = butterchurn.run_frame(&FrameInputs::default());
+        let rot = &butterchurn.run_vertices(&mesh, &s.motion)[2];
+        for (&b, &a) in rot.iter().zip(ang) {
+            let want = if a < 0.0 { a + std::f64::consts::TAU } else { a };
+            assert!((b - want).abs() < 1e-12 && (0.0..std::f64::consts::TAU).contains(&b));
+        }
     }
 
     #[test]

@@ -92,7 +92,8 @@ pub struct Args {
     /// wave-window (the main wave and waveform custom waves drawn from
     /// butterchurn's 512 waveform samples as it picks them, where MilkDrop
     /// 2 has 480), float-mod (shaders' float `%` flooring as GLSL's mod,
-    /// where HLSL's truncates as fmod).
+    /// where HLSL's truncates as fmod), pixel-ang (the per-pixel code's ang
+    /// in [0, 2pi), where MilkDrop 2's is atan2's (-pi, pi]).
     #[arg(
         long,
         requires = "replay",
@@ -175,6 +176,7 @@ enum ButterchurnQuirk {
     MvLength,
     WaveWindow,
     FloatMod,
+    PixelAng,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -327,6 +329,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             mv_length: has(ButterchurnQuirk::MvLength),
             wave_window: has(ButterchurnQuirk::WaveWindow),
             float_mod: has(ButterchurnQuirk::FloatMod),
+            pixel_ang: has(ButterchurnQuirk::PixelAng),
         });
         if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
             r.wave_placement = replay::WavePlacement::AsButterchurnHasIt;
