@@ -549,7 +549,11 @@ mod tests {
         let s = butterchurn.run_frame(&FrameInputs::default());
         let rot = &butterchurn.run_vertices(&mesh, &s.motion)[2];
         for (&b, &a) in rot.iter().zip(ang) {
-            let want = if a < 0.0 { a + std::f64::consts::TAU } else { a };
+            let want = if a < 0.0 {
+                a + std::f64::consts::TAU
+            } else {
+                a
+            };
             assert!((b - want).abs() < 1e-12 && (0.0..std::f64::consts::TAU).contains(&b));
         }
     }
