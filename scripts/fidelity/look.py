@@ -56,6 +56,7 @@ from PIL import Image, ImageDraw
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from compare import gray_small, ssim  # noqa: E402
+from sweep_csv import bc_failure  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 SHARED = os.path.join(ROOT, "..", "shared", "presets")
@@ -259,15 +260,10 @@ def refs():
 
 def ref_trouble(key):
     """Why butterchurn's picture is not the preset's, if it says so."""
-    try:
-        log = open(os.path.join(OUT, "ref", key, "log"), errors="replace").read()
-    except OSError:
+    ref_dir = os.path.join(OUT, "ref", key)
+    if not os.path.exists(os.path.join(ref_dir, "log")):
         return "no reference"
-    if "conversion failed" in log:
-        return "butterchurn's converter failed on a shader"
-    if "not linked" in log:
-        return "butterchurn's shader did not link"
-    return ""
+    return bc_failure(ref_dir, os.path.join(ref_dir, "log")) or ""
 
 
 def replay():
