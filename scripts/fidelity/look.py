@@ -27,9 +27,9 @@ closer look. Stages, each resumable:
 Below 512 pixels MilkDrop 2 and butterchurn draw the main wave by
 different size rules (butterchurn draws dots and thick waves four times at
 any size, MilkDrop 2 only from 512; the faint modes' alpha factors go by
-butterchurn's size ranges but by MilkDrop 2's exact 256/512/1024/2048), so
-at 160x120 the replay stage shows those differences too; SIZE=512x384
-(sweep.sh's) avoids them at about four times the cost.
+butterchurn's size ranges but by MilkDrop 2's exact 256/512/1024/2048): the
+plain replay at 160x120 shows those differences too, the replay with every
+difference imitated does not (ALL_QUIRKS holds wave-size).
 
 projectM is a weak reference here (its own HLSL translation falls back on
 many shader presets, its own audio analysis), so a flag is a lead, not a

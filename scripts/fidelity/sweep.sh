@@ -25,7 +25,9 @@
 # bTexWrap=0, wave-gate for presets whose fWaveAlpha is 0.001 or less,
 # frame-alpha for presets with textured shapes, mv-order and mv-length for
 # presets that draw motion vectors, wave-window for every preset (butterchurn's 512
-# waveform samples, MilkDrop 2's 480), float-mod for shaders that take a %,
+# waveform samples, MilkDrop 2's 480), wave-size for presets whose main wave
+# may be in mode 3 (at 512 pixels the only mode whose alpha the two size
+# rules part on), float-mod for shaders that take a %,
 # pixel-ang for per-pixel code that reads ang;
 # and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
 # renders every reference again with a copy of refrender whose butterchurn
@@ -171,6 +173,9 @@ one() {
     if grep -qiE '^mv_a=0*([1-9]|\.0*[1-9])|^per_frame_[0-9]+=.*\bmv_a[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-mv-order/$name" --butterchurn mv-order
         kefir_run "$name" "$OUT/kefir-bc-mv-length/$name" --butterchurn mv-length
+    fi
+    if grep -qiE '^nWaveMode=3|^per_frame_[0-9]+=.*\bwave_mode[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-wave-size/$name" --butterchurn wave-size
     fi
     if grep -qE '^(warp|comp)_[0-9]+=[^/]*[A-Za-z0-9_).][[:space:]]*%' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-float-mod/$name" --butterchurn float-mod

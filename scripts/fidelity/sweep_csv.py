@@ -386,6 +386,12 @@ QUIRKS = {
         "points over 6.28 rad; DrawCustomWaves centres on 480), as Kefir; butterchurn from its "
         "512 (mode 0 256 points over 2 pi, reads past the end wrapping), so its waves show "
         "another stretch of the sound, drawn wider"),
+    "wave-size": (
+        "the main wave's size rules: MilkDrop 2's DrawWave draws dots and thick waves four times "
+        "only from m_nTexSizeX 512 up and switches on exactly 256/512/1024/2048 for the faint "
+        "modes' alpha (mode 3 setting alpha = 0.15 at 512, whatever wave_a), as Kefir; "
+        "butterchurn's drawWave draws the four copies at any size and picks the factors by "
+        "range, mode 3's multiplying wave_a"),
     "float-mod": (
         "a shader takes the float remainder % of a negative number: HLSL's % truncates as C's "
         "fmod (-3 % 2 is -1; fxc compiles it to frc(|a/b|)*|b| with a's sign), in MilkDrop 2 as "

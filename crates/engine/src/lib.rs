@@ -242,6 +242,8 @@ pub struct PresetBuilder {
     butterchurn_wave_gate: bool,
     /// [`ButterchurnQuirks::wave_window`].
     butterchurn_wave_window: bool,
+    /// [`ButterchurnQuirks::wave_size`].
+    butterchurn_wave_size: bool,
     /// [`ButterchurnQuirks::pixel_ang`].
     butterchurn_pixel_ang: bool,
 }
@@ -320,6 +322,9 @@ impl PresetBuilder {
         }
         if self.butterchurn_wave_window {
             runtime.use_butterchurn_wave_window();
+        }
+        if self.butterchurn_wave_size {
+            runtime.use_butterchurn_wave_sizes();
         }
         if self.butterchurn_pixel_ang {
             runtime.wrap_vertex_ang();
@@ -593,6 +598,16 @@ pub struct ButterchurnQuirks {
     /// MilkDrop 2 adds `wave_x`, is not imitated. For presets loaded after
     /// the call.
     pub wave_window: bool,
+    /// The main wave follows the texture width as in butterchurn's
+    /// `drawWave`: dots and thick waves drawn four times a pixel apart at
+    /// any width, and the faint modes' (2, 3, 5) alpha factors picked by
+    /// range (below 1024, below 2048, above), mode 3's multiplying `wave_a`.
+    /// MilkDrop 2's `DrawWave` draws the four copies only from
+    /// `m_nTexSizeX` 512 up and switches on exactly 256, 512, 1024 and 2048
+    /// for the factors (none at other widths; mode 3's replaces `wave_a`),
+    /// so the two part below 512 pixels and at widths such as 1920. For
+    /// presets loaded after the call.
+    pub wave_size: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -836,6 +851,7 @@ impl Visualizer {
             butterchurn_colour_clamp: self.butterchurn.colour_clamp,
             butterchurn_wave_gate: self.butterchurn.wave_gate,
             butterchurn_wave_window: self.butterchurn.wave_window,
+            butterchurn_wave_size: self.butterchurn.wave_size,
             butterchurn_pixel_ang: self.butterchurn.pixel_ang,
         }
     }

@@ -7,7 +7,7 @@ use milk_parser::preset::BlockId;
 use milk_parser::{BlockError, CodeOptions, Preset, PresetCode};
 
 use crate::mesh::{Motion, WarpMesh};
-use crate::waves::{DRAW_VARS, DrawVars, WaveWindow};
+use crate::waves::{DRAW_VARS, DrawVars, MainWaveRules, WaveSizes, WaveWindow};
 
 /// How a pass is drawn, as MilkDrop 2 decides it per preset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,6 +170,9 @@ pub struct PresetRuntime {
     /// The samples the waves are drawn from
     /// ([`crate::ButterchurnQuirks::wave_window`]).
     wave_window: WaveWindow,
+    /// How the main wave follows the texture width
+    /// ([`crate::ButterchurnQuirks::wave_size`]).
+    wave_sizes: WaveSizes,
     /// The per-vertex code's `ang` in [0, 2pi), as butterchurn hands it
     /// ([`crate::ButterchurnQuirks::pixel_ang`]), kept here when asked for.
     wrapped_ang: Option<Vec<f64>>,
@@ -227,6 +230,7 @@ impl PresetRuntime {
             clamp_colours: false,
             wave_gate: false,
             wave_window: WaveWindow::MilkDrop,
+            wave_sizes: WaveSizes::MilkDrop,
             wrapped_ang: None,
         }
     }
@@ -305,6 +309,19 @@ impl PresetRuntime {
     /// The samples the waves are drawn from.
     pub(crate) fn wave_window(&self) -> WaveWindow {
         self.wave_window
+    }
+
+    /// Draws the main wave by butterchurn's texture-size rules.
+    pub(crate) fn use_butterchurn_wave_sizes(&mut self) {
+        self.wave_sizes = WaveSizes::Butterchurn;
+    }
+
+    /// The rules the main wave is drawn by.
+    pub(crate) fn main_wave_rules(&self) -> MainWaveRules {
+        MainWaveRules {
+            window: self.wave_window,
+            sizes: self.wave_sizes,
+        }
     }
 
     /// True when butterchurn's gate would skip the main wave this frame.

@@ -71,6 +71,32 @@ impl WaveWindow {
     }
 }
 
+/// How the main wave follows the width of the texture it is drawn into.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WaveSizes {
+    /// MilkDrop 2's `DrawWave`: dots and thick waves are drawn four times a
+    /// pixel apart only from `m_nTexSizeX` 512 up, and the faint modes'
+    /// alpha factors are a `switch` on exactly 256, 512, 1024 and 2048
+    /// (mode 3 replacing `wave_a`, modes 2 and 5 multiplying it).
+    #[default]
+    MilkDrop,
+    /// butterchurn's `drawWave`: dots and thick waves four times at any
+    /// width, and the faint modes' factors picked by range (below 1024,
+    /// below 2048, from 2048 up), mode 3's multiplying `wave_a` too
+    /// ([`crate::ButterchurnQuirks::wave_size`]).
+    Butterchurn,
+}
+
+/// Which renderer's rules the main wave follows where MilkDrop 2 and
+/// butterchurn part (MilkDrop 2's unless a replay imitates butterchurn).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MainWaveRules {
+    /// Where its samples come from.
+    pub window: WaveWindow,
+    /// How it follows the texture width.
+    pub sizes: WaveSizes,
+}
+
 /// The per-frame variables of the drawing steps, read back after per-frame
 /// code (so per-frame overrides take effect), in this order.
 pub const DRAW_VARS: [&str; 32] = [
@@ -863,6 +889,16 @@ fn size_bucket(width: u32) -> Option<usize> {
     }
 }
 
+/// Which of butterchurn's alpha factors the faint modes take at a texture
+/// `width`: one below 1024, one below 2048, one from there up.
+fn butterchurn_size_range(width: u32) -> usize {
+    match width {
+        ..1024 => 0,
+        1024..2048 => 1,
+        _ => 2,
+    }
+}
+
 /// The main waveform ("DrawWave"), in wave mode `wave_mode % 8`.
 ///
 /// `base` gives the values MilkDrop reads from the file rather than per
@@ -877,9 +913,10 @@ pub fn draw_main_wave(
     audio: &AudioFrame,
     time: f64,
     aspect: [f32; 2],
-    window: WaveWindow,
+    rules: MainWaveRules,
 ) {
     let [aspect_x, aspect_y] = aspect;
+    let window = rules.window;
     let butterchurn = window == WaveWindow::Butterchurn;
     let samples = window.samples();
     let time = time as f32;
@@ -980,14 +1017,27 @@ pub fn draw_main_wave(
             }
         }
         2 | 3 | 5 => {
-            if wave == 3 {
-                if let Some(bucket) = bucket {
-                    alpha = [0.075, 0.150, 0.220, 0.330][bucket];
+            match (rules.sizes, wave == 3) {
+                (WaveSizes::MilkDrop, true) => {
+                    if let Some(bucket) = bucket {
+                        alpha = [0.075, 0.150, 0.220, 0.330][bucket];
+                    }
                 }
+                (WaveSizes::MilkDrop, false) => {
+                    if let Some(bucket) = bucket {
+                        alpha *= [0.07, 0.09, 0.11, 0.13][bucket];
+                    }
+                }
+                (WaveSizes::Butterchurn, true) => {
+                    alpha *= [0.15, 0.22, 0.33][butterchurn_size_range(canvas.width())];
+                }
+                (WaveSizes::Butterchurn, false) => {
+                    alpha *= [0.09, 0.11, 0.13][butterchurn_size_range(canvas.width())];
+                }
+            }
+            if wave == 3 {
                 alpha *= 1.3;
                 alpha *= audio.treb * audio.treb;
-            } else if let Some(bucket) = bucket {
-                alpha *= [0.07, 0.09, 0.11, 0.13][bucket];
             }
             let (cos_rot, sin_rot) = ((time * 0.3).cos(), (time * 0.3).sin());
             for i in 0..samples {
@@ -1115,7 +1165,8 @@ pub fn draw_main_wave(
 
     let blend = Blend::additive(v.wave_additive != 0.0);
     let dots = v.wave_usedots != 0.0;
-    let thick = (v.wave_thick != 0.0 || dots) && canvas.width() >= 512;
+    let thick = (v.wave_thick != 0.0 || dots)
+        && (rules.sizes == WaveSizes::Butterchurn || canvas.width() >= 512);
     let s = canvas.scale();
     if dots && thick {
         for part in &parts {
@@ -1398,12 +1449,13 @@ mod tests {
         assert_eq!(indices, [0, 2, 0, 3]);
     }
 
-    /// The alpha of the main wave's vertices in `mode` on a `width` x 240
-    /// canvas, with `wave_a` 0.5 and treble at 2.
-    fn main_wave_alpha(mode: f64, width: u32) -> f32 {
+    /// The main wave in `mode` on a `width` x 240 canvas, with `wave_a` 0.5,
+    /// `wave_thick` as given and treble at 2, drawn by `sizes`' rules.
+    fn main_wave(mode: f64, width: u32, thick: bool, sizes: WaveSizes) -> Canvas {
         let mut canvas = Canvas::new(width, 240);
         let mut vars = [0.0; 32];
         vars[..7].copy_from_slice(&[1.0, 1.0, 1.0, 0.5, 0.5, 0.5, mode]);
+        vars[9] = if thick { 1.0 } else { 0.0 };
         let mut audio = AudioFrame {
             treb: 2.0,
             ..AudioFrame::default()
@@ -1420,9 +1472,17 @@ mod tests {
             &audio,
             0.0,
             [1.0, 1.0],
-            WaveWindow::MilkDrop,
+            MainWaveRules {
+                window: WaveWindow::MilkDrop,
+                sizes,
+            },
         );
-        canvas.vertices[0].color[3]
+        canvas
+    }
+
+    /// The alpha of [`main_wave`]'s vertices (not thick).
+    fn main_wave_alpha(mode: f64, width: u32, sizes: WaveSizes) -> f32 {
+        main_wave(mode, width, false, sizes).vertices[0].color[3]
     }
 
     /// How far from the centre the mode-0 (circle) main wave reaches with
@@ -1440,7 +1500,11 @@ mod tests {
             ..BaseValues::default()
         };
         let vars = DrawVars::from_array(vars);
-        draw_main_wave(&mut canvas, &vars, &base, &audio, 0.0, [1.0, 1.0], window);
+        let rules = MainWaveRules {
+            window,
+            sizes: WaveSizes::MilkDrop,
+        };
+        draw_main_wave(&mut canvas, &vars, &base, &audio, 0.0, [1.0, 1.0], rules);
         canvas
             .vertices
             .iter()
@@ -1471,7 +1535,7 @@ mod tests {
     fn faint_modes_scale_alpha_only_at_milkdrops_four_texture_widths() {
         // Within one step of 255: colours become bytes on the way.
         let alpha_is = |mode: f64, width: u32, want: f32| {
-            let got = main_wave_alpha(mode, width);
+            let got = main_wave_alpha(mode, width, WaveSizes::MilkDrop);
             assert!(
                 (got - want).abs() <= 1.0 / 255.0,
                 "mode {mode} at {width}: {got}, want {want}"
@@ -1489,6 +1553,37 @@ mod tests {
         alpha_is(5.0, 2048, 0.5 * 0.13);
         alpha_is(2.0, 640, 0.5);
         alpha_is(5.0, 1280, 0.5);
+    }
+
+    #[test]
+    fn butterchurns_faint_modes_scale_alpha_by_width_range() {
+        let alpha_is = |mode: f64, width: u32, want: f32| {
+            let got = main_wave_alpha(mode, width, WaveSizes::Butterchurn);
+            assert!(
+                (got - want).abs() <= 1.0 / 255.0,
+                "mode {mode} at {width}: {got}, want {want}"
+            );
+        };
+        // Mode 3 multiplies wave_a (0.5), then times 1.3 treb^2.
+        alpha_is(3.0, 512, 0.5 * 0.15 * 1.3 * 4.0);
+        alpha_is(3.0, 320, 0.5 * 0.15 * 1.3 * 4.0);
+        alpha_is(3.0, 1920, 0.5 * 0.22 * 1.3 * 4.0);
+        alpha_is(2.0, 256, 0.5 * 0.09);
+        alpha_is(5.0, 1280, 0.5 * 0.11);
+        alpha_is(2.0, 4096, 0.5 * 0.13);
+    }
+
+    #[test]
+    fn thick_main_waves_are_brushed_from_512_in_milkdrop_2_and_always_in_butterchurn() {
+        let brushed = |width: u32, sizes: WaveSizes| {
+            let canvas = main_wave(0.0, width, true, sizes);
+            assert!(!canvas.is_empty());
+            canvas.vertices.iter().any(|v| v.brush[0] != PLAIN)
+        };
+        assert!(!brushed(320, WaveSizes::MilkDrop));
+        assert!(brushed(512, WaveSizes::MilkDrop));
+        assert!(brushed(320, WaveSizes::Butterchurn));
+        assert!(brushed(512, WaveSizes::Butterchurn));
     }
 
     #[test]

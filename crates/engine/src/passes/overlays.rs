@@ -122,7 +122,7 @@ impl OverlayPass {
                 audio,
                 slot.time,
                 aspect,
-                slot.runtime.wave_window(),
+                slot.runtime.main_wave_rules(),
             );
         }
         borders::draw_sprites(

@@ -91,7 +91,10 @@ pub struct Args {
     /// and as high as they are, where MilkDrop 2 keeps them as they are),
     /// wave-window (the main wave and waveform custom waves drawn from
     /// butterchurn's 512 waveform samples as it picks them, where MilkDrop
-    /// 2 has 480), float-mod (shaders' float `%` flooring as GLSL's mod,
+    /// 2 has 480), wave-size (the main wave's dots and thick lines drawn
+    /// four times at any width and its faint modes' alpha by width range,
+    /// where MilkDrop 2 draws the four copies from 512 pixels and switches
+    /// on exactly 256, 512, 1024 and 2048), float-mod (shaders' float `%` flooring as GLSL's mod,
     /// where HLSL's truncates as fmod), pixel-ang (the per-pixel code's ang
     /// in [0, 2pi), where MilkDrop 2's is atan2's (-pi, pi]).
     #[arg(
@@ -175,6 +178,7 @@ enum ButterchurnQuirk {
     MvOrder,
     MvLength,
     WaveWindow,
+    WaveSize,
     FloatMod,
     PixelAng,
 }
@@ -328,6 +332,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             mv_order: has(ButterchurnQuirk::MvOrder),
             mv_length: has(ButterchurnQuirk::MvLength),
             wave_window: has(ButterchurnQuirk::WaveWindow),
+            wave_size: has(ButterchurnQuirk::WaveSize),
             float_mod: has(ButterchurnQuirk::FloatMod),
             pixel_ang: has(ButterchurnQuirk::PixelAng),
         });
