@@ -21,7 +21,8 @@ Stages, each resumable:
            butterchurn draws, washed out where it is not, darker or
            brighter by more than DARKER grey levels the same way, or off in
            a colour channel by more than COLOUR levels while the grey
-           agrees.
+           agrees; each flag is printed with the class and reason the
+           pack's triage (PACK_CSV) gives the preset over two seconds.
   sheet    `drift.py sheet OUT.png NAME...`: butterchurn above Kefir,
            frames 60 to 300, a pair of rows a preset.
 
@@ -38,7 +39,7 @@ Environment: PRESETS_DIR (../shared/presets/butterchurn), OUT
   (target/fidelity/drift-SIZE), SIZE (256x192), JOBS (2), KEFIR
   (target/release/kefir), REFRENDER (~/refrender), TEXTURES
   (../shared/presets/textures), NAMES (a file of preset names instead of
-  the whole directory).
+  the whole directory), PACK_CSV (benches/fidelity/butterchurn-replay.csv).
 """
 import csv
 import os
@@ -65,6 +66,8 @@ JOBS = int(os.environ.get("JOBS", "2"))
 KEFIR = os.environ.get("KEFIR", os.path.join(ROOT, "target", "release", "kefir"))
 REFRENDER = os.environ.get("REFRENDER", os.path.expanduser("~/refrender"))
 TEXTURES = os.environ.get("TEXTURES", os.path.join(SHARED, "textures"))
+PACK_CSV = os.environ.get("PACK_CSV",
+                          os.path.join(ROOT, "benches", "fidelity", "butterchurn-replay.csv"))
 EVERY = 60
 FRAMES = tuple(range(EVERY, 301, EVERY))
 LAST = FRAMES[-2:]
@@ -259,10 +262,23 @@ def score():
         print(f"{n:5d}  {np.median(s):11.3f}  {s.mean():.3f}  {(s >= 0.8).sum():5d}   "
               f"{np.median(d):16.2f}  {np.abs(d).mean():11.2f}  {(np.abs(d) > 20).sum():9d}")
     flagged = [r for r in clean if r["flag"]]
+    triage = pack_triage()
     print(f"flagged at frames {LAST[0]} and {LAST[1]}: {len(flagged)}")
     for r in sorted(flagged, key=lambda r: (r["flag"], r["preset"])):
         diffs = " ".join(f"{r[f'grey_diff{n}']:+.0f}" for n in FRAMES)
         print(f"  {r['flag']:36s} grey diff {diffs:28s} {r['preset']}")
+        if r["preset"] in triage:
+            print(f"      pack triage: {triage[r['preset']][:160]}")
+
+
+def pack_triage():
+    """The pack sweep's class and reason per preset, where it has them."""
+    try:
+        with open(PACK_CSV, newline="") as f:
+            return {r["preset"]: f"{r['class']}: {r['reason']}" for r in csv.DictReader(f)
+                    if r.get("class")}
+    except OSError:
+        return {}
 
 
 def sheet(out, keys):

@@ -27,7 +27,8 @@
 # presets that draw motion vectors, wave-window for every preset (butterchurn's 512
 # waveform samples, MilkDrop 2's 480), wave-size for presets whose main wave
 # may be in mode 3 (at 512 pixels the only mode whose alpha the two size
-# rules part on), float-mod for shaders that take a %,
+# rules part on), wave-mode5 for presets whose main wave may be in mode 5,
+# float-mod for shaders that take a %,
 # pixel-ang for per-pixel code that reads ang;
 # and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
 # renders every reference again with a copy of refrender whose butterchurn
@@ -176,6 +177,9 @@ one() {
     fi
     if grep -qiE '^nWaveMode=3|^per_frame_[0-9]+=.*\bwave_mode[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-wave-size/$name" --butterchurn wave-size
+    fi
+    if grep -qiE '^nWaveMode=5|^per_frame_[0-9]+=.*\bwave_mode[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-wave-mode5/$name" --butterchurn wave-mode5
     fi
     if grep -qE '^(warp|comp)_[0-9]+=[^/]*[A-Za-z0-9_).][[:space:]]*%' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-float-mod/$name" --butterchurn float-mod

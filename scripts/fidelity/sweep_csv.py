@@ -392,6 +392,11 @@ QUIRKS = {
         "modes' alpha (mode 3 setting alpha = 0.15 at 512, whatever wave_a), as Kefir; "
         "butterchurn's drawWave draws the four copies at any size and picks the factors by "
         "range, mode 3's multiplying wave_a"),
+    "wave-mode5": (
+        "the main wave in mode 5: MilkDrop 2's DrawWave scales the figure by the aspect and adds "
+        "the position (x*m_fAspectY + fWavePosX), as Kefir; butterchurn's drawWave multiplies by "
+        "(aspecty + wavePosX), so wave_x and wave_y grow the figure about the centre instead of "
+        "moving it"),
     "float-mod": (
         "a shader takes the float remainder % of a negative number: HLSL's % truncates as C's "
         "fmod (-3 % 2 is -1; fxc compiles it to frc(|a/b|)*|b| with a's sign), in MilkDrop 2 as "

@@ -244,6 +244,8 @@ pub struct PresetBuilder {
     butterchurn_wave_window: bool,
     /// [`ButterchurnQuirks::wave_size`].
     butterchurn_wave_size: bool,
+    /// [`ButterchurnQuirks::wave_mode5`].
+    butterchurn_wave_mode5: bool,
     /// [`ButterchurnQuirks::pixel_ang`].
     butterchurn_pixel_ang: bool,
 }
@@ -325,6 +327,9 @@ impl PresetBuilder {
         }
         if self.butterchurn_wave_size {
             runtime.use_butterchurn_wave_sizes();
+        }
+        if self.butterchurn_wave_mode5 {
+            runtime.use_butterchurn_wave_mode5();
         }
         if self.butterchurn_pixel_ang {
             runtime.wrap_vertex_ang();
@@ -595,7 +600,7 @@ pub struct ButterchurnQuirks {
     /// from the middle of the window, or from its start): the audio frames
     /// must then hold butterchurn's 512 samples as they are (a replay does
     /// so). butterchurn's wave mode 5, scaled by `aspect + wave_x` where
-    /// MilkDrop 2 adds `wave_x`, is not imitated. For presets loaded after
+    /// MilkDrop 2 adds `wave_x`, is [`ButterchurnQuirks::wave_mode5`]. For presets loaded after
     /// the call.
     pub wave_window: bool,
     /// The main wave follows the texture width as in butterchurn's
@@ -608,6 +613,13 @@ pub struct ButterchurnQuirks {
     /// so the two part below 512 pixels and at widths such as 1920. For
     /// presets loaded after the call.
     pub wave_size: bool,
+    /// The main wave's mode 5 scaled by `aspect + wave_x` across and
+    /// `aspect + wave_y` down, about the centre, as butterchurn's
+    /// `drawWave` has it; MilkDrop 2's `DrawWave` scales by the aspect and
+    /// adds the position (`x * m_fAspectY + fWavePosX`), so there `wave_x`
+    /// and `wave_y` move the figure and in butterchurn they grow it. For
+    /// presets loaded after the call.
+    pub wave_mode5: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -852,6 +864,7 @@ impl Visualizer {
             butterchurn_wave_gate: self.butterchurn.wave_gate,
             butterchurn_wave_window: self.butterchurn.wave_window,
             butterchurn_wave_size: self.butterchurn.wave_size,
+            butterchurn_wave_mode5: self.butterchurn.wave_mode5,
             butterchurn_pixel_ang: self.butterchurn.pixel_ang,
         }
     }

@@ -173,6 +173,9 @@ pub struct PresetRuntime {
     /// How the main wave follows the texture width
     /// ([`crate::ButterchurnQuirks::wave_size`]).
     wave_sizes: WaveSizes,
+    /// Mode 5 of the main wave as butterchurn places it
+    /// ([`crate::ButterchurnQuirks::wave_mode5`]).
+    wave_mode5_scaled: bool,
     /// The per-vertex code's `ang` in [0, 2pi), as butterchurn hands it
     /// ([`crate::ButterchurnQuirks::pixel_ang`]), kept here when asked for.
     wrapped_ang: Option<Vec<f64>>,
@@ -231,6 +234,7 @@ impl PresetRuntime {
             wave_gate: false,
             wave_window: WaveWindow::MilkDrop,
             wave_sizes: WaveSizes::MilkDrop,
+            wave_mode5_scaled: false,
             wrapped_ang: None,
         }
     }
@@ -316,11 +320,17 @@ impl PresetRuntime {
         self.wave_sizes = WaveSizes::Butterchurn;
     }
 
+    /// Places mode 5 of the main wave as butterchurn does.
+    pub(crate) fn use_butterchurn_wave_mode5(&mut self) {
+        self.wave_mode5_scaled = true;
+    }
+
     /// The rules the main wave is drawn by.
     pub(crate) fn main_wave_rules(&self) -> MainWaveRules {
         MainWaveRules {
             window: self.wave_window,
             sizes: self.wave_sizes,
+            mode5_scaled_by_position: self.wave_mode5_scaled,
         }
     }
 

@@ -95,6 +95,10 @@ pub struct MainWaveRules {
     pub window: WaveWindow,
     /// How it follows the texture width.
     pub sizes: WaveSizes,
+    /// Mode 5 scaled by `aspect + wave_x` (and `aspect + wave_y`), as
+    /// butterchurn draws it, where MilkDrop 2 scales by the aspect and adds
+    /// the position ([`crate::ButterchurnQuirks::wave_mode5`]).
+    pub mode5_scaled_by_position: bool,
 }
 
 /// The per-frame variables of the drawing steps, read back after per-frame
@@ -1046,10 +1050,13 @@ pub fn draw_main_wave(
                 if wave == 5 {
                     let x0 = r0 * l1 + l0 * r1;
                     let y0 = r0 * r0 - l1 * l1;
-                    verts.push((
-                        (x0 * cos_rot - y0 * sin_rot) * aspect_y + pos_x,
-                        (x0 * sin_rot + y0 * cos_rot) * aspect_x + pos_y,
-                    ));
+                    let x = x0 * cos_rot - y0 * sin_rot;
+                    let y = x0 * sin_rot + y0 * cos_rot;
+                    verts.push(if rules.mode5_scaled_by_position {
+                        (x * (aspect_y + pos_x), y * (aspect_x + pos_y))
+                    } else {
+                        (x * aspect_y + pos_x, y * aspect_x + pos_y)
+                    });
                 } else {
                     verts.push((r0 * aspect_y + pos_x, l1 * aspect_x + pos_y));
                 }
@@ -1475,6 +1482,7 @@ mod tests {
             MainWaveRules {
                 window: WaveWindow::MilkDrop,
                 sizes,
+                mode5_scaled_by_position: false,
             },
         );
         canvas
@@ -1503,6 +1511,7 @@ mod tests {
         let rules = MainWaveRules {
             window,
             sizes: WaveSizes::MilkDrop,
+            mode5_scaled_by_position: false,
         };
         draw_main_wave(&mut canvas, &vars, &base, &audio, 0.0, [1.0, 1.0], rules);
         canvas
@@ -1571,6 +1580,40 @@ mod tests {
         alpha_is(2.0, 256, 0.5 * 0.09);
         alpha_is(5.0, 1280, 0.5 * 0.11);
         alpha_is(2.0, 4096, 0.5 * 0.13);
+    }
+
+    #[test]
+    fn butterchurns_mode_5_grows_with_the_position_where_milkdrop_2s_moves() {
+        // wave_x 0.75 puts the figure's centre half a screen right in
+        // MilkDrop 2; butterchurn scales it by 1 + 0.5 about the centre.
+        let extent = |scaled: bool| {
+            let mut canvas = Canvas::new(320, 240);
+            let mut vars = [0.0; 32];
+            vars[..7].copy_from_slice(&[1.0, 1.0, 1.0, 1.0, 0.75, 0.5, 5.0]);
+            let mut audio = AudioFrame::default();
+            for (i, s) in audio.wave[0].iter_mut().enumerate() {
+                *s = (i as f32 * 0.05).sin() * 0.5;
+            }
+            for (i, s) in audio.wave[1].iter_mut().enumerate() {
+                *s = (i as f32 * 0.031).cos() * 0.5;
+            }
+            let rules = MainWaveRules {
+                mode5_scaled_by_position: scaled,
+                ..MainWaveRules::default()
+            };
+            let base = BaseValues::default();
+            let vars = DrawVars::from_array(vars);
+            draw_main_wave(&mut canvas, &vars, &base, &audio, 0.0, [1.0, 1.0], rules);
+            let xs = canvas.vertices.iter().map(|v| v.pos[0]);
+            let (lo, hi) = xs.fold((f32::MAX, f32::MIN), |(lo, hi), x| (lo.min(x), hi.max(x)));
+            (lo, hi)
+        };
+        let (md_lo, md_hi) = extent(false);
+        let (bc_lo, bc_hi) = extent(true);
+        let ratio = (bc_hi - bc_lo) / (md_hi - md_lo);
+        assert!((ratio - 1.5).abs() < 0.1, "{ratio}");
+        let (md_mid, bc_mid) = ((md_lo + md_hi) / 2.0, (bc_lo + bc_hi) / 2.0);
+        assert!(md_mid - bc_mid > 0.3, "{md_mid} {bc_mid}");
     }
 
     #[test]

@@ -94,7 +94,9 @@ pub struct Args {
     /// 2 has 480), wave-size (the main wave's dots and thick lines drawn
     /// four times at any width and its faint modes' alpha by width range,
     /// where MilkDrop 2 draws the four copies from 512 pixels and switches
-    /// on exactly 256, 512, 1024 and 2048), float-mod (shaders' float `%` flooring as GLSL's mod,
+    /// on exactly 256, 512, 1024 and 2048), wave-mode5 (the main wave's mode
+    /// 5 scaled by aspect + wave_x and aspect + wave_y about the centre,
+    /// where MilkDrop 2 adds wave_x and wave_y), float-mod (shaders' float `%` flooring as GLSL's mod,
     /// where HLSL's truncates as fmod), pixel-ang (the per-pixel code's ang
     /// in [0, 2pi), where MilkDrop 2's is atan2's (-pi, pi]).
     #[arg(
@@ -179,6 +181,7 @@ enum ButterchurnQuirk {
     MvLength,
     WaveWindow,
     WaveSize,
+    WaveMode5,
     FloatMod,
     PixelAng,
 }
@@ -333,6 +336,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             mv_length: has(ButterchurnQuirk::MvLength),
             wave_window: has(ButterchurnQuirk::WaveWindow),
             wave_size: has(ButterchurnQuirk::WaveSize),
+            wave_mode5: has(ButterchurnQuirk::WaveMode5),
             float_mod: has(ButterchurnQuirk::FloatMod),
             pixel_ang: has(ButterchurnQuirk::PixelAng),
         });
