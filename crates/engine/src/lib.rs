@@ -600,8 +600,8 @@ pub struct ButterchurnQuirks {
     /// from the middle of the window, or from its start): the audio frames
     /// must then hold butterchurn's 512 samples as they are (a replay does
     /// so). butterchurn's wave mode 5, scaled by `aspect + wave_x` where
-    /// MilkDrop 2 adds `wave_x`, is [`ButterchurnQuirks::wave_mode5`]. For presets loaded after
-    /// the call.
+    /// MilkDrop 2 adds `wave_x`, is [`ButterchurnQuirks::wave_mode5`]. For
+    /// presets loaded after the call.
     pub wave_window: bool,
     /// The main wave follows the texture width as in butterchurn's
     /// `drawWave`: dots and thick waves drawn four times a pixel apart at
