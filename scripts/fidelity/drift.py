@@ -54,7 +54,7 @@ from PIL import Image, ImageDraw
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from compare import gray_small, load, ssim  # noqa: E402
-from look import all_quirks  # noqa: E402
+from look import BLACK, WASHED, all_quirks, stats  # noqa: E402
 from sweep_csv import bc_failure  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -72,9 +72,6 @@ EVERY = 60
 FRAMES = tuple(range(EVERY, 301, EVERY))
 LAST = FRAMES[-2:]
 SEED = "12345"
-LIT = 12  # a pixel is lit when a channel is above this
-BLACK = 0.005  # lit share below which a frame counts as black
-WASHED = 225  # mean grey above which a frame counts as washed out
 DARKER = 40  # grey levels: darker or brighter than butterchurn
 COLOUR = 50  # levels: a channel off while the grey agrees
 
@@ -143,13 +140,19 @@ def ref_one(name, wav):
         open(out + ".failed", "w").write(f"{rc}\n{log[-2000:]}")
 
 
+def each(stage, todo, work, every):
+    """Runs work(name) for every name of todo, JOBS at a time, saying how far
+    it got every `every` names."""
+    with ThreadPoolExecutor(JOBS) as pool:
+        for i, _ in enumerate(pool.map(work, todo)):
+            if i % every == 0:
+                print(f"{stage}: {i} of {len(todo)}", flush=True)
+
+
 def refs():
     wav = setup()
     todo = names()
-    with ThreadPoolExecutor(JOBS) as pool:
-        for i, _ in enumerate(pool.map(lambda n: ref_one(n, wav), todo)):
-            if i % 25 == 0:
-                print(f"refs: {i} of {len(todo)}", flush=True)
+    each("refs", todo, lambda n: ref_one(n, wav), 25)
     failed = [n for n in todo if os.path.exists(os.path.join(OUT, "ref", n + ".failed"))]
     print(f"refs: {len(todo)} presets, refrender failed on {len(failed)}: {failed[:10]}")
 
@@ -183,18 +186,18 @@ def replay_one(name, quirks):
 def replay():
     setup()
     quirks = all_quirks()
-    todo = names()
-    with ThreadPoolExecutor(JOBS) as pool:
-        for i, _ in enumerate(pool.map(lambda n: replay_one(n, quirks), todo)):
-            if i % 50 == 0:
-                print(f"replay: {i} of {len(todo)}", flush=True)
+    each("replay", names(), lambda n: replay_one(n, quirks), 50)
 
 
 def measures(rgb):
-    grey = rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
-    return {"grey": grey.mean(), "r": rgb[..., 0].mean(), "g": rgb[..., 1].mean(),
-            "b": rgb[..., 2].mean(), "lit": (rgb.max(axis=2) > LIT).mean(),
-            "washed": (rgb.min(axis=2) > 245).mean()}
+    """look.py's lit and washed-out shares, the mean grey (ITU-R 601 luma)
+    and each channel's mean."""
+    m = stats(rgb)
+    del m["mean"]
+    m["grey"] = (rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114).mean()
+    for i, c in enumerate("rgb"):
+        m[c] = rgb[..., i].mean()
+    return m
 
 
 def flag(row):
