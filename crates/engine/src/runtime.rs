@@ -167,15 +167,11 @@ pub struct PresetRuntime {
     /// The main wave is skipped unless `wave_a` > 0.001 before the volume
     /// modulation, as butterchurn does ([`crate::ButterchurnQuirks::wave_gate`]).
     wave_gate: bool,
-    /// The samples the waves are drawn from
-    /// ([`crate::ButterchurnQuirks::wave_window`]).
-    wave_window: WaveWindow,
-    /// How the main wave follows the texture width
-    /// ([`crate::ButterchurnQuirks::wave_size`]).
-    wave_sizes: WaveSizes,
-    /// Mode 5 of the main wave as butterchurn places it
-    /// ([`crate::ButterchurnQuirks::wave_mode5`]).
-    wave_mode5_scaled: bool,
+    /// The rules the main wave is drawn by, and (its `window`) the samples
+    /// the waveform custom waves are drawn from
+    /// ([`crate::ButterchurnQuirks::wave_window`], `wave_size`,
+    /// `wave_mode5`).
+    wave_rules: MainWaveRules,
     /// The per-vertex code's `ang` in [0, 2pi), as butterchurn hands it
     /// ([`crate::ButterchurnQuirks::pixel_ang`]), kept here when asked for.
     wrapped_ang: Option<Vec<f64>>,
@@ -232,9 +228,7 @@ impl PresetRuntime {
             initialised: false,
             clamp_colours: false,
             wave_gate: false,
-            wave_window: WaveWindow::MilkDrop,
-            wave_sizes: WaveSizes::MilkDrop,
-            wave_mode5_scaled: false,
+            wave_rules: MainWaveRules::default(),
             wrapped_ang: None,
         }
     }
@@ -307,31 +301,27 @@ impl PresetRuntime {
 
     /// Draws the waves from butterchurn's window of samples.
     pub(crate) fn use_butterchurn_wave_window(&mut self) {
-        self.wave_window = WaveWindow::Butterchurn;
+        self.wave_rules.window = WaveWindow::Butterchurn;
     }
 
     /// The samples the waves are drawn from.
     pub(crate) fn wave_window(&self) -> WaveWindow {
-        self.wave_window
+        self.wave_rules.window
     }
 
     /// Draws the main wave by butterchurn's texture-size rules.
     pub(crate) fn use_butterchurn_wave_sizes(&mut self) {
-        self.wave_sizes = WaveSizes::Butterchurn;
+        self.wave_rules.sizes = WaveSizes::Butterchurn;
     }
 
     /// Places mode 5 of the main wave as butterchurn does.
     pub(crate) fn use_butterchurn_wave_mode5(&mut self) {
-        self.wave_mode5_scaled = true;
+        self.wave_rules.mode5_scaled_by_position = true;
     }
 
     /// The rules the main wave is drawn by.
     pub(crate) fn main_wave_rules(&self) -> MainWaveRules {
-        MainWaveRules {
-            window: self.wave_window,
-            sizes: self.wave_sizes,
-            mode5_scaled_by_position: self.wave_mode5_scaled,
-        }
+        self.wave_rules
     }
 
     /// True when butterchurn's gate would skip the main wave this frame.

@@ -96,8 +96,8 @@ pub struct Args {
     /// where MilkDrop 2 draws the four copies from 512 pixels and switches
     /// on exactly 256, 512, 1024 and 2048), wave-mode5 (the main wave's mode
     /// 5 scaled by aspect + wave_x and aspect + wave_y about the centre,
-    /// where MilkDrop 2 adds wave_x and wave_y), float-mod (shaders' float `%` flooring as GLSL's mod,
-    /// where HLSL's truncates as fmod), pixel-ang (the per-pixel code's ang
+    /// where MilkDrop 2 adds wave_x and wave_y), float-mod (shaders' float
+    /// `%` flooring as GLSL's mod, where HLSL's truncates as fmod), pixel-ang (the per-pixel code's ang
     /// in [0, 2pi), where MilkDrop 2's is atan2's (-pi, pi]).
     #[arg(
         long,
