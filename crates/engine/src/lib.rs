@@ -234,20 +234,10 @@ pub struct PresetBuilder {
     shader_options: milk_hlsl::Options,
     /// [`Config::milkdrop1_stereo`].
     milkdrop1_stereo: bool,
-    /// [`ButterchurnQuirks::wave_vars`].
-    butterchurn_wave_vars: bool,
-    /// [`ButterchurnQuirks::colour_clamp`].
-    butterchurn_colour_clamp: bool,
-    /// [`ButterchurnQuirks::wave_gate`].
-    butterchurn_wave_gate: bool,
-    /// [`ButterchurnQuirks::wave_window`].
-    butterchurn_wave_window: bool,
-    /// [`ButterchurnQuirks::wave_size`].
-    butterchurn_wave_size: bool,
-    /// [`ButterchurnQuirks::wave_mode5`].
-    butterchurn_wave_mode5: bool,
-    /// [`ButterchurnQuirks::pixel_ang`].
-    butterchurn_pixel_ang: bool,
+    /// The butterchurn differences a preset's code and drawing imitate
+    /// (wave-vars, colour-clamp, wave-gate, the main wave's rules,
+    /// pixel-ang); see [`ButterchurnQuirks`].
+    butterchurn: ButterchurnQuirks,
 }
 
 impl PresetBuilder {
@@ -313,25 +303,25 @@ impl PresetBuilder {
         if !self.milkdrop1_stereo {
             runtime.ignore_red_blue_stereo();
         }
-        if self.butterchurn_wave_vars {
+        if self.butterchurn.wave_vars {
             runtime.share_wave_variables();
         }
-        if self.butterchurn_colour_clamp {
+        if self.butterchurn.colour_clamp {
             runtime.clamp_colours();
         }
-        if self.butterchurn_wave_gate {
+        if self.butterchurn.wave_gate {
             runtime.gate_main_wave();
         }
-        if self.butterchurn_wave_window {
+        if self.butterchurn.wave_window {
             runtime.use_butterchurn_wave_window();
         }
-        if self.butterchurn_wave_size {
+        if self.butterchurn.wave_size {
             runtime.use_butterchurn_wave_sizes();
         }
-        if self.butterchurn_wave_mode5 {
+        if self.butterchurn.wave_mode5 {
             runtime.use_butterchurn_wave_mode5();
         }
-        if self.butterchurn_pixel_ang {
+        if self.butterchurn.pixel_ang {
             runtime.wrap_vertex_ang();
         }
         let mut warnings = Vec::new();
@@ -859,13 +849,7 @@ impl Visualizer {
                 butterchurn_mod: self.butterchurn.float_mod,
             },
             milkdrop1_stereo: self.config.milkdrop1_stereo,
-            butterchurn_wave_vars: self.butterchurn.wave_vars,
-            butterchurn_colour_clamp: self.butterchurn.colour_clamp,
-            butterchurn_wave_gate: self.butterchurn.wave_gate,
-            butterchurn_wave_window: self.butterchurn.wave_window,
-            butterchurn_wave_size: self.butterchurn.wave_size,
-            butterchurn_wave_mode5: self.butterchurn.wave_mode5,
-            butterchurn_pixel_ang: self.butterchurn.pixel_ang,
+            butterchurn: self.butterchurn,
         }
     }
 
