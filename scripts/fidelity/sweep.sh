@@ -29,7 +29,8 @@
 # may be in mode 3 (at 512 pixels the only mode whose alpha the two size
 # rules part on), wave-mode5 for presets whose main wave may be in mode 5,
 # float-mod for shaders that take a %,
-# pixel-ang for per-pixel code that reads ang;
+# pixel-ang for per-pixel code that reads ang, division for equation code
+# that divides;
 # and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
 # renders every reference again with a copy of refrender whose butterchurn
 # samples its frames without mipmaps (nomip_refrender.py; OUT/ref-nomip),
@@ -186,6 +187,9 @@ one() {
     fi
     if grep -qiE '^per_pixel_[0-9]+=[^/]*\bang\b' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-pixel-ang/$name" --butterchurn pixel-ang
+    fi
+    if grep -qiE '^(per_|wave_[0-9]+_|shape_[0-9]+_)[a-z_]*[0-9]+=[^/]*/[^/]' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-division/$name" --butterchurn division
     fi
     # Nearly every preset draws a main wave or a waveform custom wave.
     kefir_run "$name" "$OUT/kefir-bc-wave-window/$name" --butterchurn wave-window

@@ -406,6 +406,11 @@ QUIRKS = {
         "per-pixel code reads ang: butterchurn hands it atan2 wrapped into [0, 2pi) (its "
         "Utils.atan2 adds 2pi to negative angles), MilkDrop 2 atan2f's (-pi, pi] "
         "(m_vertinfo[].ang), as Kefir"),
+    "division": (
+        "equation code divides by 0 inside a larger expression: MilkDrop 2's ns-eel2 divides "
+        "with a plain fdiv (nseel_asm_div), so x/0 is +-inf there (min(1, .05/0) is 1, "
+        "above(1/0, 5) is 1, 2 + 1/0 is stored as 0 by =), as Kefir; butterchurn's div gives 0 "
+        "for any divisor of 0 (min(1, .05/0) is 0)"),
     # Not a Kefir imitation: the reference rendered again by a butterchurn
     # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (

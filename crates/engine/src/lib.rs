@@ -65,7 +65,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use milk_audio::AudioFrame;
-use milk_parser::Preset;
+use milk_parser::eel::DivisionByZero;
+use milk_parser::{CodeOptions, Preset};
 
 use crate::layout::FrameTexture;
 use crate::mesh::DEFAULT_MESH;
@@ -253,7 +254,7 @@ impl PresetBuilder {
     ) -> PreparedPreset {
         let started = Instant::now();
         let seed = self.preset_seed(serial);
-        let runtime = PresetRuntime::new(preset, self.seed);
+        let runtime = self.runtime(preset);
         let translated = [
             stages::translate_stage(preset, milk_hlsl::Stage::Warp, &self.shader_options),
             stages::translate_stage(preset, milk_hlsl::Stage::Comp, &self.shader_options),
@@ -283,6 +284,22 @@ impl PresetBuilder {
             next: PrepStep::Code,
             spent: Duration::ZERO,
         }
+    }
+
+    /// `preset`'s code compiled (with butterchurn's division when asked).
+    fn runtime(&self, preset: &Preset) -> PresetRuntime {
+        PresetRuntime::with_options(
+            preset,
+            CodeOptions {
+                seed: self.seed,
+                division_by_zero: if self.butterchurn.division {
+                    DivisionByZero::Zero
+                } else {
+                    DivisionByZero::Infinite
+                },
+                ..CodeOptions::default()
+            },
+        )
     }
 
     fn preset_seed(&self, serial: u64) -> u64 {
@@ -408,7 +425,7 @@ impl Preparation {
         let started = Instant::now();
         match self.next {
             PrepStep::Code => {
-                self.runtime = Some(PresetRuntime::new(&self.preset, self.builder.seed));
+                self.runtime = Some(self.builder.runtime(&self.preset));
                 self.next = PrepStep::Warp;
             }
             PrepStep::Warp => {
@@ -433,7 +450,7 @@ impl Preparation {
                 let runtime = self
                     .runtime
                     .take()
-                    .unwrap_or_else(|| PresetRuntime::new(&self.preset, self.builder.seed));
+                    .unwrap_or_else(|| self.builder.runtime(&self.preset));
                 let translated = [self.warp.take(), self.comp.take()];
                 return Some(self.builder.finish(
                     runtime,
@@ -610,6 +627,12 @@ pub struct ButterchurnQuirks {
     /// and `wave_y` move the figure and in butterchurn they grow it. For
     /// presets loaded after the call.
     pub wave_mode5: bool,
+    /// Equation code's `/` gives 0 for a divisor of 0, as butterchurn's
+    /// `div` does; MilkDrop 2's ns-eel2 divides with a plain `fdiv`, so
+    /// `x/0` is ±inf inside the expression (`min(1/0, 5)` is 5 and
+    /// `2 + 1/0` stored is 0, where butterchurn has 0 and 2). Both divide
+    /// plainly in `/=`. For presets loaded after the call.
+    pub division: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to

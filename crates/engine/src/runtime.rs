@@ -195,13 +195,18 @@ impl PresetRuntime {
     /// Compiles `preset`'s code; blocks that fail are reported in
     /// [`PresetRuntime::errors`] and do not run.
     pub fn new(preset: &Preset, seed: u64) -> Self {
-        let mut code = PresetCode::compile(
+        Self::with_options(
             preset,
             CodeOptions {
                 seed,
                 ..CodeOptions::default()
             },
-        );
+        )
+    }
+
+    /// [`PresetRuntime::new`] with the code compiled as `options` say.
+    pub fn with_options(preset: &Preset, options: CodeOptions) -> Self {
+        let mut code = PresetCode::compile(preset, options);
         let frame_motion = MOTION_VARS.iter().map(|n| code.frame.var(n)).collect();
         let frame_state = STATE_VARS.iter().map(|n| code.frame.var(n)).collect();
         let frame_draw = DRAW_VARS.iter().map(|n| code.frame.var(n)).collect();
@@ -511,6 +516,7 @@ impl PresetRuntime {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use milk_parser::eel::DivisionByZero;
 
     fn runtime(text: &str) -> PresetRuntime {
         PresetRuntime::new(&Preset::parse(text).expect("parses"), 1)
@@ -572,6 +578,38 @@ mod tests {
                 a
             };
             assert!((b - want).abs() < 1e-12 && (0.0..std::f64::consts::TAU).contains(&b));
+        }
+    }
+
+    /// MilkDrop 2's `x/0` is ±inf inside the expression: `min(1, .05/0)`
+    /// is 1 (a preset's q30 before its first beat), and per-vertex code
+    /// dividing by `x` (0 in the left column) gets `cos(inf)`, stored as 0
+    /// by `=`. butterchurn's is 0 at once: 0, and `cos(0)`.
+    #[test]
+    fn division_by_zero_follows_milkdrop_2_unless_imitating_butterchurn() {
+        let text = "[preset00]\nper_frame_1=q30 = min(1, .05/mzoom);\n\
+                    per_pixel_1=dy = cos(1000/x)/200;";
+        let mesh = WarpMesh::new(8, 6, 64, 48);
+        let [x, ..] = mesh.inputs();
+        let left: Vec<usize> = (0..x.len()).filter(|&n| x[n] == 0.0).collect();
+        assert!(!left.is_empty());
+        for (division_by_zero, q30, left_dy) in [
+            (DivisionByZero::Infinite, 1.0, 0.0),
+            (DivisionByZero::Zero, 0.0, 1.0 / 200.0),
+        ] {
+            let options = CodeOptions {
+                seed: 1,
+                division_by_zero,
+                ..CodeOptions::default()
+            };
+            let mut rt = PresetRuntime::with_options(&Preset::parse(text).unwrap(), options);
+            let s = rt.run_frame(&FrameInputs::default());
+            assert_eq!(s.q[29], q30, "{division_by_zero:?}");
+            let dy = &rt.run_vertices(&mesh, &s.motion)[7];
+            for &n in &left {
+                assert_eq!(dy[n], left_dy, "{division_by_zero:?}");
+            }
+            assert!(dy.iter().all(|v| v.is_finite()));
         }
     }
 

@@ -12,8 +12,8 @@
 //! so a preset looks the way its author saw it.
 
 use crate::eel::{
-    CodeError, CodeErrorKind, CompileOptions, Context, Globals, Limits, Program, RunError, VarId,
-    VertexProgram,
+    CodeError, CodeErrorKind, CompileOptions, Context, DivisionByZero, Globals, Limits, Program,
+    RunError, VarId, VertexProgram,
 };
 use crate::preset::{
     BaseValues, BlockId, CodeBlock, Location, NUM_SHAPES, NUM_WAVES, Preset, ShapeParams,
@@ -146,6 +146,8 @@ pub struct CodeOptions {
     /// Seed of `rand()`.
     pub seed: u64,
     pub limits: Limits,
+    /// What `/` gives for a divisor of 0: MilkDrop 2's ±inf by default.
+    pub division_by_zero: DivisionByZero,
 }
 
 /// Slots of the variables every used context shares, resolved once so the
@@ -437,6 +439,7 @@ impl PresetCode {
             preset,
             opts: CompileOptions {
                 integer_rand: preset.version < 200,
+                division_by_zero: options.division_by_zero,
             },
             errors: Vec::new(),
         };

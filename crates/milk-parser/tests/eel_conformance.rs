@@ -2,7 +2,7 @@
 //! with MilkDrop's edge cases.
 
 use milk_parser::eel::{
-    CodeErrorKind, CompileOptions, Context, Globals, Limits, Program, RunError,
+    CodeErrorKind, CompileOptions, Context, DivisionByZero, Globals, Limits, Program, RunError,
 };
 
 fn run_with(src: &str, opts: CompileOptions) -> (f64, Context, Globals) {
@@ -65,9 +65,9 @@ fn bitwise_and_or_bind_below_add_and_sub() {
 
 #[test]
 fn division_and_modulo() {
-    close("1/0", 0.0);
-    close("0/0", 0.0);
-    close("-5/0", 0.0);
+    close("x = 1/0", 0.0);
+    close("x = 0/0", 0.0);
+    close("x = -5/0", 0.0);
     close("7/2", 3.5);
     close("7%3", 1.0);
     close("7.9%3.9", 1.0);
@@ -77,7 +77,7 @@ fn division_and_modulo() {
     close("5%0", 0.0);
     close("5%0.5", 0.0);
     close("x = 10; x %= 4", 2.0);
-    close("x = 9; x /= 0", 0.0);
+    close("x = 9; x /= 0; x = 0 * x", 0.0);
 }
 
 #[test]
@@ -360,7 +360,15 @@ fn registers_are_shared_between_contexts() {
 /// integer rand, and `rand(0.5)`, compiled in `ctx`.
 fn rand_programs(ctx: &mut Context) -> [Program; 3] {
     let compile = |src: &str, integer_rand: bool, ctx: &mut Context| {
-        Program::compile(src, ctx, CompileOptions { integer_rand }).unwrap()
+        Program::compile(
+            src,
+            ctx,
+            CompileOptions {
+                integer_rand,
+                ..CompileOptions::default()
+            },
+        )
+        .unwrap()
     };
     [
         compile("rand(10)", false, ctx),
@@ -468,10 +476,54 @@ fn zero_iteration_loop_returns_the_count() {
     close("loop(2, 7)", 7.0);
 }
 
+/// ns-eel2 divides with a plain `fdiv` (`nseel_asm_div`, `_div_op`): a
+/// division by 0 is ±inf (NaN for 0/0) inside the expression, `=` stores
+/// such a value as 0 (`nseel_asm_assign`), `/=` stores it as it is.
+/// butterchurn's `/` (eel-wasm's `div`) gives 0 for any divisor of 0, its
+/// `/=` divides plainly.
+#[test]
+fn division_by_zero_is_infinite_until_stored() {
+    assert_eq!(ev("1/0"), f64::INFINITY);
+    assert_eq!(ev("-5/0"), f64::NEG_INFINITY);
+    assert!(ev("0/0").is_nan());
+    // Used inside the expression, the infinity counts...
+    close("min(1/0, 5)", 5.0);
+    close("above(1/0, 1000)", 1.0);
+    close("x = 2 + 3/0", 0.0);
+    close("x = 1/(1/0)", 0.0);
+    close("x = atan(1/0)", std::f64::consts::FRAC_PI_2);
+    close("if(0/0, 1, 2)", 2.0);
+    // ...`=` stores 0 (the variable, not just the expression's value)...
+    assert_eq!(var("x = 2 + 3/0; y = x + 1", "y"), 1.0);
+    // ...and `/=` keeps it.
+    assert_eq!(var("x = 9; x /= 0", "x"), f64::INFINITY);
+    assert_eq!(var("x = 9; x /= 0; y = x", "y"), 0.0);
+    assert_eq!(var("x = 9; x /= 0; y = above(x, 1e300)", "y"), 1.0);
+}
+
+#[test]
+fn butterchurn_divides_by_zero_as_zero() {
+    let bc = CompileOptions {
+        division_by_zero: DivisionByZero::Zero,
+        ..CompileOptions::default()
+    };
+    let ev = |src: &str| run_with(src, bc).0;
+    assert_eq!(ev("1/0"), 0.0);
+    assert_eq!(ev("0/0"), 0.0);
+    assert_eq!(ev("min(1/0, 5)"), 0.0);
+    assert_eq!(ev("2 + 3/0"), 2.0);
+    assert_eq!(ev("7/2"), 3.5);
+    // `/=` is a plain division in butterchurn too.
+    assert_eq!(
+        run_with("x = 9; x /= 0", bc).1.get_named("x"),
+        f64::INFINITY
+    );
+}
+
 #[test]
 fn no_nan_escapes() {
+    // Kefir's functions keep NaN out of their results...
     for src in [
-        "0/0",
         "sqrt(-1)",
         "log(-1)",
         "pow(-1, 0.5)",
@@ -479,8 +531,12 @@ fn no_nan_escapes() {
         "acos(-5)",
         "sigmoid(0,0)",
         "fmod(1, 0)",
-        "0 * (1/0)",
     ] {
         assert!(!ev(src).is_nan(), "{src}");
+    }
+    // ...and `=` stores the NaN of arithmetic (0/0, 0*inf) as 0.
+    for src in ["0/0", "0 * (1/0)", "(1/0) - (1/0)"] {
+        assert!(ev(src).is_nan(), "{src}");
+        assert_eq!(var(&format!("x = {src}"), "x"), 0.0, "{src}");
     }
 }

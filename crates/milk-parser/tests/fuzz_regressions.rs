@@ -103,6 +103,7 @@ fn check_preset(bytes: &[u8]) {
         CodeOptions {
             seed: 0,
             limits: small_limits(),
+            ..CodeOptions::default()
         },
     );
     let _ = code.frame_init.run(&mut code.frame, &mut code.globals);

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use milk_parser::code::frame_context;
-use milk_parser::eel::{self, CompileOptions, Globals, Limits, Program, ast::ExprKind};
+use milk_parser::eel::{
+    self, CompileOptions, DivisionByZero, Globals, Limits, Program, ast::ExprKind,
+};
 use milk_parser::preset::{BaseValues, CodeBlock};
 
 #[derive(clap::Args)]
@@ -18,6 +20,10 @@ pub struct Args {
     /// Treat the code as MilkDrop 1 code (rand() returns integers).
     #[arg(long)]
     milkdrop1: bool,
+    /// Divide as butterchurn does: `x/0` is 0 (MilkDrop 2: ±inf inside the
+    /// expression, which `=` stores as 0).
+    #[arg(long)]
+    butterchurn_div: bool,
 }
 
 /// Assignment targets in order of first appearance.
@@ -53,6 +59,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let mut globals = Globals::new(args.seed, Limits::default());
     let opts = CompileOptions {
         integer_rand: args.milkdrop1,
+        division_by_zero: if args.butterchurn_div {
+            DivisionByZero::Zero
+        } else {
+            DivisionByZero::Infinite
+        },
     };
     let program = match Program::from_ast(&ast, &mut ctx, opts) {
         Ok(p) => p,

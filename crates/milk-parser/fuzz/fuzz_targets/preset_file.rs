@@ -48,6 +48,7 @@ fuzz_target!(|data: &[u8]| {
             instructions: 100_000,
             memory_bytes: 8 << 20,
         },
+        ..CodeOptions::default()
     };
     let mut code = PresetCode::compile(&p, options);
     let globals = &mut code.globals;

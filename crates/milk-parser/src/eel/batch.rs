@@ -16,6 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ast::{AssignOp, BinaryOp, Expr, ExprKind, LogicOp, UnaryOp};
 use super::builtins::{self, Builtin, Func1, Func2, truthy};
+use super::compile::CompileOptions;
 use super::state::{Context, Globals, VarId, register_index, var_key};
 
 /// Vertices per instruction.
@@ -329,6 +330,7 @@ fn writes_vars(e: &Expr) -> bool {
 
 struct Lower<'c> {
     ctx: &'c mut Context,
+    opts: CompileOptions,
     code: BatchCode,
     const_regs: FxHashMap<u64, Reg>,
     source_regs: FxHashMap<Source, Reg>,
@@ -560,7 +562,7 @@ impl Lower<'_> {
                 self.emit(Op::Un { f, dst, a: ra });
                 dst
             }
-            ExprKind::Binary(op, a, b) => self.bin(Func2::Op(*op), a, b, mask),
+            ExprKind::Binary(op, a, b) => self.bin(self.opts.binary(*op), a, b, mask),
             ExprKind::Logic(op, a, b) => {
                 let ra = self.lower(a, mask);
                 let (t, on, off) = self.branch_masks(ra, mask);
@@ -615,7 +617,12 @@ impl Lower<'_> {
 
 impl BatchCode {
     /// Lowers `root`, which must have passed [`batchable`].
-    pub(crate) fn lower(root: &Expr, ctx: &mut Context, inputs: &[VarId]) -> BatchCode {
+    pub(crate) fn lower(
+        root: &Expr,
+        ctx: &mut Context,
+        opts: CompileOptions,
+        inputs: &[VarId],
+    ) -> BatchCode {
         let mut inputs_sorted: Vec<usize> = inputs.iter().map(|v| v.0 as usize).collect();
         inputs_sorted.sort_unstable();
         inputs_sorted.dedup();
@@ -632,6 +639,7 @@ impl BatchCode {
         });
         let mut l = Lower {
             ctx,
+            opts,
             code: BatchCode {
                 regs: 0,
                 consts: Vec::new(),
@@ -777,6 +785,7 @@ fn exec(ops: &[Op], regs: &mut [Lanes]) {
                 Func2::Op(Sub) => apply2(regs, dst, a, b, |p, q| p - q),
                 Func2::Op(Mul) => apply2(regs, dst, a, b, |p, q| p * q),
                 Func2::Op(Div) => apply2(regs, dst, a, b, builtins::div),
+                Func2::DivOrZero => apply2(regs, dst, a, b, builtins::div_or_zero),
                 Func2::Op(Mod) => apply2(regs, dst, a, b, builtins::modulo),
                 Func2::Op(Pow) => apply2(regs, dst, a, b, builtins::pow),
                 Func2::Op(Eq) | Func2::Equal => apply2(regs, dst, a, b, |p, q| {

@@ -40,9 +40,29 @@ pub fn no_nan(x: f64) -> f64 {
     if x.is_nan() { 0.0 } else { x }
 }
 
+/// MilkDrop 2's `/` and `/=`: ns-eel2's plain `fdiv`, so a division by 0
+/// is ±inf (NaN for 0/0) inside an expression; `=` then stores 0
+/// ([`flush`]) while `/=` keeps the infinity.
 #[inline]
 pub fn div(a: f64, b: f64) -> f64 {
-    if b == 0.0 { 0.0 } else { no_nan(a / b) }
+    a / b
+}
+
+/// butterchurn's `/` (eel-wasm's `div`): 0 whenever the divisor is 0 (its
+/// `/=` divides plainly, as [`div`]).
+#[inline]
+pub fn div_or_zero(a: f64, b: f64) -> f64 {
+    if b == 0.0 { 0.0 } else { a / b }
+}
+
+/// What `a / 0` gives inside an expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DivisionByZero {
+    /// ±inf, NaN for 0/0, as MilkDrop 2's ns-eel2 divides ([`div`]).
+    #[default]
+    Infinite,
+    /// 0, as butterchurn divides ([`div_or_zero`]); `/=` still gives ±inf.
+    Zero,
 }
 
 /// Integer modulo of the absolute values; 0 when the divisor is 0.
@@ -299,6 +319,8 @@ pub fn fast_invsqrt(x: f64) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Func2 {
     Op(BinaryOp),
+    /// butterchurn's `/` ([`div_or_zero`]).
+    DivOrZero,
     Min,
     Max,
     Atan2,
@@ -315,6 +337,7 @@ pub enum Func2 {
 pub fn binary_fn(f: Func2, a: f64, b: f64) -> f64 {
     match f {
         Func2::Op(op) => binary(op, a, b),
+        Func2::DivOrZero => div_or_zero(a, b),
         Func2::Min => {
             if a < b {
                 a

@@ -5,7 +5,7 @@
 //! the run's instruction budget on every iteration.
 
 use super::ast::{AssignOp, BinaryOp, Expr, ExprKind, LogicOp, Span, UnaryOp};
-use super::builtins::{self, Builtin, Func1, Func2, LOOP_CAP, Rng, truthy};
+use super::builtins::{self, Builtin, DivisionByZero, Func1, Func2, LOOP_CAP, Rng, truthy};
 use super::state::{Context, Memory, MemoryPool, REGISTERS, mem_index, register_index};
 
 /// Error found while compiling: unknown function, wrong argument count, ...
@@ -20,6 +20,20 @@ pub struct CompileError {
 pub struct CompileOptions {
     /// `rand(n)` returns integers (presets older than MilkDrop 2, version < 200).
     pub integer_rand: bool,
+    /// What `/` gives for a divisor of 0.
+    pub division_by_zero: DivisionByZero,
+}
+
+impl CompileOptions {
+    /// The function a binary operator in an expression computes (`/` per
+    /// [`CompileOptions::division_by_zero`]; compound assignments such as
+    /// `/=` always take [`Func2::Op`]).
+    pub(crate) fn binary(&self, op: BinaryOp) -> Func2 {
+        match (op, self.division_by_zero) {
+            (BinaryOp::Div, DivisionByZero::Zero) => Func2::DivOrZero,
+            _ => Func2::Op(op),
+        }
+    }
 }
 
 /// What running code can touch.
@@ -115,6 +129,7 @@ fn binary_eval(f: Func2, a: Operand, b: Operand) -> Eval {
         Func2::Op(Sub) => specialise!(|x: f64, y: f64| x - y, a, b),
         Func2::Op(Mul) => specialise!(|x: f64, y: f64| x * y, a, b),
         Func2::Op(Div) => specialise!(builtins::div, a, b),
+        Func2::DivOrZero => specialise!(builtins::div_or_zero, a, b),
         Func2::Op(op) => specialise!(move |x, y| builtins::binary(op, x, y), a, b),
         f => specialise!(move |x, y| builtins::binary_fn(f, x, y), a, b),
     }
@@ -162,7 +177,7 @@ impl Compiler<'_> {
             }
             ExprKind::Binary(op, a, b) => {
                 let (a, b) = (self.operand(a)?, self.operand(b)?);
-                Operand::Code(binary_eval(Func2::Op(*op), a, b))
+                Operand::Code(binary_eval(self.opts.binary(*op), a, b))
             }
             ExprKind::Logic(op, a, b) => {
                 let (a, b) = (self.compile(a)?, self.compile(b)?);

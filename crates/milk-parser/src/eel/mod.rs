@@ -20,6 +20,7 @@ mod state;
 use std::collections::HashSet;
 
 pub use batch::{LANES, ScalarReason, VertexJob};
+pub use builtins::DivisionByZero;
 pub use compile::CompileOptions;
 pub use state::{
     Context, Globals, Limits, MEM_BLOCK, MEM_SIZE, Memory, REGISTERS, VarId, mem_index,
@@ -200,7 +201,7 @@ impl VertexProgram {
         let scalar = Program::from_ast(ast, ctx, opts)?;
         let names: HashSet<String> = inputs.iter().map(|v| ctx.name(*v).to_owned()).collect();
         let (batch, scalar_reason) = match batch::batchable(ast, &names) {
-            Ok(()) => (Some(batch::BatchCode::lower(ast, ctx, inputs)), None),
+            Ok(()) => (Some(batch::BatchCode::lower(ast, ctx, opts, inputs)), None),
             Err(reason) => (None, Some(reason)),
         };
         Ok(VertexProgram {

@@ -97,8 +97,10 @@ pub struct Args {
     /// on exactly 256, 512, 1024 and 2048), wave-mode5 (the main wave's mode
     /// 5 scaled by aspect + wave_x and aspect + wave_y about the centre,
     /// where MilkDrop 2 adds wave_x and wave_y), float-mod (shaders' float
-    /// `%` flooring as GLSL's mod, where HLSL's truncates as fmod), pixel-ang (the per-pixel code's ang
-    /// in [0, 2pi), where MilkDrop 2's is atan2's (-pi, pi]).
+    /// `%` flooring as GLSL's mod, where HLSL's truncates as fmod),
+    /// pixel-ang (the per-pixel code's ang in [0, 2pi), where MilkDrop 2's
+    /// is atan2's (-pi, pi]), division (equation code's x/0 is 0, where
+    /// MilkDrop 2's is ±inf until `=` stores it as 0).
     #[arg(
         long,
         requires = "replay",
@@ -184,6 +186,7 @@ enum ButterchurnQuirk {
     WaveMode5,
     FloatMod,
     PixelAng,
+    Division,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -339,6 +342,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             wave_mode5: has(ButterchurnQuirk::WaveMode5),
             float_mod: has(ButterchurnQuirk::FloatMod),
             pixel_ang: has(ButterchurnQuirk::PixelAng),
+            division: has(ButterchurnQuirk::Division),
         });
         if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
             r.wave_placement = replay::WavePlacement::AsButterchurnHasIt;
