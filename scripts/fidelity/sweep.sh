@@ -30,7 +30,8 @@
 # rules part on), wave-mode5 for presets whose main wave may be in mode 5,
 # float-mod for shaders that take a %,
 # pixel-ang for per-pixel code that reads ang, division for equation code
-# that divides;
+# that divides, rand for equation code whose rand() takes anything but a
+# whole number;
 # and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
 # renders every reference again with a copy of refrender whose butterchurn
 # samples its frames without mipmaps (nomip_refrender.py; OUT/ref-nomip),
@@ -190,6 +191,9 @@ one() {
     fi
     if grep -qiE '^(per_|wave_[0-9]+_|shape_[0-9]+_)[a-z_]*[0-9]+=[^/]*/[^/]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-division/$name" --butterchurn division
+    fi
+    if grep -qiE '^(per_|wave_[0-9]+_|shape_[0-9]+_)[a-z_]*[0-9]+=[^/]*\brand[[:space:]]*\([[:space:]]*([0-9]*\.[0-9]*[1-9]|[^0-9 ])' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-rand/$name" --butterchurn rand
     fi
     # Nearly every preset draws a main wave or a waveform custom wave.
     kefir_run "$name" "$OUT/kefir-bc-wave-window/$name" --butterchurn wave-window

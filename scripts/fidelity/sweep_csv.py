@@ -411,6 +411,10 @@ QUIRKS = {
         "with a plain fdiv (nseel_asm_div), so x/0 is +-inf there (min(1, .05/0) is 1, "
         "above(1/0, 5) is 1, 2 + 1/0 is stored as 0 by =), as Kefir; butterchurn's div gives 0 "
         "for any divisor of 0 (min(1, .05/0) is 0)"),
+    "rand": (
+        "equation code calls rand() with a number that is not whole (rand(0.8), rand(q1)): MilkDrop 2's "
+        "nseel_int_rand scales its uniform number by max(floor(n), 1), so rand(0.8) reaches 1, as "
+        "Kefir; butterchurn's eel-wasm shim by n itself (Math.random() * n)"),
     # Not a Kefir imitation: the reference rendered again by a butterchurn
     # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (

@@ -65,7 +65,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use milk_audio::AudioFrame;
-use milk_parser::eel::DivisionByZero;
+use milk_parser::eel::{DivisionByZero, RandScale};
 use milk_parser::{CodeOptions, Preset};
 
 use crate::layout::FrameTexture;
@@ -286,7 +286,8 @@ impl PresetBuilder {
         }
     }
 
-    /// `preset`'s code compiled (with butterchurn's division when asked).
+    /// `preset`'s code compiled (with butterchurn's division and `rand`
+    /// when asked).
     fn runtime(&self, preset: &Preset) -> PresetRuntime {
         PresetRuntime::with_options(
             preset,
@@ -296,6 +297,11 @@ impl PresetBuilder {
                     DivisionByZero::Zero
                 } else {
                     DivisionByZero::Infinite
+                },
+                rand_scale: if self.butterchurn.rand {
+                    RandScale::AsGiven
+                } else {
+                    RandScale::FlooredAtLeastOne
                 },
                 ..CodeOptions::default()
             },
@@ -633,6 +639,11 @@ pub struct ButterchurnQuirks {
     /// `2 + 1/0` stored is 0, where butterchurn has 0 and 2). Both divide
     /// plainly in `/=`. For presets loaded after the call.
     pub division: bool,
+    /// Equation code's `rand(n)` scaled by `n` itself, as butterchurn's
+    /// `Math.random() * n`; MilkDrop 2's `nseel_int_rand` scales by
+    /// `max(floor(n), 1)`, so `rand(0.8)` reaches 1 there and stays below
+    /// 0.8 in butterchurn. For presets loaded after the call.
+    pub rand: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to

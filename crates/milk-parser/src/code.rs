@@ -13,7 +13,7 @@
 
 use crate::eel::{
     CodeError, CodeErrorKind, CompileOptions, Context, DivisionByZero, Globals, Limits, Program,
-    RunError, VarId, VertexProgram,
+    RandScale, RunError, VarId, VertexProgram,
 };
 use crate::preset::{
     BaseValues, BlockId, CodeBlock, Location, NUM_SHAPES, NUM_WAVES, Preset, ShapeParams,
@@ -148,6 +148,8 @@ pub struct CodeOptions {
     pub limits: Limits,
     /// What `/` gives for a divisor of 0: MilkDrop 2's ±inf by default.
     pub division_by_zero: DivisionByZero,
+    /// What `rand(n)` scales by: MilkDrop 2's `max(floor(n), 1)` by default.
+    pub rand_scale: RandScale,
 }
 
 /// Slots of the variables every used context shares, resolved once so the
@@ -440,6 +442,7 @@ impl PresetCode {
             opts: CompileOptions {
                 integer_rand: preset.version < 200,
                 division_by_zero: options.division_by_zero,
+                rand_scale: options.rand_scale,
             },
             errors: Vec::new(),
         };

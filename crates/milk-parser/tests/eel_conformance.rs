@@ -2,7 +2,8 @@
 //! with MilkDrop's edge cases.
 
 use milk_parser::eel::{
-    CodeErrorKind, CompileOptions, Context, DivisionByZero, Globals, Limits, Program, RunError,
+    CodeErrorKind, CompileOptions, Context, DivisionByZero, Globals, Limits, Program, RandScale,
+    RunError,
 };
 
 fn run_with(src: &str, opts: CompileOptions) -> (f64, Context, Globals) {
@@ -518,6 +519,35 @@ fn butterchurn_divides_by_zero_as_zero() {
         run_with("x = 9; x /= 0", bc).1.get_named("x"),
         f64::INFINITY
     );
+}
+
+/// MilkDrop 2's `rand(n)` scales by `max(floor(n), 1)` (`nseel_int_rand`):
+/// `rand(0.8)` and `rand(0)` reach 1, `rand(2.5)` 2. butterchurn's shim
+/// scales by `n` itself.
+#[test]
+fn rand_scale_follows_milkdrop_2_unless_imitating_butterchurn() {
+    let draw = |src: &str, rand_scale: RandScale| {
+        let opts = CompileOptions {
+            rand_scale,
+            ..CompileOptions::default()
+        };
+        let mut ctx = Context::new();
+        let mut g = Globals::new(1, Limits::default());
+        g.set_rand_scripts([(0, vec![0.9])]);
+        g.select_rand_script(0);
+        let p = Program::compile(src, &mut ctx, opts).unwrap();
+        p.run(&mut ctx, &mut g).unwrap()
+    };
+    for (src, md2, bc) in [
+        ("rand(0.8)", 0.9, 0.9 * 0.8),
+        ("rand(0)", 0.9, 0.0),
+        ("rand(2.5)", 1.8, 0.9 * 2.5),
+        ("rand(10)", 9.0, 9.0),
+    ] {
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        assert!(close(draw(src, RandScale::FlooredAtLeastOne), md2), "{src}");
+        assert!(close(draw(src, RandScale::AsGiven), bc), "{src}");
+    }
 }
 
 #[test]

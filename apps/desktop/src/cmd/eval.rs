@@ -64,6 +64,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         } else {
             DivisionByZero::Infinite
         },
+        ..CompileOptions::default()
     };
     let program = match Program::from_ast(&ast, &mut ctx, opts) {
         Ok(p) => p,

@@ -543,6 +543,30 @@ impl Rng {
             f64::from(bits) / f64::from(u32::MAX) * top
         }
     }
+
+    /// butterchurn's `rand(n)` (its eel-wasm shim `Math.random() * n`):
+    /// `n` itself scales the uniform number, so `rand(0.8)` stays below
+    /// 0.8 and `rand(0)` is 0; floored for MilkDrop 1 presets.
+    pub fn rand_scaled(&mut self, n: f64, integer: bool) -> f64 {
+        let u = match self.script.pop_front() {
+            Some(u) => u,
+            None => {
+                self.past_script += 1;
+                f64::from((self.next_u64() >> 32) as u32) / f64::from(u32::MAX)
+            }
+        };
+        if integer { (u * n).floor() } else { u * n }
+    }
+}
+
+/// How `rand(n)` scales its uniform number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RandScale {
+    /// By `max(floor(n), 1)`, as MilkDrop 2's `nseel_int_rand` ([`Rng::rand`]).
+    #[default]
+    FlooredAtLeastOne,
+    /// By `n` as given, as butterchurn's shim ([`Rng::rand_scaled`]).
+    AsGiven,
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! the run's instruction budget on every iteration.
 
 use super::ast::{AssignOp, BinaryOp, Expr, ExprKind, LogicOp, Span, UnaryOp};
-use super::builtins::{self, Builtin, DivisionByZero, Func1, Func2, LOOP_CAP, Rng, truthy};
+use super::builtins::{
+    self, Builtin, DivisionByZero, Func1, Func2, LOOP_CAP, RandScale, Rng, truthy,
+};
 use super::state::{Context, Memory, MemoryPool, REGISTERS, mem_index, register_index};
 
 /// Error found while compiling: unknown function, wrong argument count, ...
@@ -22,6 +24,8 @@ pub struct CompileOptions {
     pub integer_rand: bool,
     /// What `/` gives for a divisor of 0.
     pub division_by_zero: DivisionByZero,
+    /// What `rand(n)` scales its uniform number by.
+    pub rand_scale: RandScale,
 }
 
 impl CompileOptions {
@@ -418,10 +422,16 @@ impl Compiler<'_> {
             Builtin::Rand => {
                 let n = self.compile(&args[0])?;
                 let integer = self.opts.integer_rand;
-                Operand::Code(Box::new(move |e| {
-                    let n = n(e);
-                    e.rng.rand(n, integer)
-                }))
+                Operand::Code(match self.opts.rand_scale {
+                    RandScale::FlooredAtLeastOne => Box::new(move |e| {
+                        let n = n(e);
+                        e.rng.rand(n, integer)
+                    }),
+                    RandScale::AsGiven => Box::new(move |e| {
+                        let n = n(e);
+                        e.rng.rand_scaled(n, integer)
+                    }),
+                })
             }
             Builtin::Megabuf | Builtin::Gmegabuf => Operand::Code(read_place(Place::Mem {
                 global: builtin == Builtin::Gmegabuf,

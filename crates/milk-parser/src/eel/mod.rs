@@ -20,7 +20,7 @@ mod state;
 use std::collections::HashSet;
 
 pub use batch::{LANES, ScalarReason, VertexJob};
-pub use builtins::DivisionByZero;
+pub use builtins::{DivisionByZero, RandScale};
 pub use compile::CompileOptions;
 pub use state::{
     Context, Globals, Limits, MEM_BLOCK, MEM_SIZE, Memory, REGISTERS, VarId, mem_index,

@@ -100,7 +100,9 @@ pub struct Args {
     /// `%` flooring as GLSL's mod, where HLSL's truncates as fmod),
     /// pixel-ang (the per-pixel code's ang in [0, 2pi), where MilkDrop 2's
     /// is atan2's (-pi, pi]), division (equation code's x/0 is 0, where
-    /// MilkDrop 2's is ±inf until `=` stores it as 0).
+    /// MilkDrop 2's is ±inf until `=` stores it as 0), rand (equation
+    /// code's rand(n) scaled by n itself, where MilkDrop 2 scales by
+    /// max(floor(n), 1)).
     #[arg(
         long,
         requires = "replay",
@@ -187,6 +189,7 @@ enum ButterchurnQuirk {
     FloatMod,
     PixelAng,
     Division,
+    Rand,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -343,6 +346,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             float_mod: has(ButterchurnQuirk::FloatMod),
             pixel_ang: has(ButterchurnQuirk::PixelAng),
             division: has(ButterchurnQuirk::Division),
+            rand: has(ButterchurnQuirk::Rand),
         });
         if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
             r.wave_placement = replay::WavePlacement::AsButterchurnHasIt;
