@@ -76,9 +76,11 @@ pub fn modulo(a: f64, b: f64) -> f64 {
     }
 }
 
+/// The C runtime's `pow`, as MilkDrop 2 calls it: NaN for a negative base
+/// and a fractional exponent (`=` stores it as 0).
 #[inline]
 pub fn pow(a: f64, b: f64) -> f64 {
-    no_nan(a.powf(b))
+    a.powf(b)
 }
 
 #[inline]
@@ -152,27 +154,15 @@ pub fn unary(f: Func1, x: f64) -> f64 {
         Not | Bnot => bool_f(!truthy(x)),
         Sin => sin(x),
         Cos => cos(x),
-        Tan => no_nan(x.tan()),
-        Asin => no_nan(x.asin()),
-        Acos => no_nan(x.acos()),
+        Tan => x.tan(),
+        Asin => x.asin(),
+        Acos => x.acos(),
         Atan => x.atan(),
         Sqrt => x.abs().sqrt(),
         Sqr => x * x,
         Exp => x.exp(),
-        Log => {
-            if x > 0.0 {
-                x.ln()
-            } else {
-                0.0
-            }
-        }
-        Log10 => {
-            if x > 0.0 {
-                x.log10()
-            } else {
-                0.0
-            }
-        }
+        Log => x.ln(),
+        Log10 => x.log10(),
         Abs => x.abs(),
         Sign => {
             if x > 0.0 {
@@ -253,12 +243,20 @@ pub fn trig_in_range(x: f64) -> bool {
 
 /// `trig(x)` (the platform's `sin` or `cos`, correctly reduced) for `x`
 /// beyond [`TRIG_MAX`], as MilkDrop 2 and butterchurn compute such
-/// arguments (presets do: `sin(sample * pow(2*pi, 21))` scatters points);
-/// 0 for inf, NaN and past 2^63, where the result means nothing.
+/// arguments (presets do: `sin(sample * pow(2*pi, 21))` scatters points).
+/// Past 2^63 the x87 `fsin`/`fcos` leave their operand as it is (and set
+/// C2), so MilkDrop 2 returns `x`; inf and NaN give NaN (which `=` stores
+/// as 0).
 #[cold]
 #[inline(never)]
 fn trig_large(x: f64, trig: fn(f64) -> f64) -> f64 {
-    if x.abs() < TRIG_GIVE_UP { trig(x) } else { 0.0 }
+    if x.abs() < TRIG_GIVE_UP {
+        trig(x)
+    } else if x.is_finite() {
+        x
+    } else {
+        f64::NAN
+    }
 }
 
 /// `sin` for |x| <= 1e15, accurate to about 1 ulp and the same on every
@@ -607,8 +605,13 @@ mod tests {
             assert_eq!((sin(x), cos(x)), (x.sin(), x.cos()), "{x}");
             assert!(sin(x) != 0.0 && (sin(x).powi(2) + cos(x).powi(2) - 1.0).abs() < 1e-12);
         }
-        for x in [f64::NAN, f64::INFINITY, -f64::INFINITY, 1e300, 1e19] {
-            assert_eq!((sin(x), cos(x)), (0.0, 0.0));
+        // Past 2^63 the x87 leaves the operand as it is; inf and NaN are
+        // invalid operations (NaN).
+        for x in [1e300, 1e19, -1e19] {
+            assert_eq!((sin(x), cos(x)), (x, x));
+        }
+        for x in [f64::NAN, f64::INFINITY, -f64::INFINITY] {
+            assert!(sin(x).is_nan() && cos(x).is_nan(), "{x}");
         }
         assert_eq!(sin(0.0), 0.0);
         assert_eq!(cos(0.0), 1.0);
