@@ -551,6 +551,45 @@ fn rand_scale_follows_milkdrop_2_unless_imitating_butterchurn() {
     }
 }
 
+/// ns-eel2 compares on the x87 (`fcomp`, then the C0 flag, which an
+/// unordered compare sets): a NaN is "below" anything and anything is
+/// "below" it, `equal` holds, and `min(a, b)` keeps `a` and `max(a, b)` `b`
+/// (asm-nseel-x86: `nseel_asm_below`, `_above`, `_equal`, `_min`, `_max`).
+/// Ordered values compare as usual.
+#[test]
+fn nan_compares_as_the_x87_does() {
+    for src in [
+        "below(0/0, 1)",
+        "below(1, 0/0)",
+        "above(0/0, 1)",
+        "above(1, 0/0)",
+        "equal(0/0, 1)",
+        "(0/0) < 1",
+        "1 > (0/0)",
+        "(0/0) == 3",
+    ] {
+        close(src, 1.0);
+    }
+    for src in [
+        "(0/0) <= 1",
+        "(0/0) >= 1",
+        "(0/0) != 3",
+        "if(0/0, 1, 0)",
+        "band(0/0, 1)",
+    ] {
+        close(src, 0.0);
+    }
+    assert!(ev("min(0/0, 5)").is_nan());
+    close("min(5, 0/0)", 5.0);
+    close("max(0/0, 5)", 5.0);
+    assert!(ev("max(5, 0/0)").is_nan());
+    close(
+        "min(2, 3) + 10 * max(2, 3) + 100 * below(2, 3) + 1000 * above(2, 3)",
+        132.0,
+    );
+    close("equal(1, 1.000001) + 10 * equal(1, 1.1)", 1.0);
+}
+
 /// ns-eel2 computes its functions as the x87 or the C runtime does, NaN
 /// and infinities included (`log(0)` is -inf, `acos(2)` NaN, `fsin` of inf
 /// NaN): they count inside the expression, and `=` stores them as 0.

@@ -788,19 +788,15 @@ fn exec(ops: &[Op], regs: &mut [Lanes]) {
                 Func2::DivOrZero => apply2(regs, dst, a, b, builtins::div_or_zero),
                 Func2::Op(Mod) => apply2(regs, dst, a, b, builtins::modulo),
                 Func2::Op(Pow) => apply2(regs, dst, a, b, builtins::pow),
-                Func2::Op(Eq) | Func2::Equal => apply2(regs, dst, a, b, |p, q| {
-                    builtins::bool_f((p - q).abs() < builtins::EPSILON)
-                }),
-                Func2::Op(Lt) | Func2::Below => {
-                    apply2(regs, dst, a, b, |p, q| builtins::bool_f(p < q))
-                }
+                Func2::Op(Eq) | Func2::Equal => apply2(regs, dst, a, b, builtins::equal),
+                Func2::Op(Lt) | Func2::Below => apply2(regs, dst, a, b, builtins::below),
                 Func2::Op(Gt) | Func2::Above => {
-                    apply2(regs, dst, a, b, |p, q| builtins::bool_f(p > q))
+                    apply2(regs, dst, a, b, |p, q| builtins::below(q, p))
                 }
                 Func2::Op(Le) => apply2(regs, dst, a, b, |p, q| builtins::bool_f(p <= q)),
                 Func2::Op(Ge) => apply2(regs, dst, a, b, |p, q| builtins::bool_f(p >= q)),
-                Func2::Min => apply2(regs, dst, a, b, |p, q| if p < q { p } else { q }),
-                Func2::Max => apply2(regs, dst, a, b, |p, q| if p < q { q } else { p }),
+                Func2::Min => apply2(regs, dst, a, b, builtins::min),
+                Func2::Max => apply2(regs, dst, a, b, builtins::max),
                 Func2::Op(op) => apply2(regs, dst, a, b, |p, q| builtins::binary(op, p, q)),
                 f => apply2(regs, dst, a, b, |p, q| builtins::binary_fn(f, p, q)),
             },

@@ -27,6 +27,33 @@ pub fn bool_f(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
 
+/// `a < b` (`<`, `below`) as ns-eel2 tests it on the x87: `fcomp` sets C0
+/// when `a < b` or when either is NaN (unordered), so NaN compares as below,
+/// and `>` and `above` as `below(b, a)` do too.
+#[inline]
+pub fn below(a: f64, b: f64) -> f64 {
+    bool_f(!(a >= b))
+}
+
+/// `==` and `equal()`: `|a - b| < 1e-5` by the same C0 test, so true for
+/// NaN.
+#[inline]
+pub fn equal(a: f64, b: f64) -> f64 {
+    bool_f(!((a - b).abs() >= EPSILON))
+}
+
+/// `min(a, b)`: `a` when the x87 finds `a < b` or unordered (NaN), else `b`.
+#[inline]
+pub fn min(a: f64, b: f64) -> f64 {
+    if a >= b { b } else { a }
+}
+
+/// `max(a, b)`: `b` when the x87 finds `a < b` or unordered (NaN), else `a`.
+#[inline]
+pub fn max(a: f64, b: f64) -> f64 {
+    if a >= b { a } else { b }
+}
+
 /// Integer conversion used by `%`, `|`, `&`, `~`, `<<`, `>>`: truncation
 /// toward zero, saturating at the i64 range (NaN gives 0).
 #[inline]
@@ -108,12 +135,12 @@ pub fn binary(op: BinaryOp, a: f64, b: f64) -> f64 {
         BitXor => (to_int(a) ^ to_int(b)) as f64,
         Shl => shl(a, b),
         Shr => shr(a, b),
-        Eq => bool_f((a - b).abs() < EPSILON),
+        Eq => equal(a, b),
         Ne => bool_f((a - b).abs() >= EPSILON),
         ExactEq => bool_f(a == b),
         ExactNe => bool_f(a != b),
-        Lt => bool_f(a < b),
-        Gt => bool_f(a > b),
+        Lt => below(a, b),
+        Gt => below(b, a),
         Le => bool_f(a <= b),
         Ge => bool_f(a >= b),
     }
@@ -336,24 +363,12 @@ pub fn binary_fn(f: Func2, a: f64, b: f64) -> f64 {
     match f {
         Func2::Op(op) => binary(op, a, b),
         Func2::DivOrZero => div_or_zero(a, b),
-        Func2::Min => {
-            if a < b {
-                a
-            } else {
-                b
-            }
-        }
-        Func2::Max => {
-            if a < b {
-                b
-            } else {
-                a
-            }
-        }
+        Func2::Min => min(a, b),
+        Func2::Max => max(a, b),
         Func2::Atan2 => a.atan2(b),
-        Func2::Above => bool_f(a > b),
-        Func2::Below => bool_f(a < b),
-        Func2::Equal => bool_f((a - b).abs() < EPSILON),
+        Func2::Above => below(b, a),
+        Func2::Below => below(a, b),
+        Func2::Equal => equal(a, b),
         Func2::Band => bool_f(a.abs() > EPSILON && b.abs() > EPSILON),
         Func2::Bor => bool_f(a.abs() > EPSILON || b.abs() > EPSILON),
         Func2::Sigmoid => {
