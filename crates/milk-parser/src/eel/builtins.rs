@@ -32,14 +32,15 @@ pub fn bool_f(b: bool) -> f64 {
 /// and `>` and `above` as `below(b, a)` do too.
 #[inline]
 pub fn below(a: f64, b: f64) -> f64 {
-    bool_f(!(a >= b))
+    bool_f(a < b || a.is_nan() || b.is_nan())
 }
 
 /// `==` and `equal()`: `|a - b| < 1e-5` by the same C0 test, so true for
 /// NaN.
 #[inline]
 pub fn equal(a: f64, b: f64) -> f64 {
-    bool_f(!((a - b).abs() >= EPSILON))
+    let d = (a - b).abs();
+    bool_f(d < EPSILON || d.is_nan())
 }
 
 /// `min(a, b)`: `a` when the x87 finds `a < b` or unordered (NaN), else `b`.
