@@ -36,8 +36,13 @@ pub fn draw_motion_vectors(
     v: &DrawVars,
     mesh: &WarpMesh,
     uv: &dyn Fn(usize) -> [f32; 2],
-    (clamp_colours, butterchurn_lengths): (bool, bool),
+    rules: MotionVectorRules,
 ) {
+    let MotionVectorRules {
+        clamp_colours,
+        butterchurn_lengths,
+        butterchurn_mirror,
+    } = rules;
     if v.mv_a.is_nan() || v.mv_a < 0.001 {
         return;
     }
@@ -101,14 +106,11 @@ pub fn draw_motion_vectors(
             if !(fx > 0.0001 && fx < 0.9999) {
                 continue;
             }
-            let Some((fx2, fy2)) = source(fx, fy) else {
+            let Some((mx, my)) = motion_at(&source, fx, fy, butterchurn_mirror) else {
                 continue;
             };
-            let (ddx, ddy) = vector_extent(
-                ((fx2 - fx) * len_mult, (fy2 - fy) * len_mult),
-                min_len,
-                butterchurn_lengths,
-            );
+            let (ddx, ddy) =
+                vector_extent((mx * len_mult, my * len_mult), min_len, butterchurn_lengths);
             // Our clip space is y up.
             let a = Point::new(fx * 2.0 - 1.0, 1.0 - fy * 2.0, color);
             let b = Point::new((fx + ddx) * 2.0 - 1.0, 1.0 - (fy + ddy) * 2.0, color);
@@ -121,6 +123,41 @@ pub fn draw_motion_vectors(
                 canvas.capped_line(Blend::Alpha, a, b, s);
             }
         }
+    }
+}
+
+/// How [`draw_motion_vectors`] draws, MilkDrop 2's way unless told to
+/// imitate butterchurn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MotionVectorRules {
+    /// Colours past 0..1 clamped (butterchurn) instead of wrapped as bytes.
+    pub clamp_colours: bool,
+    /// butterchurn's lengths ([`vector_extent`]).
+    pub butterchurn_lengths: bool,
+    /// butterchurn's mirrored motion ([`motion_at`]).
+    pub butterchurn_mirror: bool,
+}
+
+/// The motion a vector at `(fx, fy)` (0..1, y down) shows: where the warp
+/// samples that point from, less the point. butterchurn (`mirrored`) shows
+/// the motion of the point mirrored top to bottom, its vertical part
+/// reversed: its `generateMotionVectors` places vector row `fy` from the
+/// bottom of its framebuffer (`2 fy - 1` in GL's clip space) but
+/// `getMotionDir` reads its warp mesh at row `fy` counted from the mesh's
+/// first row, which it draws at the top, and returns `1 - v` of GL's
+/// upward `v`.
+fn motion_at(
+    source: &dyn Fn(f32, f32) -> Option<(f32, f32)>,
+    fx: f32,
+    fy: f32,
+    mirrored: bool,
+) -> Option<(f32, f32)> {
+    if mirrored {
+        let (sx, sy) = source(fx, 1.0 - fy)?;
+        Some((sx - fx, (1.0 - fy) - sy))
+    } else {
+        let (sx, sy) = source(fx, fy)?;
+        Some((sx - fx, sy - fy))
     }
 }
 
@@ -238,6 +275,18 @@ mod tests {
         // None: a texel each way (MilkDrop 2), a texel across (butterchurn).
         assert_eq!(vector_extent((0.0, 0.0), texel, false), (0.01, 0.01));
         assert_eq!(vector_extent((0.0, 0.0), texel, true), (0.01, 0.0));
+    }
+
+    #[test]
+    fn butterchurn_shows_the_motion_of_the_mirrored_point_upside_down() {
+        // The warp pulls each point from a little right and below, more so
+        // further down.
+        let source = |fx: f32, fy: f32| Some((fx + 0.01 * fy, fy + 0.02 * fy));
+        let (x, y) = motion_at(&source, 0.3, 0.1, false).unwrap();
+        assert!((x - 0.001).abs() < 1e-6 && (y - 0.002).abs() < 1e-6);
+        // butterchurn: the motion at fy = 0.9, its vertical part reversed.
+        let (x, y) = motion_at(&source, 0.3, 0.1, true).unwrap();
+        assert!((x - 0.009).abs() < 1e-6 && (y + 0.018).abs() < 1e-6);
     }
 
     #[test]

@@ -60,7 +60,11 @@ impl OverlayPass {
             &code.state.draw,
             mesh.mesh(),
             &|n| mesh.uv(n),
-            (quirks.colour_clamp, quirks.mv_length),
+            borders::MotionVectorRules {
+                clamp_colours: quirks.colour_clamp,
+                butterchurn_lengths: quirks.mv_length,
+                butterchurn_mirror: quirks.mv_mirror,
+            },
         );
         if frame_alpha {
             self.lines.ensure_frame_alpha(gpu.device);
