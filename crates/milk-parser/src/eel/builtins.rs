@@ -62,7 +62,8 @@ pub fn to_int(x: f64) -> i64 {
     x as i64
 }
 
-/// A NaN result becomes 0, so NaN never leaks into preset state.
+/// A NaN result becomes 0: for the functions MilkDrop 2 does not have or
+/// computes without NaN (`fmod`, `invsqrt`).
 #[inline]
 pub fn no_nan(x: f64) -> f64 {
     if x.is_nan() { 0.0 } else { x }
