@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use milk_engine::mesh::{DEFAULT_MESH, WarpMesh};
 use milk_engine::runtime::PresetRuntime;
@@ -27,23 +27,6 @@ use milk_parser::{CodeOptions, Preset, PresetCode};
 const FRAMES: u32 = 240;
 const SILENT_FRAMES: u32 = 60;
 const FPS: f64 = 30.0;
-
-fn milk_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            milk_files(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("milk"))
-        {
-            out.push(p);
-        }
-    }
-}
 
 fn inputs(frame: u32) -> FrameInputs {
     let (bass, mid, treb) = if frame < SILENT_FRAMES {
@@ -162,7 +145,7 @@ fn hashes(args: &[String]) {
         match arg.as_str() {
             "--butterchurn-division" => options.division_by_zero = DivisionByZero::Zero,
             "--butterchurn-rand" => options.rand_scale = RandScale::AsGiven,
-            dir => milk_files(Path::new(dir), &mut files),
+            dir => files.extend(kefir_corpus::milk_files_in(Path::new(dir))),
         }
     }
     files.sort();
