@@ -26,6 +26,15 @@ pub fn aspect(width: u32, height: u32) -> [f32; 2] {
     [ax, ay]
 }
 
+/// Reverses the order of `column`'s rows of `width` values each.
+fn reverse_rows(column: &mut [f64], width: usize) {
+    let rows = column.len() / width;
+    for r in 0..rows / 2 {
+        let (top, bottom) = column.split_at_mut((rows - 1 - r) * width);
+        top[r * width..(r + 1) * width].swap_with_slice(&mut bottom[..width]);
+    }
+}
+
 /// The motion variables for one vertex (or the whole frame).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Motion {
@@ -131,6 +140,9 @@ pub struct WarpMesh {
     clip: Vec<[f32; 2]>,
     /// Per-vertex code inputs `x`, `y`, `rad`, `ang`, one column each.
     inputs: [Vec<f64>; 4],
+    /// The same inputs in the order the per-vertex code runs over them
+    /// (see [`WarpMesh::code_inputs`]).
+    code_inputs: [Vec<f64>; 4],
 }
 
 impl WarpMesh {
@@ -159,12 +171,17 @@ impl WarpMesh {
                 inputs[3].push(f64::from(ang));
             }
         }
+        let code_inputs = inputs.clone().map(|mut column| {
+            reverse_rows(&mut column, cols as usize + 1);
+            column
+        });
         WarpMesh {
             cols,
             rows,
             aspect: [ax, ay],
             clip,
             inputs,
+            code_inputs,
         }
     }
 
@@ -202,6 +219,25 @@ impl WarpMesh {
     /// 1 at the middle of the longer side, `ang` counter-clockwise).
     pub fn inputs(&self) -> &[Vec<f64>; 4] {
         &self.inputs
+    }
+
+    /// [`WarpMesh::inputs`] in the order MilkDrop 2 runs the per-vertex
+    /// code: the bottom row first (its `m_verts` row 0 is clip `y = -1`,
+    /// the per-vertex `y = 1`), each row left to right; butterchurn walks
+    /// its mesh the same way. The order is visible wherever the code
+    /// carries a value from one vertex to the next (an accumulator, the
+    /// `rand()` stream, `megabuf`), so the code must see it.
+    /// [`WarpMesh::from_code_order`] puts a column of results back into
+    /// the mesh's order.
+    pub fn code_inputs(&self) -> &[Vec<f64>; 4] {
+        &self.code_inputs
+    }
+
+    /// Reorders `column`, one value per vertex in the per-vertex code's
+    /// order ([`WarpMesh::code_inputs`]), into the mesh's order (row 0 at
+    /// the top). Its own inverse.
+    pub fn from_code_order(&self, column: &mut [f64]) {
+        reverse_rows(column, self.cols as usize + 1);
     }
 
     /// Triangle list indices over the grid.
@@ -301,6 +337,25 @@ mod tests {
         // The centre vertex.
         let c = 2 * 5 + 2;
         assert_eq!((x[c], y[c], rad[c], ang[c]), (0.5, 0.5, 0.0, 0.0));
+    }
+
+    #[test]
+    fn per_vertex_code_starts_at_the_bottom_left() {
+        let mesh = WarpMesh::new(4, 3, 100, 100);
+        let [x, y, rad, ang] = mesh.code_inputs();
+        // MilkDrop 2's first vertex is m_verts[0] = (-1, -1): x 0, y 1.
+        assert_eq!((x[0], y[0]), (0.0, 1.0));
+        assert_eq!((x[4], y[4]), (1.0, 1.0));
+        assert!(x[5] == 0.0 && (y[5] - 2.0 / 3.0).abs() < 1e-6);
+        assert_eq!((x[19], y[19]), (1.0, 0.0));
+        assert!((rad[0] - 2f64.sqrt()).abs() < 1e-6);
+        assert!((ang[0] - (-1f64).atan2(-1.0)).abs() < 1e-6);
+        // Back in the mesh's order, the code's columns are the inputs.
+        for (code, mesh_order) in mesh.code_inputs().iter().zip(mesh.inputs()) {
+            let mut column = code.clone();
+            mesh.from_code_order(&mut column);
+            assert_eq!(&column, mesh_order);
+        }
     }
 
     #[test]

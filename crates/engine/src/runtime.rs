@@ -454,7 +454,9 @@ impl PresetRuntime {
     /// `mesh` and returns each vertex's motion, one column per motion
     /// variable in the order of `MOTION_VARS`; without per-vertex code, or
     /// for vertices the code did not reach because it ran past its budget,
-    /// the per-frame values.
+    /// the per-frame values. The code visits the vertices in MilkDrop 2's
+    /// order ([`WarpMesh::code_inputs`]: bottom row first); the columns
+    /// come back in the mesh's.
     pub fn run_vertices(&mut self, mesh: &WarpMesh, frame: &Motion) -> &[Vec<f64>; 10] {
         let count = mesh.vertex_count();
         let defaults = frame.to_array();
@@ -473,7 +475,7 @@ impl PresetRuntime {
         let Some(program) = per_vertex else {
             return &self.columns;
         };
-        let [x, y, rad, mut ang] = mesh.inputs().each_ref();
+        let [x, y, rad, mut ang] = mesh.code_inputs().each_ref();
         if let Some(wrapped) = &mut self.wrapped_ang {
             wrapped.clear();
             wrapped.extend(ang.iter().map(|&a| {
@@ -508,6 +510,9 @@ impl PresetRuntime {
             .is_err()
         {
             self.overruns.push(BlockId::PerPixel);
+        }
+        for column in &mut self.columns {
+            mesh.from_code_order(column);
         }
         &self.columns
     }
@@ -611,6 +616,23 @@ mod tests {
             }
             assert!(dy.iter().all(|v| v.is_finite()));
         }
+    }
+
+    /// A value carried from vertex to vertex sees MilkDrop 2's order: the
+    /// bottom-left vertex runs first, the top-right one last.
+    #[test]
+    fn per_vertex_code_runs_from_the_bottom_row_up() {
+        let mesh = WarpMesh::new(4, 3, 64, 64);
+        let mut rt = runtime("[preset00]\nper_pixel_1=n = n + 1; zoom = n;");
+        let s = rt.run_frame(&FrameInputs::default());
+        let zoom = &rt.run_vertices(&mesh, &s.motion)[0];
+        let [x, y, ..] = mesh.inputs();
+        let first = zoom.iter().position(|&z| z == 1.0).unwrap();
+        let last = zoom.iter().position(|&z| z == 20.0).unwrap();
+        assert_eq!((x[first], y[first]), (0.0, 1.0));
+        assert_eq!((x[last], y[last]), (1.0, 0.0));
+        // Along a row, left to right.
+        assert_eq!(zoom[first + 1], 2.0);
     }
 
     #[test]
