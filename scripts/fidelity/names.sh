@@ -1,7 +1,7 @@
 # Sourced by sweep.sh, pm_sweep.sh and first_frames.sh.
 # Every butterchurn difference `kefir render --butterchurn` imitates, for
 # the runs that imitate them all at once.
-export ALL_QUIRKS=late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp,main-wrap,wave-gate,frame-alpha,mv-order,mv-length,mv-mirror,wave-window,wave-size,wave-mode5,float-mod,pixel-ang,division,rand
+export ALL_QUIRKS=late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp,main-wrap,wave-gate,frame-alpha,mv-order,mv-length,wave-window,wave-size,wave-mode5,float-mod,pixel-ang,division,rand
 
 # `names` prints the presets to work on, one name a line (without `.milk`):
 # the lines of the file NAMES, or else every preset of PRESETS_DIR whose name

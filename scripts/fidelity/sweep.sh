@@ -23,8 +23,8 @@
 # whose per-frame code sets border or motion-vector colours or decay,
 # main-wrap for shaders reading the plain sampler_main (or GetPixel) with
 # bTexWrap=0, wave-gate for presets whose fWaveAlpha is 0.001 or less,
-# frame-alpha for presets with textured shapes, mv-order, mv-length and
-# mv-mirror for presets that draw motion vectors, wave-window for every
+# frame-alpha for presets with textured shapes, mv-order and mv-length
+# for presets that draw motion vectors, wave-window for every
 # preset (butterchurn's 512 waveform samples, MilkDrop 2's 480), wave-size for presets whose main wave
 # may be in mode 3 (at 512 pixels the only mode whose alpha the two size
 # rules part on), wave-mode5 for presets whose main wave may be in mode 5,
@@ -176,7 +176,6 @@ one() {
     if grep -qiE '^mv_a=0*([1-9]|\.0*[1-9])|^per_frame_[0-9]+=.*\bmv_a[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-mv-order/$name" --butterchurn mv-order
         kefir_run "$name" "$OUT/kefir-bc-mv-length/$name" --butterchurn mv-length
-        kefir_run "$name" "$OUT/kefir-bc-mv-mirror/$name" --butterchurn mv-mirror
     fi
     if grep -qiE '^nWaveMode=3|^per_frame_[0-9]+=.*\bwave_mode[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-wave-size/$name" --butterchurn wave-size

@@ -380,11 +380,6 @@ QUIRKS = {
         "(DrawMotionVectors stretches only those shorter than a texel), as Kefir; butterchurn's "
         "generateMotionVectors sets every longer one to one texel across and keeps its height "
         "(dxi = minLen twice, where dyi was meant), so its vectors are vertical strokes"),
-    "mv-mirror": (
-        "motion vectors: MilkDrop 2's DrawMotionVectors draws each with the warp's motion where it "
-        "stands, as Kefir; butterchurn's generateMotionVectors places vector row fy from the bottom "
-        "of its framebuffer but getMotionDir reads its warp mesh at row fy from the top and returns "
-        "1 - v, so each vector shows the motion of the point mirrored top to bottom, upside down"),
     "wave-window": (
         "the waves' samples: MilkDrop 2 draws the main wave and waveform custom waves from "
         "NUM_WAVEFORM_SAMPLES = 480 (DrawWave takes nVerts from (480 - nVerts)/2, mode 0 240 "

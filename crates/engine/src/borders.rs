@@ -20,17 +20,16 @@ fn rgba(r: f64, g: f64, b: f64, a: f64, clamp_colours: bool) -> [f32; 4] {
 
 /// MilkDrop's grid of motion vectors: `mv_x` x `mv_y` short lines (at most
 /// 64 x 48; the fractional parts stretch the spacing), shifted by
-/// `mv_dx`/`mv_dy`, each from its grid point towards where the warp mesh
-/// pulls that point's pixels from, `mv_l` times as long and at least one
-/// pixel. `uv(n)` is the texture coordinate mesh vertex `n` samples (rows of
-/// the mesh from the top).
+/// `mv_dx`/`mv_dy`, each showing the warp's motion ([`motion_at`]), `mv_l`
+/// times as long and at least one pixel. `uv(n)` is the texture coordinate
+/// mesh vertex `n` samples (rows of the mesh from the top).
 ///
 /// Rows count from the top of the picture: `DrawMotionVectors` puts a
-/// vector at clip y `fy * 2 - 1` in MilkDrop's clip space, whose y points
-/// the other way from ours (shapes go to `y * -2 + 1` there and are 0 at
-/// the bottom), and `ReversePropagatePoint` reads mesh row `fy * gridY`
-/// from the top. So the first row is near the top and a positive `mv_dy`
-/// moves the grid up, as in MilkDrop 2 (and butterchurn and projectM).
+/// vector at y `fy * 2 - 1` in MilkDrop 2's 2D coordinates, which
+/// `PrepareFor2DDrawing`'s flipped orthographic projection makes -1 at the
+/// top (shapes go to `y * -2 + 1` there and are 0 at the bottom). So the
+/// first row is near the top and a positive `mv_dy` moves the grid up, as
+/// in MilkDrop 2 (and butterchurn and projectM).
 pub fn draw_motion_vectors(
     canvas: &mut Canvas,
     v: &DrawVars,
@@ -41,7 +40,6 @@ pub fn draw_motion_vectors(
     let MotionVectorRules {
         clamp_colours,
         butterchurn_lengths,
-        butterchurn_mirror,
     } = rules;
     if v.mv_a.is_nan() || v.mv_a < 0.001 {
         return;
@@ -106,7 +104,7 @@ pub fn draw_motion_vectors(
             if !(fx > 0.0001 && fx < 0.9999) {
                 continue;
             }
-            let Some((mx, my)) = motion_at(&source, fx, fy, butterchurn_mirror) else {
+            let Some((mx, my)) = motion_at(&source, fx, fy) else {
                 continue;
             };
             let (ddx, ddy) =
@@ -134,31 +132,24 @@ pub struct MotionVectorRules {
     pub clamp_colours: bool,
     /// butterchurn's lengths ([`vector_extent`]).
     pub butterchurn_lengths: bool,
-    /// butterchurn's mirrored motion ([`motion_at`]).
-    pub butterchurn_mirror: bool,
 }
 
-/// The motion a vector at `(fx, fy)` (0..1, y down) shows: where the warp
-/// samples that point from, less the point. butterchurn (`mirrored`) shows
-/// the motion of the point mirrored top to bottom, its vertical part
-/// reversed: its `generateMotionVectors` places vector row `fy` from the
-/// bottom of its framebuffer (`2 fy - 1` in GL's clip space) but
-/// `getMotionDir` reads its warp mesh at row `fy` counted from the mesh's
-/// first row, which it draws at the top, and returns `1 - v` of GL's
-/// upward `v`.
+/// The motion a vector at `(fx, fy)` (0..1, y down) shows: that of the
+/// point mirrored top to bottom, its vertical part reversed, as MilkDrop 2
+/// draws it. `ReversePropagatePoint` reads the warp mesh at row
+/// `fy * gridY` counted from `m_verts`' row 0, which is the bottom of the
+/// picture (`y = -1`, drawn at `-y` under the flipped projection; its
+/// per-vertex `y` is 1), and returns `1 - tv` for a vector drawn `fy` from
+/// the top. butterchurn's `generateMotionVectors` and `getMotionDir` do the
+/// same. `source(fx, fy)` is where the warp samples the point `(fx, fy)`
+/// from, y down.
 fn motion_at(
     source: &dyn Fn(f32, f32) -> Option<(f32, f32)>,
     fx: f32,
     fy: f32,
-    mirrored: bool,
 ) -> Option<(f32, f32)> {
-    if mirrored {
-        let (sx, sy) = source(fx, 1.0 - fy)?;
-        Some((sx - fx, (1.0 - fy) - sy))
-    } else {
-        let (sx, sy) = source(fx, fy)?;
-        Some((sx - fx, sy - fy))
-    }
+    let (sx, sy) = source(fx, 1.0 - fy)?;
+    Some((sx - fx, (1.0 - fy) - sy))
 }
 
 /// A motion vector's extent from `(dx, dy)` (its motion times `mv_l`):
@@ -278,15 +269,17 @@ mod tests {
     }
 
     #[test]
-    fn butterchurn_shows_the_motion_of_the_mirrored_point_upside_down() {
+    fn vectors_show_the_motion_of_the_mirrored_point_upside_down() {
         // The warp pulls each point from a little right and below, more so
         // further down.
         let source = |fx: f32, fy: f32| Some((fx + 0.01 * fy, fy + 0.02 * fy));
-        let (x, y) = motion_at(&source, 0.3, 0.1, false).unwrap();
-        assert!((x - 0.001).abs() < 1e-6 && (y - 0.002).abs() < 1e-6);
-        // butterchurn: the motion at fy = 0.9, its vertical part reversed.
-        let (x, y) = motion_at(&source, 0.3, 0.1, true).unwrap();
+        // A vector near the top shows the motion at fy = 0.9, its vertical
+        // part reversed (MilkDrop 2, and butterchurn).
+        let (x, y) = motion_at(&source, 0.3, 0.1).unwrap();
         assert!((x - 0.009).abs() < 1e-6 && (y + 0.018).abs() < 1e-6);
+        // No motion shows none anywhere.
+        let still = |fx: f32, fy: f32| Some((fx, fy));
+        assert_eq!(motion_at(&still, 0.7, 0.2), Some((0.0, 0.0)));
     }
 
     #[test]

@@ -607,13 +607,6 @@ pub struct ButterchurnQuirks {
     /// `DrawMotionVectors` keeps the vector as it is), so its vectors are
     /// vertical strokes.
     pub mv_length: bool,
-    /// Motion vectors showing the motion of the point mirrored top to
-    /// bottom, its vertical part reversed, as butterchurn's
-    /// `generateMotionVectors` reads its warp mesh (rows counted from the
-    /// top) for vectors it places counting from the bottom
-    /// ([`borders::MotionVectorRules::butterchurn_mirror`]); MilkDrop 2's
-    /// `DrawMotionVectors` reads the motion where it draws.
-    pub mv_mirror: bool,
     /// The main wave and waveform custom waves drawn from butterchurn's
     /// 512 waveform samples as it picks them ([`waves::WaveWindow`]), where
     /// MilkDrop 2 takes them from `NUM_WAVEFORM_SAMPLES` = 480 (each wave

@@ -63,7 +63,6 @@ impl OverlayPass {
             borders::MotionVectorRules {
                 clamp_colours: quirks.colour_clamp,
                 butterchurn_lengths: quirks.mv_length,
-                butterchurn_mirror: quirks.mv_mirror,
             },
         );
         if frame_alpha {

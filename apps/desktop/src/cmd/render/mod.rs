@@ -89,8 +89,6 @@ pub struct Args {
     /// warp, where MilkDrop 2 draws them into the previous frame before it),
     /// mv-length (motion vectors longer than a texel drawn one texel across
     /// and as high as they are, where MilkDrop 2 keeps them as they are),
-    /// mv-mirror (motion vectors showing the motion of the point mirrored
-    /// top to bottom, where MilkDrop 2 shows the motion where it draws),
     /// wave-window (the main wave and waveform custom waves drawn from
     /// butterchurn's 512 waveform samples as it picks them, where MilkDrop
     /// 2 has 480), wave-size (the main wave's dots and thick lines drawn
@@ -185,7 +183,6 @@ enum ButterchurnQuirk {
     FrameAlpha,
     MvOrder,
     MvLength,
-    MvMirror,
     WaveWindow,
     WaveSize,
     WaveMode5,
@@ -343,7 +340,6 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             frame_alpha: has(ButterchurnQuirk::FrameAlpha),
             mv_order: has(ButterchurnQuirk::MvOrder),
             mv_length: has(ButterchurnQuirk::MvLength),
-            mv_mirror: has(ButterchurnQuirk::MvMirror),
             wave_window: has(ButterchurnQuirk::WaveWindow),
             wave_size: has(ButterchurnQuirk::WaveSize),
             wave_mode5: has(ButterchurnQuirk::WaveMode5),
