@@ -69,6 +69,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // SAFETY: first thing in main, before any other thread exists.
+    unsafe { milk_engine::software::request_exact_texture_filtering() };
     #[cfg(windows)]
     let detached = windows_console::detach_own_console();
     let cli = Cli::parse();

@@ -153,6 +153,8 @@ fn settings(args: &Args) -> (Config, Vec<PathBuf>, Vec<config::Problem>) {
 }
 
 fn main() -> ExitCode {
+    // SAFETY: first thing in main, before any other thread exists.
+    unsafe { milk_engine::software::request_exact_texture_filtering() };
     let args = Args::parse();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,

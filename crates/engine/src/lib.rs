@@ -54,6 +54,7 @@ pub mod pattern;
 pub mod rng;
 pub mod runtime;
 pub mod shapes;
+pub mod software;
 pub mod stages;
 pub mod stand_in;
 pub mod textures;

@@ -35,7 +35,10 @@
 //! Cases run on one device; the test fails, not skips, without an adapter.
 //! `KEFIR_GOLDEN_WEBGL2=1` runs them on the GL backend within WebGL2's
 //! limits (`Headless::webgl2`, what the browser build gets; the web tests
-//! in CI do).
+//! in CI do). On llvmpipe/lavapipe the cases render with float texture
+//! filtering, as the apps do (`software::request_exact_texture_filtering`,
+//! which leaves a `GALLIVM_PERF` already set alone: with another value some
+//! cases fail).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -366,6 +369,9 @@ fn run_case(gpu: &Headless, dir: &Path, update: bool) -> Result<String, String> 
 
 #[test]
 fn golden_images() {
+    // SAFETY: the only test of this binary, run before any wgpu or Mesa
+    // thread exists; the goldens are drawn as the apps draw them.
+    unsafe { milk_engine::software::request_exact_texture_filtering() };
     let webgl2 = std::env::var_os("KEFIR_GOLDEN_WEBGL2").is_some_and(|v| v != "0" && !v.is_empty());
     let gpu = if webgl2 {
         Headless::webgl2()
