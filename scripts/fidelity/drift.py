@@ -54,7 +54,7 @@ from PIL import Image, ImageDraw
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from compare import gray_small, load, ssim  # noqa: E402
-from look import BLACK, WASHED, all_quirks, stats  # noqa: E402
+from look import BLACK, WASHED, all_quirks, render_env, stats  # noqa: E402
 from sweep_csv import bc_failure  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -91,11 +91,7 @@ def kefir_frame(name, n):
 
 
 def env():
-    e = dict(os.environ)
-    if not e.get("XDG_RUNTIME_DIR"):
-        e["XDG_RUNTIME_DIR"] = os.path.join(OUT, "xdg")
-        os.makedirs(e["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
-    return e
+    return render_env(OUT)
 
 
 def setup():

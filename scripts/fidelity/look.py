@@ -112,12 +112,25 @@ def frame(kind, key, n):
     return os.path.join(OUT, kind, key, f"frame_{n:0{digits}d}.png")
 
 
-def env():
+def render_env(out):
+    """The environment for the renderers: an XDG_RUNTIME_DIR under `out`
+    when none is set, and GALLIVM_PERF=no_aos_sampling unless set (even to
+    nothing): llvmpipe's fast path filters RGBA8 textures in 8-bit fixed
+    point and hands the shader the result rounded to a 255th, where GPUs
+    (and butterchurn's SwiftShader) keep the fraction; presets that hash
+    texture reads (`frac(8 * tex2D(sampler_noise_lq, uv))`) then draw
+    another picture (benches/README.md, fifteenth session). Chromium does
+    not read it; Kefir gets slower (up to 3x on shader-heavy presets)."""
     e = dict(os.environ)
     if not e.get("XDG_RUNTIME_DIR"):
-        e["XDG_RUNTIME_DIR"] = os.path.join(OUT, "xdg")
+        e["XDG_RUNTIME_DIR"] = os.path.join(out, "xdg")
         os.makedirs(e["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
+    e.setdefault("GALLIVM_PERF", "no_aos_sampling")
     return e
+
+
+def env():
+    return render_env(OUT)
 
 
 def kefir_render(key, out, extra):

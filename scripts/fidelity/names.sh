@@ -1,6 +1,11 @@
 # Sourced by sweep.sh, pm_sweep.sh and first_frames.sh.
 # Every butterchurn difference `kefir render --butterchurn` imitates, for
 # the runs that imitate them all at once.
+# llvmpipe filters RGBA8 textures in 8-bit fixed point unless told not to,
+# and a shader that hashes a texture read (frac(8 * tex2D(noise, uv)))
+# then draws another picture than on a GPU or in butterchurn's SwiftShader:
+# Kefir's renders for comparisons take the float path (look.py render_env).
+export GALLIVM_PERF=${GALLIVM_PERF-no_aos_sampling}
 export ALL_QUIRKS=late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp,main-wrap,wave-gate,frame-alpha,mv-order,mv-length,wave-window,wave-size,wave-mode5,float-mod,pixel-ang,division,rand
 
 # `names` prints the presets to work on, one name a line (without `.milk`):

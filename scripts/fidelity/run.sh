@@ -44,6 +44,8 @@ FPS=${FPS:-30}
 FRAMES=${FRAMES:-60}
 SEED=${SEED:-12345}
 MODE=${MODE:-replay}
+# llvmpipe's float texture filtering, as a GPU filters (see names.sh).
+export GALLIVM_PERF=${GALLIVM_PERF-no_aos_sampling}
 OUT=${OUT:-$ROOT/target/fidelity/$SIZE}
 KOUT=$OUT/kefir-$MODE
 case $MODE in replay|audio) ;; *) echo "MODE must be replay or audio" >&2; exit 2 ;; esac
