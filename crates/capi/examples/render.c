@@ -94,6 +94,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s <preset-dir> <out.ppm>\n", argv[0]);
         return 1;
     }
+    /* First, before any thread starts: on a machine without a GPU, Mesa's
+     * llvmpipe then filters textures as a GPU does. */
+    kefir_request_exact_texture_filtering();
     printf("kefir %s\n", kefir_version());
 
     kefir_config config;

@@ -432,6 +432,26 @@ const char *kefir_last_error(void);
 const char *kefir_version(void);
 
 /**
+ * Asks Mesa's software rasterisers (llvmpipe, lavapipe), should Kefir
+ * land on one, to filter textures in floating point as GPUs do: their fast
+ * path rounds filtered 8-bit reads to a 255th, which changes the picture
+ * of shaders that hash texture reads (noise idioms such as
+ * `frac(8 * tex2D(sampler_noise_lq, uv))`). Sets the process environment
+ * variable `GALLIVM_PERF=no_aos_sampling` unless it is set already (even
+ * to nothing). Drivers of real GPUs ignore it.
+ *
+ * Call it before the first `kefir_create` of the process (Mesa reads the
+ * variable when its driver loads) and while no other thread reads or
+ * writes the environment; the desktop app does this first thing in
+ * `main`. Returns 1 if it set the variable, 0 if the host's setting
+ * stands.
+ *
+ * # Safety
+ * No other thread reads or writes the process environment meanwhile.
+ */
+int32_t kefir_request_exact_texture_filtering(void);
+
+/**
  * Queues `frames` frames of interleaved float PCM (nominally -1..1) with
  * `channels` channels (1 mono, 2 stereo; more: the first two are used) at
  * any `sample_rate`, for the next `kefir_render`. May be called from

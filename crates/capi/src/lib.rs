@@ -749,6 +749,28 @@ pub extern "C" fn kefir_version() -> *const c_char {
     VERSION.as_ptr().cast()
 }
 
+/// Asks Mesa's software rasterisers (llvmpipe, lavapipe), should Kefir
+/// land on one, to filter textures in floating point as GPUs do: their fast
+/// path rounds filtered 8-bit reads to a 255th, which changes the picture
+/// of shaders that hash texture reads (noise idioms such as
+/// `frac(8 * tex2D(sampler_noise_lq, uv))`). Sets the process environment
+/// variable `GALLIVM_PERF=no_aos_sampling` unless it is set already (even
+/// to nothing). Drivers of real GPUs ignore it.
+///
+/// Call it before the first `kefir_create` of the process (Mesa reads the
+/// variable when its driver loads) and while no other thread reads or
+/// writes the environment; the desktop app does this first thing in
+/// `main`. Returns 1 if it set the variable, 0 if the host's setting
+/// stands.
+///
+/// # Safety
+/// No other thread reads or writes the process environment meanwhile.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kefir_request_exact_texture_filtering() -> i32 {
+    // SAFETY: passed on to the caller (above).
+    i32::from(unsafe { milk_engine::software::request_exact_texture_filtering() })
+}
+
 /// Queues PCM for the next frame.
 ///
 /// # Safety

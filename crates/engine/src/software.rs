@@ -20,18 +20,21 @@ pub const GALLIVM_PERF: (&str, &str) = ("GALLIVM_PERF", "no_aos_sampling");
 /// floating point as GPUs do (see the module docs), unless the user set
 /// `GALLIVM_PERF` (even to nothing). Mesa reads it when its driver loads,
 /// so call this before creating a `wgpu::Instance`. Drivers of real GPUs
-/// ignore it.
+/// ignore it. Returns whether it set the variable (false: the user's
+/// setting stands).
 ///
 /// # Safety
 ///
 /// It sets a process environment variable ([`std::env::set_var`]): call it
 /// while no other thread can read or write the environment, as the first
 /// thing in `main`.
-pub unsafe fn request_exact_texture_filtering() {
+pub unsafe fn request_exact_texture_filtering() -> bool {
     let (name, value) = GALLIVM_PERF;
-    if std::env::var_os(name).is_none() {
-        // SAFETY: the caller guarantees no other thread touches the
-        // environment now.
-        unsafe { std::env::set_var(name, value) };
+    if std::env::var_os(name).is_some() {
+        return false;
     }
+    // SAFETY: the caller guarantees no other thread touches the environment
+    // now.
+    unsafe { std::env::set_var(name, value) };
+    true
 }
