@@ -654,7 +654,7 @@ pub struct ButterchurnQuirks {
 pub struct FrameRandoms {
     /// Per code block, uniform values in [0, 1) for the playing preset's
     /// `rand()` calls in it, in the order it makes them (instance by
-    /// instance for shapes, vertex by vertex, rows top down, for per-pixel
+    /// instance for shapes, vertex by vertex in the order the code runs (the bottom row first) for per-pixel
     /// code). Calls past a block's list, and blocks not listed, draw
     /// Kefir's own numbers.
     pub eel: Vec<(BlockId, Vec<f64>)>,

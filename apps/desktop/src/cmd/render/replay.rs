@@ -33,8 +33,9 @@
 //!   butterchurn's extra per-frame run while loading (`load_frame`, which
 //!   MilkDrop 2 does not have) go to Kefir's imitation of that run
 //!   ([`milk_engine::Visualizer::replay_butterchurn_load_run`]), and
-//!   per-pixel values are put in Kefir's row order (butterchurn runs its
-//!   mesh bottom row first);
+//!   per-pixel values are used in the order drawn (butterchurn, MilkDrop 2
+//!   and Kefir all run the per-pixel code from the bottom row of the mesh
+//!   up);
 //! * `noise.bin` (in DIR or its parent: it depends on the seed only):
 //!   butterchurn's six noise textures, in [`NoiseKind::ALL`]'s order.
 
@@ -43,7 +44,6 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, bail, ensure};
 use milk_audio::{AudioFrame, MILKDROP_WAVE_SCALE, SPECTRUM_BINS, WAVE_SAMPLES};
-use milk_engine::mesh::DEFAULT_MESH;
 use milk_engine::textures::NoiseKind;
 use milk_engine::{BlockId, FrameRandoms};
 
@@ -126,19 +126,6 @@ fn block_of(phase: &str) -> Option<BlockId> {
     })
 }
 
-/// butterchurn runs per-pixel code from the bottom row of its mesh up,
-/// MilkDrop 2 and Kefir from the top row down. Where every vertex of the
-/// default mesh drew the same number of values, they are put in Kefir's
-/// row order; otherwise (code that draws on some vertices only) as drawn.
-fn rows_top_down(values: Vec<f64>) -> Vec<f64> {
-    let (cols, rows) = (DEFAULT_MESH.0 as usize + 1, DEFAULT_MESH.1 as usize + 1);
-    if values.is_empty() || !values.len().is_multiple_of(cols * rows) {
-        return values;
-    }
-    let row = values.len() / rows;
-    values.chunks(row).rev().flatten().copied().collect()
-}
-
 /// One line of `rand.jsonl`.
 #[derive(Debug)]
 struct RecordedRandoms {
@@ -175,7 +162,6 @@ fn frame_randoms(v: &serde_json::Value, line: usize) -> Result<RecordedRandoms> 
             .collect::<Result<Vec<f64>>>()?;
         match block {
             None => load_frame = values,
-            Some(BlockId::PerPixel) => blocks.push((BlockId::PerPixel, rows_top_down(values))),
             Some(block) => blocks.push((block, values)),
         }
     }
@@ -499,16 +485,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn per_pixel_randoms_turn_to_rows_top_down() {
-        let (cols, rows) = (DEFAULT_MESH.0 as usize + 1, DEFAULT_MESH.1 as usize + 1);
-        // Two values a vertex, numbered by butterchurn's order (bottom row first).
-        let drawn: Vec<f64> = (0..cols * rows * 2).map(|i| i as f64).collect();
-        let ordered = rows_top_down(drawn.clone());
-        let last_row = (rows - 1) * cols * 2;
-        assert_eq!(ordered[..cols * 2], drawn[last_row..]);
-        assert_eq!(ordered[last_row..], drawn[..cols * 2]);
-        // Not a whole number per vertex: left as drawn.
-        assert_eq!(rows_top_down(vec![0.5, 0.25]), [0.5, 0.25]);
+    fn per_pixel_randoms_stay_in_the_order_drawn() {
+        // A value a vertex over the whole default mesh, numbered as
+        // butterchurn drew them (bottom row first, as Kefir runs the code).
+        let (cols, rows) = (
+            milk_engine::mesh::DEFAULT_MESH.0 as usize + 1,
+            milk_engine::mesh::DEFAULT_MESH.1 as usize + 1,
+        );
+        let drawn: Vec<f64> = (0..cols * rows).map(|i| i as f64 / 4096.0).collect();
+        let line = serde_json::json!({"frame": 1, "eel": {"pixel": drawn}});
+        let RecordedRandoms { frame, .. } = frame_randoms(&line, 1).unwrap();
+        assert_eq!(frame.eel, [(BlockId::PerPixel, drawn)]);
     }
 
     #[test]
