@@ -240,14 +240,20 @@ impl WarpMesh {
         reverse_rows(column, self.cols as usize + 1);
     }
 
-    /// Triangle list indices over the grid.
+    /// Triangle list indices over the grid: each cell split along the
+    /// diagonal from its top-left to its bottom-right corner, as MilkDrop
+    /// 2's `m_indices_list` splits it (triangles `v, v+1, v+W` and `v+1,
+    /// v+W, v+W+1` over `m_verts`, whose row 0 is the bottom of the
+    /// picture) and butterchurn's warp mesh. The diagonal shows wherever
+    /// the warp differs from one vertex to the next: per-vertex code with
+    /// `rand()` or other fields far from affine over a cell.
     pub fn indices(&self) -> Vec<u32> {
         let w = self.cols + 1;
         let mut out = Vec::with_capacity((self.cols * self.rows * 6) as usize);
         for j in 0..self.rows {
             for i in 0..self.cols {
                 let a = j * w + i;
-                out.extend_from_slice(&[a, a + 1, a + w, a + w, a + 1, a + w + 1]);
+                out.extend_from_slice(&[a, a + 1, a + w + 1, a, a + w + 1, a + w]);
             }
         }
         out
@@ -439,5 +445,27 @@ mod tests {
         let idx = mesh.indices();
         assert_eq!(idx.len(), 3 * 2 * 6);
         assert_eq!(*idx.iter().max().unwrap() as usize, mesh.vertex_count() - 1);
+    }
+
+    #[test]
+    fn cells_split_from_top_left_to_bottom_right() {
+        let mesh = WarpMesh::new(3, 2, 10, 10);
+        let clip = mesh.clip_positions();
+        for cell in mesh.indices().chunks(6) {
+            // The two corners both triangles share are the diagonal's ends.
+            let shared: Vec<u32> = cell[..3]
+                .iter()
+                .copied()
+                .filter(|v| cell[3..].contains(v))
+                .collect();
+            assert_eq!(shared.len(), 2, "{cell:?}");
+            let [a, b] = [clip[shared[0] as usize], clip[shared[1] as usize]];
+            let (left, right) = if a[0] < b[0] { (a, b) } else { (b, a) };
+            // Clip y points up: the left end is the upper one.
+            assert!(
+                left[1] > right[1],
+                "cell {cell:?} splits {left:?}-{right:?}"
+            );
+        }
     }
 }
