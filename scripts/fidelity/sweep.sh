@@ -31,7 +31,8 @@
 # float-mod for shaders that take a %,
 # pixel-ang for per-pixel code that reads ang, division for equation code
 # that divides, rand for equation code whose rand() takes anything but a
-# whole number;
+# whole number, filters for presets without a composite shader that
+# brighten, solarize or set a gamma below 1 with video echo;
 # and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
 # renders every reference again with a copy of refrender whose butterchurn
 # samples its frames without mipmaps (nomip_refrender.py; OUT/ref-nomip),
@@ -194,6 +195,11 @@ one() {
     fi
     if grep -qiE '^(per_|wave_[0-9]+_|shape_[0-9]+_)[a-z_]*[0-9]+=[^/]*\brand[[:space:]]*\([[:space:]]*([0-9]*\.[0-9]*[1-9]|[^0-9 ])' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-rand/$name" --butterchurn rand
+    fi
+    if ! grep -qiE '^comp_[0-9]+=' "$PRESETS_DIR/$name.milk" &&
+        { grep -qiE '^b(Brighten|Solarize)=[1-9]|^per_frame_[0-9]+=.*\b(brighten|solarize|gamma)[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk" ||
+          { grep -qiE '^fGammaAdj=0*\.' "$PRESETS_DIR/$name.milk" && grep -qiE '^fVideoEchoAlpha=0*\.0*[1-9]|^fVideoEchoAlpha=[1-9]' "$PRESETS_DIR/$name.milk"; }; }; then
+        kefir_run "$name" "$OUT/kefir-bc-filters/$name" --butterchurn filters
     fi
     # Nearly every preset draws a main wave or a waveform custom wave.
     kefir_run "$name" "$OUT/kefir-bc-wave-window/$name" --butterchurn wave-window

@@ -432,6 +432,12 @@ QUIRKS = {
         "equation code calls rand() with a number that is not whole (rand(0.8), rand(q1)): MilkDrop 2's "
         "nseel_int_rand scales its uniform number by max(floor(n), 1), so rand(0.8) reaches 1, as "
         "Kefir; butterchurn's eel-wasm shim by n itself (Math.random() * n)"),
+    "filters": (
+        "no composite shader, and brighten, solarize or a gamma below 1 with video echo: MilkDrop "
+        "2's ShowToUser_NoShaders filters with blends (brighten: invert, square, invert, so "
+        "1 - (1 - x)^2; solarize 2x(1 - x)) and applies gamma as additive redraws, each echo "
+        "layer drawn at least once, as Kefir; butterchurn's built-in composite takes sqrt(x), "
+        "4x(1 - x) and multiplies by gamma"),
     # Not a Kefir imitation: the reference rendered again by a butterchurn
     # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (

@@ -645,6 +645,14 @@ pub struct ButterchurnQuirks {
     /// `max(floor(n), 1)`, so `rand(0.8)` reaches 1 there and stays below
     /// 0.8 in butterchurn. For presets loaded after the call.
     pub rand: bool,
+    /// The built-in composite of presets without a composite shader
+    /// filters and scales as butterchurn's does: `brighten` as `sqrt`,
+    /// `solarize` as `4x(1 - x)`, gamma as a plain factor (a gamma below 1
+    /// darkens with video echo too). MilkDrop 2's `ShowToUser_NoShaders`
+    /// brightens with blends (invert, square, invert: `1 - (1 - x)^2`),
+    /// solarizes to `2x(1 - x)` and applies gamma as additive redraws, each
+    /// echo layer drawn at least once.
+    pub filters: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -1014,6 +1022,7 @@ impl Visualizer {
         self.mesh.set_butterchurn_rad_ang(quirks.warp_rad_ang);
         self.composite.set_butterchurn_rad_ang(quirks.comp_rad_ang);
         self.composite.set_butterchurn_hue(quirks.hue);
+        self.composite.set_butterchurn_filters(quirks.filters);
         self.warp.set_butterchurn_main_wrap(quirks.main_wrap);
         self.composite.set_butterchurn_main_wrap(quirks.main_wrap);
     }

@@ -92,17 +92,22 @@ struct CompVariant {
     generated: bool,
     /// brighten, darken, solarize, invert
     filters: [bool; 4],
+    /// The filters as the generated shader (and butterchurn's built-in
+    /// composite) compute them, for the fixed-function path too
+    /// ([`crate::ButterchurnQuirks::filters`]).
+    shader_filters: bool,
     srgb: bool,
 }
 
 impl CompVariant {
-    fn constants(&self) -> [(&'static str, f64); 9] {
+    fn constants(&self) -> [(&'static str, f64); 10] {
         let f = |b: bool| f64::from(u8::from(b));
         [
             ("ECHO", f(self.echo)),
             ("HUE", f(self.hue)),
             ("HUE_CROSS", f(self.hue_cross)),
             ("GENERATED", f(self.generated)),
+            ("SHADER_FILTERS", f(self.shader_filters)),
             ("BRIGHTEN", f(self.filters[0])),
             ("DARKEN", f(self.filters[1])),
             ("SOLARIZE", f(self.filters[2])),
@@ -110,6 +115,17 @@ impl CompVariant {
             ("SRGB", f(self.srgb)),
         ]
     }
+}
+
+/// The hue shader's random phases and which of butterchurn's composite
+/// rules the composite imitates.
+#[derive(Debug, Clone, Copy)]
+struct ButterchurnComposite {
+    rand_start: [f32; 4],
+    /// [`crate::ButterchurnQuirks::hue`]
+    hue: bool,
+    /// [`crate::ButterchurnQuirks::filters`]
+    filters: bool,
 }
 
 /// A preset's composite uniforms this frame (for an sRGB target when
@@ -120,8 +136,13 @@ fn comp_uniforms(
     s: &FrameState,
     srgb: bool,
     time: f64,
-    (rand_start, butterchurn_hue): ([f32; 4], bool),
+    imitate: ButterchurnComposite,
 ) -> (CompUniforms, bool, CompVariant) {
+    let ButterchurnComposite {
+        rand_start,
+        hue: butterchurn_hue,
+        filters: butterchurn_filters,
+    } = imitate;
     let base = runtime.base();
     let hue_amount = runtime.hue_amount();
     let (echo_alpha, echo_zoom, orient, gain, filters, style, hue_amount, comp_wrap) =
@@ -135,7 +156,10 @@ fn comp_uniforms(
                     // Stereo draws ceil(gamma) passes of min(1, gamma - pass).
                     g.max(0.0)
                 } else {
-                    milkdrop1_draws(alpha > 0.001, g)
+                    // butterchurn multiplies by gamma whatever the echo: as
+                    // MilkDrop 2 without echo (a sum of draws that adds up
+                    // to gamma).
+                    milkdrop1_draws(alpha > 0.001 && !butterchurn_filters, g)
                         .iter()
                         .map(|(count, g)| count * g)
                         .sum::<f32>()
@@ -196,7 +220,8 @@ fn comp_uniforms(
         // ShowToUser_NoShaders: shade[i] on vertex i of its quad, a strip
         // of two triangles, as the vertex colours of each draw.
         let echo_alpha = (echo[0] > 0.0).then_some(echo[0]);
-        let (frame, echo_layer) = milkdrop1_layers(&shades, echo_alpha, s.gamma as f32);
+        let (frame, echo_layer) =
+            milkdrop1_layers(&shades, echo_alpha, s.gamma as f32, butterchurn_filters);
         hue_echo = echo_layer;
         (frame, false)
     };
@@ -215,6 +240,7 @@ fn comp_uniforms(
         hue_cross: bilinear,
         generated: style > 0.5,
         filters,
+        shader_filters: butterchurn_filters,
         srgb,
     };
     (uniforms, comp_wrap, variant)
@@ -285,13 +311,16 @@ fn milkdrop1_draws(echo: bool, gamma: f32) -> [(f32, f32); 2] {
 /// `((int)(v * 255)) & 0xFF`), so with `fShader` above 1, whose shades go
 /// below 0, a draw's channel wraps to a bright byte (-0.5 is 129/255)
 /// instead of darkening. The draws add up (the framebuffer saturates, which
-/// the shader's clamp does at the end).
+/// the shader's clamp does at the end). `gamma_as_factor`: gamma scales
+/// each layer as without echo, as butterchurn's multiply does
+/// ([`crate::ButterchurnQuirks::filters`]).
 fn milkdrop1_layers(
     shades: &[[f32; 4]; 4],
     echo_alpha: Option<f32>,
     gamma: f32,
+    gamma_as_factor: bool,
 ) -> ([[f32; 4]; 4], [[f32; 4]; 4]) {
-    let draws = milkdrop1_draws(echo_alpha.is_some(), gamma);
+    let draws = milkdrop1_draws(echo_alpha.is_some() && !gamma_as_factor, gamma);
     let layer = |mix: f32| -> [[f32; 4]; 4] {
         shades.map(|shade| {
             let mut c = [0.0, 0.0, 0.0, 1.0];
@@ -428,6 +457,9 @@ pub(crate) struct CompositePass {
     /// A composite shader's plain `sampler_main` follows `wrap`
     /// ([`crate::ButterchurnQuirks::main_wrap`]).
     butterchurn_main_wrap: bool,
+    /// The built-in composite filters as butterchurn's
+    /// ([`crate::ButterchurnQuirks::filters`]).
+    butterchurn_filters: bool,
 }
 
 impl CompositePass {
@@ -441,6 +473,10 @@ impl CompositePass {
 
     pub fn set_butterchurn_main_wrap(&mut self, on: bool) {
         self.butterchurn_main_wrap = on;
+    }
+
+    pub fn set_butterchurn_filters(&mut self, on: bool) {
+        self.butterchurn_filters = on;
     }
 
     /// Replaces the hue shader's random start phases (another renderer's,
@@ -479,6 +515,7 @@ impl CompositePass {
             rand_start,
             butterchurn_hue: false,
             butterchurn_main_wrap: false,
+            butterchurn_filters: false,
         }
     }
 
@@ -593,7 +630,11 @@ impl CompositePass {
             state,
             srgb,
             slot.time,
-            (self.rand_start, self.butterchurn_hue),
+            ButterchurnComposite {
+                rand_start: self.rand_start,
+                hue: self.butterchurn_hue,
+                filters: self.butterchurn_filters,
+            },
         );
         gpu.queue
             .write_buffer(&slot.uniforms.comp, 0, bytemuck::bytes_of(&uniforms));
@@ -727,38 +768,43 @@ mod tests {
         let shades = [[-0.5, 0.8, 0.25, 1.0]; 4];
         // No echo, gamma 1: one draw of the shade as bytes; -0.5 wraps to
         // 129/255, a bright channel, not black.
-        let (frame, _) = milkdrop1_layers(&shades, None, 1.0);
+        let (frame, _) = milkdrop1_layers(&shades, None, 1.0, false);
         close(frame[0][0], 129.0 / 255.0);
         close(frame[0][1], byte(0.8));
         // Gamma 1.5: a full draw and a half one, each rounded and wrapped.
-        let (frame, _) = milkdrop1_layers(&shades, None, 1.5);
+        let (frame, _) = milkdrop1_layers(&shades, None, 1.5, false);
         close(frame[2][0], byte(-0.5) + byte(-0.25));
         close(frame[2][2], byte(0.25) + byte(0.125));
         // Echo at 0.5, gamma 2: each layer drawn twice at mix 0.5; the
         // product wraps, not the shade: 2 * byte(-0.25), not
         // 0.5 * 2 * byte(-0.5).
-        let (frame, echo) = milkdrop1_layers(&shades, Some(0.5), 2.0);
+        let (frame, echo) = milkdrop1_layers(&shades, Some(0.5), 2.0, false);
         close(frame[1][0], 2.0 * byte(-0.25));
         close(echo[1][0], 2.0 * byte(-0.25));
         close(frame[1][1], 2.0 * byte(0.4));
         // Echo, gamma below 1: each layer still drawn once.
-        let (frame, echo) = milkdrop1_layers(&shades, Some(0.25), 0.5);
+        let (frame, echo) = milkdrop1_layers(&shades, Some(0.25), 0.5, false);
         close(frame[3][1], byte(0.75 * 0.8));
         close(echo[3][1], byte(0.25 * 0.8));
+        // As butterchurn scales (ButterchurnQuirks::filters): gamma is a
+        // plain factor, below 1 with echo too.
+        let (frame, echo) = milkdrop1_layers(&shades, Some(0.25), 0.5, true);
+        close(frame[3][1], byte(0.5 * 0.75 * 0.8));
+        close(echo[3][1], byte(0.5 * 0.25 * 0.8));
         // No echo, gamma 0 or below: nothing drawn.
-        let (frame, _) = milkdrop1_layers(&shades, None, -3.0);
+        let (frame, _) = milkdrop1_layers(&shades, None, -3.0, false);
         close(frame[0][1], 0.0);
         // Within 0..1 the sum is the float product but for byte rounding.
         let rand_start = [0.3, 1.1, 2.5, 4.2];
         let mild = hue_corners(7.0, rand_start, 0.5);
-        let (frame, echo) = milkdrop1_layers(&mild, Some(0.3), 2.6);
+        let (frame, echo) = milkdrop1_layers(&mild, Some(0.3), 2.6, false);
         for k in 0..3 {
             assert!((frame[0][k] - 2.6 * 0.7 * mild[0][k]).abs() <= 3.0 / 255.0);
             assert!((echo[0][k] - 2.6 * 0.3 * mild[0][k]).abs() <= 3.0 / 255.0);
         }
         // fShader 10 takes some channels below 0: drawn, they come out bright.
         let strong = hue_corners(7.0, rand_start, 10.0);
-        let (frame, _) = milkdrop1_layers(&strong, None, 1.0);
+        let (frame, _) = milkdrop1_layers(&strong, None, 1.0, false);
         let wrapped = (0..4)
             .flat_map(|i| (0..3).map(move |k| (i, k)))
             .filter(|&(i, k)| strong[i][k] < -1.0 / 255.0 && frame[i][k] > 0.0)

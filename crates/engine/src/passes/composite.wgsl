@@ -68,6 +68,9 @@ override BRIGHTEN: bool = false;
 override DARKEN: bool = false;
 override SOLARIZE: bool = false;
 override INVERT: bool = false;
+// The filters as the generated shader computes them, for the fixed-function
+// path too (imitating butterchurn, ButterchurnQuirks::filters).
+override SHADER_FILTERS: bool = false;
 // The target encodes to sRGB on write.
 override SRGB: bool = false;
 
@@ -97,7 +100,7 @@ fn comp_fs(in: CompOut) -> @location(0) vec4<f32> {
             c = c * hue;
         }
     }
-    if (!GENERATED) {
+    if (!GENERATED && !SHADER_FILTERS) {
         // Fixed-function: the layers add up in an 8-bit framebuffer, then
         // full-screen blends filter it.
         c = clamp(c, vec3<f32>(0.0), vec3<f32>(1.0));

@@ -102,7 +102,10 @@ pub struct Args {
     /// is atan2's (-pi, pi]), division (equation code's x/0 is 0, where
     /// MilkDrop 2's is ±inf until `=` stores it as 0), rand (equation
     /// code's rand(n) scaled by n itself, where MilkDrop 2 scales by
-    /// max(floor(n), 1)).
+    /// max(floor(n), 1)), filters (presets without a composite shader:
+    /// brighten as sqrt, solarize as 4x(1 - x) and gamma as a plain factor,
+    /// where MilkDrop 2 blends 1 - (1 - x)^2 and 2x(1 - x) and redraws for
+    /// gamma, each echo layer at least once).
     #[arg(
         long,
         requires = "replay",
@@ -190,6 +193,7 @@ enum ButterchurnQuirk {
     PixelAng,
     Division,
     Rand,
+    Filters,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -347,6 +351,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             pixel_ang: has(ButterchurnQuirk::PixelAng),
             division: has(ButterchurnQuirk::Division),
             rand: has(ButterchurnQuirk::Rand),
+            filters: has(ButterchurnQuirk::Filters),
         });
         if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
             r.wave_placement = replay::WavePlacement::AsButterchurnHasIt;
