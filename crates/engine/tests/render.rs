@@ -367,6 +367,32 @@ fn composite_gamma_echo_and_filters() {
 }
 
 #[test]
+fn milkdrop_1_filters_and_gamma_or_as_butterchurn_computes_them() {
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let first = |body: &str, v: u8, filters: bool| {
+        let mut vis = visualizer(&gpu, body);
+        vis.emulate_butterchurn(milk_engine::ButterchurnQuirks {
+            filters,
+            ..Default::default()
+        });
+        vis.set_frame(W, H, &vec![v; (W * H * 4) as usize]);
+        render(&mut vis, &gpu, &target)[0]
+    };
+    // MilkDrop 2's blends: 1 - (1 - x)^2 and 2x(1 - x); butterchurn's
+    // composite: sqrt(x) and 4x(1 - x).
+    assert!(first("bBrighten=1", 64, false).abs_diff(112) <= 1);
+    assert!(first("bBrighten=1", 64, true).abs_diff(128) <= 1);
+    assert!(first("bSolarize=1", 64, false).abs_diff(96) <= 1);
+    assert!(first("bSolarize=1", 64, true).abs_diff(191) <= 1);
+    // Gamma below 1 with video echo: MilkDrop 2 draws each layer once,
+    // butterchurn multiplies.
+    let echo = "fVideoEchoAlpha=0.5\nfVideoEchoZoom=1\nfGammaAdj=0.5";
+    assert!(first(echo, 200, false).abs_diff(200) <= 1);
+    assert!(first(echo, 200, true).abs_diff(100) <= 1);
+}
+
+#[test]
 fn frames_are_deterministic_and_survive_degenerate_motion() {
     let gpu = gpu();
     let body = "zoom=1.02\nrot=0.03\nwarp=1.5\nfWarpScale=1.3\nfDecay=0.97\nfShader=0.5\n\
