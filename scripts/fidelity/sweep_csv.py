@@ -171,15 +171,6 @@ def rand_replay(kef_dir, upto=10):
     return True, None
 
 
-def file_value(text, key, default):
-    """A preset file's `key=number` (case-insensitive), or `default`."""
-    m = re.search(rf"^{key}\s*=\s*([-+0-9.eE]+)", text, re.M | re.I)
-    try:
-        return float(m.group(1)) if m else default
-    except ValueError:
-        return default
-
-
 def preset_traits(path):
     try:
         text = open(path, encoding="latin-1").read()
@@ -233,14 +224,6 @@ def preset_traits(path):
         # display gamma (var_pf_gamma in state.cpp), as in Kefir;
         # butterchurn's is `gammaadj` alone, so `gamma = 2` does nothing.
         "gamma_var": bool(re.search(r"\bgamma\s*=(?!=)", eqs)),
-        # no composite shader, video echo on and gamma below 1: MilkDrop 2's
-        # ShowToUser_NoShaders draws each echo layer once and redraws it
-        # (int)(gamma - 0.0001) times, so below 1 gamma does nothing (it
-        # darkens only without echo), as in Kefir; butterchurn's built-in
-        # composite multiplies by gammaAdj whatever the echo.
-        "gamma_echo": not any(line.lower().startswith("comp_") for line in text.splitlines())
-        and file_value(text, "fVideoEchoAlpha", 0.0) > 0.001
-        and file_value(text, "fGammaAdj", 1.0) < 1.0,
         # rad/ang in a shader: butterchurn computes them per pixel, MilkDrop 2
         # interpolates the mesh's per-vertex values (as Kefir).
         "radang_sh": bool(re.search(r"\b(rad|ang)\b", shs)),
@@ -568,12 +551,6 @@ def classify_by_rules(r):
         return "butterchurn", ("its per-frame code sets gamma, MilkDrop 2's per-frame name for the "
                                "display gamma (var_pf_gamma, state.cpp), which Kefir follows; "
                                "butterchurn reads only gammaadj, so the line does nothing there")
-    if r["traits"].get("gamma_echo") and not r["state_diff_frame"]:
-        return "butterchurn", ("gamma below 1 with video echo and no composite shader: MilkDrop 2's "
-                               "ShowToUser_NoShaders draws each echo layer once and redraws it "
-                               "(int)(gamma - 0.0001) times, so gamma below 1 leaves the picture "
-                               "as it is (as Kefir); butterchurn's built-in composite multiplies by "
-                               "gammaAdj, a darker picture")
     why = []
     if r["state_diff_frame"]:
         why.append(f"per-frame state differs from frame {r['state_diff_frame']} "
