@@ -1310,7 +1310,7 @@ impl Visualizer {
             &mut rec,
             &gpu,
             &self.frames,
-            &mut self.slot,
+            (&mut self.slot, self.blend.as_mut()),
             &code,
             audio,
             aspect,

@@ -2,7 +2,7 @@
 //! (MilkDrop 2's `DrawCustomShapes` in `milkdropfs.cpp`).
 //!
 //! For each enabled shape, `num_inst` instances (the file's value, at most
-//! 1024; per-frame code cannot change it, as in MilkDrop) each run the
+//! [`MAX_INSTANCES`]; per-frame code cannot change it, as in MilkDrop) each run the
 //! shape's per-frame code with `instance` set, then draw:
 //!
 //! - a fan of `sides` (3..100) triangles around (`x`, `y`) with radius
@@ -16,7 +16,12 @@
 //!   coordinates `0.5 + 0.5 * (cos, sin)(angle + tex_ang) / tex_zoom`
 //!   around the texture's centre;
 //! - when `border_a > 0`, the outline in the border colour, with the same
-//!   blending; `thick` makes it twice as wide.
+//!   blending; `thick` draws it four times, a pixel apart (right, down,
+//!   left), each copy blended on its own, as MilkDrop 2 does.
+//!
+//! During a blend both presets' shapes are drawn, the incoming preset's
+//! first, their alphas times the blend's progress (linear) and one minus
+//! it, each preset's code running with its own values.
 //!
 //! Geometry follows MilkDrop: the first corner sits at `ang + pi/4`, and
 //! x offsets (positions and texture coordinates) are multiplied by
@@ -33,9 +38,9 @@
 //!
 //! Outline width: MilkDrop draws 1-pixel lines (thick: the line 4 times, 1
 //! pixel apart, so 2 pixels wide) at the resolutions of its day. Here an
-//! outline is a quad strip [`line_scale`] pixels wide (twice that when
-//! thick), where the scale is the shorter side of the image over 540
-//! pixels, at least 1: 1 px up to 540p, 2 px at 1080p, 4 px at 2160p.
+//! outline is a quad strip [`line_scale`] pixels wide (its thick copies
+//! that far apart), where the scale is the shorter side of the image over
+//! 540 pixels, at least 1: 1 px up to 540p, 2 px at 1080p, 4 px at 2160p.
 
 use std::ops::Range;
 
@@ -44,7 +49,10 @@ use milk_parser::code::FrameInputs;
 use crate::colour_bytes::channel_byte;
 use crate::runtime::PresetRuntime;
 
-/// MilkDrop's cap on shape instances.
+/// The most instances a shape draws: the top of MilkDrop 2's editor range
+/// (1..1024). MilkDrop 2 loads a larger `num_inst` from a file as it is;
+/// Kefir caps it so that a preset cannot make a frame arbitrarily slow (no
+/// preset of the corpus asks for more).
 pub const MAX_INSTANCES: usize = 1024;
 
 /// Image height (shorter side) at which lines are 1 pixel wide.
@@ -88,10 +96,11 @@ const COLOR2: usize = 16;
 const BORDER: usize = 20;
 const NVARS: usize = 24;
 
-/// The four channels from `v[at..]`, wrapped as MilkDrop 2 does or (with
-/// `clamp`) clamped as butterchurn does.
-fn color(v: &[f64; NVARS], at: usize, clamp: bool) -> [u8; 4] {
-    [v[at], v[at + 1], v[at + 2], v[at + 3]].map(|c| channel_byte(c, clamp))
+/// The four channels from `v[at..]`, the alpha times `alpha_mult` (a
+/// preset's share of a blend), wrapped as MilkDrop 2 does or (with `clamp`)
+/// clamped as butterchurn does.
+fn color(v: &[f64; NVARS], at: usize, clamp: bool, alpha_mult: f64) -> [u8; 4] {
+    [v[at], v[at + 1], v[at + 2], v[at + 3] * alpha_mult].map(|c| channel_byte(c, clamp))
 }
 
 /// C's `(int)v != 0`.
@@ -113,6 +122,9 @@ struct Builder {
     scale: f32,
     /// Colours clamped as butterchurn does, not wrapped.
     clamp_colours: bool,
+    /// What alphas are multiplied by: the preset's share of a blend (1
+    /// outside blends).
+    alpha_mult: f64,
 }
 
 impl Builder {
@@ -179,8 +191,8 @@ impl Builder {
             return;
         }
 
-        let c1 = color(v, COLOR, self.clamp_colours);
-        let c2 = color(v, COLOR2, self.clamp_colours);
+        let c1 = color(v, COLOR, self.clamp_colours, self.alpha_mult);
+        let c2 = color(v, COLOR2, self.clamp_colours, self.alpha_mult);
         // Blended by its own alpha (`src_alpha` as the source factor, also
         // for the frame's alpha channel), a fill whose alpha is 0 at the
         // centre and the rim leaves every pixel as it was: not drawn (many
@@ -212,20 +224,32 @@ impl Builder {
         }
 
         if v[BORDER + 3] > 0.0 {
-            let c = color(v, BORDER, self.clamp_colours);
-            let width = if flag(v[THICK]) { 2.0 } else { 1.0 };
+            let c = color(v, BORDER, self.clamp_colours, self.alpha_mult);
             let start = self.vertices.len();
-            for j in 0..sides {
-                self.line(rim[j].0, rim[(j + 1) % sides].0, width, c);
+            // MilkDrop 2 draws a thick outline four times, moved a pixel
+            // right, then down, then back left, each copy blended on its
+            // own: most of its pixels are blended twice.
+            let copies: &[[f32; 2]] = if flag(v[THICK]) {
+                &[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]
+            } else {
+                &[[0.0, 0.0]]
+            };
+            // One pixel is two half-pixels in clip units; clip y is up.
+            let [px, py] = self.half_px.map(|h| 2.0 * h * self.scale);
+            for &[right, down] in copies {
+                let shift = |p: [f32; 2]| [p[0] + right * px, p[1] - down * py];
+                for j in 0..sides {
+                    self.line(shift(rim[j].0), shift(rim[(j + 1) % sides].0), c);
+                }
             }
             self.push_draw(start, false, additive);
         }
     }
 
-    /// A segment `width` (MilkDrop) pixels wide as a quad, extended by half
-    /// its width at both ends so consecutive segments join.
-    fn line(&mut self, a: [f32; 2], b: [f32; 2], width: f32, color: [u8; 4]) {
-        let [hx, hy] = self.half_px.map(|h| h * width * self.scale);
+    /// A segment one (MilkDrop) pixel wide as a quad, extended by half its
+    /// width at both ends so consecutive segments join.
+    fn line(&mut self, a: [f32; 2], b: [f32; 2], color: [u8; 4]) {
+        let [hx, hy] = self.half_px.map(|h| h * self.scale);
         // Direction in pixel units (clip / half_px).
         let d = [(b[0] - a[0]) / hx, (b[1] - a[1]) / hy];
         let len = (d[0] * d[0] + d[1] * d[1]).sqrt();
@@ -250,6 +274,14 @@ impl Builder {
         );
         self.vertices.extend_from_slice(&[a0, a1, b0, b0, a1, b1]);
     }
+}
+
+/// One preset's shapes in a frame: its runtime, its frame's inputs, and
+/// what its alphas are multiplied by (its share of a blend, 1 outside one).
+pub(crate) struct ShapeLayer<'a> {
+    pub runtime: &'a mut PresetRuntime,
+    pub inputs: &'a FrameInputs,
+    pub alpha_mult: f64,
 }
 
 /// Draws the custom shapes: pipelines, and the geometry of the current
@@ -354,14 +386,14 @@ impl ShapeRenderer {
     }
 
     /// Runs the enabled shapes' per-frame code (after the preset's
-    /// per-frame code) for every instance and uploads their geometry for a
-    /// `size` image with MilkDrop's aspect factors `aspect`.
+    /// per-frame code) for every instance of every preset in `layers` (the
+    /// playing one, then the one blending out) and uploads their geometry
+    /// for a `size` image with MilkDrop's aspect factors `aspect`.
     pub(crate) fn prepare(
         &mut self,
         device: &wgpu::Device,
         queue: &wgpu::Queue,
-        runtime: &mut PresetRuntime,
-        inputs: &FrameInputs,
+        layers: &mut [ShapeLayer<'_>],
         size: (u32, u32),
         aspect: [f32; 2],
     ) {
@@ -371,23 +403,28 @@ impl ShapeRenderer {
             aspect_y: f64::from(aspect[1]),
             half_px: [1.0 / size.0.max(1) as f32, 1.0 / size.1.max(1) as f32],
             scale: line_scale(size.0, size.1),
-            clamp_colours: runtime.colours_clamped(),
+            clamp_colours: false,
+            alpha_mult: 1.0,
         };
         b.vertices.clear();
         b.draws.clear();
-        let (code, overruns) = runtime.shapes_mut();
-        for k in 0..code.shapes.len() {
-            let shape = &mut code.shapes[k];
-            if !shape.params.enabled {
-                continue;
-            }
-            let instances = shape.params.num_inst.clamp(0, MAX_INSTANCES as i32) as usize;
-            let has_code = !shape.frame.is_empty();
-            for instance in 0..instances {
-                if has_code {
-                    overruns.extend(code.run_shape_instance(k, instance, inputs));
+        for layer in layers.iter_mut() {
+            b.clamp_colours = layer.runtime.colours_clamped();
+            b.alpha_mult = layer.alpha_mult;
+            let (code, overruns) = layer.runtime.shapes_mut();
+            for k in 0..code.shapes.len() {
+                let shape = &mut code.shapes[k];
+                if !shape.params.enabled {
+                    continue;
                 }
-                b.instance(&code.shapes[k].values());
+                let instances = shape.params.num_inst.clamp(0, MAX_INSTANCES as i32) as usize;
+                let has_code = !shape.frame.is_empty();
+                for instance in 0..instances {
+                    if has_code {
+                        overruns.extend(code.run_shape_instance(k, instance, layer.inputs));
+                    }
+                    b.instance(&code.shapes[k].values());
+                }
             }
         }
         self.vertices = b.vertices;
@@ -479,8 +516,11 @@ mod tests {
         // Past 0..1 they wrap; butterchurn's reading clamps instead.
         let mut v = [0.0; NVARS];
         v[COLOR..COLOR + 4].copy_from_slice(&[1.5, -0.5, 0.5, f64::NAN]);
-        assert_eq!(color(&v, COLOR, false), [126, 129, 127, 0]);
-        assert_eq!(color(&v, COLOR, true), [255, 0, 128, 0]);
+        assert_eq!(color(&v, COLOR, false, 1.0), [126, 129, 127, 0]);
+        assert_eq!(color(&v, COLOR, true, 1.0), [255, 0, 128, 0]);
+        // A blend's share multiplies the alpha before the conversion.
+        v[COLOR + 3] = 0.8;
+        assert_eq!(color(&v, COLOR, false, 0.5)[3], 102);
     }
 
     #[test]
@@ -504,6 +544,7 @@ mod tests {
             half_px: [1.0 / 64.0; 2],
             scale: 1.0,
             clamp_colours: false,
+            alpha_mult: 1.0,
         }
     }
 

@@ -1200,7 +1200,8 @@ pub fn draw_main_wave(
 /// code, its samples (waveform or spectrum, smoothed), its per-point code,
 /// then lines or dots. Blocks that run past their budget are added to
 /// `overruns`. Colour channels past 0..1 wrap as in MilkDrop 2, or with
-/// `clamp_colours` are clamped as in butterchurn.
+/// `clamp_colours` are clamped as in butterchurn; alphas are multiplied by
+/// `alpha_mult` first (a preset's share of a blend, 1 outside one).
 #[allow(clippy::too_many_arguments)]
 pub fn draw_custom_waves(
     canvas: &mut Canvas,
@@ -1211,6 +1212,7 @@ pub fn draw_custom_waves(
     aspect: [f32; 2],
     clamp_colours: bool,
     window: WaveWindow,
+    alpha_mult: f64,
 ) {
     let channel = |v: f64| colour_bytes::channel(v, clamp_colours);
     let wave_scale = code.base.wave_scale;
@@ -1343,7 +1345,7 @@ pub fn draw_custom_waves(
                         channel(rs[j]),
                         channel(gs[j]),
                         channel(bs[j]),
-                        channel(as_[j]),
+                        channel(as_[j] * alpha_mult),
                     ],
                 )
             })

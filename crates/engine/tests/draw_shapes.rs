@@ -278,6 +278,110 @@ fn border_takes_the_border_colour_and_thick_is_wider() {
 }
 
 #[test]
+fn a_thick_outline_is_four_copies_blended_one_by_one() {
+    // A half-transparent green outline: MilkDrop 2 draws a thick one four
+    // times a pixel apart, so along an edge most pixels are blended twice
+    // (0.5 then 0.5 over that: 191 over black), a thin one once (127).
+    let keys = |thick: &str| {
+        let k = [
+            "sides=4",
+            "rad=0.5",
+            "a=0",
+            "a2=0",
+            "border_r=0",
+            "border_g=1",
+            "border_b=0",
+            "border_a=0.5",
+            thick,
+        ];
+        shape(0, &k, "")
+    };
+    let twice = |p: [u8; 3]| (185..=197).contains(&p[1]);
+    let once = |p: [u8; 3]| (121..=133).contains(&p[1]);
+    let thin = Scene::new(96, 96, &keys("thickOutline=0")).frame();
+    let thick = Scene::new(96, 96, &keys("thickOutline=1")).frame();
+    let (thin_once, thin_twice) = (thin.count(once), thin.count(twice));
+    assert!(
+        thin_once >= 120 && thin_twice <= 8,
+        "thin: {thin_once} once, {thin_twice} twice"
+    );
+    // Four edges of ~34 px, each two copies deep.
+    let thick_twice = thick.count(twice);
+    assert!(
+        thick_twice >= 110,
+        "thick: {thick_twice} pixels blended twice"
+    );
+    // The copies go right and down from the thin outline: the left edge's
+    // column gains the one to its right, not the one to its left.
+    let column = |img: &Image, x: u32| (40..56).filter(|&y| img.lit(x, y)).count();
+    let left = (28..=34)
+        .find(|&x| column(&thin, x) > 8)
+        .expect("the thin left edge");
+    assert!(column(&thick, left + 1) > 8 && column(&thick, left - 1) == 0);
+}
+
+#[test]
+fn a_blend_fades_the_old_shapes_out_and_the_new_ones_in() {
+    // MilkDrop 2 draws both presets' shapes (and custom waves) during a
+    // blend: the incoming one's alphas times the progress, the outgoing
+    // one's times one minus it. White squares over a frame that decays to
+    // black each frame: the centre's level is the drawing's alpha.
+    let white = [
+        "sides=4",
+        "rad=0.3",
+        "r=1",
+        "g=1",
+        "b=1",
+        "a=1",
+        "r2=1",
+        "g2=1",
+        "b2=1",
+        "a2=1",
+        "border_a=0",
+    ];
+    let wave = "wavecode_0_enabled=1\nwavecode_0_samples=64\nwavecode_0_bUseDots=0\n\
+                wavecode_0_r=0\nwavecode_0_g=1\nwavecode_0_b=0\nwavecode_0_a=1\n\
+                wave_0_per_point1=x = 0.05 + sample * 0.9; y = 0.7;";
+    let old_body = format!("{}{wave}", shape(0, &white, "x = 0.3;"));
+    let new_body = shape(1, &white, "x = 0.7;");
+    let mut s = Scene::new(96, 48, &old_body);
+    let before = s.frame();
+    assert!(before.at(29, 24)[0] > 250 && !before.lit(67, 24));
+    // y = 0.7 on a 2:1 frame: clip y 0.4 / 0.5, row 4.8.
+    let wave_at = |img: &Image| (2..8).map(|y| img.at(48, y)[1]).max().unwrap();
+    assert!(wave_at(&before) > 250, "the old preset's custom wave");
+    let builder = s.vis.builder();
+    let prepared = builder.prepare(&preset(&new_body), None, 1);
+    s.vis
+        .switch_to(prepared, milk_engine::Switch::Blend { seconds: 10.0 * DT });
+    // Progress 0, 0.1, ..., 0.5 on the blend's first six frames.
+    let mut levels = Vec::new();
+    for _ in 0..6 {
+        let img = s.frame();
+        levels.push((img.at(29, 24)[0], img.at(67, 24)[0], wave_at(&img)));
+    }
+    let (old, new, wave_level) = levels[5];
+    assert!(
+        (old as i32 - 127).abs() <= 3,
+        "old shape at half: {levels:?}"
+    );
+    assert!(
+        (new as i32 - 127).abs() <= 3,
+        "new shape at half: {levels:?}"
+    );
+    assert!(
+        (wave_level as i32 - 127).abs() <= 3,
+        "old wave at half: {levels:?}"
+    );
+    assert!(
+        levels
+            .windows(2)
+            .all(|w| w[1].0 < w[0].0 && w[1].1 > w[0].1),
+        "the old one fades out as the new one fades in: {levels:?}"
+    );
+}
+
+#[test]
 fn textured_shape_shows_the_previous_frame_rotated_by_tex_ang() {
     // rad * tex_zoom = 1: the texture maps 1:1, turned by tex_ang.
     let keys = [

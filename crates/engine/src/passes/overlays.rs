@@ -4,8 +4,11 @@
 //! custom waves (their code), the main wave, darken_center and the borders
 //! ([`crate::shapes`], [`crate::waves`], [`crate::borders`]). Also the
 //! motion vectors, which MilkDrop draws into the *previous* frame before
-//! the warp (recorded as part of the warp pass). During a blend only the
-//! incoming preset draws them.
+//! the warp (recorded as part of the warp pass), from the blended values.
+//! During a blend both presets draw their shapes and custom waves (MilkDrop
+//! 2's `num_reps`): the incoming preset's first, at the blend's progress,
+//! then the outgoing one's at one minus it; the main wave and the borders
+//! come from the blended values.
 //!
 //! Reads: [`FrameCode`], the shapes' and waves' code, audio, the previous
 //! frame. Writes: the new frame (and motion vectors into the previous one).
@@ -14,7 +17,7 @@ use milk_audio::AudioFrame;
 
 use super::code::FrameCode;
 use super::mesh::MeshPass;
-use super::{Begin, Frames, Gpu, Recorder, Slot};
+use super::{Begin, Blend, Frames, Gpu, Recorder, Slot};
 use crate::{ButterchurnQuirks, borders, shapes, waves};
 
 /// Custom shapes and the line/triangle overlays.
@@ -73,15 +76,15 @@ impl OverlayPass {
             .encode(rec, gpu.device, gpu.queue, target, &vectors, frame_alpha);
     }
 
-    /// Runs the shapes' and custom waves' code and draws everything into
-    /// the new frame.
+    /// Runs the shapes' and custom waves' code (of both presets during a
+    /// blend) and draws everything into the new frame.
     #[allow(clippy::too_many_arguments)]
     pub fn encode(
         &mut self,
         rec: &mut Recorder<'_>,
         gpu: &Gpu<'_>,
         frames: &Frames,
-        slot: &mut Slot,
+        (slot, blend): (&mut Slot, Option<&mut Blend>),
         code: &FrameCode,
         audio: &AudioFrame,
         aspect: [f32; 2],
@@ -93,30 +96,42 @@ impl OverlayPass {
             self.shapes.ensure_frame_alpha(gpu.device);
             self.lines.ensure_frame_alpha(gpu.device);
         }
-        self.shapes.prepare(
-            gpu.device,
-            gpu.queue,
-            &mut slot.runtime,
-            &code.inputs,
-            size,
-            aspect,
-        );
+        // The presets drawing shapes and custom waves, each with its frame's
+        // inputs and its share of the blend (MilkDrop 2's linear progress).
+        let mut layers = vec![shapes::ShapeLayer {
+            runtime: &mut slot.runtime,
+            inputs: &code.inputs,
+            alpha_mult: 1.0,
+        }];
+        if let (Some(b), Some((old_inputs, _))) = (blend, &code.old) {
+            let progress = b.progress();
+            layers[0].alpha_mult = progress;
+            layers.push(shapes::ShapeLayer {
+                runtime: &mut b.slot.runtime,
+                inputs: old_inputs,
+                alpha_mult: 1.0 - progress,
+            });
+        }
+        self.shapes
+            .prepare(gpu.device, gpu.queue, &mut layers, size, aspect);
         let mut drawing = waves::Canvas::new(size.0, size.1);
-        {
-            let clamp_colours = slot.runtime.colours_clamped();
-            let window = slot.runtime.wave_window();
-            let (code_, overruns) = slot.runtime.waves_mut();
+        for layer in &mut layers {
+            let clamp_colours = layer.runtime.colours_clamped();
+            let window = layer.runtime.wave_window();
+            let (code_, overruns) = layer.runtime.waves_mut();
             waves::draw_custom_waves(
                 &mut drawing,
                 code_,
                 overruns,
-                &code.inputs,
+                layer.inputs,
                 audio,
                 aspect,
                 clamp_colours,
                 window,
+                layer.alpha_mult,
             );
         }
+        drop(layers);
         if !slot.runtime.main_wave_gated(code.state.draw.wave_a) {
             waves::draw_main_wave(
                 &mut drawing,
