@@ -653,6 +653,13 @@ pub struct ButterchurnQuirks {
     /// solarizes to `2x(1 - x)` and applies gamma as additive redraws, each
     /// echo layer drawn at least once.
     pub filters: bool,
+    /// A composite shader (the preset's, or the one MilkDrop 2 generates
+    /// for presets without one) reads the new frame, with this frame's
+    /// shapes and waves, as butterchurn's does. MilkDrop 2's reads the
+    /// warp's source (`ApplyShaderParams` binds `m_lpVS[0]` for both
+    /// stages): the previous frame with this frame's motion vectors, the
+    /// image its blur levels are made from.
+    pub comp_frame: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -1023,6 +1030,7 @@ impl Visualizer {
         self.composite.set_butterchurn_rad_ang(quirks.comp_rad_ang);
         self.composite.set_butterchurn_hue(quirks.hue);
         self.composite.set_butterchurn_filters(quirks.filters);
+        self.composite.set_butterchurn_comp_frame(quirks.comp_frame);
         self.warp.set_butterchurn_main_wrap(quirks.main_wrap);
         self.composite.set_butterchurn_main_wrap(quirks.main_wrap);
     }
@@ -1319,8 +1327,9 @@ impl Visualizer {
         laps.lap(Pass::Overlays);
 
         // 6: the composite, into the target (or, for a composite shader on
-        // an sRGB target, into an 8-bit texture copied over at the end). The
-        // composite shader reads the new frame and this frame's blur levels.
+        // an sRGB target, into an 8-bit texture copied over at the end).
+        // MilkDrop 1's path reads the new frame; a composite shader reads
+        // the warp's source, as the blur levels made this frame do.
         rec.set_pass(Pass::Composite);
         let target_view = target.create_view(&Default::default());
         let output = Output {
@@ -1338,13 +1347,19 @@ impl Visualizer {
             &mut self.mix,
         );
         let comp_blur = blur_views(&self.blur);
-        let comp_views = FrameViews {
+        // The composite draws at the render size (into the display texture
+        // when it differs from the target's).
+        let comp_target_size = if via_display { size } else { target_size };
+        let new_frame_views = FrameViews {
             main: &dst.view,
             main_size: dst.size,
-            // The composite draws at the render size (into the display
-            // texture when it differs from the target's).
-            target_size: if via_display { size } else { target_size },
+            target_size: comp_target_size,
             blur: comp_blur.each_ref().map(|(v, s)| (v, *s)),
+        };
+        let warp_source_views = FrameViews {
+            main: &src.view,
+            main_size: src.size,
+            ..new_frame_views
         };
         self.composite.encode(
             &mut rec,
@@ -1353,7 +1368,7 @@ impl Visualizer {
             (&self.slot, self.blend.as_ref()),
             &code,
             &self.mesh.buffers(),
-            &comp_views,
+            (&new_frame_views, &warp_source_views),
             &self.mix,
             &output,
         );

@@ -212,6 +212,9 @@ fn shaders_plain_sampler_main_wraps_whatever_btexwrap_says() {
                 }
             }
             vis.set_frame(W, H, &img);
+            // The composite shader shows the warp's source: the second
+            // frame shows what the first warped.
+            render(&mut vis, &gpu, &target);
             let img = render(&mut vis, &gpu, &target);
             // MilkDrop 2 wraps: the column comes in at the left edge.
             assert_eq!(at(&img, 5), want, "{stage}, butterchurn {butterchurn}");
@@ -493,8 +496,11 @@ fn milkdrop_2_presets_use_the_generated_shaders() {
         assert_eq!(img[0], 200);
     }
     // fDecay=0.9 is exact: 200 * 0.9 = 180 (no 8-bit truncation of decay).
+    // The generated composite shows the warp's source, so the first frame
+    // shows the 200 set, the second what the first warp made of it.
     let mut vis = v2("fDecay=0.9");
     vis.set_frame(W, H, &[200u8; (W * H * 4) as usize]);
+    assert_eq!(render(&mut vis, &gpu, &target)[0], 200);
     assert_eq!(render(&mut vis, &gpu, &target)[0], 180);
     // Brighten is a square root in the generated composite shader.
     let mut vis = v2("fDecay=1\nbBrighten=1");
@@ -708,6 +714,9 @@ fn uv_orig_spans_the_screen_without_aspect() {
     assert!(report.warp_shader, "{report:?}");
     assert_eq!(W * 3, H * 4, "a 4:3 target");
     let target = gpu.target(W, H);
+    // The composite shader shows the warp's source: the first frame's warp
+    // output on the second frame.
+    render(&mut vis, &gpu, &target);
     let out = render(&mut vis, &gpu, &target);
     let at = |x: u32, y: u32, ch: usize| f64::from(out[((y * W + x) * 4) as usize + ch]);
     // Pixel centres: uv_orig = (x + 0.5) / W, (y + 0.5) / H.
@@ -744,9 +753,11 @@ fn presets_prepare_on_a_worker_thread() {
     assert!(report.shader_failures.is_empty());
     let target = gpu.target(W, H);
     vis.set_frame(W, H, &solid([200, 200, 200]));
+    render(&mut vis, &gpu, &target);
     let out = render(&mut vis, &gpu, &target);
-    // Warp halves the frame; the composite adds a little of blur1 (made
-    // from the 200-grey previous frame).
+    // The first warp halved the frame; the second frame's composite shows
+    // that (the warp's source) plus a little of blur1, made from the same
+    // 100-grey image.
     let g = out[(W * H * 2 + W / 2 * 4) as usize];
     assert!((100..=125).contains(&g), "{g}");
 }
@@ -842,6 +853,9 @@ fn a_blend_hands_the_picture_over_along_its_pattern() {
     );
     vis.load_preset(&red);
     let count = |img: &[u8], ch: usize| img.chunks_exact(4).filter(|p| p[ch] > 200).count();
+    // The composite shader shows the warp's source: the first frame the
+    // black it started from.
+    render(&mut vis, &gpu, &target);
     let out = render(&mut vis, &gpu, &target);
     assert_eq!(count(&out, 0), (W * H) as usize, "all red");
     // A blend of 10 frames.
@@ -1084,6 +1098,8 @@ fn discarded_warp_pixels_are_black_whatever_the_target_held() {
     // Frames 1 and 2 write white everywhere into both feedback textures;
     // from frame 3 the warp shader discards the left half, which must then
     // be black (MilkDrop clears the target), not what the texture held.
+    // The composite shader shows the warp's source: frame n shows what the
+    // warp of frame n - 1 drew (frame 1 the black it started from).
     let gpu = gpu();
     let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
     let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
@@ -1095,11 +1111,12 @@ fn discarded_warp_pixels_are_black_whatever_the_target_held() {
     assert!(report.warp_shader && report.comp_shader, "{report:?}");
     let target = gpu.target(W, H);
     let at = |img: &[u8], x: u32| img[(((H / 2) * W + x) * 4) as usize];
-    for frame in 1..=4 {
+    for frame in 1..=5 {
         let img = render(&mut vis, &gpu, &target);
         let (left, right) = (at(&img, W / 4), at(&img, 3 * W / 4));
-        assert_eq!(right, 255, "frame {frame}");
-        assert_eq!(left, if frame <= 2 { 255 } else { 0 }, "frame {frame}");
+        assert_eq!(right, if frame == 1 { 0 } else { 255 }, "frame {frame}");
+        let left_white = (2..=3).contains(&frame);
+        assert_eq!(left, if left_white { 255 } else { 0 }, "frame {frame}");
     }
 }
 
@@ -1622,4 +1639,51 @@ fn a_smaller_blur_scale_keeps_the_blur_as_wide_on_the_screen() {
     );
     // The stripe alone spreads 51 / sqrt(12) = 14.8 pixels.
     assert!(s1 > 17.0, "blurred: spread {s1:.1}");
+}
+
+/// MilkDrop 2's composite shaders (the preset's or the generated one) read
+/// `sampler_main` as `ApplyShaderParams` binds it for both stages: the
+/// warp's source, the previous frame. A shape drawn into this frame shows
+/// on the next; MilkDrop 1's composite shows the new frame at once, and so
+/// does butterchurn's composite shader (`comp_frame`).
+#[test]
+fn composite_shaders_show_the_warps_source_milkdrop_1_the_new_frame() {
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let square = "shapecode_0_enabled=1\nshapecode_0_sides=4\nshapecode_0_rad=0.3\n\
+                  shapecode_0_r=1\nshapecode_0_g=1\nshapecode_0_b=1\nshapecode_0_a=1\n\
+                  shapecode_0_r2=1\nshapecode_0_g2=1\nshapecode_0_b2=1\nshapecode_0_a2=1\n\
+                  shapecode_0_border_a=0\n";
+    let common = "fDecay=0.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\nmv_a=0\n\
+                  ob_a=0\nib_a=0\n";
+    let milkdrop_1 = format!("[preset00]\n{common}{square}");
+    let shader = format!(
+        "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+         PSVERSION_COMP=2\n{common}{square}\
+         comp_1=`shader_body {{ ret = tex2D(sampler_main, uv).xyz; }}\n"
+    );
+    let generated = format!(
+        "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+         PSVERSION_COMP=2\n{common}{square}"
+    );
+    let centre = |img: &[u8]| img[(((H / 2) * W + W / 2) * 4) as usize];
+    for (name, text, comp_frame, first) in [
+        ("MilkDrop 1", &milkdrop_1, false, 255),
+        ("composite shader", &shader, false, 0),
+        ("generated composite", &generated, false, 0),
+        ("composite shader, butterchurn", &shader, true, 255),
+    ] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.emulate_butterchurn(milk_engine::ButterchurnQuirks {
+            comp_frame,
+            ..Default::default()
+        });
+        let report = vis.load_preset(&Preset::parse(text).expect("parses"));
+        assert!(report.shader_failures.is_empty(), "{name}: {report:?}");
+        let frames: Vec<u8> = (0..3)
+            .map(|_| centre(&render(&mut vis, &gpu, &target)))
+            .collect();
+        // The warp decays everything each frame; only the square is drawn.
+        assert_eq!(frames, [first, 255, 255], "{name}");
+    }
 }

@@ -1,16 +1,26 @@
-//! Pass 6, composite: the new frame onto the target. MilkDrop 1's
+//! Pass 6, composite: the picture onto the target. MilkDrop 1's
 //! fixed-function path (video echo, gamma as additive redraws, the hue
 //! shader, brighten/darken/solarize/invert, or red-blue stereo through the
 //! warp mesh), MilkDrop 2's generated composite shader (the file's values
 //! baked in), or the preset's own composite shader over MilkDrop 2's
 //! composite grid ([`crate::stages::comp_grid`]).
 //!
+//! Which frame: MilkDrop 1's path shows the new frame (`m_lpVS[1]` in
+//! `ShowToUser_NoShaders`). MilkDrop 2's shader composites (generated or the
+//! preset's) read `sampler_main` as `ApplyShaderParams` binds it for both
+//! stages, `m_lpVS[0]`: the warp's source, the previous frame with this
+//! frame's motion vectors, which is also what the blur levels are made
+//! from, so `GetPixel` and `GetBlur1` show the same image; the shapes and
+//! waves drawn this frame reach the screen a frame later. (butterchurn
+//! reads the new frame: [`crate::ButterchurnQuirks::comp_frame`].)
+//!
 //! During a blend two MilkDrop 1.x presets share one composite with the
 //! mixed values (MilkDrop's `ShowToUser_NoShaders`); where a composite
 //! shader is involved the outgoing composite is drawn too and mixed over
 //! the new one by the pattern.
 //!
-//! Reads: the new frame, this frame's blur levels, [`FrameCode`]. Writes:
+//! Reads: the new frame or the warp's source, this frame's blur levels
+//! (made from the warp's source), [`FrameCode`]. Writes:
 //! the target, or for a composite shader on an sRGB target an 8-bit
 //! intermediate that [`super::present`] copies over.
 
@@ -460,6 +470,9 @@ pub(crate) struct CompositePass {
     /// The built-in composite filters as butterchurn's
     /// ([`crate::ButterchurnQuirks::filters`]).
     butterchurn_filters: bool,
+    /// Shader composites read the new frame
+    /// ([`crate::ButterchurnQuirks::comp_frame`]).
+    butterchurn_comp_frame: bool,
 }
 
 impl CompositePass {
@@ -473,6 +486,10 @@ impl CompositePass {
 
     pub fn set_butterchurn_main_wrap(&mut self, on: bool) {
         self.butterchurn_main_wrap = on;
+    }
+
+    pub fn set_butterchurn_comp_frame(&mut self, on: bool) {
+        self.butterchurn_comp_frame = on;
     }
 
     pub fn set_butterchurn_filters(&mut self, on: bool) {
@@ -516,6 +533,7 @@ impl CompositePass {
             butterchurn_hue: false,
             butterchurn_main_wrap: false,
             butterchurn_filters: false,
+            butterchurn_comp_frame: false,
         }
     }
 
@@ -616,15 +634,24 @@ impl CompositePass {
         }
     }
 
-    /// One preset's uniforms and bind groups, reading the new frame.
+    /// One preset's uniforms and bind groups, reading the new frame
+    /// (`views.0`) or, for MilkDrop 2's shader composites, the warp's source
+    /// (`views.1`).
     fn draw_of<'s>(
         &self,
         gpu: &Gpu<'_>,
         slot: &'s Slot,
         state: &FrameState,
         srgb: bool,
-        views: &FrameViews<'_>,
+        (new_frame, warp_source): (&FrameViews<'_>, &FrameViews<'_>),
     ) -> CompDraw<'s> {
+        let shader_composite =
+            slot.shaders.comp.is_some() || slot.runtime.comp_style() == PassStyle::Generated;
+        let views = if shader_composite && !self.butterchurn_comp_frame {
+            warp_source
+        } else {
+            new_frame
+        };
         let (uniforms, wrap, variant) = comp_uniforms(
             &slot.runtime,
             state,
@@ -664,7 +691,8 @@ impl CompositePass {
     }
 
     /// Records the composite of the playing preset (and the outgoing one's,
-    /// mixed over it, during a blend) into the output.
+    /// mixed over it, during a blend) into the output; `views`: the new
+    /// frame and the warp's source (see the module docs).
     #[allow(clippy::too_many_arguments)]
     pub fn encode(
         &mut self,
@@ -674,7 +702,7 @@ impl CompositePass {
         (slot, blend): (&Slot, Option<&Blend>),
         code: &FrameCode,
         mesh: &MeshBuffers<'_>,
-        views: &FrameViews<'_>,
+        views: (&FrameViews<'_>, &FrameViews<'_>),
         mix: &Mix,
         output: &Output<'_>,
     ) {

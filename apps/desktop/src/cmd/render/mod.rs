@@ -105,7 +105,10 @@ pub struct Args {
     /// max(floor(n), 1)), filters (presets without a composite shader:
     /// brighten as sqrt, solarize as 4x(1 - x) and gamma as a plain factor,
     /// where MilkDrop 2 blends 1 - (1 - x)^2 and 2x(1 - x) and redraws for
-    /// gamma, each echo layer at least once).
+    /// gamma, each echo layer at least once), comp-frame (composite shaders
+    /// read the new frame with this frame's shapes and waves, where
+    /// MilkDrop 2's read the warp's source, the previous frame, as its blur
+    /// levels do).
     #[arg(
         long,
         requires = "replay",
@@ -194,6 +197,7 @@ enum ButterchurnQuirk {
     Division,
     Rand,
     Filters,
+    CompFrame,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -352,6 +356,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             division: has(ButterchurnQuirk::Division),
             rand: has(ButterchurnQuirk::Rand),
             filters: has(ButterchurnQuirk::Filters),
+            comp_frame: has(ButterchurnQuirk::CompFrame),
         });
         if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
             r.wave_placement = replay::WavePlacement::AsButterchurnHasIt;
