@@ -32,7 +32,8 @@
 # pixel-ang for per-pixel code that reads ang, division for equation code
 # that divides, rand for equation code whose rand() takes anything but a
 # whole number, filters for presets without a composite shader that
-# brighten, solarize or set a gamma below 1 with video echo;
+# brighten, solarize or set a gamma below 1 with video echo, comp-frame
+# for presets with a composite shader stage (PSVERSION or PSVERSION_COMP);
 # and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
 # renders every reference again with a copy of refrender whose butterchurn
 # samples its frames without mipmaps (nomip_refrender.py; OUT/ref-nomip),
@@ -200,6 +201,9 @@ one() {
         { grep -qiE '^b(Brighten|Solarize)=[1-9]|^per_frame_[0-9]+=.*\b(brighten|solarize|gamma)[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk" ||
           { grep -qiE '^fGammaAdj=0*\.' "$PRESETS_DIR/$name.milk" && grep -qiE '^fVideoEchoAlpha=0*\.0*[1-9]|^fVideoEchoAlpha=[1-9]' "$PRESETS_DIR/$name.milk"; }; }; then
         kefir_run "$name" "$OUT/kefir-bc-filters/$name" --butterchurn filters
+    fi
+    if grep -qiE '^PSVERSION(_COMP)?=[1-9]' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-comp-frame/$name" --butterchurn comp-frame
     fi
     # Nearly every preset draws a main wave or a waveform custom wave.
     kefir_run "$name" "$OUT/kefir-bc-wave-window/$name" --butterchurn wave-window

@@ -421,6 +421,12 @@ QUIRKS = {
         "1 - (1 - x)^2; solarize 2x(1 - x)) and applies gamma as additive redraws, each echo "
         "layer drawn at least once, as Kefir; butterchurn's built-in composite takes sqrt(x), "
         "4x(1 - x) and multiplies by gamma"),
+    "comp-frame": (
+        "a composite shader (the preset's, or the one MilkDrop 2 generates): MilkDrop 2's reads "
+        "sampler_main as ApplyShaderParams binds it for both stages, m_lpVS[0], the warp's "
+        "source (the previous frame with this frame's motion vectors, the image the blur levels "
+        "are made from), so the picture is a frame behind the shapes and waves, as Kefir; "
+        "butterchurn's reads the new frame"),
     # Not a Kefir imitation: the reference rendered again by a butterchurn
     # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (
