@@ -259,6 +259,45 @@ impl WarpMesh {
         out
     }
 
+    /// The vertices on `ang`'s seam that warp shaders see twice: the
+    /// middle row's vertices left of the centre, where `atan2` gives `+pi`
+    /// while the row below them is near `-pi`. MilkDrop 2's
+    /// `WarpedBlit_Shaders` draws the mesh in two halves and sets their
+    /// `ang` to `-pi` for the lower half and `+pi` for the upper one, so no
+    /// triangle runs through 0 across the seam; a warp shader's copies of
+    /// these vertices (after [`WarpMesh::vertex_count`] ones, in this order)
+    /// carry the `-pi`. Empty for an odd number of rows, whose middle falls
+    /// between two rows.
+    pub fn ang_seam(&self) -> Vec<u32> {
+        if self.rows % 2 != 0 {
+            return Vec::new();
+        }
+        let row = self.rows / 2 * (self.cols + 1);
+        (0..self.cols / 2).map(|i| row + i).collect()
+    }
+
+    /// [`WarpMesh::indices`] for warp shaders: the cells just below the
+    /// middle row take the seam's copies ([`WarpMesh::ang_seam`]) in place
+    /// of its vertices.
+    pub fn shader_indices(&self) -> Vec<u32> {
+        let mut out = self.indices();
+        let seam = self.ang_seam();
+        let (Some(&first), Some(&last)) = (seam.first(), seam.last()) else {
+            return out;
+        };
+        let copies = self.vertex_count() as u32;
+        // Cell row rows / 2 lies between the middle row and the next one
+        // down; each cell is 6 indices.
+        let cells = (self.rows / 2 * self.cols * 6) as usize
+            ..((self.rows / 2 + 1) * self.cols * 6) as usize;
+        for v in &mut out[cells] {
+            if (first..=last).contains(v) {
+                *v = copies + (*v - first);
+            }
+        }
+        out
+    }
+
     /// The texture coordinate vertex `n` samples the previous frame at.
     pub fn warp_uv(&self, n: usize, m: &Motion, terms: &WarpTerms) -> [f32; 2] {
         let [vx, vy] = self.clip[n];
@@ -445,6 +484,36 @@ mod tests {
         let idx = mesh.indices();
         assert_eq!(idx.len(), 3 * 2 * 6);
         assert_eq!(*idx.iter().max().unwrap() as usize, mesh.vertex_count() - 1);
+    }
+
+    #[test]
+    fn the_ang_seam_is_drawn_with_minus_pi_below_the_middle_row() {
+        // 4x2 cells: the middle row is vertex row 1; its vertices left of
+        // the centre (columns 0 and 1) are the seam.
+        let mesh = WarpMesh::new(4, 2, 10, 10);
+        let ang = &mesh.inputs()[3];
+        assert_eq!(mesh.ang_seam(), [5, 6]);
+        for v in mesh.ang_seam() {
+            assert!((ang[v as usize] - std::f64::consts::PI).abs() < 1e-6);
+        }
+        let plain = mesh.indices();
+        let shader = mesh.shader_indices();
+        let n = mesh.vertex_count() as u32;
+        // The upper cells keep the seam's own vertices (+pi, as the row
+        // above, near +pi); the lower cells take the copies (-pi, as the
+        // row below, near -pi).
+        assert_eq!(plain[..24], shader[..24]);
+        let lower = &shader[24..];
+        assert!(lower.contains(&n) && lower.contains(&(n + 1)));
+        assert!(!lower.contains(&5) && !lower.contains(&6));
+        // The centre vertex (ang 0) and those right of it are not copied.
+        assert!(lower.contains(&7));
+        // An odd number of rows has no seam row.
+        assert!(WarpMesh::new(4, 3, 10, 10).ang_seam().is_empty());
+        assert_eq!(
+            WarpMesh::new(4, 3, 10, 10).shader_indices(),
+            WarpMesh::new(4, 3, 10, 10).indices()
+        );
     }
 
     #[test]

@@ -1687,3 +1687,38 @@ fn composite_shaders_show_the_warps_source_milkdrop_1_the_new_frame() {
         assert_eq!(frames, [first, 255, 255], "{name}");
     }
 }
+
+/// A warp shader's `ang` over the cells just below the middle row, left of
+/// the centre, runs from `-pi` as the rows below it (MilkDrop 2's
+/// `WarpedBlit_Shaders` draws the lower half with the seam at `-pi`), not
+/// from the seam's `+pi` through 0.
+#[test]
+fn warp_shader_ang_has_no_band_along_its_seam() {
+    let gpu = gpu();
+    let warp = "shader_body { ret = float3(ang / 6.2831853 + 0.5, 0, 0); }";
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    let report = vis.load_preset(&shader_preset(warp, ""));
+    assert!(report.warp_shader, "{report:?}");
+    let target = gpu.target(W, H);
+    // The composite shows the warp's source: the first warp on frame 2.
+    render(&mut vis, &gpu, &target);
+    let out = render(&mut vis, &gpu, &target);
+    let red = |x: u32, y: u32| out[((y * W + x) * 4) as usize];
+    // Row 24 is just below the middle (48 rows, 36 mesh rows: the cell
+    // below the middle row spans rows 24 and 25); left of the centre ang
+    // is near -pi (red near 0), right of it near 0 (red near 128).
+    for x in [2, W / 4, W / 2 - 4] {
+        assert!(
+            red(x, 24) <= 12,
+            "left, below the middle, x {x}: {}",
+            red(x, 24)
+        );
+        // Just above the middle: near +pi.
+        assert!(
+            red(x, 23) >= 243,
+            "left, above the middle, x {x}: {}",
+            red(x, 23)
+        );
+    }
+    assert!(red(3 * W / 4, 24).abs_diff(128) <= 12);
+}

@@ -42,6 +42,10 @@ pub(crate) struct MeshBuffers<'a> {
     pub shader: &'a wgpu::Buffer,
     pub indices: &'a wgpu::Buffer,
     pub count: u32,
+    /// The indices warp shaders draw [`MeshBuffers::shader`] with
+    /// ([`WarpMesh::shader_indices`]: `ang`'s seam drawn as MilkDrop 2
+    /// draws it).
+    pub shader_indices: &'a wgpu::Buffer,
 }
 
 /// What the mesh pass did this frame.
@@ -63,6 +67,7 @@ pub(crate) struct MeshPass {
     vertex_buffer: wgpu::Buffer,
     index_buffer: wgpu::Buffer,
     index_count: u32,
+    shader_index_buffer: wgpu::Buffer,
     shader_vertices: Vec<ShaderVertex>,
     shader_vertex_buffer: wgpu::Buffer,
     /// Warp shaders get butterchurn's `rad` and `ang`
@@ -74,31 +79,45 @@ impl MeshPass {
     /// A mesh of `cells` (columns, rows).
     pub fn new(device: &wgpu::Device, cells: (u32, u32)) -> Self {
         let mesh = WarpMesh::new(cells.0, cells.1, 1, 1);
-        let vertex_buffer = |size: usize, label: &str| {
+        let vertex_buffer = |count: usize, size: usize, label: &str| {
             device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some(label),
-                size: (mesh.vertex_count() * size) as u64,
+                size: (count * size) as u64,
                 usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
                 mapped_at_creation: false,
             })
         };
+        let index_buffer = |indices: &[u32], label: &str| {
+            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some(label),
+                contents: bytemuck::cast_slice(indices),
+                usage: wgpu::BufferUsages::INDEX,
+            })
+        };
+        // The mesh's cells never change (a resize changes its aspect only):
+        // so do its indices and its seam.
         let indices = mesh.indices();
-        let index_buffer = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("kefir warp mesh indices"),
-            contents: bytemuck::cast_slice(&indices),
-            usage: wgpu::BufferUsages::INDEX,
-        });
+        let shader_vertex_count = mesh.vertex_count() + mesh.ang_seam().len();
         MeshPass {
             cells,
-            vertex_buffer: vertex_buffer(std::mem::size_of::<WarpVertex>(), "kefir warp mesh"),
+            vertex_buffer: vertex_buffer(
+                mesh.vertex_count(),
+                std::mem::size_of::<WarpVertex>(),
+                "kefir warp mesh",
+            ),
             shader_vertex_buffer: vertex_buffer(
+                shader_vertex_count,
                 std::mem::size_of::<ShaderVertex>(),
                 "kefir shader warp mesh",
             ),
-            index_buffer,
+            index_buffer: index_buffer(&indices, "kefir warp mesh indices"),
             index_count: indices.len() as u32,
+            shader_index_buffer: index_buffer(
+                &mesh.shader_indices(),
+                "kefir shader warp mesh indices",
+            ),
             vertices: Vec::with_capacity(mesh.vertex_count()),
-            shader_vertices: Vec::with_capacity(mesh.vertex_count()),
+            shader_vertices: Vec::with_capacity(shader_vertex_count),
             mesh,
             size: (1, 1),
             butterchurn_rad_ang: false,
@@ -127,6 +146,7 @@ impl MeshPass {
             shader: &self.shader_vertex_buffer,
             indices: &self.index_buffer,
             count: self.index_count,
+            shader_indices: &self.shader_index_buffer,
         }
     }
 
@@ -190,6 +210,15 @@ impl MeshPass {
                         hue: [1.0; 4],
                     }
                 }));
+            // The seam's copies for the cells below it: `-pi` (butterchurn
+            // computes its own `ang`, which has no seam there).
+            for v in self.mesh.ang_seam() {
+                let mut copy = self.shader_vertices[v as usize];
+                if !butterchurn {
+                    copy.rad_ang[1] = -std::f32::consts::PI;
+                }
+                self.shader_vertices.push(copy);
+            }
             queue.write_buffer(
                 &self.shader_vertex_buffer,
                 0,
