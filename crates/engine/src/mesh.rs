@@ -269,7 +269,7 @@ impl WarpMesh {
     /// carry the `-pi`. Empty for an odd number of rows, whose middle falls
     /// between two rows.
     pub fn ang_seam(&self) -> Vec<u32> {
-        if self.rows % 2 != 0 {
+        if !self.rows.is_multiple_of(2) {
             return Vec::new();
         }
         let row = self.rows / 2 * (self.cols + 1);
