@@ -4,11 +4,14 @@
 //! Input is converted to stereo f32, resampled to 44.1 kHz (see
 //! [`crate::resample`]) and fed sample by sample to a 576-sample history and
 //! to the beat tracker, so results do not depend on how the input is chunked.
-//! [`Analyzer::frame`] then reads the newest 576 samples: waveform, spectrum
+//! [`Analyzer::frame`] then reads the newest 576 samples: spectrum
 //! (MilkDrop's, from the 2-tap "damped" waveform as vis_milk2's shell does),
-//! band levels (from the undamped waveform as `DoCustomSoundAnalysis` does)
-//! and the beats found since the previous frame.
+//! waveform (aligned with the previous frame's as MilkDrop 2's `AlignWaves`
+//! does, [`crate::align`]), band levels (from the undamped waveform as
+//! `DoCustomSoundAnalysis` does, but before the alignment) and the beats
+//! found since the previous frame.
 
+use crate::align::WaveAligner;
 use crate::beat::BeatTracker;
 use crate::levels::LevelTracker;
 use crate::resample::{ANALYSIS_RATE, Resampler};
@@ -57,7 +60,11 @@ impl Default for AnalyzerConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AudioFrame {
     /// The newest 576 samples at 44.1 kHz, left and right, oldest first, in
-    /// [-1, 1] (multiply by [`MILKDROP_WAVE_SCALE`] for MilkDrop's units).
+    /// [-1, 1] (multiply by [`MILKDROP_WAVE_SCALE`] for MilkDrop's units),
+    /// aligned with the previous frame's as MilkDrop 2 does
+    /// ([`crate::align`]): each channel's 480 samples that best continue
+    /// the last frame's picture moved to the front (by up to 95 samples,
+    /// the rest then 0).
     pub wave: [[f32; WAVE_SAMPLES]; 2],
     /// Left and right spectra, 512 bins over 0..22.05 kHz, MilkDrop's units
     /// (Hann envelope, 1024-point FFT, MilkDrop's equalisation).
@@ -135,6 +142,7 @@ pub struct Analyzer {
     sink: Sink,
     spectrum: SpectrumAnalyzer,
     levels: LevelTracker,
+    aligner: WaveAligner,
     frame: Box<AudioFrame>,
     band_spectra: Box<[[f32; SPECTRUM_BINS]; 2]>,
     scratch: Box<[[f32; WAVE_SAMPLES]; 4]>,
@@ -159,6 +167,7 @@ impl Analyzer {
             },
             spectrum: SpectrumAnalyzer::new(),
             levels: LevelTracker::default(),
+            aligner: WaveAligner::new(),
             frame: Box::default(),
             band_spectra: Box::new([[0.0; SPECTRUM_BINS]; 2]),
             scratch: Box::new([[0.0; WAVE_SAMPLES]; 4]),
@@ -268,6 +277,13 @@ impl Analyzer {
             damp_l[i] = 0.5 * (raw_l[i] + raw_l[prev]);
             damp_r[i] = 0.5 * (raw_r[i] + raw_r[prev]);
         }
+        // The waves draw the aligned samples (MilkDrop 2's `AlignWaves`);
+        // the spectrum and the band levels come from the samples as read.
+        // (MilkDrop 2 takes its levels from the aligned buffer, whose
+        // choice of window leans towards quiet slices of noise and depends
+        // on how far the sound moved since the last frame: its levels then
+        // change with the frame rate, which Kefir's do not.)
+        self.aligner.align(&mut self.frame.wave);
         let [spec_l, spec_r] = &mut self.frame.spectrum;
         self.spectrum.analyze_pair(damp_l, damp_r, spec_l, spec_r);
         let [band_l, band_r] = &mut *self.band_spectra;

@@ -23,6 +23,7 @@
 //! `pulseaudio`. Without them (the browser build) the analysis, the ring,
 //! the synthetic signals and [`DemoInput`] remain.
 
+pub mod align;
 #[cfg(feature = "capture")]
 mod alsa_quiet;
 pub mod analyzer;

@@ -418,3 +418,44 @@ fn both_channels_count_and_formats_agree() {
     }
     assert_eq!(fa.wave[0], fa.wave[1]);
 }
+
+#[test]
+fn a_steady_tone_draws_a_standing_wave() {
+    // 689.0625 Hz is a period of 64 samples at 44.1 kHz; at 60 fps each
+    // frame reads 735 samples on, 31 samples of phase further. MilkDrop 2's
+    // alignment picks the window that continues the last frame's picture:
+    // the waveform the waves draw stands still, where the samples as read
+    // move by 31 a frame.
+    let synth = Synth::new(44_100)
+        .with(Voice::Sine {
+            freq: 44_100.0 / 64.0,
+            amp: 0.5,
+        })
+        .duration(1.0);
+    let frames = frames(synth, 60.0);
+    let shown: Vec<&[f32]> = frames[5..].iter().map(|f| &f.wave[0][..480]).collect();
+    let moves: Vec<f32> = shown
+        .windows(2)
+        .map(|w| {
+            w[1].iter()
+                .zip(w[0])
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f32::max)
+        })
+        .collect();
+    // The coarse-to-fine search misses now and then (the tone is all but
+    // averaged away at its coarsest levels), as MilkDrop 2's does; read
+    // as they come, every frame would move by 31 samples (up to 0.98).
+    let still = moves.iter().filter(|&&m| m < 0.01).count();
+    assert!(
+        still * 10 >= moves.len() * 9,
+        "{still} of {} frames still: {moves:?}",
+        moves.len()
+    );
+    // The aligned window leaves zeros behind it once it moved.
+    assert!(
+        frames[5..]
+            .iter()
+            .any(|f| f.wave[0][480..].iter().all(|&v| v == 0.0))
+    );
+}
