@@ -1195,8 +1195,8 @@ fn hue_colours_sit_on_the_corners_milkdrop_2_gives_them() {
     let gpu = gpu();
     let target = gpu.target(W, H);
     // Which shade each corner shows (top-left, top-right, bottom-left,
-    // bottom-right), and the colour at (0.9, 0.1) on the diagonal from
-    // top-right to bottom-left (inside the white border).
+    // bottom-right), and the colour at (0.9, 0.1) near the top-right
+    // corner (inside the white border).
     let corners = |text: &str, butterchurn: bool| -> ([usize; 4], [f32; 3]) {
         let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
         vis.emulate_butterchurn(ButterchurnQuirks {
@@ -1235,14 +1235,16 @@ fn hue_colours_sit_on_the_corners_milkdrop_2_gives_them() {
         let far = got.iter().zip(want).any(|(g, w)| (g - w).abs() > 0.02);
         assert!(!far, "{got:?} is not {want:?}");
     };
-    // ShowToUser_NoShaders: shade[i] on vertex i of its quad, a strip of
-    // two triangles split from top-right to bottom-left, so the diagonal
-    // mixes only those two corners.
+    // ShowToUser_NoShaders: shade[i] on vertex i of its quad, drawn under
+    // MilkDrop's 2D projection (y down): vertices 0..3 are the bottom-left,
+    // bottom-right, top-left and top-right corners, a strip of two
+    // triangles split from top-left to bottom-right, so (0.9, 0.1) mixes
+    // the top-right corner with a tenth of each end of that diagonal.
     let (fixed_corners, fixed_diagonal) = corners(fixed, false);
-    assert_eq!(fixed_corners, [0, 1, 2, 3]);
+    assert_eq!(fixed_corners, [2, 3, 0, 1]);
     near(
         fixed_diagonal,
-        mix([(0, 0.0), (1, 0.9), (2, 0.1), (3, 0.0)]),
+        mix([(2, 0.1), (3, 0.8), (1, 0.1), (0, 0.0)]),
     );
     // ShowToUser_Shaders: shade[0] x y + shade[1] (1 - x) y + ..., y up.
     assert_eq!(corners(shader, false).0, [1, 0, 3, 2]);

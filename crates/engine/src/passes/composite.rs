@@ -42,7 +42,10 @@ pub(crate) struct CompUniforms {
     echo: [f32; 4],
     gain: [f32; 4],
     /// The hue colours' cross term (times u * v): nothing over MilkDrop's
-    /// two triangles, what bilinear mixing adds to the affine part.
+    /// two triangles, what bilinear mixing adds to the affine part. `w`:
+    /// 1 when the quad's triangles share the diagonal from its top-left to
+    /// its bottom-right corner (MilkDrop 1's strip as MilkDrop 2 draws
+    /// it), 0 for the one from top-right to bottom-left.
     hue_cross: [f32; 4],
     /// The hue colours' affine part at the top-left, top-right,
     /// bottom-left and bottom-right corners (the vertices of the composite
@@ -227,15 +230,27 @@ fn comp_uniforms(
         // (`ShowToUser_Shaders`, see `stages::apply_hue_corners`).
         ([shades[1], shades[0], shades[3], shades[2]], true)
     } else {
-        // ShowToUser_NoShaders: shade[i] on vertex i of its quad, a strip
-        // of two triangles, as the vertex colours of each draw.
+        // ShowToUser_NoShaders: shade[i] on vertex i of its quad, as the
+        // vertex colours of each draw. The quad is drawn under MilkDrop's
+        // 2D projection, whose y points down (`PrepareFor2DDrawing`), so
+        // its vertices 0..3 at y = +1, +1, -1, -1 are the bottom-left,
+        // bottom-right, top-left and top-right corners (the texture
+        // coordinates agree: v = 1 on vertices 0 and 1), and the strip's
+        // two triangles share the diagonal from vertex 1 to 2.
         let echo_alpha = (echo[0] > 0.0).then_some(echo[0]);
         let (frame, echo_layer) =
             milkdrop1_layers(&shades, echo_alpha, s.gamma as f32, butterchurn_filters);
-        hue_echo = echo_layer;
-        (frame, false)
+        let on_corners = |by_vertex: [[f32; 4]; 4]| {
+            let [bottom_left, bottom_right, top_left, top_right] = by_vertex;
+            [top_left, top_right, bottom_left, bottom_right]
+        };
+        hue_echo = on_corners(echo_layer);
+        (on_corners(frame), false)
     };
-    let (hue, hue_cross) = hue_terms(hue, bilinear);
+    let (hue, mut hue_cross) = hue_terms(hue, bilinear);
+    if style <= 0.5 && !butterchurn_hue {
+        hue_cross[3] = 1.0;
+    }
     let uniforms = CompUniforms {
         echo,
         gain: [gain, gain, style, f32::from(u8::from(srgb))],

@@ -8,7 +8,9 @@ struct CompUniforms {
     gain: vec4<f32>,
     // .rgb: the hue shader's cross term, times u * v (0 over MilkDrop's
     // two triangles; bilinear mixing, butterchurn's and MilkDrop 2's
-    // composite grid, is affine plus this)
+    // composite grid, is affine plus this); .w: 1 when the quad's
+    // triangles share the top-left to bottom-right diagonal (MilkDrop 1's
+    // strip), 0 for top-right to bottom-left
     hue_cross: vec4<f32>,
     // the hue colours' affine part at the corners: top-left, top-right,
     // bottom-left, bottom-right; on MilkDrop 1's path (MILKDROP1_HUE) the
@@ -37,13 +39,15 @@ struct CompOut {
 };
 
 // MilkDrop's composite quad as two triangles, (top-left, top-right,
-// bottom-left) and (top-right, bottom-right, bottom-left), the hue colours
-// on their corners: interpolated there, they cost a software rasteriser
-// next to nothing per pixel.
+// bottom-left) and (top-right, bottom-right, bottom-left), or on MilkDrop
+// 1's path (top-left, top-right, bottom-right) and (top-left, bottom-right,
+// bottom-left), the hue colours on their corners: interpolated there, they
+// cost a software rasteriser next to nothing per pixel.
 @vertex
 fn comp_vs(@builtin(vertex_index) i: u32) -> CompOut {
-    var corners = array<u32, 6>(0u, 1u, 2u, 1u, 3u, 2u);
-    let corner = corners[i];
+    var across = array<u32, 6>(0u, 1u, 2u, 1u, 3u, 2u);
+    var down = array<u32, 6>(0u, 1u, 3u, 0u, 3u, 2u);
+    let corner = select(across[i], down[i], comp_u.hue_cross.w > 0.5);
     let uv = vec2<f32>(f32(corner & 1u), f32(corner >> 1u));
     var out: CompOut;
     out.pos = vec4<f32>(uv.x * 2.0 - 1.0, 1.0 - uv.y * 2.0, 0.0, 1.0);
