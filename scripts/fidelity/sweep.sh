@@ -33,7 +33,8 @@
 # that divides, rand for equation code whose rand() takes anything but a
 # whole number, filters for presets without a composite shader that
 # brighten, solarize or set a gamma below 1 with video echo, comp-frame
-# for presets with a composite shader stage (PSVERSION or PSVERSION_COMP);
+# for presets with a composite shader stage (PSVERSION or PSVERSION_COMP),
+# vol for shaders that read vol or vol_att;
 # and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
 # renders every reference again with a copy of refrender whose butterchurn
 # samples its frames without mipmaps (nomip_refrender.py; OUT/ref-nomip),
@@ -204,6 +205,9 @@ one() {
     fi
     if grep -qiE '^PSVERSION(_COMP)?=[1-9]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-comp-frame/$name" --butterchurn comp-frame
+    fi
+    if grep -qiE '^(warp|comp)_[0-9]+=.*\bvol(_att)?\b' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-vol/$name" --butterchurn vol
     fi
     # Nearly every preset draws a main wave or a waveform custom wave.
     kefir_run "$name" "$OUT/kefir-bc-wave-window/$name" --butterchurn wave-window

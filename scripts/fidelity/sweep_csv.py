@@ -427,6 +427,10 @@ QUIRKS = {
         "source (the previous frame with this frame's motion vectors, the image the blur levels "
         "are made from), so the picture is a frame behind the shapes and waves, as Kefir; "
         "butterchurn's reads the new frame"),
+    "vol": (
+        "a shader reads vol or vol_att: MilkDrop 2's ApplyShaderParams writes "
+        "0.3333f*(bass, mid, treb), which C's comma operator makes a third of treb (of "
+        "treb_att), as Kefir; butterchurn's is the mean of the three"),
     # Not a Kefir imitation: the reference rendered again by a butterchurn
     # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (

@@ -660,6 +660,11 @@ pub struct ButterchurnQuirks {
     /// stages): the previous frame with this frame's motion vectors, the
     /// image its blur levels are made from.
     pub comp_frame: bool,
+    /// Shaders' `vol` and `vol_att` are the mean of bass, mid and treb (and
+    /// of their `_att`), as butterchurn's. MilkDrop 2's `ApplyShaderParams`
+    /// writes `0.3333f*(bass, mid, treb)`, which C's comma operator makes a
+    /// third of `treb`.
+    pub vol: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -1190,7 +1195,7 @@ impl Visualizer {
             size,
             &mut self.shader_rng,
             [randoms.warp_rand_frame, randoms.comp_rand_frame],
-            self.butterchurn.roam,
+            &self.butterchurn,
         );
         laps.lap(Pass::Code);
 

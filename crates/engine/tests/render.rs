@@ -1724,3 +1724,42 @@ fn warp_shader_ang_has_no_band_along_its_seam() {
     }
     assert!(red(3 * W / 4, 24).abs_diff(128) <= 12);
 }
+
+/// Shaders' `vol` is MilkDrop 2's `0.3333f*(bass, mid, treb)`: C's comma
+/// operator makes it a third of `treb` (and `vol_att` of `treb_att`);
+/// butterchurn's is the mean of the three (`vol` quirk).
+#[test]
+fn shader_vol_is_a_third_of_treb_as_milkdrop_2_computes_it() {
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let preset = shader_preset(
+        "shader_body { ret = 0; }",
+        "shader_body { ret = float3(vol, vol_att, 0); }",
+    );
+    let audio = AudioFrame {
+        bass: 0.3,
+        mid: 0.6,
+        treb: 1.5,
+        bass_att: 0.9,
+        mid_att: 0.0,
+        treb_att: 0.6,
+        vol: 0.8,
+        vol_att: 0.5,
+        ..AudioFrame::default()
+    };
+    for (vol, want) in [(false, [127, 51]), (true, [204, 127])] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.emulate_butterchurn(milk_engine::ButterchurnQuirks {
+            vol,
+            ..Default::default()
+        });
+        assert!(vis.load_preset(&preset).shader_failures.is_empty());
+        vis.render(DT, &audio, &target).expect("renders");
+        let img = gpu.read_rgba(&target).expect("read back");
+        let got = [img[0], img[1]];
+        assert!(
+            got.iter().zip(want).all(|(&g, w)| g.abs_diff(w) <= 1),
+            "butterchurn's vol {vol}: {got:?}, want {want:?}"
+        );
+    }
+}

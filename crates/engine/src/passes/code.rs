@@ -116,7 +116,10 @@ pub(crate) fn run(
 /// shader stage (the playing preset's first: `rng` gives `rand_frame` and
 /// the `rot_rand*` matrices in that order). `rand_frame` replaces the
 /// playing preset's warp and composite `rand_frame` (replays); the two
-/// stages see the same block otherwise.
+/// stages see the same block otherwise. `vol` and `vol_att` are MilkDrop
+/// 2's: `ApplyShaderParams` writes `0.3333f*(bass, mid, treb)`, C's comma
+/// operator, so a third of `treb` (and of `treb_att`); butterchurn's mean
+/// of the three where imitated ([`crate::ButterchurnQuirks::vol`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_shader_uniforms(
     queue: &wgpu::Queue,
@@ -128,21 +131,26 @@ pub(crate) fn write_shader_uniforms(
     size: (u32, u32),
     rng: &mut Rng,
     rand_frame: [Option<[f32; 4]>; 2],
-    butterchurn_roam: bool,
+    quirks: &crate::ButterchurnQuirks,
 ) {
     let blur = code.blur_params().shader_constants();
+    let (vol, vol_att) = if quirks.vol {
+        (audio.vol, audio.vol_att)
+    } else {
+        (0.3333 * audio.treb, 0.3333 * audio.treb_att)
+    };
     let uniforms = |time: f64, inputs: &FrameInputs, s: &FrameState| ShaderUniforms {
         time,
         fps: inputs.fps,
         frame: inputs.frame,
         progress: inputs.progress,
-        levels: [audio.bass, audio.mid, audio.treb, audio.vol],
-        levels_att: [audio.bass_att, audio.mid_att, audio.treb_att, audio.vol_att],
+        levels: [audio.bass, audio.mid, audio.treb, vol],
+        levels_att: [audio.bass_att, audio.mid_att, audio.treb_att, vol_att],
         aspect,
         size,
         blur,
         q: s.q,
-        butterchurn_roam,
+        butterchurn_roam: quirks.roam,
     };
     let has_stage = |s: &Slot| s.shaders.warp.is_some() || s.shaders.comp.is_some();
     if has_stage(slot) {

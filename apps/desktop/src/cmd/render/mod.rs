@@ -108,7 +108,8 @@ pub struct Args {
     /// gamma, each echo layer at least once), comp-frame (composite shaders
     /// read the new frame with this frame's shapes and waves, where
     /// MilkDrop 2's read the warp's source, the previous frame, as its blur
-    /// levels do).
+    /// levels do), vol (shaders' vol and vol_att the mean of bass, mid and
+    /// treb, where MilkDrop 2's are a third of treb, C's comma operator).
     #[arg(
         long,
         requires = "replay",
@@ -198,6 +199,7 @@ enum ButterchurnQuirk {
     Rand,
     Filters,
     CompFrame,
+    Vol,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -357,6 +359,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             rand: has(ButterchurnQuirk::Rand),
             filters: has(ButterchurnQuirk::Filters),
             comp_frame: has(ButterchurnQuirk::CompFrame),
+            vol: has(ButterchurnQuirk::Vol),
         });
         if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
             r.wave_placement = replay::WavePlacement::AsButterchurnHasIt;
