@@ -79,6 +79,12 @@ pub struct AudioFrame {
     pub treb_att: f32,
     /// `(bass + mid + treb) / 3`, as projectM and butterchurn define it.
     pub vol: f32,
+    /// The bass, mid and treble band sums before the division by their
+    /// long-term averages (MilkDrop 2's "absolute" `mysound.imm`, in
+    /// MilkDrop's units: tens for quiet music, hundreds for loud). MilkDrop
+    /// 2's wave mode 3 takes its alpha from the treble one. 1.0 each in the
+    /// default frame.
+    pub imm: [f32; 3],
     /// `(bass_att + mid_att + treb_att) / 3`.
     pub vol_att: f32,
     /// A beat (onset) was detected since the previous frame.
@@ -103,6 +109,7 @@ impl Default for AudioFrame {
             treb_att: 1.0,
             vol: 1.0,
             vol_att: 1.0,
+            imm: [1.0; 3],
             beat: false,
             bpm: None,
             time: 0.0,
@@ -289,10 +296,11 @@ impl Analyzer {
         let [band_l, band_r] = &mut *self.band_spectra;
         self.spectrum.analyze_pair(raw_l, raw_r, band_l, band_r);
 
-        let levels = self
-            .levels
-            .update(LevelTracker::band_energy(band_l, band_r), dt);
+        let imm = LevelTracker::band_energy(band_l, band_r)
+            .map(|v| if v.is_finite() { v.max(0.0) } else { 0.0 });
+        let levels = self.levels.update(imm, dt);
         let f = &mut *self.frame;
+        f.imm = imm;
         [f.bass, f.mid, f.treb] = levels.imm_rel;
         [f.bass_att, f.mid_att, f.treb_att] = levels.avg_rel;
         f.vol = (f.bass + f.mid + f.treb) / 3.0;

@@ -1040,8 +1040,11 @@ pub fn draw_main_wave(
                 }
             }
             if wave == 3 {
+                // MilkDrop 2's `treble_rel` is `mysound.imm[2]`, the
+                // absolute treble level (tens to hundreds), not `treb`: the
+                // alpha is clamped to 1 for any audible treble.
                 alpha *= 1.3;
-                alpha *= audio.treb * audio.treb;
+                alpha *= audio.imm[2] * audio.imm[2];
             }
             let (cos_rot, sin_rot) = ((time * 0.3).cos(), (time * 0.3).sin());
             for i in 0..samples {
@@ -1459,7 +1462,8 @@ mod tests {
     }
 
     /// The main wave in `mode` on a `width` x 240 canvas, with `wave_a` 0.5,
-    /// `wave_thick` as given and treble at 2, drawn by `sizes`' rules.
+    /// `wave_thick` as given and treble at 2 (relative and absolute), drawn
+    /// by `sizes`' rules.
     fn main_wave(mode: f64, width: u32, thick: bool, sizes: WaveSizes) -> Canvas {
         let mut canvas = Canvas::new(width, 240);
         let mut vars = [0.0; 32];
@@ -1467,6 +1471,7 @@ mod tests {
         vars[9] = if thick { 1.0 } else { 0.0 };
         let mut audio = AudioFrame {
             treb: 2.0,
+            imm: [1.0, 1.0, 2.0],
             ..AudioFrame::default()
         };
         for (i, s) in audio.wave[0].iter_mut().enumerate() {

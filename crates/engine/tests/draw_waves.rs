@@ -544,3 +544,36 @@ fn non_finite_and_far_points_are_safe() {
     let img = draw(&body, 64, 48, &AudioFrame::default());
     assert_eq!(img.px.len(), 64 * 48 * 4);
 }
+
+#[test]
+fn mode_3_alpha_follows_the_absolute_treble_level() {
+    // MilkDrop 2's mode 3 multiplies its alpha by 1.3 * imm[2]^2, the
+    // treble band's absolute level (tens to hundreds with any treble), not
+    // by treb: any audible treble draws it at full alpha, silence not at
+    // all. At 64 pixels wide the alpha starts from fWaveAlpha (0.5).
+    let body = "nWaveMode=3\nfWaveAlpha=0.5\nwave_r=1\nwave_g=1\nwave_b=1\nfWaveSmoothing=0\n\
+                fWaveScale=1\nbModWaveAlphaByVolume=0\nbMaximizeWaveColor=0";
+    let brightest = |imm: f32| {
+        // A circle-ish figure: the right channel is x, the left y.
+        let mut audio = AudioFrame::default();
+        for i in 0..audio.wave[0].len() {
+            let t = i as f32 * 0.01;
+            audio.wave[0][i] = 0.3 * t.sin();
+            audio.wave[1][i] = 0.3 * t.cos();
+        }
+        audio.treb = 0.5;
+        audio.imm = [40.0, 30.0, imm];
+        let img = draw(body, 64, 48, &audio);
+        img.px.chunks_exact(4).map(|p| p[0]).max().unwrap()
+    };
+    assert!(
+        brightest(25.0) >= 250,
+        "audible treble: full alpha, {}",
+        brightest(25.0)
+    );
+    // 0.5 * 1.3 * 0.6^2 = 0.234 of white (a pixel where segments meet
+    // gets two or three coats).
+    let faint = brightest(0.6);
+    assert!((55..=170).contains(&faint), "{faint}");
+    assert_eq!(brightest(0.0), 0, "silence: not drawn");
+}

@@ -377,6 +377,9 @@ impl Replay {
         frame.treb_att = treb_att;
         frame.vol = (bass + mid + treb) / 3.0;
         frame.vol_att = (bass_att + mid_att + treb_att) / 3.0;
+        // butterchurn hands out the relative levels only (its wave mode 3
+        // reads `treb` where MilkDrop 2 reads the absolute level).
+        frame.imm = [bass, mid, treb];
         frame.time = f.time;
         frame
     }
