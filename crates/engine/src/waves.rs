@@ -903,13 +903,26 @@ fn butterchurn_size_range(width: u32) -> usize {
     }
 }
 
-/// The main waveform ("DrawWave"), in wave mode `wave_mode % 8`.
+/// A blend's morph of the main wave from the outgoing preset's wave mode.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WaveMorph {
+    /// The outgoing preset's wave mode: its file's `nWaveMode` (MilkDrop
+    /// 2's `m_nOldWaveMode`).
+    pub from_mode: i64,
+    /// How far the blend is along its cosine, 0..1 (MilkDrop 2's
+    /// `CosineInterp(m_fBlendProgress)`).
+    pub mix: f32,
+}
+
+/// The main waveform ("DrawWave"), in wave mode `wave_mode % 8`; during a
+/// blend (`morph`), morphed from the outgoing preset's mode as MilkDrop 2
+/// does, and a mode 0 circle left open.
 ///
 /// `base` gives the values MilkDrop reads from the file rather than per
 /// frame (wave scale and smoothing, alpha by volume); `aspect` is
 /// MilkDrop's `m_fAspectX/Y` ([`crate::mesh::aspect`]).
 // MilkDrop's own 6.28 and 3.1416, not TAU and PI.
-#[allow(clippy::approx_constant)]
+#[allow(clippy::approx_constant, clippy::too_many_arguments)]
 pub fn draw_main_wave(
     canvas: &mut Canvas,
     v: &DrawVars,
@@ -918,6 +931,7 @@ pub fn draw_main_wave(
     time: f64,
     aspect: [f32; 2],
     rules: MainWaveRules,
+    morph: Option<WaveMorph>,
 ) {
     let [aspect_x, aspect_y] = aspect;
     let window = rules.window;
@@ -969,192 +983,234 @@ pub fn draw_main_wave(
     if wave < 0 {
         return;
     }
-    let mut param = v.wave_mystery as f32;
-    if matches!(wave, 0 | 1 | 4) && !(-1.0..=1.0).contains(&param) {
-        param = param * 0.5 + 0.5;
-        param -= param.floor();
-        param = param.abs() * 2.0 - 1.0;
-    }
-    let mut alpha = v.wave_a as f32;
     let bucket = size_bucket(canvas.width());
-    let mut verts: Vec<(f32, f32)> = Vec::with_capacity(samples + 1);
-    let mut split = None;
     let tex_w = canvas.width() as usize;
-    match wave {
-        0 => {
-            // MilkDrop 2: n points over 6.28 rad, the first tenth blended
-            // with the samples n further on, and the first point again to
-            // close the loop. butterchurn: the same with n + 1 points, the
-            // last being the first, over 2 pi, centred on n + 1 samples.
-            let n = samples / 2;
-            let (count, inv, turn) = if butterchurn {
-                (n + 1, 1.0 / n as f32, std::f32::consts::TAU)
-            } else {
-                (n, 1.0 / (n - 1) as f32, 6.28)
-            };
-            let offset = (samples - count) / 2;
-            for i in 0..n {
-                let mut rad = 0.5 + 0.4 * sample(&fr, i + offset) + param;
-                let ang = i as f32 * inv * turn + time * 0.2;
-                if (i as f32) < count as f32 / 10.0 {
-                    let mix = i as f32 / (count as f32 * 0.1);
-                    let mix = 0.5 - 0.5 * (mix * 3.1416).cos();
-                    let rad2 = 0.5 + 0.4 * sample(&fr, i + count + offset) + param;
-                    rad = rad2 * (1.0 - mix) + rad * mix;
-                }
-                verts.push((
-                    rad * ang.cos() * aspect_y + pos_x,
-                    rad * ang.sin() * aspect_x + pos_y,
-                ));
-            }
-            verts.push(verts[0]);
+    // One wave mode's points (a second line from `split` on, if any) and
+    // its alpha, clamped (MilkDrop 2's `DrawWave` loop over `its`).
+    let shape = |wave: i64| -> Option<(Vec<(f32, f32)>, Option<usize>, f32)> {
+        let mut param = v.wave_mystery as f32;
+        if matches!(wave, 0 | 1 | 4) && !(-1.0..=1.0).contains(&param) {
+            param = param * 0.5 + 0.5;
+            param -= param.floor();
+            param = param.abs() * 2.0 - 1.0;
         }
-        1 => {
-            alpha *= 1.25;
-            for i in 0..samples / 2 {
-                let rad = 0.53 + 0.43 * sample(&fr, i) + param;
-                let ang = sample(&fl, i + 32) * 1.57 + time * 2.3;
-                verts.push((
-                    rad * ang.cos() * aspect_y + pos_x,
-                    rad * ang.sin() * aspect_x + pos_y,
-                ));
-            }
-        }
-        2 | 3 | 5 => {
-            match (rules.sizes, wave == 3) {
-                (WaveSizes::MilkDrop, true) => {
-                    if let Some(bucket) = bucket {
-                        alpha = [0.075, 0.150, 0.220, 0.330][bucket];
-                    }
-                }
-                (WaveSizes::MilkDrop, false) => {
-                    if let Some(bucket) = bucket {
-                        alpha *= [0.07, 0.09, 0.11, 0.13][bucket];
-                    }
-                }
-                (WaveSizes::Butterchurn, true) => {
-                    alpha *= [0.15, 0.22, 0.33][butterchurn_size_range(canvas.width())];
-                }
-                (WaveSizes::Butterchurn, false) => {
-                    alpha *= [0.09, 0.11, 0.13][butterchurn_size_range(canvas.width())];
-                }
-            }
-            if wave == 3 {
-                // MilkDrop 2's `treble_rel` is `mysound.imm[2]`, the
-                // absolute treble level (tens to hundreds), not `treb`: the
-                // alpha is clamped to 1 for any audible treble.
-                alpha *= 1.3;
-                alpha *= audio.imm[2] * audio.imm[2];
-            }
-            let (cos_rot, sin_rot) = ((time * 0.3).cos(), (time * 0.3).sin());
-            for i in 0..samples {
-                let (l0, r0) = (sample(&fl, i), sample(&fr, i));
-                let (l1, r1) = (sample(&fl, i + 32), sample(&fr, i + 32));
-                if wave == 5 {
-                    let x0 = r0 * l1 + l0 * r1;
-                    let y0 = r0 * r0 - l1 * l1;
-                    let x = x0 * cos_rot - y0 * sin_rot;
-                    let y = x0 * sin_rot + y0 * cos_rot;
-                    verts.push(if rules.mode5_scaled_by_position {
-                        (x * (aspect_y + pos_x), y * (aspect_x + pos_y))
-                    } else {
-                        (x * aspect_y + pos_x, y * aspect_x + pos_y)
-                    });
+        let mut alpha = v.wave_a as f32;
+        let mut verts: Vec<(f32, f32)> = Vec::with_capacity(samples + 1);
+        let mut split = None;
+        match wave {
+            0 => {
+                // MilkDrop 2: n points over 6.28 rad, the first tenth blended
+                // with the samples n further on, and the first point again to
+                // close the loop. butterchurn: the same with n + 1 points, the
+                // last being the first, over 2 pi, centred on n + 1 samples.
+                let n = samples / 2;
+                let (count, inv, turn) = if butterchurn {
+                    (n + 1, 1.0 / n as f32, std::f32::consts::TAU)
                 } else {
-                    verts.push((r0 * aspect_y + pos_x, l1 * aspect_x + pos_y));
+                    (n, 1.0 / (n - 1) as f32, 6.28)
+                };
+                let offset = (samples - count) / 2;
+                for i in 0..n {
+                    let mut rad = 0.5 + 0.4 * sample(&fr, i + offset) + param;
+                    let ang = i as f32 * inv * turn + time * 0.2;
+                    if (i as f32) < count as f32 / 10.0 {
+                        let mix = i as f32 / (count as f32 * 0.1);
+                        let mix = 0.5 - 0.5 * (mix * 3.1416).cos();
+                        let rad2 = 0.5 + 0.4 * sample(&fr, i + count + offset) + param;
+                        rad = rad2 * (1.0 - mix) + rad * mix;
+                    }
+                    verts.push((
+                        rad * ang.cos() * aspect_y + pos_x,
+                        rad * ang.sin() * aspect_x + pos_y,
+                    ));
+                }
+                // (Left open during a blend, as MilkDrop 2 does.)
+                if morph.is_none() {
+                    verts.push(verts[0]);
                 }
             }
-        }
-        4 => {
-            let n = samples.min(tex_w / 3);
-            if n < 2 {
-                return;
-            }
-            let offset = (samples - n) / 2;
-            let w1 = 0.45 + 0.5 * (param * 0.5 + 0.5);
-            let w2 = 1.0 - w1;
-            let inv = 1.0 / n as f32;
-            for i in 0..n {
-                let mut x = -1.0 + 2.0 * (i as f32 * inv) + pos_x;
-                let mut y = sample(&fl, i + offset) * 0.47 + pos_y;
-                x += sample(&fr, i + 25 + offset) * 0.44;
-                if i > 1 {
-                    // momentum
-                    x = x * w2 + w1 * (verts[i - 1].0 * 2.0 - verts[i - 2].0);
-                    y = y * w2 + w1 * (verts[i - 1].1 * 2.0 - verts[i - 2].1);
+            1 => {
+                alpha *= 1.25;
+                for i in 0..samples / 2 {
+                    let rad = 0.53 + 0.43 * sample(&fr, i) + param;
+                    let ang = sample(&fl, i + 32) * 1.57 + time * 2.3;
+                    verts.push((
+                        rad * ang.cos() * aspect_y + pos_x,
+                        rad * ang.sin() * aspect_x + pos_y,
+                    ));
                 }
-                verts.push((x, y));
             }
-        }
-        _ => {
-            // 6: one channel along a line at angle `param`, slid by
-            // wave_x; 7: both channels, wave_y setting their separation.
-            let n = (samples / 2).min(tex_w / 3);
-            if n < 2 {
-                return;
-            }
-            let offset = (samples - n) / 2;
-            let ang = 1.57 * param;
-            let (dx, dy) = (ang.cos(), ang.sin());
-            let (px, py) = ((ang + 1.57).cos(), (ang + 1.57).sin());
-            let mut ex = [pos_x * px - dx * 3.0, pos_x * px + dx * 3.0];
-            let mut ey = [pos_x * py - dy * 3.0, pos_x * py + dy * 3.0];
-            for i in 0..2 {
-                // Clip each end against the screen, a bit leniently.
-                for edge in 0..4 {
-                    let (value, other, limit) = match edge {
-                        0 | 1 => (ex[i], ex[1 - i], if edge == 0 { 1.1 } else { -1.1 }),
-                        _ => (ey[i], ey[1 - i], if edge == 2 { 1.1 } else { -1.1 }),
-                    };
-                    let outside = if limit > 0.0 {
-                        value > limit
+            2 | 3 | 5 => {
+                match (rules.sizes, wave == 3) {
+                    (WaveSizes::MilkDrop, true) => {
+                        if let Some(bucket) = bucket {
+                            alpha = [0.075, 0.150, 0.220, 0.330][bucket];
+                        }
+                    }
+                    (WaveSizes::MilkDrop, false) => {
+                        if let Some(bucket) = bucket {
+                            alpha *= [0.07, 0.09, 0.11, 0.13][bucket];
+                        }
+                    }
+                    (WaveSizes::Butterchurn, true) => {
+                        alpha *= [0.15, 0.22, 0.33][butterchurn_size_range(canvas.width())];
+                    }
+                    (WaveSizes::Butterchurn, false) => {
+                        alpha *= [0.09, 0.11, 0.13][butterchurn_size_range(canvas.width())];
+                    }
+                }
+                if wave == 3 {
+                    // MilkDrop 2's `treble_rel` is `mysound.imm[2]`, the
+                    // absolute treble level (tens to hundreds), not `treb`: the
+                    // alpha is clamped to 1 for any audible treble.
+                    alpha *= 1.3;
+                    alpha *= audio.imm[2] * audio.imm[2];
+                }
+                let (cos_rot, sin_rot) = ((time * 0.3).cos(), (time * 0.3).sin());
+                for i in 0..samples {
+                    let (l0, r0) = (sample(&fl, i), sample(&fr, i));
+                    let (l1, r1) = (sample(&fl, i + 32), sample(&fr, i + 32));
+                    if wave == 5 {
+                        let x0 = r0 * l1 + l0 * r1;
+                        let y0 = r0 * r0 - l1 * l1;
+                        let x = x0 * cos_rot - y0 * sin_rot;
+                        let y = x0 * sin_rot + y0 * cos_rot;
+                        verts.push(if rules.mode5_scaled_by_position {
+                            (x * (aspect_y + pos_x), y * (aspect_x + pos_y))
+                        } else {
+                            (x * aspect_y + pos_x, y * aspect_x + pos_y)
+                        });
                     } else {
-                        value < limit
-                    };
-                    if outside {
-                        let t = (limit - other) / (value - other);
-                        let (ddx, ddy) = (ex[i] - ex[1 - i], ey[i] - ey[1 - i]);
-                        ex[i] = ex[1 - i] + ddx * t;
-                        ey[i] = ey[1 - i] + ddy * t;
+                        verts.push((r0 * aspect_y + pos_x, l1 * aspect_x + pos_y));
                     }
                 }
             }
-            let dx = (ex[1] - ex[0]) / n as f32;
-            let dy = (ey[1] - ey[0]) / n as f32;
-            let ang2 = dy.atan2(dx);
-            let (perp_x, perp_y) = ((ang2 + 1.57).cos(), (ang2 + 1.57).sin());
-            let along = |i: usize, d: f32| {
+            4 => {
+                let n = samples.min(tex_w / 3);
+                if n < 2 {
+                    return None;
+                }
+                let offset = (samples - n) / 2;
+                let w1 = 0.45 + 0.5 * (param * 0.5 + 0.5);
+                let w2 = 1.0 - w1;
+                let inv = 1.0 / n as f32;
+                for i in 0..n {
+                    let mut x = -1.0 + 2.0 * (i as f32 * inv) + pos_x;
+                    let mut y = sample(&fl, i + offset) * 0.47 + pos_y;
+                    x += sample(&fr, i + 25 + offset) * 0.44;
+                    if i > 1 {
+                        // momentum
+                        x = x * w2 + w1 * (verts[i - 1].0 * 2.0 - verts[i - 2].0);
+                        y = y * w2 + w1 * (verts[i - 1].1 * 2.0 - verts[i - 2].1);
+                    }
+                    verts.push((x, y));
+                }
+            }
+            _ => {
+                // 6: one channel along a line at angle `param`, slid by
+                // wave_x; 7: both channels, wave_y setting their separation.
+                let n = (samples / 2).min(tex_w / 3);
+                if n < 2 {
+                    return None;
+                }
+                let offset = (samples - n) / 2;
+                let ang = 1.57 * param;
+                let (dx, dy) = (ang.cos(), ang.sin());
+                let (px, py) = ((ang + 1.57).cos(), (ang + 1.57).sin());
+                let mut ex = [pos_x * px - dx * 3.0, pos_x * px + dx * 3.0];
+                let mut ey = [pos_x * py - dy * 3.0, pos_x * py + dy * 3.0];
+                for i in 0..2 {
+                    // Clip each end against the screen, a bit leniently.
+                    for edge in 0..4 {
+                        let (value, other, limit) = match edge {
+                            0 | 1 => (ex[i], ex[1 - i], if edge == 0 { 1.1 } else { -1.1 }),
+                            _ => (ey[i], ey[1 - i], if edge == 2 { 1.1 } else { -1.1 }),
+                        };
+                        let outside = if limit > 0.0 {
+                            value > limit
+                        } else {
+                            value < limit
+                        };
+                        if outside {
+                            let t = (limit - other) / (value - other);
+                            let (ddx, ddy) = (ex[i] - ex[1 - i], ey[i] - ey[1 - i]);
+                            ex[i] = ex[1 - i] + ddx * t;
+                            ey[i] = ey[1 - i] + ddy * t;
+                        }
+                    }
+                }
+                let dx = (ex[1] - ex[0]) / n as f32;
+                let dy = (ey[1] - ey[0]) / n as f32;
+                let ang2 = dy.atan2(dx);
+                let (perp_x, perp_y) = ((ang2 + 1.57).cos(), (ang2 + 1.57).sin());
+                let along = |i: usize, d: f32| {
+                    (
+                        ex[0] + dx * i as f32 + perp_x * d,
+                        ey[0] + dy * i as f32 + perp_y * d,
+                    )
+                };
+                if wave == 6 {
+                    for i in 0..n {
+                        verts.push(along(i, 0.25 * sample(&fl, i + offset)));
+                    }
+                } else {
+                    let sep = (pos_y * 0.5 + 0.5).powi(2);
+                    for i in 0..n {
+                        verts.push(along(i, 0.25 * sample(&fl, i + offset) + sep));
+                    }
+                    for i in 0..n {
+                        verts.push(along(i, 0.25 * sample(&fr, i + offset) - sep));
+                    }
+                    split = Some(n);
+                }
+            }
+        }
+        if base.mod_wave_alpha_by_volume {
+            let vol = (audio.bass + audio.mid + audio.treb) * 0.333;
+            let start = base.mod_wave_alpha_start as f32;
+            let end = base.mod_wave_alpha_end as f32;
+            alpha *= (vol - start) / (end - start);
+        }
+        if alpha.is_nan() {
+            return None;
+        }
+        Some((verts, split, alpha.clamp(0.0, 1.0)))
+    };
+    let Some((mut verts, mut split, mut alpha)) = shape(wave) else {
+        return;
+    };
+    // During a blend from another wave mode MilkDrop 2 draws the new mode's
+    // points moved towards the old mode's (resampled to as many) and mixes
+    // the alphas, along the blend's cosine.
+    if let Some(WaveMorph { from_mode, mix }) = morph
+        && from_mode >= 0
+        && from_mode % 8 != wave
+        && let Some((old, old_split, old_alpha)) = shape(from_mode % 8)
+        && old.len() >= 2
+    {
+        let step = (old.len() - 1) as f32 / verts.len() as f32;
+        for (i, vert) in verts.iter_mut().enumerate() {
+            let at = i as f32 * step;
+            let k = (at as usize).min(old.len() - 2);
+            let (x, y) = if old_split.is_some_and(|b| k + 1 == b) {
+                // The old wave's break: its last point before it, and the
+                // new wave breaks there too.
+                split = Some(i + 1);
+                old[k]
+            } else {
+                let t = at - k as f32;
                 (
-                    ex[0] + dx * i as f32 + perp_x * d,
-                    ey[0] + dy * i as f32 + perp_y * d,
+                    old[k].0 * (1.0 - t) + old[k + 1].0 * t,
+                    old[k].1 * (1.0 - t) + old[k + 1].1 * t,
                 )
             };
-            if wave == 6 {
-                for i in 0..n {
-                    verts.push(along(i, 0.25 * sample(&fl, i + offset)));
-                }
-            } else {
-                let sep = (pos_y * 0.5 + 0.5).powi(2);
-                for i in 0..n {
-                    verts.push(along(i, 0.25 * sample(&fl, i + offset) + sep));
-                }
-                for i in 0..n {
-                    verts.push(along(i, 0.25 * sample(&fr, i + offset) - sep));
-                }
-                split = Some(n);
-            }
+            *vert = (
+                vert.0 * mix + x * (1.0 - mix),
+                vert.1 * mix + y * (1.0 - mix),
+            );
         }
+        alpha = alpha * mix + old_alpha * (1.0 - mix);
     }
-    if base.mod_wave_alpha_by_volume {
-        let vol = (audio.bass + audio.mid + audio.treb) * 0.333;
-        let start = base.mod_wave_alpha_start as f32;
-        let end = base.mod_wave_alpha_end as f32;
-        alpha *= (vol - start) / (end - start);
-    }
-    if alpha.is_nan() {
-        return;
-    }
-    let alpha = alpha.clamp(0.0, 1.0);
     if alpha < 0.004 {
         return;
     }
@@ -1491,6 +1547,7 @@ mod tests {
                 sizes,
                 mode5_scaled_by_position: false,
             },
+            None,
         );
         canvas
     }
@@ -1520,12 +1577,93 @@ mod tests {
             sizes: WaveSizes::MilkDrop,
             mode5_scaled_by_position: false,
         };
-        draw_main_wave(&mut canvas, &vars, &base, &audio, 0.0, [1.0, 1.0], rules);
+        draw_main_wave(
+            &mut canvas,
+            &vars,
+            &base,
+            &audio,
+            0.0,
+            [1.0, 1.0],
+            rules,
+            None,
+        );
         canvas
             .vertices
             .iter()
             .map(|v| v.pos[0].hypot(v.pos[1]))
             .fold(0.0, f32::max)
+    }
+
+    /// The vertical reach (largest |clip y|) and the alpha of the main wave
+    /// in `mode`, morphing from `morph` (silence: mode 0 a circle of radius
+    /// 0.5, mode 6 a flat line through the centre).
+    fn morphed(mode: f64, morph: Option<WaveMorph>) -> (f32, f32, usize) {
+        let mut canvas = Canvas::new(320, 240);
+        let mut vars = [0.0; 32];
+        vars[..7].copy_from_slice(&[1.0, 1.0, 1.0, 1.0, 0.5, 0.5, mode]);
+        let base = BaseValues {
+            wave_smoothing: 0.0,
+            ..BaseValues::default()
+        };
+        let rules = MainWaveRules {
+            window: WaveWindow::MilkDrop,
+            sizes: WaveSizes::MilkDrop,
+            mode5_scaled_by_position: false,
+        };
+        let vars = DrawVars::from_array(vars);
+        let audio = AudioFrame::default();
+        draw_main_wave(
+            &mut canvas,
+            &vars,
+            &base,
+            &audio,
+            0.0,
+            [1.0, 1.0],
+            rules,
+            morph,
+        );
+        let reach = canvas
+            .vertices
+            .iter()
+            .map(|v| v.pos[1].abs())
+            .fold(0.0, f32::max);
+        let alpha = canvas.vertices.first().map_or(0.0, |v| v.color[3]);
+        (reach, alpha, canvas.vertices.len())
+    }
+
+    #[test]
+    fn a_blend_morphs_the_main_wave_from_the_old_mode() {
+        let from_circle = |mix: f32| morphed(6.0, Some(WaveMorph { from_mode: 0, mix }));
+        let (line, line_alpha, _) = morphed(6.0, None);
+        let (circle, _, _) = morphed(0.0, None);
+        assert!(
+            line < 0.02 && (circle - 0.5).abs() < 0.02,
+            "{line} {circle}"
+        );
+        // All the way: the new mode; not at all: the old one's points.
+        assert!((from_circle(1.0).0 - line).abs() < 1e-3);
+        assert!(
+            (from_circle(0.0).0 - circle).abs() < 0.03,
+            "{:?}",
+            from_circle(0.0)
+        );
+        // Half way: half way between them.
+        let (half, half_alpha, _) = from_circle(0.5);
+        assert!((half - 0.25).abs() < 0.03, "{half}");
+        // Alphas mix too (mode 6 and mode 0 draw at the same alpha here).
+        assert!((half_alpha - line_alpha).abs() < 0.01);
+        // The same mode: no morph, but MilkDrop 2 leaves a circle open
+        // while blending (one point fewer, one segment fewer).
+        let closed = morphed(0.0, None).2;
+        let open = morphed(
+            0.0,
+            Some(WaveMorph {
+                from_mode: 0,
+                mix: 0.3,
+            }),
+        )
+        .2;
+        assert!(open < closed, "{open} vs {closed}");
     }
 
     #[test]
@@ -1610,7 +1748,16 @@ mod tests {
             };
             let base = BaseValues::default();
             let vars = DrawVars::from_array(vars);
-            draw_main_wave(&mut canvas, &vars, &base, &audio, 0.0, [1.0, 1.0], rules);
+            draw_main_wave(
+                &mut canvas,
+                &vars,
+                &base,
+                &audio,
+                0.0,
+                [1.0, 1.0],
+                rules,
+                None,
+            );
             let xs = canvas.vertices.iter().map(|v| v.pos[0]);
             let (lo, hi) = xs.fold((f32::MAX, f32::MIN), |(lo, hi), x| (lo.min(x), hi.max(x)));
             (lo, hi)

@@ -8,7 +8,8 @@
 //! During a blend both presets draw their shapes and custom waves (MilkDrop
 //! 2's `num_reps`): the incoming preset's first, at the blend's progress,
 //! then the outgoing one's at one minus it; the main wave and the borders
-//! come from the blended values.
+//! come from the blended values, the main wave morphing from the outgoing
+//! preset's wave mode.
 //!
 //! Reads: [`FrameCode`], the shapes' and waves' code, audio, the previous
 //! frame. Writes: the new frame (and motion vectors into the previous one).
@@ -96,6 +97,14 @@ impl OverlayPass {
             self.shapes.ensure_frame_alpha(gpu.device);
             self.lines.ensure_frame_alpha(gpu.device);
         }
+        // The main wave morphs from the outgoing preset's mode.
+        let morph = match (&blend, &code.old) {
+            (Some(b), Some(_)) => Some(waves::WaveMorph {
+                from_mode: i64::from(b.slot.runtime.base().wave_mode),
+                mix: (0.5 - 0.5 * (b.progress() * std::f64::consts::PI).cos()) as f32,
+            }),
+            _ => None,
+        };
         // The presets drawing shapes and custom waves, each with its frame's
         // inputs and its share of the blend (MilkDrop 2's linear progress).
         let mut layers = vec![shapes::ShapeLayer {
@@ -141,6 +150,7 @@ impl OverlayPass {
                 slot.time,
                 aspect,
                 slot.runtime.main_wave_rules(),
+                morph,
             );
         }
         borders::draw_sprites(
