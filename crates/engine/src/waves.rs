@@ -903,6 +903,10 @@ fn butterchurn_size_range(width: u32) -> usize {
     }
 }
 
+/// One wave mode's drawing: its points (a second line from the index given
+/// on, if any) and its alpha.
+type WaveShape = (Vec<(f32, f32)>, Option<usize>, f32);
+
 /// A blend's morph of the main wave from the outgoing preset's wave mode.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WaveMorph {
@@ -987,7 +991,7 @@ pub fn draw_main_wave(
     let tex_w = canvas.width() as usize;
     // One wave mode's points (a second line from `split` on, if any) and
     // its alpha, clamped (MilkDrop 2's `DrawWave` loop over `its`).
-    let shape = |wave: i64| -> Option<(Vec<(f32, f32)>, Option<usize>, f32)> {
+    let shape = |wave: i64| -> Option<WaveShape> {
         let mut param = v.wave_mystery as f32;
         if matches!(wave, 0 | 1 | 4) && !(-1.0..=1.0).contains(&param) {
             param = param * 0.5 + 0.5;
