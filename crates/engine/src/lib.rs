@@ -753,6 +753,7 @@ impl Visualizer {
             PresetRuntime::new(&Preset::default(), config.seed),
             PresetShaders::none(config.seed),
             SlotUniforms::new(&device, "kefir"),
+            (0.0, 0),
         );
         Visualizer {
             slot,
@@ -797,9 +798,16 @@ impl Visualizer {
         &self.slot.runtime
     }
 
-    /// Seconds rendered since the preset started.
+    /// MilkDrop's `time`: seconds rendered since the visualizer started
+    /// (it goes on across presets, as MilkDrop 2's and butterchurn's).
     pub fn time(&self) -> f64 {
         self.slot.time
+    }
+
+    /// Seconds rendered since the playing preset started (what its shaders
+    /// see as `time`).
+    pub fn preset_time(&self) -> f64 {
+        self.slot.preset_time()
     }
 
     /// The per-frame results (motion, decay, gamma, echo, filters, main
@@ -930,8 +938,8 @@ impl Visualizer {
         self.blend = None;
         self.slot.runtime = prepared.runtime;
         self.slot.shaders = prepared.shaders;
-        self.slot.time = 0.0;
-        self.slot.frame = 0;
+        // MilkDrop's clock goes on; the preset's own starts now.
+        self.slot.start_time = self.slot.time;
         self.serial += 1;
         self.last_state = None;
         prepared.report
@@ -948,6 +956,7 @@ impl Visualizer {
             prepared.runtime,
             prepared.shaders,
             SlotUniforms::new(&self.device, "kefir blend"),
+            (self.slot.time, self.slot.frame),
         );
         let mut rng =
             rng::Rng::new(self.config.seed ^ self.serial.wrapping_mul(0xA076_1D64_78BD_642F));
@@ -966,10 +975,10 @@ impl Visualizer {
         prepared.report
     }
 
-    /// Sets the clock the next frame's code sees (time since the preset
-    /// started, fps, frame number), for replaying another renderer's run
-    /// frame for frame (`kefir render --replay`); later frames go on from
-    /// it.
+    /// Sets the clock the next frame's code sees (MilkDrop's `time`, fps,
+    /// frame number; the playing preset counts as started at 0), for
+    /// replaying another renderer's run frame for frame (`kefir render
+    /// --replay`); later frames go on from it.
     pub fn set_next_clock(&mut self, time: f64, fps: f64, frame: u64) {
         self.next_clock = Some((time, fps, frame));
     }
@@ -1157,6 +1166,7 @@ impl Visualizer {
         let replay_fps = self.next_clock.take().map(|(time, fps, frame)| {
             self.slot.time = time;
             self.slot.frame = frame;
+            self.slot.start_time = 0.0;
             fps
         });
         let randoms = self.next_randoms.take();

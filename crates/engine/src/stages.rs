@@ -698,8 +698,11 @@ fn rotation([ax, ay, az]: [f32; 3], offset: [f32; 3]) -> [[f32; 3]; 4] {
 /// The frame values that go into the shaders' uniform block.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct ShaderUniforms {
-    /// Seconds since the preset started.
+    /// MilkDrop's clock (seconds since the visualizer started): the roam
+    /// values and `rot_*` matrices turn with it.
     pub time: f64,
+    /// Seconds since the preset started: the shaders' `time`.
+    pub preset_time: f64,
     pub fps: f64,
     pub frame: f64,
     pub progress: f64,
@@ -724,11 +727,19 @@ impl ShaderUniforms {
     /// `rng`.
     pub fn to_block(&self, randoms: &PresetRandoms, rng: &mut Rng) -> MilkUniforms {
         let mut u = MilkUniforms::default();
-        // MilkDrop wraps the time it hands shaders at 10000 s.
-        let t = (self.time - (self.time / 10000.0).trunc() * 10000.0) as f32;
+        // Shaders' `time` is the preset's (`time_since_preset_start`),
+        // wrapped at 10000 s; the roam values and matrices turn with
+        // MilkDrop's clock (`GetTime() - m_fStartTime`), a float.
+        let preset_t = (self.preset_time - (self.preset_time / 10000.0).trunc() * 10000.0) as f32;
+        let t = self.time as f32;
         let [ax, ay] = self.aspect;
         u.c[0] = [ax, ay, 1.0 / ax, 1.0 / ay];
-        u.c[2] = [t, self.fps as f32, self.frame as f32, self.progress as f32];
+        u.c[2] = [
+            preset_t,
+            self.fps as f32,
+            self.frame as f32,
+            self.progress as f32,
+        ];
         u.c[3] = self.levels;
         u.c[4] = self.levels_att;
         u.c[5] = self.blur.0;
@@ -1059,7 +1070,8 @@ mod tests {
     #[test]
     fn uniform_block_layout() {
         let u = ShaderUniforms {
-            time: 10001.5,
+            time: 12345.0,
+            preset_time: 10001.5,
             fps: 60.0,
             frame: 3.0,
             levels: [1.0, 2.0, 3.0, 2.0],
@@ -1069,7 +1081,10 @@ mod tests {
             ..Default::default()
         };
         let block = u.to_block(&PresetRandoms::new(1), &mut Rng::new(2));
-        assert!((block.c[2][0] - 1.5).abs() < 1e-3, "time wraps at 10000 s");
+        assert!(
+            (block.c[2][0] - 1.5).abs() < 1e-3,
+            "the preset's time, wrapped at 10000 s"
+        );
         assert_eq!(block.c[0], [1.0, 0.75, 1.0, 1.0 / 0.75]);
         assert_eq!(block.c[7], [320.0, 240.0, 1.0 / 320.0, 1.0 / 240.0]);
         assert!((block.c[12][0] - 320f32.log2()).abs() < 1e-5);

@@ -1763,3 +1763,37 @@ fn shader_vol_is_a_third_of_treb_as_milkdrop_2_computes_it() {
         );
     }
 }
+
+/// MilkDrop 2's `time` and `frame` count from the visualizer's start and go
+/// on across presets (`GetTime() - m_fStartTime`, `GetFrame()`), while
+/// shaders' `time` counts from the preset's start
+/// (`time_since_preset_start`).
+#[test]
+fn time_goes_on_across_presets_and_shaders_count_from_the_preset() {
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    vis.load_preset(&shader_preset("shader_body { ret = 0; }", ""));
+    for _ in 0..3 {
+        render(&mut vis, &gpu, &target);
+    }
+    let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                PSVERSION_COMP=2\nfDecay=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\nmv_a=0\n\
+                per_frame_1=q1 = time; q2 = frame;\n\
+                comp_1=`shader_body { ret = float3(time * 10, q1 * 10, 0); }\n";
+    let report = vis.load_preset(&Preset::parse(text).expect("parses"));
+    assert!(report.shader_failures.is_empty(), "{report:?}");
+    let img = render(&mut vis, &gpu, &target);
+    let state = vis.frame_state().expect("a frame");
+    // The fourth frame: time 4/60 s, frame 3 (counted from 0).
+    assert!((state.q[0] - 4.0 * DT).abs() < 1e-9, "time {}", state.q[0]);
+    assert_eq!(state.q[1], 3.0);
+    assert!((vis.time() - 4.0 * DT).abs() < 1e-9 && (vis.preset_time() - DT).abs() < 1e-9);
+    // The shader's time is the preset's: 1/60 s (red 42); q1 its per-frame
+    // time (green 170).
+    assert!(
+        img[0].abs_diff(42) <= 1 && img[1].abs_diff(170) <= 1,
+        "{:?}",
+        &img[..3]
+    );
+}

@@ -139,23 +139,25 @@ pub(crate) fn write_shader_uniforms(
     } else {
         (0.3333 * audio.treb, 0.3333 * audio.treb_att)
     };
-    let uniforms = |time: f64, inputs: &FrameInputs, s: &FrameState| ShaderUniforms {
-        time,
-        fps: inputs.fps,
-        frame: inputs.frame,
-        progress: inputs.progress,
-        levels: [audio.bass, audio.mid, audio.treb, vol],
-        levels_att: [audio.bass_att, audio.mid_att, audio.treb_att, vol_att],
-        aspect,
-        size,
-        blur,
-        q: s.q,
-        butterchurn_roam: quirks.roam,
-    };
+    let uniforms =
+        |(time, preset_time): (f64, f64), inputs: &FrameInputs, s: &FrameState| ShaderUniforms {
+            time,
+            preset_time,
+            fps: inputs.fps,
+            frame: inputs.frame,
+            progress: inputs.progress,
+            levels: [audio.bass, audio.mid, audio.treb, vol],
+            levels_att: [audio.bass_att, audio.mid_att, audio.treb_att, vol_att],
+            aspect,
+            size,
+            blur,
+            q: s.q,
+            butterchurn_roam: quirks.roam,
+        };
     let has_stage = |s: &Slot| s.shaders.warp.is_some() || s.shaders.comp.is_some();
     if has_stage(slot) {
-        let mut block =
-            uniforms(slot.time, &code.inputs, &code.state).to_block(&slot.shaders.randoms, rng);
+        let mut block = uniforms((slot.time, slot.preset_time()), &code.inputs, &code.state)
+            .to_block(&slot.shaders.randoms, rng);
         let drawn = block.rand_frame;
         block.rand_frame = rand_frame[0].unwrap_or(drawn);
         queue.write_buffer(&slot.uniforms.shader, 0, &block.to_bytes());
@@ -165,7 +167,8 @@ pub(crate) fn write_shader_uniforms(
     if let (Some(b), Some((inputs, state))) = (blend, &code.old)
         && has_stage(&b.slot)
     {
-        let block = uniforms(b.slot.time, inputs, state).to_block(&b.slot.shaders.randoms, rng);
+        let block = uniforms((b.slot.time, b.slot.preset_time()), inputs, state)
+            .to_block(&b.slot.shaders.randoms, rng);
         let bytes = block.to_bytes();
         queue.write_buffer(&b.slot.uniforms.shader, 0, &bytes);
         queue.write_buffer(&b.slot.uniforms.comp_shader, 0, &bytes);

@@ -134,9 +134,12 @@ pub struct FrameStats {
 pub(crate) struct Slot {
     pub runtime: PresetRuntime,
     pub shaders: PresetShaders,
-    /// Seconds since the preset started, and frames rendered.
+    /// MilkDrop's clock: seconds and frames since the visualizer started
+    /// (MilkDrop 2's `time` and `frame` do not restart with a preset), and
+    /// the time this preset started at (shaders' `time` counts from it).
     pub time: f64,
     pub frame: u64,
+    pub start_time: f64,
     pub uniforms: SlotUniforms,
 }
 
@@ -175,14 +178,26 @@ impl SlotUniforms {
 }
 
 impl Slot {
-    pub fn new(runtime: PresetRuntime, shaders: PresetShaders, uniforms: SlotUniforms) -> Self {
+    /// A preset starting at `(time, frame)` of the clock.
+    pub fn new(
+        runtime: PresetRuntime,
+        shaders: PresetShaders,
+        uniforms: SlotUniforms,
+        (time, frame): (f64, u64),
+    ) -> Self {
         Slot {
             runtime,
             shaders,
-            time: 0.0,
-            frame: 0,
+            time,
+            frame,
+            start_time: time,
             uniforms,
         }
+    }
+
+    /// Seconds since the preset started.
+    pub fn preset_time(&self) -> f64 {
+        self.time - self.start_time
     }
 }
 
