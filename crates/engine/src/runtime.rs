@@ -191,6 +191,19 @@ fn truthy(v: f64) -> bool {
     v > SNAP
 }
 
+/// C's truth of a double, as MilkDrop 2 tests the filter flags
+/// (`if (*m_pState->var_pf_brighten && ...)`): anything but 0, NaN included.
+fn nonzero(v: f64) -> bool {
+    v != 0.0
+}
+
+/// MilkDrop 2's range checks after the per-frame code, `max(lo, min(hi,
+/// v))` with C's macros (so a NaN passes through).
+fn c_clamp(v: f64, lo: f64, hi: f64) -> f64 {
+    let v = if hi < v { hi } else { v };
+    if lo > v { lo } else { v }
+}
+
 impl PresetRuntime {
     /// Compiles `preset`'s code; blocks that fail are reported in
     /// [`PresetRuntime::errors`] and do not run.
@@ -357,15 +370,16 @@ impl PresetRuntime {
             motion: Motion::from_array(std::array::from_fn(|i| m[i])),
             decay: s[0],
             wrap: truthy(s[1]),
-            gamma: s[2],
+            // (MilkDrop 2's "few range checks" after the code.)
+            gamma: c_clamp(s[2], 0.0, 8.0),
             echo_alpha: s[3],
-            echo_zoom: s[4],
+            echo_zoom: c_clamp(s[4], 0.001, 1000.0),
             // MilkDrop: `(int)(echo_orient) % 4`, C truncation.
             echo_orient: (s[5] as i32) % 4,
-            brighten: truthy(s[6]),
-            darken: truthy(s[7]),
-            solarize: truthy(s[8]),
-            invert: truthy(s[9]),
+            brighten: nonzero(s[6]),
+            darken: nonzero(s[7]),
+            solarize: nonzero(s[8]),
+            invert: nonzero(s[9]),
             draw: self.draw_vars(),
             blur_min: [s[10], s[11], s[12]],
             blur_max: [s[13], s[14], s[15]],
@@ -644,6 +658,23 @@ mod tests {
             let cols = rt.run_vertices(&mesh, &s.motion);
             assert!(cols[0].iter().all(|&z| (z - 1.5).abs() < 1e-12));
         }
+    }
+
+    #[test]
+    fn gamma_and_echo_zoom_are_range_checked_and_filters_are_c_truths() {
+        let mut rt = runtime(
+            "[preset00]\nper_frame_1=gamma = 12; echo_zoom = 0; brighten = 0.2; \
+             darken = -1; solarize = 0; invert = 0.0001;",
+        );
+        let s = rt.run_frame(&FrameInputs::default());
+        assert_eq!((s.gamma, s.echo_zoom), (8.0, 0.001));
+        assert_eq!(
+            [s.brighten, s.darken, s.solarize, s.invert],
+            [true, true, false, true]
+        );
+        let mut rt = runtime("[preset00]\nper_frame_1=gamma = -3; echo_zoom = 5000;");
+        let s = rt.run_frame(&FrameInputs::default());
+        assert_eq!((s.gamma, s.echo_zoom), (0.0, 1000.0));
     }
 
     #[test]
