@@ -76,8 +76,11 @@ int main(int argc, char **argv) try {
     double t = 0;
     for (int frame = 0; frame < 30; frame++) {
         for (size_t i = 0; i < pcm.size() / 2; i++, t += 1.0 / rate) {
+            // A kick, and a 9 kHz tone for treble (a preset's wave may
+            // follow the treble, as MilkDrop 2's wave mode 3 does).
             const double kick = std::fmod(t * 2, 1.0) < 0.2 ? 0.9 : 0.1;
-            pcm[2 * i] = pcm[2 * i + 1] = float(kick * std::sin(2 * M_PI * 50 * t));
+            const double hiss = 0.1 * std::sin(2 * M_PI * 9000 * t);
+            pcm[2 * i] = pcm[2 * i + 1] = float(kick * std::sin(2 * M_PI * 50 * t) + hiss);
         }
         check(kefir_push_audio_f32(k.get(), pcm.data(), pcm.size() / 2, 2, rate), "audio");
         check(kefir_render_into(k.get(), 1.0 / fps, KEFIR_PIXEL_FORMAT_BGRA, image.data(), stride,
