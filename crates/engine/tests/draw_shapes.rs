@@ -240,22 +240,27 @@ fn additive_adds_and_alpha_blending_covers() {
     assert!((d[0] as i32 - 254).abs() <= 2, "additive half {d:?}");
 }
 
+/// A square's green outline (no fill) with `border_a` and `thick` given as
+/// they appear in the file (`thick`: a whole `thickOutline=N` line).
+fn green_outline(border_a: &str, thick: &str) -> String {
+    let border_a = format!("border_a={border_a}");
+    let k = [
+        "sides=4",
+        "rad=0.5",
+        "a=0",
+        "a2=0",
+        "border_r=0",
+        "border_g=1",
+        "border_b=0",
+        &border_a,
+        thick,
+    ];
+    shape(0, &k, "")
+}
+
 #[test]
 fn border_takes_the_border_colour_and_thick_is_wider() {
-    let keys = |thick: &str| {
-        let k = [
-            "sides=4",
-            "rad=0.5",
-            "a=0",
-            "a2=0",
-            "border_r=0",
-            "border_g=1",
-            "border_b=0",
-            "border_a=1",
-            thick,
-        ];
-        shape(0, &k, "")
-    };
+    let keys = |thick: &str| green_outline("1", thick);
     let green = |p: [u8; 3]| p[1] > 200 && p[0] < 20 && p[2] < 20;
     let mut thin = Scene::new(96, 96, &keys("thickOutline=0"));
     let img = thin.frame();
@@ -282,20 +287,7 @@ fn a_thick_outline_is_four_copies_blended_one_by_one() {
     // A half-transparent green outline: MilkDrop 2 draws a thick one four
     // times a pixel apart, so along an edge most pixels are blended twice
     // (0.5 then 0.5 over that: 191 over black), a thin one once (127).
-    let keys = |thick: &str| {
-        let k = [
-            "sides=4",
-            "rad=0.5",
-            "a=0",
-            "a2=0",
-            "border_r=0",
-            "border_g=1",
-            "border_b=0",
-            "border_a=0.5",
-            thick,
-        ];
-        shape(0, &k, "")
-    };
+    let keys = |thick: &str| green_outline("0.5", thick);
     let twice = |p: [u8; 3]| (185..=197).contains(&p[1]);
     let once = |p: [u8; 3]| (121..=133).contains(&p[1]);
     let thin = Scene::new(96, 96, &keys("thickOutline=0")).frame();
