@@ -22,7 +22,19 @@ fn rgba(r: f64, g: f64, b: f64, a: f64, clamp_colours: bool) -> [f32; 4] {
 /// 64 x 48; the fractional parts stretch the spacing), shifted by
 /// `mv_dx`/`mv_dy`, each showing the warp's motion ([`motion_at`]), `mv_l`
 /// times as long and at least one pixel. `uv(n)` is the texture coordinate
-/// mesh vertex `n` samples (rows of the mesh from the top).
+/// mesh vertex `n` samples (rows of the mesh from the top): MilkDrop 2's
+/// `ReversePropagatePoint` reads `m_verts` before `ComputeGridAlphaValues`
+/// fills them for this frame, so the caller hands the *previous* frame's
+/// mesh (butterchurn's order reads this frame's).
+///
+/// MilkDrop 2's mesh UVs carry Direct3D 9's half-texel offset
+/// (`texel_offset_x/y`, 0.5 / texture size, added to `tu` and `tv`), which
+/// `DrawMotionVectors` takes for motion: every vector gets half a texel
+/// right and half a texel up (y down: `1 - tv`) before `mv_l` scales it,
+/// so a still picture shows `mv_l` x 0.7 texel diagonals up to the right
+/// (at least a texel long), not the texel each way of a vector of no
+/// length. butterchurn's UVs have no offset (`butterchurn_lengths` leaves
+/// it out too).
 ///
 /// Rows count from the top of the picture: `DrawMotionVectors` puts a
 /// vector at y `fy * 2 - 1` in MilkDrop 2's 2D coordinates, which
@@ -64,6 +76,7 @@ pub fn draw_motion_vectors(
     let dx = if dx.is_nan() { 0.0 } else { dx.clamp(0.0, 1.0) };
     let dy = if dy.is_nan() { 0.0 } else { dy.clamp(0.0, 1.0) };
     let min_len = 1.0 / canvas.width() as f32;
+    let half_texel = (0.5 / canvas.width() as f32, 0.5 / canvas.height() as f32);
     let color = rgba(v.mv_r, v.mv_g, v.mv_b, v.mv_a, clamp_colours);
     let (cols, rows) = (mesh.cols() as usize, mesh.rows() as usize);
 
@@ -104,9 +117,13 @@ pub fn draw_motion_vectors(
             if !(fx > 0.0001 && fx < 0.9999) {
                 continue;
             }
-            let Some((mx, my)) = motion_at(&source, fx, fy) else {
+            let Some((mut mx, mut my)) = motion_at(&source, fx, fy) else {
                 continue;
             };
+            if !butterchurn_lengths {
+                mx += half_texel.0;
+                my -= half_texel.1;
+            }
             let (ddx, ddy) =
                 vector_extent((mx * len_mult, my * len_mult), min_len, butterchurn_lengths);
             // Our clip space is y up.
@@ -130,7 +147,8 @@ pub fn draw_motion_vectors(
 pub struct MotionVectorRules {
     /// Colours past 0..1 clamped (butterchurn) instead of wrapped as bytes.
     pub clamp_colours: bool,
-    /// butterchurn's lengths ([`vector_extent`]).
+    /// butterchurn's lengths ([`vector_extent`]) and motion (no half-texel
+    /// offset, see [`draw_motion_vectors`]).
     pub butterchurn_lengths: bool,
 }
 

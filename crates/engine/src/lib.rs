@@ -598,15 +598,19 @@ pub struct ButterchurnQuirks {
     /// blur), as butterchurn draws them; MilkDrop 2 draws them into the
     /// previous frame before the warp (`DrawMotionVectors` into `VS[0]`,
     /// then `WarpedBlitFromVS0ToVS1`), so its vectors go through the warp
-    /// in the frame they are drawn (for their lengths see
-    /// [`ButterchurnQuirks::mv_length`]).
+    /// in the frame they are drawn, and reads the motion from the previous
+    /// frame's mesh (`ReversePropagatePoint` runs before
+    /// `ComputeGridAlphaValues` fills `m_verts`), butterchurn from this
+    /// frame's (for their lengths see [`ButterchurnQuirks::mv_length`]).
     pub mv_order: bool,
     /// Motion vectors as long as butterchurn draws them: its
     /// `generateMotionVectors` keeps MilkDrop 2's stretching of vectors
     /// shorter than a texel, but gives every other vector one texel across
     /// and its own height (a slip, `dxi = minLen` twice, where MilkDrop 2's
     /// `DrawMotionVectors` keeps the vector as it is), so its vectors are
-    /// vertical strokes.
+    /// vertical strokes; nor do its vectors take the half texel up and
+    /// right that MilkDrop 2's mesh UVs carry (`texel_offset_x/y`), which
+    /// turns a still picture's vectors into `mv_l` x 0.7 texel diagonals.
     pub mv_length: bool,
     /// The main wave and waveform custom waves drawn from butterchurn's
     /// 512 waveform samples as it picks them ([`waves::WaveWindow`]), where

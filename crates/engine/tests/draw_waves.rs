@@ -102,6 +102,17 @@ fn draw(body: &str, w: u32, h: u32, audio: &AudioFrame) -> Image {
     scene.frame(w, h, 0, audio)
 }
 
+/// The second frame of `body` over black: MilkDrop 2 draws motion vectors
+/// from the last frame's mesh, so the first frame has none.
+fn draw_second(body: &str, w: u32, h: u32) -> Image {
+    let mut scene = Scene::new();
+    scene.load(body);
+    let audio = AudioFrame::default();
+    let first = scene.frame(w, h, 0, &audio);
+    assert!(first.lit_pixels().is_empty(), "{:?}", first.lit_pixels());
+    scene.frame(w, h, 0, &audio)
+}
+
 fn constant_wave(left: f32, right: f32) -> AudioFrame {
     let mut a = AudioFrame::default();
     a.wave[0].fill(left);
@@ -416,13 +427,15 @@ fn borders_fill_exactly_the_border_area() {
 
 #[test]
 fn motion_vectors_form_a_grid() {
-    // Each vector is the warp's motion at its point times mv_l, stretched
-    // to MilkDrop's minimum length of one texel, and lights the pixels
+    // Each vector is the warp's motion at its point (here none, plus
+    // MilkDrop 2's half texel up and right) times mv_l, stretched to
+    // MilkDrop's minimum length of one texel, and lights the pixels
     // Direct3D 9's diamond rule gives it: one or two, or none where a
     // vector that short starts between diamonds and ends inside one (the
-    // top-left one here).
+    // left column here: from x 4.9 to 5.6, ending in the diamond of the
+    // pixel up and to the right).
     let body = "nMotionVectorsX=4\nnMotionVectorsY=3\nmv_dx=0\nmv_dy=0\nmv_l=1\nmv_r=1\nmv_g=1\nmv_b=1\nmv_a=1";
-    let img = draw(body, 64, 48, &AudioFrame::default());
+    let img = draw_second(body, 64, 48);
     // MilkDrop's grid: (i + 0.25) / (n - 0.75), inside (0, 1) only; rows
     // count from the top.
     let mut expected = Vec::new();
@@ -444,7 +457,7 @@ fn motion_vectors_form_a_grid() {
         .iter()
         .filter(|e| lit.iter().any(|&p| near(p, **e, 1.5)))
         .count();
-    assert_eq!(shown, 5, "{lit:?}");
+    assert_eq!(shown, 4, "{lit:?}");
     assert!(lit.len() <= 2 * shown, "{lit:?}");
     for p in &lit {
         assert!(
@@ -452,6 +465,58 @@ fn motion_vectors_form_a_grid() {
             "stray pixel {p:?}"
         );
     }
+}
+
+#[test]
+fn motion_vectors_show_the_last_frames_motion_half_a_texel_up_right() {
+    use milk_engine::ButterchurnQuirks;
+    // One vector at (0.2, 0.2) of a 64 x 48 frame (12.8, 9.6), eight times
+    // its motion. The per-frame code starts pushing the picture sideways
+    // (dx 0.1) on the second frame.
+    let body = "nMotionVectorsX=2\nnMotionVectorsY=2\nmv_dx=0\nmv_dy=0\nmv_l=8\n\
+                mv_r=1\nmv_g=1\nmv_b=1\nmv_a=1\n\
+                per_frame_1=n = n + 1; dx = if(above(n, 1.5), 0.1, 0);";
+    let frames = |quirks: ButterchurnQuirks| {
+        let mut scene = Scene::new();
+        scene.vis.emulate_butterchurn(quirks);
+        scene.load(body);
+        let audio = AudioFrame::default();
+        [0; 3].map(|_| scene.frame(64, 48, 0, &audio).lit_pixels())
+    };
+    let span = |lit: &[(u32, u32)]| {
+        let xs = lit.iter().map(|p| p.0);
+        xs.clone().max().unwrap() - xs.min().unwrap()
+    };
+    // MilkDrop 2: none on the first frame; on the second the first
+    // frame's still mesh, whose half-texel offset (0.5 / 64 right, 0.5 /
+    // 48 up) times 8 is a diagonal 4 pixels right and 4 up (moved by this
+    // frame's warp, 6.4 pixels right); on the third the second frame's
+    // push, 0.8 of the width to the left (cut at the edge, then moved
+    // right by the warp).
+    let [first, second, third] = frames(ButterchurnQuirks::default());
+    assert!(first.is_empty(), "{first:?}");
+    assert!((3..=8).contains(&span(&second)), "{second:?}");
+    let rows: Vec<u32> = second.iter().map(|p| p.1).collect();
+    assert!(
+        rows.iter().max().unwrap() - rows.iter().min().unwrap() >= 3,
+        "a diagonal: {second:?}"
+    );
+    let (left, right) = (
+        second.iter().min_by_key(|p| p.0).unwrap(),
+        second.iter().max_by_key(|p| p.0).unwrap(),
+    );
+    assert!(right.1 < left.1, "rising to the right: {second:?}");
+    assert!(span(&third) >= 10, "{third:?}");
+    assert!(third.iter().all(|p| p.0 < 21), "{third:?}");
+    // butterchurn's order: this frame's mesh, after the warp: the still
+    // diagonal on the first frame, the push already on the second.
+    let [first, second, _] = frames(ButterchurnQuirks {
+        mv_order: true,
+        ..Default::default()
+    });
+    assert!((3..=5).contains(&span(&first)), "{first:?}");
+    assert!(span(&second) >= 10, "{second:?}");
+    assert!(second.iter().any(|p| p.0 <= 1), "{second:?}");
 }
 
 #[test]
@@ -463,7 +528,7 @@ fn motion_vectors_start_at_the_top_and_mv_dy_moves_them_up() {
             "nMotionVectorsX=4\nnMotionVectorsY=2\nmv_dx=0\nmv_dy={dy}\nmv_l=1\n\
              mv_r=1\nmv_g=1\nmv_b=1\nmv_a=1"
         );
-        let img = draw(&body, 64, 48, &AudioFrame::default());
+        let img = draw_second(&body, 64, 48);
         let mut rows: Vec<u32> = img.lit_pixels().iter().map(|p| p.1).collect();
         rows.sort_unstable();
         rows.dedup();

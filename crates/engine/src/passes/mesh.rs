@@ -64,6 +64,9 @@ pub(crate) struct MeshPass {
     /// The target size the mesh was made for.
     size: (u32, u32),
     vertices: Vec<WarpVertex>,
+    /// The UVs of the last frame's mesh (empty before the first frame and
+    /// after a resize), for MilkDrop 2's motion vectors.
+    previous_uvs: Vec<[f32; 2]>,
     vertex_buffer: wgpu::Buffer,
     index_buffer: wgpu::Buffer,
     index_count: u32,
@@ -117,6 +120,7 @@ impl MeshPass {
                 "kefir shader warp mesh indices",
             ),
             vertices: Vec::with_capacity(mesh.vertex_count()),
+            previous_uvs: Vec::with_capacity(mesh.vertex_count()),
             shader_vertices: Vec::with_capacity(shader_vertex_count),
             mesh,
             size: (1, 1),
@@ -129,10 +133,14 @@ impl MeshPass {
     }
 
     /// Remakes the mesh for a `size` frame (its aspect factors) if needed.
+    /// The last frame's mesh is forgotten then: MilkDrop 2 clears the
+    /// motion vectors of the first frame after a resize
+    /// (`m_nFramesSinceResize == 0`).
     pub fn resize(&mut self, size: (u32, u32)) {
         if self.size != size {
             self.mesh = WarpMesh::new(self.cells.0, self.cells.1, size.0, size.1);
             self.size = size;
+            self.vertices.clear();
         }
     }
 
@@ -155,6 +163,12 @@ impl MeshPass {
         self.vertices.get(n).map_or([0.0; 2], |v| v.uv)
     }
 
+    /// The UV vertex `n` sampled the frame before (after both presets'
+    /// mix during a blend), if there was one of this size.
+    pub fn previous_uv(&self, n: usize) -> Option<[f32; 2]> {
+        self.previous_uvs.get(n).copied()
+    }
+
     /// Runs the per-vertex code of the playing preset (and of the outgoing
     /// one during a blend) and uploads the mesh.
     pub fn run(
@@ -170,6 +184,8 @@ impl MeshPass {
                 .as_ref()
                 .is_some_and(|b| b.slot.shaders.warp.is_some());
         let uvs = warp_uvs(&mut slot.runtime, &self.mesh, &code.state, slot.time);
+        self.previous_uvs.clear();
+        self.previous_uvs.extend(self.vertices.iter().map(|v| v.uv));
         self.vertices.clear();
         self.vertices.extend(
             self.mesh

@@ -40,9 +40,10 @@ impl OverlayPass {
         self.lines.begin_frame();
     }
 
-    /// Draws the motion vectors, from this frame's warp mesh, into the
-    /// previous frame (MilkDrop 2, before the warp) or, with `(frames,
-    /// true)`, into the new one (butterchurn, after the warp);
+    /// Draws the motion vectors, from the previous frame's warp mesh into
+    /// the previous frame (MilkDrop 2, before the warp: none on the first
+    /// frame) or, with `(frames, true)`, from this frame's mesh into the
+    /// new one (butterchurn, after the warp);
     /// `quirks`: butterchurn's frame alpha (as in [`OverlayPass::encode`]),
     /// clamped colours and vector lengths, where imitated.
     pub fn motion_vectors(
@@ -59,11 +60,21 @@ impl OverlayPass {
         // frame after a resize).
         let (src, dst) = frames.pair();
         let mut vectors = waves::Canvas::new(dst.size.0, dst.size.1);
+        if !into_new_frame && mesh.previous_uv(0).is_none() {
+            return;
+        }
+        let uv = |n| {
+            if into_new_frame {
+                mesh.uv(n)
+            } else {
+                mesh.previous_uv(n).unwrap_or_default()
+            }
+        };
         borders::draw_motion_vectors(
             &mut vectors,
             &code.state.draw,
             mesh.mesh(),
-            &|n| mesh.uv(n),
+            &uv,
             borders::MotionVectorRules {
                 clamp_colours: quirks.colour_clamp,
                 butterchurn_lengths: quirks.mv_length,
