@@ -731,6 +731,9 @@ pub struct Visualizer {
     /// Random numbers the next frame uses, for replays (see
     /// [`Visualizer::set_next_randoms`]).
     next_randoms: Option<FrameRandoms>,
+    /// How far the playing preset is through its planned display time
+    /// ([`Visualizer::set_progress`]).
+    progress: f64,
     stats: FrameStats,
     /// Per-frame results of the last frame.
     last_state: Option<FrameState>,
@@ -784,6 +787,7 @@ impl Visualizer {
             output_format: wgpu::TextureFormat::Rgba8Unorm,
             next_clock: None,
             next_randoms: None,
+            progress: 0.0,
             stats: FrameStats::default(),
             last_state: None,
             timer: None,
@@ -812,6 +816,18 @@ impl Visualizer {
     /// see as `time`).
     pub fn preset_time(&self) -> f64 {
         self.slot.preset_time()
+    }
+
+    /// Tells the presets how far the playing one is through the time the
+    /// host plans to show it (0 at its start, 1 when the next one is due):
+    /// the equations' and shaders' `progress`, MilkDrop 2's `(GetTime() -
+    /// m_fPresetStartTime) / (m_fNextPresetTime - m_fPresetStartTime)`,
+    /// kept at 0 while the preset is locked (MilkDrop 2 restarts the
+    /// preset's timer every frame then). Stays until set again; a preset
+    /// load sets it to 0, which is also what presets see when the host has
+    /// no timer.
+    pub fn set_progress(&mut self, progress: f64) {
+        self.progress = if progress.is_finite() { progress } else { 0.0 };
     }
 
     /// The per-frame results (motion, decay, gamma, echo, filters, main
@@ -944,6 +960,7 @@ impl Visualizer {
         self.slot.shaders = prepared.shaders;
         // MilkDrop's clock goes on; the preset's own starts now.
         self.slot.start_time = self.slot.time;
+        self.progress = 0.0;
         self.serial += 1;
         self.last_state = None;
         prepared.report
@@ -956,12 +973,17 @@ impl Visualizer {
             // Nothing on screen to blend from (or no time): a cut.
             return self.load_prepared(prepared);
         }
-        let incoming = Slot::new(
+        let mut incoming = Slot::new(
             prepared.runtime,
             prepared.shaders,
             SlotUniforms::new(&self.device, "kefir blend"),
             (self.slot.time, self.slot.frame),
         );
+        // Its file values glide in from the outgoing preset's
+        // (`CState::StartBlendFrom`).
+        incoming
+            .runtime
+            .blend_file_values_from(&self.slot.runtime, self.slot.time, seconds);
         let mut rng =
             rng::Rng::new(self.config.seed ^ self.serial.wrapping_mul(0xA076_1D64_78BD_642F));
         let pattern = transition::BlendPattern::random(&mut rng);
@@ -974,6 +996,7 @@ impl Visualizer {
             mesh: (0, 0, [0.0; 2]),
             rng,
         });
+        self.progress = 0.0;
         self.serial += 1;
         self.last_state = None;
         prepared.report
@@ -1197,6 +1220,7 @@ impl Visualizer {
             self.mesh.mesh(),
             size,
             replay_fps,
+            self.progress,
         );
         let aspect = self.mesh.mesh().aspect();
         code::write_shader_uniforms(

@@ -148,9 +148,6 @@ pub struct PresetRuntime {
     warp_style: PassStyle,
     comp_style: PassStyle,
     warp_anim_speed: f64,
-    warp_scale: f64,
-    /// The `fShader` (hue shader) amount.
-    hue_amount: f64,
     /// `bRedBlueStereo` (MilkDrop 1.x only).
     red_blue_stereo: bool,
     frame_motion: Vec<VarId>,
@@ -234,8 +231,6 @@ impl PresetRuntime {
             warp_style: style(preset.ps_version_warp),
             comp_style: style(preset.ps_version_comp),
             warp_anim_speed: preset.base.warp_anim_speed,
-            warp_scale: preset.base.warp_scale,
-            hue_amount: preset.base.shader,
             red_blue_stereo: preset.base.red_blue_stereo,
             code,
             frame_motion,
@@ -274,12 +269,15 @@ impl PresetRuntime {
         self.warp_anim_speed
     }
 
+    /// `fWarpScale` as of the last frame (gliding in during a blend).
     pub fn warp_scale(&self) -> f64 {
-        self.warp_scale
+        self.code.file_values().warp_scale
     }
 
+    /// The `fShader` (hue shader) amount as of the last frame (gliding in
+    /// during a blend).
     pub fn hue_amount(&self) -> f64 {
-        self.hue_amount
+        self.code.file_values().shader
     }
 
     /// Whether the preset is drawn with MilkDrop 1.x's red-blue stereo: it
@@ -357,6 +355,25 @@ impl PresetRuntime {
     /// shaders).
     pub fn base(&self) -> &milk_parser::preset::BaseValues {
         &self.code.base
+    }
+
+    /// The file values as of the last frame: [`PresetRuntime::base`], or on
+    /// their way to it from the outgoing preset's while this one blends in
+    /// ([`PresetRuntime::blend_file_values_from`]). What MilkDrop 2 reads
+    /// with `eval(GetTime())`: the per-frame code's starting values, the
+    /// main wave's scale, smoothing and volume alpha range, the warp scale,
+    /// the hue amount of MilkDrop 1's composite.
+    pub fn file_values(&self) -> &milk_parser::preset::BaseValues {
+        self.code.file_values()
+    }
+
+    /// Lets this preset's file values glide in from `from`'s (the outgoing
+    /// preset's, as they are at `time`) over a blend of `seconds`, as
+    /// MilkDrop 2's `CState::StartBlendFrom` (see
+    /// [`milk_parser::code::PresetCode::blend_file_values_from`]).
+    pub fn blend_file_values_from(&mut self, from: &PresetRuntime, time: f64, seconds: f64) {
+        let from = from.code.file_values_at(time);
+        self.code.blend_file_values_from(&from, time, seconds);
     }
 
     /// Runs the init code (first frame only) and the per-frame code.

@@ -1797,3 +1797,37 @@ fn time_goes_on_across_presets_and_shaders_count_from_the_preset() {
         &img[..3]
     );
 }
+
+#[test]
+fn progress_is_what_the_host_says_and_restarts_with_a_preset() {
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                PSVERSION_COMP=2\nfDecay=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\nmv_a=0\n\
+                per_frame_1=q1 = progress;\n\
+                comp_1=`shader_body { ret = float3(progress, q1, 0); }\n";
+    let preset = Preset::parse(text).expect("parses");
+    vis.load_preset(&preset);
+    // No timer: 0.
+    let img = render(&mut vis, &gpu, &target);
+    assert_eq!(vis.frame_state().expect("a frame").q[0], 0.0);
+    assert_eq!(img[..2], [0, 0]);
+    // A quarter of the way: equations and shaders both see it.
+    vis.set_progress(0.25);
+    let img = render(&mut vis, &gpu, &target);
+    assert_eq!(vis.frame_state().expect("a frame").q[0], 0.25);
+    assert!(
+        img[0].abs_diff(64) <= 1 && img[1].abs_diff(64) <= 1,
+        "{:?}",
+        &img[..3]
+    );
+    // A new preset starts at 0 again.
+    vis.load_preset(&preset);
+    render(&mut vis, &gpu, &target);
+    assert_eq!(vis.frame_state().expect("a frame").q[0], 0.0);
+    // Nonsense from the host reads as 0.
+    vis.set_progress(f64::NAN);
+    render(&mut vis, &gpu, &target);
+    assert_eq!(vis.frame_state().expect("a frame").q[0], 0.0);
+}

@@ -293,6 +293,102 @@ pub struct PresetCode {
     /// Per-frame variables (not q, not `monitor`) with the file's values,
     /// restored before every frame.
     frame_defaults: Vec<(VarId, f64)>,
+    /// A soft transition's glide from the outgoing preset's file values
+    /// ([`PresetCode::blend_file_values_from`]), while it lasts.
+    file_blend: Option<FileBlend>,
+    /// The file values as of the last frame run: [`PresetCode::base`], or
+    /// on their way to it from the outgoing preset's during a blend.
+    current: BaseValues,
+}
+
+/// MilkDrop 2's `CBlendableFloat`s of a preset that starts with a soft
+/// transition: from the outgoing preset's file values to its own, linearly
+/// over the blend's time (`CState::StartBlendFrom`).
+#[derive(Debug, Clone)]
+struct FileBlend {
+    from: BaseValues,
+    start: f64,
+    seconds: f64,
+}
+
+/// The file values MilkDrop 2 keeps as `CBlendableFloat`s (all but the
+/// integers and flags: wave mode, echo orientation, `bTexWrap`, the filters,
+/// the wave flags, `fWarpAnimSpeed`), mixed `mix` of the way from `from` to
+/// `to`; the rest are `to`'s.
+fn blend_file_values(from: &BaseValues, to: &BaseValues, mix: f64) -> BaseValues {
+    let mut out = to.clone();
+    let lerp = |a: f64, b: f64| a * (1.0 - mix) + b * mix;
+    macro_rules! blend {
+        ($($field:ident),* $(,)?) => {
+            $(out.$field = lerp(from.$field, to.$field);)*
+        };
+    }
+    blend!(
+        gamma_adj,
+        video_echo_zoom,
+        video_echo_alpha,
+        decay,
+        wave_alpha,
+        wave_scale,
+        wave_smoothing,
+        wave_param,
+        warp_scale,
+        zoom_exponent,
+        shader,
+        mod_wave_alpha_start,
+        mod_wave_alpha_end,
+        zoom,
+        rot,
+        cx,
+        cy,
+        dx,
+        dy,
+        warp,
+        sx,
+        sy,
+        wave_r,
+        wave_g,
+        wave_b,
+        wave_x,
+        wave_y,
+        ob_size,
+        ob_r,
+        ob_g,
+        ob_b,
+        ob_a,
+        ib_size,
+        ib_r,
+        ib_g,
+        ib_b,
+        ib_a,
+        mv_x,
+        mv_y,
+        mv_dx,
+        mv_dy,
+        mv_l,
+        mv_r,
+        mv_g,
+        mv_b,
+        mv_a,
+        blur1_min,
+        blur2_min,
+        blur3_min,
+        blur1_max,
+        blur2_max,
+        blur3_max,
+        blur1_edge_darken,
+    );
+    out
+}
+
+/// The per-frame variables of `frame` that start every frame from the file
+/// values (not q, not `monitor`), with their values from `base`.
+fn frame_defaults_of(base: &BaseValues, frame: &mut Context) -> Vec<(VarId, f64)> {
+    frame_context(base)
+        .iter()
+        .filter(|(n, _)| !n.starts_with('q') && *n != "monitor")
+        .map(|(n, v)| (frame.var(n), v))
+        .collect()
 }
 
 /// Declares `names` in `ctx`.
@@ -534,13 +630,11 @@ impl PresetCode {
 
         let frame_slots = StdSlots::of(&mut frame);
         let vertex_slots = StdSlots::of(&mut vertex);
-        let frame_defaults = frame_context(&preset.base)
-            .iter()
-            .filter(|(n, _)| !n.starts_with('q') && *n != "monitor")
-            .map(|(n, v)| (frame.var(n), v))
-            .collect();
+        let frame_defaults = frame_defaults_of(&preset.base, &mut frame);
         PresetCode {
             base: preset.base.clone(),
+            current: preset.base.clone(),
+            file_blend: None,
             q_after_init: [0.0; Q_VARS],
             frame_slots,
             vertex_slots,
@@ -735,9 +829,24 @@ impl PresetCode {
     pub fn run_frame(&mut self, inputs: &FrameInputs) -> Vec<BlockId> {
         let mut overruns = Vec::new();
         // Everything but q (reset below) and `monitor` (which carries over)
-        // starts from the preset's values.
-        for &(id, v) in &self.frame_defaults {
-            self.frame.set(id, v);
+        // starts from the preset's values (on their way there during a
+        // blend).
+        if let Some(b) = &self.file_blend {
+            // Over for good once past (or before) its span, as MilkDrop 2's.
+            if !(inputs.time >= b.start && inputs.time <= b.start + b.seconds) {
+                self.file_blend = None;
+            }
+        }
+        self.current = self.file_values_at(inputs.time);
+        if self.file_blend.is_some() {
+            let defaults = frame_defaults_of(&self.current, &mut self.frame);
+            for (id, v) in defaults {
+                self.frame.set(id, v);
+            }
+        } else {
+            for &(id, v) in &self.frame_defaults {
+                self.frame.set(id, v);
+            }
         }
         let common = inputs.array();
         set_slots(&mut self.frame, &self.frame_slots.common, common);
@@ -753,6 +862,51 @@ impl PresetCode {
         set_slots(&mut self.vertex, &self.vertex_slots.common, common);
         set_slots(&mut self.vertex, &self.vertex_slots.q, q);
         overruns
+    }
+
+    /// Starts this preset's file values from `from` (the outgoing preset's)
+    /// for a soft transition of `seconds` starting at `time`: MilkDrop 2's
+    /// `CState::StartBlendFrom`. Its per-frame code then sees `zoom`,
+    /// `decay`, `wave_r`, ... (all but integers and flags) gliding linearly
+    /// from the outgoing preset's file values to its own, and the renderer
+    /// the same for the main wave's scale, smoothing and volume alpha
+    /// range, the warp scale and the hue amount ([`PresetCode::file_values`]).
+    /// As in MilkDrop 2, a preset without motion vectors (`mv_a` < 0.001)
+    /// following one with them takes the outgoing grid, length and colour
+    /// for good, so the old grid fades out where it is.
+    pub fn blend_file_values_from(&mut self, from: &BaseValues, time: f64, seconds: f64) {
+        if seconds.is_nan() || seconds < 0.001 {
+            return;
+        }
+        if self.base.mv_a < 0.001 && from.mv_a >= 0.001 {
+            let b = &mut self.base;
+            (b.mv_x, b.mv_y, b.mv_dx, b.mv_dy) = (from.mv_x, from.mv_y, from.mv_dx, from.mv_dy);
+            (b.mv_l, b.mv_r, b.mv_g, b.mv_b) = (from.mv_l, from.mv_r, from.mv_g, from.mv_b);
+            self.frame_defaults = frame_defaults_of(&self.base, &mut self.frame);
+        }
+        self.file_blend = Some(FileBlend {
+            from: from.clone(),
+            start: time,
+            seconds,
+        });
+        self.current = self.file_values_at(time);
+    }
+
+    /// The file values at `time` (MilkDrop 2's `CBlendableFloat::eval`):
+    /// [`PresetCode::base`], or during a blend the glide to it.
+    pub fn file_values_at(&self, time: f64) -> BaseValues {
+        match &self.file_blend {
+            Some(b) if time >= b.start && time <= b.start + b.seconds => {
+                blend_file_values(&b.from, &self.base, (time - b.start) / b.seconds)
+            }
+            _ => self.base.clone(),
+        }
+    }
+
+    /// The file values as of the last frame run (see
+    /// [`PresetCode::file_values_at`]).
+    pub fn file_values(&self) -> &BaseValues {
+        &self.current
     }
 
     /// Scripts of uniform values in [0, 1) for the `rand()` calls of each

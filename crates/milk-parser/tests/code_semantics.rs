@@ -97,6 +97,48 @@ fn per_frame_variables_start_from_the_preset_values_every_frame() {
 }
 
 #[test]
+fn a_blended_in_preset_starts_from_the_outgoing_file_values() {
+    // MilkDrop 2's CBlendableFloats: during a blend of 1 s starting at 1 s
+    // the incoming preset's per-frame variables start from a linear glide
+    // from the outgoing preset's file values to its own (ints and flags
+    // switch at once), and so do the values the renderer reads.
+    let outgoing = compile(
+        "[preset00]\nzoom=1.2\nfDecay=0.5\nwave_r=0\nnWaveMode=2\nfWaveScale=3\nmv_a=1\n\
+         nMotionVectorsX=30\nmv_r=0.25\n",
+    );
+    let mut code = compile(
+        "[preset00]\nzoom=1.0\nfDecay=1.0\nwave_r=1\nnWaveMode=5\nfWaveScale=1\nmv_a=0\n\
+         nMotionVectorsX=4\nmv_r=1\nper_frame_1=q1 = zoom; q2 = decay; q3 = wave_mode; q4 = mv_x; q5 = mv_r;\n",
+    );
+    code.blend_file_values_from(&outgoing.base, 1.0, 1.0);
+    code.run_init(&inputs(60.0));
+    let at = |code: &mut PresetCode, time: f64| {
+        code.run_frame(&FrameInputs {
+            time,
+            ..inputs(0.0)
+        });
+        code.q_values()
+    };
+    let q = at(&mut code, 1.25);
+    assert!((q[0] - 1.15).abs() < 1e-12, "zoom {}", q[0]);
+    assert!((q[1] - 0.625).abs() < 1e-12, "decay {}", q[1]);
+    assert_eq!(q[2], 5.0, "wave mode switches at once");
+    // Without motion vectors after a preset with them, the outgoing grid
+    // and colour stay for good (its alpha fades).
+    assert_eq!((q[3], q[4]), (30.0, 0.25));
+    assert!((code.file_values().wave_scale - 2.5).abs() < 1e-12);
+    assert!((code.file_values().mv_a - 0.75).abs() < 1e-12);
+    let q = at(&mut code, 1.75);
+    assert!((q[0] - 1.05).abs() < 1e-12, "zoom {}", q[0]);
+    // Past the blend: the preset's own values, for good.
+    let q = at(&mut code, 2.5);
+    assert_eq!((q[0], q[1], q[3], q[4]), (1.0, 1.0, 30.0, 0.25));
+    assert_eq!(code.file_values().wave_scale, 1.0);
+    let q = at(&mut code, 1.5);
+    assert_eq!(q[0], 1.0, "a blend once over does not come back");
+}
+
+#[test]
 fn per_vertex_code_sees_q_and_its_own_variables_only() {
     let mut code = compile(
         "[preset00]\nper_frame_1=q3 = 0.5; secret = 7; zoom = 1.5; reg01 = 3; megabuf(0) = 9; gmegabuf(0) = 4;\n\

@@ -706,6 +706,13 @@ impl Player {
             // This frame is the new preset's first.
             self.fresh = false;
         }
+        // The presets' `progress`: how far through its planned time this
+        // one is (0 while locked, when the clock stays at 0).
+        let progress = self
+            .duration()
+            .filter(|d| *d > 0.0)
+            .map_or(0.0, |d| self.clock / d);
+        self.vis.set_progress(progress);
         let result = self.vis.render(dt, self.analyzer.last_frame(), target);
         let format = comp_format(target.format());
         if result.is_ok() && format != self.builder_format {

@@ -1006,3 +1006,42 @@ fn a_host_that_scales_its_target_gets_the_scale_and_the_engine_keeps_its_own() {
     assert!(p.visualizer().render_scale() < 1.0);
     assert_eq!(p.output_scale(), 1.0);
 }
+
+#[test]
+fn presets_see_their_progress_through_the_planned_time() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a", "b"] {
+        std::fs::write(
+            dir.path().join(format!("{name}.milk")),
+            "[preset00]\nper_frame_1=q1 = progress;\n",
+        )
+        .unwrap();
+    }
+    let mut p = player(config(dir.path()));
+    let t = target();
+    let progress = |p: &Player| p.visualizer().frame_state().expect("a frame").q[0];
+    // blend 0.5 + preset 1.0 = 1.5 s planned: frames of 0.1 s add 1/15.
+    p.render(0.1, &t).unwrap();
+    let start = progress(&p);
+    for _ in 0..6 {
+        p.render(0.1, &t).unwrap();
+    }
+    assert!(
+        (progress(&p) - start - 6.0 / 15.0).abs() < 1e-6,
+        "{start} -> {}",
+        progress(&p)
+    );
+    // Locked: MilkDrop 2 restarts the preset's timer every frame.
+    p.set_locked(true);
+    p.render(0.1, &t).unwrap();
+    assert_eq!(progress(&p), 0.0);
+    p.set_locked(false);
+    // No timer: 0 throughout.
+    let mut config = config(dir.path());
+    config.preset_seconds = 0.0;
+    let mut p = player(config);
+    for _ in 0..3 {
+        p.render(0.1, &t).unwrap();
+    }
+    assert_eq!(progress(&p), 0.0);
+}

@@ -69,7 +69,9 @@ pub(crate) fn frame_inputs(
 }
 
 /// Runs both presets' per-frame code. `fps` replaces the inputs' frame
-/// rate (replays).
+/// rate (replays); both presets see the same `progress` (MilkDrop 2's is
+/// the plugin's, not a preset's).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run(
     slot: &mut Slot,
     blend: Option<&mut Blend>,
@@ -78,11 +80,13 @@ pub(crate) fn run(
     mesh: &WarpMesh,
     size: (u32, u32),
     fps: Option<f64>,
+    progress: f64,
 ) -> FrameCode {
     let mut inputs = frame_inputs((slot.time, slot.frame), dt, audio, mesh, size);
     if let Some(fps) = fps {
         inputs.fps = fps;
     }
+    inputs.progress = progress;
     let state = slot.runtime.run_frame(&inputs);
     let Some(b) = blend else {
         return FrameCode {
@@ -91,7 +95,8 @@ pub(crate) fn run(
             old: None,
         };
     };
-    let old_inputs = frame_inputs((b.slot.time, b.slot.frame), dt, audio, mesh, size);
+    let mut old_inputs = frame_inputs((b.slot.time, b.slot.frame), dt, audio, mesh, size);
+    old_inputs.progress = progress;
     let old = b.slot.runtime.run_frame(&old_inputs);
     // During a blend the values that do not move pixels (wave, border,
     // motion vector colours, decay, gamma, echo, blur ranges, flags) go

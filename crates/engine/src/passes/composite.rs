@@ -192,7 +192,8 @@ fn comp_uniforms(
             }
             PassStyle::Generated => {
                 let filters = [base.brighten, base.darken, base.solarize, base.invert];
-                let h = printed(hue_amount, 2);
+                // Baked into the generated shader: the file's own.
+                let h = printed(base.shader, 2);
                 (
                     printed(base.video_echo_alpha, 2),
                     base.video_echo_zoom as f32,

@@ -183,7 +183,15 @@ impl MeshPass {
             || blend
                 .as_ref()
                 .is_some_and(|b| b.slot.shaders.warp.is_some());
-        let uvs = warp_uvs(&mut slot.runtime, &self.mesh, &code.state, slot.time);
+        // Both meshes animate their warp with the playing preset's speed
+        // and scale (MilkDrop 2 computes `fWarpTime` and `fWarpScaleInv`
+        // from `m_pState` once for both of `ComputeGridAlphaValues`' runs).
+        let terms = WarpTerms::new(
+            slot.time,
+            slot.runtime.warp_anim_speed(),
+            slot.runtime.warp_scale(),
+        );
+        let uvs = warp_uvs(&mut slot.runtime, &self.mesh, &code.state, &terms);
         self.previous_uvs.clear();
         self.previous_uvs.extend(self.vertices.iter().map(|v| v.uv));
         self.vertices.clear();
@@ -196,7 +204,7 @@ impl MeshPass {
         );
         let blending = match (blend, &code.old) {
             (Some(b), Some((_, old))) => {
-                self.mix_in(b, old, mix);
+                self.mix_in(b, old, &terms, mix);
                 true
             }
             _ => false,
@@ -253,8 +261,8 @@ impl MeshPass {
 
     /// The outgoing preset's motion, mixed into the vertices per vertex
     /// along the blend pattern, and the mix passes' alpha.
-    fn mix_in(&mut self, b: &mut Blend, old: &FrameState, mix: &mut Mix) {
-        let old_uvs = warp_uvs(&mut b.slot.runtime, &self.mesh, old, b.slot.time);
+    fn mix_in(&mut self, b: &mut Blend, old: &FrameState, terms: &WarpTerms, mix: &mut Mix) {
+        let old_uvs = warp_uvs(&mut b.slot.runtime, &self.mesh, old, terms);
         let shape = (self.mesh.cols(), self.mesh.rows(), self.mesh.aspect());
         if b.mesh != shape || b.coefficients.len() != self.vertices.len() {
             b.coefficients = b
@@ -276,21 +284,20 @@ impl MeshPass {
 }
 
 /// The warp mesh's texture coordinates for one preset: its per-vertex code
-/// over `mesh`, then MilkDrop's UV math.
+/// over `mesh`, then MilkDrop's UV math with the warp animation `terms`.
 fn warp_uvs(
     runtime: &mut PresetRuntime,
     mesh: &WarpMesh,
     state: &FrameState,
-    time: f64,
+    terms: &WarpTerms,
 ) -> Vec<[f32; 2]> {
-    let terms = WarpTerms::new(time, runtime.warp_anim_speed(), runtime.warp_scale());
     let columns = runtime.run_vertices(mesh, &state.motion);
     (0..mesh.vertex_count())
         .map(|n| {
             let m = Motion::from_array(std::array::from_fn(|k| columns[k][n]));
             // A non-finite UV (zoom 0, ...) samples the corner, as a GPU
             // would sample something; never NaN into the pipeline.
-            mesh.warp_uv(n, &m, &terms)
+            mesh.warp_uv(n, &m, terms)
                 .map(|c| if c.is_finite() { c } else { 0.0 })
         })
         .collect()

@@ -156,7 +156,7 @@ impl OverlayPass {
             waves::draw_main_wave(
                 &mut drawing,
                 &code.state.draw,
-                slot.runtime.base(),
+                slot.runtime.file_values(),
                 audio,
                 slot.time,
                 aspect,
