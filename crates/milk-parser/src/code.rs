@@ -311,10 +311,14 @@ struct FileBlend {
     seconds: f64,
 }
 
-/// The file values MilkDrop 2 keeps as `CBlendableFloat`s (all but the
-/// integers and flags: wave mode, echo orientation, `bTexWrap`, the filters,
-/// the wave flags, `fWarpAnimSpeed`), mixed `mix` of the way from `from` to
-/// `to`; the rest are `to`'s.
+/// The file values MilkDrop 2 blends in over a soft transition, mixed `mix`
+/// of the way from `from` to `to`; the rest are `to`'s. These are the
+/// `CBlendableFloat`s it reads at the current time (`eval(GetTime())`):
+/// not the integers and flags (wave mode, echo orientation, `bTexWrap`,
+/// the filters, the wave flags, `fWarpAnimSpeed`), and not the ten that
+/// move pixels (`zoom`, `zoomexp`, `rot`, `warp`, `cx`, `cy`, `dx`, `dy`,
+/// `sx`, `sy`), which `LoadPerFrameEvallibVars` reads with `eval(-1)`, the
+/// file's own (the blend mixes the two meshes instead).
 fn blend_file_values(from: &BaseValues, to: &BaseValues, mix: f64) -> BaseValues {
     let mut out = to.clone();
     let lerp = |a: f64, b: f64| a * (1.0 - mix) + b * mix;
@@ -333,19 +337,9 @@ fn blend_file_values(from: &BaseValues, to: &BaseValues, mix: f64) -> BaseValues
         wave_smoothing,
         wave_param,
         warp_scale,
-        zoom_exponent,
         shader,
         mod_wave_alpha_start,
         mod_wave_alpha_end,
-        zoom,
-        rot,
-        cx,
-        cy,
-        dx,
-        dy,
-        warp,
-        sx,
-        sy,
         wave_r,
         wave_g,
         wave_b,
@@ -866,9 +860,10 @@ impl PresetCode {
 
     /// Starts this preset's file values from `from` (the outgoing preset's)
     /// for a soft transition of `seconds` starting at `time`: MilkDrop 2's
-    /// `CState::StartBlendFrom`. Its per-frame code then sees `zoom`,
-    /// `decay`, `wave_r`, ... (all but integers and flags) gliding linearly
-    /// from the outgoing preset's file values to its own, and the renderer
+    /// `CState::StartBlendFrom`. Its per-frame code then sees `decay`,
+    /// `gamma`, `wave_r`, `ob_a`, `mv_l`, ... (not integers and flags, nor
+    /// the motion values, see [`blend_file_values`]) gliding linearly from
+    /// the outgoing preset's file values to its own, and the renderer
     /// the same for the main wave's scale, smoothing and volume alpha
     /// range, the warp scale and the hue amount ([`PresetCode::file_values`]).
     /// As in MilkDrop 2, a preset without motion vectors (`mv_a` < 0.001)
