@@ -431,6 +431,11 @@ QUIRKS = {
         "a shader reads vol or vol_att: MilkDrop 2's ApplyShaderParams writes "
         "0.3333f*(bass, mid, treb), which C's comma operator makes a third of treb (of "
         "treb_att), as Kefir; butterchurn's is the mean of the three"),
+    "shape-wrap": (
+        "textured shapes: MilkDrop 2 sets no address mode for them, so they sample the previous "
+        "frame as Direct3D 9's sampler 0 was left: clamped after the blur passes (when a shader "
+        "reads a blur level), wrapped after a shader warp (RestoreShaderParams), else by the "
+        "MilkDrop 1 warp's wrap, as Kefir; butterchurn's shape sampler always repeats"),
     # Not a Kefir imitation: the reference rendered again by a butterchurn
     # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (

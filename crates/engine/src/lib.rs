@@ -669,6 +669,13 @@ pub struct ButterchurnQuirks {
     /// writes `0.3333f*(bass, mid, treb)`, which C's comma operator makes a
     /// third of `treb`.
     pub vol: bool,
+    /// Textured shapes always repeat the previous frame past its edges, as
+    /// butterchurn's shape sampler does. MilkDrop 2 sets no address mode
+    /// for them: they sample with what Direct3D 9's sampler 0 was left at,
+    /// clamp after the blur passes (`BlurPasses` sets it, when a shader
+    /// reads a blur level), else wrap after a shader warp
+    /// (`RestoreShaderParams`), else the MilkDrop 1 warp's `wrap`.
+    pub shape_wrap: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -1357,6 +1364,17 @@ impl Visualizer {
                 &self.butterchurn,
             );
         }
+        // The address mode textured shapes sample with (see
+        // `ButterchurnQuirks::shape_wrap`): `None` for the warp's `wrap`.
+        let shape_wrap = if self.butterchurn.shape_wrap {
+            Some(true)
+        } else if blur_levels > 0 {
+            Some(false)
+        } else if self.slot.runtime.warp_style() == runtime::PassStyle::Generated {
+            Some(true)
+        } else {
+            None
+        };
         self.overlays.encode(
             &mut rec,
             &gpu,
@@ -1365,7 +1383,7 @@ impl Visualizer {
             &code,
             audio,
             aspect,
-            self.butterchurn.frame_alpha,
+            (self.butterchurn.frame_alpha, shape_wrap),
         );
         laps.lap(Pass::Overlays);
 

@@ -500,3 +500,81 @@ fn non_finite_values_break_nothing() {
         assert!(!img.lit(2, 24) && !img.lit(62, 24));
     }
 }
+
+#[test]
+fn textured_shapes_clamp_after_the_blur_passes_and_wrap_after_a_shader_warp() {
+    // A textured disc across the whole frame showing twice the frame's
+    // width (rad 1, tex_zoom 0.5: its rim samples u from -0.5 to 1.5): at
+    // x = 0.9 it samples u = 1.3, which repeats to the red left half or
+    // clamps to the blue right edge. MilkDrop 2 leaves the address mode to
+    // whatever sampler 0 was set to last.
+    let keys = [
+        "textured=1",
+        "sides=40",
+        "rad=1",
+        "tex_zoom=0.5",
+        "r=1",
+        "g=1",
+        "b=1",
+        "a=1",
+        "r2=1",
+        "g2=1",
+        "b2=1",
+        "a2=1",
+        "border_a=0",
+    ];
+    let v2 = "MILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\nPSVERSION_COMP=2\n";
+    let plain = "comp_1=`shader_body { ret = tex2D(sampler_main, uv).xyz; }\n";
+    let blurred =
+        "comp_1=`shader_body { ret = tex2D(sampler_main, uv).xyz + GetBlur1(uv) * 0.001; }\n";
+    let mut seed = vec![0u8; 64 * 64 * 4];
+    for (i, px) in seed.chunks_exact_mut(4).enumerate() {
+        let colour = if i % 64 < 32 {
+            [255, 0, 0, 255]
+        } else {
+            [0, 0, 255, 255]
+        };
+        px.copy_from_slice(&colour);
+    }
+    let right_edge = |head: &str, quirk: bool| {
+        let mut s = Scene::new(64, 64, &format!("{head}{}", shape(0, &keys, "")));
+        s.vis.emulate_butterchurn(milk_engine::ButterchurnQuirks {
+            shape_wrap: quirk,
+            ..Default::default()
+        });
+        s.vis.set_frame(64, 64, &seed);
+        let first = s.frame();
+        // A shader composite shows the warp's source: the new frame a
+        // frame later.
+        let img = if head.contains("comp_1") {
+            s.frame()
+        } else {
+            first
+        };
+        let [r, _, b, _] = img.at(57, 32);
+        match (r > 200, b > 200) {
+            (true, false) => "repeat",
+            (false, true) => "clamp",
+            _ => panic!("{head}: {:?}", img.at(57, 32)),
+        }
+    };
+    // MilkDrop 1's warp sets the address mode from `wrap`.
+    assert_eq!(right_edge("bTexWrap=1\n", false), "repeat");
+    assert_eq!(right_edge("bTexWrap=0\n", false), "clamp");
+    // After a shader warp, wrap (RestoreShaderParams), whatever bTexWrap.
+    assert_eq!(
+        right_edge(&format!("{v2}bTexWrap=0\n{plain}"), false),
+        "repeat"
+    );
+    // After the blur passes, clamp.
+    assert_eq!(
+        right_edge(&format!("{v2}bTexWrap=1\n{blurred}"), false),
+        "clamp"
+    );
+    // butterchurn always repeats.
+    assert_eq!(
+        right_edge(&format!("{v2}bTexWrap=1\n{blurred}"), true),
+        "repeat"
+    );
+    assert_eq!(right_edge("bTexWrap=0\n", true), "repeat");
+}

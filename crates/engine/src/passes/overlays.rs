@@ -89,7 +89,9 @@ impl OverlayPass {
     }
 
     /// Runs the shapes' and custom waves' code (of both presets during a
-    /// blend) and draws everything into the new frame.
+    /// blend) and draws everything into the new frame. `shape_wrap`: how
+    /// textured shapes address the previous frame past its edges (repeat
+    /// or clamp; `None`: as the MilkDrop 1 warp, by `wrap`).
     #[allow(clippy::too_many_arguments)]
     pub fn encode(
         &mut self,
@@ -100,7 +102,7 @@ impl OverlayPass {
         code: &FrameCode,
         audio: &AudioFrame,
         aspect: [f32; 2],
-        frame_alpha: bool,
+        (frame_alpha, shape_wrap): (bool, Option<bool>),
     ) {
         let (src, dst) = frames.pair();
         let size = dst.size;
@@ -171,10 +173,10 @@ impl OverlayPass {
             slot.runtime.colours_clamped(),
         );
         let lines = self.lines.upload(gpu.device, gpu.queue, &drawing);
-        // Textured shapes sample the previous frame (MilkDrop's VS[0]) the
-        // way the warp does.
+        // Textured shapes sample the previous frame (MilkDrop's VS[0]).
         let shapes_bind = self.shapes.has_draws().then(|| {
-            let (_, wrap) = super::warp::warp_uniforms(&slot.runtime, &code.state);
+            let wrap = shape_wrap
+                .unwrap_or_else(|| super::warp::warp_uniforms(&slot.runtime, &code.state).1);
             self.shapes
                 .bind_group(gpu.device, &src.view, gpu.linear(wrap))
         });

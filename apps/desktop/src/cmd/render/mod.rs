@@ -200,6 +200,7 @@ enum ButterchurnQuirk {
     Filters,
     CompFrame,
     Vol,
+    ShapeWrap,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -360,6 +361,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             filters: has(ButterchurnQuirk::Filters),
             comp_frame: has(ButterchurnQuirk::CompFrame),
             vol: has(ButterchurnQuirk::Vol),
+            shape_wrap: has(ButterchurnQuirk::ShapeWrap),
         });
         if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
             r.wave_placement = replay::WavePlacement::AsButterchurnHasIt;
