@@ -28,7 +28,12 @@ pub enum PassStyle {
 pub struct FrameState {
     pub motion: Motion,
     pub decay: f64,
+    /// Whether MilkDrop 1's warp wraps: `wrap` above the snap point (0.5,
+    /// or during a blend the one MilkDrop 2 picks, see
+    /// [`FrameState::blended`]).
     pub wrap: bool,
+    /// The `wrap` variable as the code left it.
+    pub wrap_value: f64,
     pub gamma: f64,
     pub echo_alpha: f64,
     pub echo_zoom: f64,
@@ -96,7 +101,12 @@ impl FrameState {
         FrameState {
             motion: self.motion,
             decay: num(self.decay, old.decay),
-            wrap: pick(self.wrap, old.wrap),
+            // `WarpedBlit_NoShaders` compares the picked value with the
+            // snap point itself: while blending into a composite shader
+            // (snap 1.01) MilkDrop 1's warp clamps, out of one (-0.01) it
+            // wraps.
+            wrap: flag(self.wrap_value, old.wrap_value) > snap,
+            wrap_value: flag(self.wrap_value, old.wrap_value),
             gamma: num(self.gamma, old.gamma),
             echo_alpha: num(self.echo_alpha, old.echo_alpha),
             echo_zoom: num(self.echo_zoom, old.echo_zoom),
@@ -387,6 +397,7 @@ impl PresetRuntime {
             motion: Motion::from_array(std::array::from_fn(|i| m[i])),
             decay: s[0],
             wrap: truthy(s[1]),
+            wrap_value: s[1],
             // (MilkDrop 2's "few range checks" after the code.)
             gamma: c_clamp(s[2], 0.0, 8.0),
             echo_alpha: s[3],
@@ -714,5 +725,27 @@ mod tests {
             new.blended(&old, 0.0, -0.01).invert,
             "snap below 0: the new flags at once"
         );
+    }
+
+    #[test]
+    fn milkdrop_1_wrap_compares_with_the_snap_point_while_blending() {
+        // `WarpedBlit_NoShaders`: `wrap > m_fSnapPoint`. Into a composite
+        // shader (snap 1.01) MilkDrop 1's warp clamps whatever the presets
+        // say; out of one (-0.01) it wraps.
+        let mut a = runtime(
+            "[preset00]
+bTexWrap=1",
+        );
+        let mut b = runtime(
+            "[preset00]
+bTexWrap=0",
+        );
+        let wrapping = a.run_frame(&FrameInputs::default());
+        let clamping = b.run_frame(&FrameInputs::default());
+        assert!(wrapping.wrap && !clamping.wrap);
+        assert!(!wrapping.blended(&wrapping, 0.5, 1.01).wrap);
+        assert!(clamping.blended(&clamping, 0.5, -0.01).wrap);
+        assert!(wrapping.blended(&clamping, 0.75, 0.5).wrap);
+        assert!(!wrapping.blended(&clamping, 0.25, 0.5).wrap);
     }
 }

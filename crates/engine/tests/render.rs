@@ -1831,3 +1831,40 @@ fn progress_is_what_the_host_says_and_restarts_with_a_preset() {
     render(&mut vis, &gpu, &target);
     assert_eq!(vis.frame_state().expect("a frame").q[0], 0.0);
 }
+
+#[test]
+fn a_blend_fades_the_echo_through_zero_when_its_orientation_changes() {
+    // Two MilkDrop 1 presets with half-strength echo, unmirrored and
+    // mirrored left to right, over a still frame white on the left. MilkDrop
+    // 2 fades the echo out in the old orientation towards mid-blend and in
+    // again in the new one (by the blend's cosine), where a plain blend of
+    // the values would flip the mirrored half in at once.
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let echo = |orient: u32| {
+        preset(&format!(
+            "fVideoEchoAlpha=0.5\nfVideoEchoZoom=1\nnVideoEchoOrientation={orient}"
+        ))
+    };
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    vis.load_preset(&echo(0));
+    let mut left_white = vec![0u8; (W * H * 4) as usize];
+    for (i, px) in left_white.chunks_exact_mut(4).enumerate() {
+        if (i as u32 % W) < W / 2 {
+            px.copy_from_slice(&[255, 255, 255, 255]);
+        }
+    }
+    vis.set_frame(W, H, &left_white);
+    let img = render(&mut vis, &gpu, &target);
+    assert!(img[0] > 250, "unmirrored echo of the same picture");
+    let prepared = vis.builder().prepare(&echo(1), None, 1);
+    vis.switch_to(prepared, milk_engine::Switch::Blend { seconds: 8.0 * DT });
+    // Progress 0, 1/8, ... on the blend's frames.
+    let levels: Vec<u8> = (0..8).map(|_| render(&mut vis, &gpu, &target)[0]).collect();
+    // At mid-blend no echo (left white); three quarters in, the mirrored
+    // echo at 0.5 * (2 * 0.854 - 1) = 0.354 (left 0.646 of white).
+    assert!(levels[4] > 250, "{levels:?}");
+    assert!((levels[6] as i32 - 165).abs() <= 3, "{levels:?}");
+    // Before mid-blend the old orientation: the picture itself.
+    assert!(levels[..4].iter().all(|&l| l > 250), "{levels:?}");
+}

@@ -13,7 +13,7 @@ use super::{Blend, Slot};
 use crate::blur::BlurParams;
 use crate::mesh::WarpMesh;
 use crate::rng::Rng;
-use crate::runtime::{FrameState, PassStyle};
+use crate::runtime::{FrameState, PassStyle, PresetRuntime};
 use crate::stages::ShaderUniforms;
 
 /// What per-frame code gave this frame.
@@ -27,13 +27,19 @@ pub(crate) struct FrameCode {
 }
 
 impl FrameCode {
-    /// The blur ranges and edge darkening this frame.
+    /// The blur ranges and edge darkening this frame (blended during a
+    /// blend): what the blur levels are made with.
     pub fn blur_params(&self) -> BlurParams {
-        BlurParams {
-            min: self.state.blur_min.map(|v| v as f32),
-            max: self.state.blur_max.map(|v| v as f32),
-            edge_darken: self.state.blur1_edge_darken as f32,
-        }
+        blur_params_of(&self.state)
+    }
+}
+
+/// The blur ranges and edge darkening of a preset's frame values.
+fn blur_params_of(s: &FrameState) -> BlurParams {
+    BlurParams {
+        min: s.blur_min.map(|v| v as f32),
+        max: s.blur_max.map(|v| v as f32),
+        edge_darken: s.blur1_edge_darken as f32,
     }
 }
 
@@ -110,10 +116,43 @@ pub(crate) fn run(
         (false, true) => 1.01,
         _ => 0.5,
     };
+    let mut state = state.blended(&old, mix, snap);
+    fade_echo(
+        &mut state,
+        (&slot.runtime, &b.slot.runtime),
+        b.progress(),
+        snap,
+    );
     FrameCode {
         inputs,
-        state: state.blended(&old, mix, snap),
+        state,
         old: Some((old_inputs, old)),
+    }
+}
+
+/// MilkDrop 2's echo cross-fade (`ShowToUser_NoShaders` while blending):
+/// when both presets' files have video echo and their orientations differ,
+/// the echo fades out in the old orientation until the snap point and back
+/// in in the new one after it (by the blend's cosine), instead of flipping.
+/// An echo alpha that falls to 0 or below draws no echo.
+fn fade_echo(
+    state: &mut FrameState,
+    (new, old): (&PresetRuntime, &PresetRuntime),
+    progress: f64,
+    snap: f64,
+) {
+    let old_file = old.base();
+    if new.file_values().video_echo_alpha > 0.01
+        && old_file.video_echo_alpha > 0.01
+        && new.base().video_echo_orientation != old_file.video_echo_orientation
+    {
+        let cosine = 0.5 - 0.5 * (progress * std::f64::consts::PI).cos();
+        if progress < snap {
+            state.echo_orient = old_file.video_echo_orientation % 4;
+            state.echo_alpha *= 1.0 - 2.0 * cosine;
+        } else {
+            state.echo_alpha *= 2.0 * cosine - 1.0;
+        }
     }
 }
 
@@ -138,12 +177,16 @@ pub(crate) fn write_shader_uniforms(
     rand_frame: [Option<[f32; 4]>; 2],
     quirks: &crate::ButterchurnQuirks,
 ) {
-    let blur = code.blur_params().shader_constants();
     let (vol, vol_att) = if quirks.vol {
         (audio.vol, audio.vol_att)
     } else {
         (0.3333 * audio.treb, 0.3333 * audio.treb_att)
     };
+    // Each preset's shaders decode the blur levels with its own ranges
+    // (`ApplyShaderParams` calls `GetSafeBlurMinMax` with the state it
+    // draws), though the levels are made with the blended ones: during a
+    // blend the outgoing preset's `GetBlur` reads shift where the two
+    // presets' ranges differ, as in MilkDrop 2.
     let uniforms =
         |(time, preset_time): (f64, f64), inputs: &FrameInputs, s: &FrameState| ShaderUniforms {
             time,
@@ -155,7 +198,7 @@ pub(crate) fn write_shader_uniforms(
             levels_att: [audio.bass_att, audio.mid_att, audio.treb_att, vol_att],
             aspect,
             size,
-            blur,
+            blur: blur_params_of(s).shader_constants(),
             q: s.q,
             butterchurn_roam: quirks.roam,
         };

@@ -146,7 +146,7 @@ struct ButterchurnComposite {
 /// variant it needs.
 fn comp_uniforms(
     runtime: &PresetRuntime,
-    s: &FrameState,
+    (s, hue_amount): (&FrameState, Option<f64>),
     srgb: bool,
     time: f64,
     imitate: ButterchurnComposite,
@@ -157,7 +157,7 @@ fn comp_uniforms(
         filters: butterchurn_filters,
     } = imitate;
     let base = runtime.base();
-    let hue_amount = runtime.hue_amount();
+    let hue_amount = hue_amount.unwrap_or_else(|| runtime.hue_amount());
     let (echo_alpha, echo_zoom, orient, gain, filters, style, hue_amount, comp_wrap) =
         match runtime.comp_style() {
             PassStyle::Fixed => {
@@ -652,7 +652,7 @@ impl CompositePass {
 
     /// One preset's uniforms and bind groups, reading the new frame
     /// (`views.0`) or, for MilkDrop 2's shader composites, the warp's source
-    /// (`views.1`).
+    /// (`views.1`); `hue_amount` replaces the preset's own.
     fn draw_of<'s>(
         &self,
         gpu: &Gpu<'_>,
@@ -660,6 +660,7 @@ impl CompositePass {
         state: &FrameState,
         srgb: bool,
         (new_frame, warp_source): (&FrameViews<'_>, &FrameViews<'_>),
+        hue_amount: Option<f64>,
     ) -> CompDraw<'s> {
         let shader_composite =
             slot.shaders.comp.is_some() || slot.runtime.comp_style() == PassStyle::Generated;
@@ -670,7 +671,7 @@ impl CompositePass {
         };
         let (uniforms, wrap, variant) = comp_uniforms(
             &slot.runtime,
-            state,
+            (state, hue_amount),
             srgb,
             slot.time,
             ButterchurnComposite {
@@ -723,10 +724,22 @@ impl CompositePass {
         output: &Output<'_>,
     ) {
         let (out_view, out_format) = output.view(frames);
-        let new = self.draw_of(gpu, slot, &code.state, out_format.is_srgb(), views);
-        // The outgoing composite draws into an 8-bit linear texture.
+        let new = self.draw_of(gpu, slot, &code.state, out_format.is_srgb(), views, None);
+        // The outgoing composite draws into an 8-bit linear texture. A
+        // MilkDrop 1 composite under an incoming shader one draws with what
+        // `ShowToUser_NoShaders` reads: the playing state, its blended
+        // values (echo fade included) and gliding hue amount.
         let old = match (blend, &code.old) {
-            (Some(b), Some((_, old))) => Some(self.draw_of(gpu, &b.slot, old, false, views)),
+            (Some(b), Some((_, old))) => {
+                let as_playing = b.slot.runtime.comp_style() == PassStyle::Fixed
+                    && slot.runtime.comp_style() != PassStyle::Fixed;
+                let (state, hue) = if as_playing {
+                    (&code.state, Some(slot.runtime.hue_amount()))
+                } else {
+                    (old, None)
+                };
+                Some(self.draw_of(gpu, &b.slot, state, false, views, hue))
+            }
             _ => None,
         };
         self.ensure_pipeline(gpu.device, out_format, new.variant);

@@ -156,11 +156,30 @@ impl WarpPass {
         let (_, dst) = frames.pair();
         let new = self.prepare(gpu, slot, &code.state, views);
         let old = match (blend, &code.old) {
-            (Some(b), Some((_, old))) => Some(self.prepare(gpu, &b.slot, old, views)),
+            (Some(b), Some((_, old))) => {
+                // `WarpedBlit_NoShaders` reads the playing state whichever
+                // preset it draws: MilkDrop 1's warp of the outgoing preset
+                // (under an incoming warp shader) decays and wraps with the
+                // blended values.
+                let state = if b.slot.runtime.warp_style() == PassStyle::Fixed {
+                    &code.state
+                } else {
+                    old
+                };
+                Some(self.prepare(gpu, &b.slot, state, views))
+            }
             _ => None,
         };
+        // MilkDrop 2 draws the two warps apart (and mixes them by the
+        // pattern) unless both presets are MilkDrop 1's (`RenderFrame`'s
+        // four cases by PS version: a preset without warp text has the
+        // generated shader); two MilkDrop 1 warps are one pass with the
+        // mixed UVs and blended values.
+        let either_shader = mesh_frame.warp_shader
+            || slot.runtime.warp_style() != PassStyle::Fixed
+            || blend.is_some_and(|b| b.slot.runtime.warp_style() != PassStyle::Fixed);
         match (old, &frames.blend_target) {
-            (Some(old), Some(blend_target)) if mesh_frame.warp_shader => {
+            (Some(old), Some(blend_target)) if either_shader => {
                 self.draw(rec, &dst.view, &old, mesh);
                 self.draw(rec, &blend_target.view, &new, mesh);
                 mix.draw(
