@@ -108,7 +108,7 @@ pub(crate) fn run(
     // motion vector colours, decay, gamma, echo, blur ranges, flags) go
     // from the old preset's to the new one's along a cosine, as MilkDrop 2
     // does; flags switch at its snap point.
-    let mix = 0.5 - 0.5 * (b.progress() * std::f64::consts::PI).cos();
+    let mix = b.cosine_progress();
     let new_shader = slot.runtime.comp_style() == PassStyle::Generated;
     let old_shader = b.slot.runtime.comp_style() == PassStyle::Generated;
     let snap = match (old_shader, new_shader) {
@@ -120,7 +120,7 @@ pub(crate) fn run(
     fade_echo(
         &mut state,
         (&slot.runtime, &b.slot.runtime),
-        b.progress(),
+        (b.progress(), mix),
         snap,
     );
     FrameCode {
@@ -134,11 +134,12 @@ pub(crate) fn run(
 /// when both presets' files have video echo and their orientations differ,
 /// the echo fades out in the old orientation until the snap point and back
 /// in in the new one after it (by the blend's cosine), instead of flipping.
-/// An echo alpha that falls to 0 or below draws no echo.
+/// An echo alpha that falls to 0 or below draws no echo. `progress`: the
+/// blend's, linear and eased.
 fn fade_echo(
     state: &mut FrameState,
     (new, old): (&PresetRuntime, &PresetRuntime),
-    progress: f64,
+    (progress, cosine): (f64, f64),
     snap: f64,
 ) {
     let old_file = old.base();
@@ -146,7 +147,6 @@ fn fade_echo(
         && old_file.video_echo_alpha > 0.01
         && new.base().video_echo_orientation != old_file.video_echo_orientation
     {
-        let cosine = 0.5 - 0.5 * (progress * std::f64::consts::PI).cos();
         if progress < snap {
             state.echo_orient = old_file.video_echo_orientation % 4;
             state.echo_alpha *= 1.0 - 2.0 * cosine;

@@ -220,6 +220,12 @@ impl Blend {
     pub fn progress(&self) -> f64 {
         (self.elapsed / self.seconds).clamp(0.0, 1.0)
     }
+
+    /// The progress eased along a cosine (MilkDrop 2's `CosineInterp`), as
+    /// the per-frame values and the main wave's morph are mixed.
+    pub fn cosine_progress(&self) -> f64 {
+        0.5 - 0.5 * (self.progress() * std::f64::consts::PI).cos()
+    }
 }
 
 /// The textures a frame renders into: the two feedback frames MilkDrop

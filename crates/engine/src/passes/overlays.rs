@@ -114,7 +114,7 @@ impl OverlayPass {
         let morph = match (&blend, &code.old) {
             (Some(b), Some(_)) => Some(waves::WaveMorph {
                 from_mode: i64::from(b.slot.runtime.base().wave_mode),
-                mix: (0.5 - 0.5 * (b.progress() * std::f64::consts::PI).cos()) as f32,
+                mix: b.cosine_progress() as f32,
             }),
             _ => None,
         };
