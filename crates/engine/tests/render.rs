@@ -1868,3 +1868,44 @@ fn a_blend_fades_the_echo_through_zero_when_its_orientation_changes() {
     // Before mid-blend the old orientation: the picture itself.
     assert!(levels[..4].iter().all(|&l| l > 250), "{levels:?}");
 }
+
+#[test]
+fn a_comp_shaders_uv_orig_is_its_uv_as_milkdrop_2_defines_it() {
+    // MilkDrop 2's comp shader defines `uv` and `uv_orig` both as `_uv.xy`
+    // ("//[sic]"): after `uv = 0.25` both read 0.25. The warp shader's
+    // `uv_orig` is its own (`_uv.zw`): the pixel's place, left to right.
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    let report = vis.load_preset(&shader_preset(
+        "shader_body { ret = float3(uv_orig.x, 0, 0); uv = 0.25; ret.y = uv_orig.x; }",
+        "shader_body { uv = 0.25; ret = float3(uv_orig, 0); }",
+    ));
+    assert!(report.shader_failures.is_empty(), "{report:?}");
+    let img = render(&mut vis, &gpu, &target);
+    for x in [1, W / 2, W - 2] {
+        let i = ((H / 2 * W + x) * 4) as usize;
+        assert!(
+            img[i].abs_diff(64) <= 1 && img[i + 1].abs_diff(64) <= 1,
+            "comp at x {x}: {:?}",
+            &img[i..i + 3]
+        );
+    }
+    // Two frames on, the composite shows the warp's output of the frame
+    // before (red and green both the pixel's x), sampled at uv = 0.25.
+    render(&mut vis, &gpu, &target);
+    let frame = vis.frame_texture().expect("a frame");
+    let px = gpu.read_rgba(frame).expect("read back");
+    let at = |x: u32| {
+        let i = ((H / 2 * W + x) * 4) as usize;
+        (px[i], px[i + 1])
+    };
+    for x in [4, W / 2, W - 4] {
+        let (r, g) = at(x);
+        let expect = ((x as f32 + 0.5) / W as f32 * 255.0) as u8;
+        assert!(
+            r.abs_diff(expect) <= 2 && g.abs_diff(expect) <= 2,
+            "warp at x {x}: {r} {g} (expected {expect})"
+        );
+    }
+}

@@ -50,8 +50,9 @@ pub use footprint::Footprint;
 pub enum Stage {
     /// The warp shader: `uv`, `uv_orig`, `rad`, `ang`.
     Warp,
-    /// The composite shader: `uv`, `rad`, `ang`, `hue_shader` (and, as a
-    /// Kefir extension, `uv_orig` = `uv`).
+    /// The composite shader: `uv`, `rad`, `ang`, `hue_shader`, and
+    /// `uv_orig` as a second name of `uv` (MilkDrop 2 defines both as
+    /// `_uv.xy`: after `uv = ...` it reads the new value).
     Comp,
 }
 

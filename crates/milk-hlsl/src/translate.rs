@@ -478,19 +478,15 @@ impl<'a> Translator<'a> {
         let mut env: Vec<(&str, &str, Type)> = vec![
             ("ret", "vec3<f32>()", f3.clone()),
             ("uv", "fin.uv.xy", f2.clone()),
-            // Comp shaders have no uv_orig in MilkDrop; Kefir gives them uv.
-            (
-                "uv_orig",
-                if self.stage == Stage::Comp {
-                    "fin.uv.xy"
-                } else {
-                    "fin.uv.zw"
-                },
-                f2,
-            ),
-            ("rad", "fin.rad_ang.x", F),
-            ("ang", "fin.rad_ang.y", F),
         ];
+        // A comp shader's `uv_orig` is `uv` itself: MilkDrop 2 defines both
+        // as `_uv.xy` (`szCompDefines`, "//[sic]"), so after `uv = ...` it
+        // reads the new value (declared below as a second name of `uv`).
+        if self.stage == Stage::Warp {
+            env.push(("uv_orig", "fin.uv.zw", f2.clone()));
+        }
+        env.push(("rad", "fin.rad_ang.x", F));
+        env.push(("ang", "fin.rad_ang.y", F));
         if self.stage == Stage::Comp {
             env.push(("hue_shader", "fin.hue_shader.xyz", f3));
         }
@@ -513,6 +509,16 @@ impl<'a> Translator<'a> {
                 self.forms.insert(w.clone(), vec![screen(0), screen(1)]);
             }
             self.line(format!("var {w}: {} = {init};", wgsl_type(&ty)));
+            if name == "uv" && self.stage == Stage::Comp {
+                self.declare(
+                    "uv_orig",
+                    Sym {
+                        wgsl: w.clone(),
+                        ty: f2.clone(),
+                        mutable: true,
+                    },
+                );
+            }
             self.declare(
                 name,
                 Sym {
