@@ -244,8 +244,19 @@ impl<'a> Parser<'a> {
                 body_seen = true;
                 let body = self.block()?;
                 self.shader.items.push(Item::Body(body, pos));
-                // MilkDrop ends the shader at the body's closing brace:
-                // whatever follows (often a signature) is never compiled.
+                // MilkDrop 2 ends the shader at the text's *last* `}`
+                // (`strrchr`), where it appends the function's last line:
+                // text after it (often a signature) is never compiled, but
+                // a `}` after the body's own closing brace leaves the code
+                // between outside the function, and fxc fails.
+                if let Some(stray) = self.toks[self.p..].iter().find(|t| t.is_punct("}")) {
+                    return Err(Error::syntax(
+                        stray.pos,
+                        "a `}` after the shader body's closing brace: MilkDrop 2 closes \
+                         the shader at the last `}`, which leaves the code between outside \
+                         the function (it does not compile there either)",
+                    ));
+                }
                 break;
             }
             self.item()?;

@@ -597,3 +597,17 @@ fn butterchurns_reading_transposes_square_matrices_built_from_vectors() {
         "{butterchurn}"
     );
 }
+
+#[test]
+fn the_shader_ends_at_the_last_closing_brace_as_in_milkdrop_2() {
+    // Text after the body's closing brace is never compiled...
+    ok("shader_body { ret = GetPixel(uv); }\nwritten by martin END");
+    ok("shader_body { ret = GetPixel(uv); }\n// a comment }\n");
+    // ...but a `}` after it leaves code outside the function: MilkDrop 2
+    // closes the shader at the last `}` of the text, and fxc fails.
+    let e = fails(
+        "shader_body {\n// for (int i = 0; i < 4; i++) {\n float2 d = 0; }\n ret = GetPixel(uv + d);\n}",
+    );
+    assert_eq!(e.kind, ErrorKind::Syntax, "{e}");
+    assert!(e.message.contains("last `}`"), "{e}");
+}

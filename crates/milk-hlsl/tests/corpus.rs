@@ -1,15 +1,20 @@
 //! Translates and validates every warp and comp shader of the shared preset
 //! corpus (only where the preset's PSVERSION_WARP/COMP is above 0: MilkDrop
 //! ignores the shader text otherwise). Prints the counts and every failure
-//! with its reason, and fails if the success rate drops.
+//! with its reason, and fails unless every shader translates but those
+//! MilkDrop 2 itself cannot compile.
 
 use std::collections::BTreeMap;
 
 use milk_hlsl::{Stage, translate};
 use milk_parser::Preset;
 
-/// The rate reached; it must only go up.
-const MIN_RATE: f64 = 1.0;
+/// Shaders of the corpus MilkDrop 2 does not compile either (it draws its
+/// fallback shader), as `file name: stage`: a commented-out `for (...) {`
+/// whose `}` remains, so the text's last `}` (where MilkDrop 2 closes the
+/// shader) leaves the rest of the body outside the function.
+const MILKDROP_2_FAILS: &[&str] =
+    &["shifter + flexi - liquid circuitry from the fractalism hive --- Isosceles edit1.milk: comp"];
 
 #[test]
 fn corpus_shaders_translate() {
@@ -48,8 +53,8 @@ fn corpus_shaders_translate() {
                 Err(e) => {
                     all_ok = false;
                     *by_kind.entry(e.kind.to_string()).or_default() += 1;
-                    let name = f.strip_prefix(&root).unwrap_or(f).display().to_string();
-                    failures.push(format!("{name}: {}: {e}", stage.as_str()));
+                    let name = f.file_name().unwrap_or_default().to_string_lossy();
+                    failures.push((format!("{name}: {}", stage.as_str()), e.to_string()));
                 }
             }
         }
@@ -58,8 +63,8 @@ fn corpus_shaders_translate() {
             presets_ok += all_ok as usize;
         }
     }
-    for f in &failures {
-        println!("{f}");
+    for (f, e) in &failures {
+        println!("{f}: {e}");
     }
     let rate = ok as f64 / total.max(1) as f64;
     println!(
@@ -67,8 +72,10 @@ fn corpus_shaders_translate() {
         rate * 100.0
     );
     assert!(total > 1000, "too few shaders found: {total}");
-    assert!(
-        rate >= MIN_RATE,
-        "translation rate {rate:.4} fell below {MIN_RATE}"
+    let mut failed: Vec<&str> = failures.iter().map(|(f, _)| f.as_str()).collect();
+    failed.sort_unstable();
+    assert_eq!(
+        failed, MILKDROP_2_FAILS,
+        "only the shaders MilkDrop 2 cannot compile may fail"
     );
 }
