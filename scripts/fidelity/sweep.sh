@@ -212,6 +212,9 @@ one() {
     if grep -qiE '^shapecode_[0-9]+_textured=[1-9]|^shape_[0-9]+_(init|per_frame)[0-9]+=.*\btextured[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-shape-wrap/$name" --butterchurn shape-wrap
     fi
+    if grep -qiE '^comp_[0-9]+=.*\buv_orig\b' "$PRESETS_DIR/$name.milk"; then
+        kefir_run "$name" "$OUT/kefir-bc-comp-uv-orig/$name" --butterchurn comp-uv-orig
+    fi
     # Nearly every preset draws a main wave or a waveform custom wave.
     kefir_run "$name" "$OUT/kefir-bc-wave-window/$name" --butterchurn wave-window
     # All of them at once, for every preset: how close Kefir comes to

@@ -436,6 +436,10 @@ QUIRKS = {
         "frame as Direct3D 9's sampler 0 was left: clamped after the blur passes (when a shader "
         "reads a blur level), wrapped after a shader warp (RestoreShaderParams), else by the "
         "MilkDrop 1 warp's wrap, as Kefir; butterchurn's shape sampler always repeats"),
+    "comp-uv-orig": (
+        "a composite shader reads uv_orig: MilkDrop 2 defines it as a second name of uv "
+        "(szCompDefines: #define uv_orig _uv.xy //[sic]), so after uv = ... it reads the new "
+        "value, as Kefir; butterchurn's uv_orig is a varying of its own, the screen position"),
     # Not a Kefir imitation: the reference rendered again by a butterchurn
     # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (

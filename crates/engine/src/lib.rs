@@ -676,6 +676,11 @@ pub struct ButterchurnQuirks {
     /// reads a blur level), else wrap after a shader warp
     /// (`RestoreShaderParams`), else the MilkDrop 1 warp's `wrap`.
     pub shape_wrap: bool,
+    /// A comp shader's `uv_orig` stays the screen position when the shader
+    /// assigns `uv`, as butterchurn's varying does
+    /// ([`milk_hlsl::Options::butterchurn_uv_orig`]); MilkDrop 2 defines it
+    /// as a second name of `uv`. For presets loaded after the call.
+    pub comp_uv_orig: bool,
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -937,6 +942,7 @@ impl Visualizer {
                 butterchurn_matrices: self.butterchurn.matrices,
                 butterchurn_nan: self.butterchurn.nan,
                 butterchurn_mod: self.butterchurn.float_mod,
+                butterchurn_uv_orig: self.butterchurn.comp_uv_orig,
             },
             milkdrop1_stereo: self.config.milkdrop1_stereo,
             butterchurn: self.butterchurn,

@@ -1908,4 +1908,18 @@ fn a_comp_shaders_uv_orig_is_its_uv_as_milkdrop_2_defines_it() {
             "warp at x {x}: {r} {g} (expected {expect})"
         );
     }
+    // butterchurn's comp `uv_orig` is a varying of its own: the screen
+    // position whatever `uv` becomes.
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    vis.emulate_butterchurn(milk_engine::ButterchurnQuirks {
+        comp_uv_orig: true,
+        ..Default::default()
+    });
+    vis.load_preset(&shader_preset(
+        "shader_body { ret = 0; }",
+        "shader_body { uv = 0.25; ret = float3(uv_orig, 0); }",
+    ));
+    let img = render(&mut vis, &gpu, &target);
+    let red = |x: u32| img[((H / 2 * W + x) * 4) as usize];
+    assert!(red(1) < 10 && red(W - 2) > 245, "{} {}", red(1), red(W - 2));
 }

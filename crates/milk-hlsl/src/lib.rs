@@ -210,6 +210,10 @@ pub struct Options {
     /// (-1), in MilkDrop 2's Direct3D 9 as in WGSL. For comparing with
     /// butterchurn only.
     pub butterchurn_mod: bool,
+    /// A comp shader's `uv_orig` is a variable of its own (the screen
+    /// position), as butterchurn's varying is, instead of MilkDrop 2's
+    /// second name of `uv`. For comparing with butterchurn only.
+    pub butterchurn_uv_orig: bool,
 }
 
 /// Translates one shader block of a preset; errors carry file positions.

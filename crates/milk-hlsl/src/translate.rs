@@ -482,8 +482,12 @@ impl<'a> Translator<'a> {
         // A comp shader's `uv_orig` is `uv` itself: MilkDrop 2 defines both
         // as `_uv.xy` (`szCompDefines`, "//[sic]"), so after `uv = ...` it
         // reads the new value (declared below as a second name of `uv`).
+        // butterchurn's is a varying of its own.
+        let uv_alias = self.stage == Stage::Comp && !self.options.butterchurn_uv_orig;
         if self.stage == Stage::Warp {
             env.push(("uv_orig", "fin.uv.zw", f2.clone()));
+        } else if !uv_alias {
+            env.push(("uv_orig", "fin.uv.xy", f2.clone()));
         }
         env.push(("rad", "fin.rad_ang.x", F));
         env.push(("ang", "fin.rad_ang.y", F));
@@ -509,7 +513,7 @@ impl<'a> Translator<'a> {
                 self.forms.insert(w.clone(), vec![screen(0), screen(1)]);
             }
             self.line(format!("var {w}: {} = {init};", wgsl_type(&ty)));
-            if name == "uv" && self.stage == Stage::Comp {
+            if name == "uv" && uv_alias {
                 self.declare(
                     "uv_orig",
                     Sym {

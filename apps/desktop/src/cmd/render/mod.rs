@@ -201,6 +201,7 @@ enum ButterchurnQuirk {
     CompFrame,
     Vol,
     ShapeWrap,
+    CompUvOrig,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -362,6 +363,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             comp_frame: has(ButterchurnQuirk::CompFrame),
             vol: has(ButterchurnQuirk::Vol),
             shape_wrap: has(ButterchurnQuirk::ShapeWrap),
+            comp_uv_orig: has(ButterchurnQuirk::CompUvOrig),
         });
         if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
             r.wave_placement = replay::WavePlacement::AsButterchurnHasIt;
