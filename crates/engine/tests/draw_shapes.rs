@@ -40,6 +40,22 @@ fn shape(k: usize, keys: &[&str], code: &str) -> String {
     out
 }
 
+/// Shape keys `keys`, opaque white inside and out, no border.
+fn white_fill<'a>(keys: &[&'a str]) -> Vec<&'a str> {
+    let fill = [
+        "r=1",
+        "g=1",
+        "b=1",
+        "a=1",
+        "r2=1",
+        "g2=1",
+        "b2=1",
+        "a2=1",
+        "border_a=0",
+    ];
+    keys.iter().copied().chain(fill).collect()
+}
+
 struct Scene {
     gpu: Headless,
     vis: Visualizer,
@@ -318,19 +334,7 @@ fn a_blend_fades_the_old_shapes_out_and_the_new_ones_in() {
     // blend: the incoming one's alphas times the progress, the outgoing
     // one's times one minus it. White squares over a frame that decays to
     // black each frame: the centre's level is the drawing's alpha.
-    let white = [
-        "sides=4",
-        "rad=0.3",
-        "r=1",
-        "g=1",
-        "b=1",
-        "a=1",
-        "r2=1",
-        "g2=1",
-        "b2=1",
-        "a2=1",
-        "border_a=0",
-    ];
+    let white = white_fill(&["sides=4", "rad=0.3"]);
     let wave = "wavecode_0_enabled=1\nwavecode_0_samples=64\nwavecode_0_bUseDots=0\n\
                 wavecode_0_r=0\nwavecode_0_g=1\nwavecode_0_b=0\nwavecode_0_a=1\n\
                 wave_0_per_point1=x = 0.05 + sample * 0.9; y = 0.7;";
@@ -376,21 +380,7 @@ fn a_blend_fades_the_old_shapes_out_and_the_new_ones_in() {
 #[test]
 fn textured_shape_shows_the_previous_frame_rotated_by_tex_ang() {
     // rad * tex_zoom = 1: the texture maps 1:1, turned by tex_ang.
-    let keys = [
-        "textured=1",
-        "rad=0.5",
-        "tex_zoom=2",
-        "tex_ang=1.5707963",
-        "r=1",
-        "g=1",
-        "b=1",
-        "a=1",
-        "r2=1",
-        "g2=1",
-        "b2=1",
-        "a2=1",
-        "border_a=0",
-    ];
+    let keys = white_fill(&["textured=1", "rad=0.5", "tex_zoom=2", "tex_ang=1.5707963"]);
     let mut s = Scene::new(96, 96, &shape(0, &keys, ""));
     // The previous frame: a green block 10 px right of the centre.
     let mut seed = vec![0u8; 96 * 96 * 4];
@@ -415,20 +405,7 @@ fn textured_shape_shows_the_previous_frame_rotated_by_tex_ang() {
     assert_eq!(n, 16, "the 4x4 block, once");
 
     // Without rotation it stays in place.
-    let keys = [
-        "textured=1",
-        "rad=0.5",
-        "tex_zoom=2",
-        "r=1",
-        "g=1",
-        "b=1",
-        "a=1",
-        "r2=1",
-        "g2=1",
-        "b2=1",
-        "a2=1",
-        "border_a=0",
-    ];
+    let keys = white_fill(&["textured=1", "rad=0.5", "tex_zoom=2"]);
     let mut s = Scene::new(96, 96, &shape(0, &keys, ""));
     s.vis.set_frame(96, 96, &seed);
     let (cx, cy) = s.frame().centroid_green();
@@ -508,21 +485,7 @@ fn textured_shapes_clamp_after_the_blur_passes_and_wrap_after_a_shader_warp() {
     // x = 0.9 it samples u = 1.3, which repeats to the red left half or
     // clamps to the blue right edge. MilkDrop 2 leaves the address mode to
     // whatever sampler 0 was set to last.
-    let keys = [
-        "textured=1",
-        "sides=40",
-        "rad=1",
-        "tex_zoom=0.5",
-        "r=1",
-        "g=1",
-        "b=1",
-        "a=1",
-        "r2=1",
-        "g2=1",
-        "b2=1",
-        "a2=1",
-        "border_a=0",
-    ];
+    let keys = white_fill(&["textured=1", "sides=40", "rad=1", "tex_zoom=0.5"]);
     let v2 = "MILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\nPSVERSION_COMP=2\n";
     let plain = "comp_1=`shader_body { ret = tex2D(sampler_main, uv).xyz; }\n";
     let blurred =
