@@ -1040,6 +1040,17 @@ fn arc_cosines_outside_minus_one_to_one_follow_direct3d_9_or_butterchurn() {
 }
 
 #[test]
+fn round_takes_halves_up_as_direct3d_9() {
+    // fxc writes ps_2/ps_3 `round(x)` as floor(x + 0.5): round(0.5) = 1
+    // (/2: 128), round(2.5) = 3 (/4: 191), round(-0.5) = 0 (+0.5: 128),
+    // where rounding to even gives 0, 128 and 128. A pixel centre times a
+    // power-of-two size is such a half. butterchurn's option leaves it.
+    let comp = "shader_body { float one = step(0, uv.x); \
+                ret = float3(round(0.5 * one) / 2, round(2.5 * one) / 4, round(-0.5 * one) + 0.5); }";
+    composite_middle_as_direct3d_9_and_butterchurn(comp, [128, 191, 128], [128, 191, 128]);
+}
+
+#[test]
 fn replayed_randoms_reach_the_code_and_the_shaders() {
     use milk_engine::{BlockId, FrameRandoms};
     let gpu = gpu();

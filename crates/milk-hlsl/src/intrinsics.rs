@@ -271,6 +271,12 @@ pub fn call(
         // negative number gives sqrt(|x|) and log(|x|), not WGSL's NaN
         // (which a render target stores as black).
         // `log` of 0 is -FLT_MAX there, not -infinity (so `log(0) * 0` is 0).
+        // Direct3D 9 has no rounding instruction: fxc writes `round` for
+        // ps_2/ps_3 as `x + 0.5 - frc(x + 0.5)`, so halves round up (2.5
+        // to 3, -0.5 to 0) where WGSL's `round` goes to the even one.
+        if name == "round" {
+            return Ok((format!("floor({} + 0.5f)", a[0]), t));
+        }
         if !tr.options.butterchurn_nan {
             match name {
                 "sqrt" | "rsqrt" => return Ok((format!("{w}(abs({}))", a[0]), t)),
