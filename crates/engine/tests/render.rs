@@ -884,6 +884,40 @@ fn a_blend_hands_the_picture_over_along_its_pattern() {
 }
 
 #[test]
+fn both_presets_of_a_blend_read_the_frames_one_rand_frame() {
+    // MilkDrop 2 draws `m_rand_frame` once a frame for every shader: with
+    // both composites showing it, the wipe between them is invisible.
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    let random = |warp: &str| {
+        shader_preset(
+            &format!("shader_body {{ ret = float3({warp}); }}"),
+            "shader_body { ret = rand_frame.xyz; }",
+        )
+    };
+    vis.load_preset(&random("1, 0, 0"));
+    render(&mut vis, &gpu, &target);
+    let prepared = vis.builder().prepare(&random("0, 0, 1"), None, 1);
+    vis.switch_to(prepared, milk_engine::Switch::Blend { seconds: 10.0 * DT });
+    vis.set_blend_pattern(milk_engine::transition::BlendPattern::Wipe);
+    let mut spreads = Vec::new();
+    for _ in 0..6 {
+        let img = render(&mut vis, &gpu, &target);
+        assert!(vis.blend_progress().is_some());
+        let spread = (0..3)
+            .map(|c| {
+                let values = img.chunks_exact(4).map(|p| p[c]);
+                values.clone().max().unwrap() - values.min().unwrap()
+            })
+            .max()
+            .unwrap();
+        spreads.push(spread);
+    }
+    assert!(spreads.iter().all(|&s| s <= 1), "{spreads:?}");
+}
+
+#[test]
 fn render_scale_draws_a_smaller_frame_and_composites_it_up() {
     let gpu = gpu();
     let mut vis = visualizer(&gpu, "");

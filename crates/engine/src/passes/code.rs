@@ -15,6 +15,7 @@ use crate::mesh::WarpMesh;
 use crate::rng::Rng;
 use crate::runtime::{FrameState, PassStyle, PresetRuntime};
 use crate::stages::ShaderUniforms;
+use milk_hlsl::MilkUniforms;
 
 /// What per-frame code gave this frame.
 pub(crate) struct FrameCode {
@@ -203,22 +204,26 @@ pub(crate) fn write_shader_uniforms(
             butterchurn_roam: quirks.roam,
         };
     let has_stage = |s: &Slot| s.shaders.warp.is_some() || s.shaders.comp.is_some();
-    if has_stage(slot) {
-        let mut block = uniforms((slot.time, slot.preset_time()), &code.inputs, &code.state)
-            .to_block(&slot.shaders.randoms, rng);
-        let drawn = block.rand_frame;
+    // One `rand_frame` a frame (`m_rand_frame`, drawn at the top of
+    // `RenderFrame`): during a blend both presets' shaders read the same.
+    let mut frame_random = None;
+    let mut write = |slot: &Slot, mut block: MilkUniforms| {
+        let drawn = *frame_random.get_or_insert(block.rand_frame);
         block.rand_frame = rand_frame[0].unwrap_or(drawn);
         queue.write_buffer(&slot.uniforms.shader, 0, &block.to_bytes());
         block.rand_frame = rand_frame[1].unwrap_or(drawn);
         queue.write_buffer(&slot.uniforms.comp_shader, 0, &block.to_bytes());
+    };
+    if has_stage(slot) {
+        let block = uniforms((slot.time, slot.preset_time()), &code.inputs, &code.state)
+            .to_block(&slot.shaders.randoms, rng);
+        write(slot, block);
     }
     if let (Some(b), Some((inputs, state))) = (blend, &code.old)
         && has_stage(&b.slot)
     {
         let block = uniforms((b.slot.time, b.slot.preset_time()), inputs, state)
             .to_block(&b.slot.shaders.randoms, rng);
-        let bytes = block.to_bytes();
-        queue.write_buffer(&b.slot.uniforms.shader, 0, &bytes);
-        queue.write_buffer(&b.slot.uniforms.comp_shader, 0, &bytes);
+        write(&b.slot, block);
     }
 }
