@@ -1202,6 +1202,12 @@ impl Visualizer {
         self.slot.time += dt;
         if let Some(b) = &mut self.blend {
             b.slot.time += dt;
+            b.elapsed += dt;
+        }
+        // The blend's progress is updated after the clock too: its first
+        // frame draws at `dt / seconds`, and once past 1 it is over.
+        if self.blend.as_ref().is_some_and(Blend::is_over) {
+            self.blend = None;
         }
         let replay_fps = self.next_clock.take().map(|(time, fps, frame)| {
             self.slot.time = time;
@@ -1471,10 +1477,6 @@ impl Visualizer {
         self.slot.frame += 1;
         if let Some(b) = &mut self.blend {
             b.slot.frame += 1;
-            b.elapsed += dt;
-            if b.elapsed >= b.seconds {
-                self.blend = None;
-            }
         }
         Ok(())
     }

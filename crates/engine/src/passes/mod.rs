@@ -221,6 +221,14 @@ impl Blend {
         (self.elapsed / self.seconds).clamp(0.0, 1.0)
     }
 
+    /// Whether the progress has passed 1 (`m_fBlendProgress > 1`, which
+    /// ends MilkDrop 2's blend before the frame draws). The time summed
+    /// frame by frame may miss the duration by a rounding error either way;
+    /// a frame whose clock lands on it still draws at progress 1.
+    pub fn is_over(&self) -> bool {
+        self.elapsed > self.seconds * (1.0 + 1e-9)
+    }
+
     /// The progress eased along a cosine (MilkDrop 2's `CosineInterp`), as
     /// the per-frame values and the main wave's morph are mixed.
     pub fn cosine_progress(&self) -> f64 {
