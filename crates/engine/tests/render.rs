@@ -1085,6 +1085,26 @@ fn round_takes_halves_up_as_direct3d_9() {
 }
 
 #[test]
+fn shader_model_3_intrinsics_and_switch_compute_hlsls_values() {
+    // isinf/isfinite of infinity and 1: 0.5 + 0.125 (159), isnan of
+    // neither (a NaN made in the shader cannot be tested: drivers may
+    // fold `x - x` to 0); frexp(12) = 0.75 * 2^4: 0.75 * 4 / 8 (96); lit(0.5, 0.5, 2).z
+    // = 0.25, dst(..).y = 2 * 0.25, D3DCOLORtoUBYTE4 of red 0.6 = 153, and
+    // the switch's `case 1: case 2:` = 0.1: 0.25 + 0.25 + 0.15 + 0.1 (191).
+    let comp = "shader_body { float one = step(0, uv.x); float big = exp2(200 * one); \
+                float r = isinf(big) * 0.5 + isfinite(one) * 0.125 \
+                        + (isnan(big) + isnan(one) + isinf(one) + isfinite(big)) * 0.0625; \
+                float e; float m = frexp(12 * one, e); \
+                float4 l = lit(0.5 * one, 0.5 * one, 2); \
+                float4 d = dst(float4(1, 2 * one, 3, 4), float4(5, 0.25, 7, 0.5)); \
+                int4 b = D3DCOLORtoUBYTE4(float4(0.2, 0.4, 0.6, 1) * one); \
+                int k = 2 * one; float s = 0; \
+                switch (k) { case 0: s = 0.9; break; case 1: case 2: s = 0.1; break; default: s = 0.7; } \
+                ret = float3(r, m * e / 8, l.z + d.y * 0.5 + b.x / 1020.0 + s); }";
+    composite_middle_as_direct3d_9_and_butterchurn(comp, [159, 96, 191], [159, 96, 191]);
+}
+
+#[test]
 fn replayed_randoms_reach_the_code_and_the_shaders() {
     use milk_engine::{BlockId, FrameRandoms};
     let gpu = gpu();

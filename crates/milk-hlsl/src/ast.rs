@@ -84,12 +84,23 @@ pub enum StmtKind {
     For(Option<Box<Stmt>>, Option<Expr>, Option<Expr>, Box<Stmt>),
     While(Expr, Box<Stmt>),
     DoWhile(Box<Stmt>, Expr),
+    /// `switch (selector) { case 1: case 2: ... default: ... }`.
+    Switch(Expr, Vec<SwitchCase>),
     Block(Vec<Stmt>),
     Return(Option<Expr>),
     Break,
     Continue,
     Discard,
     Empty,
+}
+
+/// One group of a `switch`: its labels (`None` for `default`) and the
+/// statements after them (empty when it falls through to the next).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SwitchCase {
+    pub labels: Vec<Option<i64>>,
+    pub body: Vec<Stmt>,
+    pub pos: usize,
 }
 
 /// Parameter passing.
@@ -105,6 +116,8 @@ pub struct Param {
     pub ty: Type,
     pub name: String,
     pub mode: ParamMode,
+    /// A default value (`float y = 2`), which calls may leave out.
+    pub default: Option<Expr>,
     pub pos: usize,
 }
 

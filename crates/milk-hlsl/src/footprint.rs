@@ -415,6 +415,12 @@ pub fn written_in(s: &Stmt, user_function: &dyn Fn(&str) -> bool, out: &mut Vec<
                 written_in(s, user_function, out);
             }
         }
+        StmtKind::Switch(selector, cases) => {
+            expr(selector, out);
+            for s in cases.iter().flat_map(|c| &c.body) {
+                written_in(s, user_function, out);
+            }
+        }
         StmtKind::Break | StmtKind::Continue | StmtKind::Discard | StmtKind::Empty => {}
     }
 }

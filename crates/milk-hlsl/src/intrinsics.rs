@@ -464,6 +464,78 @@ pub fn call(
                 (format!("{name}({b})"), Type::Scalar(Scalar::Bool))
             }
         }
+        "isnan" | "isinf" | "isfinite" => {
+            // By the bits: WGSL may assume floats are finite, so `x != x`
+            // could be folded away.
+            expect_args(name, args, 1, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
+            let (_, n) = shape(&t).unwrap_or((Scalar::Float, 0));
+            let (bits, limit) = if n == 0 {
+                (
+                    format!("(bitcast<u32>({}) & 0x7fffffffu)", a[0]),
+                    "0x7f800000u".to_string(),
+                )
+            } else {
+                (
+                    format!(
+                        "(bitcast<vec{n}<u32>>({}) & vec{n}<u32>(0x7fffffffu))",
+                        a[0]
+                    ),
+                    format!("vec{n}<u32>(0x7f800000u)"),
+                )
+            };
+            let op = match name {
+                "isnan" => ">",
+                "isinf" => "==",
+                _ => "<",
+            };
+            (format!("({bits} {op} {limit})"), make(Scalar::Bool, n))
+        }
+        "lit" => {
+            // (1, diffuse, specular, 1): no diffuse light facing away, no
+            // specular light where either faces away.
+            expect_args(name, args, 3, pos)?;
+            let (a, _) = args_common(tr, args, Scalar::Float, pos)?;
+            let (l, h, m) = (tr.temp(), tr.temp(), tr.temp());
+            tr.emit(format!("let {l} = f32({});", a[0]));
+            tr.emit(format!("let {h} = f32({});", a[1]));
+            tr.emit(format!("let {m} = f32({});", a[2]));
+            (
+                format!(
+                    "vec4<f32>(1.0f, max({l}, 0.0f), \
+                     select(pow({h}, {m}), 0.0f, {l} < 0.0f || {h} < 0.0f), 1.0f)"
+                ),
+                F4,
+            )
+        }
+        "dst" => {
+            expect_args(name, args, 2, pos)?;
+            let a = coord(tr, &args[0], &F4)?;
+            let b = coord(tr, &args[1], &F4)?;
+            (
+                format!("vec4<f32>(1.0f, ({a}).y * ({b}).y, ({a}).z, ({b}).w)"),
+                F4,
+            )
+        }
+        "frexp" => {
+            expect_args(name, args, 2, pos)?;
+            let (a, t) = args_common(tr, &args[..1], Scalar::Float, pos)?;
+            let tmp = tr.temp();
+            tr.emit(format!("let {tmp} = frexp({});", a[0]));
+            let exponent = format!("{}({tmp}.exp)", wgsl_type(&t));
+            tr.store_to(&args[1], &exponent, &t)?;
+            (format!("{tmp}.fract"), t)
+        }
+        "D3DCOLORtoUBYTE4" => {
+            // The bytes of a D3DCOLOR (blue, green, red, alpha), as fxc
+            // writes it: `(int4)(c.zyxw * 255.001953)`.
+            expect_args(name, args, 1, pos)?;
+            let c = coord(tr, &args[0], &F4)?;
+            (
+                format!("vec4<i32>(({c}).zyxw * 255.001953f)"),
+                Type::Vector(Scalar::Int, 4),
+            )
+        }
         "determinant" => {
             expect_args(name, args, 1, pos)?;
             let (w, t) = tr.eval(&args[0])?;

@@ -249,6 +249,7 @@ fn translate_text(text: &str, stage: Stage, options: &Options) -> Result<Transla
     }
     let tokens = lexer::tokenize(text)?;
     let tokens = preprocess::preprocess(tokens)?;
+    let tokens = parser::resolve_type_names(tokens)?;
     let shader = parser::Parser::new(&tokens, text.len()).parse()?;
     let out = translate::translate(stage, &shader, options)?;
     let fallback = shader_body_pos(&shader);

@@ -88,6 +88,104 @@ fn sampler_type(name: &str) -> Option<SamplerDim> {
 
 type PResult<T> = Result<T, Error>;
 
+/// Writes HLSL's other spellings of types as the one-token names the parser
+/// reads: `vector<float, 3>` as `float3` and `matrix<half, 2, 3>` as
+/// `half2x3` (bare `vector` and `matrix` are `float4` and `float4x4`), and
+/// each name a `typedef` gives a type as that type.
+pub fn resolve_type_names(tokens: Vec<Token>) -> PResult<Vec<Token>> {
+    let mut aliases: std::collections::HashMap<String, String> = Default::default();
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    // Where the `typedef` being read started in `out`, and its position.
+    let mut typedef: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        i += 1;
+        let named = |name: String| Token {
+            tok: Tok::Ident(name),
+            ..t.clone()
+        };
+        match t.ident() {
+            Some(kind @ ("vector" | "matrix")) => {
+                let (name, used) = template_type(&tokens[i..], kind == "matrix")
+                    .ok_or_else(|| Error::syntax(t.pos, format!("a malformed `{kind}<...>`")))?;
+                out.push(named(name));
+                i += used;
+            }
+            Some("typedef") if typedef.is_none() => typedef = Some((out.len(), t.pos)),
+            Some(name) if aliases.contains_key(name) => out.push(named(aliases[name].clone())),
+            _ if t.is_punct(";") && typedef.is_some() => {
+                let (start, pos) = typedef.take().unwrap_or_default();
+                let names: Vec<&Token> = out[start..]
+                    .iter()
+                    .filter(|t| {
+                        !t.ident()
+                            .is_some_and(|n| MODIFIERS.contains(&n) || n == "const")
+                    })
+                    .collect();
+                let (Some(ty), true) = (names.first().and_then(|t| t.ident()), names.len() >= 2)
+                else {
+                    return Err(Error::syntax(pos, "a malformed `typedef`"));
+                };
+                if builtin_type(ty).is_none() {
+                    return Err(Error::unsupported(
+                        pos,
+                        "typedefs of types other than built-in ones",
+                    ));
+                }
+                for (k, name) in names[1..].iter().enumerate() {
+                    match name.ident() {
+                        Some(n) if k % 2 == 0 => {
+                            aliases.insert(n.to_string(), ty.to_string());
+                        }
+                        None if k % 2 == 1 && name.is_punct(",") => {}
+                        _ => return Err(Error::syntax(name.pos, "a malformed `typedef`")),
+                    }
+                }
+                out.truncate(start);
+            }
+            _ => out.push(t.clone()),
+        }
+    }
+    if let Some((_, pos)) = typedef {
+        return Err(Error::syntax(pos, "a `typedef` without its `;`"));
+    }
+    Ok(out)
+}
+
+/// The one-token name of the `<scalar, rows[, columns]>` after `vector` or
+/// `matrix` at the start of `rest`, and how many tokens that took.
+fn template_type(rest: &[Token], matrix: bool) -> Option<(String, usize)> {
+    if !rest.first().is_some_and(|t| t.is_punct("<")) {
+        return Some((if matrix { "float4x4" } else { "float4" }.to_string(), 0));
+    }
+    let scalar = rest.get(1)?.ident()?;
+    let dim = |k: usize| match rest.get(k).map(|t| &t.tok) {
+        Some(Tok::Int(n @ 1..=4, _)) => Some(*n),
+        _ => None,
+    };
+    let comma = |k: usize| rest.get(k).is_some_and(|t| t.is_punct(","));
+    let (name, used) = if matrix {
+        (comma(2) && comma(4)).then_some(())?;
+        (format!("{scalar}{}x{}", dim(3)?, dim(5)?), 7)
+    } else {
+        comma(2).then_some(())?;
+        (format!("{scalar}{}", dim(3)?), 5)
+    };
+    let closed = rest.get(used - 1).is_some_and(|t| t.is_punct(">"));
+    (closed && builtin_type(&name).is_some()).then_some((name, used))
+}
+
+/// The value of a `case` label: an integer literal, maybe negated.
+fn case_label(e: &Expr) -> Option<i64> {
+    match &e.kind {
+        ExprKind::Int(v, _) => i64::try_from(*v).ok(),
+        ExprKind::Unary("-", x) => case_label(x).map(|v| -v),
+        ExprKind::Unary("+", x) => case_label(x),
+        _ => None,
+    }
+}
+
 impl<'a> Parser<'a> {
     pub fn new(toks: &'a [Token], text_len: usize) -> Self {
         Parser {
@@ -377,13 +475,16 @@ impl<'a> Parser<'a> {
             let pname = self.ident()?;
             let ty = self.array_suffix(ty)?;
             self.skip_semantics()?;
-            if self.eat("=") {
-                return Err(Error::unsupported(ppos, "default parameter values"));
-            }
+            let default = if self.eat("=") {
+                Some(self.assignment()?)
+            } else {
+                None
+            };
             params.push(Param {
                 ty,
                 name: pname,
                 mode,
+                default,
                 pos: ppos,
             });
         }
@@ -618,7 +719,13 @@ impl<'a> Parser<'a> {
                     self.expect(";")?;
                     StmtKind::Discard
                 }
-                Some("switch") => return Err(Error::unsupported(pos, "`switch` statements")),
+                Some("switch") => {
+                    self.p += 1;
+                    self.expect("(")?;
+                    let selector = self.expression()?;
+                    self.expect(")")?;
+                    StmtKind::Switch(selector, self.switch_cases()?)
+                }
                 Some("struct") => {
                     return Err(Error::unsupported(pos, "structs declared inside functions"));
                 }
@@ -630,6 +737,43 @@ impl<'a> Parser<'a> {
             }
         };
         Ok(Stmt { kind, pos })
+    }
+
+    /// The `{ case N: ... default: ... }` of a `switch`.
+    fn switch_cases(&mut self) -> PResult<Vec<SwitchCase>> {
+        self.expect("{")?;
+        let mut cases = Vec::new();
+        while !self.eat("}") {
+            let pos = self.pos();
+            let mut labels = Vec::new();
+            loop {
+                if self.is_ident("default") {
+                    self.p += 1;
+                    labels.push(None);
+                } else if self.is_ident("case") {
+                    self.p += 1;
+                    let label = self.ternary()?;
+                    labels.push(Some(case_label(&label).ok_or_else(|| {
+                        Error::unsupported(label.pos, "case labels other than integer literals")
+                    })?));
+                } else {
+                    break;
+                }
+                self.expect(":")?;
+            }
+            if labels.is_empty() {
+                return Err(self.unexpected("`case` or `default`"));
+            }
+            let mut body = Vec::new();
+            while !(self.is("}") || self.is_ident("case") || self.is_ident("default")) {
+                if self.peek().is_none() {
+                    return Err(self.unexpected("`}`"));
+                }
+                body.push(self.statement()?);
+            }
+            cases.push(SwitchCase { labels, body, pos });
+        }
+        Ok(cases)
     }
 
     /// A full expression, including the comma operator.

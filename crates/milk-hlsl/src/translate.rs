@@ -572,6 +572,7 @@ impl<'a> Translator<'a> {
                 | StmtKind::For(..)
                 | StmtKind::While(..)
                 | StmtKind::DoWhile(..)
+                | StmtKind::Switch(..)
         );
         if matches!(
             s.kind,
@@ -718,6 +719,7 @@ impl<'a> Translator<'a> {
                 self.indent -= 1;
                 self.line("}");
             }
+            StmtKind::Switch(selector, cases) => self.switch(selector, cases)?,
             StmtKind::Return(e) => match self.ret.clone() {
                 None => {
                     if let Some(e) = e {
@@ -743,6 +745,63 @@ impl<'a> Translator<'a> {
             StmtKind::Continue => self.line("continue;"),
             StmtKind::Discard => self.line("discard;"),
         }
+        Ok(())
+    }
+
+    /// A `switch`: WGSL's, with the labels of cases that fall through
+    /// empty joined to the next case's (fxc allows no other falling
+    /// through) and an empty `default` where HLSL has none.
+    fn switch(&mut self, selector: &Expr, cases: &[SwitchCase]) -> Result<(), Error> {
+        let (w, t) = self.expr(selector)?;
+        let w = self.conv(&w, &t, &Type::Scalar(Scalar::Int), selector.pos)?;
+        self.line(format!("switch {w} {{"));
+        self.indent += 1;
+        // Every label so far (no value twice), and those of the group the
+        // next body belongs to.
+        let mut seen = Vec::new();
+        let mut group = Vec::new();
+        for (i, case) in cases.iter().enumerate() {
+            self.cur_pos = case.pos;
+            for label in &case.labels {
+                let text = label.map_or("default".to_string(), |v| format!("{v}i"));
+                if seen.contains(&text) {
+                    let label = label.map_or("default".to_string(), |v| format!("case {v}"));
+                    return err(case.pos, format!("a second `{label}` label"));
+                }
+                seen.push(text.clone());
+                group.push(text);
+            }
+            let last = i + 1 == cases.len();
+            if case.body.is_empty() && !last {
+                continue;
+            }
+            let jumps = matches!(
+                case.body.last().map(|s| &s.kind),
+                Some(
+                    StmtKind::Break | StmtKind::Return(_) | StmtKind::Continue | StmtKind::Discard
+                )
+            );
+            if !jumps && !last {
+                return err(
+                    case.pos,
+                    "a case falling through into the next needs a `break` (fxc allows none)",
+                );
+            }
+            self.line(format!("case {}: {{", group.join(", ")));
+            group.clear();
+            self.indent += 1;
+            self.scopes.push(HashMap::new());
+            let r = self.stmts(&case.body);
+            self.scopes.pop();
+            r?;
+            self.indent -= 1;
+            self.line("}");
+        }
+        if !seen.iter().any(|l| l == "default") {
+            self.line("default: {}");
+        }
+        self.indent -= 1;
+        self.line("}");
         Ok(())
     }
 
@@ -1887,6 +1946,30 @@ impl<'a> Translator<'a> {
         args: &[Expr],
         pos: usize,
     ) -> Result<(String, Type), Error> {
+        // Parameters left out take their default values.
+        let takes = |s: &FnSig, n: usize| {
+            s.params.len() >= n && s.params[n..].iter().all(|p| p.default.is_some())
+        };
+        let full: Vec<Expr>;
+        let args = match list
+            .iter()
+            .filter(|s| takes(s, args.len()))
+            .min_by_key(|s| s.params.len())
+        {
+            Some(s) if s.params.len() > args.len() => {
+                full = args
+                    .iter()
+                    .cloned()
+                    .chain(
+                        s.params[args.len()..]
+                            .iter()
+                            .filter_map(|p| p.default.clone()),
+                    )
+                    .collect();
+                &full[..]
+            }
+            _ => args,
+        };
         let cands: Vec<&FnSig> = list
             .iter()
             .filter(|s| s.params.len() == args.len())

@@ -120,6 +120,20 @@ pub fn convert(e: &str, from: &Type, to: &Type) -> Option<String> {
             let v = convert(e, from, &Type::Vector(Scalar::Float, 4))?;
             Some(format!("mat2x2<f32>(({v}).xy, ({v}).zw)"))
         }
+        (Type::Matrix(2, 2), Type::Vector(_, 4)) => {
+            let v = format!("vec4<f32>(({e})[0], ({e})[1])");
+            convert(&v, &Type::Vector(Scalar::Float, 4), to)
+        }
+        // A scalar fills every element (`float3x3 m = 0;`).
+        (Type::Scalar(_), Type::Matrix(r, c)) => {
+            let s = convert(e, from, &Type::Scalar(Scalar::Float))?;
+            let row = format!("vec{c}<f32>({s})");
+            Some(format!(
+                "{}({})",
+                wgsl_type(to),
+                vec![row; *r as usize].join(", ")
+            ))
+        }
         (Type::Matrix(..), Type::Scalar(_)) => {
             convert(&format!("({e})[0].x"), &Type::Scalar(Scalar::Float), to)
         }
@@ -198,6 +212,14 @@ mod tests {
         assert_eq!(
             convert("m", &Type::Matrix(4, 3), &Type::Matrix(3, 3)).unwrap(),
             "mat3x3<f32>((m)[0], (m)[1], (m)[2])"
+        );
+    }
+
+    #[test]
+    fn a_scalar_fills_a_matrix() {
+        assert_eq!(
+            convert("i", &I, &Type::Matrix(2, 3)).unwrap(),
+            "mat2x3<f32>(vec3<f32>(f32(i)), vec3<f32>(f32(i)))"
         );
     }
 

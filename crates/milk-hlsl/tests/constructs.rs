@@ -94,6 +94,101 @@ fn control_flow() {
 }
 
 #[test]
+fn switch_statements_join_empty_cases_and_get_a_default() {
+    let t = body(
+        "int k = uv.x * 4; ret = 0;
+         switch (k) { case 0: case -1: ret = 1; break; case 2: { ret = 0.5; } break;
+                      case 3: return; }",
+    );
+    let w = &t.source_wgsl;
+    assert!(w.contains("case 0i, -1i: {"), "{w}");
+    assert!(w.contains("case 2i: {"), "{w}");
+    assert!(w.contains("default: {}"), "{w}");
+    // `default` among other labels, in a loop with `continue`.
+    let t = body(
+        "ret = 0; for (int i = 0; i < 4; i++) {
+             switch (i) { case 1: continue; case 5: default: ret += 0.1; } }",
+    );
+    assert!(
+        t.source_wgsl.contains("case 5i, default: {"),
+        "{}",
+        t.source_wgsl
+    );
+    assert_eq!(t.source_wgsl.matches("default").count(), 1);
+    // fxc lets only empty cases fall through; labels are integer literals.
+    let e =
+        fails("shader_body { int k = 1; switch (k) { case 0: ret = 1; case 1: ret = 2; break; } }");
+    assert!(e.message.contains("falling through"), "{e}");
+    let e = fails("shader_body { int k = 1; switch (k) { case 1: break; case 1: break; } }");
+    assert!(e.message.contains("a second `case 1`"), "{e}");
+    let e = fails("shader_body { int k = 1; switch (k) { case k: break; } }");
+    assert_eq!(e.kind, ErrorKind::Unsupported, "{e}");
+}
+
+#[test]
+fn template_types_and_typedefs_name_built_in_types() {
+    let t = ok("typedef float2 coord, point2;
+                typedef vector<half, 3> colour;
+                shader_body { coord a = uv; point2 b = a; colour c = float3(b, 1);
+                matrix<float, 2, 3> m = 0; vector v = float4(c, 1); matrix n = 1;
+                ret = c + mul(a, m) + v.xyz + n[3].xyz; }");
+    let w = &t.source_wgsl;
+    assert!(w.contains("var v_a: vec2<f32>"), "{w}");
+    assert!(w.contains("var v_c: vec3<f32>"), "{w}");
+    assert!(w.contains("var v_m: mat2x3<f32>"), "{w}");
+    assert!(w.contains("var v_n: mat4x4<f32>"), "{w}");
+    assert!(
+        fails("typedef float2 shader_body { ret = 0; }")
+            .message
+            .contains("typedef")
+    );
+    assert!(
+        fails("shader_body { vector<float, 5> v; }")
+            .message
+            .contains("vector<")
+    );
+}
+
+#[test]
+fn parameters_with_default_values_may_be_left_out() {
+    let t = ok(
+        "float f(float x, float y = 2, float z = 0.5) { return x * y + z; }
+                shader_body { ret = f(uv.x) + f(uv.x, 1) + f(uv.x, 1, 0); }",
+    );
+    let w = &t.source_wgsl;
+    assert!(w.contains("f_f(v_uv.x, f32(2i), 0.5f)"), "{w}");
+    assert!(w.contains("f_f(v_uv.x, f32(1i), 0.5f)"), "{w}");
+    assert!(w.contains("f_f(v_uv.x, f32(1i), f32(0i))"), "{w}");
+    assert!(
+        fails("float f(float x, float y = 2) { return x; } shader_body { ret = f(); }")
+            .message
+            .contains("no `f` takes 0 arguments")
+    );
+}
+
+#[test]
+fn shader_model_3_intrinsics_without_a_wgsl_twin() {
+    let t = body(
+        "float e; float m = frexp(uv.x, e); float4 l = lit(uv.x, uv.y, 8); \
+         float4 d = dst(l, l); int4 b = D3DCOLORtoUBYTE4(l); \
+         ret = float3(isnan(m), isinf(uv).x, isfinite(e)) + d.xyz + b.xyz;",
+    );
+    let w = &t.source_wgsl;
+    // NaN and infinity by their bits: WGSL may fold `x != x` away.
+    assert!(w.contains("& 0x7fffffffu) > 0x7f800000u)"), "{w}");
+    assert!(w.contains("bitcast<vec2<u32>>"), "{w}");
+    assert!(w.contains(".zyxw * 255.001953f"), "{w}");
+}
+
+#[test]
+fn a_scalar_fills_a_matrix_and_a_2x2_matrix_is_a_float4() {
+    let t = body("float3x3 m = 0; float2x2 n = 0.5; float4 v = n; ret = m[1] + v.xyz;");
+    let w = &t.source_wgsl;
+    assert!(w.contains("mat3x3<f32>(vec3<f32>("), "{w}");
+    assert!(w.contains("vec4<f32>((v_n)[0], (v_n)[1])"), "{w}");
+}
+
+#[test]
 fn discards_are_found_wherever_they_are() {
     assert!(!body("ret = tex2D(sampler_main, uv).xyz;").discards());
     assert!(body("if (rad > 0.4) discard; ret = 1;").discards());
