@@ -757,7 +757,7 @@ impl CompositePass {
                 gpu.samplers,
                 &blend_target.view,
                 (out_view, out_format, out_format.is_srgb()),
-                MixAlpha::Outgoing,
+                MixAlpha::OutgoingComposite,
                 mesh,
             );
         }

@@ -271,7 +271,7 @@ impl MeshPass {
             b.mesh = shape;
         }
         let progress = b.progress() as f32;
-        mix.begin_alpha();
+        mix.begin_alpha((self.mesh.cols(), self.mesh.rows()));
         for ((v, old), c) in self.vertices.iter_mut().zip(&old_uvs).zip(&b.coefficients) {
             let t = crate::transition::mix(*c, progress);
             v.uv = [
