@@ -27,9 +27,11 @@ fn eval_prints_value_then_assigned_variables() {
     let (code, out, _) = kefir(&["eval", "x = 3*2%5*7; y = x/0; reg03 = .5; y + 1"]);
     assert_eq!(code, 0);
     assert_eq!(out, "1\nx = 42\ny = 0\nreg03 = 0.5\n");
-    // Per-frame context: MilkDrop's variables start at the preset defaults.
+    // Per-frame context: MilkDrop's variables start at the preset defaults,
+    // 32-bit floats as MilkDrop 2 keeps them (decay 0.98 is
+    // 0.9800000190734863).
     let (_, out, _) = kefir(&["eval", "zoom * 10 + decay"]);
-    assert_eq!(out, "10.98\n");
+    assert_eq!(out, "10.980000019073486\n");
     let (_, out, _) = kefir(&["eval", "a = 0.1 + 0.2"]);
     assert_eq!(out, "0.30000000000000004\na = 0.30000000000000004\n");
 }

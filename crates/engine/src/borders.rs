@@ -53,7 +53,7 @@ pub fn draw_motion_vectors(
         clamp_colours,
         butterchurn_lengths,
     } = rules;
-    if v.mv_a.is_nan() || v.mv_a < 0.001 {
+    if v.mv_a.is_nan() || (v.mv_a as f32) < 0.001 {
         return;
     }
     let mut nx = v.mv_x as i64;
@@ -224,7 +224,7 @@ pub fn draw_sprites(canvas: &mut Canvas, v: &DrawVars, aspect: [f32; 2], clamp_c
         ),
     ];
     for (r, g, b, a, rad_in, rad_out) in borders {
-        if a.is_nan() || a <= 0.001 {
+        if a.is_nan() || a as f32 <= 0.001 {
             continue;
         }
         let c = rgba(r, g, b, a, clamp_colours);

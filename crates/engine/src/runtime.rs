@@ -352,7 +352,10 @@ impl PresetRuntime {
 
     /// True when butterchurn's gate would skip the main wave this frame.
     pub(crate) fn main_wave_gated(&self, wave_a: f64) -> bool {
-        self.wave_gate && (wave_a.is_nan() || wave_a <= 0.001)
+        // In single precision: butterchurn reads `fWaveAlpha=0.001` as the
+        // double 0.001, which its gate shuts; Kefir as MilkDrop 2's float,
+        // a little above.
+        self.wave_gate && (wave_a.is_nan() || wave_a as f32 <= 0.001)
     }
 
     /// Draws the preset as MilkDrop 2 does whatever its `bRedBlueStereo`
@@ -578,7 +581,7 @@ mod tests {
         assert_eq!(rt.warp_style(), PassStyle::Fixed);
         let s = rt.run_frame(&FrameInputs::default());
         assert_eq!(s.motion.zoom, 1.5);
-        assert_eq!(s.decay, 0.9);
+        assert_eq!(s.decay, f64::from(0.9f32));
         // C's `(int)(-3.7) % 4` is -3; booleans snap at 0.5.
         assert_eq!(s.echo_orient, -3);
         assert!(s.invert && !s.wrap);
@@ -590,15 +593,16 @@ mod tests {
         let mut plain = runtime("[preset00]\nzoom=1.1\nrot=0.2");
         let s = plain.run_frame(&FrameInputs::default());
         let cols = plain.run_vertices(&mesh, &s.motion);
-        assert!(cols[0].iter().all(|&z| z == 1.1));
-        assert!(cols[2].iter().all(|&r| r == 0.2));
+        // File values are MilkDrop 2's 32-bit floats.
+        assert!(cols[0].iter().all(|&z| z == f64::from(1.1f32)));
+        assert!(cols[2].iter().all(|&r| r == f64::from(0.2f32)));
 
         let mut pv = runtime("[preset00]\nzoom=1.1\nper_pixel_1=zoom = zoom + x; sx = 2;");
         let s = pv.run_frame(&FrameInputs::default());
         let cols = pv.run_vertices(&mesh, &s.motion);
         let [x, ..] = mesh.inputs();
         for (n, &z) in cols[0].iter().enumerate() {
-            assert!((z - (1.1 + x[n])).abs() < 1e-12);
+            assert!((z - (f64::from(1.1f32) + x[n])).abs() < 1e-12);
         }
         assert!(cols[8].iter().all(|&v| v == 2.0));
         // Untouched variables keep the per-frame value.
@@ -712,7 +716,7 @@ mod tests {
         let old = a.run_frame(&FrameInputs::default());
         let new = b.run_frame(&FrameInputs::default());
         let early = new.blended(&old, 0.25, 0.5);
-        assert!((early.decay - (0.25 * 0.5 + 0.75 * 0.9)).abs() < 1e-12);
+        assert!((early.decay - (0.25 * 0.5 + 0.75 * f64::from(0.9f32))).abs() < 1e-12);
         assert!((early.gamma - 1.5).abs() < 1e-12);
         assert!((early.draw.wave_r - 0.25).abs() < 1e-12);
         assert!(

@@ -228,25 +228,35 @@ fn a_faint_main_wave_is_drawn_unless_gated_as_butterchurn_gates_it() {
     use milk_engine::ButterchurnQuirks;
     let gpu = gpu();
     let target = gpu.target(W, H);
-    // fWaveAlpha 0.001, brought up to 0.1 by the volume modulation
-    // ((vol + 1) / 0.01 with silence): MilkDrop 2 draws it, butterchurn's
-    // gate (wave_a > 0.001 before the modulation) does not.
-    let body = "fWaveAlpha=0.001\nbModWaveAlphaByVolume=1\nfModWaveAlphaStart=-1\n\
-                fModWaveAlphaEnd=-0.99\nbAdditiveWaves=1\nwave_r=1\nwave_g=1\nwave_b=1";
-    for (butterchurn, lit) in [(false, true), (true, false)] {
+    // fWaveAlpha 0.0009 or 0.001, brought up about a hundredfold by the
+    // volume modulation ((vol + 1) / 0.01 with silence): MilkDrop 2 draws
+    // it, butterchurn's gate (wave_a > 0.001 before the modulation) does
+    // not, though Kefir keeps 0.001 as MilkDrop 2's float, a little above.
+    let body = |alpha: &str| {
+        format!(
+            "fWaveAlpha={alpha}\nbModWaveAlphaByVolume=1\nfModWaveAlphaStart=-1\n\
+             fModWaveAlphaEnd=-0.99\nbAdditiveWaves=1\nwave_r=1\nwave_g=1\nwave_b=1"
+        )
+    };
+    for (alpha, butterchurn, lit) in [
+        ("0.0009", false, true),
+        ("0.0009", true, false),
+        ("0.001", false, true),
+        ("0.001", true, false),
+    ] {
         let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
         vis.emulate_butterchurn(ButterchurnQuirks {
             wave_gate: butterchurn,
             ..Default::default()
         });
-        let report = vis.load_preset(&preset(body));
+        let report = vis.load_preset(&preset(&body(alpha)));
         assert!(report.errors.is_empty(), "{report:?}");
         let img = render(&mut vis, &gpu, &target);
         let brightest = img.chunks_exact(4).map(|p| p[0]).max().unwrap_or(0);
         assert_eq!(
             brightest > 10,
             lit,
-            "butterchurn {butterchurn}: brightest {brightest}"
+            "{alpha}, butterchurn {butterchurn}: brightest {brightest}"
         );
     }
 }

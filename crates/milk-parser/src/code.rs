@@ -873,7 +873,7 @@ impl PresetCode {
         if seconds.is_nan() || seconds < 0.001 {
             return;
         }
-        if self.base.mv_a < 0.001 && from.mv_a >= 0.001 {
+        if (self.base.mv_a as f32) < 0.001 && from.mv_a as f32 >= 0.001 {
             let b = &mut self.base;
             (b.mv_x, b.mv_y, b.mv_dx, b.mv_dy) = (from.mv_x, from.mv_y, from.mv_dx, from.mv_dy);
             (b.mv_l, b.mv_r, b.mv_g, b.mv_b) = (from.mv_l, from.mv_r, from.mv_g, from.mv_b);

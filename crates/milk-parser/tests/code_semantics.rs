@@ -89,8 +89,10 @@ fn per_frame_variables_start_from_the_preset_values_every_frame() {
     code.run_init(&inputs(0.0));
     for _ in 0..3 {
         code.run_frame(&inputs(1.0));
-        assert_eq!(code.frame.get_named("zoom"), 2.02);
-        assert!((code.frame.get_named("decay") - 0.8).abs() < 1e-12);
+        // File values are f32s widened back, as in MilkDrop 2.
+        assert_eq!(code.frame.get_named("zoom"), 2.0 * f64::from(1.01f32));
+        assert_ne!(code.frame.get_named("zoom"), 2.02);
+        assert_eq!(code.frame.get_named("decay"), f64::from(0.9f32) - 0.1);
     }
     assert_eq!(code.frame.get_named("monitor"), 3.0, "monitor carries over");
     assert_eq!(code.frame.get_named("time"), 1.0 / 60.0);
@@ -249,7 +251,7 @@ fn shape_instances_start_from_the_file_values() {
     for i in 0..3 {
         code.run_shape_instance(0, i, &inputs(1.0));
         let s = &code.shapes[0].frame;
-        assert_eq!(s.get_named("x"), 0.1 + i as f64);
+        assert_eq!(s.get_named("x"), f64::from(0.1f32) + i as f64);
         assert_eq!(s.get_named("t1"), 2.0);
         assert_eq!(s.get_named("num_inst"), 3.0);
     }

@@ -6,6 +6,11 @@ use milk_parser::preset::{
 };
 use proptest::prelude::*;
 
+/// A value as MilkDrop 2 stores a file value: a `float`.
+fn md(v: f64) -> f64 {
+    f64::from(v as f32)
+}
+
 fn parse(text: &str) -> Preset {
     Preset::parse(text).expect("parses")
 }
@@ -56,8 +61,8 @@ fn sample_preset_is_read_into_the_model() {
         (3, 2, 3)
     );
     assert_eq!(p.base.rating, 4.0);
-    assert_eq!(p.base.decay, 0.9);
-    assert_eq!(p.base.zoom, 1.01);
+    assert_eq!(p.base.decay, md(0.9));
+    assert_eq!(p.base.zoom, md(1.01));
     assert_eq!(p.base.wave_mode, 6);
     assert!(!p.base.tex_wrap);
     let w = &p.waves[1];
@@ -261,7 +266,7 @@ fn junk_lines_and_other_sections() {
     );
     assert_eq!(p.base.decay, 0.5);
     assert_eq!(p.base.zoom, 1.0); // in [preset01]: ignored
-    assert_eq!(p.base.rot, 0.3);
+    assert_eq!(p.base.rot, md(0.3));
     assert!(p.unknown.is_empty());
     let kinds: Vec<_> = p
         .warnings
@@ -375,7 +380,7 @@ fn defaults_are_milkdrop_2s() {
             b.video_echo_zoom,
             b.video_echo_alpha
         ),
-        (3.0, 2.0, 0.98, 2.0, 0.0)
+        (3.0, 2.0, md(0.98), 2.0, 0.0)
     );
     assert_eq!(
         (
@@ -385,7 +390,7 @@ fn defaults_are_milkdrop_2s() {
             b.mod_wave_alpha_start,
             b.mod_wave_alpha_end
         ),
-        (0.8, 1.0, 0.75, 0.75, 0.95)
+        (md(0.8), 1.0, 0.75, 0.75, md(0.95))
     );
     assert!(b.tex_wrap && b.maximize_wave_color && !b.additive_waves);
     assert_eq!(
@@ -394,9 +399,9 @@ fn defaults_are_milkdrop_2s() {
     );
     assert_eq!(
         (b.ob_size, b.ib_size, b.ib_r, b.ib_a),
-        (0.01, 0.01, 0.25, 0.0)
+        (md(0.01), md(0.01), 0.25, 0.0)
     );
-    assert_eq!((b.mv_x, b.mv_y, b.mv_l, b.mv_a), (12.0, 9.0, 0.9, 1.0));
+    assert_eq!((b.mv_x, b.mv_y, b.mv_l, b.mv_a), (12.0, 9.0, md(0.9), 1.0));
     assert_eq!(
         (b.blur1_max, b.blur3_max, b.blur1_edge_darken),
         (1.0, 1.0, 0.25)
@@ -409,9 +414,9 @@ fn defaults_are_milkdrop_2s() {
     let s = ShapeParams::default();
     assert_eq!(
         (s.sides, s.num_inst, s.x, s.rad, s.tex_zoom),
-        (4, 1, 0.5, 0.1, 1.0)
+        (4, 1, 0.5, md(0.1), 1.0)
     );
-    assert_eq!((s.r, s.g, s.g2, s.border_a), (1.0, 0.0, 1.0, 0.1));
+    assert_eq!((s.r, s.g, s.g2, s.border_a), (1.0, 0.0, 1.0, md(0.1)));
     assert_eq!(BaseValues::KEYS.len(), 69);
     round_trips(&d);
 }
@@ -460,7 +465,7 @@ fn numbers_like_scanf() {
     let p = parse(
         "fDecay=0.95 // comment\nzoom=1.#INF\nrot=junk\nnWaveMode=3.7\nbTexWrap=0.000\nbDarken=2\nwavecode_0_samples= -5\nfGammaAdj=1e999\n",
     );
-    assert_eq!(p.base.decay, 0.95);
+    assert_eq!(p.base.decay, md(0.95));
     assert_eq!(p.base.zoom, 1.0);
     assert_eq!(p.base.rot, 0.0); // not a number: default kept
     assert_eq!(p.base.wave_mode, 3);

@@ -144,8 +144,8 @@ fn fade_echo(
     snap: f64,
 ) {
     let old_file = old.base();
-    if new.file_values().video_echo_alpha > 0.01
-        && old_file.video_echo_alpha > 0.01
+    if new.file_values().video_echo_alpha as f32 > 0.01
+        && old_file.video_echo_alpha as f32 > 0.01
         && new.base().video_echo_orientation != old_file.video_echo_orientation
     {
         if progress < snap {

@@ -3,7 +3,7 @@
 //! ```
 //! use milk_parser::Preset;
 //! let p = Preset::parse("[preset00]\nfDecay=0.9\nper_frame_1=zoom = zoom*1.01;\n").unwrap();
-//! assert_eq!(p.base.decay, 0.9);
+//! assert_eq!(p.base.decay, f64::from(0.9f32)); // a `float`, as in MilkDrop 2
 //! assert_eq!(p.per_frame.text, "zoom = zoom*1.01;");
 //! assert_eq!(Preset::parse(&p.to_milk()).unwrap().without_locations(), p.without_locations());
 //! ```
@@ -22,7 +22,8 @@
 //!   backtick is removed from every code line (MilkDrop 2 does so in
 //!   `ReadCode`; shader lines always have one).
 //! - numbers are read like `sscanf` (see [`value`]); a value that is not a
-//!   number keeps the default.
+//!   number keeps the default. Float values are kept as MilkDrop 2 keeps
+//!   them, as 32-bit floats (widened back to `f64`).
 
 mod code;
 mod model;

@@ -22,7 +22,7 @@ macro_rules! param_struct {
 
         impl Default for $name {
             fn default() -> Self {
-                Self { $( $field: $default, )* }
+                Self { $( $field: <$ty as FieldValue>::stored($default), )* }
             }
         }
 

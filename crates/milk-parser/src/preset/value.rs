@@ -6,15 +6,19 @@
 //! there is no number at all, the key's default is kept (not 0, unlike
 //! `atof`). We return `None` in that case and the caller keeps its default.
 //!
-//! Differences from C, chosen so that the model never holds a NaN (which
-//! would break `==` on presets): `nan` is not a number here. `inf` and
-//! `infinity` (any case, with a sign) are accepted, as C99 does, and values
-//! too large for `f64` become infinite. Integers saturate at the `i32` range.
+//! Float values are then stored as MilkDrop 2 stores them, as `float`s
+//! ([`FieldValue::stored`]).
+//!
+//! As the C library MilkDrop 2 was built with (Visual C++ 2008's, before
+//! C99's `inf` and `nan`), `inf`, `infinity` and `nan` are not numbers, so
+//! the model never holds a NaN (which would break `==` on presets); values
+//! too large for a float become infinite. Integers saturate at the `i32`
+//! range.
 
 use nom::{
     IResult, Parser,
     branch::alt,
-    bytes::complete::{tag_no_case, take_while},
+    bytes::complete::take_while,
     character::complete::{char, digit0, digit1, one_of},
     combinator::opt,
 };
@@ -50,22 +54,6 @@ fn decimal(i: &str) -> IResult<&str, &str> {
     .parse(i)
 }
 
-/// `[+-]? (infinity | inf)`, any case.
-fn infinity(i: &str) -> IResult<&str, f64> {
-    (
-        opt(one_of("+-")),
-        alt((tag_no_case("infinity"), tag_no_case("inf"))),
-    )
-        .map(|(sign, _)| {
-            if sign == Some('-') {
-                f64::NEG_INFINITY
-            } else {
-                f64::INFINITY
-            }
-        })
-        .parse(i)
-}
-
 /// The value of a float key, like `sscanf("%f")`; `None` when the text does
 /// not start with a number.
 pub fn parse_float(text: &str) -> Option<f64> {
@@ -75,7 +63,7 @@ pub fn parse_float(text: &str) -> Option<f64> {
         // correctly rounded, and overflows to +-inf rather than failing.
         return num.parse::<f64>().ok();
     }
-    infinity(rest).ok().map(|(_, v)| v)
+    None
 }
 
 /// The value of an integer key, like `sscanf("%d")`: `2.9` is 2, `-0.5` is 0;
@@ -104,19 +92,36 @@ pub(crate) trait FieldValue {
     fn set_from(&mut self, text: &str);
     /// Writes the value so that [`FieldValue::set_from`] reads it back exactly.
     fn write_to(&self, out: &mut String);
+    /// The value as MilkDrop 2 stores it (defaults too).
+    fn stored(value: Self) -> Self;
 }
 
 impl FieldValue for f64 {
+    /// MilkDrop 2 keeps file values as `float`s (`GetFastFloat` into
+    /// `CBlendableFloat`), and its code sees them widened back: `zoom=1.01`
+    /// reaches the equations as 1.0099999904632568.
     fn set_from(&mut self, text: &str) {
         if let Some(v) = parse_float(text) {
-            *self = v;
+            *self = Self::stored(v);
         }
+    }
+    fn stored(value: Self) -> Self {
+        f64::from(value as f32)
     }
     fn write_to(&self, out: &mut String) {
         use std::fmt::Write;
-        // `{}` is Rust's shortest representation that parses back to the
-        // same f64 ("0.98", "2", "-0.001", "inf").
-        let _ = write!(out, "{self}");
+        // Rust's shortest representation that parses back to the same
+        // value ("0.98", "2", "-0.001"): of the f32 where the value
+        // is one, as values read from a file are.
+        let single = *self as f32;
+        if self.is_infinite() {
+            // A number too large for a float, as `inf` is not one.
+            out.push_str(if *self > 0.0 { "1e999" } else { "-1e999" });
+        } else if f64::from(single) == *self {
+            let _ = write!(out, "{single}");
+        } else {
+            let _ = write!(out, "{self}");
+        }
     }
 }
 
@@ -125,6 +130,9 @@ impl FieldValue for i32 {
         if let Some(v) = parse_int(text) {
             *self = v;
         }
+    }
+    fn stored(value: Self) -> Self {
+        value
     }
     fn write_to(&self, out: &mut String) {
         use std::fmt::Write;
@@ -137,6 +145,9 @@ impl FieldValue for bool {
         if let Some(v) = parse_int(text) {
             *self = v != 0;
         }
+    }
+    fn stored(value: Self) -> Self {
+        value
     }
     fn write_to(&self, out: &mut String) {
         out.push(if *self { '1' } else { '0' });
@@ -160,8 +171,8 @@ mod tests {
         assert_eq!(parse_float("-.25;"), Some(-0.25));
         assert_eq!(parse_float("\t7"), Some(7.0));
         assert_eq!(parse_float("1e999"), Some(f64::INFINITY));
-        assert_eq!(parse_float("-INF"), Some(f64::NEG_INFINITY));
-        assert_eq!(parse_float("infinity"), Some(f64::INFINITY));
+        assert_eq!(parse_float("-INF"), None);
+        assert_eq!(parse_float("infinity"), None);
         assert_eq!(parse_float(""), None);
         assert_eq!(parse_float("abc"), None);
         assert_eq!(parse_float("."), None);
