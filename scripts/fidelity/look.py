@@ -102,8 +102,15 @@ def key_of(path):
     return os.path.relpath(path, PRESETS_DIR)[: -len(".milk")].replace(os.sep, "__")
 
 
+_PATHS = {}
+
+
 def path_of(key):
-    return os.path.join(PRESETS_DIR, key.replace("__", os.sep) + ".milk")
+    # A file name may hold `__` itself, so look the key up rather than
+    # turning `__` back into `/`.
+    if not _PATHS:
+        _PATHS.update((key_of(p), p) for p in presets())
+    return _PATHS.get(key) or os.path.join(PRESETS_DIR, key.replace("__", os.sep) + ".milk")
 
 
 def frame(kind, key, n):
