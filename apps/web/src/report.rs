@@ -126,6 +126,12 @@ fn shader_problem(failure: &ShaderFailure) -> Problem {
             col: 0,
             message: message.clone(),
         },
+        ShaderFailure::UnwrappedGeneratedWarp => Problem {
+            part,
+            line: 0,
+            col: 0,
+            message: failure.to_string(),
+        },
     }
 }
 

@@ -191,8 +191,9 @@ pub struct LoadReport {
     /// Code blocks that failed to compile; they are disabled, the rest of
     /// the preset runs (as in MilkDrop 2).
     pub errors: Vec<BlockError>,
-    /// Shaders that did not translate or build; their stage runs MilkDrop's
-    /// default shader instead.
+    /// Shaders that did not translate or build; their stage runs MilkDrop
+    /// 2's fallback shader instead (the previous frame darkened by 0.004 a
+    /// frame for the warp, the picture as it is for the composite).
     pub shader_failures: Vec<ShaderFailure>,
     /// Textures the shaders name that were not found or did not load; a
     /// neutral texture stands in.
@@ -378,8 +379,8 @@ impl PresetBuilder {
             errors: runtime.errors().to_vec(),
             shader_failures: shaders.failures.clone(),
             texture_warnings: warnings,
-            warp_shader: shaders.warp.is_some(),
-            comp_shader: shaders.comp.is_some(),
+            warp_shader: shaders.warp.as_ref().is_some_and(|p| !p.is_fallback()),
+            comp_shader: shaders.comp.as_ref().is_some_and(|p| !p.is_fallback()),
             prepare_time: spent + started.elapsed(),
         };
         PreparedPreset {

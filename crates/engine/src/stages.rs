@@ -63,6 +63,15 @@ pub enum ShaderFailure {
     /// shader that reads more textures than the adapter allows).
     #[error("{} shader: the GPU rejected the pipeline: {message}", .stage.as_str())]
     Pipeline { stage: Stage, message: String },
+    /// A MilkDrop 2 preset without warp shader text and with `bTexWrap=0`:
+    /// the warp shader MilkDrop 2 writes for it (`GenWarpPShaderText`)
+    /// names `sampler__main` (a wide string printed with `%s`), which does
+    /// not compile there, so its fallback warp draws.
+    #[error(
+        "warp shader: MilkDrop 2's generated warp for bTexWrap=0 does not compile \
+         (it reads `sampler__main`), so its fallback warp draws"
+    )]
+    UnwrappedGeneratedWarp,
 }
 
 impl ShaderFailure {
@@ -71,8 +80,25 @@ impl ShaderFailure {
             ShaderFailure::Translate { stage, .. } | ShaderFailure::Pipeline { stage, .. } => {
                 *stage
             }
+            ShaderFailure::UnwrappedGeneratedWarp => Stage::Warp,
         }
     }
+}
+
+/// MilkDrop 2's fallback shaders (its `data/warp_ps.fx` and
+/// `data/comp_ps.fx`), which draw where a preset's shader does not compile:
+/// the previous frame darkened by 0.004 a frame, and the picture as it is
+/// (no gamma, echo or hue).
+const FALLBACK_WARP: &str = "shader_body { ret = tex2D(sampler_main, uv).xyz; ret -= 0.004; }";
+const FALLBACK_COMP: &str = "shader_body { ret = tex2D(sampler_main, uv).xyz; }";
+
+/// The translation of MilkDrop 2's fallback shader for `stage`.
+fn fallback_translation(stage: Stage) -> Result<Translation, ShaderFailure> {
+    let text = match stage {
+        Stage::Warp => FALLBACK_WARP,
+        Stage::Comp => FALLBACK_COMP,
+    };
+    milk_hlsl::translate_str(text, stage).map_err(|error| ShaderFailure::Translate { stage, error })
 }
 
 /// The four samplers the `sampler_[fc_|fw_|pc_|pw_]` prefixes choose.
@@ -229,6 +255,9 @@ pub struct StageProgram {
     /// Whether the shader reads `rad`, `ang` or `hue_shader` (see
     /// [`StageProgram::needs_grid`]).
     reads_grid_values: bool,
+    /// Whether this is MilkDrop 2's fallback shader, drawn in place of the
+    /// preset's, which failed.
+    fallback: bool,
 }
 
 impl StageProgram {
@@ -360,7 +389,22 @@ impl StageProgram {
             blur_levels,
             discards: translation.discards(),
             reads_grid_values: translation.layout.reads_grid_values,
+            fallback: false,
         })
+    }
+
+    /// This program marked as MilkDrop 2's fallback shader.
+    fn into_fallback(self) -> Self {
+        StageProgram {
+            fallback: true,
+            ..self
+        }
+    }
+
+    /// Whether this is MilkDrop 2's fallback shader, drawn because the
+    /// preset's failed (see [`PresetShaders::failures`]).
+    pub fn is_fallback(&self) -> bool {
+        self.fallback
     }
 
     /// How a pass drawing this shader over the whole target starts: from
@@ -530,7 +574,13 @@ pub struct PresetShaders {
 pub type TranslatedStage = Result<milk_hlsl::Translation, ShaderFailure>;
 
 /// Translates the shader the preset's `PSVERSION_WARP`/`_COMP` enable for
-/// `stage`; `None` when there is none (MilkDrop 1.x presets, or no text).
+/// `stage`; `None` when there is none (MilkDrop 1.x presets, or no text:
+/// the shader MilkDrop 2 generates from the file values draws).
+///
+/// As in MilkDrop 2, text that is only white space is a shader (one that
+/// fails: no `shader_body`), and a preset without warp text whose
+/// `bTexWrap` is 0 gets the fallback warp
+/// ([`ShaderFailure::UnwrappedGeneratedWarp`]).
 pub fn translate_stage(
     preset: &Preset,
     stage: Stage,
@@ -540,11 +590,19 @@ pub fn translate_stage(
         Stage::Warp => (preset.ps_version_warp, preset.warp_shader.as_ref()),
         Stage::Comp => (preset.ps_version_comp, preset.comp_shader.as_ref()),
     };
-    let block = block.filter(|b| version > 0 && !b.text.trim().is_empty())?;
-    Some(
-        milk_hlsl::translate_with(block, stage, options)
-            .map_err(|error| ShaderFailure::Translate { stage, error }),
-    )
+    if version <= 0 {
+        return None;
+    }
+    match block.filter(|b| !b.text.is_empty()) {
+        Some(block) => Some(
+            milk_hlsl::translate_with(block, stage, options)
+                .map_err(|error| ShaderFailure::Translate { stage, error }),
+        ),
+        None if stage == Stage::Warp && !preset.base.tex_wrap => {
+            Some(Err(ShaderFailure::UnwrappedGeneratedWarp))
+        }
+        None => None,
+    }
 }
 
 impl PresetShaders {
@@ -587,10 +645,21 @@ impl PresetShaders {
                 Stage::Warp => crate::FEEDBACK_FORMAT,
                 Stage::Comp => comp_format,
             };
-            let built = translated?.and_then(|t| {
-                StageProgram::build(device, vertex_module, stage, &t, format, resolve)
-            });
-            built.map_err(|f| failures.push(f)).ok()
+            let mut build = |t: &Translation| {
+                StageProgram::build(device, vertex_module, stage, t, format, resolve)
+            };
+            match translated?.and_then(|t| build(&t)) {
+                Ok(program) => Some(program),
+                Err(failure) => {
+                    // MilkDrop 2 draws its fallback shader instead.
+                    failures.push(failure);
+                    let fallback = fallback_translation(stage).and_then(|t| build(&t));
+                    fallback
+                        .map(|p| p.into_fallback())
+                        .map_err(|f| failures.push(f))
+                        .ok()
+                }
+            }
         };
         let warp = stage(Stage::Warp, warp);
         let comp = stage(Stage::Comp, comp);

@@ -190,11 +190,16 @@ fn shaders_plain_sampler_main_wraps_whatever_btexwrap_says() {
         8.0 / W as f32
     );
     let at = |img: &[u8], x: u32| img[((H / 2 * W + x) * 4) as usize];
+    // The composite's case has a warp that copies through a clamping
+    // sampler: without warp text, MilkDrop 2's generated warp for
+    // bTexWrap=0 would not compile and its fallback would draw.
+    let copy = "warp_1=`shader_body { ret = tex2D(sampler_fc_main, uv).xyz; }";
     for stage in ["warp", "comp"] {
+        let warp = if stage == "comp" { copy } else { "" };
         let text = format!(
             "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
              PSVERSION_COMP=2\nbTexWrap=0\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\n\
-             fWaveAlpha=0\nmv_a=0\n{stage}_1={read}\n"
+             fWaveAlpha=0\nmv_a=0\n{stage}_1={read}\n{warp}\n"
         );
         let preset = Preset::parse(&text).expect("parses");
         for (butterchurn, want) in [(false, 255), (true, 0)] {
@@ -837,15 +842,52 @@ fn a_broken_shader_falls_back_and_says_where() {
     // header lines); the name starts at column 16 of that line.
     assert_eq!((error.line, error.col), (14, 16), "{error}");
     assert_eq!(vis.shader_failures(), report.shader_failures.as_slice());
-    // The generated warp (decay 1) and the shader composite still draw.
+    // MilkDrop 2's fallback warp (the previous frame less 0.004 a frame,
+    // not the file's decay 1) and the shader composite draw.
     let target = gpu.target(W, H);
+    assert_eq!(warp_fading(&mut vis, &gpu, &target), 9);
+}
+
+/// How many levels a grey of 90 loses over ten frames of the loaded
+/// preset's warp (its composite a plain copy).
+fn warp_fading(vis: &mut Visualizer, gpu: &Headless, target: &wgpu::Texture) -> u8 {
     vis.set_frame(W, H, &solid([90, 90, 90]));
-    let out = render(&mut vis, &gpu, &target);
-    assert!(
-        out[..3].iter().all(|&c| c.abs_diff(90) <= 1),
-        "{:?}",
-        &out[..4]
-    );
+    let mut out = Vec::new();
+    for _ in 0..10 {
+        out = render(vis, gpu, target);
+    }
+    90 - out[0]
+}
+
+#[test]
+fn milkdrop_2s_fallback_warp_stands_in_where_its_shader_would_not_compile() {
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let copy = "shader_body { ret = tex2D(sampler_main, uv).xyz; }";
+    // Warp text of white space only is a shader without `shader_body`;
+    // no warp text with `bTexWrap=0` gets MilkDrop 2's generated warp,
+    // which does not compile there (`sampler__main`). Both fall back.
+    // Without text and with wrapping, the generated warp keeps decay 1.
+    let mut unwrapped = shader_preset("", copy);
+    unwrapped.base.tex_wrap = false;
+    for (preset, failure, fading) in [
+        (shader_preset("  ", copy), Some("no `shader_body`"), 9),
+        (unwrapped, Some("sampler__main"), 9),
+        (shader_preset("", copy), None, 0),
+    ] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        let report = vis.load_preset(&preset);
+        assert!(!report.warp_shader && report.comp_shader, "{report:?}");
+        match failure {
+            Some(text) => {
+                assert_eq!(report.shader_failures.len(), 1, "{report:?}");
+                let message = report.shader_failures[0].to_string();
+                assert!(message.contains(text), "{message}");
+            }
+            None => assert!(report.shader_failures.is_empty(), "{report:?}"),
+        }
+        assert_eq!(warp_fading(&mut vis, &gpu, &target), fading, "{failure:?}");
+    }
 }
 
 #[test]
