@@ -1157,6 +1157,17 @@ fn shader_model_3_intrinsics_and_switch_compute_hlsls_values() {
 }
 
 #[test]
+fn smoothstep_and_clamp_take_their_edges_in_either_order_as_hlsl() {
+    // smoothstep(1, 0, 0.25): t = (0.25 - 1) / (0 - 1) = 0.75, 0.84375
+    // (215); clamp(0.5, 0.8, 0.2) = min(max(0.5, 0.8), 0.2) = 0.2 (51);
+    // smoothstep(0, 1, 0.25) = 0.15625 (40).
+    let comp = "shader_body { float one = step(0, uv.x); \
+                ret = float3(smoothstep(one, 0, 0.25), clamp(0.5 * one, 0.8, 0.2), \
+                smoothstep(0, one, 0.25)); }";
+    composite_middle_as_direct3d_9_and_butterchurn(comp, [215, 51, 40], [215, 51, 40]);
+}
+
+#[test]
 fn replayed_randoms_reach_the_code_and_the_shaders() {
     use milk_engine::{BlockId, FrameRandoms};
     let gpu = gpu();

@@ -435,16 +435,31 @@ pub fn call(
             let eta = coord(tr, &args[2], &F)?;
             (format!("refract({}, {}, {eta})", a[0], a[1]), t)
         }
-        "lerp" | "smoothstep" | "faceforward" => {
+        "lerp" | "faceforward" => {
             expect_args(name, args, 3, pos)?;
             let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
             let w = if name == "lerp" { "mix" } else { name };
             (format!("{w}({}, {}, {})", a[0], a[1], a[2]), t)
         }
+        "smoothstep" => {
+            // Written out as fxc does, so edges in either order (a common
+            // way to invert) mean the same on every GPU: SPIR-V's
+            // SmoothStep leaves `min >= max` undefined.
+            expect_args(name, args, 3, pos)?;
+            let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
+            let s = tr.temp();
+            tr.emit(format!(
+                "let {s} = saturate(({} - {}) / ({} - {}));",
+                a[2], a[0], a[1], a[0]
+            ));
+            (format!("({s} * {s} * (3.0f - 2.0f * {s}))"), t)
+        }
         "clamp" => {
+            // HLSL's clamp is max then min, whatever the bounds' order
+            // (SPIR-V's FClamp leaves `min > max` undefined).
             expect_args(name, args, 3, pos)?;
             let (a, t) = args_common(tr, args, Scalar::Int, pos)?;
-            (format!("clamp({}, {}, {})", a[0], a[1], a[2]), t)
+            (format!("min(max({}, {}), {})", a[0], a[1], a[2]), t)
         }
         "mad" => {
             expect_args(name, args, 3, pos)?;

@@ -181,6 +181,24 @@ fn shader_model_3_intrinsics_without_a_wgsl_twin() {
 }
 
 #[test]
+fn smoothstep_and_clamp_are_written_out_for_edges_in_either_order() {
+    // SPIR-V's SmoothStep and FClamp leave reversed edges undefined; HLSL
+    // defines them (fxc writes the formula, and max then min).
+    let t = body("ret = float3(smoothstep(1, 0, uv.x), clamp(uv.y, 0.8, 0.2), 0);");
+    let w = &t.source_wgsl;
+    let line = w.lines().find(|l| l.contains("v_ret = ")).expect("ret set");
+    assert!(
+        !line.contains("smoothstep(") && !line.contains("clamp("),
+        "{w}"
+    );
+    assert!(
+        w.contains("= saturate((v_uv.x - f32(1i)) / (f32(0i) - f32(1i)));"),
+        "{w}"
+    );
+    assert!(line.contains("min(max(v_uv.y, 0.8f), 0.2f)"), "{w}");
+}
+
+#[test]
 fn a_scalar_fills_a_matrix_and_a_2x2_matrix_is_a_float4() {
     let t = body("float3x3 m = 0; float2x2 n = 0.5; float4 v = n; ret = m[1] + v.xyz;");
     let w = &t.source_wgsl;
