@@ -3,7 +3,7 @@
 //! (when a warp shader is involved) through the warp mesh with its
 //! per-vertex alpha, and after the composite (when a composite shader is)
 //! through the composite grid, whose alphas MilkDrop 2 reads off the warp
-//! mesh's ([`composite_alphas`]).
+//! mesh's ([`composite_alpha`]).
 //!
 //! Reads: a picture, the mesh's indices, the alpha the mesh pass filled.
 //! Writes: blends into the target.
@@ -23,7 +23,7 @@ pub(crate) enum MixAlpha {
     /// The incoming preset's share, `t`.
     Incoming,
     /// The outgoing preset's over the composite grid, as MilkDrop 2 mixes
-    /// two composites ([`composite_alphas`]).
+    /// two composites ([`composite_alpha`]).
     OutgoingComposite,
 }
 
@@ -90,11 +90,8 @@ impl Mix {
 
     pub fn upload(&mut self, queue: &wgpu::Queue) {
         queue.write_buffer(&self.buffer, 0, bytemuck::cast_slice(&self.vertices));
-        let incoming: Vec<f32> = self.vertices.iter().map(|v| v[2]).collect();
-        let positions: Vec<[f32; 2]> = self.composite.iter().map(|v| [v[0], v[1]]).collect();
-        let alphas = composite_alphas(&incoming, self.mesh_shape, &positions);
-        for (v, a) in self.composite.iter_mut().zip(alphas) {
-            v[2] = 1.0 - a;
+        for v in &mut self.composite {
+            v[2] = 1.0 - composite_alpha(&self.vertices, self.mesh_shape, [v[0], v[1]]);
         }
         queue.write_buffer(
             &self.composite_buffer,
@@ -185,52 +182,53 @@ impl Mix {
     }
 }
 
-/// The incoming preset's share at each composite grid vertex (clip
-/// `positions`), read off the warp mesh's per-vertex shares `incoming`
-/// (`cols + 1` by `rows + 1`, row 0 at the top) as `ShowToUser_Shaders`
-/// does: each share stored as a byte (`(DWORD)(mix * 255)`), and the grid's
-/// place scaled by `cols + 1` and `rows + 1` where the mesh has `cols` and
-/// `rows` cells, clamped to the last cell but one: the composite's pattern
-/// sits a little up and left of the warp's and stops short of the right
-/// and top edges.
-pub(crate) fn composite_alphas(
-    incoming: &[f32],
+/// The incoming preset's share at a composite grid vertex (clip position
+/// `px`, `py`), read off the warp mesh's `[x, y, share]` vertices (`cols +
+/// 1` by `rows + 1`, row 0 at the top) as `ShowToUser_Shaders` does: each
+/// share stored as a byte (`(DWORD)(mix * 255)`), and the grid's place
+/// scaled by `cols + 1` and `rows + 1` where the mesh has `cols` and `rows`
+/// cells, clamped to the last cell but one: the composite's pattern sits a
+/// little up and left of the warp's and stops short of the right and top
+/// edges.
+pub(crate) fn composite_alpha(
+    mesh: &[[f32; 3]],
     (cols, rows): (u32, u32),
-    positions: &[[f32; 2]],
-) -> Vec<f32> {
+    [px, py]: [f32; 2],
+) -> f32 {
     let (cols, rows) = (cols as usize, rows as usize);
-    if cols == 0 || rows == 0 || incoming.len() != (cols + 1) * (rows + 1) {
-        return vec![1.0; positions.len()];
+    if cols == 0 || rows == 0 || mesh.len() != (cols + 1) * (rows + 1) {
+        return 1.0;
     }
     // MilkDrop 2's mesh rows count up from the bottom.
-    let byte = |i: usize, up: usize| (incoming[(rows - up) * (cols + 1) + i] * 255.0) as u8 as f64;
-    positions
-        .iter()
-        .map(|&[px, py]| {
-            let x = (f64::from(px) * 0.5 + 0.5) * (cols + 1) as f64;
-            let y = (f64::from(py) * 0.5 + 0.5) * (rows + 1) as f64;
-            let x = x.clamp(0.0, (cols - 1) as f64);
-            let y = y.clamp(0.0, (rows - 1) as f64);
-            let (i, up) = (x as usize, y as usize);
-            let (dx, dy) = (x - i as f64, y - up as f64);
-            let alpha = byte(i, up) * (1.0 - dx) * (1.0 - dy)
-                + byte(i + 1, up) * dx * (1.0 - dy)
-                + byte(i, up + 1) * (1.0 - dx) * dy
-                + byte(i + 1, up + 1) * dx * dy;
-            (alpha / 255.0) as f32
-        })
-        .collect()
+    let byte = |i: usize, up: usize| (mesh[(rows - up) * (cols + 1) + i][2] * 255.0) as u8 as f64;
+    let x = (f64::from(px) * 0.5 + 0.5) * (cols + 1) as f64;
+    let y = (f64::from(py) * 0.5 + 0.5) * (rows + 1) as f64;
+    let x = x.clamp(0.0, (cols - 1) as f64);
+    let y = y.clamp(0.0, (rows - 1) as f64);
+    let (i, up) = (x as usize, y as usize);
+    let (dx, dy) = (x - i as f64, y - up as f64);
+    let alpha = byte(i, up) * (1.0 - dx) * (1.0 - dy)
+        + byte(i + 1, up) * dx * (1.0 - dy)
+        + byte(i, up + 1) * (1.0 - dx) * dy
+        + byte(i + 1, up + 1) * dx * dy;
+    (alpha / 255.0) as f32
 }
 
 #[cfg(test)]
 mod tests {
-    use super::composite_alphas;
+    use super::composite_alpha;
+
+    /// A 4 x 2 mesh's vertices with these shares (positions unused).
+    fn mesh(shares: &[f32]) -> Vec<[f32; 3]> {
+        shares.iter().map(|&t| [0.0, 0.0, t]).collect()
+    }
 
     /// A 4 x 2 mesh whose share is its column / 4 everywhere.
-    fn columns() -> Vec<f32> {
-        (0..3)
+    fn columns() -> Vec<[f32; 3]> {
+        let shares: Vec<f32> = (0..3)
             .flat_map(|_| (0..5).map(|i| i as f32 / 4.0))
-            .collect()
+            .collect();
+        mesh(&shares)
     }
 
     #[test]
@@ -239,7 +237,7 @@ mod tests {
         // Left edge: column 0. The middle (x = 0.5 of the screen) reads
         // column 2.5 of 4 (0.625 rather than 0.5); from 3/5 of the screen
         // on, column 3 (0.75), never the last.
-        let at = |x: f32| composite_alphas(&shares, (4, 2), &[[x * 2.0 - 1.0, 0.0]])[0];
+        let at = |x: f32| composite_alpha(&shares, (4, 2), [x * 2.0 - 1.0, 0.0]);
         assert_eq!(at(0.0), 0.0);
         assert!((at(0.5) - 0.625).abs() < 0.003, "{}", at(0.5));
         assert!((at(0.6) - 0.75).abs() < 0.003, "{}", at(0.6));
@@ -254,7 +252,8 @@ mod tests {
         let mut shares = vec![0.0; 5];
         shares.extend([1.0; 5]);
         shares.extend([0.3; 5]);
-        let at = |y: f32| composite_alphas(&shares, (4, 2), &[[0.0, y * 2.0 - 1.0]])[0];
+        let shares = mesh(&shares);
+        let at = |y: f32| composite_alpha(&shares, (4, 2), [0.0, y * 2.0 - 1.0]);
         assert_eq!(at(0.0), 76.0 / 255.0);
         let quarter = (76.0 * 0.25 + 255.0 * 0.75) / 255.0;
         assert!((at(0.25) - quarter).abs() < 1e-6, "{}", at(0.25));
