@@ -835,8 +835,10 @@ impl ShaderUniforms {
         u.c[9] = roam(fast, fast_phase, f32::sin);
         u.c[10] = roam(slow, slow_phase, f32::cos);
         u.c[11] = roam(slow, slow_phase, f32::sin);
-        let (mip_x, mip_y) = (w.log2(), h.log2());
-        u.c[12] = [mip_x, mip_y, 0.5 * (mip_x + mip_y), 0.0];
+        // `mip_y` is the width's too (`ApplyShaderParams` takes
+        // `GetWidth()` for both: a slip, but what MilkDrop 2 shaders read).
+        let mip = w.log2();
+        u.c[12] = [mip, mip, mip, 0.0];
         u.c[13] = self.blur.2;
         u.set_q(&self.q);
         u.rand_frame = std::array::from_fn(|_| rng.next_f32());
@@ -1156,7 +1158,9 @@ mod tests {
         );
         assert_eq!(block.c[0], [1.0, 0.75, 1.0, 1.0 / 0.75]);
         assert_eq!(block.c[7], [320.0, 240.0, 1.0 / 320.0, 1.0 / 240.0]);
-        assert!((block.c[12][0] - 320f32.log2()).abs() < 1e-5);
+        // mip_x, mip_y and mip_avg: all the width's, as in MilkDrop 2.
+        let mip = 320f32.log2();
+        assert_eq!(&block.c[12][..3], &[mip, mip, mip]);
         assert_eq!(block.q[7], [29.0, 30.0, 31.0, 32.0]);
         assert!(block.rand_frame.iter().all(|r| (0.0..1.0).contains(r)));
     }
