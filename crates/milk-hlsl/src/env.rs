@@ -264,18 +264,23 @@ pub struct TextureBinding {
 impl TextureBinding {
     /// The WGSL names of the texture and sampler variables:
     /// `tex_NAME`/`samp_NAME` for `sampler_NAME`, `texl0_NAME`/`sampl0_NAME`
-    /// for its footprint binding.
+    /// for its footprint binding, and a `d` after `tex`/`samp`/`l0` for a
+    /// sampler declared without the prefix (`sampler main;` beside
+    /// `sampler_main`).
     pub fn wgsl_names(&self) -> (String, String) {
-        let short = self
-            .sampler_name
-            .strip_prefix("sampler_")
-            .unwrap_or(&self.sampler_name);
+        let (short, declared) = match self.sampler_name.strip_prefix("sampler_") {
+            Some(short) => (short, ""),
+            None => (self.sampler_name.as_str(), "d"),
+        };
         let (t, s) = if self.footprints.is_empty() {
             ("tex", "samp")
         } else {
             ("texl0", "sampl0")
         };
-        (format!("{t}_{short}"), format!("{s}_{short}"))
+        (
+            format!("{t}{declared}_{short}"),
+            format!("{s}{declared}_{short}"),
+        )
     }
 }
 
@@ -321,25 +326,46 @@ pub fn builtin_source(name: &str) -> Option<(TextureSource, SamplerDim)> {
     })
 }
 
-/// Splits `sampler_[fc_|fw_|pc_|pw_]NAME` into filter, wrap and texture name.
+/// Splits `sampler_[fc_|fw_|pc_|pw_]NAME` into filter, wrap and texture name:
+/// how the names MilkDrop 2's `include.fx` declares, and the names a shader
+/// may use without declaring them, read.
 pub fn split_sampler(name: &str) -> Option<(Filter, Wrap, &str)> {
-    let rest = name.strip_prefix("sampler_")?;
-    let lower = rest.get(..3).map(|p| p.to_ascii_lowercase());
-    let (filter, wrap, tex) = match lower.as_deref() {
-        Some("fc_") => (Some(Filter::Linear), Some(Wrap::Clamp), &rest[3..]),
-        Some("fw_") => (Some(Filter::Linear), Some(Wrap::Repeat), &rest[3..]),
-        Some("pc_") => (Some(Filter::Point), Some(Wrap::Clamp), &rest[3..]),
-        Some("pw_") => (Some(Filter::Point), Some(Wrap::Repeat), &rest[3..]),
-        _ => (None, None, rest),
+    split_root(name.strip_prefix("sampler_")?)
+}
+
+/// Filter, wrap and texture of a sampler the shader declares, by MilkDrop 2's
+/// rule (`CShaderParams::CacheParams`): the name less a `sampler_` prefix
+/// (case-sensitive) where it has one, else the whole name, so `sampler
+/// main;` reads the previous frame and `sampler clouds;` the texture
+/// `clouds`; then any two characters and `_` ahead of a longer name are
+/// peeled off, setting filter and wrap where they are one of `FW FC PW PC`
+/// or their reverses (in either case).
+pub fn split_declared_sampler(name: &str) -> Option<(Filter, Wrap, &str)> {
+    split_root(name.strip_prefix("sampler_").unwrap_or(name))
+}
+
+fn split_root(root: &str) -> Option<(Filter, Wrap, &str)> {
+    let peeled = root.len() > 3 && root.as_bytes()[2] == b'_';
+    let (mode, tex) = if peeled {
+        (Some(root[..2].to_ascii_uppercase()), &root[3..])
+    } else {
+        (None, root)
+    };
+    let (filter, wrap) = match mode.as_deref() {
+        Some("FW" | "WF") => (Some(Filter::Linear), Some(Wrap::Repeat)),
+        Some("FC" | "CF") => (Some(Filter::Linear), Some(Wrap::Clamp)),
+        Some("PW" | "WP") => (Some(Filter::Point), Some(Wrap::Repeat)),
+        Some("PC" | "CP") => (Some(Filter::Point), Some(Wrap::Clamp)),
+        _ => (None, None),
     };
     if tex.is_empty() {
         return None;
     }
-    // Blur textures clamp by default; everything else wraps.
-    let default_wrap = if tex.to_ascii_lowercase().starts_with("blur") {
-        Wrap::Clamp
-    } else {
-        Wrap::Repeat
+    // The blur textures clamp unless the name says otherwise; everything
+    // else wraps.
+    let default_wrap = match builtin_source(tex) {
+        Some((TextureSource::Blur(_), _)) => Wrap::Clamp,
+        _ => Wrap::Repeat,
     };
     Some((
         filter.unwrap_or(Filter::Linear),
@@ -377,6 +403,36 @@ mod tests {
             Some((Filter::Linear, Wrap::Repeat, "clouds"))
         );
         assert_eq!(split_sampler("foo"), None);
+        assert_eq!(
+            split_sampler("sampler_wp_clouds"),
+            Some((Filter::Point, Wrap::Repeat, "clouds"))
+        );
+        // Any two characters and `_` are peeled off, as MilkDrop 2 does.
+        assert_eq!(
+            split_sampler("sampler_my_clouds"),
+            Some((Filter::Linear, Wrap::Repeat, "clouds"))
+        );
+        assert_eq!(
+            split_sampler("sampler_rand00_smalltiled"),
+            Some((Filter::Linear, Wrap::Repeat, "rand00_smalltiled"))
+        );
+        // Only the blur textures clamp by default.
+        assert_eq!(
+            split_sampler("sampler_blurry"),
+            Some((Filter::Linear, Wrap::Repeat, "blurry"))
+        );
+        assert_eq!(
+            split_declared_sampler("main"),
+            Some((Filter::Linear, Wrap::Repeat, "main"))
+        );
+        assert_eq!(
+            split_declared_sampler("pc_blur2"),
+            Some((Filter::Point, Wrap::Clamp, "blur2"))
+        );
+        assert_eq!(
+            split_declared_sampler("ab_"),
+            Some((Filter::Linear, Wrap::Repeat, "ab_"))
+        );
     }
 
     #[test]

@@ -1000,7 +1000,12 @@ impl<'a> Translator<'a> {
         dim: SamplerDim,
         pos: usize,
     ) -> Result<(env::Filter, env::Wrap, TextureSource), Error> {
-        let Some((filter, wrap, tex)) = env::split_sampler(name) else {
+        let split = if self.samplers.contains_key(name) {
+            env::split_declared_sampler(name)
+        } else {
+            env::split_sampler(name)
+        };
+        let Some((filter, wrap, tex)) = split else {
             return err(pos, format!("`{name}` is not a sampler"));
         };
         let source = match env::builtin_source(tex) {

@@ -724,3 +724,42 @@ fn the_shader_ends_at_the_last_closing_brace_as_in_milkdrop_2() {
     assert_eq!(e.kind, ErrorKind::Syntax, "{e}");
     assert!(e.message.contains("last `}`"), "{e}");
 }
+
+#[test]
+fn declared_samplers_are_named_as_milkdrop_2_binds_them() {
+    // `CacheParams` takes a declared sampler's whole name where it lacks the
+    // `sampler_` prefix, and peels off any two characters and `_`.
+    let t = ok(
+        "#define base01 main\nsampler base01;\nsampler pw_clouds;\nsampler sampler_xy_noise_hq;\n\
+                shader_body { ret = tex2D(base01, uv).xyz + tex2D(pw_clouds, uv).xyz\n\
+                + tex2D(sampler_xy_noise_hq, uv).xyz; }",
+    );
+    let bound: Vec<_> = t
+        .layout
+        .textures
+        .iter()
+        .map(|b| (b.sampler_name.as_str(), b.source.clone(), b.filter, b.wrap))
+        .collect();
+    assert_eq!(
+        bound,
+        [
+            ("main", TextureSource::Main, Filter::Linear, Wrap::Repeat),
+            (
+                "pw_clouds",
+                TextureSource::User("clouds".into()),
+                Filter::Point,
+                Wrap::Repeat
+            ),
+            (
+                "sampler_xy_noise_hq",
+                TextureSource::NoiseHq,
+                Filter::Linear,
+                Wrap::Repeat
+            ),
+        ]
+    );
+    // Both spellings of one texture in one shader are two bindings.
+    ok("sampler main;\nshader_body { ret = tex2D(main, uv).xyz + tex2D(sampler_main, uv).xyz; }");
+    // An undeclared name still needs the prefix.
+    assert!(translate_str("shader_body { ret = tex2D(main, uv).xyz; }", Stage::Warp).is_err());
+}
