@@ -1,0 +1,340 @@
+//! Prints what Kefir's `.milk` reader makes of preset files, one JSON object
+//! per line, for comparing against other readers (see
+//! `scripts/fidelity/md2_reader.py`, a model of MilkDrop 2's reader).
+//!
+//! ```text
+//! cargo run --release -p milk-parser --example dump_preset -- a.milk b.milk
+//! cargo run --release -p milk-parser --example dump_preset -- --list files.txt
+//! ```
+//!
+//! Each line holds `path`, then either `error` (the file could not be read)
+//! or: `version`, `ps_version`, `ps_version_warp`, `ps_version_comp`;
+//! `base` (every base value, keyed as MilkDrop writes the key); `waves` and
+//! `shapes` (4 each: every parameter keyed the same way, shapes also
+//! `image`, which is `null` when absent); `code` (the text of every
+//! equation block, lines joined with `\n`, keyed `per_frame`,
+//! `wave_0_init`, ...); `warp` and `comp` (shader text, `null` when the
+//! file has none); `warnings` (what the reader ignored).
+//!
+//! Floats are the `f64` widening of the `f32` Kefir stores, printed in
+//! Rust's shortest exact form (infinities as `1e999` / `-1e999`, which
+//! Python's `json` reads back as infinities); booleans are `true`/`false`.
+//! JSON is written by hand (milk-parser does not depend on serde_json).
+
+use std::fmt::Write as _;
+
+use milk_parser::Preset;
+use milk_parser::preset::{BaseValues, BlockId, ShapeParams, WaveParams};
+
+/// A value as JSON.
+trait Json {
+    fn json(&self, out: &mut String);
+}
+
+impl Json for f64 {
+    fn json(&self, out: &mut String) {
+        if self.is_nan() {
+            out.push_str("NaN");
+        } else if self.is_infinite() {
+            out.push_str(if *self > 0.0 { "1e999" } else { "-1e999" });
+        } else {
+            let _ = write!(out, "{self:?}");
+        }
+    }
+}
+
+impl Json for i32 {
+    fn json(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+impl Json for bool {
+    fn json(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl Json for str {
+    fn json(&self, out: &mut String) {
+        out.push('"');
+        for c in self.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if u32::from(c) < 0x20 || c == '\u{7f}' => {
+                    let _ = write!(out, "\\u{:04x}", u32::from(c));
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+}
+
+impl<T: Json + ?Sized> Json for Option<&T> {
+    fn json(&self, out: &mut String) {
+        match self {
+            Some(v) => v.json(out),
+            None => out.push_str("null"),
+        }
+    }
+}
+
+/// Writes `{"key":value,...}` for the listed fields of `$s`, keyed by
+/// `$keys` (the model's key list, in the same order as the fields).
+macro_rules! fields_json {
+    ($out:expr, $s:expr, $keys:expr, [$($field:ident),* $(,)?]) => {{
+        let keys: &[&str] = $keys;
+        let mut key = keys.iter();
+        let mut first = true;
+        $out.push('{');
+        $(
+            if !first {
+                $out.push(',');
+            }
+            first = false;
+            key.next().expect("more fields than keys").json($out);
+            $out.push(':');
+            $s.$field.json($out);
+        )*
+        let _ = first;
+        assert!(key.next().is_none(), "a key without a field in dump_preset");
+        $out.push('}');
+    }};
+}
+
+fn base_json(out: &mut String, b: &BaseValues) {
+    fields_json!(
+        out,
+        b,
+        BaseValues::KEYS,
+        [
+            rating,
+            gamma_adj,
+            decay,
+            video_echo_zoom,
+            video_echo_alpha,
+            video_echo_orientation,
+            wave_mode,
+            additive_waves,
+            wave_dots,
+            wave_thick,
+            mod_wave_alpha_by_volume,
+            maximize_wave_color,
+            tex_wrap,
+            darken_center,
+            red_blue_stereo,
+            brighten,
+            darken,
+            solarize,
+            invert,
+            wave_alpha,
+            wave_scale,
+            wave_smoothing,
+            wave_param,
+            mod_wave_alpha_start,
+            mod_wave_alpha_end,
+            warp_anim_speed,
+            warp_scale,
+            zoom_exponent,
+            shader,
+            zoom,
+            rot,
+            cx,
+            cy,
+            dx,
+            dy,
+            warp,
+            sx,
+            sy,
+            wave_r,
+            wave_g,
+            wave_b,
+            wave_x,
+            wave_y,
+            ob_size,
+            ob_r,
+            ob_g,
+            ob_b,
+            ob_a,
+            ib_size,
+            ib_r,
+            ib_g,
+            ib_b,
+            ib_a,
+            mv_x,
+            mv_y,
+            mv_dx,
+            mv_dy,
+            mv_l,
+            mv_r,
+            mv_g,
+            mv_b,
+            mv_a,
+            blur1_min,
+            blur2_min,
+            blur3_min,
+            blur1_max,
+            blur2_max,
+            blur3_max,
+            blur1_edge_darken,
+        ]
+    );
+}
+
+fn wave_json(out: &mut String, w: &WaveParams) {
+    fields_json!(
+        out,
+        w,
+        WaveParams::KEYS,
+        [
+            enabled, samples, sep, spectrum, use_dots, draw_thick, additive, scaling, smoothing, r,
+            g, b, a,
+        ]
+    );
+}
+
+fn shape_json(out: &mut String, s: &ShapeParams, image: Option<&str>) {
+    fields_json!(
+        out,
+        s,
+        ShapeParams::KEYS,
+        [
+            enabled,
+            sides,
+            additive,
+            thick_outline,
+            textured,
+            num_inst,
+            x,
+            y,
+            rad,
+            ang,
+            tex_ang,
+            tex_zoom,
+            r,
+            g,
+            b,
+            a,
+            r2,
+            g2,
+            b2,
+            a2,
+            border_r,
+            border_g,
+            border_b,
+            border_a,
+        ]
+    );
+    // Reopen the object to add the texture name.
+    out.pop();
+    out.push_str(",\"image\":");
+    image.json(out);
+    out.push('}');
+}
+
+/// One file as one JSON line.
+fn dump(path: &str) -> String {
+    let mut out = String::new();
+    out.push_str("{\"path\":");
+    path.json(&mut out);
+    let preset = match std::fs::read(path) {
+        Err(e) => Err(format!("cannot read: {e}")),
+        Ok(bytes) => Preset::from_bytes(&bytes).map_err(|e| e.to_string()),
+    };
+    let p = match preset {
+        Ok(p) => p,
+        Err(e) => {
+            out.push_str(",\"error\":");
+            e.json(&mut out);
+            out.push('}');
+            return out;
+        }
+    };
+    for (key, v) in [
+        ("version", p.version),
+        ("ps_version", p.ps_version),
+        ("ps_version_warp", p.ps_version_warp),
+        ("ps_version_comp", p.ps_version_comp),
+    ] {
+        let _ = write!(out, ",\"{key}\":{v}");
+    }
+    out.push_str(",\"base\":");
+    base_json(&mut out, &p.base);
+    out.push_str(",\"waves\":[");
+    for (i, w) in p.waves.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        wave_json(&mut out, &w.params);
+    }
+    out.push_str("],\"shapes\":[");
+    for (i, s) in p.shapes.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        shape_json(&mut out, &s.params, s.image.as_deref());
+    }
+    out.push_str("],\"code\":{");
+    let equations = BlockId::all().filter(|id| !id.is_shader());
+    for (i, id) in equations.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        id.to_string().json(&mut out);
+        out.push(':');
+        p.block(id).map(|b| b.text.as_str()).json(&mut out);
+    }
+    out.push_str("},\"warp\":");
+    p.warp_shader
+        .as_ref()
+        .map(|b| b.text.as_str())
+        .json(&mut out);
+    out.push_str(",\"comp\":");
+    p.comp_shader
+        .as_ref()
+        .map(|b| b.text.as_str())
+        .json(&mut out);
+    out.push_str(",\"warnings\":[");
+    for (i, w) in p.warnings.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        w.to_string().json(&mut out);
+    }
+    out.push_str("]}");
+    out
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut paths = Vec::new();
+    while let Some(arg) = args.next() {
+        if arg == "--list" {
+            let Some(list) = args.next() else {
+                eprintln!("usage: dump_preset [--list FILE] [PRESET.milk ...]");
+                std::process::exit(2);
+            };
+            match std::fs::read_to_string(&list) {
+                Ok(text) => paths.extend(text.lines().filter(|l| !l.is_empty()).map(String::from)),
+                Err(e) => {
+                    eprintln!("dump_preset: cannot read list {list}: {e}");
+                    std::process::exit(2);
+                }
+            }
+        } else {
+            paths.push(arg);
+        }
+    }
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    for path in &paths {
+        use std::io::Write as _;
+        if writeln!(stdout, "{}", dump(path)).is_err() {
+            std::process::exit(1); // closed pipe
+        }
+    }
+}
