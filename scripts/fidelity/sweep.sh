@@ -217,6 +217,8 @@ one() {
     fi
     # Nearly every preset draws a main wave or a waveform custom wave.
     kefir_run "$name" "$OUT/kefir-bc-wave-window/$name" --butterchurn wave-window
+    # Nearly every preset draws waves, shapes or borders.
+    kefir_run "$name" "$OUT/kefir-bc-pixel-centres/$name" --butterchurn pixel-centres
     # All of them at once, for every preset: how close Kefir comes to
     # butterchurn when it imitates every difference known.
     kefir_run "$name" "$OUT/kefir-bc-all/$name" \

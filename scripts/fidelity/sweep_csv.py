@@ -440,6 +440,11 @@ QUIRKS = {
         "a composite shader reads uv_orig: MilkDrop 2 defines it as a second name of uv "
         "(szCompDefines: #define uv_orig _uv.xy //[sic]), so after uv = ... it reads the new "
         "value, as Kefir; butterchurn's uv_orig is a varying of its own, the screen position"),
+    "pixel-centres": (
+        "waves, shapes, borders or motion vectors: MilkDrop 2 draws them in clip space on "
+        "Direct3D 9, whose pixel centres sit on integer coordinates, with no half-pixel "
+        "correction, so the same geometry lights pixels half a pixel further right and down "
+        "than in WebGL (thin geometry other pixels or none), as Kefir; butterchurn's are WebGL's"),
     # Not a Kefir imitation: the reference rendered again by a butterchurn
     # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (

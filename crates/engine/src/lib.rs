@@ -682,6 +682,24 @@ pub struct ButterchurnQuirks {
     /// ([`milk_hlsl::Options::butterchurn_uv_orig`]); MilkDrop 2 defines it
     /// as a second name of `uv`. For presets loaded after the call.
     pub comp_uv_orig: bool,
+    /// Waves, shapes, borders and motion vectors light the pixels whose
+    /// half-integer centres they cover, as in WebGL. MilkDrop 2 draws them
+    /// in clip space on Direct3D 9, whose pixel centres are on integer
+    /// coordinates, with no half-pixel correction: there they sit half a
+    /// pixel right and down, and geometry thinner than a pixel lights
+    /// other pixels or none ([`waves::PixelCentres`]).
+    pub pixel_centres: bool,
+}
+
+impl ButterchurnQuirks {
+    /// The pixel centres overlays are drawn for.
+    pub fn pixel_centres(&self) -> waves::PixelCentres {
+        if self.pixel_centres {
+            waves::PixelCentres::HalfInteger
+        } else {
+            waves::PixelCentres::Direct3D9
+        }
+    }
 }
 
 /// Random numbers another renderer drew for one frame, handed to
@@ -1397,6 +1415,7 @@ impl Visualizer {
             audio,
             aspect,
             (self.butterchurn.frame_alpha, shape_wrap),
+            self.butterchurn.pixel_centres(),
         );
         laps.lap(Pass::Overlays);
 

@@ -48,6 +48,7 @@ use milk_parser::code::FrameInputs;
 
 use crate::colour_bytes::channel_byte;
 use crate::runtime::PresetRuntime;
+use crate::waves::PixelCentres;
 
 /// The most instances a shape draws: the top of MilkDrop 2's editor range
 /// (1..1024). MilkDrop 2 loads a larger `num_inst` from a file as it is;
@@ -119,6 +120,8 @@ struct Builder {
     aspect_y: f64,
     /// Half a 1-pixel line's width in clip units, x and y.
     half_px: [f32; 2],
+    /// The move in clip units for the pixel centres drawn for.
+    shift: [f32; 2],
     scale: f32,
     /// Colours clamped as butterchurn does, not wrapped.
     clamp_colours: bool,
@@ -162,7 +165,12 @@ impl Builder {
         };
         let textured = flag(v[TEXTURED]);
         let additive = flag(v[ADDITIVE]);
-        let centre = [(x * 2.0 - 1.0) as f32, (y * 2.0 - 1.0) as f32];
+        // Moved for the pixel centres drawn for ([`PixelCentres`]): the
+        // fill, its texture coordinates unmoved, and the outline with it.
+        let centre = [
+            (x * 2.0 - 1.0) as f32 + self.shift[0],
+            (y * 2.0 - 1.0) as f32 + self.shift[1],
+        ];
         let (tex_ang, tex_zoom) = (v[TEX_ANG], v[TEX_ZOOM]);
         let quarter = std::f64::consts::FRAC_PI_4;
         let tau = std::f64::consts::TAU;
@@ -396,12 +404,17 @@ impl ShapeRenderer {
         layers: &mut [ShapeLayer<'_>],
         size: (u32, u32),
         aspect: [f32; 2],
+        centres: PixelCentres,
     ) {
+        let half_px = [1.0 / size.0.max(1) as f32, 1.0 / size.1.max(1) as f32];
+        // Half a pixel is `half_px`; clip y is up.
+        let shift = [half_px[0], -half_px[1]].map(|h| h * 2.0 * centres.shift());
         let mut b = Builder {
             vertices: std::mem::take(&mut self.vertices),
             draws: std::mem::take(&mut self.draws),
             aspect_y: f64::from(aspect[1]),
-            half_px: [1.0 / size.0.max(1) as f32, 1.0 / size.1.max(1) as f32],
+            half_px,
+            shift,
             scale: line_scale(size.0, size.1),
             clamp_colours: false,
             alpha_mult: 1.0,
@@ -542,6 +555,7 @@ mod tests {
             draws: Vec::new(),
             aspect_y: 1.0,
             half_px: [1.0 / 64.0; 2],
+            shift: [0.0; 2],
             scale: 1.0,
             clamp_colours: false,
             alpha_mult: 1.0,

@@ -297,12 +297,42 @@ impl DrawKind {
     }
 }
 
+/// Where the rasteriser samples pixels, for geometry given in clip space.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PixelCentres {
+    /// On integer coordinates, as Direct3D 9 has them. MilkDrop 2 draws its
+    /// waves, shapes, borders and motion vectors in clip space with no
+    /// half-pixel correction, so there they light the pixels whose
+    /// integer-coordinate centres they cover; here the geometry moves half
+    /// a pixel right and down to light the same ones (a border 0.4 pixels
+    /// wide at x = 158.8..159.2 lights column 159 as in MilkDrop 2, where
+    /// wgpu's own centres at 158.5 and 159.5 would light none).
+    #[default]
+    Direct3D9,
+    /// On half-integer coordinates (wgpu, WebGL: butterchurn); the
+    /// geometry as given ([`crate::ButterchurnQuirks::pixel_centres`]).
+    HalfInteger,
+}
+
+impl PixelCentres {
+    /// How far, in pixels right and down, geometry given in clip space
+    /// moves to light the pixels these centres would.
+    pub fn shift(self) -> f32 {
+        match self {
+            PixelCentres::Direct3D9 => 0.5,
+            PixelCentres::HalfInteger => 0.0,
+        }
+    }
+}
+
 /// Triangles to draw into one frame, in order, each run with its blend.
 #[derive(Debug, Clone)]
 pub struct Canvas {
     width: u32,
     height: u32,
     scale: f32,
+    /// [`PixelCentres::shift`] of the centres the geometry is drawn for.
+    shift: f32,
     vertices: Vec<OverlayVertex>,
     batches: Vec<(DrawKind, std::ops::Range<u32>)>,
 }
@@ -314,6 +344,7 @@ impl Canvas {
             width: width.max(1),
             height: height.max(1),
             scale: pixel_scale(width, height),
+            shift: PixelCentres::default().shift(),
             vertices: Vec::new(),
             batches: Vec::new(),
         }
@@ -321,6 +352,12 @@ impl Canvas {
 
     pub fn width(&self) -> u32 {
         self.width
+    }
+
+    /// Draws what follows for `centres` (MilkDrop 2's Direct3D 9 ones
+    /// unless told).
+    pub fn set_pixel_centres(&mut self, centres: PixelCentres) {
+        self.shift = centres.shift();
     }
 
     /// The colours of the vertices drawn so far, in order (for tests).
@@ -376,7 +413,10 @@ impl Canvas {
     /// Clip coordinates (y up) in framebuffer pixels (y down).
     fn to_pixels(&self, x: f32, y: f32) -> (f32, f32) {
         let (w, h) = (self.width as f32, self.height as f32);
-        ((x + 1.0) * 0.5 * w, (1.0 - y) * 0.5 * h)
+        (
+            (x + 1.0) * 0.5 * w + self.shift,
+            (1.0 - y) * 0.5 * h + self.shift,
+        )
     }
 
     /// Framebuffer pixels (y down) in clip coordinates (y up).
@@ -390,8 +430,9 @@ impl Canvas {
         if t.iter().any(|p| !finite(p)) {
             return;
         }
+        let (sx, sy) = self.clip_offset(self.shift, -self.shift);
         for p in t {
-            self.vertex(blend, clamp_far(p.x), clamp_far(p.y), p.color);
+            self.vertex(blend, clamp_far(p.x) + sx, clamp_far(p.y) + sy, p.color);
         }
     }
 
@@ -495,7 +536,7 @@ impl Canvas {
         if !finite(&a) || !finite(&b) {
             return;
         }
-        let (ox, oy) = self.clip_offset(offset[0], offset[1]);
+        let (ox, oy) = self.clip_offset(offset[0] + self.shift, offset[1] - self.shift);
         let (ax, ay) = (clamp_far(a.x) + ox, clamp_far(a.y) + oy);
         let (bx, by) = (clamp_far(b.x) + ox, clamp_far(b.y) + oy);
         let (w, h) = (self.width as f32, self.height as f32);
@@ -638,7 +679,7 @@ impl Canvas {
         // Exactly `size`: a 1-pixel dot covers the one pixel it falls in.
         let half = size * 0.5;
         let (hx, hy) = self.clip_offset(half, half);
-        let (ox, oy) = self.clip_offset(offset[0], offset[1]);
+        let (ox, oy) = self.clip_offset(offset[0] + self.shift, offset[1] - self.shift);
         for p in points {
             if !finite(p) {
                 continue;
@@ -1436,9 +1477,12 @@ mod tests {
     use super::*;
 
     /// The pixels `diamond_line` lights for a line between two points in
-    /// framebuffer pixels, on a 64x48 canvas.
+    /// framebuffer pixels, on a 64x48 canvas whose pixel centres are at
+    /// half-integer coordinates (the rule's own geometry; Direct3D 9's
+    /// integer centres are the same rule moved half a pixel).
     fn diamond_pixels(a: (f32, f32), b: (f32, f32)) -> Vec<(i32, i32)> {
         let mut canvas = Canvas::new(64, 48);
+        canvas.set_pixel_centres(PixelCentres::HalfInteger);
         let at =
             |(x, y): (f32, f32)| Point::new(x / 64.0 * 2.0 - 1.0, 1.0 - y / 48.0 * 2.0, [1.0; 4]);
         canvas.diamond_line(Blend::Alpha, at(a), at(b));

@@ -399,16 +399,20 @@ fn textured_shape_shows_the_previous_frame_rotated_by_tex_ang() {
     s.vis.set_frame(96, 96, &seed);
     let img = s.frame();
     // The frame decays to black; inside the shape the previous frame shows,
-    // turned a quarter: the block is now 10 px above the centre.
+    // turned a quarter: the block is now 10 px above the centre. MilkDrop 2
+    // gives the shape's texture coordinates no half-texel offset, so with
+    // Direct3D 9's pixel centres the picture lands half a pixel right and
+    // down, each texel shared out bilinearly over four pixels.
     let (cx, cy) = img.centroid_green();
     assert!(
-        (cx - 48.0).abs() < 0.5 && (cy - 38.0).abs() < 0.5,
+        (cx - 48.5).abs() < 0.1 && (cy - 38.5).abs() < 0.1,
         "block at ({cx:.2}, {cy:.2})"
     );
-    assert_eq!(img.at(48, 36)[1], 255);
+    assert!(img.at(48, 38)[1] > 250, "{:?}", img.at(48, 38));
+    assert!(img.at(48, 36)[1].abs_diff(128) <= 2, "{:?}", img.at(48, 36));
     assert_eq!(&img.at(58, 48)[..3], &[0, 0, 0]);
     let n = img.count(|p| p[1] > 8);
-    assert_eq!(n, 16, "the 4x4 block, once");
+    assert_eq!(n, 25, "the 4x4 block, once, spread over 5x5");
 
     // Without rotation it stays in place.
     let keys = white_fill(&["textured=1", "rad=0.5", "tex_zoom=2"]);
@@ -416,7 +420,7 @@ fn textured_shape_shows_the_previous_frame_rotated_by_tex_ang() {
     s.vis.set_frame(96, 96, &seed);
     let (cx, cy) = s.frame().centroid_green();
     assert!(
-        (cx - 58.0).abs() < 0.5 && (cy - 48.0).abs() < 0.5,
+        (cx - 58.5).abs() < 0.1 && (cy - 48.5).abs() < 0.1,
         "({cx}, {cy})"
     );
 }

@@ -243,13 +243,15 @@ fn custom_wave(extra: &str, per_point: &str) -> String {
 fn custom_wave_dots_versus_lines() {
     let audio = AudioFrame::default();
     // y = 0.49, y = 1 at the top; aspect-corrected (times 1 / 0.75):
-    // row (1 + 0.02 / 0.75) / 2 * 48 = 24.6.
+    // y (1 + 0.02 / 0.75) / 2 * 48 = 24.6, in row 25 by Direct3D 9's
+    // pixel centres (on integer coordinates: a pixel wide from 24.1 to
+    // 25.1 covers 25, not 24.5).
     let code = "x = 0.1 + sample * 0.8; y = 0.49;";
     let mut scene = Scene::new();
     scene.load(&custom_wave("wavecode_0_bUseDots=1", code));
     let dots = scene.frame(64, 48, 0, &audio).lit_pixels();
     assert_eq!(dots.len(), 8, "{dots:?}");
-    assert!(dots.iter().all(|&(_, y)| y == 24));
+    assert!(dots.iter().all(|&(_, y)| y == 25), "{dots:?}");
 
     scene.load(&custom_wave(
         "wavecode_0_bUseDots=1\nwavecode_0_bDrawThick=1",
@@ -263,14 +265,14 @@ fn custom_wave_dots_versus_lines() {
     let line = img.lit_pixels();
     assert!(line.len() >= 45, "{} pixels", line.len());
     for x in 8..56 {
-        assert_eq!(img.lit_rows(x), vec![24], "column {x}");
-        assert_eq!(img.at(x, 24)[..3], [0, 255, 0]);
+        assert_eq!(img.lit_rows(x), vec![25], "column {x}");
+        assert_eq!(img.at(x, 25)[..3], [0, 255, 0]);
     }
 
     scene.load(&custom_wave("wavecode_0_bDrawThick=1", code));
     let img = scene.frame(64, 48, 0, &audio);
     // MilkDrop's brush steps along its +y, down in our picture.
-    assert_eq!(img.lit_rows(32), vec![24, 25], "thick lines are 2 pixels");
+    assert_eq!(img.lit_rows(32), vec![25, 26], "thick lines are 2 pixels");
 }
 
 #[test]
@@ -297,8 +299,8 @@ fn thick_lines_blend_once_per_brush_copy() {
     let img = scene.frame(64, 48, 0, &audio);
     for x in 10..54 {
         // Two copies on each row (the line and the one a step right).
-        assert_eq!(img.lit_rows(x), vec![24, 25], "column {x}");
-        assert!(img.at(x, 24)[1].abs_diff(191) <= 1, "{:?}", img.at(x, 24));
+        assert_eq!(img.lit_rows(x), vec![25, 26], "column {x}");
+        assert!(img.at(x, 25)[1].abs_diff(191) <= 1, "{:?}", img.at(x, 25));
     }
     let diagonal = "x = 0.1 + sample * 0.8; y = 0.2 + sample * 0.5; a = 0.5;";
     scene.load(&custom_wave("wavecode_0_bDrawThick=1", diagonal));
@@ -371,12 +373,13 @@ fn custom_wave_reads_the_spectrum() {
                 wave_0_per_point1=x = sample; y = 0.6 - value1;";
     let img = draw(body, 64, 48, &audio);
     // Custom waves are aspect-corrected (y times 1 / 0.75 at 4:3) and
-    // y = 1 is the top: y = 0.6 -> row 17.6; y = 0.3 -> row 36.8.
+    // y = 1 is the top: y = 0.6 -> y 17.6; y = 0.3 -> y 36.8; the one-pixel
+    // lines cover rows 18 and 37 by Direct3D 9's integer pixel centres.
     for x in 2..28 {
-        assert_eq!(img.lit_rows(x), vec![17], "column {x}");
+        assert_eq!(img.lit_rows(x), vec![18], "column {x}");
     }
     for x in 36..62 {
-        assert_eq!(img.lit_rows(x), vec![36], "column {x}");
+        assert_eq!(img.lit_rows(x), vec![37], "column {x}");
     }
 }
 
@@ -393,11 +396,11 @@ fn custom_wave_points_start_at_half_plus_value() {
                 wavecode_0_g=0\nwavecode_0_b=0\nwave_0_per_point1=y = 0.49;";
     let img = draw(body, 64, 48, &audio);
     let lit = img.lit_pixels();
-    // x = 0.5 falls on the boundary between columns 31 and 32.
-    assert_eq!(lit.len(), 2, "{lit:?}");
-    assert!((31..=32).contains(&lit[0].0) && lit[0].1 == 24, "{lit:?}");
-    assert_eq!(lit[1], (51, 24));
-    assert_eq!(img.at(51, 24)[..3], [255, 0, 0]);
+    // One-pixel dots at x 32 and 51.2, y 24.6 (as in
+    // `custom_wave_dots_versus_lines`): the pixels whose integer centres
+    // (Direct3D 9's) they cover.
+    assert_eq!(lit, [(32, 25), (51, 25)]);
+    assert_eq!(img.at(51, 25)[..3], [255, 0, 0]);
 }
 
 #[test]
@@ -426,14 +429,41 @@ fn borders_fill_exactly_the_border_area() {
 }
 
 #[test]
+fn a_border_thinner_than_a_pixel_lights_what_direct3d_9_centres_cover() {
+    // At 160 pixels an inner border 0.005 wide inside an outer one 0.01
+    // wide spans x 158.8..159.2 (and 0.8..1.2): it covers the integer
+    // centres of columns 159 and 1, where MilkDrop 2 (Direct3D 9) lights
+    // it, and no half-integer centre, where WebGL (butterchurn) lights
+    // nothing. Across, 0.6..0.9 and 119.1..119.4 cover neither.
+    let body = "ob_size=0.01\nob_a=0\nib_size=0.005\nib_r=1\nib_g=1\nib_b=1\nib_a=1";
+    let mut scene = Scene::new();
+    scene.load(body);
+    let img = scene.frame(160, 120, 0, &AudioFrame::default());
+    let columns: std::collections::BTreeSet<u32> =
+        img.lit_pixels().into_iter().map(|(x, _)| x).collect();
+    assert_eq!(columns.into_iter().collect::<Vec<_>>(), [1, 159]);
+    for y in 2..118 {
+        assert_eq!(img.at(159, y)[..3], [255, 255, 255], "row {y}");
+    }
+    scene
+        .vis
+        .emulate_butterchurn(milk_engine::ButterchurnQuirks {
+            pixel_centres: true,
+            ..Default::default()
+        });
+    let img = scene.frame(160, 120, 0, &AudioFrame::default());
+    assert!(img.lit_pixels().is_empty(), "{:?}", img.lit_pixels());
+}
+
+#[test]
 fn motion_vectors_form_a_grid() {
     // Each vector is the warp's motion at its point (here none, plus
     // MilkDrop 2's half texel up and right) times mv_l, stretched to
     // MilkDrop's minimum length of one texel, and lights the pixels
-    // Direct3D 9's diamond rule gives it: one or two, or none where a
-    // vector that short starts between diamonds and ends inside one (the
-    // left column here: from x 4.9 to 5.6, ending in the diamond of the
-    // pixel up and to the right).
+    // Direct3D 9's diamond rule gives it (diamonds around its integer pixel
+    // centres): one or two, or none where a vector that short starts
+    // between diamonds and ends inside one, as all but the left column's
+    // do here.
     let body = "nMotionVectorsX=4\nnMotionVectorsY=3\nmv_dx=0\nmv_dy=0\nmv_l=1\nmv_r=1\nmv_g=1\nmv_b=1\nmv_a=1";
     let img = draw_second(body, 64, 48);
     // MilkDrop's grid: (i + 0.25) / (n - 0.75), inside (0, 1) only; rows
@@ -457,7 +487,7 @@ fn motion_vectors_form_a_grid() {
         .iter()
         .filter(|e| lit.iter().any(|&p| near(p, **e, 1.5)))
         .count();
-    assert_eq!(shown, 4, "{lit:?}");
+    assert_eq!(shown, 2, "{lit:?}");
     assert!(lit.len() <= 2 * shown, "{lit:?}");
     for p in &lit {
         assert!(

@@ -60,6 +60,7 @@ impl OverlayPass {
         // frame after a resize).
         let (src, dst) = frames.pair();
         let mut vectors = waves::Canvas::new(dst.size.0, dst.size.1);
+        vectors.set_pixel_centres(quirks.pixel_centres());
         if !into_new_frame && mesh.previous_uv(0).is_none() {
             return;
         }
@@ -103,6 +104,7 @@ impl OverlayPass {
         audio: &AudioFrame,
         aspect: [f32; 2],
         (frame_alpha, shape_wrap): (bool, Option<bool>),
+        centres: waves::PixelCentres,
     ) {
         let (src, dst) = frames.pair();
         let size = dst.size;
@@ -135,8 +137,9 @@ impl OverlayPass {
             });
         }
         self.shapes
-            .prepare(gpu.device, gpu.queue, &mut layers, size, aspect);
+            .prepare(gpu.device, gpu.queue, &mut layers, size, aspect, centres);
         let mut drawing = waves::Canvas::new(size.0, size.1);
+        drawing.set_pixel_centres(centres);
         for layer in &mut layers {
             let clamp_colours = layer.runtime.colours_clamped();
             let window = layer.runtime.wave_window();

@@ -109,7 +109,10 @@ pub struct Args {
     /// read the new frame with this frame's shapes and waves, where
     /// MilkDrop 2's read the warp's source, the previous frame, as its blur
     /// levels do), vol (shaders' vol and vol_att the mean of bass, mid and
-    /// treb, where MilkDrop 2's are a third of treb, C's comma operator).
+    /// treb, where MilkDrop 2's are a third of treb, C's comma operator),
+    /// pixel-centres (waves, shapes, borders and motion vectors lighting
+    /// the pixels whose half-integer centres they cover, as WebGL does,
+    /// where MilkDrop 2's Direct3D 9 centres sit on integer coordinates).
     #[arg(
         long,
         requires = "replay",
@@ -202,6 +205,7 @@ enum ButterchurnQuirk {
     Vol,
     ShapeWrap,
     CompUvOrig,
+    PixelCentres,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -364,6 +368,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             vol: has(ButterchurnQuirk::Vol),
             shape_wrap: has(ButterchurnQuirk::ShapeWrap),
             comp_uv_orig: has(ButterchurnQuirk::CompUvOrig),
+            pixel_centres: has(ButterchurnQuirk::PixelCentres),
         });
         if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
             r.wave_placement = replay::WavePlacement::AsButterchurnHasIt;
