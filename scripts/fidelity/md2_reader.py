@@ -437,11 +437,11 @@ def line_of(data, pos):
 
 
 def kefir_lines_for(data, key):
-    """Lines where Kefir would find `key` (trimmed, ignoring case)."""
+    """Lines where Kefir would find `key` (trimmed, spelled exactly)."""
     text = data.decode("latin-1")
     found = []
     for n, line in enumerate(re.split(r"\r\n|\r|\n", text), 1):
-        if "=" in line and line.split("=", 1)[0].strip().lower() == key.lower():
+        if "=" in line and line.split("=", 1)[0].strip() == key:
             found.append(n)
     return found
 

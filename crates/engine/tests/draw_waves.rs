@@ -16,11 +16,14 @@ fn gpu() -> Headless {
 }
 
 /// A MilkDrop 1.x preset: `body`, then defaults that keep the frame still
-/// and draw nothing (the first occurrence of a key wins).
+/// and draw nothing (the first occurrence of a key wins), and the wave
+/// colour and position MilkDrop 2's `Default()` gives (a file must spell
+/// them out: its import reads a missing one as 0).
 fn preset(body: &str) -> Preset {
     let text = format!(
         "[preset00]\n{body}\nfGammaAdj=1.0\nfDecay=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
-         bMaximizeWaveColor=0\nob_a=0\nib_a=0\nmv_a=0\nbDarkenCenter=0\n"
+         bMaximizeWaveColor=0\nob_a=0\nib_a=0\nmv_a=0\nbDarkenCenter=0\n\
+         wave_r=1\nwave_g=1\nwave_b=1\nwave_x=0.5\nwave_y=0.5\n"
     );
     let p = Preset::parse(&text).expect("test preset parses");
     assert_eq!(p.ps_version_warp, 0);

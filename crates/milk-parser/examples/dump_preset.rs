@@ -24,7 +24,7 @@
 use std::fmt::Write as _;
 
 use milk_parser::Preset;
-use milk_parser::preset::{BaseValues, BlockId, ShapeParams, WaveParams};
+use milk_parser::preset::{BlockId, ParamValue, ShapeParams};
 
 /// A value as JSON.
 trait Json {
@@ -84,154 +84,32 @@ impl<T: Json + ?Sized> Json for Option<&T> {
     }
 }
 
-/// Writes `{"key":value,...}` for the listed fields of `$s`, keyed by
-/// `$keys` (the model's key list, in the same order as the fields).
-macro_rules! fields_json {
-    ($out:expr, $s:expr, $keys:expr, [$($field:ident),* $(,)?]) => {{
-        let keys: &[&str] = $keys;
-        let mut key = keys.iter();
-        let mut first = true;
-        $out.push('{');
-        $(
-            if !first {
-                $out.push(',');
-            }
-            first = false;
-            key.next().expect("more fields than keys").json($out);
-            $out.push(':');
-            $s.$field.json($out);
-        )*
-        let _ = first;
-        assert!(key.next().is_none(), "a key without a field in dump_preset");
-        $out.push('}');
-    }};
+impl Json for ParamValue {
+    fn json(&self, out: &mut String) {
+        match self {
+            ParamValue::Float(v) => v.json(out),
+            ParamValue::Int(v) => v.json(out),
+            ParamValue::Bool(v) => v.json(out),
+        }
+    }
 }
 
-fn base_json(out: &mut String, b: &BaseValues) {
-    fields_json!(
-        out,
-        b,
-        BaseValues::KEYS,
-        [
-            rating,
-            gamma_adj,
-            decay,
-            video_echo_zoom,
-            video_echo_alpha,
-            video_echo_orientation,
-            wave_mode,
-            additive_waves,
-            wave_dots,
-            wave_thick,
-            mod_wave_alpha_by_volume,
-            maximize_wave_color,
-            tex_wrap,
-            darken_center,
-            red_blue_stereo,
-            brighten,
-            darken,
-            solarize,
-            invert,
-            wave_alpha,
-            wave_scale,
-            wave_smoothing,
-            wave_param,
-            mod_wave_alpha_start,
-            mod_wave_alpha_end,
-            warp_anim_speed,
-            warp_scale,
-            zoom_exponent,
-            shader,
-            zoom,
-            rot,
-            cx,
-            cy,
-            dx,
-            dy,
-            warp,
-            sx,
-            sy,
-            wave_r,
-            wave_g,
-            wave_b,
-            wave_x,
-            wave_y,
-            ob_size,
-            ob_r,
-            ob_g,
-            ob_b,
-            ob_a,
-            ib_size,
-            ib_r,
-            ib_g,
-            ib_b,
-            ib_a,
-            mv_x,
-            mv_y,
-            mv_dx,
-            mv_dy,
-            mv_l,
-            mv_r,
-            mv_g,
-            mv_b,
-            mv_a,
-            blur1_min,
-            blur2_min,
-            blur3_min,
-            blur1_max,
-            blur2_max,
-            blur3_max,
-            blur1_edge_darken,
-        ]
-    );
-}
-
-fn wave_json(out: &mut String, w: &WaveParams) {
-    fields_json!(
-        out,
-        w,
-        WaveParams::KEYS,
-        [
-            enabled, samples, sep, spectrum, use_dots, draw_thick, additive, scaling, smoothing, r,
-            g, b, a,
-        ]
-    );
+/// Writes `{"key":value,...}` for every field of a parameter table, keyed
+/// as MilkDrop writes the key, leaving the object open for more entries.
+fn fields_json(out: &mut String, fields: impl Iterator<Item = (&'static str, ParamValue)>) {
+    out.push('{');
+    for (i, (key, value)) in fields.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        key.json(out);
+        out.push(':');
+        value.json(out);
+    }
 }
 
 fn shape_json(out: &mut String, s: &ShapeParams, image: Option<&str>) {
-    fields_json!(
-        out,
-        s,
-        ShapeParams::KEYS,
-        [
-            enabled,
-            sides,
-            additive,
-            thick_outline,
-            textured,
-            num_inst,
-            x,
-            y,
-            rad,
-            ang,
-            tex_ang,
-            tex_zoom,
-            r,
-            g,
-            b,
-            a,
-            r2,
-            g2,
-            b2,
-            a2,
-            border_r,
-            border_g,
-            border_b,
-            border_a,
-        ]
-    );
-    // Reopen the object to add the texture name.
-    out.pop();
+    fields_json(out, s.fields());
     out.push_str(",\"image\":");
     image.json(out);
     out.push('}');
@@ -264,13 +142,15 @@ fn dump(path: &str) -> String {
         let _ = write!(out, ",\"{key}\":{v}");
     }
     out.push_str(",\"base\":");
-    base_json(&mut out, &p.base);
+    fields_json(&mut out, p.base.fields());
+    out.push('}');
     out.push_str(",\"waves\":[");
     for (i, w) in p.waves.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        wave_json(&mut out, &w.params);
+        fields_json(&mut out, w.params.fields());
+        out.push('}');
     }
     out.push_str("],\"shapes\":[");
     for (i, s) in p.shapes.iter().enumerate() {

@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use milk_parser::Preset;
+use milk_parser::preset::WarningKind;
 
 /// The corpus files with their bytes, or `None` (skip reported) without one.
 fn corpus(test: &str) -> Option<Vec<(std::path::PathBuf, Vec<u8>)>> {
@@ -63,11 +64,16 @@ fn corpus_parses_and_round_trips() {
             Ok(again) => {
                 if again.without_locations() != preset.without_locations() {
                     failures.push(format!("{}: round trip changed the model", path.display()));
-                } else if !again.warnings.is_empty() {
+                } else if let Some(w) = again
+                    .warnings
+                    .iter()
+                    // A key in other letter case is kept as an unknown key,
+                    // so the written file carries it (and its warning) on.
+                    .find(|w| !matches!(w.kind, WarningKind::KeyCase { .. }))
+                {
                     failures.push(format!(
-                        "{}: written file has warnings: {}",
-                        path.display(),
-                        again.warnings[0]
+                        "{}: written file has warnings: {w}",
+                        path.display()
                     ));
                 }
             }

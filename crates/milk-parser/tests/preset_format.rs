@@ -170,8 +170,8 @@ fn latin1_and_bom() {
 }
 
 #[test]
-fn missing_header_and_whitespace_and_case() {
-    let p = parse("  FDECAY = 0.5\nZoom\t=1.5\nPER_FRAME_1= a;\nper_frame_2 =b;\n");
+fn missing_header_and_whitespace() {
+    let p = parse("  fDecay = 0.5\nzoom\t=1.5\nper_frame_1= a;\nper_frame_2 =b;\n");
     assert_eq!(p.base.decay, 0.5);
     assert_eq!(p.base.zoom, 1.5);
     // Values are verbatim: code keeps its leading space.
@@ -180,9 +180,73 @@ fn missing_header_and_whitespace_and_case() {
     round_trips(&p);
 }
 
+/// MilkDrop 2 finds keys with `strcmp` (`_GetLineByName` in state.cpp), so
+/// `fwarpScale=2.331` (in `PyroCybin - Toxic Lithography`) leaves the warp
+/// scale at its default there. Kefir ignores such a line too, says which
+/// spelling MilkDrop 2 reads, and keeps the line as an unknown key.
+#[test]
+fn keys_in_other_letter_case_are_ignored_as_milkdrop_2_ignores_them() {
+    let p = parse(
+        "fwarpScale=2.331\nZOOM=1.5\nPER_FRAME_1=a=1;\nwavecode_0_Enabled=1\n\
+         shapecode_1_IMAGE=x.png\nPSVERSION_comp=3\nMILKDROP_PRESET_VERSION=201\n\
+         wave_0_Per_Point1=b=2;\nshapecode_2_sides=7\n",
+    );
+    assert_eq!(p.base.warp_scale, 1.0);
+    assert_eq!(p.base.zoom, 1.0);
+    assert!(p.per_frame.is_empty());
+    assert!(!p.waves[0].params.enabled);
+    assert_eq!(p.shapes[1].image, None);
+    assert_eq!((p.version, p.ps_version_comp), (201, 2));
+    assert!(p.waves[0].per_point.is_empty());
+    // Spelled right: read.
+    assert_eq!(p.shapes[2].params.sides, 7);
+    let case: Vec<_> = p
+        .warnings
+        .iter()
+        .filter_map(|w| match &w.kind {
+            WarningKind::KeyCase { key, milkdrop_key } => {
+                Some((w.location.line, key.as_str(), milkdrop_key.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        case,
+        [
+            (1, "fwarpScale", "fWarpScale"),
+            (2, "ZOOM", "zoom"),
+            (3, "PER_FRAME_1", "per_frame_1"),
+            (4, "wavecode_0_Enabled", "wavecode_0_enabled"),
+            (5, "shapecode_1_IMAGE", "shapecode_1_image"),
+            (6, "PSVERSION_comp", "PSVERSION_COMP"),
+            (8, "wave_0_Per_Point1", "wave_0_per_point1"),
+        ]
+    );
+    assert_eq!(p.warnings.len(), case.len());
+    assert_eq!(
+        p.warnings[0].to_string(),
+        "1:1: `fwarpScale` ignored: MilkDrop 2 reads `fWarpScale` (keys are case-sensitive)"
+    );
+    // The lines are kept, and written back, as unknown keys.
+    let unknown: Vec<_> = p.unknown.iter().map(|u| u.key.as_str()).collect();
+    assert_eq!(
+        unknown,
+        [
+            "fwarpScale",
+            "ZOOM",
+            "PER_FRAME_1",
+            "wavecode_0_Enabled",
+            "shapecode_1_IMAGE",
+            "PSVERSION_comp",
+            "wave_0_Per_Point1"
+        ]
+    );
+    assert!(p.to_milk().contains("\nfwarpScale=2.331\n"));
+}
+
 #[test]
 fn first_occurrence_wins() {
-    let p = parse("fDecay=0.5\nfdecay=0.7\nper_frame_1=a\nper_frame_1=b\nper_frame_2=c\n");
+    let p = parse("fDecay=0.5\nfDecay=0.7\nper_frame_1=a\nper_frame_1=b\nper_frame_2=c\n");
     assert_eq!(p.base.decay, 0.5);
     assert_eq!(p.per_frame.text, "a\nc");
     let dups: Vec<_> = p
@@ -195,7 +259,7 @@ fn first_occurrence_wins() {
     assert_eq!(
         dups[0].kind,
         WarningKind::DuplicateKey {
-            key: "fdecay".into(),
+            key: "fDecay".into(),
             first_line: 1
         }
     );
@@ -427,10 +491,34 @@ fn empty_file_is_defaults_with_milkdrop_1_motion_vectors() {
     let mut expected = Preset::default();
     // No mv_a and no bMotionVectorsOn: MilkDrop imports mv_a = 0.
     expected.base.mv_a = 0.0;
+    // MilkDrop 2's import defaults these five to `rot`'s value, 0.
+    expected.base.wave_r = 0.0;
+    expected.base.wave_g = 0.0;
+    expected.base.wave_b = 0.0;
+    expected.base.wave_x = 0.0;
+    expected.base.wave_y = 0.0;
     assert_eq!(p, expected);
     assert_eq!(parse("bMotionVectorsOn=1").base.mv_a, 1.0);
     assert_eq!(parse("bMotionVectorsOn=1\nmv_a=0.5").base.mv_a, 0.5);
     assert_eq!(parse("mv_a=junk\nbMotionVectorsOn=1").base.mv_a, 1.0);
+}
+
+/// `CState::Import` reads `wave_r`..`wave_y` with `m_fRot.eval(-1)` as the
+/// default, so a file that leaves one out gets 0 there, not `Default()`'s
+/// 1, 1, 1, 0.5, 0.5: a black wave in the corner in MilkDrop 2.
+#[test]
+fn missing_wave_colour_and_position_are_rots_default_as_in_milkdrop_2() {
+    let b = parse("wave_g=0.5\nwave_y=0.25\nrot=0.3\n").base;
+    assert_eq!((b.wave_r, b.wave_g, b.wave_b), (0.0, 0.5, 0.0));
+    assert_eq!((b.wave_x, b.wave_y), (0.0, 0.25));
+    // `rot` is read after the wave values: its default (0) counts, not the
+    // file's.
+    assert_eq!(b.rot, f64::from(0.3f32));
+    // A value that is not a number keeps that default too.
+    assert_eq!(parse("wave_r=junk").base.wave_r, 0.0);
+    // Written files carry all five, so they read back as they were.
+    assert_eq!(parse(&parse("").to_milk()).base.wave_r, 0.0);
+    assert_eq!(parse(&Preset::default().to_milk()).base.wave_r, 1.0);
 }
 
 #[test]
@@ -455,8 +543,13 @@ fn versions_as_milkdrop_reads_them() {
         (201, 4, 2, 4)
     );
     assert_eq!(
-        v("MILKDROP_PRESET_VERSION=201\npsversion_warp=0\nPSVERSION_COMP=0"),
+        v("MILKDROP_PRESET_VERSION=201\nPSVERSION_WARP=0\nPSVERSION_COMP=0"),
         (201, 0, 0, 0)
+    );
+    // Spelled otherwise, MilkDrop 2 does not find the key.
+    assert_eq!(
+        v("MILKDROP_PRESET_VERSION=201\npsversion_warp=0\nPSVERSION_COMP=0"),
+        (201, 2, 2, 0)
     );
 }
 

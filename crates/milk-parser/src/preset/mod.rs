@@ -10,9 +10,14 @@
 //!
 //! How files are read (MilkDrop 2's `CState::Import` plus the tolerance of
 //! `GetPrivateProfileString`):
-//! - a line is `key=value`; the key is trimmed and matched ignoring ASCII
-//!   case; the value is everything after the first `=`, verbatim (code keeps
-//!   its spaces). The first occurrence of a key wins.
+//! - a line is `key=value`; the key is trimmed and must be spelled as
+//!   MilkDrop 2 spells it (it looks keys up with `strcmp`): a known key in
+//!   other letter case is ignored, with a [`WarningKind::KeyCase`] warning.
+//!   The value is everything after the first `=`, verbatim (code keeps its
+//!   spaces). The first occurrence of a key wins.
+//! - a file without `wave_r`, `wave_g`, `wave_b`, `wave_x` or `wave_y` gets
+//!   0 for each missing one, as MilkDrop 2's import gives it (see
+//!   [`Preset::default`]).
 //! - lines end with LF, CRLF or a lone CR. Lines without `=` are ignored
 //!   (with a [`WarningKind::JunkLine`] warning). A `[section]` header other
 //!   than `[preset00]` starts a section whose keys are ignored, as MilkDrop 1
@@ -36,6 +41,7 @@ use std::fmt;
 
 pub use code::{CodeBlock, Location, SourceLine};
 pub use model::{BaseValues, CustomShape, CustomWave, ShapeParams, WaveParams};
+pub use value::ParamValue;
 
 /// Files larger than this (1 MiB) are rejected: no real preset comes close.
 pub const MAX_FILE_BYTES: usize = 1_048_576;
@@ -193,6 +199,10 @@ pub enum WarningKind {
     },
     /// A `[section]` other than `[preset00]`: its keys are ignored.
     OtherSection { name: String },
+    /// A known key in other letter case (`fwarpScale`): MilkDrop 2 compares
+    /// keys case-sensitively, so it never reads the line, and neither does
+    /// Kefir (the line is kept as an unknown key).
+    KeyCase { key: String, milkdrop_key: String },
 }
 
 impl fmt::Display for Warning {
@@ -217,6 +227,10 @@ impl fmt::Display for Warning {
             WarningKind::OtherSection { name } => {
                 write!(f, "section [{name}] ignored (only [preset00] is read)")
             }
+            WarningKind::KeyCase { key, milkdrop_key } => write!(
+                f,
+                "`{key}` ignored: MilkDrop 2 reads `{milkdrop_key}` (keys are case-sensitive)"
+            ),
         }
     }
 }
@@ -258,9 +272,12 @@ impl Default for Preset {
     /// MilkDrop 2's defaults (`CState::Default`): no code, no shaders,
     /// version 100 with pixel shader versions 0.
     ///
-    /// Note `Preset::parse("")` differs in one value: `base.mv_a` is 0 there,
-    /// because MilkDrop's import derives a missing `mv_a` from the missing
-    /// (so false) MilkDrop 1 key `bMotionVectorsOn`.
+    /// Note `Preset::parse("")` differs in six values, as MilkDrop 2's
+    /// `CState::Import` does: `base.mv_a` is 0 there, because the import
+    /// derives a missing `mv_a` from the missing (so false) MilkDrop 1 key
+    /// `bMotionVectorsOn`; and `wave_r`, `wave_g`, `wave_b`, `wave_x` and
+    /// `wave_y` are 0, because the import reads them with `rot`'s value as
+    /// their default (a slip in MilkDrop 2's code, which it plays by).
     fn default() -> Self {
         Preset {
             version: 100,

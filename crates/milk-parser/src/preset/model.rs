@@ -2,11 +2,12 @@
 //! MilkDrop 2's defaults (`CState::Default` in MilkDrop 2.25's `state.cpp`).
 
 use super::code::CodeBlock;
-use super::value::FieldValue;
+use super::value::{FieldValue, ParamValue};
 
 /// Declares a struct of `.milk` parameters from one table: field, type,
-/// default and key name (as MilkDrop writes it; keys are matched ignoring
-/// ASCII case). Generates `Default`, the key list, lookup, set and write.
+/// default and key name (as MilkDrop writes and reads it). Generates
+/// `Default`, the key list, lookup, set, write and a public iterator over
+/// every field.
 macro_rules! param_struct {
     (
         $(#[$meta:meta])*
@@ -30,7 +31,8 @@ macro_rules! param_struct {
             /// The key names, spelled and ordered as MilkDrop writes them.
             pub const KEYS: &'static [&'static str] = &[$($key),*];
 
-            /// Index in [`Self::KEYS`] of a key, ignoring ASCII case.
+            /// Index in [`Self::KEYS`] of a key, ignoring ASCII case (the
+            /// reader then tells a key in other letter case apart).
             pub(crate) fn field_index(key: &str) -> Option<usize> {
                 Self::KEYS.iter().position(|k| k.eq_ignore_ascii_case(key))
             }
@@ -46,6 +48,11 @@ macro_rules! param_struct {
                     }
                     i += 1;
                 )*
+            }
+
+            /// Every field with its key, in [`Self::KEYS`]' order.
+            pub fn fields(&self) -> impl Iterator<Item = (&'static str, ParamValue)> {
+                [$( ($key, FieldValue::param(&self.$field)) ),*].into_iter()
             }
 
             /// Writes `prefix` + key + `=` + value lines for every field.

@@ -260,17 +260,56 @@ fn classify(key: &str) -> Key {
     if let Some(i) = BaseValues::field_index(key) {
         return Key::Base(i);
     }
-    const SINGLES: [(&str, Single); NUM_SINGLE] = [
-        ("MILKDROP_PRESET_VERSION", Single::Version),
-        ("PSVERSION", Single::PsVersion),
-        ("PSVERSION_WARP", Single::PsVersionWarp),
-        ("PSVERSION_COMP", Single::PsVersionComp),
-        ("bMotionVectorsOn", Single::MotionVectorsOn),
+    const SINGLES: [Single; NUM_SINGLE] = [
+        Single::Version,
+        Single::PsVersion,
+        Single::PsVersionWarp,
+        Single::PsVersionComp,
+        Single::MotionVectorsOn,
     ];
     SINGLES
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(key))
-        .map_or(Key::Unknown, |&(_, s)| Key::Single(s))
+        .into_iter()
+        .find(|&s| SINGLE_KEYS[s as usize].eq_ignore_ascii_case(key))
+        .map_or(Key::Unknown, Key::Single)
+}
+
+/// The names of [`Single`] keys, as MilkDrop 2 spells them.
+const SINGLE_KEYS: [&str; NUM_SINGLE] = [
+    "MILKDROP_PRESET_VERSION",
+    "PSVERSION",
+    "PSVERSION_WARP",
+    "PSVERSION_COMP",
+    "bMotionVectorsOn",
+];
+
+/// Whether `key`, which [`classify`] (ignoring case) found to be `class`,
+/// is spelled exactly as MilkDrop 2 looks it up. Allocates nothing: this
+/// runs on every line.
+fn spelled_as_milkdrop(key: &str, class: Key) -> bool {
+    match class {
+        // Code keys are all lower case (`per_frame_1`, `wave_0_per_point3`).
+        Key::Code(..) => !key.bytes().any(|b| b.is_ascii_uppercase()),
+        Key::Base(i) => key == BaseValues::KEYS[i],
+        // `wavecode_K_` is 11 bytes, `shapecode_K_` 12.
+        Key::Wave(_, i) => key.starts_with("wavecode_") && &key[11..] == WaveParams::KEYS[i],
+        Key::Shape(_, i) => key.starts_with("shapecode_") && &key[12..] == ShapeParams::KEYS[i],
+        Key::ShapeImage(_) => key.starts_with("shapecode_") && &key[12..] == "image",
+        Key::Single(s) => key == SINGLE_KEYS[s as usize],
+        Key::Unknown => true,
+    }
+}
+
+/// The key as MilkDrop 2 spells it, for a warning.
+fn milkdrop_spelling(class: Key) -> String {
+    match class {
+        Key::Code(block, n) => block.line_key(n),
+        Key::Base(i) => BaseValues::KEYS[i].to_string(),
+        Key::Wave(k, i) => format!("wavecode_{k}_{}", WaveParams::KEYS[i]),
+        Key::Shape(k, i) => format!("shapecode_{k}_{}", ShapeParams::KEYS[i]),
+        Key::ShapeImage(k) => format!("shapecode_{k}_image"),
+        Key::Single(s) => SINGLE_KEYS[s as usize].to_string(),
+        Key::Unknown => String::new(),
+    }
 }
 
 /// 1-based column (in chars) of byte offset `byte` of `line`.
@@ -348,7 +387,21 @@ impl<'a> Reader<'a> {
             value,
             line: line_no,
         };
-        match classify(key) {
+        let mut class = classify(key);
+        if class != Key::Unknown && !spelled_as_milkdrop(key, class) {
+            // MilkDrop 2 looks keys up with `strcmp`: it never reads this
+            // line. It is kept (and written back) as an unknown key.
+            self.warn(
+                line_no,
+                start_col,
+                WarningKind::KeyCase {
+                    key: key.to_string(),
+                    milkdrop_key: milkdrop_spelling(class),
+                },
+            );
+            class = Key::Unknown;
+        }
+        match class {
             Key::Code(block, n) => {
                 let mut value = value;
                 let mut value_start = raw_key.len() + 1;
@@ -431,6 +484,16 @@ impl<'a> Reader<'a> {
         let mv_on = int(&self.singles[Single::MotionVectorsOn as usize], 0) != 0;
         p.base.mv_a = if mv_on { 1.0 } else { 0.0 };
 
+        // `CState::Import` reads `wave_r`, `wave_g`, `wave_b`, `wave_x` and
+        // `wave_y` with `m_fRot.eval(-1)` as the default (a copy-paste slip):
+        // `rot`'s value after `Default()`, 0, not the 1, 1, 1, 0.5, 0.5 that
+        // `Default()` gave them. A file without them (or with a value that is
+        // not a number) has a black wave at the corner in MilkDrop 2.
+        for key in ["wave_r", "wave_g", "wave_b", "wave_x", "wave_y"] {
+            if let Some(i) = BaseValues::field_index(key) {
+                p.base.set_field(i, "0");
+            }
+        }
         for (i, seen) in self.base.iter().enumerate() {
             if let Some(s) = seen {
                 p.base.set_field(i, s.value);

@@ -86,7 +86,21 @@ pub fn parse_int(text: &str) -> Option<i32> {
 }
 
 /// A model field that can be read from, and written to, a `.milk` value.
+/// One parameter's value as the model stores it (see
+/// `BaseValues::fields` and the other parameter tables' `fields`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ParamValue {
+    /// A `float` in MilkDrop 2, widened to `f64`.
+    Float(f64),
+    /// An `int` (`nWaveMode`, `samples`, `sides`, ...).
+    Int(i32),
+    /// A flag, read as an `int` that is non-zero.
+    Bool(bool),
+}
+
 pub(crate) trait FieldValue {
+    /// The value, tagged with its type.
+    fn param(&self) -> ParamValue;
     /// Sets the field from a value; keeps it unchanged when the value is not
     /// a number (MilkDrop keeps the default).
     fn set_from(&mut self, text: &str);
@@ -97,6 +111,9 @@ pub(crate) trait FieldValue {
 }
 
 impl FieldValue for f64 {
+    fn param(&self) -> ParamValue {
+        ParamValue::Float(*self)
+    }
     /// MilkDrop 2 keeps file values as `float`s (`GetFastFloat` into
     /// `CBlendableFloat`), and its code sees them widened back: `zoom=1.01`
     /// reaches the equations as 1.0099999904632568.
@@ -126,6 +143,9 @@ impl FieldValue for f64 {
 }
 
 impl FieldValue for i32 {
+    fn param(&self) -> ParamValue {
+        ParamValue::Int(*self)
+    }
     fn set_from(&mut self, text: &str) {
         if let Some(v) = parse_int(text) {
             *self = v;
@@ -141,6 +161,9 @@ impl FieldValue for i32 {
 }
 
 impl FieldValue for bool {
+    fn param(&self) -> ParamValue {
+        ParamValue::Bool(*self)
+    }
     fn set_from(&mut self, text: &str) {
         if let Some(v) = parse_int(text) {
             *self = v != 0;
