@@ -205,3 +205,58 @@ fn render_replays_a_reference_run_and_dumps_state() {
     assert!(!clash.status.success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--audio-start`: the analysis runs over the audio before the start, so
+/// the first frame sees settled levels, not MilkDrop 2's warm-up from
+/// silence (whose first frame with sound reads about 10), and the preset's
+/// clock still starts at 0.
+#[test]
+fn render_from_an_audio_start_sees_a_settled_analysis() {
+    let dir = temp_dir("audio-start");
+    let first_frame = |start: &str| {
+        let dump = dir.join(format!("state-{start}.jsonl"));
+        let out = Command::new(env!("CARGO_BIN_EXE_kefir"))
+            .arg("render")
+            .arg("--preset")
+            .arg(bundled("Kefir - First Light.milk"))
+            .args(["--synth", "--size", "32x24", "--fps", "30", "--frames", "2"])
+            .args(["--audio-start", start, "--dump-state"])
+            .arg(&dump)
+            .arg("--out")
+            .arg(dir.join(format!("frames-{start}")))
+            .output()
+            .expect("kefir runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let line = std::fs::read_to_string(&dump).unwrap();
+        let first: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+        (
+            first["bass"].as_f64().unwrap(),
+            first["time"].as_f64().unwrap(),
+        )
+    };
+    let (cold_bass, cold_time) = first_frame("0");
+    let (warm_bass, warm_time) = first_frame("4");
+    assert!(cold_bass > 5.0, "cold start: bass {cold_bass}");
+    assert!(warm_bass < 4.0, "after 4 s of music: bass {warm_bass}");
+    assert!(
+        cold_time < 0.1 && warm_time < 0.1,
+        "{cold_time} {warm_time}"
+    );
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_kefir"))
+        .arg("render")
+        .arg("--preset")
+        .arg(bundled("Kefir - First Light.milk"))
+        .args(["--synth", "--frames", "1", "--audio-start=-1", "--out"])
+        .arg(dir.join("frames-bad"))
+        .output()
+        .expect("kefir runs");
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--audio-start"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -170,7 +170,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let video = Video::start(&ffmpeg, args.size, args.fps, Some(&wav.0), &args.out)?;
+    let video = Video::start(&ffmpeg, args.size, args.fps, Some((&wav.0, 0.0)), &args.out)?;
     let sink = FrameSink::start(None, args.size, Some(video))?;
     let target = gpu.target(width, height);
 

@@ -137,6 +137,19 @@ pub struct Args {
     /// Frames per second (each frame advances time by exactly 1/fps).
     #[arg(long, default_value_t = 60.0)]
     fps: f64,
+    /// Start this many seconds into the audio (--audio or --synth): the
+    /// analysis runs over what comes before, one video frame at a time, as
+    /// when a preset comes up in the middle of a song, and the preset
+    /// starts at this point. Without it the first frames see MilkDrop 2's
+    /// analysis warming up from silence (levels far above 1 for about two
+    /// seconds), as when the visualizer itself starts.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 0.0,
+        conflicts_with = "replay"
+    )]
+    audio_start: f64,
     /// Seconds to render (default with --audio: the whole file).
     #[arg(long, conflicts_with = "frames")]
     seconds: Option<f64>,
@@ -292,6 +305,13 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         }
         None => (Box::new(demo_track(milk_audio::ANALYSIS_RATE)), None),
     };
+    ensure!(
+        args.audio_start.is_finite() && args.audio_start >= 0.0,
+        "--audio-start must be a number of seconds, 0 or more"
+    );
+    // Video frames whose audio only warms the analysis up.
+    let warm_up_frames = (args.audio_start * args.fps).round() as u64;
+    let length = length.map(|l| (l - args.audio_start).max(0.0));
     let frames = match (args.frames, args.seconds.or(length)) {
         (n, _) if replay.is_some() => {
             let have = replay.as_ref().map_or(0, |r| r.frames.len() as u64);
@@ -321,7 +341,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             ffmpeg,
             args.size,
             args.fps,
-            args.audio.as_deref(),
+            args.audio.as_deref().map(|a| (a, args.audio_start)),
             path,
         )?),
         _ => None,
@@ -420,6 +440,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         consumed: 0,
         ended: false,
     };
+    for index in 0..warm_up_frames {
+        audio.frame(index, args.fps)?;
+    }
 
     eprintln!(
         "kefir: rendering {} frames of {} at {width}x{height}, {} fps, on {}",
@@ -454,7 +477,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                     replayed = r.audio_frame(index as usize);
                     (r.dt(index as usize), &replayed)
                 }
-                None => (1.0 / args.fps, audio.frame(index, args.fps)?),
+                None => (
+                    1.0 / args.fps,
+                    audio.frame(warm_up_frames + index, args.fps)?,
+                ),
             };
             vis.render(dt, frame, &target)
                 .with_context(|| format!("rendering frame {}", index + 1))?;

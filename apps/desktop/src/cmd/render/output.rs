@@ -68,13 +68,13 @@ pub struct Video {
 
 impl Video {
     /// Starts `ffmpeg` encoding raw RGBA frames of `(w, h)` at `fps` into
-    /// `out`, with the sound of `audio` when given (cut to the video's
-    /// length).
+    /// `out`, with the sound of `audio` when given, from its second offset
+    /// (cut to the video's length).
     pub fn start(
         ffmpeg: &Path,
         (w, h): (u32, u32),
         fps: f64,
-        audio: Option<&Path>,
+        audio: Option<(&Path, f64)>,
         out: &Path,
     ) -> Result<Video> {
         let mut cmd = Command::new(ffmpeg);
@@ -82,8 +82,8 @@ impl Video {
             .args(["-f", "rawvideo", "-pix_fmt", "rgba"])
             .args(["-s", &format!("{w}x{h}"), "-framerate", &fps.to_string()])
             .args(["-i", "-"]);
-        if let Some(audio) = audio {
-            cmd.arg("-i")
+        if let Some((audio, offset)) = audio {
+            cmd.args(["-ss", &offset.to_string(), "-i"])
                 .arg(audio)
                 .args(["-map", "0:v", "-map", "1:a", "-shortest"]);
         }
