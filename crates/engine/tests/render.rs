@@ -1126,6 +1126,53 @@ fn arc_cosines_outside_minus_one_to_one_follow_direct3d_9_or_butterchurn() {
 }
 
 #[test]
+fn zero_times_anything_is_zero_as_in_direct3d_9() {
+    // Direct3D 9 multiplies with 0 * x = 0 for any x, infinity and NaN
+    // included, and fxc makes a / b of a * rcp(b) (rcp(0) = +inf, rcp(inf)
+    // = 0): 0 / 0 = 0 (0.5 + it: 128), inf * 0 = 0 (128), inf / inf = 0
+    // (0.25 + it: 64). A preset dividing by a `q` it never sets draws its
+    // picture so. With butterchurn's IEEE arithmetic 0 / 0 and inf / inf
+    // are NaN, stored as 0 (what inf * 0 gives there depends on the
+    // driver's fast math: llvmpipe folds x * 0 to 0).
+    use milk_engine::ButterchurnQuirks;
+    let comp = "shader_body { float zero = 0 * uv.x; float inf = 1 / zero; \
+                ret = float3(0.5 + zero / zero, 0.5 + inf * zero, 0.25 + inf / inf); }";
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    for nan in [false, true] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.emulate_butterchurn(ButterchurnQuirks {
+            nan,
+            ..Default::default()
+        });
+        let report = vis.load_preset(&shader_preset("", comp));
+        assert!(report.shader_failures.is_empty(), "{report:?}");
+        let got = middle(&render(&mut vis, &gpu, &target));
+        let want: &[(usize, u8)] = if nan {
+            &[(0, 0), (2, 0)]
+        } else {
+            &[(0, 128), (1, 128), (2, 64)]
+        };
+        for &(c, v) in want {
+            assert!(got[c].abs_diff(v) <= 1, "butterchurn NaN {nan}: {got:?}");
+        }
+    }
+}
+
+#[test]
+fn normalizing_a_zero_vector_gives_zero_as_in_direct3d_9() {
+    // fxc writes normalize(v) as v * rsq(dot(v, v)): with Direct3D 9's
+    // 0 * inf = 0 a zero vector stays zero (0.5 + it: 128), as in the
+    // common `normalize(uv - uv_orig)` where the warp does not move; IEEE
+    // arithmetic gives NaN, stored as 0. A non-zero vector is unchanged
+    // (0.25 + 0.5 * 1: 191).
+    let comp = "shader_body { float2 z = uv - uv; \
+                ret = float3(0.5 + normalize(z).x, 0.5 + normalize(float3(z, 0)).y, \
+                0.25 + normalize(float2(uv.x, 0)).x * 0.5); }";
+    composite_middle_as_direct3d_9_and_butterchurn(comp, [128, 128, 191], [0, 0, 191]);
+}
+
+#[test]
 fn round_takes_halves_up_as_direct3d_9() {
     // fxc writes ps_2/ps_3 `round(x)` as floor(x + 0.5): round(0.5) = 1
     // (/2: 128), round(2.5) = 3 (/4: 191), round(-0.5) = 0 (+0.5: 128),

@@ -97,7 +97,7 @@ fn expect_args(name: &str, args: &[Expr], n: usize, pos: usize) -> Result<(), Er
 }
 
 /// The value of a numeric literal (also negated), if `e` is one.
-fn literal(e: &Expr) -> Option<f64> {
+pub(crate) fn literal(e: &Expr) -> Option<f64> {
     match &e.kind {
         ExprKind::Int(v, _) => Some(*v as f64),
         ExprKind::Float(v) => Some(*v),
@@ -336,8 +336,20 @@ pub fn call(
             let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
             if t == F {
                 (format!("sign({})", a[0]), t)
-            } else {
+            } else if tr.options.butterchurn_nan {
                 (format!("normalize({})", a[0]), t)
+            } else {
+                // fxc writes normalize as v * rsq(dot(v, v)), and Direct3D
+                // 9 multiplies 0 * inf as 0: a zero vector stays zero (the
+                // common `normalize(uv - uv_orig)` where the warp does not
+                // move), where WGSL's normalize gives NaN.
+                let ty = wgsl_type(&t);
+                let name = format!("d3d9_normalize{}", shape(&t).map_or(0, |(_, n)| n));
+                tr.helpers.insert(format!(
+                    "fn {name}(v: {ty}) -> {ty} {{\n    \
+                     return select(normalize(v), {ty}(0.0f), dot(v, v) == 0.0f);\n}}"
+                ));
+                (format!("{name}({})", a[0]), t)
             }
         }
         "length" => {

@@ -1646,7 +1646,8 @@ impl<'a> Translator<'a> {
         } else {
             let (cur, ct) = self.read_lvalue(&lv);
             let bop = &op[..op.len() - 1];
-            let (v, vt) = self.binary_values(bop, (cur, ct), (rw, rt), pos)?;
+            let plain = plain_arithmetic(bop, None, r);
+            let (v, vt) = self.binary_values(bop, (cur, ct), (rw, rt), plain, pos)?;
             self.store(&lv, &v, &vt, pos)?;
         }
         Ok(self.read_lvalue(&lv))
@@ -1659,16 +1660,20 @@ impl<'a> Translator<'a> {
         b: &Expr,
         pos: usize,
     ) -> Result<(String, Type), Error> {
+        let plain = plain_arithmetic(op, Some(a), b);
         let av = self.expr(a)?;
         let bv = self.expr(b)?;
-        self.binary_values(op, av, bv, pos)
+        self.binary_values(op, av, bv, plain, pos)
     }
 
+    /// `a op b` of translated operands. `plain`: the operands' literals
+    /// make IEEE arithmetic give Direct3D 9's result ([`plain_arithmetic`]).
     fn binary_values(
         &mut self,
         op: &str,
         (aw, at): (String, Type),
         (bw, bt): (String, Type),
+        plain: bool,
         pos: usize,
     ) -> Result<(String, Type), Error> {
         if matches!(at, Type::Matrix(..)) || matches!(bt, Type::Matrix(..)) {
@@ -1691,6 +1696,13 @@ impl<'a> Translator<'a> {
                 let a = self.conv(&aw, &at, &t, pos)?;
                 let b = self.conv(&bw, &bt, &t, pos)?;
                 Ok((format!("({a} - {b} * floor({a} / {b}))"), t))
+            }
+            "*" | "/" if s == Scalar::Float && !plain && !self.options.butterchurn_nan => {
+                let t = make(s, n);
+                let a = self.conv(&aw, &at, &t, pos)?;
+                let b = self.conv(&bw, &bt, &t, pos)?;
+                let helper = self.d3d9_arithmetic(op, &t);
+                Ok((format!("{helper}({a}, {b})"), t))
             }
             "+" | "-" | "*" | "/" | "%" => {
                 let t = make(s.max(Scalar::Int), n);
@@ -1744,6 +1756,51 @@ impl<'a> Translator<'a> {
                 Ok((format!("({a} {op} {b})"), t))
             }
             _ => err(pos, format!("unknown operator `{op}`")),
+        }
+    }
+
+    /// Names (and registers) the helper that multiplies or divides floats
+    /// of type `t` as MilkDrop 2's Direct3D 9 does.
+    ///
+    /// Direct3D 9's shader multiply (`mul`, `mad`, the dot products) makes
+    /// 0 times anything 0, infinity and NaN included (the rule AMD's
+    /// `v_mul_legacy_f32` and DXVK's `d3d9.floatEmulation` keep for
+    /// Direct3D 9 programs), and fxc compiles `a / b` into `a * rcp(b)`,
+    /// where `rcp(0)` is infinity and `rcp(±inf)` is 0. So 0 / 0 is 0 and
+    /// inf / inf is 0, where IEEE arithmetic (WGSL's) gives NaN, which a
+    /// render target stores as black: a preset dividing by a `q` variable
+    /// it never sets draws its picture in MilkDrop 2 and a black frame in
+    /// engines with IEEE arithmetic.
+    fn d3d9_arithmetic(&mut self, op: &str, t: &Type) -> String {
+        let ty = wgsl_type(t);
+        let n = shape(t).map_or(0, |(_, n)| n);
+        // `|`, not `||`: no short circuit, so no branch in the helper.
+        let (zero, any) = if n > 1 {
+            (format!("{ty}(0.0f)"), "|")
+        } else {
+            ("0.0f".to_string(), "|")
+        };
+        let suffix = if n > 1 { n.to_string() } else { String::new() };
+        if op == "*" {
+            let name = format!("d3d9_mul{suffix}");
+            self.helpers.insert(format!(
+                "fn {name}(a: {ty}, b: {ty}) -> {ty} {{\n    \
+                 return select(a * b, {zero}, (a == {zero}) {any} (b == {zero}));\n}}"
+            ));
+            name
+        } else {
+            // x / 0 is ±infinity in Direct3D 9; it is written as ±FLT_MAX
+            // (WGSL has no infinite constants, and llvmpipe's division
+            // gives NaN there), which FLT_MAX then also stands for as a
+            // divisor (rcp(inf) = 0). Both store as 1 in a render target.
+            let name = format!("d3d9_div{suffix}");
+            let max = format!("{ty}(3.40282347e38f)");
+            self.helpers.insert(format!(
+                "fn {name}(a: {ty}, b: {ty}) -> {ty} {{\n    \
+                 let q = select(a / b, sign(a) * {max}, b == {zero});\n    \
+                 return select(q, {zero}, (a == {zero}) {any} (abs(b) >= {max}));\n}}"
+            ));
+            name
         }
     }
 
@@ -2103,5 +2160,22 @@ impl<'a> Translator<'a> {
     pub(crate) fn store_to(&mut self, target: &Expr, value: &str, vt: &Type) -> Result<(), Error> {
         let lv = self.lvalue(target)?;
         self.store(&lv, value, vt, target.pos)
+    }
+}
+
+/// Whether IEEE arithmetic gives Direct3D 9's result for `a op b` (`a`
+/// absent: a compound assignment) from the operands' literals alone: a
+/// product with a non-zero finite literal factor (0 times it is 0 either
+/// way, and it turns no infinity or NaN into 0), or a quotient by one.
+/// Saves the Direct3D 9 helper on the many `x * 0.5` and `x / 2` of
+/// presets.
+fn plain_arithmetic(op: &str, a: Option<&Expr>, b: &Expr) -> bool {
+    let exact = |e: &Expr| {
+        crate::intrinsics::literal(e).is_some_and(|v| v != 0.0 && v.is_finite() && v.abs() < 3.4e38)
+    };
+    match op {
+        "*" => exact(b) || a.is_some_and(exact),
+        "/" => exact(b),
+        _ => true,
     }
 }
