@@ -542,10 +542,12 @@ pub struct ButterchurnQuirks {
     /// only q1..q32 and t1..t8 of the others, so a per-point variable the
     /// init code set starts at 0 there. For presets loaded after the call.
     pub wave_vars: bool,
-    /// Shaders' `sqrt`, `rsqrt` and `log*` of negative numbers are NaN (a
-    /// black pixel once stored), as in butterchurn's GLSL
+    /// Shaders' `sqrt`, `rsqrt` and `log*` of negative numbers, 0 / 0,
+    /// inf * 0 and the normal of a zero vector are NaN (a black pixel once
+    /// stored), as in butterchurn's GLSL
     /// ([`milk_hlsl::Options::butterchurn_nan`]); MilkDrop 2's Direct3D 9
-    /// takes |x|. For presets loaded after the call.
+    /// takes |x| and makes 0 times anything 0. For presets loaded after the
+    /// call.
     pub nan: bool,
     /// Shaders' float `%` floors, as the GLSL `mod` butterchurn's converter
     /// writes for it (`-3 % 2` is 1), where HLSL's truncates as `fmod`

@@ -75,8 +75,10 @@ pub struct Args {
     /// shader's colours placed as butterchurn's composite grid has them),
     /// wave-vars (a custom wave's per-point code sharing the variables of
     /// its init and per-frame code, as in butterchurn's one pool a wave),
-    /// nan (shaders' sqrt, rsqrt and log of negative numbers NaN, as in
-    /// butterchurn's GLSL, where MilkDrop 2's Direct3D 9 takes |x|),
+    /// nan (shaders' sqrt, rsqrt and log of negative numbers, 0 / 0,
+    /// inf * 0 and the normal of a zero vector NaN, as in butterchurn's
+    /// GLSL, where MilkDrop 2's Direct3D 9 takes |x| and makes 0 times
+    /// anything 0),
     /// colour-clamp (shape, custom-wave, border and motion-vector colours past
     /// 0..1 clamped and MilkDrop 1's warp decay a float, where MilkDrop 2's
     /// byte conversion wraps them), main-wrap (shaders' plain
