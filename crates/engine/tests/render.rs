@@ -1063,22 +1063,28 @@ fn middle(img: &[u8]) -> [u8; 3] {
     [img[i], img[i + 1], img[i + 2]]
 }
 
+/// The middle pixel of one frame of the composite shader `comp`, with
+/// Direct3D 9's math (MilkDrop 2) or, with `nan`, butterchurn's NaN.
+fn composite_middle(comp: &str, nan: bool) -> [u8; 3] {
+    use milk_engine::ButterchurnQuirks;
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    vis.emulate_butterchurn(ButterchurnQuirks {
+        nan,
+        ..Default::default()
+    });
+    let report = vis.load_preset(&shader_preset("", comp));
+    assert!(report.shader_failures.is_empty(), "{report:?}");
+    middle(&render(&mut vis, &gpu, &target))
+}
+
 /// Renders the composite shader `comp` once as MilkDrop 2 (Direct3D 9's
 /// math) and once with butterchurn's NaN, and checks the middle pixel
 /// against `d3d9` and `butterchurn` (within 1).
 fn composite_middle_as_direct3d_9_and_butterchurn(comp: &str, d3d9: [u8; 3], butterchurn: [u8; 3]) {
-    use milk_engine::ButterchurnQuirks;
-    let gpu = gpu();
-    let target = gpu.target(W, H);
     for (nan, want) in [(false, d3d9), (true, butterchurn)] {
-        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
-        vis.emulate_butterchurn(ButterchurnQuirks {
-            nan,
-            ..Default::default()
-        });
-        let report = vis.load_preset(&shader_preset("", comp));
-        assert!(report.shader_failures.is_empty(), "{report:?}");
-        let got = middle(&render(&mut vis, &gpu, &target));
+        let got = composite_middle(comp, nan);
         for c in 0..3 {
             assert!(
                 got[c].abs_diff(want[c]) <= 1,
@@ -1134,25 +1140,13 @@ fn zero_times_anything_is_zero_as_in_direct3d_9() {
     // picture so. With butterchurn's IEEE arithmetic 0 / 0 and inf / inf
     // are NaN, stored as 0 (what inf * 0 gives there depends on the
     // driver's fast math: llvmpipe folds x * 0 to 0).
-    use milk_engine::ButterchurnQuirks;
     let comp = "shader_body { float zero = 0 * uv.x; float inf = 1 / zero; \
                 ret = float3(0.5 + zero / zero, 0.5 + inf * zero, 0.25 + inf / inf); }";
-    let gpu = gpu();
-    let target = gpu.target(W, H);
-    for nan in [false, true] {
-        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
-        vis.emulate_butterchurn(ButterchurnQuirks {
-            nan,
-            ..Default::default()
-        });
-        let report = vis.load_preset(&shader_preset("", comp));
-        assert!(report.shader_failures.is_empty(), "{report:?}");
-        let got = middle(&render(&mut vis, &gpu, &target));
-        let want: &[(usize, u8)] = if nan {
-            &[(0, 0), (2, 0)]
-        } else {
-            &[(0, 128), (1, 128), (2, 64)]
-        };
+    for (nan, want) in [
+        (false, &[(0, 128), (1, 128), (2, 64)][..]),
+        (true, &[(0, 0), (2, 0)][..]),
+    ] {
+        let got = composite_middle(comp, nan);
         for &(c, v) in want {
             assert!(got[c].abs_diff(v) <= 1, "butterchurn NaN {nan}: {got:?}");
         }

@@ -94,18 +94,29 @@ impl Json for ParamValue {
     }
 }
 
+/// Writes `items` separated by commas, each with `write`.
+fn comma_separated<T>(
+    out: &mut String,
+    items: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut String, T),
+) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write(out, item);
+    }
+}
+
 /// Writes `{"key":value,...}` for every field of a parameter table, keyed
 /// as MilkDrop writes the key, leaving the object open for more entries.
 fn fields_json(out: &mut String, fields: impl Iterator<Item = (&'static str, ParamValue)>) {
     out.push('{');
-    for (i, (key, value)) in fields.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+    comma_separated(out, fields, |out, (key, value)| {
         key.json(out);
         out.push(':');
         value.json(out);
-    }
+    });
 }
 
 fn shape_json(out: &mut String, s: &ShapeParams, image: Option<&str>) {
@@ -145,30 +156,21 @@ fn dump(path: &str) -> String {
     fields_json(&mut out, p.base.fields());
     out.push('}');
     out.push_str(",\"waves\":[");
-    for (i, w) in p.waves.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        fields_json(&mut out, w.params.fields());
+    comma_separated(&mut out, &p.waves, |out, w| {
+        fields_json(out, w.params.fields());
         out.push('}');
-    }
+    });
     out.push_str("],\"shapes\":[");
-    for (i, s) in p.shapes.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        shape_json(&mut out, &s.params, s.image.as_deref());
-    }
+    comma_separated(&mut out, &p.shapes, |out, s| {
+        shape_json(out, &s.params, s.image.as_deref())
+    });
     out.push_str("],\"code\":{");
     let equations = BlockId::all().filter(|id| !id.is_shader());
-    for (i, id) in equations.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        id.to_string().json(&mut out);
+    comma_separated(&mut out, equations, |out, id| {
+        id.to_string().json(out);
         out.push(':');
-        p.block(id).map(|b| b.text.as_str()).json(&mut out);
-    }
+        p.block(id).map(|b| b.text.as_str()).json(out);
+    });
     out.push_str("},\"warp\":");
     p.warp_shader
         .as_ref()
@@ -180,12 +182,7 @@ fn dump(path: &str) -> String {
         .map(|b| b.text.as_str())
         .json(&mut out);
     out.push_str(",\"warnings\":[");
-    for (i, w) in p.warnings.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        w.to_string().json(&mut out);
-    }
+    comma_separated(&mut out, &p.warnings, |out, w| w.to_string().json(out));
     out.push_str("]}");
     out
 }
