@@ -97,7 +97,7 @@ fn expect_args(name: &str, args: &[Expr], n: usize, pos: usize) -> Result<(), Er
 }
 
 /// The value of a numeric literal (also negated), if `e` is one.
-pub(crate) fn literal(e: &Expr) -> Option<f64> {
+fn literal(e: &Expr) -> Option<f64> {
     match &e.kind {
         ExprKind::Int(v, _) => Some(*v as f64),
         ExprKind::Float(v) => Some(*v),
@@ -184,7 +184,7 @@ fn d3d9_arc_cosine(tr: &mut Translator, t: &Type) -> String {
 
 /// The literal values of `e`: a literal (one value) or a vector built of
 /// literals.
-fn literal_components(e: &Expr) -> Option<Vec<f64>> {
+pub(crate) fn literal_components(e: &Expr) -> Option<Vec<f64>> {
     match &e.kind {
         ExprKind::Construct(Type::Vector(..), parts) => parts.iter().map(literal).collect(),
         _ => literal(e).map(|k| vec![k]),

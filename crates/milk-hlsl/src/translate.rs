@@ -2166,12 +2166,15 @@ impl<'a> Translator<'a> {
 /// Whether IEEE arithmetic gives Direct3D 9's result for `a op b` (`a`
 /// absent: a compound assignment) from the operands' literals alone: a
 /// product with a non-zero finite literal factor (0 times it is 0 either
-/// way, and it turns no infinity or NaN into 0), or a quotient by one.
-/// Saves the Direct3D 9 helper on the many `x * 0.5` and `x / 2` of
-/// presets.
+/// way, and it turns no infinity or NaN into 0), or a quotient by one; a
+/// vector of such literals (`float3(0.4, 0.6, 1)`) counts too. Saves the
+/// Direct3D 9 helper on the many `x * 0.5` and `x / 2` of presets.
 fn plain_arithmetic(op: &str, a: Option<&Expr>, b: &Expr) -> bool {
     let exact = |e: &Expr| {
-        crate::intrinsics::literal(e).is_some_and(|v| v != 0.0 && v.is_finite() && v.abs() < 3.4e38)
+        crate::intrinsics::literal_components(e).is_some_and(|vs| {
+            vs.iter()
+                .all(|v| *v != 0.0 && v.is_finite() && v.abs() < 3.4e38)
+        })
     };
     match op {
         "*" => exact(b) || a.is_some_and(exact),

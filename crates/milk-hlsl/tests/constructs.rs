@@ -763,3 +763,34 @@ fn declared_samplers_are_named_as_milkdrop_2_binds_them() {
     // An undeclared name still needs the prefix.
     assert!(translate_str("shader_body { ret = tex2D(main, uv).xyz; }", Stage::Warp).is_err());
 }
+
+/// Products and quotients go through Direct3D 9's multiply (0 times
+/// anything is 0) unless a factor or the divisor is a non-zero literal, or
+/// a vector of them, where IEEE arithmetic agrees; integers never do.
+#[test]
+fn products_take_direct3d_9s_multiply_unless_a_literal_settles_it() {
+    let helpers = |src: &str| -> Vec<String> {
+        let w = body(src).source_wgsl;
+        ["d3d9_mul(", "d3d9_mul3(", "d3d9_div(", "d3d9_div3("]
+            .iter()
+            .filter(|h| w.contains(*h))
+            .map(|h| h.trim_end_matches('(').to_string())
+            .collect()
+    };
+    assert_eq!(
+        helpers("ret = uv.xyy * float3(0.4, 0.6, 1) / 2;"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        helpers("ret = 0.5 * uv.xyy; ret *= 3;"),
+        Vec::<String>::new()
+    );
+    assert_eq!(helpers("ret = uv.xyy * float3(0.4, 0, 1);"), ["d3d9_mul3"]);
+    assert_eq!(helpers("ret = uv.x * uv.y;"), ["d3d9_mul"]);
+    assert_eq!(helpers("ret = 1 / uv.xyy;"), ["d3d9_div3"]);
+    assert_eq!(helpers("float q = q1; q /= uv.x; ret = q;"), ["d3d9_div"]);
+    assert_eq!(
+        helpers("int i = 3; int j = i * i / i; ret = j;"),
+        Vec::<String>::new()
+    );
+}
