@@ -1774,18 +1774,18 @@ impl<'a> Translator<'a> {
     fn d3d9_arithmetic(&mut self, op: &str, t: &Type) -> String {
         let ty = wgsl_type(t);
         let n = shape(t).map_or(0, |(_, n)| n);
-        // `|`, not `||`: no short circuit, so no branch in the helper.
-        let (zero, any) = if n > 1 {
-            (format!("{ty}(0.0f)"), "|")
+        // Both helpers test with `|`, not `||`: no short circuit, no branch.
+        let zero = if n > 1 {
+            format!("{ty}(0.0f)")
         } else {
-            ("0.0f".to_string(), "|")
+            "0.0f".to_string()
         };
         let suffix = if n > 1 { n.to_string() } else { String::new() };
         if op == "*" {
             let name = format!("d3d9_mul{suffix}");
             self.helpers.insert(format!(
                 "fn {name}(a: {ty}, b: {ty}) -> {ty} {{\n    \
-                 return select(a * b, {zero}, (a == {zero}) {any} (b == {zero}));\n}}"
+                 return select(a * b, {zero}, (a == {zero}) | (b == {zero}));\n}}"
             ));
             name
         } else {
@@ -1798,7 +1798,7 @@ impl<'a> Translator<'a> {
             self.helpers.insert(format!(
                 "fn {name}(a: {ty}, b: {ty}) -> {ty} {{\n    \
                  let q = select(a / b, sign(a) * {max}, b == {zero});\n    \
-                 return select(q, {zero}, (a == {zero}) {any} (abs(b) >= {max}));\n}}"
+                 return select(q, {zero}, (a == {zero}) | (abs(b) >= {max}));\n}}"
             ));
             name
         }
