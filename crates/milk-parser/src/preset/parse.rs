@@ -489,11 +489,8 @@ impl<'a> Reader<'a> {
         // `rot`'s value after `Default()`, 0, not the 1, 1, 1, 0.5, 0.5 that
         // `Default()` gave them. A file without them (or with a value that is
         // not a number) has a black wave at the corner in MilkDrop 2.
-        for key in ["wave_r", "wave_g", "wave_b", "wave_x", "wave_y"] {
-            if let Some(i) = BaseValues::field_index(key) {
-                p.base.set_field(i, "0");
-            }
-        }
+        let b = &mut p.base;
+        (b.wave_r, b.wave_g, b.wave_b, b.wave_x, b.wave_y) = (0.0, 0.0, 0.0, 0.0, 0.0);
         for (i, seen) in self.base.iter().enumerate() {
             if let Some(s) = seen {
                 p.base.set_field(i, s.value);
