@@ -1154,6 +1154,18 @@ fn zero_times_anything_is_zero_as_in_direct3d_9() {
 }
 
 #[test]
+fn remainders_by_zero_are_zero_as_in_direct3d_9() {
+    // fxc writes a % b as frc(|a / b|), signed as a, times b: Direct3D 9's
+    // 0 * x = 0 makes x % 0 0 (0.5 + it: 128), as for a `q` the preset
+    // never sets. WGSL's a - b * trunc(a / b) and GLSL's mod give NaN
+    // there, stored as 0. A remainder by a non-zero number is as before
+    // (0.75 % 0.5 = 0.25: 64).
+    let comp = "shader_body { float zero = 0 * uv.x; float v = 0.75 * step(0, uv.x); \
+                ret = float3(0.5 + v % zero, 0.5 + ((v * uv) % zero).y, v % (zero + 0.5)); }";
+    composite_middle_as_direct3d_9_and_butterchurn(comp, [128, 128, 64], [0, 0, 64]);
+}
+
+#[test]
 fn normalizing_a_zero_vector_gives_zero_as_in_direct3d_9() {
     // fxc writes normalize(v) as v * rsq(dot(v, v)): with Direct3D 9's
     // 0 * inf = 0 a zero vector stays zero (0.5 + it: 128), as in the

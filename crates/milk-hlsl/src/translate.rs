@@ -146,6 +146,16 @@ fn err<T>(pos: usize, msg: impl Into<String>) -> Result<T, Error> {
     Err(Error::type_error(pos, msg))
 }
 
+/// fxc refuses bitwise operators for the shader models MilkDrop 2 compiles
+/// for (2 and 3; "error X3535: Bitwise operations not supported on legacy
+/// targets"), so MilkDrop 2 draws its fallback shader for such a shader.
+fn bitwise_refused(op: &str) -> String {
+    format!(
+        "`{op}`: bitwise operators need shader model 4; fxc refuses them for \
+         MilkDrop 2's shader models 2 and 3 (error X3535)"
+    )
+}
+
 impl<'a> Translator<'a> {
     pub fn new(stage: Stage, shader: &'a Shader) -> Self {
         Translator {
@@ -1253,14 +1263,7 @@ impl<'a> Translator<'a> {
                         let bt = make(Scalar::Bool, n);
                         (format!("(!{})", self.conv(&w, &t, &bt, pos)?), bt)
                     }
-                    "~" => {
-                        let Some((s, n)) = shape(&t).filter(|(s, _)| *s != Scalar::Float) else {
-                            return err(pos, "`~` needs an integer");
-                        };
-                        let s = s.max(Scalar::Int);
-                        let it = make(s, n);
-                        (format!("(~{})", self.conv(&w, &t, &it, pos)?), it)
-                    }
+                    "~" => return err(pos, bitwise_refused(op)),
                     _ => match &t {
                         Type::Matrix(..) => (format!("(({w}) * -1.0f)"), t),
                         _ => {
@@ -1697,7 +1700,7 @@ impl<'a> Translator<'a> {
                 let b = self.conv(&bw, &bt, &t, pos)?;
                 Ok((format!("({a} - {b} * floor({a} / {b}))"), t))
             }
-            "*" | "/" if s == Scalar::Float && !plain && !self.options.butterchurn_nan => {
+            "*" | "/" | "%" if s == Scalar::Float && !plain && !self.options.butterchurn_nan => {
                 let t = make(s, n);
                 let a = self.conv(&aw, &at, &t, pos)?;
                 let b = self.conv(&bw, &bt, &t, pos)?;
@@ -1733,34 +1736,13 @@ impl<'a> Translator<'a> {
                 };
                 Ok((format!("({a} {wop} {b})"), t))
             }
-            "&" | "|" | "^" => {
-                let s = if s == Scalar::Float {
-                    Scalar::Int
-                } else {
-                    s.max(Scalar::Int)
-                };
-                let t = make(s, n);
-                let a = self.conv(&aw, &at, &t, pos)?;
-                let b = self.conv(&bw, &bt, &t, pos)?;
-                Ok((format!("({a} {op} {b})"), t))
-            }
-            "<<" | ">>" => {
-                let s = if s == Scalar::Float {
-                    Scalar::Int
-                } else {
-                    s.max(Scalar::Int)
-                };
-                let t = make(s, n);
-                let a = self.conv(&aw, &at, &t, pos)?;
-                let b = self.conv(&bw, &bt, &make(Scalar::Uint, n), pos)?;
-                Ok((format!("({a} {op} {b})"), t))
-            }
+            "&" | "|" | "^" | "<<" | ">>" => err(pos, bitwise_refused(op)),
             _ => err(pos, format!("unknown operator `{op}`")),
         }
     }
 
-    /// Names (and registers) the helper that multiplies or divides floats
-    /// of type `t` as MilkDrop 2's Direct3D 9 does.
+    /// Names (and registers) the helper that multiplies, divides or takes
+    /// the remainder of floats of type `t` as MilkDrop 2's Direct3D 9 does.
     ///
     /// Direct3D 9's shader multiply (`mul`, `mad`, the dot products) makes
     /// 0 times anything 0, infinity and NaN included (the rule AMD's
@@ -1786,6 +1768,17 @@ impl<'a> Translator<'a> {
             self.helpers.insert(format!(
                 "fn {name}(a: {ty}, b: {ty}) -> {ty} {{\n    \
                  return select(a * b, {zero}, (a == {zero}) | (b == {zero}));\n}}"
+            ));
+            name
+        } else if op == "%" {
+            // fxc writes `a % b` as `frc(|a * rcp(b)|)`, signed as `a`,
+            // times `b`: that last multiply makes x % 0 (and x % inf) 0,
+            // where WGSL's `a - b * trunc(a / b)` is NaN.
+            let name = format!("d3d9_rem{suffix}");
+            let max = format!("{ty}(3.40282347e38f)");
+            self.helpers.insert(format!(
+                "fn {name}(a: {ty}, b: {ty}) -> {ty} {{\n    \
+                 return select(a % b, {zero}, (b == {zero}) | (abs(b) >= {max}));\n}}"
             ));
             name
         } else {
@@ -2166,9 +2159,10 @@ impl<'a> Translator<'a> {
 /// Whether IEEE arithmetic gives Direct3D 9's result for `a op b` (`a`
 /// absent: a compound assignment) from the operands' literals alone: a
 /// product with a non-zero finite literal factor (0 times it is 0 either
-/// way, and it turns no infinity or NaN into 0), or a quotient by one; a
-/// vector of such literals (`float3(0.4, 0.6, 1)`) counts too. Saves the
-/// Direct3D 9 helper on the many `x * 0.5` and `x / 2` of presets.
+/// way, and it turns no infinity or NaN into 0), or a quotient or
+/// remainder by one; a vector of such literals (`float3(0.4, 0.6, 1)`)
+/// counts too. Saves the Direct3D 9 helper on the many `x * 0.5`, `x / 2`
+/// and `x % 1` of presets.
 fn plain_arithmetic(op: &str, a: Option<&Expr>, b: &Expr) -> bool {
     let exact = |e: &Expr| {
         crate::intrinsics::literal_components(e).is_some_and(|vs| {
@@ -2178,7 +2172,7 @@ fn plain_arithmetic(op: &str, a: Option<&Expr>, b: &Expr) -> bool {
     };
     match op {
         "*" => exact(b) || a.is_some_and(exact),
-        "/" => exact(b),
+        "/" | "%" => exact(b),
         _ => true,
     }
 }

@@ -261,7 +261,7 @@ fn every_loop_has_an_iteration_guard() {
 #[test]
 fn compound_assignment_and_increments() {
     body(
-        "float x = 1; x += 2; x -= 1; x *= 3; x /= 2; int i = 5; i %= 3; i <<= 1; i++; --i; ret = x + i++;",
+        "float x = 1; x += 2; x -= 1; x *= 3; x /= 2; int i = 5; i %= 3; i *= 2; i++; --i; ret = x + i++;",
     );
     body("float a, b; a = b = 2; ret = a + b;");
 }
@@ -793,4 +793,62 @@ fn products_take_direct3d_9s_multiply_unless_a_literal_settles_it() {
         helpers("int i = 3; int j = i * i / i; ret = j;"),
         Vec::<String>::new()
     );
+}
+
+/// fxc writes `a % b` as `frc(|a / b|)` signed as `a`, times `b`, and
+/// Direct3D 9's multiply makes that 0 when `b` is 0: the remainder by 0 is
+/// 0 in MilkDrop 2, NaN (a black pixel) with WGSL's `%`.
+#[test]
+fn remainders_by_zero_are_zero_as_in_direct3d_9() {
+    let w = body("ret = uv.x % q1; ret.yz = uv % q2; ret.x %= q3;").source_wgsl;
+    assert!(w.contains("d3d9_rem("), "{w}");
+    assert!(w.contains("d3d9_rem2("), "{w}");
+    let helper = w
+        .split("fn d3d9_rem(")
+        .nth(1)
+        .and_then(|h| h.split('}').next())
+        .unwrap_or_default();
+    assert!(helper.contains("b == 0.0f"), "{helper}");
+    // A divisor that is a non-zero literal keeps WGSL's `%`, and so do
+    // integers and butterchurn's floored `mod`.
+    let plain = body("int i = 7; ret = uv.x % 0.25 + uv.yxy % float3(1, 2, 3) + i % 3;");
+    assert!(
+        !plain.source_wgsl.contains("d3d9_rem"),
+        "{}",
+        plain.source_wgsl
+    );
+    let options = milk_hlsl::Options {
+        butterchurn_nan: true,
+        ..Default::default()
+    };
+    let block = milk_parser::preset::CodeBlock::from_text("shader_body { ret = uv.x % q1; }");
+    let ieee = milk_hlsl::translate_with(&block, Stage::Warp, &options).unwrap();
+    assert!(
+        !ieee.source_wgsl.contains("d3d9_rem"),
+        "{}",
+        ieee.source_wgsl
+    );
+}
+
+/// fxc refuses `&`, `|`, `^`, `~`, `<<` and `>>` for shader models 2 and
+/// 3 (error X3535), so MilkDrop 2 draws its fallback shader; Kefir's
+/// translation fails as fxc's compile does, naming the place.
+#[test]
+fn bitwise_operators_fail_as_fxc_fails_them_for_shader_model_3() {
+    for src in [
+        "int i = 6; ret = i & 3;",
+        "int i = 6; ret = i | 1;",
+        "int i = 6; ret = i ^ 5;",
+        "int i = 6; ret = ~i;",
+        "int i = 6; ret = i << 2;",
+        "int i = 6; ret = i >> 1;",
+        "int i = 6; i &= 3; ret = i;",
+        "int i = 6; i <<= 1; ret = i;",
+    ] {
+        let e = fails(&format!("shader_body {{\n{src}\n}}"));
+        assert_eq!((e.kind, e.line), (ErrorKind::Type, 2), "{src}: {e}");
+        assert!(e.message.contains("X3535"), "{src}: {e}");
+    }
+    // Logical operators are not bitwise.
+    body("int i = 6; ret = (i > 2 && i < 9) || uv.x > 0.5;");
 }
