@@ -347,8 +347,9 @@ QUIRKS = {
         "Direct3D 9, whose rsq and log instructions take the absolute value (sqrt compiles to "
         "rcp(rsq(x)), acos to a cubic times rcp(rsq(1-|x|))), so it gets sqrt(|x|), log(|x|) "
         "and a finite arc cosine, as Kefir; likewise a shader dividing 0 by 0 (an unset q), "
-        "multiplying an infinity by 0 or normalizing a zero vector: NaN in GLSL, 0 in Direct3D "
-        "9, whose multiply makes 0 times anything 0 (fxc writes a/b as a*rcp(b))"),
+        "multiplying an infinity by 0, taking a remainder by 0 or normalizing a zero vector: "
+        "NaN in GLSL, 0 in Direct3D 9, whose multiply makes 0 times anything 0 (fxc writes a/b "
+        "as a*rcp(b) and a%b as frc(|a/b|)*b)"),
     "colour-clamp": (
         "shape, custom-wave, border or motion-vector colours, or MilkDrop 1's warp decay, go past "
         "0..1: MilkDrop 2 turns them into bytes as ((int)(v*255)) & 0xFF (milkdropfs.cpp "

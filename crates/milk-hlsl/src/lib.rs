@@ -202,9 +202,9 @@ pub struct Options {
     /// NaN, as in butterchurn's GLSL, instead of MilkDrop 2's Direct3D 9
     /// results of |x| (its `rsq` and `log` instructions take the absolute
     /// value); `acos` and `asin` outside [-1, 1] are NaN instead of the
-    /// finite values of fxc's polynomial expansion; float `*` and `/` and
-    /// `normalize` follow IEEE (0 / 0, inf * 0 and the normal of a zero
-    /// vector are NaN) instead of Direct3D 9's 0 * anything = 0. For
+    /// finite values of fxc's polynomial expansion; float `*`, `/`, `%`
+    /// and `normalize` follow IEEE (0 / 0, inf * 0, x % 0 and the normal of
+    /// a zero vector are NaN) instead of Direct3D 9's 0 * anything = 0. For
     /// comparing with butterchurn only.
     pub butterchurn_nan: bool,
     /// Float `%` floors, as GLSL's `mod`, into which butterchurn's converter

@@ -76,7 +76,7 @@ pub struct Args {
     /// wave-vars (a custom wave's per-point code sharing the variables of
     /// its init and per-frame code, as in butterchurn's one pool a wave),
     /// nan (shaders' sqrt, rsqrt and log of negative numbers, 0 / 0,
-    /// inf * 0 and the normal of a zero vector NaN, as in butterchurn's
+    /// inf * 0, x % 0 and the normal of a zero vector NaN, as in butterchurn's
     /// GLSL, where MilkDrop 2's Direct3D 9 takes |x| and makes 0 times
     /// anything 0),
     /// colour-clamp (shape, custom-wave, border and motion-vector colours past
