@@ -543,8 +543,9 @@ pub struct ButterchurnQuirks {
     /// init code set starts at 0 there. For presets loaded after the call.
     pub wave_vars: bool,
     /// Shaders' `sqrt`, `rsqrt` and `log*` of negative numbers, 0 / 0,
-    /// inf * 0, x % 0 and the normal of a zero vector are NaN (a black pixel once
-    /// stored), as in butterchurn's GLSL
+    /// inf * 0, x % 0 and the normal of a zero vector are NaN (a black pixel
+    /// once stored; a texture read at a NaN coordinate reads at 0, as on
+    /// SwiftShader), as in butterchurn's GLSL
     /// ([`milk_hlsl::Options::butterchurn_nan`]); MilkDrop 2's Direct3D 9
     /// takes |x| and makes 0 times anything 0. For presets loaded after the
     /// call.

@@ -1170,6 +1170,22 @@ fn remainders_by_zero_are_zero_as_in_direct3d_9() {
 }
 
 #[test]
+fn butterchurns_nan_reads_textures_at_0_for_a_nan_coordinate() {
+    // With butterchurn's NaN, asin(1.5) is NaN, and SwiftShader (which
+    // draws butterchurn's references) reads a texture at a NaN coordinate
+    // as at 0, where llvmpipe's filter returns NaN (stored as 0): the
+    // imitation reads at 0, so the difference of the two reads is 0 (0.5 +
+    // it: 128).
+    let comp = "shader_body { float n = asin(1.5 + 0 * uv.x); \
+                ret = tex2D(sampler_noise_lq, float2(n, n)).xyz \
+                - tex2D(sampler_noise_lq, float2(0, 0)).xyz + 0.5; }";
+    let got = composite_middle(comp, true);
+    for c in got {
+        assert!(c.abs_diff(128) <= 1, "{got:?}");
+    }
+}
+
+#[test]
 fn normalizing_a_zero_vector_gives_zero_as_in_direct3d_9() {
     // fxc writes normalize(v) as v * rsq(dot(v, v)): with Direct3D 9's
     // 0 * inf = 0 a zero vector stays zero (0.5 + it: 128), as in the

@@ -162,6 +162,37 @@ fn coord(tr: &mut Translator, e: &Expr, t: &Type) -> Result<String, Error> {
     tr.convert_to(&w, &vt, t, e.pos)
 }
 
+/// [`coord`] for a texture read. With butterchurn's NaN
+/// ([`crate::Options::butterchurn_nan`]) a NaN coordinate reads at 0:
+/// SwiftShader, which butterchurn's references are drawn with, turns it
+/// into a texel index as 0 does, where llvmpipe's filter returns NaN.
+fn texture_coord(tr: &mut Translator, e: &Expr, t: &Type) -> Result<String, Error> {
+    let c = coord(tr, e, t)?;
+    if !tr.options.butterchurn_nan {
+        return Ok(c);
+    }
+    // By the bits, as `isnan`: `c != c` may be folded away.
+    let ty = wgsl_type(t);
+    let (name, zero, bits, limit) = match shape(t) {
+        Some((_, n)) if n > 1 => (
+            format!("bc_nan_coord{n}"),
+            format!("{ty}(0.0f)"),
+            format!("(bitcast<vec{n}<u32>>(c) & vec{n}<u32>(0x7fffffffu))"),
+            format!("vec{n}<u32>(0x7f800000u)"),
+        ),
+        _ => (
+            "bc_nan_coord".to_string(),
+            "0.0f".to_string(),
+            "(bitcast<u32>(c) & 0x7fffffffu)".to_string(),
+            "0x7f800000u".to_string(),
+        ),
+    };
+    tr.helpers.insert(format!(
+        "fn {name}(c: {ty}) -> {ty} {{\n    return select(c, {zero}, {bits} > {limit});\n}}"
+    ));
+    Ok(format!("{name}({c})"))
+}
+
 /// Names (and registers with the translator) the helper computing `acos` of
 /// a value of type `t` as fxc compiles it for shader model 2 and 3: a cubic
 /// in |x| times `sqrt(1 - |x|)`, mirrored for negative x; `asin` is π/2
@@ -618,10 +649,10 @@ pub fn call(
                 return err(pos, "`tex2D` takes 2 or 4 arguments");
             }
             let footprint = Footprint::of(&footprint::fit(tr.lanes(&args[1]), 2));
-            let uv = coord(tr, &args[1], &F2)?;
+            let uv = texture_coord(tr, &args[1], &F2)?;
             if args.len() == 4 {
-                let dx = coord(tr, &args[2], &F2)?;
-                let dy = coord(tr, &args[3], &F2)?;
+                let dx = texture_coord(tr, &args[2], &F2)?;
+                let dy = texture_coord(tr, &args[3], &F2)?;
                 let (t, s) = tr.sampler(&args[0], SamplerDim::D2)?;
                 (format!("textureSampleGrad({t}, {s}, {uv}, {dx}, {dy})"), F4)
             } else {
@@ -640,7 +671,7 @@ pub fn call(
             } else {
                 (SamplerDim::D3, "xyz")
             };
-            let v = coord(tr, &args[1], &F4)?;
+            let v = texture_coord(tr, &args[1], &F4)?;
             let tmp = tr.temp();
             tr.emit(format!("let {tmp} = {v};"));
             let (t, s) = tr.sampler(&args[0], dim)?;
@@ -655,7 +686,7 @@ pub fn call(
         }
         "tex2Dlod" => {
             expect_args(name, args, 2, pos)?;
-            let v = coord(tr, &args[1], &F4)?;
+            let v = texture_coord(tr, &args[1], &F4)?;
             let tmp = tr.temp();
             tr.emit(format!("let {tmp} = {v};"));
             let level = format!("max({tmp}.w, 0.0f)");
@@ -673,7 +704,7 @@ pub fn call(
         }
         "tex2Dproj" => {
             expect_args(name, args, 2, pos)?;
-            let v = coord(tr, &args[1], &F4)?;
+            let v = texture_coord(tr, &args[1], &F4)?;
             let tmp = tr.temp();
             tr.emit(format!("let {tmp} = {v};"));
             (
@@ -690,16 +721,16 @@ pub fn call(
         }
         "tex2Dgrad" => {
             expect_args(name, args, 4, pos)?;
-            let uv = coord(tr, &args[1], &F2)?;
-            let dx = coord(tr, &args[2], &F2)?;
-            let dy = coord(tr, &args[3], &F2)?;
+            let uv = texture_coord(tr, &args[1], &F2)?;
+            let dx = texture_coord(tr, &args[2], &F2)?;
+            let dy = texture_coord(tr, &args[3], &F2)?;
             let (t, s) = tr.sampler(&args[0], SamplerDim::D2)?;
             (format!("textureSampleGrad({t}, {s}, {uv}, {dx}, {dy})"), F4)
         }
         "tex3D" | "tex3d" => {
             expect_args(name, args, 2, pos)?;
             let footprint = Footprint::of(&footprint::fit(tr.lanes(&args[1]), 3));
-            let uvw = coord(tr, &args[1], &F3)?;
+            let uvw = texture_coord(tr, &args[1], &F3)?;
             (
                 sample(tr, &args[0], SamplerDim::D3, &uvw, None, footprint)?,
                 F4,
@@ -707,7 +738,7 @@ pub fn call(
         }
         "tex3Dlod" => {
             expect_args(name, args, 2, pos)?;
-            let v = coord(tr, &args[1], &F4)?;
+            let v = texture_coord(tr, &args[1], &F4)?;
             let tmp = tr.temp();
             tr.emit(format!("let {tmp} = {v};"));
             let level = format!("max({tmp}.w, 0.0f)");
@@ -725,13 +756,13 @@ pub fn call(
         }
         "GetPixel" | "GetMain" => {
             expect_args(name, args, 1, pos)?;
-            let uv = coord(tr, &args[0], &F2)?;
+            let uv = texture_coord(tr, &args[0], &F2)?;
             let (t, s) = tr.builtin_sampler("sampler_main", pos)?;
             (format!("textureSampleLevel({t}, {s}, {uv}, 0.0f).xyz"), F3)
         }
         "GetBlur1" | "GetBlur2" | "GetBlur3" => {
             expect_args(name, args, 1, pos)?;
-            let uv = coord(tr, &args[0], &F2)?;
+            let uv = texture_coord(tr, &args[0], &F2)?;
             let n = name.as_bytes()[7] - b'0';
             let (sampler, scale, bias) = blur(n);
             let (t, s) = tr.builtin_sampler(&sampler, pos)?;

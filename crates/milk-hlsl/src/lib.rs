@@ -204,7 +204,9 @@ pub struct Options {
     /// value); `acos` and `asin` outside [-1, 1] are NaN instead of the
     /// finite values of fxc's polynomial expansion; float `*`, `/`, `%`
     /// and `normalize` follow IEEE (0 / 0, inf * 0, x % 0 and the normal of
-    /// a zero vector are NaN) instead of Direct3D 9's 0 * anything = 0. For
+    /// a zero vector are NaN) instead of Direct3D 9's 0 * anything = 0; a
+    /// texture read at a NaN coordinate reads at 0, as SwiftShader (which
+    /// draws butterchurn's references) does, where llvmpipe returns NaN. For
     /// comparing with butterchurn only.
     pub butterchurn_nan: bool,
     /// Float `%` floors, as GLSL's `mod`, into which butterchurn's converter

@@ -830,6 +830,26 @@ fn remainders_by_zero_are_zero_as_in_direct3d_9() {
     );
 }
 
+/// butterchurn's NaN reads a texture at 0 for a NaN coordinate, as
+/// SwiftShader does; MilkDrop 2's reading takes the coordinate as it is.
+#[test]
+fn butterchurns_nan_sanitises_texture_coordinates() {
+    let src = "shader_body { ret = tex2D(sampler_noise_lq, uv).xyz + tex3D(sampler_noisevol_lq, uv.xyx).x \
+               + GetBlur1(uv); }";
+    let block = milk_parser::preset::CodeBlock::from_text(src);
+    let options = milk_hlsl::Options {
+        butterchurn_nan: true,
+        ..Default::default()
+    };
+    let ieee = milk_hlsl::translate_with(&block, Stage::Warp, &options)
+        .unwrap()
+        .source_wgsl;
+    for helper in ["bc_nan_coord2(", "bc_nan_coord3("] {
+        assert!(ieee.contains(helper), "{helper}: {ieee}");
+    }
+    assert!(!ok(src).source_wgsl.contains("bc_nan_coord"));
+}
+
 /// fxc refuses `&`, `|`, `^`, `~`, `<<` and `>>` for shader models 2 and
 /// 3 (error X3535), so MilkDrop 2 draws its fallback shader; Kefir's
 /// translation fails as fxc's compile does, naming the place.
