@@ -1121,6 +1121,23 @@ fn powers_with_literal_exponents_are_of_the_absolute_value() {
 }
 
 #[test]
+fn computed_powers_of_0_and_to_0_are_as_direct3d_9s() {
+    // Direct3D 9's pow is exp2(y * log2|x|) with its multiply, 0 times
+    // anything being 0: 0^0 = 1 (0.5 * it: 128), 1^inf = 1 (128) and, as
+    // everywhere, 0^0.5 = 0 and 0.5^2 = 0.25 (64). With IEEE's multiply
+    // y * log2|x| is NaN in the first two (WGSL leaves pow(0, 0) to the
+    // driver; llvmpipe gives 1 there, and NaN, a black pixel, for 1^inf).
+    let comp = "shader_body { float zero = 0 * uv.x; float two = 2 * step(0, uv.x); \
+                float big = 1e30 * step(0, uv.x); float inf = big * big; \
+                ret = float3(0.5 * pow(zero, zero), 0.5 * pow(1 + zero, inf), \
+                pow(zero, 0.5 * two) + pow(0.5 + zero, two)); }";
+    let got = composite_middle(comp, false);
+    for (c, want) in [128u8, 128, 64].into_iter().enumerate() {
+        assert!(got[c].abs_diff(want) <= 1, "{got:?}");
+    }
+}
+
+#[test]
 fn arc_cosines_outside_minus_one_to_one_follow_direct3d_9_or_butterchurn() {
     // fxc expands acos into a cubic in |x| times rcp(rsq(1 - |x|)), and rsq
     // takes |x|: acos(2) = 1.2937 (/2: 165), asin(-2) = pi/2 - acos(-2) =

@@ -213,6 +213,33 @@ fn d3d9_arc_cosine(tr: &mut Translator, t: &Type) -> String {
     name
 }
 
+/// Names (and registers) the helper raising |x| to a computed power `y`
+/// as Direct3D 9's `pow` does: `exp2(y * log2|x|)` with its multiply, for
+/// which 0 times anything is 0, so y = 0 or |x| = 1 gives 1 whatever the
+/// other operand (0^0, inf^0, 1^inf), where IEEE's product is NaN (WGSL
+/// leaves `pow(0, 0)` to the driver; llvmpipe's 1^inf is NaN, a black
+/// pixel).
+fn d3d9_pow(tr: &mut Translator, t: &Type) -> String {
+    let ty = wgsl_type(t);
+    let (name, zero, one) = match shape(t) {
+        Some((_, n)) if n > 1 => (
+            format!("d3d9_powf{n}"),
+            format!("{ty}(0.0f)"),
+            format!("{ty}(1.0f)"),
+        ),
+        _ => (
+            "d3d9_powf".to_string(),
+            "0.0f".to_string(),
+            "1.0f".to_string(),
+        ),
+    };
+    tr.helpers.insert(format!(
+        "fn {name}(x: {ty}, y: {ty}) -> {ty} {{\n    let a = abs(x);\n    \
+         return select(pow(a, y), {one}, (y == {zero}) | (a == {one}));\n}}"
+    ));
+    name
+}
+
 /// The literal values of `e`: a literal (one value) or a vector built of
 /// literals.
 pub(crate) fn literal_components(e: &Expr) -> Option<Vec<f64>> {
@@ -421,6 +448,10 @@ pub fn call(
                 Some(0.5) => format!("sqrt(abs({}))", a[0]),
                 Some(k) if k.fract() == 0.0 && (2.0..=8.0).contains(&k) => {
                     format!("{}({})", whole_power(tr, &t, k as u32), a[0])
+                }
+                // A literal exponent (not 0) agrees with IEEE's pow.
+                _ if exponents.is_none() && folds && !tr.options.butterchurn_nan => {
+                    format!("{}({}, {})", d3d9_pow(tr, &t), a[0], a[1])
                 }
                 _ => format!("pow(abs({}), {})", a[0], a[1]),
             };

@@ -850,6 +850,23 @@ fn butterchurns_nan_sanitises_texture_coordinates() {
     assert!(!ok(src).source_wgsl.contains("bc_nan_coord"));
 }
 
+/// A computed exponent takes Direct3D 9's pow (`y == 0` or `|x| == 1`
+/// gives 1); a literal one keeps its square root or multiplications.
+#[test]
+fn computed_powers_take_direct3d_9s_pow() {
+    let w = body("ret = pow(uv.x, q1) + pow(uv.xyx, q2.xxx).y + pow(uv.y, 3);").source_wgsl;
+    for helper in ["d3d9_powf(", "d3d9_powf3("] {
+        assert!(w.contains(helper), "{helper}: {w}");
+    }
+    let helper = w.split("fn d3d9_powf(").nth(1).unwrap_or_default();
+    assert!(helper.contains("y == 0.0f"), "{helper}");
+    assert!(
+        !body("ret = pow(uv.x, 2.5) + pow(uv.y, 0.5);")
+            .source_wgsl
+            .contains("d3d9_powf")
+    );
+}
+
 /// fxc refuses `&`, `|`, `^`, `~`, `<<` and `>>` for shader models 2 and
 /// 3 (error X3535), so MilkDrop 2 draws its fallback shader; Kefir's
 /// translation fails as fxc's compile does, naming the place.
