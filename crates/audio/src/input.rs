@@ -1,5 +1,5 @@
 //! What a front-end listens to: live capture when a device opens, otherwise
-//! the built-in [`demo_track`](crate::demo_track), played in real time so the
+//! the built-in [`demo_track`], played in real time so the
 //! visuals always have music.
 
 use crate::analyzer::Analyzer;

@@ -20,7 +20,7 @@ fn rgba(r: f64, g: f64, b: f64, a: f64, clamp_colours: bool) -> [f32; 4] {
 
 /// MilkDrop's grid of motion vectors: `mv_x` x `mv_y` short lines (at most
 /// 64 x 48; the fractional parts stretch the spacing), shifted by
-/// `mv_dx`/`mv_dy`, each showing the warp's motion ([`motion_at`]), `mv_l`
+/// `mv_dx`/`mv_dy`, each showing the warp's motion (`motion_at`), `mv_l`
 /// times as long and at least one pixel. `uv(n)` is the texture coordinate
 /// mesh vertex `n` samples (rows of the mesh from the top): MilkDrop 2's
 /// `ReversePropagatePoint` reads `m_verts` before `ComputeGridAlphaValues`
@@ -147,7 +147,7 @@ pub fn draw_motion_vectors(
 pub struct MotionVectorRules {
     /// Colours past 0..1 clamped (butterchurn) instead of wrapped as bytes.
     pub clamp_colours: bool,
-    /// butterchurn's lengths ([`vector_extent`]) and motion (no half-texel
+    /// butterchurn's lengths (`vector_extent`) and motion (no half-texel
     /// offset, see [`draw_motion_vectors`]).
     pub butterchurn_lengths: bool,
 }

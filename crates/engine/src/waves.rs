@@ -9,7 +9,7 @@
 //! then the outer and inner borders.
 //!
 //! Everything is drawn as coloured triangles through one small pipeline
-//! ([`Overlay`]) with MilkDrop's two blend modes (alpha and additive); lines
+//! (`Overlay`) with MilkDrop's two blend modes (alpha and additive); lines
 //! and dots are expanded into quads on the CPU ([`Canvas`]). MilkDrop's
 //! thick lines and dots (below) are one quad per segment or dot whose
 //! fragment shader counts the four brush copies covering each pixel and

@@ -75,7 +75,7 @@ impl MilkUniforms {
     /// Size of the block in bytes (WGSL uniform layout).
     pub const SIZE: usize = 24 * 16 + 24 * 64;
 
-    /// The block as bytes in the WGSL layout of [`UNIFORMS_WGSL`]: vec4s
+    /// The block as bytes in the WGSL layout of [`uniforms_wgsl`]: vec4s
     /// back to back, then each `mat4x3<f32>` as 4 rows padded to 16 bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(Self::SIZE);

@@ -10,9 +10,9 @@
 //! 1. [`lexer`] (nom) -> tokens with byte offsets;
 //! 2. [`preprocess`]: `#define`, `#if` & co. on tokens;
 //! 3. [`parser`]: recursive descent into [`ast`] with positions;
-//! 4. [`translate`]: a type checker that applies HLSL's implicit conversions
+//! 4. [`mod@translate`]: a type checker that applies HLSL's implicit conversions
 //!    ([`types`]) and intrinsic overloads ([`intrinsics`]) and writes WGSL,
-//!    with MilkDrop's environment ([`env`]) as a prelude;
+//!    with MilkDrop's environment ([`mod@env`]) as a prelude;
 //! 5. naga's WGSL front-end parses that text and its validator checks it, so
 //!    nothing invalid reaches the GPU. The validated module goes to wgpu as
 //!    it is (or the checked text, where wgpu takes text: the browser);
@@ -111,7 +111,7 @@ pub struct Error {
     pub kind: ErrorKind,
     /// Byte offset in the shader text.
     pub offset: usize,
-    /// 1-based line and column: in the preset file for [`translate`], in
+    /// 1-based line and column: in the preset file for [`translate()`], in
     /// the text for [`translate_str`].
     pub line: u32,
     pub col: u32,
@@ -233,7 +233,7 @@ pub fn translate(block: &CodeBlock, stage: Stage) -> Result<Translation, Error> 
     translate_with(block, stage, &Options::default())
 }
 
-/// [`translate`] with [`Options`].
+/// [`translate()`] with [`Options`].
 pub fn translate_with(
     block: &CodeBlock,
     stage: Stage,

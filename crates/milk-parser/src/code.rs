@@ -862,7 +862,7 @@ impl PresetCode {
     /// for a soft transition of `seconds` starting at `time`: MilkDrop 2's
     /// `CState::StartBlendFrom`. Its per-frame code then sees `decay`,
     /// `gamma`, `wave_r`, `ob_a`, `mv_l`, ... (not integers and flags, nor
-    /// the motion values, see [`blend_file_values`]) gliding linearly from
+    /// the motion values, see `blend_file_values`) gliding linearly from
     /// the outgoing preset's file values to its own, and the renderer
     /// the same for the main wave's scale, smoothing and volume alpha
     /// range, the warp scale and the hue amount ([`PresetCode::file_values`]).

@@ -7,7 +7,7 @@
 //! `atof`). We return `None` in that case and the caller keeps its default.
 //!
 //! Float values are then stored as MilkDrop 2 stores them, as `float`s
-//! ([`FieldValue::stored`]).
+//! (`FieldValue::stored`).
 //!
 //! As the C library MilkDrop 2 was built with (Visual C++ 2008's, before
 //! C99's `inf` and `nan`), `inf`, `infinity` and `nan` are not numbers, so
