@@ -173,24 +173,35 @@ fn texture_coord(tr: &mut Translator, e: &Expr, t: &Type) -> Result<String, Erro
     }
     // By the bits, as `isnan`: `c != c` may be folded away.
     let ty = wgsl_type(t);
-    let (name, zero, bits, limit) = match shape(t) {
-        Some((_, n)) if n > 1 => (
-            format!("bc_nan_coord{n}"),
-            format!("{ty}(0.0f)"),
-            format!("(bitcast<vec{n}<u32>>(c) & vec{n}<u32>(0x7fffffffu))"),
-            format!("vec{n}<u32>(0x7f800000u)"),
-        ),
-        _ => (
-            "bc_nan_coord".to_string(),
-            "0.0f".to_string(),
-            "(bitcast<u32>(c) & 0x7fffffffu)".to_string(),
-            "0x7f800000u".to_string(),
-        ),
+    let n = shape(t).map_or(0, |(_, n)| n);
+    let (name, zero) = if n > 1 {
+        (format!("bc_nan_coord{n}"), format!("{ty}(0.0f)"))
+    } else {
+        ("bc_nan_coord".to_string(), "0.0f".to_string())
     };
+    let (bits, limit) = magnitude_bits("c", n);
     tr.helpers.insert(format!(
         "fn {name}(c: {ty}) -> {ty} {{\n    return select(c, {zero}, {bits} > {limit});\n}}"
     ));
     Ok(format!("{name}({c})"))
+}
+
+/// The bits of a float expression of `n` components (0: a scalar) without
+/// its sign, and those of infinity to compare them with: above it is NaN,
+/// at it infinite, below it finite. WGSL may assume floats are finite, so
+/// `x != x` could be folded away; the bits cannot.
+fn magnitude_bits(value: &str, n: u8) -> (String, String) {
+    if n == 0 {
+        (
+            format!("(bitcast<u32>({value}) & 0x7fffffffu)"),
+            "0x7f800000u".to_string(),
+        )
+    } else {
+        (
+            format!("(bitcast<vec{n}<u32>>({value}) & vec{n}<u32>(0x7fffffffu))"),
+            format!("vec{n}<u32>(0x7f800000u)"),
+        )
+    }
 }
 
 /// Names (and registers with the translator) the helper computing `acos` of
@@ -554,25 +565,11 @@ pub fn call(
             }
         }
         "isnan" | "isinf" | "isfinite" => {
-            // By the bits: WGSL may assume floats are finite, so `x != x`
-            // could be folded away.
+            // By the bits ([`magnitude_bits`]).
             expect_args(name, args, 1, pos)?;
             let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
             let (_, n) = shape(&t).unwrap_or((Scalar::Float, 0));
-            let (bits, limit) = if n == 0 {
-                (
-                    format!("(bitcast<u32>({}) & 0x7fffffffu)", a[0]),
-                    "0x7f800000u".to_string(),
-                )
-            } else {
-                (
-                    format!(
-                        "(bitcast<vec{n}<u32>>({}) & vec{n}<u32>(0x7fffffffu))",
-                        a[0]
-                    ),
-                    format!("vec{n}<u32>(0x7f800000u)"),
-                )
-            };
+            let (bits, limit) = magnitude_bits(&a[0], n);
             let op = match name {
                 "isnan" => ">",
                 "isinf" => "==",
