@@ -13,7 +13,7 @@ use crate::Error;
 use crate::ast::{Expr, ExprKind, SamplerDim, Scalar, Type};
 use crate::footprint::{self, Footprint};
 use crate::translate::Translator;
-use crate::types::{common, float_lit, make, shape, wgsl_type};
+use crate::types::{common, float_constant, float_lit, helper_suffix, make, shape, wgsl_type};
 
 const F: Type = Type::Scalar(Scalar::Float);
 const F2: Type = Type::Vector(Scalar::Float, 2);
@@ -173,13 +173,9 @@ fn texture_coord(tr: &mut Translator, e: &Expr, t: &Type) -> Result<String, Erro
     }
     // By the bits, as `isnan`: `c != c` may be folded away.
     let ty = wgsl_type(t);
-    let n = shape(t).map_or(0, |(_, n)| n);
-    let (name, zero) = if n > 1 {
-        (format!("bc_nan_coord{n}"), format!("{ty}(0.0f)"))
-    } else {
-        ("bc_nan_coord".to_string(), "0.0f".to_string())
-    };
-    let (bits, limit) = magnitude_bits("c", n);
+    let name = format!("bc_nan_coord{}", helper_suffix(t));
+    let zero = float_constant(t, "0.0f");
+    let (bits, limit) = magnitude_bits("c", shape(t).map_or(0, |(_, n)| n));
     tr.helpers.insert(format!(
         "fn {name}(c: {ty}) -> {ty} {{\n    return select(c, {zero}, {bits} > {limit});\n}}"
     ));
@@ -232,18 +228,8 @@ fn d3d9_arc_cosine(tr: &mut Translator, t: &Type) -> String {
 /// pixel).
 fn d3d9_pow(tr: &mut Translator, t: &Type) -> String {
     let ty = wgsl_type(t);
-    let (name, zero, one) = match shape(t) {
-        Some((_, n)) if n > 1 => (
-            format!("d3d9_powf{n}"),
-            format!("{ty}(0.0f)"),
-            format!("{ty}(1.0f)"),
-        ),
-        _ => (
-            "d3d9_powf".to_string(),
-            "0.0f".to_string(),
-            "1.0f".to_string(),
-        ),
-    };
+    let name = format!("d3d9_powf{}", helper_suffix(t));
+    let (zero, one) = (float_constant(t, "0.0f"), float_constant(t, "1.0f"));
     tr.helpers.insert(format!(
         "fn {name}(x: {ty}, y: {ty}) -> {ty} {{\n    let a = abs(x);\n    \
          return select(pow(a, y), {one}, (y == {zero}) | (a == {one}));\n}}"

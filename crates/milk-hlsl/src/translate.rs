@@ -13,7 +13,9 @@ use crate::Stage;
 use crate::ast::*;
 use crate::env::{self, BindingLayout, TextureBinding, TextureSource};
 use crate::footprint::{self, Footprint, Lane, Scaled};
-use crate::types::{common, convert, float_lit, make, shape, wgsl_type};
+use crate::types::{
+    common, convert, float_constant, float_lit, helper_suffix, make, shape, wgsl_type,
+};
 
 const F: Type = Type::Scalar(Scalar::Float);
 const COMPS: [char; 4] = ['x', 'y', 'z', 'w'];
@@ -1755,14 +1757,9 @@ impl<'a> Translator<'a> {
     /// engines with IEEE arithmetic.
     fn d3d9_arithmetic(&mut self, op: &str, t: &Type) -> String {
         let ty = wgsl_type(t);
-        let n = shape(t).map_or(0, |(_, n)| n);
-        // Both helpers test with `|`, not `||`: no short circuit, no branch.
-        let zero = if n > 1 {
-            format!("{ty}(0.0f)")
-        } else {
-            "0.0f".to_string()
-        };
-        let suffix = if n > 1 { n.to_string() } else { String::new() };
+        // The helpers test with `|`, not `||`: no short circuit, no branch.
+        let zero = float_constant(t, "0.0f");
+        let suffix = helper_suffix(t);
         if op == "*" {
             let name = format!("d3d9_mul{suffix}");
             self.helpers.insert(format!(

@@ -67,6 +67,24 @@ pub fn wgsl_type(t: &Type) -> String {
     }
 }
 
+/// A float constant of type `t` (a float or a float vector) in WGSL:
+/// `0.0f` for a scalar, `vec3<f32>(0.0f)` for a float3.
+pub fn float_constant(t: &Type, value: &str) -> String {
+    match t {
+        Type::Vector(..) => format!("{}({value})", wgsl_type(t)),
+        _ => value.to_string(),
+    }
+}
+
+/// What a helper function's name ends with for arguments of type `t`, so
+/// each type gets its own: nothing for a scalar, the width for a vector.
+pub fn helper_suffix(t: &Type) -> String {
+    match t {
+        Type::Vector(_, n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// Common type of two operands of an arithmetic/comparison operator:
 /// the higher component type, and the shorter width when both are vectors.
 pub fn common(a: &Type, b: &Type) -> Option<Type> {
