@@ -51,12 +51,13 @@ const UNARY_FLOAT: &[(&str, &str)] = &[
     ("radians", "radians"),
     ("ddx", "dpdx"),
     ("ddy", "dpdy"),
-    ("ddx_coarse", "dpdxCoarse"),
-    ("ddy_coarse", "dpdyCoarse"),
-    ("ddx_fine", "dpdxFine"),
-    ("ddy_fine", "dpdyFine"),
     ("fwidth", "fwidth"),
 ];
+
+/// Intrinsics of shader model 5 that WGSL could run but fxc does not know
+/// for the shader models MilkDrop 2 compiles for (2 and 3), so MilkDrop 2
+/// draws its fallback shader for a shader calling one.
+const SHADER_MODEL_5: &[&str] = &["mad", "ddx_coarse", "ddy_coarse", "ddx_fine", "ddy_fine"];
 
 /// Common type of several arguments (HLSL's rules for binary operators).
 fn common_all(ts: &[Type], tr: &Translator, pos: usize) -> Result<Type, Error> {
@@ -317,6 +318,15 @@ pub fn call(
     args: &[Expr],
     pos: usize,
 ) -> Result<(String, Type), Error> {
+    if SHADER_MODEL_5.contains(&name) {
+        return err(
+            pos,
+            format!(
+                "`{name}` is an intrinsic of shader model 5; fxc does not know it for \
+                 MilkDrop 2's shader models 2 and 3"
+            ),
+        );
+    }
     if let Some((_, w)) = UNARY_FLOAT.iter().find(|(h, _)| *h == name) {
         expect_args(name, args, 1, pos)?;
         let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
@@ -531,11 +541,6 @@ pub fn call(
             expect_args(name, args, 3, pos)?;
             let (a, t) = args_common(tr, args, Scalar::Int, pos)?;
             (format!("min(max({}, {}), {})", a[0], a[1], a[2]), t)
-        }
-        "mad" => {
-            expect_args(name, args, 3, pos)?;
-            let (a, t) = args_common(tr, args, Scalar::Int, pos)?;
-            (format!("({} * {} + {})", a[0], a[1], a[2]), t)
         }
         "any" | "all" => {
             expect_args(name, args, 1, pos)?;

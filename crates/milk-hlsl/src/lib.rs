@@ -23,8 +23,8 @@
 //! compiles for, and so is the arithmetic: Direct3D 9's, not IEEE's. 0 times
 //! anything is 0 (so x / 0 is ±FLT_MAX, 0 / 0, x % 0 and 0^0 are 0 or 1 as
 //! there), `sqrt`, `log` and `pow` take |x|, `acos`/`asin` are fxc's finite
-//! expansions, `round` is `floor(x + 0.5)`; bitwise operators fail as fxc
-//! fails them. [`Options`] keeps butterchurn's readings for comparisons;
+//! expansions, `round` is `floor(x + 0.5)`; bitwise operators and shader
+//! model 5's intrinsics fail as fxc fails them. [`Options`] keeps butterchurn's readings for comparisons;
 //! `docs/architecture.md` lists the rules with their sources.
 //!
 //! Errors are values ([`Error`]) with the line and column in the preset file

@@ -889,3 +889,19 @@ fn bitwise_operators_fail_as_fxc_fails_them_for_shader_model_3() {
     // Logical operators are not bitwise.
     body("int i = 6; ret = (i > 2 && i < 9) || uv.x > 0.5;");
 }
+
+/// Shader model 5's `mad` and fine/coarse derivatives are unknown to fxc
+/// for shader models 2 and 3; a function of the shader's own with such a
+/// name is called as any other.
+#[test]
+fn shader_model_5_intrinsics_fail_as_fxc_fails_them() {
+    for call in ["mad(uv.x, 2, 1)", "ddx_fine(uv.x)", "ddy_coarse(uv.y)"] {
+        let e = fails(&format!("shader_body {{\nret = {call};\n}}"));
+        assert_eq!((e.kind, e.line), (ErrorKind::Type, 2), "{call}: {e}");
+        assert!(e.message.contains("shader model 5"), "{call}: {e}");
+    }
+    ok(
+        "float mad(float a, float b, float c) { return a * b + c; }\n\
+        shader_body { ret = mad(uv.x, 2, 1) + ddx(uv.x); }",
+    );
+}
