@@ -409,7 +409,7 @@ pub fn call(
                 // common `normalize(uv - uv_orig)` where the warp does not
                 // move), where WGSL's normalize gives NaN.
                 let ty = wgsl_type(&t);
-                let name = format!("d3d9_normalize{}", shape(&t).map_or(0, |(_, n)| n));
+                let name = format!("d3d9_normalize{}", helper_suffix(&t));
                 tr.helpers.insert(format!(
                     "fn {name}(v: {ty}) -> {ty} {{\n    \
                      return select(normalize(v), {ty}(0.0f), dot(v, v) == 0.0f);\n}}"

@@ -1759,6 +1759,8 @@ impl<'a> Translator<'a> {
         let ty = wgsl_type(t);
         // The helpers test with `|`, not `||`: no short circuit, no branch.
         let zero = float_constant(t, "0.0f");
+        // FLT_MAX: Kefir's stand-in for Direct3D 9's infinity (see `/`).
+        let max = format!("{ty}(3.40282347e38f)");
         let suffix = helper_suffix(t);
         if op == "*" {
             let name = format!("d3d9_mul{suffix}");
@@ -1772,7 +1774,6 @@ impl<'a> Translator<'a> {
             // times `b`: that last multiply makes x % 0 (and x % inf) 0,
             // where WGSL's `a - b * trunc(a / b)` is NaN.
             let name = format!("d3d9_rem{suffix}");
-            let max = format!("{ty}(3.40282347e38f)");
             self.helpers.insert(format!(
                 "fn {name}(a: {ty}, b: {ty}) -> {ty} {{\n    \
                  return select(a % b, {zero}, (b == {zero}) | (abs(b) >= {max}));\n}}"
@@ -1784,7 +1785,6 @@ impl<'a> Translator<'a> {
             // gives NaN there), which FLT_MAX then also stands for as a
             // divisor (rcp(inf) = 0). Both store as 1 in a render target.
             let name = format!("d3d9_div{suffix}");
-            let max = format!("{ty}(3.40282347e38f)");
             self.helpers.insert(format!(
                 "fn {name}(a: {ty}, b: {ty}) -> {ty} {{\n    \
                  let q = select(a / b, sign(a) * {max}, b == {zero});\n    \
