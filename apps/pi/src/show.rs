@@ -52,7 +52,7 @@ impl Log {
 /// The device's limits for the box: wgpu's downlevel defaults raised to the
 /// adapter's resolution limits, capped at v3dv's.
 pub fn limits(adapter: &wgpu::Adapter) -> wgpu::Limits {
-    let mut l = wgpu::Limits::downlevel_defaults().using_resolution(adapter.limits());
+    let mut l = milk_engine::gpu::native_limits(adapter);
     l.max_texture_dimension_1d = l.max_texture_dimension_1d.min(MAX_TEXTURE);
     l.max_texture_dimension_2d = l.max_texture_dimension_2d.min(MAX_TEXTURE);
     l
@@ -560,20 +560,14 @@ pub fn surface_config(
     width: u32,
     height: u32,
 ) -> Result<wgpu::SurfaceConfiguration> {
-    let caps = surface.get_capabilities(adapter);
-    let format = milk_engine::surface_format(&caps.formats)
-        .ok_or_else(|| anyhow!("the surface offers no format"))?;
-    let mut config = surface
-        .get_default_config(adapter, width.max(1), height.max(1))
-        .ok_or_else(|| anyhow!("the adapter cannot present to this surface"))?;
-    config.format = format;
-    config.present_mode = wgpu::PresentMode::Fifo;
-    config.desired_maximum_frame_latency = 2;
-    if caps.alpha_modes.contains(&wgpu::CompositeAlphaMode::Opaque) {
-        config.alpha_mode = wgpu::CompositeAlphaMode::Opaque;
-    }
-    surface.configure(device, &config);
-    Ok(config)
+    let request = milk_engine::gpu::SurfaceRequest {
+        size: (width, height),
+        present_mode: wgpu::PresentMode::Fifo,
+        readable: false,
+    };
+    Ok(milk_engine::gpu::configure_surface(
+        surface, adapter, device, request,
+    )?)
 }
 
 #[cfg(test)]

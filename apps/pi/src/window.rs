@@ -87,20 +87,14 @@ impl App {
             Backend::Gl => desc.backends = wgpu::Backends::GL,
             Backend::Auto => {}
         }
-        desc.flags = (wgpu::InstanceFlags::default()
-            - wgpu::InstanceFlags::VALIDATION
-            - wgpu::InstanceFlags::DEBUG)
-            .with_env();
+        desc.flags = milk_engine::gpu::playback_instance_flags();
         let instance = wgpu::Instance::new(desc);
         let surface = instance
             .create_surface(window.clone())
             .context("creating the wgpu surface")?;
-        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
-            power_preference: wgpu::PowerPreference::HighPerformance,
-            force_fallback_adapter: false,
-            compatible_surface: Some(&surface),
-            apply_limit_buckets: false,
-        }))
+        let adapter = pollster::block_on(
+            instance.request_adapter(&milk_engine::gpu::adapter_options(&surface)),
+        )
         .map_err(|e| anyhow!("no graphics adapter can draw to this window ({e})"))?;
         let info = adapter.get_info();
         options.refresh_hz = window

@@ -59,7 +59,7 @@ pub async fn webgpu_offscreen_check(
         .request_adapter(&wgpu::RequestAdapterOptions::default())
         .await
         .map_err(|e| js_error(format!("no WebGPU adapter: {e}")))?;
-    let limits = wgpu::Limits::downlevel_webgl2_defaults().using_resolution(adapter.limits());
+    let limits = milk_engine::gpu::webgl2_limits(&adapter);
     let (device, queue) = adapter
         .request_device(&wgpu::DeviceDescriptor {
             label: Some("kefir offscreen check"),
@@ -99,20 +99,8 @@ pub async fn webgpu_offscreen_check(
 
     let max = device.limits().max_texture_dimension_2d;
     let (width, height) = (width.clamp(1, max), height.clamp(1, max));
-    let target = device.create_texture(&wgpu::TextureDescriptor {
-        label: Some("kefir offscreen frame"),
-        size: wgpu::Extent3d {
-            width,
-            height,
-            depth_or_array_layers: 1,
-        },
-        mip_level_count: 1,
-        sample_count: 1,
-        dimension: wgpu::TextureDimension::D2,
-        format: wgpu::TextureFormat::Rgba8Unorm,
-        usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-        view_formats: &[],
-    });
+    let target =
+        milk_engine::gpu::offscreen_target(&device, (width, height), "kefir offscreen frame");
     let frames = frames.max(2);
     let dt = 1.0 / 60.0;
     let mut demo = DemoInput::default();

@@ -121,17 +121,12 @@ impl Core {
             .create_surface(wgpu::SurfaceTarget::Canvas(canvas.clone()))
             .map_err(|e| js_error(format!("cannot draw on the canvas: {e}")))?;
         let adapter = instance
-            .request_adapter(&wgpu::RequestAdapterOptions {
-                power_preference: wgpu::PowerPreference::HighPerformance,
-                force_fallback_adapter: false,
-                compatible_surface: Some(&surface),
-                apply_limit_buckets: false,
-            })
+            .request_adapter(&milk_engine::gpu::adapter_options(&surface))
             .await
             .map_err(|e| js_error(format!("no graphics adapter: {e}")))?;
         // The engine runs within WebGL2's limits; only the texture size is
         // raised to what the adapter offers.
-        let limits = wgpu::Limits::downlevel_webgl2_defaults().using_resolution(adapter.limits());
+        let limits = milk_engine::gpu::webgl2_limits(&adapter);
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("kefir"),

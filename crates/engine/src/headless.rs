@@ -70,8 +70,7 @@ impl Headless {
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("kefir headless"),
                 required_features: wanted & adapter.features(),
-                required_limits: wgpu::Limits::downlevel_defaults()
-                    .using_resolution(adapter.limits()),
+                required_limits: crate::gpu::native_limits(&adapter),
                 ..Default::default()
             })
             .await?;
@@ -100,8 +99,7 @@ impl Headless {
             let (device, queue) = adapter
                 .request_device(&wgpu::DeviceDescriptor {
                     label: Some("kefir headless webgl2"),
-                    required_limits: wgpu::Limits::downlevel_webgl2_defaults()
-                        .using_resolution(adapter.limits()),
+                    required_limits: crate::gpu::webgl2_limits(&adapter),
                     ..Default::default()
                 })
                 .await?;
@@ -123,20 +121,7 @@ impl Headless {
     /// An offscreen RGBA8 texture a [`crate::Visualizer`] can render into
     /// and [`Headless::read_rgba`] can read.
     pub fn target(&self, width: u32, height: u32) -> wgpu::Texture {
-        self.device.create_texture(&wgpu::TextureDescriptor {
-            label: Some("kefir offscreen target"),
-            size: wgpu::Extent3d {
-                width,
-                height,
-                depth_or_array_layers: 1,
-            },
-            mip_level_count: 1,
-            sample_count: 1,
-            dimension: wgpu::TextureDimension::D2,
-            format: wgpu::TextureFormat::Rgba8Unorm,
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-            view_formats: &[],
-        })
+        crate::gpu::offscreen_target(&self.device, (width, height), "kefir offscreen target")
     }
 
     /// The pixels of `texture` as RGBA bytes, rows top to bottom.

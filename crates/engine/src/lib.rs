@@ -46,6 +46,7 @@
 pub mod blur;
 pub mod borders;
 mod colour_bytes;
+pub mod gpu;
 pub mod headless;
 mod layout;
 pub mod mesh;

@@ -236,22 +236,14 @@ impl App {
         let mut desc = wgpu::InstanceDescriptor::new_with_display_handle_from_env(Box::new(
             event_loop.owned_display_handle(),
         ));
-        // Backend validation layers slow rendering down a lot; WGPU_VALIDATION=1
-        // turns them on.
-        desc.flags = (wgpu::InstanceFlags::default()
-            - wgpu::InstanceFlags::VALIDATION
-            - wgpu::InstanceFlags::DEBUG)
-            .with_env();
+        desc.flags = milk_engine::gpu::playback_instance_flags();
         let instance = wgpu::Instance::new(desc);
         let surface = instance
             .create_surface(window.clone())
             .context("creating the wgpu surface")?;
-        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
-            power_preference: wgpu::PowerPreference::HighPerformance,
-            force_fallback_adapter: false,
-            compatible_surface: Some(&surface),
-            apply_limit_buckets: false,
-        }))
+        let adapter = pollster::block_on(
+            instance.request_adapter(&milk_engine::gpu::adapter_options(&surface)),
+        )
         .map_err(|e| {
             anyhow!(
                 "no graphics adapter can draw to this window ({e}); without a GPU install \
@@ -262,7 +254,7 @@ impl App {
         let adapter_name = format!("{} ({:?})", info.name, info.backend);
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("kefir"),
-            required_limits: wgpu::Limits::downlevel_defaults().using_resolution(adapter.limits()),
+            required_limits: milk_engine::gpu::native_limits(&adapter),
             ..Default::default()
         }))
         .context("the graphics adapter refused a device")?;
@@ -273,27 +265,19 @@ impl App {
         }));
 
         let size = window.inner_size();
-        let caps = surface.get_capabilities(&adapter);
-        let format = milk_engine::surface_format(&caps.formats)
-            .ok_or_else(|| anyhow!("the window's surface offers no usable format"))?;
-        let mut config = surface
-            .get_default_config(&adapter, size.width.max(1), size.height.max(1))
-            .ok_or_else(|| anyhow!("the adapter cannot present to this window"))?;
-        config.format = format;
-        config.present_mode = if ws.vsync {
-            wgpu::PresentMode::AutoVsync
-        } else {
-            wgpu::PresentMode::AutoNoVsync
+        let request = milk_engine::gpu::SurfaceRequest {
+            size: (size.width, size.height),
+            present_mode: if ws.vsync {
+                wgpu::PresentMode::AutoVsync
+            } else {
+                wgpu::PresentMode::AutoNoVsync
+            },
+            readable: true,
         };
-        config.desired_maximum_frame_latency = 2;
-        let copy_src = caps.usages.contains(wgpu::TextureUsages::COPY_SRC);
-        if copy_src {
-            config.usage |= wgpu::TextureUsages::COPY_SRC;
-        }
-        if caps.alpha_modes.contains(&wgpu::CompositeAlphaMode::Opaque) {
-            config.alpha_mode = wgpu::CompositeAlphaMode::Opaque;
-        }
-        surface.configure(&device, &config);
+        let config = milk_engine::gpu::configure_surface(&surface, &adapter, &device, request)
+            .context("setting up the window's surface")?;
+        let format = config.format;
+        let copy_src = config.usage.contains(wgpu::TextureUsages::COPY_SRC);
 
         let mut player_config = player_config(&self.options.settings, self.options.seed);
         if ws.auto_scale {
@@ -638,16 +622,12 @@ impl App {
         let mut shot = None;
         if self.screenshot && !gpu.copy_src {
             // The surface cannot be read: draw this frame offscreen too.
-            let offscreen = gpu.device.create_texture(&wgpu::TextureDescriptor {
-                label: Some("kefir screenshot"),
-                size: texture.texture.size(),
-                mip_level_count: 1,
-                sample_count: 1,
-                dimension: wgpu::TextureDimension::D2,
-                format: wgpu::TextureFormat::Rgba8Unorm,
-                usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-                view_formats: &[],
-            });
+            let size = texture.texture.size();
+            let offscreen = milk_engine::gpu::offscreen_target(
+                &gpu.device,
+                (size.width, size.height),
+                "kefir screenshot",
+            );
             if player.render(dt, &offscreen).is_ok() {
                 shot = Some(screenshot::save(
                     &gpu.device,

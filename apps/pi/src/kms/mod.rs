@@ -225,10 +225,7 @@ pub fn open(config: &DisplayConfig) -> Result<KmsDisplay> {
 
     let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
     desc.backends = wgpu::Backends::VULKAN;
-    desc.flags = (wgpu::InstanceFlags::default()
-        - wgpu::InstanceFlags::VALIDATION
-        - wgpu::InstanceFlags::DEBUG)
-        .with_env();
+    desc.flags = milk_engine::gpu::playback_instance_flags();
     let instance = wgpu::Instance::new(desc);
     if pollster::block_on(instance.enumerate_adapters(wgpu::Backends::VULKAN)).is_empty() {
         bail!("no Vulkan driver (KMS output needs Vulkan: apt-get install mesa-vulkan-drivers)");
@@ -258,13 +255,9 @@ pub fn open(config: &DisplayConfig) -> Result<KmsDisplay> {
             bail!("{description}: the Vulkan driver refused the display ({what})")
         }
     };
-    let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
-        power_preference: wgpu::PowerPreference::HighPerformance,
-        force_fallback_adapter: false,
-        compatible_surface: Some(&surface),
-        apply_limit_buckets: false,
-    }))
-    .map_err(|e| anyhow!("{description}: no Vulkan adapter can present to it ({e})"))?;
+    let adapter =
+        pollster::block_on(instance.request_adapter(&milk_engine::gpu::adapter_options(&surface)))
+            .map_err(|e| anyhow!("{description}: no Vulkan adapter can present to it ({e})"))?;
     Ok(KmsDisplay {
         _instance: instance,
         surface,
