@@ -425,6 +425,7 @@ impl Visualizer {
                 butterchurn_nan: self.butterchurn.nan,
                 butterchurn_mod: self.butterchurn.float_mod,
                 butterchurn_uv_orig: self.butterchurn.comp_uv_orig,
+                butterchurn_anisotropic: self.butterchurn.anisotropic,
             },
             milkdrop1_stereo: self.config.milkdrop1_stereo,
             butterchurn: self.butterchurn,

@@ -210,6 +210,16 @@ pub struct ButterchurnQuirks {
     /// pixel right and down, and geometry thinner than a pixel lights
     /// other pixels or none ([`waves::PixelCentres`]).
     pub pixel_centres: bool,
+    /// Shaders' filtered reads of the mipmapped textures (noise, user
+    /// images) take their level from the read's shorter side, as
+    /// butterchurn's anisotropic filtering does (it sets the maximum
+    /// `TEXTURE_MAX_ANISOTROPY_EXT` on its noise, image, blur and frame
+    /// textures): a 256-texel noise texture read across 192 rows stays
+    /// at level 0. MilkDrop 2's `ApplyShaderParams` filters linearly within
+    /// and between levels (`bAniso = false`), so such a read is blurrier
+    /// there ([`milk_hlsl::Options::butterchurn_anisotropic`]). For presets
+    /// loaded after the call.
+    pub anisotropic: bool,
 }
 
 impl ButterchurnQuirks {

@@ -1532,6 +1532,50 @@ fn replayed_noise_replaces_the_generated_texture() {
 }
 
 #[test]
+fn noise_read_across_fewer_rows_than_texels_is_trilinear_or_as_butterchurn_anisotropic() {
+    use milk_engine::ButterchurnQuirks;
+    use milk_engine::textures::NoiseKind;
+    // noise_lq in columns of 255 and 0, read through `uv` at 256x192: one
+    // column a pixel, 4/3 rows a pixel. MilkDrop 2's trilinear filter takes
+    // level log2(4/3) = 0.415, mixing the columns' 2x2 mean (127.5) into
+    // level 0's 255 and 0: 202 and 53. butterchurn's anisotropic filter
+    // takes the level of the shorter side, 0: 255 and 0.
+    let columns: Vec<u8> = (0..256 * 256)
+        .flat_map(|i| {
+            let v = if i % 2 == 0 { 255 } else { 0 };
+            [v, v, v, 255]
+        })
+        .collect();
+    let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+                mv_a=0\nwarp_1=`shader_body { ret = 0; }\n\
+                comp_1=`shader_body { ret = tex2D(sampler_noise_lq, uv).xyz; }\n";
+    let gpu = gpu();
+    let target = gpu.target(256, 192);
+    for (anisotropic, want) in [(false, [202, 53]), (true, [255, 0])] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.set_noise_texture(NoiseKind::Lq, &columns)
+            .expect("right size");
+        vis.emulate_butterchurn(ButterchurnQuirks {
+            anisotropic,
+            ..ButterchurnQuirks::default()
+        });
+        let report = vis.load_preset(&Preset::parse(text).expect("parses"));
+        assert!(report.comp_shader, "{report:?}");
+        let img = render(&mut vis, &gpu, &target);
+        let at = |x: usize| img[(96 * 256 + x) * 4];
+        for x in [100, 101, 180, 181] {
+            let w = want[x % 2];
+            assert!(
+                at(x).abs_diff(w) <= 4,
+                "anisotropic {anisotropic}: column {x} is {}, want {w}",
+                at(x)
+            );
+        }
+    }
+}
+
+#[test]
 fn blur_levels_come_from_the_previous_frame_or_as_butterchurn_the_one_before() {
     use milk_engine::ButterchurnQuirks;
     // The warp draws flat grey every frame, the composite shows blur1.

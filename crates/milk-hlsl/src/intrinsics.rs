@@ -143,6 +143,14 @@ fn sample(
     level: Option<&str>,
     footprint: Option<Footprint>,
 ) -> Result<String, Error> {
+    if level.is_none() && dim == SamplerDim::D2 && tr.options.butterchurn_anisotropic {
+        // Registered first: the layout knows the texture from then on.
+        let (t, s) = tr.sampler(sampler, dim)?;
+        if tr.sampler_filters_mips(sampler) {
+            tr.helpers.insert(BC_ANISO_SAMPLE.to_string());
+            return Ok(format!("bc_aniso_sample({t}, {s}, {coord})"));
+        }
+    }
     if level.is_none()
         && let Some(footprint) = footprint
         && let Some((t, s)) = tr.footprint_sampler(sampler, dim, footprint)?
@@ -157,6 +165,23 @@ fn sample(
         Some(level) => format!("textureSampleLevel({t}, {s}, {coord}, {level})"),
     })
 }
+
+/// Reads a mipmapped 2D texture at the level butterchurn's anisotropic
+/// filtering picks: the read's footprint in texels along each screen axis,
+/// the level from the shorter one (but at most 16 times shorter than the
+/// longer one, the anisotropy limit), passed to `textureSampleGrad` as
+/// gradients of that length ([`crate::Options::butterchurn_anisotropic`]).
+/// SwiftShader filters 3D textures isotropically: those keep `tex3D`.
+const BC_ANISO_SAMPLE: &str =
+    "fn bc_aniso_sample(t: texture_2d<f32>, s: sampler, c: vec2<f32>) -> vec4<f32> {
+    let size = vec2<f32>(textureDimensions(t));
+    let gx = dpdx(c);
+    let gy = dpdy(c);
+    let lx = length(gx * size);
+    let ly = length(gy * size);
+    let side = max(min(lx, ly), max(lx, ly) / 16.0f);
+    return textureSampleGrad(t, s, c, gx * (side / max(lx, 1e-30f)), gy * (side / max(ly, 1e-30f)));
+}";
 
 fn coord(tr: &mut Translator, e: &Expr, t: &Type) -> Result<String, Error> {
     let (w, vt) = tr.eval(e)?;

@@ -226,6 +226,16 @@ pub struct Options {
     /// position), as butterchurn's varying is, instead of MilkDrop 2's
     /// second name of `uv`. For comparing with butterchurn only.
     pub butterchurn_uv_orig: bool,
+    /// `tex2D` of a mipmapped texture (noise, user images) through a
+    /// filtering sampler takes its level from the read's shorter side, as
+    /// butterchurn's anisotropic filtering does (it sets the maximum
+    /// `TEXTURE_MAX_ANISOTROPY_EXT`, 16 in SwiftShader): a 256-texel noise
+    /// texture read across 192 rows stays at level 0 there, where MilkDrop
+    /// 2's trilinear filter (`ApplyShaderParams`: `bAniso = false`) mixes
+    /// in level 1. The longer side's extra taps are left out, and `tex3D`
+    /// stays (SwiftShader filters 3D textures isotropically, measured).
+    /// For comparing with butterchurn only.
+    pub butterchurn_anisotropic: bool,
 }
 
 /// Translates one shader block of a preset; errors carry file positions.

@@ -2140,6 +2140,17 @@ impl<'a> Translator<'a> {
             .iter()
             .any(|t| t.sampler_name == *name && t.source.has_mips())
     }
+    /// Whether 2D sampler expression `e` filters linearly a texture with
+    /// mip levels (not a `pw_`/`pc_` point sampler).
+    pub(crate) fn sampler_filters_mips(&self, e: &Expr) -> bool {
+        let ExprKind::Ident(name) = &e.kind else {
+            return false;
+        };
+        self.sampler_has_mips(e)
+            && self
+                .sampler_source(name, SamplerDim::D2, e.pos)
+                .is_ok_and(|(filter, _, _)| filter == env::Filter::Linear)
+    }
     pub(crate) fn builtin_sampler(
         &mut self,
         name: &str,

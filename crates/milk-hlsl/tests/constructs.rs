@@ -850,6 +850,31 @@ fn butterchurns_nan_sanitises_texture_coordinates() {
     assert!(!ok(src).source_wgsl.contains("bc_nan_coord"));
 }
 
+/// butterchurn's anisotropic filtering: filtered 2D reads of mipmapped
+/// textures (noise, user images) take the level of the read's shorter
+/// side; point samplers, the frame, the blur levels, 3D textures and reads
+/// at a given level keep their read.
+#[test]
+fn butterchurns_anisotropic_reads_take_the_level_of_the_shorter_side() {
+    let src = "sampler sampler_clouds2; shader_body { \
+               ret = tex2D(sampler_noise_lq, uv).xyz + tex2D(sampler_clouds2, uv * 3).xyz \
+               + tex2D(sampler_pw_noise_lq, uv).xyz + tex3D(sampler_noisevol_lq, uv.xyx).xyz \
+               + tex2D(sampler_main, uv).xyz + GetBlur1(uv) \
+               + tex2Dlod(sampler_noise_mq, float4(uv, 0, 2)).xyz; }";
+    let block = milk_parser::preset::CodeBlock::from_text(src);
+    let options = milk_hlsl::Options {
+        butterchurn_anisotropic: true,
+        ..Default::default()
+    };
+    let wgsl = milk_hlsl::translate_with(&block, Stage::Warp, &options)
+        .unwrap()
+        .source_wgsl;
+    assert_eq!(wgsl.matches("bc_aniso_sample(").count(), 3, "{wgsl}");
+    let helper = wgsl.split("fn bc_aniso_sample(").nth(1).unwrap_or_default();
+    assert!(helper.contains("textureSampleGrad("), "{helper}");
+    assert!(!ok(src).source_wgsl.contains("bc_aniso_sample"));
+}
+
 /// A computed exponent takes Direct3D 9's pow (`y == 0` or `|x| == 1`
 /// gives 1); a literal one keeps its square root or multiplications.
 #[test]

@@ -112,9 +112,17 @@ pub struct Args {
     /// MilkDrop 2's read the warp's source, the previous frame, as its blur
     /// levels do), vol (shaders' vol and vol_att the mean of bass, mid and
     /// treb, where MilkDrop 2's are a third of treb, C's comma operator),
-    /// pixel-centres (waves, shapes, borders and motion vectors lighting
-    /// the pixels whose half-integer centres they cover, as WebGL does,
-    /// where MilkDrop 2's Direct3D 9 centres sit on integer coordinates).
+    /// shape-wrap (textured shapes always repeating the previous frame
+    /// past its edges, where MilkDrop 2's sample as Direct3D 9's sampler 0
+    /// was left), comp-uv-orig (a composite shader's uv_orig the screen
+    /// position even after it assigns uv, where MilkDrop 2's is a second
+    /// name of uv), pixel-centres (waves, shapes, borders and motion
+    /// vectors lighting the pixels whose half-integer centres they cover,
+    /// as WebGL does, where MilkDrop 2's Direct3D 9 centres sit on integer
+    /// coordinates), anisotropic (shaders' filtered 2D reads of noise and
+    /// user textures at the level of the read's shorter side, as
+    /// butterchurn's anisotropic filtering picks it, where MilkDrop 2's
+    /// trilinear filter takes the longer side's).
     #[arg(
         long,
         requires = "replay",
@@ -221,6 +229,7 @@ enum ButterchurnQuirk {
     ShapeWrap,
     CompUvOrig,
     PixelCentres,
+    Anisotropic,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -391,6 +400,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             shape_wrap: has(ButterchurnQuirk::ShapeWrap),
             comp_uv_orig: has(ButterchurnQuirk::CompUvOrig),
             pixel_centres: has(ButterchurnQuirk::PixelCentres),
+            anisotropic: has(ButterchurnQuirk::Anisotropic),
         });
         if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
             r.wave_placement = replay::WavePlacement::AsButterchurnHasIt;
