@@ -35,7 +35,8 @@
 # whole number, filters for presets without a composite shader that
 # brighten, solarize or set a gamma below 1 with video echo, comp-frame
 # for presets with a composite shader stage (PSVERSION or PSVERSION_COMP),
-# vol for shaders that read vol or vol_att;
+# vol for shaders that read vol or vol_att, anisotropic for shaders that
+# read a noise or user texture with tex2D;
 # and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
 # renders every reference again with a copy of refrender whose butterchurn
 # samples its frames without mipmaps (nomip_refrender.py; OUT/ref-nomip),
@@ -215,6 +216,11 @@ one() {
     fi
     if grep -qiE '^comp_[0-9]+=.*\buv_orig\b' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-comp-uv-orig/$name" --butterchurn comp-uv-orig
+    fi
+    if grep -iE '^(warp|comp)_[0-9]+=' "$PRESETS_DIR/$name.milk" |
+        grep -ioE 'tex2D[[:space:]]*\([[:space:]]*sampler_[a-z0-9_]+' |
+        grep -qviE 'sampler_(f[wc]_|p[wc]_)?(main|blur[123])$|sampler_p[wc]_'; then
+        kefir_run "$name" "$OUT/kefir-bc-anisotropic/$name" --butterchurn anisotropic
     fi
     # Nearly every preset draws a main wave or a waveform custom wave.
     kefir_run "$name" "$OUT/kefir-bc-wave-window/$name" --butterchurn wave-window

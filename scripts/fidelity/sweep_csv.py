@@ -448,6 +448,12 @@ QUIRKS = {
         "Direct3D 9, whose pixel centres sit on integer coordinates, with no half-pixel "
         "correction, so the same geometry lights pixels half a pixel further right and down "
         "than in WebGL (thin geometry other pixels or none), as Kefir; butterchurn's are WebGL's"),
+    "anisotropic": (
+        "a shader reads a noise or user texture with tex2D: MilkDrop 2's ApplyShaderParams "
+        "filters linearly within and between mip levels (bAniso = false), taking the level from "
+        "the read's longer side, as Kefir; butterchurn sets the maximum anisotropy on its "
+        "textures, and SwiftShader then takes the level from the shorter side and averages "
+        "reads along the longer one, so minified reads are sharper there"),
     # Not a Kefir imitation: the reference rendered again by a butterchurn
     # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (

@@ -166,21 +166,33 @@ fn sample(
     })
 }
 
-/// Reads a mipmapped 2D texture at the level butterchurn's anisotropic
-/// filtering picks: the read's footprint in texels along each screen axis,
-/// the level from the shorter one (but at most 16 times shorter than the
-/// longer one, the anisotropy limit), passed to `textureSampleGrad` as
-/// gradients of that length ([`crate::Options::butterchurn_anisotropic`]).
+/// Reads a mipmapped 2D texture as SwiftShader's anisotropic filter does
+/// (butterchurn's references are drawn with it; `SamplerCore::computeLod2D`
+/// and `sampleAniso`): the read's footprint in texels along each screen
+/// axis gives the anisotropy, the longer side squared over the area, at
+/// most 16; the level is the longer side over it (the shorter side, for
+/// perpendicular axes), and that many reads, rounded, spread evenly along
+/// the longer side are averaged ([`crate::Options::butterchurn_anisotropic`]).
 /// SwiftShader filters 3D textures isotropically: those keep `tex3D`.
 const BC_ANISO_SAMPLE: &str =
     "fn bc_aniso_sample(t: texture_2d<f32>, s: sampler, c: vec2<f32>) -> vec4<f32> {
     let size = vec2<f32>(textureDimensions(t));
     let gx = dpdx(c);
     let gy = dpdy(c);
-    let lx = length(gx * size);
-    let ly = length(gy * size);
-    let side = max(min(lx, ly), max(lx, ly) / 16.0f);
-    return textureSampleGrad(t, s, c, gx * (side / max(lx, 1e-30f)), gy * (side / max(ly, 1e-30f)));
+    let tx = gx * size;
+    let ty = gy * size;
+    let lx = dot(tx, tx);
+    let ly = dot(ty, ty);
+    let area = abs(tx.x * ty.y - tx.y * ty.x);
+    let anisotropy = clamp(max(lx, ly) / max(area, 1e-30f), 1.0f, 16.0f);
+    let n = max(round(anisotropy), 1.0f);
+    let along = select(gy, gx, lx >= ly);
+    var sum = vec4<f32>(0.0f);
+    for (var i = 0.0f; i < n; i += 1.0f) {
+        let offset = (i - (n - 1.0f) * 0.5f) / n;
+        sum += textureSampleGrad(t, s, c + along * offset, gx / anisotropy, gy / anisotropy);
+    }
+    return sum / n;
 }";
 
 fn coord(tr: &mut Translator, e: &Expr, t: &Type) -> Result<String, Error> {
