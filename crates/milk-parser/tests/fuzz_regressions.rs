@@ -152,3 +152,22 @@ fn names_equal_in_16_chars_alias_in_the_batching_analysis() {
     let src = "zoom = abcdefghijklmnopX; abcdefghijklmnopY = x;";
     assert_batched_equals_scalar(src);
 }
+
+// Found by the `eel` target (2026-12-06, from `pow(2.718, sin(... / !rad))`
+// in a cream-of-the-crop preset's per-pixel code): the batched VM's `sin`
+// and `cos` sent NaN lanes down the fast kernel, which gives 0 for them,
+// while the scalar VM (as x87's `fsin`) gives NaN. `=` stores either as 0,
+// so only a NaN that went on into another function showed it:
+// `pow(2.718, sin(0/0))` was 1 batched, NaN (stored as 0) scalar.
+#[test]
+fn sine_of_nan_is_nan_in_the_batched_vm_too() {
+    // At vertices away from the centre `!rad` is 0, so `bass / !rad` is
+    // 0/0, NaN.
+    let src = "zoom = pow(2.718, sin(bass / !rad)); y = pow(2, cos(bass / !rad)) + 1; \
+               ang = pow(2, sin(1 / !rad));";
+    assert!(run_vertex(src, VertexMode::Auto).0, "should run batched");
+    assert_batched_equals_scalar(src);
+    let (_, scalar, _) = run_vertex(src, VertexMode::Scalar);
+    // NaN all the way, stored as 0; sin(1/0) = sin(inf) is NaN too.
+    assert_eq!((scalar[4][0], scalar[1][0], scalar[3][0]), (0.0, 0.0, 0.0));
+}

@@ -869,11 +869,12 @@ fn trig(
     reduced: impl Fn(f64) -> f64,
     exact: impl Fn(f64) -> f64,
 ) {
-    // No early exit (`|`, not `any`), so the check vectorises; NaN and
-    // infinite lanes give 0 on both paths.
+    // No early exit (`|`, not `any`), so the check vectorises. NaN lanes
+    // count as past the range (`!(|x| <= max)`): the exact path gives NaN
+    // for them and for infinities, as x87's `fsin` does and the scalar VM.
     let past = regs[a as usize]
         .iter()
-        .fold(false, |past, &x| past | (x.abs() > builtins::TRIG_MAX));
+        .fold(false, |past, &x| past | !builtins::trig_in_range(x));
     if !past {
         apply1(regs, dst, a, reduced);
     } else {
