@@ -1,8 +1,9 @@
 //! Opening the GPU the way every front-end does: the instance flags for
 //! playing, the adapter for a window or screen, the limits the engine asks
 //! for, the surface's configuration and offscreen targets. The desktop app,
-//! the Pi box, the page, the C API and the GStreamer element call these
-//! rather than each choosing for itself.
+//! the Pi box and the page call these rather than each choosing for
+//! itself, and so does [`crate::headless`], the device of the tests, the C
+//! API and the GStreamer element.
 
 /// Instance flags for playing presets: wgpu's defaults without the
 /// backend's validation layers and debug labels, which slow rendering down
