@@ -143,13 +143,14 @@ fn sample(
     level: Option<&str>,
     footprint: Option<Footprint>,
 ) -> Result<String, Error> {
-    if level.is_none() && dim == SamplerDim::D2 && tr.options.butterchurn_anisotropic {
-        // Registered first: the layout knows the texture from then on.
+    if level.is_none()
+        && dim == SamplerDim::D2
+        && tr.options.butterchurn_anisotropic
+        && tr.sampler_filters_mips(sampler)
+    {
         let (t, s) = tr.sampler(sampler, dim)?;
-        if tr.sampler_filters_mips(sampler) {
-            tr.helpers.insert(BC_ANISO_SAMPLE.to_string());
-            return Ok(format!("bc_aniso_sample({t}, {s}, {coord})"));
-        }
+        tr.helpers.insert(BC_ANISO_SAMPLE.to_string());
+        return Ok(format!("bc_aniso_sample({t}, {s}, {coord})"));
     }
     if level.is_none()
         && let Some(footprint) = footprint

@@ -2146,10 +2146,8 @@ impl<'a> Translator<'a> {
         let ExprKind::Ident(name) = &e.kind else {
             return false;
         };
-        self.sampler_has_mips(e)
-            && self
-                .sampler_source(name, SamplerDim::D2, e.pos)
-                .is_ok_and(|(filter, _, _)| filter == env::Filter::Linear)
+        self.sampler_source(name, SamplerDim::D2, e.pos)
+            .is_ok_and(|(filter, _, source)| filter == env::Filter::Linear && source.has_mips())
     }
     pub(crate) fn builtin_sampler(
         &mut self,
