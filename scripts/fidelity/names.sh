@@ -6,7 +6,7 @@
 # then draws another picture than on a GPU or in butterchurn's SwiftShader:
 # Kefir's renders for comparisons take the float path (look.py render_env).
 export GALLIVM_PERF=${GALLIVM_PERF-no_aos_sampling}
-export ALL_QUIRKS=late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp,main-wrap,wave-gate,frame-alpha,mv-order,mv-length,wave-window,wave-size,wave-mode5,float-mod,pixel-ang,division,rand,filters,comp-frame,vol,shape-wrap,comp-uv-orig,pixel-centres,anisotropic
+export ALL_QUIRKS=late-blur,warp-rad-ang,comp-rad-ang,roam,matrices,hue,wave-vars,nan,colour-clamp,main-wrap,wave-gate,frame-alpha,mv-order,mv-length,wave-window,wave-size,wave-mode5,float-mod,pixel-ang,division,rand,filters,comp-frame,vol,shape-wrap,comp-uv-orig,pixel-centres,anisotropic,mipmaps
 
 # `names` prints the presets to work on, one name a line (without `.milk`):
 # the lines of the file NAMES, or else every preset of PRESETS_DIR whose name

@@ -36,12 +36,14 @@
 # brighten, solarize or set a gamma below 1 with video echo, comp-frame
 # for presets with a composite shader stage (PSVERSION or PSVERSION_COMP),
 # vol for shaders that read vol or vol_att, anisotropic for shaders that
-# read a noise or user texture with tex2D;
+# read a noise or user texture with tex2D, mipmaps for every preset (every
+# warp reads the frame);
 # and all of them at once for every preset (OUT/kefir-bc-all). NOMIP=1 also
 # renders every reference again with a copy of refrender whose butterchurn
 # samples its frames without mipmaps (nomip_refrender.py; OUT/ref-nomip),
-# as MilkDrop 2 does: sweep_csv.py scores Kefir against those too (about
-# 40 more minutes at JOBS=2).
+# as MilkDrop 2 does (about 40 more minutes at JOBS=2): the check of the
+# mipmaps imitation, and what sweep_csv.py scores the mipmaps difference
+# by where Kefir's imitation was not rendered (sweeps before it).
 #
 # Not run in CI (needs Chromium and refrender's npm packages; see run.sh).
 # Usage (from the repository root):
@@ -226,6 +228,8 @@ one() {
     kefir_run "$name" "$OUT/kefir-bc-wave-window/$name" --butterchurn wave-window
     # Nearly every preset draws waves, shapes or borders.
     kefir_run "$name" "$OUT/kefir-bc-pixel-centres/$name" --butterchurn pixel-centres
+    # Every preset's warp reads the frame (the built-in one too).
+    kefir_run "$name" "$OUT/kefir-bc-mipmaps/$name" --butterchurn mipmaps
     # All of them at once, for every preset: how close Kefir comes to
     # butterchurn when it imitates every difference known.
     kefir_run "$name" "$OUT/kefir-bc-all/$name" \

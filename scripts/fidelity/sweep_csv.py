@@ -22,8 +22,9 @@ Reads preset names on stdin. For each one, from OUT (sweep.sh's layout):
     touch, see QUIRKS), SSIM of those against butterchurn at frames 10
     and 60;
   * with frames of a butterchurn without mipmaps under OUT/ref-nomip/<name>/
-    (NOMIP=1 sweep.sh, nomip_refrender.py), SSIM of Kefir against those
-    (the `mipmaps` entry of QUIRKS);
+    (NOMIP=1 sweep.sh, nomip_refrender.py) and none of Kefir imitating its
+    mipmaps (OUT/kefir-bc-mipmaps, sweeps before that imitation), SSIM of
+    Kefir against those stands for the `mipmaps` entry of QUIRKS;
   * what the preset's text uses that two engines cannot agree on: rand() in
     its equations, rand_frame/rand_preset or noise textures in its shaders,
     textures butterchurn does not have.
@@ -40,9 +41,10 @@ and a class with its reason. The rules, first match wins:
                 NaN from sqrt/log/acos out of range, shape and wave
                 colours clamped, sampler_main clamped with bTexWrap=0,
                 the main wave gated on wave_a, textured shapes times
-                the frame's alpha, motion vectors after the warp), or
-                butterchurn without mipmaps
-                rendering the reference again,
+                the frame's alpha, motion vectors after the warp, its
+                mipmapped frame; in sweeps before that imitation,
+                butterchurn without mipmaps rendering the reference
+                again),
                 closes at least a quarter of the gap to it at frame 10 or
                 60 and is not further at the other. Where an imitation
                 moves a preset without explaining it, the reason says so.
@@ -454,14 +456,16 @@ QUIRKS = {
         "the read's longer side, as Kefir; butterchurn sets the maximum anisotropy on its "
         "textures, and SwiftShader then takes the level from the shorter side and averages "
         "reads along the longer one, so minified reads are sharper there"),
-    # Not a Kefir imitation: the reference rendered again by a butterchurn
-    # without mipmaps (nomip_refrender.py, NOMIP=1 sweep.sh).
+    # Imitated by `--butterchurn mipmaps`; in sweeps before that, scored
+    # against the reference rendered again by a butterchurn without mipmaps
+    # (nomip_refrender.py, NOMIP=1 sweep.sh).
     "mipmaps": (
         "butterchurn samples the frame with mipmaps (LINEAR_MIPMAP_LINEAR, generateMipmap on "
-        "the previous frame at the top of render): where a shader's texture coordinates change "
-        "fast from pixel to pixel, the GPU reads a higher level, a blurred previous frame in the "
-        "warp shader and in the composite a level made two frames earlier; MilkDrop 2's render "
-        "targets have one level, as Kefir's"),
+        "the previous frame at the top of render): where a read's texture coordinates change "
+        "fast from pixel to pixel (a zoom below 1, noise or tan offsets), the GPU reads a "
+        "higher level, a blurred previous frame in the warp (its default warp shader too) and "
+        "in the composite a level made two frames earlier; MilkDrop 2's render targets have one "
+        "level, as Kefir's"),
 }
 
 
@@ -472,7 +476,8 @@ def quirk_gain(r, quirk):
     if quirk not in r["quirks"]:
         return False, ""
     e10, e60 = r["quirks"][quirk]
-    how = ("against butterchurn without mipmaps (nomip_refrender.py)" if quirk == "mipmaps"
+    how = ("against butterchurn without mipmaps (nomip_refrender.py)"
+           if quirk == "mipmaps" and r.get("mipmaps_by_nomip")
            else f"with it imitated (kefir render --replay --butterchurn {quirk})")
     return closes_gap(r, e10, e60), (
         f"{how} SSIM@10 {r['ssim10']:.2f} -> {e10:.2f}, @60 {r['ssim60']:.2f} -> {e60:.2f}")
@@ -561,7 +566,8 @@ def classify_by_rules(r):
     # acos of numbers past 1 in the composite).
     # (Imitations only: the mipmap-free reference is not part of kefir-bc-all.)
     moved = [q for q, (e10, e60) in r["quirks"].items()
-             if q != "mipmaps" and (abs(e10 - r["ssim10"]) >= 0.02 or abs(e60 - r["ssim60"]) >= 0.05)]
+             if not (q == "mipmaps" and r.get("mipmaps_by_nomip"))
+             and (abs(e10 - r["ssim10"]) >= 0.02 or abs(e60 - r["ssim60"]) >= 0.05)]
     if "all_quirks" in r and len(moved) >= 2 and closes_gap(r, *r["all_quirks"]):
         a10, a60 = r["all_quirks"]
         r["quirk"] = "several"
@@ -711,12 +717,15 @@ def main():
             except (FileNotFoundError, OSError):
                 continue
             r["quirks"][quirk] = (ssim(gr[0], emu[0]), ssim(gr[2], emu[2]))
-        # Kefir against butterchurn without mipmaps (NOMIP=1 sweep.sh).
-        try:
-            nomip = [gray_small(x) for x in frames_of(os.path.join(a.out, "ref-nomip"), name, 6)]
-            r["quirks"]["mipmaps"] = (ssim(nomip[0], gk[0]), ssim(nomip[2], gk[2]))
-        except (FileNotFoundError, OSError):
-            pass
+        # Kefir against butterchurn without mipmaps (NOMIP=1 sweep.sh), where
+        # Kefir's imitation of them was not rendered.
+        if "mipmaps" not in r["quirks"]:
+            try:
+                nomip = [gray_small(x) for x in frames_of(os.path.join(a.out, "ref-nomip"), name, 6)]
+                r["quirks"]["mipmaps"] = (ssim(nomip[0], gk[0]), ssim(nomip[2], gk[2]))
+                r["mipmaps_by_nomip"] = True
+            except (FileNotFoundError, OSError):
+                pass
         r["bc_failed"] = bc_failure(ref_dir, os.path.join(a.out, "logs", name + ".log"))
         if pms is not None and pm_failure(os.path.join(a.out, "pm", name)):
             r["pm_failed"] = True

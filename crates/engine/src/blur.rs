@@ -312,7 +312,7 @@ impl HeldFrame {
                 gpu,
                 stage_module,
                 &frame.view,
-                (&half.view, FEEDBACK_FORMAT),
+                (&half.target, FEEDBACK_FORMAT),
             );
     }
 
@@ -593,7 +593,7 @@ impl BlurChain {
                 ("kefir blur vertical", &self.v_pipeline)
             };
             // A full-screen triangle draws every pixel.
-            let mut pass = rec.color_pass(label, &targets.textures[i].view, Begin::Overwrite);
+            let mut pass = rec.color_pass(label, &targets.textures[i].target, Begin::Overwrite);
             pass.set_pipeline(pipeline);
             pass.set_bind_group(0, bind, &[]);
             pass.draw(0..3, 0..1);

@@ -148,12 +148,26 @@ pub(crate) fn render_pipeline_with(
 /// passes render into and sample: a frame, a blur level, an intermediate.
 pub(crate) struct FrameTexture {
     pub texture: wgpu::Texture,
+    /// Every level, for sampling.
     pub view: wgpu::TextureView,
+    /// Level 0, for drawing into (the same view without mip levels).
+    pub target: wgpu::TextureView,
     pub size: (u32, u32),
 }
 
 impl FrameTexture {
-    pub(crate) fn new(device: &wgpu::Device, (width, height): (u32, u32), label: &str) -> Self {
+    /// A texture of one level, as MilkDrop 2's render targets are.
+    pub(crate) fn new(device: &wgpu::Device, size: (u32, u32), label: &str) -> Self {
+        Self::with_levels(device, size, label, 1)
+    }
+
+    /// A texture with `levels` mip levels (see [`full_mip_chain`]).
+    pub(crate) fn with_levels(
+        device: &wgpu::Device,
+        (width, height): (u32, u32),
+        label: &str,
+        levels: u32,
+    ) -> Self {
         let texture = device.create_texture(&wgpu::TextureDescriptor {
             label: Some(label),
             size: wgpu::Extent3d {
@@ -161,7 +175,7 @@ impl FrameTexture {
                 height,
                 depth_or_array_layers: 1,
             },
-            mip_level_count: 1,
+            mip_level_count: levels,
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
             format: crate::FEEDBACK_FORMAT,
@@ -172,10 +186,30 @@ impl FrameTexture {
             view_formats: &[],
         });
         let view = texture.create_view(&Default::default());
+        let target = if levels > 1 {
+            texture.create_view(&wgpu::TextureViewDescriptor {
+                label: Some("level 0"),
+                mip_level_count: Some(1),
+                ..Default::default()
+            })
+        } else {
+            view.clone()
+        };
         FrameTexture {
             texture,
             view,
+            target,
             size: (width, height),
         }
     }
+
+    /// The number of mip levels.
+    pub(crate) fn levels(&self) -> u32 {
+        self.texture.mip_level_count()
+    }
+}
+
+/// The number of levels down to 1x1 of a `width` x `height` texture.
+pub(crate) fn full_mip_chain((width, height): (u32, u32)) -> u32 {
+    32 - width.max(height).max(1).leading_zeros()
 }

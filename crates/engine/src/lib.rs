@@ -75,6 +75,7 @@ use crate::mesh::DEFAULT_MESH;
 use crate::passes::code;
 use crate::passes::composite::{CompositePass, Output, comp_format};
 use crate::passes::mesh::MeshPass;
+use crate::passes::mipmaps::MipmapPass;
 use crate::passes::mix::Mix;
 use crate::passes::overlays::OverlayPass;
 use crate::passes::present::PresentPass;
@@ -204,6 +205,8 @@ pub struct Visualizer {
     /// The butterchurn differences imitated ([`Visualizer::emulate_butterchurn`]).
     butterchurn: ButterchurnQuirks,
     held_frame: blur::HeldFrame,
+    /// The previous frame's mip levels (butterchurn's, [`ButterchurnQuirks::mipmaps`]).
+    mipmaps: MipmapPass,
     overlays: OverlayPass,
     composite: CompositePass,
     mix: Mix,
@@ -268,6 +271,7 @@ impl Visualizer {
             },
             butterchurn: ButterchurnQuirks::default(),
             held_frame: blur::HeldFrame::default(),
+            mipmaps: MipmapPass::new(&device),
             overlays: OverlayPass::new(&device),
             composite: CompositePass::new(&device, rand_start),
             mix: Mix::new(&device, mesh.mesh().vertex_count()),
@@ -426,6 +430,7 @@ impl Visualizer {
                 butterchurn_mod: self.butterchurn.float_mod,
                 butterchurn_uv_orig: self.butterchurn.comp_uv_orig,
                 butterchurn_anisotropic: self.butterchurn.anisotropic,
+                butterchurn_mipmaps: self.butterchurn.mipmaps,
             },
             milkdrop1_stereo: self.config.milkdrop1_stereo,
             butterchurn: self.butterchurn,
@@ -570,6 +575,7 @@ impl Visualizer {
         self.composite.set_butterchurn_comp_frame(quirks.comp_frame);
         self.warp.set_butterchurn_main_wrap(quirks.main_wrap);
         self.composite.set_butterchurn_main_wrap(quirks.main_wrap);
+        self.warp.set_butterchurn_mipmaps(quirks.mipmaps);
     }
 
     /// Replaces the built-in noise texture `kind` with `rgba` (its size:
@@ -637,7 +643,12 @@ impl Visualizer {
     pub fn set_frame(&mut self, width: u32, height: u32, rgba: &[u8]) {
         assert!(width > 0 && height > 0, "empty frame");
         assert_eq!(rgba.len(), width as usize * height as usize * 4);
-        let fb = FrameTexture::new(&self.device, (width, height), "kefir frame");
+        let levels = if self.butterchurn.mipmaps {
+            layout::full_mip_chain((width, height))
+        } else {
+            1
+        };
+        let fb = FrameTexture::with_levels(&self.device, (width, height), "kefir frame", levels);
         self.queue.write_texture(
             fb.texture.as_image_copy(),
             rgba,
@@ -752,8 +763,11 @@ impl Visualizer {
         // The textures this frame draws into.
         let via_display =
             size != target_size || (self.slot.shaders.comp.is_some() && format.is_srgb());
-        self.frames
-            .prepare(&self.device, size, mesh_frame.blending, via_display);
+        self.frames.prepare(
+            &self.device,
+            size,
+            (mesh_frame.blending, via_display, self.butterchurn.mipmaps),
+        );
         let blur_levels = self.slot.shaders.blur_levels().max(
             self.blend
                 .as_ref()
@@ -801,6 +815,9 @@ impl Visualizer {
             );
         }
         let (src, dst) = self.frames.pair();
+        if self.butterchurn.mipmaps {
+            self.mipmaps.encode(&mut rec, &gpu, &self.stage_module, src);
+        }
         if self.butterchurn.late_blur && blur_levels > 0 {
             // Until the warp draws into it, `dst` holds the frame before last.
             self.held_frame

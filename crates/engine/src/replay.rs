@@ -220,6 +220,19 @@ pub struct ButterchurnQuirks {
     /// there ([`milk_hlsl::Options::butterchurn_anisotropic`]). For presets
     /// loaded after the call.
     pub anisotropic: bool,
+    /// The frame has mip levels, made anew from the previous frame before
+    /// each warp, and the warp shader, the composite shader, the built-in
+    /// warp and textured shapes read it at the level the coordinates'
+    /// derivatives pick, as butterchurn does (`generateMipmap` on its
+    /// previous frame every frame; `LINEAR_MIPMAP_LINEAR` samplers,
+    /// `NEAREST_MIPMAP_NEAREST` for `pw_`/`pc_`). Where the coordinates
+    /// move fast from pixel to pixel (a zoom below 1, noise or `tan`
+    /// offsets) the read is blurred; a composite reading the new frame
+    /// sees levels made two frames earlier, as there. MilkDrop 2's render
+    /// targets have one level, read sharp (and aliased)
+    /// ([`milk_hlsl::Options::butterchurn_mipmaps`]). Shaders: for
+    /// presets loaded after the call.
+    pub mipmaps: bool,
 }
 
 impl ButterchurnQuirks {

@@ -32,10 +32,12 @@ fn shape_fs(in: ShapeOut) -> @location(0) vec4<f32> {
 
 // The previous frame modulated by the vertex colour; the frame textures
 // have no meaningful alpha (MilkDrop's are X8R8G8B8), so alpha is the
-// vertex alpha.
+// vertex alpha. The frame has one level (MilkDrop 2's) or, imitating
+// butterchurn's mipmapped frame (`ButterchurnQuirks::mipmaps`), the level
+// the derivatives pick.
 @fragment
 fn shape_textured_fs(in: ShapeOut) -> @location(0) vec4<f32> {
-    let t = textureSampleLevel(shape_prev, shape_sampler, in.uv, 0.0).rgb;
+    let t = textureSample(shape_prev, shape_sampler, in.uv).rgb;
     return vec4<f32>(t * in.color.rgb, in.color.a);
 }
 
@@ -43,5 +45,5 @@ fn shape_textured_fs(in: ShapeOut) -> @location(0) vec4<f32> {
 // `ButterchurnQuirks::frame_alpha`).
 @fragment
 fn shape_textured_frame_alpha_fs(in: ShapeOut) -> @location(0) vec4<f32> {
-    return textureSampleLevel(shape_prev, shape_sampler, in.uv, 0.0) * in.color;
+    return textureSample(shape_prev, shape_sampler, in.uv) * in.color;
 }

@@ -51,6 +51,14 @@ fn blit_fs(in: BlitOut) -> @location(0) vec4<f32> {
     return vec4<f32>(textureSampleLevel(blit_tex, blit_sampler, in.uv, 0.0).rgb, 1.0);
 }
 
+// One mip level from the level above it (bound as a view of that level
+// alone): a bilinear read at each texel's centre, the 2x2 mean where the
+// side halves evenly, as WebGL's generateMipmap makes it on SwiftShader.
+@fragment
+fn mip_fs(in: BlitOut) -> @location(0) vec4<f32> {
+    return textureSampleLevel(blit_tex, blit_sampler, in.uv, 0.0);
+}
+
 @fragment
 fn blit_srgb_fs(in: BlitOut) -> @location(0) vec4<f32> {
     let c = textureSampleLevel(blit_tex, blit_sampler, in.uv, 0.0).rgb;

@@ -1576,6 +1576,48 @@ fn noise_read_across_fewer_rows_than_texels_is_trilinear_or_as_butterchurn_aniso
 }
 
 #[test]
+fn frame_reads_are_sharp_or_as_butterchurn_at_the_level_the_derivatives_pick() {
+    use milk_engine::ButterchurnQuirks;
+    // A frame of columns of 255 and 0, read by the composite shader two
+    // texels a pixel across, each read at the centre of an odd texel:
+    // MilkDrop 2's frame has one level, so every read is 0. butterchurn's
+    // frame has mip levels (made from the previous frame before the warp)
+    // and reads level log2(2) = 1, the columns' mean.
+    let (w, h) = (256u32, 192u32);
+    let columns: Vec<u8> = (0..w * h)
+        .flat_map(|i| {
+            let v = if i % 2 == 0 { 255 } else { 0 };
+            [v, v, v, 255]
+        })
+        .collect();
+    let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
+                PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
+                mv_a=0\nwarp_1=`shader_body { ret = 0; }\n\
+                comp_1=`shader_body { ret = tex2D(sampler_main, uv * float2(2, 1) + \
+                float2(0.5, 0) * texsize.zw).xyz; }\n";
+    let gpu = gpu();
+    let target = gpu.target(w, h);
+    for (mipmaps, want) in [(false, 0), (true, 128)] {
+        let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+        vis.emulate_butterchurn(ButterchurnQuirks {
+            mipmaps,
+            ..ButterchurnQuirks::default()
+        });
+        let report = vis.load_preset(&Preset::parse(text).expect("parses"));
+        assert!(report.comp_shader, "{report:?}");
+        vis.set_frame(w, h, &columns);
+        let img = render(&mut vis, &gpu, &target);
+        for x in [40, 41, 100, 101] {
+            let v = img[(96 * w as usize + x) * 4];
+            assert!(
+                v.abs_diff(want) <= 4,
+                "mipmaps {mipmaps}: column {x} is {v}, want {want}"
+            );
+        }
+    }
+}
+
+#[test]
 fn blur_levels_come_from_the_previous_frame_or_as_butterchurn_the_one_before() {
     use milk_engine::ButterchurnQuirks;
     // The warp draws flat grey every frame, the composite shows blur1.

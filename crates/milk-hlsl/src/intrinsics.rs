@@ -7,7 +7,9 @@
 //! with implicit derivatives (`textureSample`, allowed in non-uniform
 //! control flow by the shader's `diagnostic(off, derivative_uniformity)`);
 //! `tex2Dlod` passes its level, `tex2Dbias` its bias to the implicit
-//! level (`textureSampleBias`; level 0 on a texture of one level).
+//! level (`textureSampleBias`; level 0 on a texture of one level). Under
+//! [`crate::Options::butterchurn_mipmaps`] the frame reads (`tex2D` of
+//! `sampler_main`, `GetPixel`) take the implicit level too.
 
 use crate::Error;
 use crate::ast::{Expr, ExprKind, SamplerDim, Scalar, Type};
@@ -814,8 +816,18 @@ pub fn call(
         "GetPixel" | "GetMain" => {
             expect_args(name, args, 1, pos)?;
             let uv = texture_coord(tr, &args[0], &F2)?;
-            let (t, s) = tr.builtin_sampler("sampler_main", pos)?;
-            (format!("textureSampleLevel({t}, {s}, {uv}, 0.0f).xyz"), F3)
+            if tr.options.butterchurn_mipmaps {
+                // butterchurn's GetPixel is `texture(sampler_main, uv)`.
+                let main = Expr {
+                    kind: ExprKind::Ident("sampler_main".to_string()),
+                    pos,
+                };
+                let read = sample(tr, &main, SamplerDim::D2, &uv, None, None)?;
+                (format!("{read}.xyz"), F3)
+            } else {
+                let (t, s) = tr.builtin_sampler("sampler_main", pos)?;
+                (format!("textureSampleLevel({t}, {s}, {uv}, 0.0f).xyz"), F3)
+            }
         }
         "GetBlur1" | "GetBlur2" | "GetBlur3" => {
             expect_args(name, args, 1, pos)?;

@@ -236,6 +236,16 @@ pub struct Options {
     /// stays (SwiftShader filters 3D textures isotropically, measured).
     /// For comparing with butterchurn only.
     pub butterchurn_anisotropic: bool,
+    /// `tex2D` and `GetPixel` of the frame (`sampler_main` and its
+    /// `fw_`/`fc_`/`pw_`/`pc_` forms) take their level from the
+    /// coordinates' derivatives, as butterchurn's do: it gives its frame
+    /// textures mip levels (`generateMipmap` on the previous frame every
+    /// frame) and samples them with `LINEAR_MIPMAP_LINEAR`
+    /// (`NEAREST_MIPMAP_NEAREST` for `pw_`/`pc_`), so a read whose
+    /// coordinates move fast from pixel to pixel sees a blurred frame.
+    /// MilkDrop 2's frame has one level. The engine must bind a mipmapped
+    /// frame. For comparing with butterchurn only.
+    pub butterchurn_mipmaps: bool,
 }
 
 /// Translates one shader block of a preset; errors carry file positions.

@@ -2128,8 +2128,15 @@ impl<'a> Translator<'a> {
             _ => err(e.pos, "expected a sampler"),
         }
     }
+    /// Whether texture `source` has mip levels here: as MilkDrop 2 makes
+    /// it ([`TextureSource::has_mips`]), or the frame too under
+    /// [`crate::Options::butterchurn_mipmaps`].
+    pub(crate) fn source_has_mips(&self, source: &TextureSource) -> bool {
+        source.has_mips()
+            || (self.options.butterchurn_mipmaps && matches!(source, TextureSource::Main))
+    }
     /// Whether the texture behind sampler expression `e` has mip levels
-    /// ([`TextureSource::has_mips`]), so `tex2D`/`tex3D` take the level
+    /// ([`Translator::source_has_mips`]), so `tex2D`/`tex3D` take the level
     /// from the coordinates' derivatives.
     pub(crate) fn sampler_has_mips(&self, e: &Expr) -> bool {
         let ExprKind::Ident(name) = &e.kind else {
@@ -2138,10 +2145,12 @@ impl<'a> Translator<'a> {
         self.layout
             .textures
             .iter()
-            .any(|t| t.sampler_name == *name && t.source.has_mips())
+            .any(|t| t.sampler_name == *name && self.source_has_mips(&t.source))
     }
-    /// Whether 2D sampler expression `e` filters linearly a texture with
-    /// mip levels (not a `pw_`/`pc_` point sampler).
+    /// Whether 2D sampler expression `e` filters linearly a texture
+    /// MilkDrop 2 gives mip levels (not a `pw_`/`pc_` point sampler, not
+    /// the frame: butterchurn's frame samplers are not anisotropic, though
+    /// its frame textures are).
     pub(crate) fn sampler_filters_mips(&self, e: &Expr) -> bool {
         let ExprKind::Ident(name) = &e.kind else {
             return false;

@@ -875,6 +875,32 @@ fn butterchurns_anisotropic_reads_take_the_level_of_the_shorter_side() {
     assert!(!ok(src).source_wgsl.contains("bc_aniso_sample"));
 }
 
+/// butterchurn's mipmapped frame: `tex2D` and `GetPixel` of the frame take
+/// the level from the derivatives (plainly, not anisotropically: its frame
+/// samplers set no anisotropy), with every prefix; the blur levels and
+/// reads at a given level keep level 0. Without the option the frame has
+/// one level, read at level 0.
+#[test]
+fn butterchurns_frame_reads_take_the_implicit_level() {
+    let src = "shader_body { \
+               ret = tex2D(sampler_main, uv).xyz + tex2D(sampler_fc_main, uv).xyz \
+               + tex2D(sampler_pw_main, uv).xyz + GetPixel(uv) + GetBlur1(uv) \
+               + tex2Dlod(sampler_main, float4(uv, 0, 2)).xyz; }";
+    let block = milk_parser::preset::CodeBlock::from_text(src);
+    let options = milk_hlsl::Options {
+        butterchurn_mipmaps: true,
+        butterchurn_anisotropic: true,
+        ..Default::default()
+    };
+    let wgsl = milk_hlsl::translate_with(&block, Stage::Warp, &options)
+        .unwrap()
+        .source_wgsl;
+    assert_eq!(wgsl.matches("textureSample(").count(), 4, "{wgsl}");
+    assert!(!wgsl.contains("bc_aniso_sample("), "{wgsl}");
+    let plain = ok(src).source_wgsl;
+    assert_eq!(plain.matches("textureSample(").count(), 0, "{plain}");
+}
+
 /// A computed exponent takes Direct3D 9's pow (`y == 0` or `|x| == 1`
 /// gives 1); a literal one keeps its square root or multiplications.
 #[test]

@@ -449,7 +449,7 @@ impl Output<'_> {
     /// The view and format the composite draws into.
     pub fn view<'f>(&'f self, frames: &'f Frames) -> (&'f wgpu::TextureView, wgpu::TextureFormat) {
         match (&frames.display, self.via_display) {
-            (Some(display), true) => (&display.view, FEEDBACK_FORMAT),
+            (Some(display), true) => (&display.target, FEEDBACK_FORMAT),
             _ => (self.target, self.format),
         }
     }
@@ -750,7 +750,7 @@ impl CompositePass {
             // The outgoing composite, mixed over the new one where the
             // pattern has not reached yet.
             self.ensure_pipeline(gpu.device, FEEDBACK_FORMAT, old.variant);
-            self.draw(rec, &blend_target.view, FEEDBACK_FORMAT, &old, mesh);
+            self.draw(rec, &blend_target.target, FEEDBACK_FORMAT, &old, mesh);
             mix.draw(
                 rec,
                 gpu.device,

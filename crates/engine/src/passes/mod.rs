@@ -20,6 +20,7 @@
 pub(crate) mod code;
 pub(crate) mod composite;
 pub(crate) mod mesh;
+pub(crate) mod mipmaps;
 pub(crate) mod mix;
 pub(crate) mod overlays;
 pub(crate) mod present;
@@ -252,23 +253,33 @@ pub(crate) struct Frames {
 impl Frames {
     /// Makes the textures this frame needs at `size`: both feedback frames
     /// (the previous one only if there is none: the warp pass samples it by
-    /// UV, so a resize carries the picture over), the blend target and the
-    /// sRGB intermediate when used.
+    /// UV, so a resize carries the picture over), with full mip chains if
+    /// `mipmaps` ([`crate::ButterchurnQuirks::mipmaps`]), the blend target
+    /// and the sRGB intermediate when used.
     pub fn prepare(
         &mut self,
         device: &wgpu::Device,
         size: (u32, u32),
-        blending: bool,
-        via_display: bool,
+        (blending, via_display, mipmaps): (bool, bool, bool),
     ) {
         let make = || FrameTexture::new(device, size, "kefir frame");
+        let levels = if mipmaps {
+            crate::layout::full_mip_chain(size)
+        } else {
+            1
+        };
+        let make_feedback = || FrameTexture::with_levels(device, size, "kefir frame", levels);
         if self.feedback[self.current].is_none() {
-            self.feedback[self.current] = Some(make());
+            self.feedback[self.current] = Some(make_feedback());
         }
         let stale = |t: &Option<FrameTexture>| t.as_ref().is_none_or(|f| f.size != size);
         let next = 1 - self.current;
-        if stale(&self.feedback[next]) {
-            self.feedback[next] = Some(make());
+        if stale(&self.feedback[next])
+            || self.feedback[next]
+                .as_ref()
+                .is_some_and(|f| f.levels() != levels)
+        {
+            self.feedback[next] = Some(make_feedback());
         }
         if blending && stale(&self.blend_target) {
             self.blend_target = Some(make());

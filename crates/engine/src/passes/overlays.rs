@@ -84,7 +84,11 @@ impl OverlayPass {
         if frame_alpha {
             self.lines.ensure_frame_alpha(gpu.device);
         }
-        let target = if into_new_frame { &dst.view } else { &src.view };
+        let target = if into_new_frame {
+            &dst.target
+        } else {
+            &src.target
+        };
         self.lines
             .encode(rec, gpu.device, gpu.queue, target, &vectors, frame_alpha);
     }
@@ -187,7 +191,7 @@ impl OverlayPass {
             return;
         }
         // One render pass: shapes first, then waves and borders over them.
-        let mut pass = rec.color_pass("kefir shapes and waves", &dst.view, Begin::Keep);
+        let mut pass = rec.color_pass("kefir shapes and waves", &dst.target, Begin::Keep);
         if let Some(bind) = &shapes_bind {
             self.shapes.draw(&mut pass, bind, frame_alpha);
         }

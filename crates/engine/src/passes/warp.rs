@@ -21,7 +21,8 @@ use crate::{FEEDBACK_FORMAT, layout};
 #[repr(C)]
 #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
 pub(crate) struct WarpUniforms {
-    /// decay, wrap (0 or 1), 0, 0
+    /// decay, wrap (0 or 1), implicit level (0 or 1, see
+    /// [`crate::ButterchurnQuirks::mipmaps`]), 0
     params: [f32; 4],
 }
 
@@ -59,6 +60,10 @@ pub(crate) struct WarpPass {
     /// A warp shader's plain `sampler_main` follows `wrap`, as in
     /// butterchurn ([`crate::ButterchurnQuirks::main_wrap`]).
     butterchurn_main_wrap: bool,
+    /// The built-in warp reads the frame at the level its derivatives
+    /// pick, as butterchurn's default warp shader does
+    /// ([`crate::ButterchurnQuirks::mipmaps`]).
+    butterchurn_mipmaps: bool,
 }
 
 /// One preset's warp this frame.
@@ -98,11 +103,16 @@ impl WarpPass {
             bind_layout,
             pipeline,
             butterchurn_main_wrap: false,
+            butterchurn_mipmaps: false,
         }
     }
 
     pub fn set_butterchurn_main_wrap(&mut self, on: bool) {
         self.butterchurn_main_wrap = on;
+    }
+
+    pub fn set_butterchurn_mipmaps(&mut self, on: bool) {
+        self.butterchurn_mipmaps = on;
     }
 
     /// One preset's uniforms and bind groups, reading `views.main`.
@@ -113,7 +123,8 @@ impl WarpPass {
         state: &FrameState,
         views: &FrameViews<'_>,
     ) -> WarpDraw<'s> {
-        let (uniforms, wrap) = warp_uniforms(&slot.runtime, state);
+        let (mut uniforms, wrap) = warp_uniforms(&slot.runtime, state);
+        uniforms.params[2] = f32::from(u8::from(self.butterchurn_mipmaps));
         gpu.queue
             .write_buffer(&slot.uniforms.warp, 0, bytemuck::bytes_of(&uniforms));
         let program = slot.shaders.warp.as_ref();
@@ -180,19 +191,19 @@ impl WarpPass {
             || blend.is_some_and(|b| b.slot.runtime.warp_style() != PassStyle::Fixed);
         match (old, &frames.blend_target) {
             (Some(old), Some(blend_target)) if either_shader => {
-                self.draw(rec, &dst.view, &old, mesh);
-                self.draw(rec, &blend_target.view, &new, mesh);
+                self.draw(rec, &dst.target, &old, mesh);
+                self.draw(rec, &blend_target.target, &new, mesh);
                 mix.draw(
                     rec,
                     gpu.device,
                     gpu.samplers,
                     &blend_target.view,
-                    (&dst.view, FEEDBACK_FORMAT, false),
+                    (&dst.target, FEEDBACK_FORMAT, false),
                     MixAlpha::Incoming,
                     mesh,
                 );
             }
-            _ => self.draw(rec, &dst.view, &new, mesh),
+            _ => self.draw(rec, &dst.target, &new, mesh),
         }
     }
 

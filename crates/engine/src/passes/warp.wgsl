@@ -2,7 +2,8 @@
 // mesh, times decay (see warp.rs).
 
 struct WarpUniforms {
-    // x: decay
+    // x: decay, y: wrap, z: 1 to take the level from the derivatives
+    // (butterchurn's mipmapped frame), else level 0
     params: vec4<f32>,
 };
 
@@ -25,7 +26,12 @@ fn warp_vs(@location(0) pos: vec2<f32>, @location(1) uv: vec2<f32>) -> WarpOut {
 
 @fragment
 fn warp_fs(in: WarpOut) -> @location(0) vec4<f32> {
-    let c = textureSampleLevel(warp_prev, warp_sampler, in.uv, 0.0).rgb;
+    var c: vec3<f32>;
+    if warp_u.params.z > 0.5 {
+        c = textureSample(warp_prev, warp_sampler, in.uv).rgb;
+    } else {
+        c = textureSampleLevel(warp_prev, warp_sampler, in.uv, 0.0).rgb;
+    }
     return vec4<f32>(c * warp_u.params.x, 1.0);
 }
 

@@ -122,7 +122,11 @@ pub struct Args {
     /// coordinates), anisotropic (shaders' filtered 2D reads of noise and
     /// user textures at the level of the read's shorter side, as
     /// butterchurn's anisotropic filtering picks it, where MilkDrop 2's
-    /// trilinear filter takes the longer side's).
+    /// trilinear filter takes the longer side's), mipmaps (the frame with
+    /// mip levels made each frame, read at the level the coordinates'
+    /// derivatives pick by shaders, the built-in warp and textured shapes,
+    /// so fast-moving reads see it blurred, where MilkDrop 2's frame has
+    /// one level).
     #[arg(
         long,
         requires = "replay",
@@ -230,6 +234,7 @@ enum ButterchurnQuirk {
     CompUvOrig,
     PixelCentres,
     Anisotropic,
+    Mipmaps,
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -401,6 +406,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             comp_uv_orig: has(ButterchurnQuirk::CompUvOrig),
             pixel_centres: has(ButterchurnQuirk::PixelCentres),
             anisotropic: has(ButterchurnQuirk::Anisotropic),
+            mipmaps: has(ButterchurnQuirk::Mipmaps),
         });
         if let (Some(r), true) = (&mut replay, has(ButterchurnQuirk::WaveWindow)) {
             r.wave_placement = replay::WavePlacement::AsButterchurnHasIt;
