@@ -1531,6 +1531,17 @@ fn replayed_noise_replaces_the_generated_texture() {
     assert_eq!(middle(&img), [200, 100, 50]);
 }
 
+/// RGBA pixels of a `width` x `height` image in one-pixel columns of 255
+/// (even x) and 0 (odd x); `width` is even.
+fn columns_of_white_and_black(width: u32, height: u32) -> Vec<u8> {
+    (0..width * height)
+        .flat_map(|i| {
+            let v = if i % 2 == 0 { 255 } else { 0 };
+            [v, v, v, 255]
+        })
+        .collect()
+}
+
 #[test]
 fn noise_read_across_fewer_rows_than_texels_is_trilinear_or_as_butterchurn_anisotropic() {
     use milk_engine::ButterchurnQuirks;
@@ -1540,12 +1551,7 @@ fn noise_read_across_fewer_rows_than_texels_is_trilinear_or_as_butterchurn_aniso
     // level log2(4/3) = 0.415, mixing the columns' 2x2 mean (127.5) into
     // level 0's 255 and 0: 202 and 53. butterchurn's anisotropic filter
     // takes the level of the shorter side, 0: 255 and 0.
-    let columns: Vec<u8> = (0..256 * 256)
-        .flat_map(|i| {
-            let v = if i % 2 == 0 { 255 } else { 0 };
-            [v, v, v, 255]
-        })
-        .collect();
+    let columns = columns_of_white_and_black(256, 256);
     let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
                 PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
                 mv_a=0\nwarp_1=`shader_body { ret = 0; }\n\
@@ -1584,12 +1590,7 @@ fn frame_reads_are_sharp_or_as_butterchurn_at_the_level_the_derivatives_pick() {
     // frame has mip levels (made from the previous frame before the warp)
     // and reads level log2(2) = 1, the columns' mean.
     let (w, h) = (256u32, 192u32);
-    let columns: Vec<u8> = (0..w * h)
-        .flat_map(|i| {
-            let v = if i % 2 == 0 { 255 } else { 0 };
-            [v, v, v, 255]
-        })
-        .collect();
+    let columns = columns_of_white_and_black(w, h);
     let text = "[preset00]\nMILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\n\
                 PSVERSION_COMP=2\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\nfWaveAlpha=0\n\
                 mv_a=0\nwarp_1=`shader_body { ret = 0; }\n\
