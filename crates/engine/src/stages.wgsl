@@ -53,7 +53,8 @@ fn blit_fs(in: BlitOut) -> @location(0) vec4<f32> {
 
 // One mip level from the level above it (bound as a view of that level
 // alone): a bilinear read at each texel's centre, the 2x2 mean where the
-// side halves evenly, as WebGL's generateMipmap makes it on SwiftShader.
+// side halves evenly (WebGL's generateMipmap, for butterchurn's frame;
+// how SwiftShader treats odd sides was not checked).
 @fragment
 fn mip_fs(in: BlitOut) -> @location(0) vec4<f32> {
     return textureSampleLevel(blit_tex, blit_sampler, in.uv, 0.0);
