@@ -161,6 +161,13 @@ impl FrameTexture {
         Self::with_levels(device, size, label, 1)
     }
 
+    /// A feedback frame: one level, or with `mipmaps` the full chain
+    /// ([`crate::ButterchurnQuirks::mipmaps`]).
+    pub(crate) fn feedback(device: &wgpu::Device, size: (u32, u32), mipmaps: bool) -> Self {
+        let levels = if mipmaps { full_mip_chain(size) } else { 1 };
+        Self::with_levels(device, size, "kefir frame", levels)
+    }
+
     /// A texture with `levels` mip levels (see [`full_mip_chain`]).
     pub(crate) fn with_levels(
         device: &wgpu::Device,

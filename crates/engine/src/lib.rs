@@ -643,12 +643,7 @@ impl Visualizer {
     pub fn set_frame(&mut self, width: u32, height: u32, rgba: &[u8]) {
         assert!(width > 0 && height > 0, "empty frame");
         assert_eq!(rgba.len(), width as usize * height as usize * 4);
-        let levels = if self.butterchurn.mipmaps {
-            layout::full_mip_chain((width, height))
-        } else {
-            1
-        };
-        let fb = FrameTexture::with_levels(&self.device, (width, height), "kefir frame", levels);
+        let fb = FrameTexture::feedback(&self.device, (width, height), self.butterchurn.mipmaps);
         self.queue.write_texture(
             fb.texture.as_image_copy(),
             rgba,

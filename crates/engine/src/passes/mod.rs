@@ -263,12 +263,7 @@ impl Frames {
         (blending, via_display, mipmaps): (bool, bool, bool),
     ) {
         let make = || FrameTexture::new(device, size, "kefir frame");
-        let levels = if mipmaps {
-            crate::layout::full_mip_chain(size)
-        } else {
-            1
-        };
-        let make_feedback = || FrameTexture::with_levels(device, size, "kefir frame", levels);
+        let make_feedback = || FrameTexture::feedback(device, size, mipmaps);
         if self.feedback[self.current].is_none() {
             self.feedback[self.current] = Some(make_feedback());
         }
@@ -277,7 +272,7 @@ impl Frames {
         if stale(&self.feedback[next])
             || self.feedback[next]
                 .as_ref()
-                .is_some_and(|f| f.levels() != levels)
+                .is_some_and(|f| (f.levels() > 1) != mipmaps)
         {
             self.feedback[next] = Some(make_feedback());
         }
