@@ -23,7 +23,9 @@
 # colour-clamp for presets whose shape or custom-wave code sets colours or
 # whose per-frame code sets border or motion-vector colours or decay,
 # main-wrap for shaders reading the plain sampler_main (or GetPixel) with
-# bTexWrap=0, wave-gate for presets whose fWaveAlpha is 0.001 or less,
+# bTexWrap=0 and for per-frame code that sets wrap (butterchurn wraps
+# whenever it is not 0, MilkDrop 2's built-in warp above 0.5), wave-gate
+# for presets whose fWaveAlpha is 0.001 or less,
 # frame-alpha for presets with textured shapes, mv-order and mv-length
 # for presets that draw motion vectors, wave-window for every
 # preset (butterchurn's 512 waveform samples, MilkDrop 2's 480), wave-size for presets whose main wave
@@ -170,8 +172,9 @@ one() {
     if grep -qiE '^(shape|wave)_[0-9]+_per_(frame|point)[0-9]+=.*\b(r|g|b|a|r2|g2|b2|a2|border_[rgba])[[:space:]]*=[^=]|^per_frame_[0-9]+=.*\b((ob|ib|mv)_[rgba]|decay)[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-colour-clamp/$name" --butterchurn colour-clamp
     fi
-    if grep -qiE '^(warp|comp)_[0-9]+=.*(\bsampler_main\b|GetPixel)' "$PRESETS_DIR/$name.milk" &&
-        grep -qiE '^bTexWrap=0' "$PRESETS_DIR/$name.milk"; then
+    if { grep -qiE '^(warp|comp)_[0-9]+=.*(\bsampler_main\b|GetPixel)' "$PRESETS_DIR/$name.milk" &&
+        grep -qiE '^bTexWrap=0' "$PRESETS_DIR/$name.milk"; } ||
+        grep -qiE '^per_frame_[0-9]+=.*\bwrap[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-main-wrap/$name" --butterchurn main-wrap
     fi
     if grep -qE '^fWaveAlpha=0*(\.0*1?0*)?[[:space:]]*$' "$PRESETS_DIR/$name.milk"; then

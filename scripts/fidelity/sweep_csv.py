@@ -15,7 +15,8 @@ Reads preset names on stdin. For each one, from OUT (sweep.sh's layout):
     --dump-state differs from butterchurn's state.jsonl (the preset's equations ran on
     different input or state), and which;
   * with Kefir frames under OUT/kefir-bc-all/<name>/ (Kefir imitating all
-    of them at once), a summary line of how close that comes;
+    of them at once), SSIM of those against butterchurn at frames 10 and 60
+    (bc_all10/60) and a summary line of how close that comes;
   * with Kefir frames under OUT/kefir-bc-QUIRK/<name>/ (Kefir imitating one
     of butterchurn's differences from MilkDrop 2, `kefir render
     --butterchurn QUIRK`: sweep.sh renders them for the presets each can
@@ -363,7 +364,8 @@ QUIRKS = {
         "a shader reads the plain sampler_main with bTexWrap=0: MilkDrop 2 binds it with WRAP "
         "whatever bTexWrap says (plugin.cpp CacheParams: bWrap = true unless an fc_/pc_ prefix; "
         "bTexWrap only picks the generated warp shader's sampler_fc_main), as Kefir; butterchurn "
-        "sets sampler_main's wrap from the frame's wrap value, so it clamps"),
+        "sets sampler_main's wrap from the frame's wrap value, so it clamps (and wraps whenever "
+        "wrap is not 0, where MilkDrop 2's built-in warp wraps above 0.5)"),
     "wave-gate": (
         "the main wave with wave_a at 0.001 or less: butterchurn draws it only when wave_a > 0.001 "
         "before the volume modulation (its drawWave gate); MilkDrop 2's DrawWave multiplies wave_a "
@@ -762,7 +764,7 @@ def main():
         w.writerow(["preset", "ssim10", "ssim30", "ssim60", "ssim_mean", "mae",
                     "bc_grey10", "kefir_grey10", "pm_vs_bc10", "pm_vs_bc60", "kefir_vs_pm10",
                     "kefir_vs_pm60"] + [f"bc_{q.replace('-', '_')}{n}" for q in QUIRKS for n in (10, 60)] +
-                   ["state_diff_frame", "state_diff_vars", "uses", "class", "reason"])
+                   ["bc_all10", "bc_all60", "state_diff_frame", "state_diff_vars", "uses", "class", "reason"])
         for r in sorted(rows, key=lambda r: r["preset"].lower()):
             t = r["traits"]
             uses = " ".join(k for k in ("rand_eq", "rand_sh", "noise_tex", "frame_eq", "bitop_mixed", "code_gap", "blur_key_vars", "radang_sh", "ang_pp", "blur_warp",
@@ -774,10 +776,11 @@ def main():
                         fmt(r.get("pm_vs_bc60")), fmt(r.get("kefir_vs_pm10")),
                         fmt(r.get("kefir_vs_pm60"))] +
                        [fmt(v) for q in QUIRKS for v in r["quirks"].get(q, (None, None))] +
+                       [fmt(v) for v in r.get("all_quirks", (None, None))] +
                        [r["state_diff_frame"] or "",
                         " ".join(r["state_diff_vars"][:6]), uses, r["class"], r["reason"]])
         for name, why in missing:
-            w.writerow([name] + [""] * (14 + 2 * len(QUIRKS)) + ["butterchurn" if why.startswith("butterchurn failed")
+            w.writerow([name] + [""] * (16 + 2 * len(QUIRKS)) + ["butterchurn" if why.startswith("butterchurn failed")
                                               else "missing", why])
 
     if not rows:

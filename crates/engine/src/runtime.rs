@@ -54,6 +54,13 @@ pub struct FrameState {
 }
 
 impl FrameState {
+    /// Whether butterchurn's frame sampler wraps: `wrap` read as JavaScript
+    /// reads a switch, on whenever it is not 0 (NaN too), where MilkDrop 2
+    /// compares it with the snap point ([`FrameState::wrap`]).
+    pub fn butterchurn_wrap(&self) -> bool {
+        self.wrap_value != 0.0
+    }
+
     /// MilkDrop 2's blend of the per-frame results that do not move pixels
     /// (`RunPerFrameEquations` while blending): numbers mixed as
     /// `mix * self + (1 - mix) * old`, flags and modes taken from `old`

@@ -229,6 +229,58 @@ fn shaders_plain_sampler_main_wraps_whatever_btexwrap_says() {
 }
 
 #[test]
+fn butterchurn_wraps_the_frame_whenever_wrap_is_not_zero() {
+    use milk_engine::ButterchurnQuirks;
+    let gpu = gpu();
+    let target = gpu.target(W, H);
+    let at = |img: &[u8], x: u32| img[((H / 2 * W + x) * 4) as usize];
+    // The bright column at the right edge, moved 8 px right by the
+    // built-in warp (a MilkDrop 1 preset) or read 8 px to the left by a
+    // warp shader's plain sampler_main, with per-frame code setting wrap
+    // to 0.25: below MilkDrop 2's snap point, but not 0.
+    let shader = format!(
+        "MILKDROP_PRESET_VERSION=201\nPSVERSION=2\nPSVERSION_WARP=2\nPSVERSION_COMP=2\n\
+         warp_1=`shader_body {{ ret = tex2D(sampler_main, uv - float2({}, 0)).xyz; }}\n",
+        8.0 / W as f32
+    );
+    // (The composite shows a shader preset's warp a frame late: it reads
+    // the warp's source, as MilkDrop 2's composite shaders do.)
+    for (kind, text, frames, milkdrop) in [
+        // MilkDrop 2's built-in warp clamps (0.25 < 0.5).
+        ("built-in warp", "dx=0.125\n".to_string(), 1, 0),
+        // MilkDrop 2 wraps a shader's plain sampler_main whatever wrap is.
+        ("warp shader", shader, 2, 255),
+    ] {
+        for (butterchurn, want) in [(false, milkdrop), (true, 255)] {
+            let text = format!(
+                "[preset00]\n{text}bTexWrap=0\nfDecay=1.0\nfGammaAdj=1.0\nzoom=1.0\nwarp=0\n\
+                 fWaveAlpha=0\nmv_a=0\nper_frame_1=wrap = 0.25;\n"
+            );
+            let preset = Preset::parse(&text).expect("parses");
+            let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+            vis.emulate_butterchurn(ButterchurnQuirks {
+                main_wrap: butterchurn,
+                ..Default::default()
+            });
+            let report = vis.load_preset(&preset);
+            assert!(report.shader_failures.is_empty(), "{report:?}");
+            let mut img = vec![0u8; (W * H * 4) as usize];
+            for (i, px) in img.chunks_exact_mut(4).enumerate() {
+                if i as u32 % W >= W - 4 {
+                    px.copy_from_slice(&[255; 4]);
+                }
+            }
+            vis.set_frame(W, H, &img);
+            let mut img = render(&mut vis, &gpu, &target);
+            for _ in 1..frames {
+                img = render(&mut vis, &gpu, &target);
+            }
+            assert_eq!(at(&img, 5), want, "{kind}, butterchurn {butterchurn}");
+        }
+    }
+}
+
+#[test]
 fn a_faint_main_wave_is_drawn_unless_gated_as_butterchurn_gates_it() {
     use milk_engine::ButterchurnQuirks;
     let gpu = gpu();

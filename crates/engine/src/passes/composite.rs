@@ -695,7 +695,7 @@ impl CompositePass {
                     gpu.samplers,
                     // The frame's wrap, as butterchurn reads it (the
                     // composite itself always wraps its shader's main).
-                    self.butterchurn_main_wrap.then_some(state.wrap),
+                    self.butterchurn_main_wrap.then(|| state.butterchurn_wrap()),
                 )
             }),
             fixed_bind: gpu.fixed_bind_group(

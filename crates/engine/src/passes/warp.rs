@@ -123,7 +123,13 @@ impl WarpPass {
         state: &FrameState,
         views: &FrameViews<'_>,
     ) -> WarpDraw<'s> {
-        let (mut uniforms, wrap) = warp_uniforms(&slot.runtime, state);
+        let (mut uniforms, mut wrap) = warp_uniforms(&slot.runtime, state);
+        if self.butterchurn_main_wrap {
+            // butterchurn's default warp shader reads the frame through the
+            // sampler its shaders' `sampler_main` is (below).
+            wrap = state.butterchurn_wrap();
+            uniforms.params[1] = f32::from(u8::from(wrap));
+        }
         uniforms.params[2] = f32::from(u8::from(self.butterchurn_mipmaps));
         gpu.queue
             .write_buffer(&slot.uniforms.warp, 0, bytemuck::bytes_of(&uniforms));
@@ -144,7 +150,7 @@ impl WarpPass {
                     views,
                     gpu.samplers,
                     // The frame's wrap, as butterchurn reads it.
-                    self.butterchurn_main_wrap.then_some(state.wrap),
+                    self.butterchurn_main_wrap.then_some(wrap),
                 )
             }),
         }

@@ -82,8 +82,9 @@ pub struct Args {
     /// colour-clamp (shape, custom-wave, border and motion-vector colours past
     /// 0..1 clamped and MilkDrop 1's warp decay a float, where MilkDrop 2's
     /// byte conversion wraps them), main-wrap (shaders' plain
-    /// sampler_main wrapping or clamping as bTexWrap says, where MilkDrop 2
-    /// always wraps it), wave-gate (the main wave drawn only when wave_a is
+    /// sampler_main and the built-in warp wrapping whenever wrap is not 0 and
+    /// clamping when it is, where MilkDrop 2 always wraps the shaders' plain
+    /// sampler_main and its built-in warp wraps above 0.5), wave-gate (the main wave drawn only when wave_a is
     /// above 0.001 before the volume modulation), frame-alpha (the frame's
     /// alpha channel blended by shapes and waves and multiplying textured
     /// shapes, 0 on the first frame, where MilkDrop 2's frames have no
