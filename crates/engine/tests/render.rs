@@ -177,9 +177,29 @@ fn wrap_and_clamp_at_the_edges() {
     assert_eq!(at(&img, 5), 255, "per-frame wrap = 1");
 }
 
+/// A visualizer playing `preset`, imitating butterchurn's `main-wrap` or
+/// not, whose frame is black but for a 4 px bright column at the right
+/// edge.
+fn column_at_the_right_edge(gpu: &Headless, preset: &Preset, main_wrap: bool) -> Visualizer {
+    let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
+    vis.emulate_butterchurn(milk_engine::ButterchurnQuirks {
+        main_wrap,
+        ..Default::default()
+    });
+    let report = vis.load_preset(preset);
+    assert!(report.shader_failures.is_empty(), "{report:?}");
+    let mut img = vec![0u8; (W * H * 4) as usize];
+    for (i, px) in img.chunks_exact_mut(4).enumerate() {
+        if i as u32 % W >= W - 4 {
+            px.copy_from_slice(&[255; 4]);
+        }
+    }
+    vis.set_frame(W, H, &img);
+    vis
+}
+
 #[test]
 fn shaders_plain_sampler_main_wraps_whatever_btexwrap_says() {
-    use milk_engine::ButterchurnQuirks;
     let gpu = gpu();
     let target = gpu.target(W, H);
     // A bright column at the right edge; the warp or the composite shader
@@ -203,20 +223,7 @@ fn shaders_plain_sampler_main_wraps_whatever_btexwrap_says() {
         );
         let preset = Preset::parse(&text).expect("parses");
         for (butterchurn, want) in [(false, 255), (true, 0)] {
-            let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
-            vis.emulate_butterchurn(ButterchurnQuirks {
-                main_wrap: butterchurn,
-                ..Default::default()
-            });
-            let report = vis.load_preset(&preset);
-            assert!(report.shader_failures.is_empty(), "{report:?}");
-            let mut img = vec![0u8; (W * H * 4) as usize];
-            for (i, px) in img.chunks_exact_mut(4).enumerate() {
-                if i as u32 % W >= W - 4 {
-                    px.copy_from_slice(&[255; 4]);
-                }
-            }
-            vis.set_frame(W, H, &img);
+            let mut vis = column_at_the_right_edge(&gpu, &preset, butterchurn);
             // The composite shader shows the warp's source: the second
             // frame shows what the first warped.
             render(&mut vis, &gpu, &target);
@@ -230,7 +237,6 @@ fn shaders_plain_sampler_main_wraps_whatever_btexwrap_says() {
 
 #[test]
 fn butterchurn_wraps_the_frame_whenever_wrap_is_not_zero() {
-    use milk_engine::ButterchurnQuirks;
     let gpu = gpu();
     let target = gpu.target(W, H);
     let at = |img: &[u8], x: u32| img[((H / 2 * W + x) * 4) as usize];
@@ -257,20 +263,7 @@ fn butterchurn_wraps_the_frame_whenever_wrap_is_not_zero() {
                  fWaveAlpha=0\nmv_a=0\nper_frame_1=wrap = 0.25;\n"
             );
             let preset = Preset::parse(&text).expect("parses");
-            let mut vis = Visualizer::new(gpu.device.clone(), gpu.queue.clone(), Config::default());
-            vis.emulate_butterchurn(ButterchurnQuirks {
-                main_wrap: butterchurn,
-                ..Default::default()
-            });
-            let report = vis.load_preset(&preset);
-            assert!(report.shader_failures.is_empty(), "{report:?}");
-            let mut img = vec![0u8; (W * H * 4) as usize];
-            for (i, px) in img.chunks_exact_mut(4).enumerate() {
-                if i as u32 % W >= W - 4 {
-                    px.copy_from_slice(&[255; 4]);
-                }
-            }
-            vis.set_frame(W, H, &img);
+            let mut vis = column_at_the_right_edge(&gpu, &preset, butterchurn);
             let mut img = render(&mut vis, &gpu, &target);
             for _ in 1..frames {
                 img = render(&mut vis, &gpu, &target);
