@@ -95,9 +95,9 @@ pub struct ButterchurnQuirks {
     /// otherwise; bTexWrap only picks the generated warp shader's
     /// `sampler_fc_main`). butterchurn's built-in warp reads the frame
     /// through the same sampler, and all of them wrap whenever `wrap` is
-    /// not 0 ([`crate::runtime::FrameState::butterchurn_wrap`]), where MilkDrop 2's
-    /// built-in warp wraps when it is above 0.5 and its generated warp
-    /// shader as the file's bTexWrap says.
+    /// not 0 ([`crate::runtime::FrameState::butterchurn_wrap`]), where
+    /// MilkDrop 2's built-in warp wraps when it is above 0.5 and its
+    /// generated warp shader as the file's bTexWrap says.
     pub main_wrap: bool,
     /// The main wave is drawn only when `wave_a` is above 0.001 before the
     /// volume modulation, as butterchurn's `drawWave` gates it; MilkDrop 2's

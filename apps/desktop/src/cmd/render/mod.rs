@@ -84,8 +84,9 @@ pub struct Args {
     /// byte conversion wraps them), main-wrap (shaders' plain
     /// sampler_main and the built-in warp wrapping whenever wrap is not 0 and
     /// clamping when it is, where MilkDrop 2 always wraps the shaders' plain
-    /// sampler_main and its built-in warp wraps above 0.5), wave-gate (the main wave drawn only when wave_a is
-    /// above 0.001 before the volume modulation), frame-alpha (the frame's
+    /// sampler_main and its built-in warp wraps above 0.5), wave-gate (the
+    /// main wave drawn only when wave_a is above 0.001 before the volume
+    /// modulation), frame-alpha (the frame's
     /// alpha channel blended by shapes and waves and multiplying textured
     /// shapes, 0 on the first frame, where MilkDrop 2's frames have no
     /// alpha), mv-order (motion vectors drawn into the new frame after the
