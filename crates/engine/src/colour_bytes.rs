@@ -42,16 +42,6 @@ pub(crate) fn channel(v: f64, clamp: bool) -> f32 {
     }
 }
 
-/// [`channel`] as a byte, for vertex formats that store colours as bytes
-/// (butterchurn's clamped value rounded to the nearest).
-pub(crate) fn channel_byte(v: f64, clamp: bool) -> u8 {
-    if clamp {
-        (clamped_channel(v) * 255.0).round() as u8
-    } else {
-        d3d_byte(v)
-    }
-}
-
 /// A 0..1 value as MilkDrop 2's clamped 8-bit vertex colour (the main
 /// wave's, whose channels MilkDrop 2 clamps before the conversion):
 /// truncated, NaN as 0.
@@ -98,10 +88,6 @@ mod tests {
         assert_eq!(
             [1.5, -0.5, 0.25, f64::NAN].map(clamped_channel),
             [1.0, 0.0, 0.25, 0.0]
-        );
-        assert_eq!(
-            [1.5, -0.5, 0.5, f64::NAN].map(|v| channel_byte(v, true)),
-            [255, 0, 128, 0]
         );
         assert_eq!(channel(1.2, true), 1.0);
         assert!((channel(1.2, false) - 50.0 / 255.0).abs() < 1e-6);

@@ -874,7 +874,7 @@ impl Visualizer {
         // The address mode textured shapes sample with (see
         // `ButterchurnQuirks::shape_wrap`): `None` for the warp's `wrap`.
         let shape_wrap = if self.butterchurn.shape_wrap {
-            Some(true)
+            Some(code.state.butterchurn_wrap())
         } else if blur_levels > 0 {
             Some(false)
         } else if self.slot.runtime.warp_style() == runtime::PassStyle::Generated {

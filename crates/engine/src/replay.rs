@@ -195,8 +195,10 @@ pub struct ButterchurnQuirks {
     /// writes `0.3333f*(bass, mid, treb)`, which C's comma operator makes a
     /// third of `treb`.
     pub vol: bool,
-    /// Textured shapes always repeat the previous frame past its edges, as
-    /// butterchurn's shape sampler does. MilkDrop 2 sets no address mode
+    /// Textured shapes repeat the previous frame past its edges whenever
+    /// the frame's `wrap` is not 0 and clamp it otherwise, as butterchurn
+    /// sets its shape sampler from `wrap` (with the `!== 0` of
+    /// [`crate::runtime::FrameState::butterchurn_wrap`]). MilkDrop 2 sets no address mode
     /// for them: they sample with what Direct3D 9's sampler 0 was left at,
     /// clamp after the blur passes (`BlurPasses` sets it, when a shader
     /// reads a blur level), else wrap after a shader warp

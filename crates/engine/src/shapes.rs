@@ -46,7 +46,7 @@ use std::ops::Range;
 
 use milk_parser::code::FrameInputs;
 
-use crate::colour_bytes::channel_byte;
+use crate::colour_bytes::channel;
 use crate::runtime::PresetRuntime;
 use crate::waves::PixelCentres;
 
@@ -70,7 +70,9 @@ pub fn line_scale(width: u32, height: u32) -> f32 {
 struct ShapeVertex {
     pos: [f32; 2],
     uv: [f32; 2],
-    color: [u8; 4],
+    /// MilkDrop 2's byte channels (as the 0..1 values Direct3D 9 reads
+    /// them as), or butterchurn's clamped floats.
+    color: [f32; 4],
 }
 
 /// One draw call: a vertex range with one pipeline.
@@ -98,10 +100,11 @@ const BORDER: usize = 20;
 const NVARS: usize = 24;
 
 /// The four channels from `v[at..]`, the alpha times `alpha_mult` (a
-/// preset's share of a blend), wrapped as MilkDrop 2 does or (with `clamp`)
-/// clamped as butterchurn does.
-fn color(v: &[f64; NVARS], at: usize, clamp: bool, alpha_mult: f64) -> [u8; 4] {
-    [v[at], v[at + 1], v[at + 2], v[at + 3] * alpha_mult].map(|c| channel_byte(c, clamp))
+/// preset's share of a blend), as MilkDrop 2's wrapped bytes or (with
+/// `clamp`) as butterchurn's clamped floats, which are not bytes: its
+/// `a2 = 0.01` is 0.01, MilkDrop 2's 2/255.
+fn color(v: &[f64; NVARS], at: usize, clamp: bool, alpha_mult: f64) -> [f32; 4] {
+    [v[at], v[at + 1], v[at + 2], v[at + 3] * alpha_mult].map(|c| channel(c, clamp))
 }
 
 /// C's `(int)v != 0`.
@@ -205,7 +208,7 @@ impl Builder {
         // for the frame's alpha channel), a fill whose alpha is 0 at the
         // centre and the rim leaves every pixel as it was: not drawn (many
         // presets hide instances with `a = 0`, and fill is what costs).
-        if c1[3] != 0 || c2[3] != 0 {
+        if c1[3] != 0.0 || c2[3] != 0.0 {
             let start = self.vertices.len();
             for j in 0..sides {
                 let (p0, uv0) = rim[j];
@@ -256,7 +259,7 @@ impl Builder {
 
     /// A segment one (MilkDrop) pixel wide as a quad, extended by half its
     /// width at both ends so consecutive segments join.
-    fn line(&mut self, a: [f32; 2], b: [f32; 2], color: [u8; 4]) {
+    fn line(&mut self, a: [f32; 2], b: [f32; 2], color: [f32; 4]) {
         let [hx, hy] = self.half_px.map(|h| h * self.scale);
         // Direction in pixel units (clip / half_px).
         let d = [(b[0] - a[0]) / hx, (b[1] - a[1]) / hy];
@@ -333,7 +336,7 @@ fn shape_pipelines(
                     array_stride: std::mem::size_of::<ShapeVertex>() as u64,
                     step_mode: wgpu::VertexStepMode::Vertex,
                     attributes: &wgpu::vertex_attr_array![
-                        0 => Float32x2, 1 => Float32x2, 2 => Unorm8x4
+                        0 => Float32x2, 1 => Float32x2, 2 => Float32x4
                     ],
                 })],
                 fragment: (
@@ -529,11 +532,19 @@ mod tests {
         // Past 0..1 they wrap; butterchurn's reading clamps instead.
         let mut v = [0.0; NVARS];
         v[COLOR..COLOR + 4].copy_from_slice(&[1.5, -0.5, 0.5, f64::NAN]);
-        assert_eq!(color(&v, COLOR, false, 1.0), [126, 129, 127, 0]);
-        assert_eq!(color(&v, COLOR, true, 1.0), [255, 0, 128, 0]);
+        let bytes = |c: [f32; 4]| c.map(|x| x * 255.0);
+        assert_eq!(
+            bytes(color(&v, COLOR, false, 1.0)),
+            [126.0, 129.0, 127.0, 0.0]
+        );
+        assert_eq!(color(&v, COLOR, true, 1.0), [1.0, 0.0, 0.5, 0.0]);
         // A blend's share multiplies the alpha before the conversion.
         v[COLOR + 3] = 0.8;
-        assert_eq!(color(&v, COLOR, false, 0.5)[3], 102);
+        assert_eq!(bytes(color(&v, COLOR, false, 0.5))[3], 102.0);
+        // MilkDrop 2 truncates to bytes; butterchurn's floats stay floats.
+        v[COLOR + 3] = 0.01;
+        assert_eq!(bytes(color(&v, COLOR, false, 1.0))[3], 2.0);
+        assert_eq!(color(&v, COLOR, true, 1.0)[3], 0.01);
     }
 
     #[test]

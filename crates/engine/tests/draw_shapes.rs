@@ -544,10 +544,23 @@ fn textured_shapes_clamp_after_the_blur_passes_and_wrap_after_a_shader_warp() {
         right_edge(&format!("{v2}bTexWrap=1\n{blurred}"), false),
         "clamp"
     );
-    // butterchurn always repeats.
+    // butterchurn repeats whenever the frame's wrap is not 0, and clamps
+    // where it is, after a shader warp too.
     assert_eq!(
         right_edge(&format!("{v2}bTexWrap=1\n{blurred}"), true),
         "repeat"
     );
-    assert_eq!(right_edge("bTexWrap=0\n", true), "repeat");
+    assert_eq!(
+        right_edge(&format!("{v2}bTexWrap=0\n{plain}"), true),
+        "clamp"
+    );
+    assert_eq!(right_edge("bTexWrap=0\n", true), "clamp");
+    assert_eq!(
+        right_edge("bTexWrap=0\nper_frame_1=wrap = 0.25;\n", true),
+        "repeat"
+    );
+    assert_eq!(
+        right_edge("bTexWrap=0\nper_frame_1=wrap = 0.25;\n", false),
+        "clamp"
+    );
 }

@@ -114,9 +114,9 @@ pub struct Args {
     /// MilkDrop 2's read the warp's source, the previous frame, as its blur
     /// levels do), vol (shaders' vol and vol_att the mean of bass, mid and
     /// treb, where MilkDrop 2's are a third of treb, C's comma operator),
-    /// shape-wrap (textured shapes always repeating the previous frame
-    /// past its edges, where MilkDrop 2's sample as Direct3D 9's sampler 0
-    /// was left), comp-uv-orig (a composite shader's uv_orig the screen
+    /// shape-wrap (textured shapes repeating the previous frame past its
+    /// edges whenever wrap is not 0, clamping it otherwise, where MilkDrop
+    /// 2's sample as Direct3D 9's sampler 0 was left), comp-uv-orig (a composite shader's uv_orig the screen
     /// position even after it assigns uv, where MilkDrop 2's is a second
     /// name of uv), pixel-centres (waves, shapes, borders and motion
     /// vectors lighting the pixels whose half-integer centres they cover,
