@@ -32,6 +32,18 @@ pub(crate) fn clamped_channel(v: f64) -> f32 {
     }
 }
 
+/// butterchurn's shape colour channel: the float the preset computed, which
+/// WebGL clamps only after interpolating it (and, for a textured shape,
+/// after multiplying the texel by it); NaN as 0, and bounded so that the
+/// interpolation stays finite.
+pub(crate) fn unclamped_channel(v: f64) -> f32 {
+    if v.is_nan() {
+        0.0
+    } else {
+        v.clamp(-1.0e6, 1.0e6) as f32
+    }
+}
+
 /// A channel by MilkDrop 2's rule, or (`clamp`, see
 /// [`crate::ButterchurnQuirks::colour_clamp`]) by butterchurn's.
 pub(crate) fn channel(v: f64, clamp: bool) -> f32 {
@@ -90,6 +102,10 @@ mod tests {
             [1.0, 0.0, 0.25, 0.0]
         );
         assert_eq!(channel(1.2, true), 1.0);
+        assert_eq!(
+            [1.5, -0.5, 1.0e30, f64::NAN].map(unclamped_channel),
+            [1.5, -0.5, 1.0e6, 0.0]
+        );
         assert!((channel(1.2, false) - 50.0 / 255.0).abs() < 1e-6);
     }
 

@@ -79,8 +79,12 @@ pub struct ButterchurnQuirks {
     /// after the call.
     pub pixel_ang: bool,
     /// Shape, custom-wave, border and motion-vector colour channels past
-    /// 0..1 are clamped, as butterchurn's float vertex colours are (per
-    /// vertex here; butterchurn clamps after interpolating). MilkDrop 2
+    /// 0..1 are clamped, as butterchurn's float vertex colours are: WebGL
+    /// clamps what the fragment shader writes, after interpolating (shapes
+    /// here too: their colours go to the GPU as the floats the preset
+    /// computed, and a textured shape's texel is multiplied by the
+    /// unclamped colour, butterchurn's `texture(uTexture, vUv) * vColor`;
+    /// waves, borders and motion vectors clamped per vertex). MilkDrop 2
     /// turns them into bytes as `((int)(v * 255)) & 0xFF` (DrawCustomShapes,
     /// DrawCustomWaves, DrawSprites, DrawMotionVectors), so 1.5 wraps to
     /// 126/255. MilkDrop 1's warp decay, also a vertex colour there (8
@@ -100,7 +104,10 @@ pub struct ButterchurnQuirks {
     /// generated warp shader as the file's bTexWrap says.
     pub main_wrap: bool,
     /// The main wave is drawn only when `wave_a` is above 0.001 before the
-    /// volume modulation, as butterchurn's `drawWave` gates it; MilkDrop 2's
+    /// volume modulation, as butterchurn's `BasicWaveform.generateWaveform`
+    /// gates it (which also needs `(bass + mid + treb) / 3 > -0.01` after
+    /// the per-frame code, a test only code that sets the levels negative
+    /// fails; Kefir leaves it out); MilkDrop 2's
     /// `DrawWave` multiplies `wave_a` by the volume factor (unclamped:
     /// `fWaveAlpha` 0.001 on a loud frame comes to 0.01 or more) and draws.
     /// For presets loaded after the call.
@@ -108,8 +115,9 @@ pub struct ButterchurnQuirks {
     /// The frame's alpha channel as butterchurn keeps it, and textured
     /// shapes multiplied by it: WebGL blends the alpha channel with the
     /// colour's factors, so shapes and waves drawn with alpha a leave
-    /// `a * a + dst * (1 - a)` there (below 1 where they are translucent;
-    /// the warp writes 1), and butterchurn's shape shader multiplies the
+    /// `a * a + dst * (1 - a)` there (`min(1, a * a + dst)` for additive
+    /// ones; below 1 where they are translucent; the warp writes 1 outside
+    /// blends), and butterchurn's shape shader multiplies the
     /// vertex colour by the sampled texel, alpha included: a textured shape
     /// is fainter where the frame before had translucent overlays, and not
     /// drawn at all on the first frame (a new texture's alpha is 0).
@@ -143,23 +151,24 @@ pub struct ButterchurnQuirks {
     /// MilkDrop 2 takes them from `NUM_WAVEFORM_SAMPLES` = 480 (each wave
     /// from the middle of the window, or from its start): the audio frames
     /// must then hold butterchurn's 512 samples as they are (a replay does
-    /// so). butterchurn's wave mode 5, scaled by `aspect + wave_x` where
-    /// MilkDrop 2 adds `wave_x`, is [`ButterchurnQuirks::wave_mode5`]. For
+    /// so). butterchurn's wave mode 5, scaled by `aspect + 2 * wave_x - 1`
+    /// where MilkDrop 2 adds `wave_x`, is [`ButterchurnQuirks::wave_mode5`]. For
     /// presets loaded after the call.
     pub wave_window: bool,
     /// The main wave follows the texture width as in butterchurn's
-    /// `drawWave`: dots and thick waves drawn four times a pixel apart at
+    /// `BasicWaveform.generateWaveform`: dots and thick waves drawn four times a pixel apart at
     /// any width, and the faint modes' (2, 3, 5) alpha factors picked by
-    /// range (below 1024, below 2048, above), mode 3's multiplying `wave_a`.
+    /// range (below 1024, below 2048, from 2048 up), mode 3's multiplying
+    /// `wave_a`.
     /// MilkDrop 2's `DrawWave` draws the four copies only from
     /// `m_nTexSizeX` 512 up and switches on exactly 256, 512, 1024 and 2048
     /// for the factors (none at other widths; mode 3's replaces `wave_a`),
     /// so the two part below 512 pixels and at widths such as 1920. For
     /// presets loaded after the call.
     pub wave_size: bool,
-    /// The main wave's mode 5 scaled by `aspect + wave_x` across and
-    /// `aspect + wave_y` down, about the centre, as butterchurn's
-    /// `drawWave` has it; MilkDrop 2's `DrawWave` scales by the aspect and
+    /// The main wave's mode 5 scaled by `aspect + 2 * wave_x - 1` across and
+    /// `aspect + 2 * wave_y - 1` down (the position in clip space), about
+    /// the centre, as butterchurn's `BasicWaveform.generateWaveform` has it; MilkDrop 2's `DrawWave` scales by the aspect and
     /// adds the position (`x * m_fAspectY + fWavePosX`), so there `wave_x`
     /// and `wave_y` move the figure and in butterchurn they grow it. For
     /// presets loaded after the call.
@@ -171,7 +180,9 @@ pub struct ButterchurnQuirks {
     /// plainly in `/=`. For presets loaded after the call.
     pub division: bool,
     /// Equation code's `rand(n)` scaled by `n` itself, as butterchurn's
-    /// `Math.random() * n`; MilkDrop 2's `nseel_int_rand` scales by
+    /// `Math.random() * n` (floored, `floor(Math.random() * n)`, in
+    /// presets its converter marks version 1, MilkDrop 1's, as Kefir floors
+    /// them too); MilkDrop 2's `nseel_int_rand` scales by
     /// `max(floor(n), 1)`, so `rand(0.8)` reaches 1 there and stays below
     /// 0.8 in butterchurn. For presets loaded after the call.
     pub rand: bool,

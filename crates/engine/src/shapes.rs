@@ -46,7 +46,7 @@ use std::ops::Range;
 
 use milk_parser::code::FrameInputs;
 
-use crate::colour_bytes::channel;
+use crate::colour_bytes::{d3d_channel, unclamped_channel};
 use crate::runtime::PresetRuntime;
 use crate::waves::PixelCentres;
 
@@ -101,10 +101,17 @@ const NVARS: usize = 24;
 
 /// The four channels from `v[at..]`, the alpha times `alpha_mult` (a
 /// preset's share of a blend), as MilkDrop 2's wrapped bytes or (with
-/// `clamp`) as butterchurn's clamped floats, which are not bytes: its
-/// `a2 = 0.01` is 0.01, MilkDrop 2's 2/255.
-fn color(v: &[f64; NVARS], at: usize, clamp: bool, alpha_mult: f64) -> [f32; 4] {
-    [v[at], v[at + 1], v[at + 2], v[at + 3] * alpha_mult].map(|c| channel(c, clamp))
+/// `butterchurn`, [`crate::ButterchurnQuirks::colour_clamp`]) as
+/// butterchurn's floats, which the GPU clamps after interpolating them:
+/// there `a2 = 0.01` is 0.01 (MilkDrop 2's 2/255) and 1.5 stays 1.5 (126/255).
+fn color(v: &[f64; NVARS], at: usize, butterchurn: bool, alpha_mult: f64) -> [f32; 4] {
+    [v[at], v[at + 1], v[at + 2], v[at + 3] * alpha_mult].map(|c| {
+        if butterchurn {
+            unclamped_channel(c)
+        } else {
+            d3d_channel(c)
+        }
+    })
 }
 
 /// C's `(int)v != 0`.
@@ -126,7 +133,8 @@ struct Builder {
     /// The move in clip units for the pixel centres drawn for.
     shift: [f32; 2],
     scale: f32,
-    /// Colours clamped as butterchurn does, not wrapped.
+    /// Colours as butterchurn's floats (the GPU clamps them), not
+    /// MilkDrop 2's wrapped bytes.
     clamp_colours: bool,
     /// What alphas are multiplied by: the preset's share of a blend (1
     /// outside blends).
@@ -208,7 +216,7 @@ impl Builder {
         // for the frame's alpha channel), a fill whose alpha is 0 at the
         // centre and the rim leaves every pixel as it was: not drawn (many
         // presets hide instances with `a = 0`, and fill is what costs).
-        if c1[3] != 0.0 || c2[3] != 0.0 {
+        if c1[3] > 0.0 || c2[3] > 0.0 {
             let start = self.vertices.len();
             for j in 0..sides {
                 let (p0, uv0) = rim[j];
@@ -537,7 +545,7 @@ mod tests {
             bytes(color(&v, COLOR, false, 1.0)),
             [126.0, 129.0, 127.0, 0.0]
         );
-        assert_eq!(color(&v, COLOR, true, 1.0), [1.0, 0.0, 0.5, 0.0]);
+        assert_eq!(color(&v, COLOR, true, 1.0), [1.5, -0.5, 0.5, 0.0]);
         // A blend's share multiplies the alpha before the conversion.
         v[COLOR + 3] = 0.8;
         assert_eq!(bytes(color(&v, COLOR, false, 0.5))[3], 102.0);

@@ -1,7 +1,9 @@
 // MilkDrop's custom shapes: triangle fans with a centre and a rim colour,
 // optionally textured with the previous frame, and their outlines (drawn
-// as thin quads). Positions arrive in clip space, colours as 8-bit values
-// (MilkDrop packs them into D3DCOLORs).
+// as thin quads). Positions arrive in clip space, colours as MilkDrop 2's
+// 8-bit values (it packs them into D3DCOLORs) or, imitating butterchurn,
+// as the floats the preset computed (clamped when written, after the
+// interpolation and a textured shape's multiply).
 
 @group(0) @binding(0) var shape_prev: texture_2d<f32>;
 @group(0) @binding(1) var shape_sampler: sampler;

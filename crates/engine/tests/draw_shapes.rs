@@ -564,3 +564,57 @@ fn textured_shapes_clamp_after_the_blur_passes_and_wrap_after_a_shader_warp() {
         "clamp"
     );
 }
+
+#[test]
+fn butterchurn_shape_colours_past_one_stay_floats_that_the_gpu_clamps() {
+    // A textured shape at colour 2 over a grey 100 frame, and a plain one
+    // at colour 1.5. MilkDrop 2 turns each channel into a byte,
+    // `((int)(v * 255)) & 0xFF`: 2 is 254/255 (the grey stays), 1.5 is
+    // 126/255. butterchurn hands the floats to WebGL, which clamps what the
+    // fragment shader writes: the texel times 2 (200) and 1.5 as 1 (255).
+    let rest = ["a=1", "a2=1", "border_a=0", "rad=0.15"];
+    let textured = [
+        "textured=1",
+        "x=0.25",
+        "y=0.5",
+        "r=2",
+        "g=2",
+        "b=2",
+        "r2=2",
+        "g2=2",
+        "b2=2",
+    ];
+    let plain = [
+        "x=0.75", "y=0.5", "r=1.5", "g=1.5", "b=1.5", "r2=1.5", "g2=1.5", "b2=1.5",
+    ];
+    let body = format!(
+        "{}{}",
+        shape(0, &[&textured[..], &rest].concat(), ""),
+        shape(1, &[&plain[..], &rest].concat(), "")
+    );
+    let centres = |quirk: bool| {
+        let mut s = Scene::new(64, 64, &body);
+        s.vis.emulate_butterchurn(milk_engine::ButterchurnQuirks {
+            colour_clamp: quirk,
+            ..Default::default()
+        });
+        // The quirk holds for presets loaded after it.
+        s.vis.load_preset(&preset(&body));
+        s.vis
+            .set_frame(64, 64, &[100, 100, 100, 255].repeat(64 * 64));
+        let img = s.frame();
+        (img.at(16, 32)[0], img.at(48, 32)[0])
+    };
+    let (textured, plain) = centres(false);
+    assert!(
+        textured.abs_diff(100) <= 2,
+        "MilkDrop 2, textured: {textured}"
+    );
+    assert!(plain.abs_diff(126) <= 1, "MilkDrop 2, plain: {plain}");
+    let (textured, plain) = centres(true);
+    assert!(
+        textured.abs_diff(200) <= 2,
+        "butterchurn, textured: {textured}"
+    );
+    assert_eq!(plain, 255, "butterchurn, plain");
+}

@@ -91,15 +91,17 @@ pub struct Args {
     /// shapes, 0 on the first frame, where MilkDrop 2's frames have no
     /// alpha), mv-order (motion vectors drawn into the new frame after the
     /// warp, where MilkDrop 2 draws them into the previous frame before it),
-    /// mv-length (motion vectors longer than a texel drawn one texel across
-    /// and as high as they are, where MilkDrop 2 keeps them as they are),
+    /// mv-length (motion vectors of a texel or longer, and those of no
+    /// length, drawn one texel across and as high as they are, where
+    /// MilkDrop 2 keeps them as they are),
     /// wave-window (the main wave and waveform custom waves drawn from
     /// butterchurn's 512 waveform samples as it picks them, where MilkDrop
     /// 2 has 480), wave-size (the main wave's dots and thick lines drawn
     /// four times at any width and its faint modes' alpha by width range,
     /// where MilkDrop 2 draws the four copies from 512 pixels and switches
     /// on exactly 256, 512, 1024 and 2048), wave-mode5 (the main wave's mode
-    /// 5 scaled by aspect + wave_x and aspect + wave_y about the centre,
+    /// 5 scaled by aspect + 2 wave_x - 1 and aspect + 2 wave_y - 1 about the
+    /// centre,
     /// where MilkDrop 2 adds wave_x and wave_y), float-mod (shaders' float
     /// `%` flooring as GLSL's mod, where HLSL's truncates as fmod),
     /// pixel-ang (the per-pixel code's ang in [0, 2pi), where MilkDrop 2's
