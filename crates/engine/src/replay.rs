@@ -151,7 +151,10 @@ pub struct ButterchurnQuirks {
     /// MilkDrop 2 takes them from `NUM_WAVEFORM_SAMPLES` = 480 (each wave
     /// from the middle of the window, or from its start): the audio frames
     /// must then hold butterchurn's 512 samples as they are (a replay does
-    /// so). butterchurn's wave mode 5, scaled by `aspect + 2 * wave_x - 1`
+    /// so), and each custom wave draws `sep` fewer points
+    /// (`this.samples -= sep`; MilkDrop 2's `nSamples -= sep` is
+    /// overwritten by the per-frame code's `samples` before it is used).
+    /// butterchurn's wave mode 5, scaled by `aspect + 2 * wave_x - 1`
     /// where MilkDrop 2 adds `wave_x`, is [`ButterchurnQuirks::wave_mode5`]. For
     /// presets loaded after the call.
     pub wave_window: bool,

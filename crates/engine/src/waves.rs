@@ -56,7 +56,8 @@ pub enum WaveWindow {
     MilkDrop,
     /// butterchurn's 512 samples, with its point counts (mode 0 draws 256
     /// points and closes the loop with one more, over 2 pi where MilkDrop 2
-    /// spreads 240 over 6.28) and reads past the end wrapping to the start
+    /// spreads 240 over 6.28) and reads past the end wrapping to the start,
+    /// and custom waves drawing `sep` fewer points
     /// ([`crate::ButterchurnQuirks::wave_window`]).
     Butterchurn,
 }
@@ -1340,7 +1341,14 @@ pub fn draw_custom_waves(
         } else {
             ["r", "g", "b", "a", "samples"].map(|n| w.frame.get_named(n))
         };
-        let n = (samples as i64).min(512);
+        let sep = i64::from(params.sep);
+        // butterchurn draws `sep` fewer points (`this.samples -= sep`);
+        // MilkDrop 2's `nSamples -= sep` is overwritten by the per-frame
+        // code's `samples` before it is used.
+        let n = match window {
+            WaveWindow::MilkDrop => (samples as i64).min(512),
+            WaveWindow::Butterchurn => (samples as i64).min(512) - sep,
+        };
         if !(n >= 2 || (params.use_dots && n >= 1)) {
             continue;
         }
@@ -1353,10 +1361,14 @@ pub fn draw_custom_waves(
         } else {
             window.samples() as i64
         };
-        let sep = i64::from(params.sep);
         let mult = if spectrum { 0.15 } else { 0.004 } * params.scaling * wave_scale;
         let (j0, j1) = if spectrum {
             (0, 0)
+        } else if window == WaveWindow::Butterchurn {
+            // `Math.floor((maxSamples - samples) / 2 -+ sep / 2)`.
+            let mid = (max_samples - n as i64) as f64 / 2.0;
+            let half = sep as f64 / 2.0;
+            ((mid - half).floor() as i64, (mid + half).floor() as i64)
         } else {
             let mid = (max_samples - n as i64) / 2;
             (mid - sep / 2, mid + sep / 2)

@@ -279,6 +279,28 @@ fn custom_wave_dots_versus_lines() {
 }
 
 #[test]
+fn butterchurn_draws_sep_fewer_custom_wave_points() {
+    // MilkDrop 2's `nSamples -= sep` is overwritten by the per-frame
+    // code's `samples` (8 dots); butterchurn keeps it (8 - 3 = 5 dots).
+    let audio = AudioFrame::default();
+    let code = "x = 0.1 + sample * 0.8; y = 0.49;";
+    let body = custom_wave("wavecode_0_bUseDots=1\nwavecode_0_sep=3", code);
+    let dots = |wave_window: bool| {
+        let mut scene = Scene::new();
+        scene
+            .vis
+            .emulate_butterchurn(milk_engine::ButterchurnQuirks {
+                wave_window,
+                ..Default::default()
+            });
+        scene.load(&body);
+        scene.frame(64, 48, 0, &audio).lit_pixels().len()
+    };
+    assert_eq!(dots(false), 8);
+    assert_eq!(dots(true), 5);
+}
+
+#[test]
 fn thick_lines_blend_once_per_brush_copy() {
     // MilkDrop draws a thick line four times (its 2x2 brush), each copy
     // blended: green at alpha 0.5 over black is 255 (1 - 0.5^k) where k

@@ -95,8 +95,9 @@ pub struct Args {
     /// length, drawn one texel across and as high as they are, where
     /// MilkDrop 2 keeps them as they are),
     /// wave-window (the main wave and waveform custom waves drawn from
-    /// butterchurn's 512 waveform samples as it picks them, where MilkDrop
-    /// 2 has 480), wave-size (the main wave's dots and thick lines drawn
+    /// butterchurn's 512 waveform samples as it picks them, custom waves
+    /// with sep fewer points, where MilkDrop 2 has 480 and ignores sep in
+    /// the count), wave-size (the main wave's dots and thick lines drawn
     /// four times at any width and its faint modes' alpha by width range,
     /// where MilkDrop 2 draws the four copies from 512 pixels and switches
     /// on exactly 256, 512, 1024 and 2048), wave-mode5 (the main wave's mode
