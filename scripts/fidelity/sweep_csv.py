@@ -637,7 +637,8 @@ def classify_by_rules(r):
     if t.get("wave_sep"):
         return "butterchurn", ("a custom wave has sep: butterchurn draws samples - sep points, "
                                "MilkDrop 2 min(512, samples) (DrawCustomWaves recomputes nSamples "
-                               "after the wave's per-frame code; sep only shifts the window), as Kefir")
+                               "after the wave's per-frame code; sep only shifts the window), as Kefir; "
+                               "imitated by wave-window (kefir render --replay --butterchurn wave-window)")
     if t.get("ang_comp"):
         return "butterchurn", ("the composite shader reads ang: butterchurn's is turned 90 degrees "
                                "(atan(uv.x - 0.5, uv.y - 0.5)), MilkDrop 2's comp grid has "

@@ -332,6 +332,8 @@ impl HeldFrame {
 struct Targets {
     frame_size: (u32, u32),
     scale: f32,
+    /// Whether `binds` read with the repeating sampler.
+    wrap: bool,
     textures: Vec<FrameTexture>,
     binds: Vec<wgpu::BindGroup>,
 }
@@ -343,6 +345,10 @@ pub struct BlurChain {
     h_pipeline: wgpu::RenderPipeline,
     v_pipeline: wgpu::RenderPipeline,
     sampler: wgpu::Sampler,
+    /// The passes' sampler while [`BlurChain::set_wrap`] is on.
+    repeat_sampler: wgpu::Sampler,
+    /// Whether the passes read their sources repeating past the edges.
+    wrap: bool,
     /// One uniform slot per pass, `stride` bytes apart.
     uniforms: wgpu::Buffer,
     stride: u64,
@@ -403,6 +409,15 @@ impl BlurChain {
             min_filter: wgpu::FilterMode::Linear,
             ..Default::default()
         });
+        let repeat_sampler = device.create_sampler(&wgpu::SamplerDescriptor {
+            label: Some("kefir blur (repeating)"),
+            address_mode_u: wgpu::AddressMode::Repeat,
+            address_mode_v: wgpu::AddressMode::Repeat,
+            address_mode_w: wgpu::AddressMode::Repeat,
+            mag_filter: wgpu::FilterMode::Linear,
+            min_filter: wgpu::FilterMode::Linear,
+            ..Default::default()
+        });
         let align = u64::from(device.limits().min_uniform_buffer_offset_alignment).max(1);
         let stride = (std::mem::size_of::<PassUniforms>() as u64).div_ceil(align) * align;
         let uniforms = device.create_buffer(&wgpu::BufferDescriptor {
@@ -418,6 +433,8 @@ impl BlurChain {
             h_pipeline,
             v_pipeline,
             sampler,
+            repeat_sampler,
+            wrap: false,
             uniforms,
             stride,
             black,
@@ -450,7 +467,11 @@ impl BlurChain {
                 },
                 wgpu::BindGroupEntry {
                     binding: 2,
-                    resource: wgpu::BindingResource::Sampler(&self.sampler),
+                    resource: wgpu::BindingResource::Sampler(if self.wrap {
+                        &self.repeat_sampler
+                    } else {
+                        &self.sampler
+                    }),
                 },
             ],
         })
@@ -478,6 +499,16 @@ impl BlurChain {
         };
     }
 
+    /// Makes the passes read their sources repeating past the edges, as
+    /// butterchurn's do whenever the frame's `wrap` is not 0 (its blur
+    /// shaders bind no sampler and read through the one its warp left on
+    /// unit 0, the frame's), from the next frame on; MilkDrop 2's
+    /// `BlurPasses` clamps (off, the default). Part of
+    /// [`crate::ButterchurnQuirks::late_blur`].
+    pub fn set_wrap(&mut self, wrap: bool) {
+        self.wrap = wrap;
+    }
+
     /// The blur scale in use.
     pub fn scale(&self) -> f32 {
         self.scale
@@ -491,11 +522,11 @@ impl BlurChain {
 
     /// (Re)creates the textures for a `frame_size` frame if needed.
     fn allocate(&mut self, device: &wgpu::Device, frame_size: (u32, u32)) {
-        let scale = self.scale;
+        let (scale, wrap) = (self.scale, self.wrap);
         if self
             .targets
             .as_ref()
-            .is_some_and(|t| t.frame_size == frame_size && t.scale == scale)
+            .is_some_and(|t| t.frame_size == frame_size && t.scale == scale && t.wrap == wrap)
         {
             return;
         }
@@ -517,6 +548,7 @@ impl BlurChain {
         self.targets = Some(Targets {
             frame_size,
             scale,
+            wrap,
             textures,
             binds,
         });

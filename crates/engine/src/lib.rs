@@ -843,6 +843,8 @@ impl Visualizer {
         // vectors), before the shapes and waves are drawn.
         rec.set_pass(Pass::Blur);
         if blur_levels > 0 {
+            self.blur
+                .set_wrap(self.butterchurn.late_blur && code.state.butterchurn_wrap());
             self.blur.record(
                 &self.device,
                 &self.queue,

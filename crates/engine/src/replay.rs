@@ -19,7 +19,10 @@ pub struct ButterchurnQuirks {
     /// The blur levels come from the frame before last, a frame later than
     /// MilkDrop 2's (butterchurn's blur samples a mip level made two frames
     /// earlier); its composite shader sees that blur, its warp shader one a
-    /// frame older still.
+    /// frame older still. And the blur passes repeat their sources past the
+    /// edges whenever the frame's `wrap` is not 0: butterchurn's blur
+    /// shaders bind no sampler and read through the frame's, which its warp
+    /// left on unit 0 (MilkDrop 2's `BlurPasses` clamps).
     pub late_blur: bool,
     /// Warp shaders read `rad` and `ang` as butterchurn computes them per
     /// pixel: `length(uv_orig - 0.5)` (half MilkDrop 2's scale, no aspect

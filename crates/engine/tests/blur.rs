@@ -299,6 +299,24 @@ fn square_blurs_into_a_symmetric_peak_at_its_place() {
 }
 
 #[test]
+fn butterchurn_blur_repeats_past_the_edges_when_asked() {
+    // A white column at the right edge: blur1's leftmost texels see it
+    // only when the passes repeat their source (butterchurn's blur reads
+    // through the frame's sampler, wrapping whenever `wrap` is not 0);
+    // MilkDrop 2's BlurPasses clamps.
+    let mut rig = Rig::new();
+    let img = Grey::new(W, H, |x, _| f64::from(u8::from(x >= W as usize - 4)));
+    let left = |rig: &mut Rig| rig.blur(&img, 1, &BlurParams::default())[0].at(0, 24);
+    let clamped = left(&mut rig);
+    rig.chain.set_wrap(true);
+    let repeated = left(&mut rig);
+    rig.chain.set_wrap(false);
+    assert_eq!(clamped, 0.0);
+    assert!(repeated > 0.05, "{repeated}");
+    assert_eq!(left(&mut rig), 0.0, "back to clamping");
+}
+
+#[test]
 fn all_levels_match_a_model_of_milkdrops_passes() {
     let mut rig = Rig::new();
     // Gradients, a checker and bright squares, to catch any shift, flip or

@@ -67,7 +67,8 @@ pub struct Args {
     /// With --replay: imitate these differences of butterchurn from
     /// MilkDrop 2 (comma-separated), to tell them apart from others:
     /// late-blur (blur levels from the frame before last: butterchurn's blur
-    /// reads a mip level made two frames earlier), warp-rad-ang and
+    /// reads a mip level made two frames earlier, and repeats past the
+    /// edges whenever wrap is not 0, where MilkDrop 2's clamps), warp-rad-ang and
     /// comp-rad-ang (the warp or composite shaders' rad and ang computed
     /// as butterchurn does), roam (the shaders' roam_cos/roam_sin without
     /// MilkDrop 2's phases), matrices (square matrices built in shaders
