@@ -30,13 +30,9 @@ export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$HOME/.cache/xdg}
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 export WAV=$OUT/audio.wav
 [[ -f $WAV ]] || { echo "no $WAV: run sweep.sh first" >&2; exit 1; }
-if [[ -z ${KEFIR:-} ]]; then
-    [[ -x target/release/kefir ]] || cargo build --release -p kefir
-    KEFIR=$ROOT/target/release/kefir
-fi
-export KEFIR
 # shellcheck source=names.sh
 source "$ROOT/scripts/fidelity/names.sh"
+use_kefir
 
 audio_run() {
     local name=$1 kef=$OUT/kefir-audio/$1

@@ -32,13 +32,9 @@ done
 mkdir -p "$OUT/ref"
 cp "$OUT_SWEEP/ref/noise.bin" "$OUT/ref/noise.bin"
 python3 scripts/fidelity/tap_refrender.py "$REFRENDER" >/dev/null
-if [[ -z ${KEFIR:-} ]]; then
-    [[ -x target/release/kefir ]] || cargo build --release -p kefir
-    KEFIR=$ROOT/target/release/kefir
-fi
-export KEFIR
 # shellcheck source=names.sh
 source "$ROOT/scripts/fidelity/names.sh"
+use_kefir
 
 first() {
     name=$1

@@ -1,4 +1,4 @@
-# Sourced by sweep.sh, pm_sweep.sh and first_frames.sh.
+# Sourced by sweep.sh, pm_sweep.sh, first_frames.sh and audio_sweep.sh.
 # Every butterchurn difference `kefir render --butterchurn` imitates, for
 # the runs that imitate them all at once.
 # llvmpipe filters RGBA8 textures in 8-bit fixed point unless told not to,
@@ -18,4 +18,16 @@ names() {
     fi
     find "$PRESETS_DIR" -maxdepth 1 -name '*.milk' -printf '%f\n' | sed 's/\.milk$//' | LC_ALL=C sort |
         grep -F -- "${ONLY:-}"
+}
+
+# `use_kefir` sets and exports KEFIR, the kefir binary the runs use: the
+# one given, or else this checkout's dev build (optimised, see Cargo.toml;
+# built now, so it is never older than the source, and it shares the
+# tests' build). Call it from the repository root.
+use_kefir() {
+    if [[ -z ${KEFIR:-} ]]; then
+        cargo build --quiet -p kefir
+        KEFIR=$PWD/target/debug/kefir
+    fi
+    export KEFIR
 }

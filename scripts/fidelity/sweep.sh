@@ -54,7 +54,7 @@
 #   PRESETS_DIR (../shared/presets/butterchurn), REFRENDER (~/refrender),
 #   TEXTURES (../shared/presets/textures, given to Kefir after butterchurn's
 #   stand-ins for the textures it lacks, see bc_stand_ins.py; empty: none),
-#   KEFIR (target/release/kefir, built if missing), ONLY (substring filter),
+#   KEFIR (this checkout's dev build, built now), ONLY (substring filter),
 #   NAMES (a file of preset names, one a line, instead of the whole pack),
 #   KEFIR_REDO (1: render Kefir again), REF_TIMEOUT (300 s per preset),
 #   CSV (benches/fidelity/butterchurn-replay.csv), STAGE (all|render|csv),
@@ -97,13 +97,9 @@ if [[ ${NOMIP:-0} == 1 ]]; then
 fi
 export WAV=$OUT/audio.wav
 [[ -f $WAV ]] || python3 scripts/fidelity/make_wav.py "$WAV"
-if [[ -z ${KEFIR:-} ]]; then
-    [[ -x target/release/kefir ]] || cargo build --release -p kefir
-    KEFIR=$ROOT/target/release/kefir
-fi
-export KEFIR
 # shellcheck source=names.sh
 source "$ROOT/scripts/fidelity/names.sh"
+use_kefir
 
 if [[ ${KEFIR_REDO:-0} == 1 ]]; then
     # Only the Kefir frames of the presets this run works on (NAMES, ONLY);
