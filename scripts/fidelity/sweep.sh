@@ -18,8 +18,8 @@
 # matrices for shaders that build matrices, hue for presets that show the
 # hue shader (a composite shader reading hue_shader, or fShader above 0),
 # wave-vars for presets with custom-wave per-point code and wave init or
-# per-frame code, nan for shaders that take sqrt, rsqrt, log, acos, asin or
-# normalize or divide (or take a remainder) by anything but a number,
+# per-frame code, nan for shaders that take sqrt, rsqrt, log, acos, asin,
+# normalize or pow or divide (or take a remainder) by anything but a number,
 # colour-clamp for presets whose shape or custom-wave code sets colours or
 # whose per-frame code sets border or motion-vector colours or decay,
 # main-wrap for shaders reading the plain sampler_main (or GetPixel) with
@@ -162,7 +162,7 @@ one() {
         grep -qiE '^wave_[0-9]+_(init|per_frame)[0-9]+=.*[a-z]' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-wave-vars/$name" --butterchurn wave-vars
     fi
-    if grep -qiE '^(warp|comp)_[0-9]+=.*(\b(sqrt|rsqrt|log|log2|log10|acos|asin|normalize)[[:space:]]*\(|[/%][[:space:]]*[a-z_(])' "$PRESETS_DIR/$name.milk"; then
+    if grep -qiE '^(warp|comp)_[0-9]+=.*(\b(sqrt|rsqrt|log|log2|log10|acos|asin|normalize|pow)[[:space:]]*\(|[/%][[:space:]]*[a-z_(])' "$PRESETS_DIR/$name.milk"; then
         kefir_run "$name" "$OUT/kefir-bc-nan/$name" --butterchurn nan
     fi
     if grep -qiE '^(shape|wave)_[0-9]+_per_(frame|point)[0-9]+=.*\b(r|g|b|a|r2|g2|b2|a2|border_[rgba])[[:space:]]*=[^=]|^per_frame_[0-9]+=.*\b((ob|ib|mv)_[rgba]|decay)[[:space:]]*=[^=]' "$PRESETS_DIR/$name.milk"; then

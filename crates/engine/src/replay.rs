@@ -66,10 +66,11 @@ pub struct ButterchurnQuirks {
     /// Shaders' `sqrt`, `rsqrt` and `log*` of negative numbers, 0 / 0,
     /// inf * 0, x % 0 and the normal of a zero vector are NaN (a black pixel
     /// once stored; a texture read at a NaN coordinate reads at 0, as on
-    /// SwiftShader), as in butterchurn's GLSL
+    /// SwiftShader), as in butterchurn's GLSL, and `pow(0, y)` is
+    /// SwiftShader's `2^(-127 y)` (0.64 for y = 0.005)
     /// ([`milk_hlsl::Options::butterchurn_nan`]); MilkDrop 2's Direct3D 9
-    /// takes |x| and makes 0 times anything 0. For presets loaded after the
-    /// call.
+    /// takes |x|, makes 0 times anything 0 and `pow(0, y)` 0. For presets
+    /// loaded after the call.
     pub nan: bool,
     /// Shaders' float `%` floors, as the GLSL `mod` butterchurn's converter
     /// writes for it (`-3 % 2` is 1), where HLSL's truncates as `fmod`

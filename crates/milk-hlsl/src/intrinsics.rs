@@ -496,8 +496,17 @@ pub fn call(
                 Some(k) if k.fract() == 0.0 && (2.0..=8.0).contains(&k) => {
                     format!("{}({})", whole_power(tr, &t, k as u32), a[0])
                 }
+                // SwiftShader's pow (butterchurn's references): exp2 of
+                // y times a log2 that reads 0 as 2^-127, so a small
+                // exponent lifts black (pow(0, 0.005) is 0.64).
+                _ if tr.options.butterchurn_nan && folds => format!(
+                    "exp2(({}) * max(log2(abs({})), {}(-127.0)))",
+                    a[1],
+                    a[0],
+                    wgsl_type(&t)
+                ),
                 // A literal exponent (not 0) agrees with IEEE's pow.
-                _ if exponents.is_none() && folds && !tr.options.butterchurn_nan => {
+                _ if exponents.is_none() && folds => {
                     format!("{}({}, {})", d3d9_pow(tr, &t), a[0], a[1])
                 }
                 _ => format!("pow(abs({}), {})", a[0], a[1]),

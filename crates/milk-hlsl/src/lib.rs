@@ -214,7 +214,10 @@ pub struct Options {
     /// and `normalize` follow IEEE (0 / 0, inf * 0, x % 0 and the normal of
     /// a zero vector are NaN) instead of Direct3D 9's 0 * anything = 0; a
     /// texture read at a NaN coordinate reads at 0, as SwiftShader (which
-    /// draws butterchurn's references) does, where llvmpipe returns NaN. For
+    /// draws butterchurn's references) does, where llvmpipe returns NaN;
+    /// and `pow(x, y)` is SwiftShader's `exp2(y * log2|x|)` with a log2 of
+    /// 0 of -127, not -inf, so `pow(0, 0.005)` is 0.64 (measured in
+    /// butterchurn's page), where Direct3D 9 and WGSL give 0. For
     /// comparing with butterchurn only.
     pub butterchurn_nan: bool,
     /// Float `%` floors, as GLSL's `mod`, into which butterchurn's converter

@@ -595,6 +595,23 @@ fn square_roots_and_logs_take_the_absolute_value_as_direct3d9() {
 }
 
 #[test]
+fn butterchurn_pow_reads_a_log2_of_zero_as_swiftshader_does() {
+    // SwiftShader's pow (butterchurn's references) is exp2(y * log2|x|)
+    // with log2(0) = -127: pow(0, 0.005) is 0.64 there, 0 in Direct3D 9.
+    let src = "shader_body { float z = uv.x; float3 v = GetPixel(uv); \
+               ret = float3(pow(z, 0.005), pow(v, q1).y, pow(z, 2) + pow(z, 0)); }";
+    let d3d9 = comp_wgsl_with_nan(src, false);
+    assert!(!d3d9.contains("-127"), "{d3d9}");
+    let glsl = comp_wgsl_with_nan(src, true);
+    assert_eq!(glsl.matches("max(log2(abs(").count(), 2, "{glsl}");
+    assert!(glsl.contains("f32(-127.0)"), "{glsl}");
+    assert!(glsl.contains("vec3<f32>(-127.0)"), "{glsl}");
+    // Whole and zero exponents stay as they were (SwiftShader's 2^-254
+    // and 1 are what they give).
+    assert!(!glsl.contains("pow("), "{glsl}");
+}
+
+#[test]
 fn arc_cosines_and_sines_use_fxc_expansion_finite_outside_minus_one_to_one() {
     let src = "shader_body { float2 z = uv * 3 - 1; \
                ret = float3(acos(z.x), asin(z).y, acos(float3(z, 0)).z); }";
