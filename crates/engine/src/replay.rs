@@ -67,9 +67,10 @@ pub struct ButterchurnQuirks {
     /// inf * 0, x % 0 and the normal of a zero vector are NaN (a black pixel
     /// once stored; a texture read at a NaN coordinate reads at 0, as on
     /// SwiftShader), as in butterchurn's GLSL, and `pow(0, y)` is
-    /// SwiftShader's `2^(-127 y)` (0.64 for y = 0.005)
+    /// SwiftShader's `2^(-127 y)` (0.64 for y = 0.005) and `log2(0)` its -127
     /// ([`milk_hlsl::Options::butterchurn_nan`]); MilkDrop 2's Direct3D 9
-    /// takes |x|, makes 0 times anything 0 and `pow(0, y)` 0. For presets
+    /// takes |x|, makes 0 times anything 0, `pow(0, y)` 0 and `log2(0)`
+    /// -FLT_MAX. For presets
     /// loaded after the call.
     pub nan: bool,
     /// Shaders' float `%` floors, as the GLSL `mod` butterchurn's converter

@@ -400,6 +400,9 @@ pub fn call(
                 _ => {}
             }
         }
+        if matches!(name, "log" | "log2") {
+            return Ok((swiftshader_log(w, &a[0], &t), t));
+        }
         return Ok((format!("{w}({})", a[0]), t));
     }
     let blur = |n: u8| -> (String, &'static str, &'static str) {
@@ -430,7 +433,7 @@ pub fn call(
             expect_args(name, args, 1, pos)?;
             let (a, t) = args_common(tr, args, Scalar::Float, pos)?;
             let log = if tr.options.butterchurn_nan {
-                format!("log({})", a[0])
+                swiftshader_log("log", &a[0], &t)
             } else {
                 format!("max(log(abs({})), {}(-3.4028235e38f))", a[0], wgsl_type(&t))
             };
@@ -951,4 +954,18 @@ fn mul(
             }
         }
     }
+}
+
+/// `log` or `log2` (`w`) of `x` as SwiftShader (which draws butterchurn's
+/// references) computes it, for [`crate::Options::butterchurn_nan`]: the
+/// log2 of 0 is -127 (measured in butterchurn's page: `-log2(0) / 255`
+/// reads 127/255), not -infinity; negative numbers stay NaN.
+fn swiftshader_log(w: &str, x: &str, t: &Type) -> String {
+    let ty = wgsl_type(t);
+    let zero = if w == "log2" {
+        "-127.0f"
+    } else {
+        "-88.0296919f"
+    };
+    format!("select({w}({x}), {ty}({zero}), {x} == {ty}(0.0f))")
 }

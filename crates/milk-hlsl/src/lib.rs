@@ -217,7 +217,8 @@ pub struct Options {
     /// draws butterchurn's references) does, where llvmpipe returns NaN;
     /// and `pow(x, y)` is SwiftShader's `exp2(y * log2|x|)` with a log2 of
     /// 0 of -127, not -inf, so `pow(0, 0.005)` is 0.64 (measured in
-    /// butterchurn's page), where Direct3D 9 and WGSL give 0. For
+    /// butterchurn's page), where Direct3D 9 and WGSL give 0 (`log2`,
+    /// `log` and `log10` of 0 are as finite: -127 for log2). For
     /// comparing with butterchurn only.
     pub butterchurn_nan: bool,
     /// Float `%` floors, as GLSL's `mod`, into which butterchurn's converter

@@ -595,7 +595,7 @@ fn square_roots_and_logs_take_the_absolute_value_as_direct3d9() {
 }
 
 #[test]
-fn butterchurn_pow_reads_a_log2_of_zero_as_swiftshader_does() {
+fn butterchurn_pow_and_logs_read_a_log2_of_zero_as_swiftshader_does() {
     // SwiftShader's pow (butterchurn's references) is exp2(y * log2|x|)
     // with log2(0) = -127: pow(0, 0.005) is 0.64 there, 0 in Direct3D 9.
     let src = "shader_body { float z = uv.x; float3 v = GetPixel(uv); \
@@ -609,6 +609,12 @@ fn butterchurn_pow_reads_a_log2_of_zero_as_swiftshader_does() {
     // Whole and zero exponents stay as they were (SwiftShader's 2^-254
     // and 1 are what they give).
     assert!(!glsl.contains("pow("), "{glsl}");
+    // Its logs of 0 are finite too: log2(0) is -127.
+    let logs = "shader_body { float z = uv.x; ret = float3(log2(z), log(z), log10(z)); }";
+    let glsl = comp_wgsl_with_nan(logs, true);
+    assert_eq!(glsl.matches("== f32(0.0f))").count(), 3, "{glsl}");
+    assert!(glsl.contains("f32(-127.0f)"), "{glsl}");
+    assert!(!comp_wgsl_with_nan(logs, false).contains("-127"));
 }
 
 #[test]

@@ -78,8 +78,9 @@ pub struct Args {
     /// its init and per-frame code, as in butterchurn's one pool a wave),
     /// nan (shaders' sqrt, rsqrt and log of negative numbers, 0 / 0,
     /// inf * 0, x % 0 and the normal of a zero vector NaN, as in butterchurn's
-    /// GLSL, and pow(0, y) SwiftShader's 2^(-127 y), where MilkDrop 2's
-    /// Direct3D 9 takes |x|, makes 0 times anything 0 and pow(0, y) 0),
+    /// GLSL, and pow(0, y) and log2(0) SwiftShader's 2^(-127 y) and -127,
+    /// where MilkDrop 2's Direct3D 9 takes |x|, makes 0 times anything 0
+    /// and pow(0, y) 0),
     /// colour-clamp (shape, custom-wave, border and motion-vector colours past
     /// 0..1 clamped and MilkDrop 1's warp decay a float, where MilkDrop 2's
     /// byte conversion wraps them), main-wrap (shaders' plain
