@@ -67,11 +67,10 @@ pub struct ButterchurnQuirks {
     /// inf * 0, x % 0 and the normal of a zero vector are NaN (a black pixel
     /// once stored; a texture read at a NaN coordinate reads at 0, as on
     /// SwiftShader), as in butterchurn's GLSL, and `pow(0, y)` is
-    /// SwiftShader's `2^(-127 y)` (0.64 for y = 0.005) and `log2(0)` its -127
-    /// ([`milk_hlsl::Options::butterchurn_nan`]); MilkDrop 2's Direct3D 9
-    /// takes |x|, makes 0 times anything 0, `pow(0, y)` 0 and `log2(0)`
-    /// -FLT_MAX. For presets
-    /// loaded after the call.
+    /// SwiftShader's `2^(-127 y)` (0.64 for y = 0.005) and `log2(0)` its
+    /// -127 ([`milk_hlsl::Options::butterchurn_nan`]); MilkDrop 2's
+    /// Direct3D 9 takes |x|, makes 0 times anything 0, `pow(0, y)` 0 and
+    /// `log2(0)` -FLT_MAX. For presets loaded after the call.
     pub nan: bool,
     /// Shaders' float `%` floors, as the GLSL `mod` butterchurn's converter
     /// writes for it (`-3 % 2` is 1), where HLSL's truncates as `fmod`
@@ -112,8 +111,7 @@ pub struct ButterchurnQuirks {
     /// volume modulation, as butterchurn's `BasicWaveform.generateWaveform`
     /// gates it (which also needs `(bass + mid + treb) / 3 > -0.01` after
     /// the per-frame code, a test only code that sets the levels negative
-    /// fails; Kefir leaves it out); MilkDrop 2's
-    /// `DrawWave` multiplies `wave_a` by the volume factor (unclamped:
+    /// fails; Kefir leaves it out); MilkDrop 2's `DrawWave` multiplies `wave_a` by the volume factor (unclamped:
     /// `fWaveAlpha` 0.001 on a loud frame comes to 0.01 or more) and draws.
     /// For presets loaded after the call.
     pub wave_gate: bool,
@@ -122,8 +120,8 @@ pub struct ButterchurnQuirks {
     /// colour's factors, so shapes and waves drawn with alpha a leave
     /// `a * a + dst * (1 - a)` there (`min(1, a * a + dst)` for additive
     /// ones; below 1 where they are translucent; the warp writes 1 outside
-    /// blends), and butterchurn's shape shader multiplies the
-    /// vertex colour by the sampled texel, alpha included: a textured shape
+    /// blends), and butterchurn's shape shader multiplies the vertex
+    /// colour by the sampled texel, alpha included: a textured shape
     /// is fainter where the frame before had translucent overlays, and not
     /// drawn at all on the first frame (a new texture's alpha is 0).
     /// MilkDrop 2's feedback textures have no alpha channel (X8R8G8B8, read
@@ -160,15 +158,14 @@ pub struct ButterchurnQuirks {
     /// (`this.samples -= sep`; MilkDrop 2's `nSamples -= sep` is
     /// overwritten by the per-frame code's `samples` before it is used).
     /// butterchurn's wave mode 5, scaled by `aspect + 2 * wave_x - 1`
-    /// where MilkDrop 2 adds `wave_x`, is [`ButterchurnQuirks::wave_mode5`]. For
-    /// presets loaded after the call.
+    /// where MilkDrop 2 adds `wave_x`, is
+    /// [`ButterchurnQuirks::wave_mode5`]. For presets loaded after the call.
     pub wave_window: bool,
     /// The main wave follows the texture width as in butterchurn's
-    /// `BasicWaveform.generateWaveform`: dots and thick waves drawn four times a pixel apart at
-    /// any width, and the faint modes' (2, 3, 5) alpha factors picked by
-    /// range (below 1024, below 2048, from 2048 up), mode 3's multiplying
-    /// `wave_a`.
-    /// MilkDrop 2's `DrawWave` draws the four copies only from
+    /// `BasicWaveform.generateWaveform`: dots and thick waves drawn four
+    /// times a pixel apart at any width, and the faint modes' (2, 3, 5)
+    /// alpha factors picked by range (below 1024, below 2048, from 2048
+    /// up), mode 3's multiplying `wave_a`. MilkDrop 2's `DrawWave` draws the four copies only from
     /// `m_nTexSizeX` 512 up and switches on exactly 256, 512, 1024 and 2048
     /// for the factors (none at other widths; mode 3's replaces `wave_a`),
     /// so the two part below 512 pixels and at widths such as 1920. For
@@ -176,8 +173,8 @@ pub struct ButterchurnQuirks {
     pub wave_size: bool,
     /// The main wave's mode 5 scaled by `aspect + 2 * wave_x - 1` across and
     /// `aspect + 2 * wave_y - 1` down (the position in clip space), about
-    /// the centre, as butterchurn's `BasicWaveform.generateWaveform` has it; MilkDrop 2's `DrawWave` scales by the aspect and
-    /// adds the position (`x * m_fAspectY + fWavePosX`), so there `wave_x`
+    /// the centre, as butterchurn's `BasicWaveform.generateWaveform` has
+    /// it; MilkDrop 2's `DrawWave` scales by the aspect and adds the position (`x * m_fAspectY + fWavePosX`), so there `wave_x`
     /// and `wave_y` move the figure and in butterchurn they grow it. For
     /// presets loaded after the call.
     pub wave_mode5: bool,
@@ -189,8 +186,8 @@ pub struct ButterchurnQuirks {
     pub division: bool,
     /// Equation code's `rand(n)` scaled by `n` itself, as butterchurn's
     /// `Math.random() * n` (floored, `floor(Math.random() * n)`, in
-    /// presets its converter marks version 1, MilkDrop 1's, as Kefir floors
-    /// them too); MilkDrop 2's `nseel_int_rand` scales by
+    /// presets its converter marks version 1, MilkDrop 1's, as Kefir
+    /// floors them too); MilkDrop 2's `nseel_int_rand` scales by
     /// `max(floor(n), 1)`, so `rand(0.8)` reaches 1 there and stays below
     /// 0.8 in butterchurn. For presets loaded after the call.
     pub rand: bool,
@@ -217,8 +214,8 @@ pub struct ButterchurnQuirks {
     /// Textured shapes repeat the previous frame past its edges whenever
     /// the frame's `wrap` is not 0 and clamp it otherwise, as butterchurn
     /// sets its shape sampler from `wrap` (with the `!== 0` of
-    /// [`crate::runtime::FrameState::butterchurn_wrap`]). MilkDrop 2 sets no address mode
-    /// for them: they sample with what Direct3D 9's sampler 0 was left at,
+    /// [`crate::runtime::FrameState::butterchurn_wrap`]). MilkDrop 2 sets
+    /// no address mode for them: they sample with what Direct3D 9's sampler 0 was left at,
     /// clamp after the blur passes (`BlurPasses` sets it, when a shader
     /// reads a blur level), else wrap after a shader warp
     /// (`RestoreShaderParams`), else the MilkDrop 1 warp's `wrap`.

@@ -71,7 +71,8 @@ struct ShapeVertex {
     pos: [f32; 2],
     uv: [f32; 2],
     /// MilkDrop 2's byte channels (as the 0..1 values Direct3D 9 reads
-    /// them as), or butterchurn's clamped floats.
+    /// them as), or butterchurn's floats, which the GPU clamps after
+    /// interpolating them.
     color: [f32; 4],
 }
 

@@ -68,8 +68,8 @@ pub struct Args {
     /// MilkDrop 2 (comma-separated), to tell them apart from others:
     /// late-blur (blur levels from the frame before last: butterchurn's blur
     /// reads a mip level made two frames earlier, and repeats past the
-    /// edges whenever wrap is not 0, where MilkDrop 2's clamps), warp-rad-ang and
-    /// comp-rad-ang (the warp or composite shaders' rad and ang computed
+    /// edges whenever wrap is not 0, where MilkDrop 2's clamps),
+    /// warp-rad-ang and comp-rad-ang (the warp or composite shaders' rad and ang computed
     /// as butterchurn does), roam (the shaders' roam_cos/roam_sin without
     /// MilkDrop 2's phases), matrices (square matrices built in shaders
     /// transposed, as butterchurn's converter makes them), hue (the hue
@@ -121,9 +121,10 @@ pub struct Args {
     /// treb, where MilkDrop 2's are a third of treb, C's comma operator),
     /// shape-wrap (textured shapes repeating the previous frame past its
     /// edges whenever wrap is not 0, clamping it otherwise, where MilkDrop
-    /// 2's sample as Direct3D 9's sampler 0 was left), comp-uv-orig (a composite shader's uv_orig the screen
-    /// position even after it assigns uv, where MilkDrop 2's is a second
-    /// name of uv), pixel-centres (waves, shapes, borders and motion
+    /// 2's sample as Direct3D 9's sampler 0 was left), comp-uv-orig (a
+    /// composite shader's uv_orig the screen position even after it assigns
+    /// uv, where MilkDrop 2's is a second name of uv), pixel-centres
+    /// (waves, shapes, borders and motion
     /// vectors lighting the pixels whose half-integer centres they cover,
     /// as WebGL does, where MilkDrop 2's Direct3D 9 centres sit on integer
     /// coordinates), anisotropic (shaders' filtered 2D reads of noise and
