@@ -285,6 +285,10 @@ impl Overlay {
                 .collapsible(false)
                 .resizable(false)
                 .max_height((screen.height() - 60.0).max(60.0))
+                // A window holding a scroll area is only as tall as its
+                // default height: ask for the whole screen, the scroll area
+                // shrinks it to the rows (and scrolls only on a small window).
+                .default_height(screen.height())
                 .frame(panel)
                 .show(ctx, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| {
