@@ -2269,3 +2269,40 @@ fn a_comp_shaders_uv_orig_is_its_uv_as_milkdrop_2_defines_it() {
     let red = |x: u32| img[((H / 2 * W + x) * 4) as usize];
     assert!(red(1) < 10 && red(W - 2) > 245, "{} {}", red(1), red(W - 2));
 }
+
+#[test]
+fn every_loop_of_a_shader_run_shares_one_iteration_budget() {
+    use milk_hlsl::translate::MAX_LOOP_ITERATIONS;
+    assert_eq!(
+        MAX_LOOP_ITERATIONS, 4096,
+        "the expectations below are for 4096"
+    );
+    // Loops within the budget run whole: 10 x 10 inner iterations count to
+    // 100 (the 10 outer ones take 10 more from the budget).
+    composite_middle_is(
+        "shader_body { float c = 0; for (int i = 0; i < 10; i++) \
+         { for (int j = 0; j < 10; j++) { c += 1; } } ret = c / 255; }",
+        false,
+        [100, 100, 100],
+    );
+    // Nested loops past it stop together (a guard per loop would let three
+    // loops of 1,000 run a billion times a pixel): 40 outer iterations of
+    // 1 + 100 spend 4,040, the 41st takes 1 and its inner loop the last 55,
+    // so the inner body counts 4,055 (4055 / 8192 * 255 = 126.2) and the
+    // outer loop stops at its next iteration.
+    composite_middle_is(
+        "shader_body { float c = 0; for (int i = 0; i < 1000; i++) \
+         { for (int j = 0; j < 100; j++) { c += 1; } } \
+         ret = c / 8192; }",
+        false,
+        [126, 126, 126],
+    );
+    // A loop that never ends stops too, and so does a helper's loop called
+    // after the budget is spent (it returns at once).
+    composite_middle_is(
+        "float f() { float n = 0; while (true) { n += 1; } return n; } \
+         shader_body { float a = f(); float b = f(); ret = float3(a / 8192, b, 0); }",
+        false,
+        [128, 0, 0],
+    );
+}

@@ -54,8 +54,20 @@ pub struct Output {
     pub layout: BindingLayout,
 }
 
-/// Iterations after which any loop of a preset shader stops.
-pub const MAX_LOOP_ITERATIONS: u32 = 1024;
+/// Loop iterations one run of a preset shader (one pixel) may make, all of
+/// its loops together: every iteration of any loop, nested or in a called
+/// function, takes one from a budget the run starts with, and a loop whose
+/// next iteration finds it spent stops. A guard per loop would not bound
+/// nested loops (three loops of 1,000 are a billion iterations a pixel, a
+/// hung GPU or a lost WebGL context); Direct3D 9's `ps_3_0`, the model
+/// MilkDrop 2 compiles for, counted at most 255 iterations a loop and a
+/// minimum of 65,535 executed instructions a pixel, so no preset that ran
+/// at a usable frame rate came near this.
+pub const MAX_LOOP_ITERATIONS: u32 = 4096;
+
+/// The WGSL name of the loop budget ([`MAX_LOOP_ITERATIONS`]): a private
+/// variable, so each invocation starts with the whole budget.
+const LOOP_BUDGET: &str = "loop_budget";
 
 pub struct Translator<'a> {
     stage: Stage,
@@ -100,6 +112,9 @@ pub struct Translator<'a> {
     /// bindings ([`TextureBinding::footprints`]); off in a second run when
     /// they would take the shader past [`MAX_TEXTURE_BINDINGS`].
     footprint_bindings: bool,
+    /// Whether the shader has a loop, so the module declares the loop
+    /// budget ([`MAX_LOOP_ITERATIONS`]).
+    uses_loops: bool,
 }
 
 /// Texture bindings a shader may have (Direct3D 9's 16 sampler registers;
@@ -184,6 +199,7 @@ impl<'a> Translator<'a> {
             forms: HashMap::new(),
             depth: 0,
             footprint_bindings: true,
+            uses_loops: false,
         }
     }
 
@@ -202,17 +218,20 @@ impl<'a> Translator<'a> {
         format!("_t{}", self.tmp)
     }
 
-    /// Opens a `loop {` with a hidden iteration guard: preset shaders are
-    /// untrusted, and an endless loop would hang the GPU. Direct3D 9's
-    /// shader models capped loops at 255 iterations; the guard stops after
-    /// [`MAX_LOOP_ITERATIONS`].
+    /// Opens a `loop {`; its body starts with [`Self::loop_iteration`]
+    /// once the loop's own condition (if any) has passed.
     fn loop_start(&mut self) {
-        let guard = self.fresh();
-        self.line(format!("var {guard}: u32 = 0u;"));
         self.line("loop {");
         self.indent += 1;
+        self.uses_loops = true;
+    }
+
+    /// Takes one iteration from the run's loop budget, or leaves the loop
+    /// when it is spent: preset shaders are untrusted, and an endless loop
+    /// would hang the GPU ([`MAX_LOOP_ITERATIONS`]).
+    fn loop_iteration(&mut self) {
         self.line(format!(
-            "{guard} += 1u; if {guard} > {MAX_LOOP_ITERATIONS}u {{ break; }}"
+            "if {LOOP_BUDGET} == 0u {{ break; }} {LOOP_BUDGET} -= 1u;"
         ));
     }
 
@@ -335,6 +354,11 @@ impl<'a> Translator<'a> {
         push_block(&self.prelude(), &mut text, &mut line_pos);
         for h in &self.helpers {
             push_block(h, &mut text, &mut line_pos);
+        }
+        if self.uses_loops {
+            decls.push(format!(
+                "var<private> {LOOP_BUDGET}: u32 = {MAX_LOOP_ITERATIONS}u;\n"
+            ));
         }
         for d in &decls {
             push_block(d, &mut text, &mut line_pos);
@@ -698,6 +722,7 @@ impl<'a> Translator<'a> {
                     let c = self.bool_cond(c)?;
                     self.line(format!("if !({c}) {{ break; }}"));
                 }
+                self.loop_iteration();
                 self.scoped(body)?;
                 if let Some(step) = step {
                     self.cur_pos = step.pos;
@@ -714,12 +739,14 @@ impl<'a> Translator<'a> {
                 self.loop_start();
                 let c = self.bool_cond(c)?;
                 self.line(format!("if !({c}) {{ break; }}"));
+                self.loop_iteration();
                 self.scoped(body)?;
                 self.indent -= 1;
                 self.line("}");
             }
             StmtKind::DoWhile(body, c) => {
                 self.loop_start();
+                self.loop_iteration();
                 self.scoped(body)?;
                 self.cur_pos = c.pos;
                 self.line("continuing {");

@@ -245,17 +245,26 @@ fn reading_rad_ang_or_hue_shader_is_found() {
 }
 
 #[test]
-fn every_loop_has_an_iteration_guard() {
-    // Endless loops in an untrusted shader must not hang the GPU.
+fn every_loop_takes_its_iterations_from_one_budget() {
+    // Endless loops in an untrusted shader must not hang the GPU: each
+    // iteration of any loop takes one from a per-run budget (what it
+    // counts is tested on the GPU in milk-engine's
+    // `every_loop_of_a_shader_run_shares_one_iteration_budget`).
     let t = body("while (1) { ret += 0.001; } for (;;) {} do { ret -= 1; } while (true);");
-    let guards = t
-        .source_wgsl
-        .matches(&format!(
-            "> {}u {{ break; }}",
-            milk_hlsl::translate::MAX_LOOP_ITERATIONS
-        ))
-        .count();
-    assert_eq!(guards, 3, "{}", t.source_wgsl);
+    let budget = format!(
+        "var<private> loop_budget: u32 = {}u;",
+        milk_hlsl::translate::MAX_LOOP_ITERATIONS
+    );
+    assert_eq!(
+        t.source_wgsl.matches(&budget).count(),
+        1,
+        "{}",
+        t.source_wgsl
+    );
+    let takes = "if loop_budget == 0u { break; } loop_budget -= 1u;";
+    assert_eq!(t.source_wgsl.matches(takes).count(), 3, "{}", t.source_wgsl);
+    // A shader without loops has no budget.
+    assert!(!body("ret = 1;").source_wgsl.contains("loop_budget"));
 }
 
 #[test]
