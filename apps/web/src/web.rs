@@ -97,11 +97,14 @@ const LOST: &str = "the graphics device was lost";
 impl Core {
     /// Opens `api` ("webgpu" or "webgl2") on `canvas` and starts a player
     /// with the bundled presets. A failed WebGPU attempt may have claimed
-    /// the canvas: retry WebGL2 on a fresh one.
+    /// the canvas: retry WebGL2 on a fresh one. `lost_with`: the playlist
+    /// path of a preset that was playing when the page lost its graphics
+    /// context, marked broken before anything plays.
     pub async fn create(
         canvas: HtmlCanvasElement,
         api: String,
         seed: f64,
+        lost_with: Option<String>,
     ) -> Result<Core, JsValue> {
         install_panic_hook();
         let api = match api.as_str() {
@@ -219,6 +222,12 @@ impl Core {
             requests: 0,
             lost,
         };
+        if let Some(path) = lost_with {
+            core.player.mark_broken(
+                Path::new(&path),
+                "the graphics context was lost while it played",
+            );
+        }
         core.player.next();
         core.drain_events();
         Ok(core)

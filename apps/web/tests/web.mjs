@@ -245,6 +245,69 @@ const framesNow = (page) => page.evaluate(() => window.kefir.stats().frames);
   await browser.close();
 }
 
+// --- a lost WebGL2 context (a GPU reset; WEBGL_lose_context stands in for
+// one): the page goes on on a fresh canvas without the preset that was
+// playing and keeps the dropped presets; a third loss within a minute ends
+// it with a message, not a black canvas.
+{
+  const { browser, page, errors } = await open();
+  const lose = () =>
+    page.evaluate(() => {
+      window.__lostCanvas = window.kefir.canvas;
+      window.kefir.canvas.getContext('webgl2').getExtension('WEBGL_lose_context').loseContext();
+    });
+  const recovered = () =>
+    page
+      .waitForFunction(() => window.kefir.canvas !== window.__lostCanvas && window.kefir.stats().frames > 10, null, { timeout: 20000 })
+      .then(() => true, () => false);
+  const kept = 'MILKDROP_PRESET_VERSION=201\n[preset00]\nzoom=1.02\nwave_mode=2\nwave_a=1\n';
+  const before = await page.evaluate((t) => {
+    window.kefir.addPresets([{ name: 'Kept.milk', text: t }]);
+    return window.kefir.stats();
+  }, kept);
+  await lose();
+  const back = await recovered();
+  const a = await page.evaluate(() => window.__sample());
+  await page.waitForTimeout(400);
+  const b = await page.evaluate(() => window.__sample());
+  const after = await page.evaluate(() => ({
+    ...window.kefir.stats(),
+    skipped: window.kefir.presets('').filter((p) => p.broken).map((p) => p.path),
+    kept: window.kefir.presets('kept').map((p) => p.path),
+    canvases: document.querySelectorAll('canvas#canvas').length,
+    status: document.getElementById('status').textContent,
+  }));
+  check(
+    'a lost WebGL2 context: the page goes on drawing on a fresh canvas',
+    back && after.canvases === 1 && a.lit > 0.02 && diff(a, b) > 0.2,
+    `recovered ${back}, ${after.canvases} canvas, lit ${a.lit.toFixed(3)}, change ${diff(a, b).toFixed(2)}`,
+  );
+  check(
+    'a lost WebGL2 context: the preset playing is skipped and said, dropped presets stay',
+    after.preset !== before.preset && after.skipped.includes(before.path) && after.kept.includes('dropped/Kept.milk')
+      && after.status.includes(`"${before.preset}" played: skipped it`),
+    JSON.stringify({ before: before.preset, after: after.preset, skipped: after.skipped, kept: after.kept, status: after.status }),
+  );
+  await lose();
+  const again = await recovered();
+  await lose();
+  await page.waitForTimeout(1500);
+  const end = await page.evaluate(() => ({
+    status: document.getElementById('status').textContent,
+    f0: window.kefir.stats().frames,
+  }));
+  await page.waitForTimeout(500);
+  const f1 = await framesNow(page);
+  check(
+    'a third lost context within a minute: the page stops and says so',
+    again && /graphics device was lost: reload the page/.test(end.status) && f1 === end.f0,
+    `second recovery ${again}, ${JSON.stringify(end.status)}, frames ${end.f0} -> ${f1}`,
+  );
+  const serious = errors.filter((e) => !/GL Driver Message|No available adapters/.test(e));
+  check('lost contexts: no page errors', serious.length === 0, serious.slice(0, 3).join(' | '));
+  await browser.close();
+}
+
 // --- the microphone path: Chromium's fake capture device plays a WAV of kicks ---
 {
   const { browser, page, errors } = await open([

@@ -88,12 +88,12 @@ kefir.onEvent((ev) => {
   } else if (ev.kind === 'warning') {
     status(ev.message);
   } else if (ev.kind === 'backend') {
-    // WebGPU was lost and WebGL2 took over on a new canvas.
+    // The graphics device was lost and a new core took over on a new canvas.
     resizer.disconnect();
     canvas = ev.canvas;
     resizer.observe(canvas);
     canvas.addEventListener('click', tapNext);
-    status(`${ev.backend} (the WebGPU device was lost)`);
+    status(ev.message);
   } else if (ev.kind === 'lost') {
     const other = ev.backend === 'WebGPU' ? ' (or open the page with ?backend=webgl2)' : '';
     status(`the graphics device was lost: reload the page${other}`, 0);

@@ -112,6 +112,17 @@ export class Kefir {
     this.pacing = [false, 0, 0];
     this.audioContext = audioContext;
     this.webgpuError = webgpuError;
+    // What the page gave the core, to give a new one after a lost device:
+    // added presets and textures, timing and the favourites filter (marks,
+    // lock and the preset playing are read from the old core).
+    this.added = [];
+    this.addedTextures = [];
+    this.timing = null;
+    this.favouritesOnly = false;
+    // When the graphics device or context was lost lately (ms).
+    this.losses = [];
+    this.contextLost = false;
+    this.watchContext(canvas);
     this.running = false;
     this.raf = 0;
     this.tap = null;
@@ -132,14 +143,8 @@ export class Kefir {
 
   /** Renders one frame at `now` ms (start() does this every animation frame). */
   render(now = performance.now()) {
-    if (this.core.lost) {
-      if (this.backend === 'WebGPU') {
-        this.recovering ??= this.fallBackToWebGl2();
-      } else if (!this.lostReported) {
-        this.lostReported = true;
-        this.stop();
-        this.emit({ kind: 'lost', backend: this.backend });
-      }
+    if (this.core.lost || this.contextLost) {
+      if (!this.lostReported) this.recovering ??= this.replaceCore();
       return;
     }
     try {
@@ -200,31 +205,72 @@ export class Kefir {
     });
   }
 
-  // The browser lost the WebGPU device (some drivers do at the first
-  // present): go on with WebGL2 on a fresh canvas, keeping the marks, the
-  // preset and the audio. Emits {kind: 'backend', backend, canvas}.
-  async fallBackToWebGl2() {
+  // A WebGL2 context is lost when the GPU resets (a driver's watchdog
+  // stopping a frame that ran too long, often a preset too heavy for the
+  // GPU) or the browser reclaims it; wgpu does not notice, and the canvas
+  // would stay black.
+  watchContext(canvas) {
+    canvas.addEventListener('webglcontextlost', () => {
+      if (canvas === this.canvas) this.contextLost = true;
+    });
+  }
+
+  // The browser lost the graphics device: the WebGPU device (some drivers
+  // lose it at the first present) or the WebGL2 context. Goes on with
+  // WebGL2 on a fresh canvas, keeping the added presets and textures, the
+  // marks and settings and the audio; after a lost WebGL2 context the
+  // preset that was playing is skipped (it may be what reset the GPU).
+  // Emits {kind: 'backend', backend, canvas, message}; a third loss within
+  // a minute, or a browser that gives no new context, ends it with
+  // {kind: 'lost'}.
+  async replaceCore() {
     const old = this.core;
+    const lostBackend = old.backend;
+    const now = performance.now();
+    this.losses = this.losses.filter((t) => now - t < 60000);
+    this.losses.push(now);
+    if (this.losses.length > 2) {
+      this.giveUp(lostBackend, 'lost three times within a minute');
+      return;
+    }
     const prefs = old.prefsJson();
-    const path = old.stats().path;
+    const { path, preset } = old.stats();
+    const locked = old.locked;
+    // After a lost WebGL2 context the preset that was playing is skipped.
+    const skip = lostBackend === 'WebGL2' ? path : null;
     const fresh = freshCanvas(this.canvas);
-    console.warn('kefir: the WebGPU device was lost; going on with WebGL2');
+    console.warn(`kefir: the ${lostBackend} ${lostBackend === 'WebGL2' ? 'context' : 'device'} was lost; going on with WebGL2`);
     try {
-      const core = await Core.create(fresh, 'webgl2', this.seed);
+      const core = await Core.create(fresh, 'webgl2', this.seed, skip);
       core.setPrefsJson(prefs);
-      if (path) core.select(path, 0);
+      for (const [names, texts] of this.added) core.addPresets(names, texts);
+      for (const t of this.addedTextures) core.addTexture(t.name, t.width, t.height, t.rgba);
+      if (this.timing) core.setTiming(...this.timing);
+      core.setFavouritesOnly(this.favouritesOnly);
+      if (path && !skip) core.select(path, 0);
+      core.setLocked(locked);
       core.setPacing(...this.pacing);
       core.setSize(...this.display);
       // The old core is left to the garbage collector: freeing wgpu
       // objects of a lost device is not safe.
       this.core = core;
       this.canvas = fresh;
-      this.emit({ kind: 'backend', backend: core.backend, canvas: fresh });
+      this.watchContext(fresh);
+      this.contextLost = false;
+      this.recovering = null;
+      const message = skip
+        ? `the WebGL2 context was lost while "${preset}" played: skipped it`
+        : `the ${lostBackend} device was lost: going on with ${core.backend}`;
+      this.emit({ kind: 'backend', backend: core.backend, canvas: fresh, message });
     } catch (e) {
-      this.lostReported = true;
-      this.stop();
-      this.emit({ kind: 'lost', backend: 'WebGPU', error: String(e) });
+      this.giveUp(lostBackend, String(e));
     }
+  }
+
+  giveUp(backend, error) {
+    this.lostReported = true;
+    this.stop();
+    this.emit({ kind: 'lost', backend, error });
   }
 
   /** Calls `fn(event)` for preset loads, failures and warnings. */
@@ -303,10 +349,10 @@ export class Kefir {
 
   /** Adds `[{name, text}]` to the playlist; returns their paths. */
   addPresets(presets) {
-    return this.core.addPresets(
-      presets.map((p) => p.name),
-      presets.map((p) => p.text),
-    );
+    const names = presets.map((p) => p.name);
+    const texts = presets.map((p) => p.text);
+    this.added.push([names, texts]);
+    return this.core.addPresets(names, texts);
   }
 
   /**
@@ -341,6 +387,7 @@ export class Kefir {
     if (!this.core.addTexture(name, width, height, rgba)) {
       throw new Error(`${name}: not taken as a texture`);
     }
+    this.addedTextures.push({ name, width, height, rgba });
     return { name, width, height };
   }
 
@@ -392,6 +439,7 @@ export class Kefir {
   }
 
   setFavouritesOnly(on) {
+    this.favouritesOnly = Boolean(on);
     this.core.setFavouritesOnly(on);
   }
 
@@ -410,6 +458,7 @@ export class Kefir {
 
   /** Seconds between automatic changes (0: off) and their blend. */
   setTiming(presetSeconds, blendSeconds = 2.7) {
+    this.timing = [presetSeconds, blendSeconds];
     this.core.setTiming(presetSeconds, blendSeconds);
   }
 

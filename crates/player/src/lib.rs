@@ -871,6 +871,18 @@ impl Player {
         self.refresh_preload();
     }
 
+    /// Marks the playlist preset at `path` broken for this session, as a
+    /// preset that fails to load is: next, previous and random skip it,
+    /// [`Player::select`] refuses it, and [`Playlist::broken`] lists it
+    /// with `reason`. For what only the host sees, e.g. a page whose
+    /// graphics context was lost while the preset played; a path added to
+    /// the playlist later is marked too. Not saved (see
+    /// [`Player::never_again`]); the current preset plays on.
+    pub fn mark_broken(&mut self, path: &Path, reason: impl Into<String>) {
+        self.list().mark_broken(path, reason.into());
+        self.refresh_preload();
+    }
+
     /// The name of the preset playing (the file name without `.milk`).
     pub fn current_name(&self) -> Option<&str> {
         self.current.as_ref().map(|c| c.name.as_str())

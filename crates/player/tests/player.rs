@@ -320,6 +320,46 @@ fn broken_presets_are_skipped_and_reported() {
 }
 
 #[test]
+fn a_preset_the_host_marks_broken_is_skipped_and_refused() {
+    let (dir, paths) = preset_dir(4, &[]);
+    let mut p = player(PlayerConfig {
+        preset_seconds: 0.0,
+        user_blend_seconds: 0.0,
+        ..config(dir.path())
+    });
+    let t = target();
+    assert_eq!(p.current_name(), Some("00 preset"));
+    // The one playing plays on; the one after it is marked too.
+    p.mark_broken(&paths[0], "the graphics context was lost while it played");
+    p.mark_broken(&paths[1], "the graphics context was lost while it played");
+    p.render(0.02, &t).unwrap();
+    assert_eq!(p.current_name(), Some("00 preset"));
+    let mut played = Vec::new();
+    for _ in 0..4 {
+        p.next();
+        p.render(0.02, &t).unwrap();
+        played.push(p.current_name().unwrap().to_owned());
+    }
+    assert_eq!(played, ["02 preset", "03 preset", "02 preset", "03 preset"]);
+    p.poll_events();
+    p.select(&paths[1]);
+    let events = p.poll_events();
+    assert!(matches!(
+        events.last(),
+        Some(PlayerEvent::Failed { error, .. })
+            if error.contains("marked broken: the graphics context was lost")
+    ));
+    assert_eq!(p.current_name(), Some("03 preset"));
+    let broken: Vec<&Path> = p
+        .playlist()
+        .broken()
+        .iter()
+        .map(|(p, _)| p.as_path())
+        .collect();
+    assert_eq!(broken, [&paths[0], &paths[1]]);
+}
+
+#[test]
 fn all_broken_or_empty_keeps_rendering() {
     let (dir, _) = preset_dir(3, &[0, 1, 2]);
     let mut p = player(config(dir.path()));
