@@ -321,14 +321,21 @@ fn write_data(
         SampleFormat::F64 => go::<f64>(writer, data, channels),
         SampleFormat::I8 => go::<i8>(writer, data, channels),
         SampleFormat::I16 => go::<i16>(writer, data, channels),
+        SampleFormat::I24 => go::<cpal::I24>(writer, data, channels),
         SampleFormat::I32 => go::<i32>(writer, data, channels),
+        SampleFormat::I64 => go::<i64>(writer, data, channels),
         SampleFormat::U8 => go::<u8>(writer, data, channels),
         SampleFormat::U16 => go::<u16>(writer, data, channels),
+        SampleFormat::U24 => go::<cpal::U24>(writer, data, channels),
         SampleFormat::U32 => go::<u32>(writer, data, channels),
+        SampleFormat::U64 => go::<u64>(writer, data, channels),
         _ => {}
     }
 }
 
+/// Whether [`write_data`] converts `format`: every PCM format cpal has.
+/// Sound cards with 24-bit converters (USB interfaces, a Raspberry Pi's ADC
+/// boards) may offer 24- or 32-bit samples only, and as their default.
 fn supported(format: SampleFormat) -> bool {
     matches!(
         format,
@@ -336,10 +343,14 @@ fn supported(format: SampleFormat) -> bool {
             | SampleFormat::F64
             | SampleFormat::I8
             | SampleFormat::I16
+            | SampleFormat::I24
             | SampleFormat::I32
+            | SampleFormat::I64
             | SampleFormat::U8
             | SampleFormat::U16
+            | SampleFormat::U24
             | SampleFormat::U32
+            | SampleFormat::U64
     )
 }
 
@@ -982,6 +993,50 @@ mod tests {
         std::thread::sleep(Duration::from_millis(50));
         assert!(matches!(capture.status(), CaptureStatus::Running { .. }));
         capture.stop();
+    }
+
+    #[test]
+    fn every_pcm_sample_format_reaches_the_ring_as_floats() {
+        /// Writes frames of half scale up (left) and down (right) in `T`'s
+        /// format through the callback's conversion; the ring holds them
+        /// as +-0.5 (after the resampler's delay line).
+        fn check<T: cpal::SizedSample + std::fmt::Debug>(up: T, down: T) {
+            let format = T::FORMAT;
+            assert!(supported(format), "{format}");
+            let mut samples: Vec<T> = [up, down].repeat(256);
+            // SAFETY: `samples` holds `samples.len()` values of `format`'s
+            // type and outlives `data`.
+            let data = unsafe {
+                cpal::Data::from_parts(samples.as_mut_ptr().cast(), samples.len(), format)
+            };
+            let (mut writer, mut reader) = pcm_ring(1024, crate::ANALYSIS_RATE);
+            write_data(&mut writer, &data, format, 2);
+            let frames = reader.take_all();
+            assert_eq!(frames.len(), 256, "{format}");
+            let [l, r] = frames[frames.len() - 1];
+            assert!(
+                (l - 0.5).abs() < 1e-3 && (r + 0.5).abs() < 1e-3,
+                "{format}: {up:?} {down:?} -> {l} {r}"
+            );
+        }
+        check(0.5f32, -0.5);
+        check(0.5f64, -0.5);
+        check(64i8, -64);
+        check(16_384i16, -16_384);
+        check(
+            cpal::I24::new(1 << 22).unwrap(),
+            cpal::I24::new(-(1 << 22)).unwrap(),
+        );
+        check(1i32 << 30, -(1 << 30));
+        check(1i64 << 62, -(1 << 62));
+        check(192u8, 64);
+        check(49_152u16, 16_384);
+        check(
+            cpal::U24::new((1 << 23) + (1 << 22)).unwrap(),
+            cpal::U24::new(1 << 22).unwrap(),
+        );
+        check(3u32 << 30, 1 << 30);
+        check(3u64 << 62, 1 << 62);
     }
 
     #[test]

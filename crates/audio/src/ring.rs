@@ -116,6 +116,12 @@ impl PcmReader {
         }
     }
 
+    /// Takes every frame written so far (for tests of what writers write).
+    #[cfg(test)]
+    pub(crate) fn take_all(&mut self) -> Vec<[f32; 2]> {
+        std::iter::from_fn(|| self.consumer.pop().ok()).collect()
+    }
+
     /// Frames waiting to be read.
     pub fn available(&self) -> usize {
         self.consumer.slots()
