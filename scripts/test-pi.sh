@@ -110,6 +110,36 @@ assert dark < 90, f"no dark panel under the message (median {dark:.0f})"
 captions = {s["caption"] for s in shown if s["caption"]}
 assert captions & set(names), f"the preset name did not show: {captions}"
 PY
+    # A lost GPU device (a GPU reset; destroyed on purpose at 2 s here): the
+    # process fails, so systemd starts it again, and the preset that played
+    # is in the cost file as gpu-lost; started again, it never plays it, not
+    # even first.
+    rm -rf "$OUT/state" && mkdir -p "$OUT/state"
+    local rc=0
+    STATE_DIRECTORY="$OUT/state" KEFIR_PI_TEST_GPU_LOSS_SECONDS=2 timeout -s KILL 120 \
+        xvfb-run -a -s "-screen 0 640x360x24 -nolisten tcp" \
+        "$ROOT/target/debug/kefir-pi" --display window --demo --size 640x360 --log-state \
+        --seed 7 >"$OUT/lost.jsonl" 2>"$OUT/lost.err" || rc=$?
+    [ "$rc" = 1 ] || { cat "$OUT/lost.err" >&2; fail "a lost GPU should end kefir-pi with status 1 (got $rc)"; }
+    STATE_DIRECTORY="$OUT/state" timeout -s KILL 120 \
+        xvfb-run -a -s "-screen 0 640x360x24 -nolisten tcp" \
+        "$ROOT/target/debug/kefir-pi" --display window --demo --size 640x360 --log-state \
+        --seed 7 --preset-seconds 1 --quit-after 4 >"$OUT/after.jsonl" 2>"$OUT/after.err" \
+        || { cat "$OUT/after.err" >&2; fail "kefir-pi after a lost GPU"; }
+    /usr/bin/python3 - "$OUT" <<'PY'
+import glob, json, sys
+out = sys.argv[1]
+events = lambda f: [json.loads(l) for l in open(f"{out}/{f}") if l.startswith("{")]
+lost = [e for e in events("lost.jsonl") if e["event"] == "gpu_lost"]
+assert lost and lost[0]["preset"], f"no gpu_lost event: {events('lost.jsonl')[-3:]}"
+name = lost[0]["preset"]
+(costs,) = glob.glob(f"{out}/state/costs-*.json")
+entry = json.load(open(costs))["presets"][f"{name}.milk"]
+assert entry["source"] == "gpu-lost", entry
+played = [e["name"] for e in events("after.jsonl") if e["event"] == "preset"]
+print(f"GPU lost with {name!r}; started again, it played {played}")
+assert played and name not in played, f"{name} played again: {played}"
+PY
 }
 
 step_unitfile() {

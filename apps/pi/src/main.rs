@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
-use anyhow::Result;
+use anyhow::{Result, anyhow};
 use clap::Parser;
 use serde_json::json;
 
@@ -274,10 +274,14 @@ fn run_kms(
         show.frame(&display.surface, &config);
     }
     show.finish();
+    let failure = show.failure.take();
     // The player before the surface, the surface before the DRM device.
     drop(show);
     drop(display);
-    Ok(())
+    match failure {
+        Some(why) => Err(anyhow!("{why}; exiting to be started again")),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 //! the screen (kefir-hud: messages, the preset name, the status line).
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
@@ -171,6 +173,14 @@ pub struct Show {
     no_hud: bool,
     /// What the screen showed last, for `--log-state`.
     shown: Option<Value>,
+    /// Set when the GPU device is lost (see [`Show::end_after_gpu_loss`]).
+    gpu_lost: Arc<AtomicBool>,
+    /// `KEFIR_PI_TEST_GPU_LOSS_SECONDS`: when to lose the device on purpose
+    /// (`device.destroy()`), for the test of what follows a loss.
+    test_gpu_loss: Option<Duration>,
+    /// Why the show ended when it must be started again: `main` exits with
+    /// a failure, and systemd starts it again (`Restart=on-failure`).
+    pub failure: Option<String>,
     pub quit: bool,
 }
 
@@ -186,6 +196,21 @@ impl Show {
         device.on_uncaptured_error(std::sync::Arc::new(|e: wgpu::Error| {
             eprintln!("kefir-pi: GPU error: {e}");
         }));
+        // A GPU reset (the driver recovering from a job that hung) loses the
+        // device for good: the next frame sees the flag and ends the show.
+        let gpu_lost = Arc::new(AtomicBool::new(false));
+        let flag = gpu_lost.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            if reason != wgpu::DeviceLostReason::Destroyed {
+                eprintln!("kefir-pi: the GPU device was lost: {message}");
+                flag.store(true, Ordering::Relaxed);
+            }
+        });
+        let test_gpu_loss = std::env::var("KEFIR_PI_TEST_GPU_LOSS_SECONDS")
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(Duration::from_secs_f64);
         let info = adapter.get_info();
         let mut pc = player_config(&options.config, options.seed, options.refresh_hz);
         if pc.pacing.budget.is_some() {
@@ -218,6 +243,9 @@ impl Show {
             early: Vec::new(),
             no_hud: false,
             shown: None,
+            gpu_lost,
+            test_gpu_loss,
+            failure: None,
             quit: false,
         };
         for p in options.problems {
@@ -407,6 +435,18 @@ impl Show {
     /// Renders one frame to `surface` (configured with `config`) and
     /// presents it. Waits for the display's refresh (FIFO).
     pub fn frame(&mut self, surface: &wgpu::Surface<'_>, config: &wgpu::SurfaceConfiguration) {
+        if self
+            .test_gpu_loss
+            .is_some_and(|t| self.started.elapsed() >= t)
+        {
+            self.test_gpu_loss = None;
+            self.device.destroy();
+            self.gpu_lost.store(true, Ordering::Relaxed);
+        }
+        if self.gpu_lost.load(Ordering::Relaxed) {
+            self.end_after_gpu_loss();
+            return;
+        }
         let now = Instant::now();
         let dt = self
             .last
@@ -530,6 +570,28 @@ impl Show {
                     .emit(json!({"event": "player", "detail": format!("{other:?}")})),
             }
         }
+    }
+
+    /// The GPU device is gone: notes the preset that was playing (skipped
+    /// on this device from then on, [`Player::gpu_lost`]) and ends the show
+    /// with a failure, so that systemd starts it again on a new device
+    /// instead of a black screen staying until someone pulls the plug.
+    fn end_after_gpu_loss(&mut self) {
+        if self.quit {
+            return;
+        }
+        let preset = self.player.gpu_lost();
+        let text = match &preset {
+            Some(name) => {
+                format!("the GPU was lost while \"{name}\" played; it is skipped from now on")
+            }
+            None => "the GPU was lost".to_owned(),
+        };
+        self.log.say(&text);
+        self.log
+            .emit(json!({"event": "gpu_lost", "preset": preset}));
+        self.failure = Some(text);
+        self.quit = true;
     }
 
     pub fn finish(&self) {

@@ -55,8 +55,9 @@ pub fn run(
     event_loop
         .run_app(&mut app)
         .map_err(|e| anyhow!("event loop: {e}"))?;
-    if let Some(show) = &app.show {
+    if let Some(mut show) = app.show.take() {
         show.finish();
+        app.note_failure(&mut show);
     }
     match app.fatal.take() {
         Some(e) => Err(e),
@@ -65,6 +66,15 @@ pub fn run(
 }
 
 impl App {
+    /// Keeps why the show ended when it must be started again (the GPU was
+    /// lost): `run` returns it as the error, so the process fails.
+    fn note_failure(&mut self, show: &mut Show) {
+        if let Some(why) = show.failure.take() {
+            self.fatal
+                .get_or_insert_with(|| anyhow!("{why}; exiting to be started again"));
+        }
+    }
+
     fn start(&mut self, event_loop: &ActiveEventLoop) -> Result<()> {
         let Some(mut options) = self.options.take() else {
             return Ok(());
@@ -176,8 +186,9 @@ impl ApplicationHandler for App {
     }
 
     fn exiting(&mut self, _event_loop: &ActiveEventLoop) {
-        if let Some(show) = self.show.take() {
+        if let Some(mut show) = self.show.take() {
             show.finish();
+            self.note_failure(&mut show);
         }
         self.surface = None;
     }

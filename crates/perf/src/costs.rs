@@ -83,6 +83,11 @@ pub enum CostSource {
     Bench,
     /// Seen by a player: the preset missed the frame budget for a while.
     Learned,
+    /// The GPU was lost (reset) while the preset played, most likely by a
+    /// frame that ran too long: the preset is skipped on this device until
+    /// `kefir bench` measures it again.
+    #[serde(rename = "gpu-lost")]
+    GpuLost,
 }
 
 /// One preset's cost on the device.
@@ -228,6 +233,9 @@ impl CostFile {
         let Some(cost) = self.presets.get(key) else {
             return Advice::Play;
         };
+        if cost.source == CostSource::GpuLost {
+            return Advice::Skip;
+        }
         if cost.predict_ms(size, max_scale) <= budget_ms {
             return Advice::Play;
         }
@@ -327,6 +335,27 @@ mod tests {
         let heavy = &file.presets["heavy.milk"];
         assert!((heavy.predict_ms((640, 360), 1.0) - 10.0).abs() < 1e-3);
         assert!((heavy.predict_ms((1280, 720), 0.5) - 10.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_preset_that_lost_the_gpu_is_skipped_until_benched_again() {
+        let mut file = CostFile::new(device());
+        file.record("fast.milk", cost(1.0, CostSource::Bench));
+        file.record("fast.milk", cost(1.0, CostSource::GpuLost));
+        let advice = |file: &CostFile| file.advise("fast.milk", (1280, 720), 16.7, (1.0, 0.25));
+        assert_eq!(advice(&file), Advice::Skip);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("costs.json");
+        file.save(&path).unwrap();
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("\"gpu-lost\"")
+        );
+        let mut file = CostFile::load(&path).unwrap();
+        assert_eq!(advice(&file), Advice::Skip);
+        file.record("fast.milk", cost(1.0, CostSource::Bench));
+        assert_eq!(advice(&file), Advice::Play);
     }
 
     #[test]

@@ -234,8 +234,18 @@ impl Pacer {
         self.config.min_scale.clamp(0.05, self.max_scale)
     }
 
-    /// What the cost file says of preset `key` on a `size` target.
+    /// What the cost file says of preset `key` on a `size` target. A
+    /// preset the GPU was lost with is skipped before the size is known
+    /// (a host's first preset), and whatever the budget.
     pub fn advise(&self, key: &str, size: Option<(u32, u32)>) -> Advice {
+        if let Some(costs) = &self.costs
+            && costs
+                .presets
+                .get(key)
+                .is_some_and(|c| c.source == CostSource::GpuLost)
+        {
+            return Advice::Skip;
+        }
         match (&self.costs, self.config.budget, size) {
             (Some(costs), Some(budget), Some(size)) => costs.advise(
                 key,
@@ -376,6 +386,27 @@ impl Pacer {
         scale: f32,
         frame_ms: f32,
     ) -> Option<String> {
+        self.record(key, size, scale, frame_ms, CostSource::Learned)
+    }
+
+    /// Notes in the cost file (and saves it) that the GPU was lost while
+    /// `key` played at `scale` on a `size` target
+    /// ([`CostSource::GpuLost`]: skipped from then on); the error of a
+    /// failed save.
+    pub fn record_gpu_lost(&mut self, key: &str, size: (u32, u32), scale: f32) -> Option<String> {
+        self.record(key, size, scale, 0.0, CostSource::GpuLost)
+    }
+
+    /// Records `key`'s frame times so far (the median of the window, and
+    /// at least `p95_ms` as its 95th percentile) with `source`, and saves.
+    fn record(
+        &mut self,
+        key: &str,
+        size: (u32, u32),
+        scale: f32,
+        p95_ms: f32,
+        source: CostSource,
+    ) -> Option<String> {
         let (costs, path) = (self.costs.as_mut()?, self.config.cost_file.as_ref()?);
         let mut window = self.window.clone();
         let median = percentile(&mut window, 50.0) * 1e3;
@@ -385,12 +416,12 @@ impl Pacer {
                 size: [size.0, size.1],
                 render_scale: scale,
                 frame_ms: median,
-                p95_ms: frame_ms.max(median),
+                p95_ms: p95_ms.max(median),
                 cpu_ms: None,
                 first_frame_ms: None,
                 prepare_ms: None,
                 gpu_ms: Default::default(),
-                source: CostSource::Learned,
+                source,
             },
         );
         save_costs(costs, path)

@@ -76,6 +76,25 @@ impl Player {
         });
     }
 
+    /// Tells the player that the host's GPU device was lost (a GPU reset)
+    /// while the current preset played. A frame that ran too long is the
+    /// likeliest cause, so the preset is noted in the cost file as
+    /// [`kefir_perf::CostSource::GpuLost`] (saved at once: a host started
+    /// again skips it on this device) and marked broken. The device is
+    /// gone: the host opens a new one and a new player (the Raspberry Pi
+    /// box exits and systemd starts it again). Returns the preset's name.
+    pub fn gpu_lost(&mut self) -> Option<String> {
+        let path = self.current_path()?.to_path_buf();
+        let size = self.target_size.unwrap_or((0, 0));
+        let scale = self.paced_scale();
+        if let Some(error) = self.pacer.record_gpu_lost(&preset_key(&path), size, scale) {
+            self.warn(error);
+        }
+        self.list()
+            .mark_broken(&path, "the GPU was lost while it played".into());
+        self.current_name().map(str::to_owned)
+    }
+
     /// Tells the player how long the last frame took to render (from the
     /// start of [`Player::render`] to the GPU finishing it, not counting a
     /// wait for the display; [`WorkTimer`] measures that). With a budget

@@ -948,6 +948,56 @@ fn pacing_lowers_the_scale_then_skips_a_preset_too_heavy_and_uses_the_cost_file(
 }
 
 #[test]
+fn a_preset_playing_when_the_gpu_was_lost_is_skipped_from_then_on() {
+    use std::time::Duration;
+    let (dir, paths) = preset_dir(3, &[]);
+    let costs = dir.path().join("costs.json");
+    let mut c = config(dir.path());
+    c.preset_seconds = 0.0;
+    c.user_blend_seconds = 0.0;
+    c.pacing = kefir_player::Pacing {
+        budget: Some(Duration::from_millis(16)),
+        cost_file: Some(costs.clone()),
+        ..kefir_player::Pacing::default()
+    };
+    let t = target();
+    let mut p = player(c.clone());
+    p.render(1.0 / 60.0, &t).unwrap();
+    assert_eq!(p.gpu_lost().as_deref(), Some("00 preset"));
+    assert!(
+        p.playlist()
+            .broken()
+            .iter()
+            .any(|(path, _)| path == &paths[0])
+    );
+    let saved = kefir_perf::CostFile::load(&costs).expect("cost file saved");
+    assert_eq!(
+        saved.presets["00 preset.milk"].source,
+        kefir_perf::CostSource::GpuLost
+    );
+    // The host starts again with a new player: it never plays the preset,
+    // not even as the first one (the playlist's first), chosen before the
+    // target's size is known.
+    let mut p = player(c);
+    let mut played = vec![p.current_name().unwrap().to_owned()];
+    for _ in 0..4 {
+        p.render(1.0 / 60.0, &t).unwrap();
+        p.next();
+        played.push(p.current_name().unwrap().to_owned());
+    }
+    assert_eq!(
+        played,
+        [
+            "01 preset",
+            "02 preset",
+            "01 preset",
+            "02 preset",
+            "01 preset"
+        ]
+    );
+}
+
+#[test]
 fn presets_held_as_text_play_from_the_playlist_and_the_worker() {
     let (dir, _) = preset_dir(1, &[]);
     let t = target();
