@@ -102,6 +102,10 @@ struct Kefir {
 
 impl Kefir {
     fn start(display: &str, home: &Path, args: &[&str]) -> Kefir {
+        Kefir::start_with_env(display, home, args, &[])
+    }
+
+    fn start_with_env(display: &str, home: &Path, args: &[&str], envs: &[(&str, &str)]) -> Kefir {
         let runtime = home.join("runtime");
         std::fs::create_dir_all(&runtime).unwrap();
         #[cfg(unix)]
@@ -118,6 +122,7 @@ impl Kefir {
             .env("HOME", home)
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_DATA_HOME", home.join("data"))
+            .envs(envs.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -485,6 +490,64 @@ fn an_audio_file_plays_then_the_demo_takes_over() {
     kefir.wait_event("quit", 15);
     let status = kefir.wait_exit(15);
     assert!(status.success(), "{status:?}; stderr:\n{}", kefir.stderr());
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+#[test]
+fn a_lost_gpu_device_is_replaced_and_its_preset_skipped() {
+    // The device is destroyed on purpose at 2 s (a GPU reset loses it the
+    // same way): Kefir opens another on the same window and goes on with
+    // another preset, drawing.
+    let xvfb = Xvfb::start();
+    let home = temp_dir("gpu-lost");
+    let mut kefir = Kefir::start_with_env(
+        &xvfb.display,
+        &home,
+        &[
+            "--demo",
+            "--no-config",
+            "--log-state",
+            "--size",
+            "320x180",
+            "--quit-after",
+            "6",
+        ],
+        &[("KEFIR_TEST_GPU_LOSS_SECONDS", "2")],
+    );
+    let ready = kefir.wait_event("ready", 60);
+    let window = ready["window"].as_u64().expect("an X window id");
+    let lost = kefir.wait_event("gpu_lost", 20);
+    let name = lost["preset"]
+        .as_str()
+        .expect("the preset that played")
+        .to_owned();
+    let restored = kefir.wait_event("gpu_restored", 20);
+    assert_ne!(
+        restored["preset"].as_str(),
+        Some(name.as_str()),
+        "{restored}"
+    );
+    let fps = kefir.wait_event("fps", 10);
+    assert!(fps["fps"].as_f64().unwrap() > 1.0, "{fps}");
+    let (_, _, a) = capture(&xvfb.display, window, &home.join("a.png"));
+    std::thread::sleep(Duration::from_millis(500));
+    let (_, _, b) = capture(&xvfb.display, window, &home.join("b.png"));
+    assert!(lit_enough(&a), "black after the new device");
+    assert!(differing(&a, &b) > 0.2, "not moving after the new device");
+    kefir.wait_event("quit", 15);
+    let status = kefir.wait_exit(15);
+    assert!(status.success(), "{status:?}; stderr:\n{}", kefir.stderr());
+    let played_again = kefir
+        .seen
+        .iter()
+        .skip_while(|v| v["event"] != "gpu_lost")
+        .any(|v| v["event"] == "preset" && v["name"] == name.as_str());
+    assert!(!played_again, "{name} played again: {:#?}", kefir.seen);
+    assert!(
+        kefir
+            .stderr()
+            .contains(&format!("the GPU was lost while \"{name}\" played"))
+    );
     let _ = std::fs::remove_dir_all(&home);
 }
 

@@ -1,7 +1,8 @@
 //! The window: winit events, the wgpu surface, the frame loop.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow};
@@ -136,6 +137,13 @@ struct App {
     idle_until: Option<Instant>,
     /// GPU time of frames, for the player's render scale governor.
     work_timer: WorkTimer,
+    /// Set when the GPU device is lost ([`App::recover_from_gpu_loss`]).
+    gpu_lost: Arc<AtomicBool>,
+    /// When devices were lost lately.
+    gpu_losses: Vec<Instant>,
+    /// `KEFIR_TEST_GPU_LOSS_SECONDS`: when to lose the device on purpose
+    /// (`device.destroy()`), for the test of what follows a loss.
+    test_gpu_loss: Option<Duration>,
 }
 
 impl App {
@@ -181,6 +189,13 @@ impl App {
             cursor_hidden: false,
             idle_until: None,
             work_timer: WorkTimer::new(),
+            gpu_lost: Arc::new(AtomicBool::new(false)),
+            gpu_losses: Vec::new(),
+            test_gpu_loss: std::env::var("KEFIR_TEST_GPU_LOSS_SECONDS")
+                .ok()
+                .and_then(|s| s.parse::<f64>().ok())
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .map(Duration::from_secs_f64),
         }
     }
 
@@ -233,6 +248,60 @@ impl App {
                 .context("creating the window")?,
         );
 
+        let (gpu, player, overlay) = self.open_gpu(event_loop, &window, monitor.as_ref())?;
+        let (config, format) = (&gpu.config, gpu.config.format);
+        self.log.emit(json!({
+            "event": "ready",
+            "width": config.width,
+            "height": config.height,
+            "scale": window.scale_factor(),
+            "format": format!("{format:?}"),
+            "present_mode": format!("{:?}", config.present_mode),
+            "adapter": gpu.adapter,
+            "window": x11_window_id(&window),
+            "monitor": monitor.as_ref().and_then(|m| m.name()),
+            "presets": player.playlist().len(),
+            "audio": self.audio.kind(),
+        }));
+        self.gpu = Some(gpu);
+        self.player = Some(player);
+        self.overlay = Some(overlay);
+        if let Some(p) = self.options.start_preset.clone()
+            && let Some(player) = &mut self.player
+        {
+            player.load_file(&p);
+        }
+        if self.options.settings.presets.locked
+            && let Some(player) = &mut self.player
+        {
+            player.set_locked(true);
+        }
+        if ws.fullscreen {
+            // Watched like a toggle, for X without a window manager.
+            self.fullscreen = Some(FullscreenRequest {
+                since: Instant::now(),
+                monitor,
+                windowed: (
+                    window.outer_position().ok(),
+                    LogicalSize::new(ws.width, ws.height).to_physical(window.scale_factor()),
+                ),
+                forced: false,
+            });
+            self.log.emit(json!({"event": "fullscreen", "on": true}));
+        }
+        self.window = Some(window);
+        Ok(())
+    }
+
+    /// Opens the GPU on `window`: instance, surface, adapter, device, the
+    /// player and the overlay (at start, and again after a lost device).
+    fn open_gpu(
+        &mut self,
+        event_loop: &ActiveEventLoop,
+        window: &Arc<Window>,
+        monitor: Option<&MonitorHandle>,
+    ) -> Result<(Gpu, Player, Overlay)> {
+        let ws = self.options.settings.window.clone();
         let mut desc = wgpu::InstanceDescriptor::new_with_display_handle_from_env(Box::new(
             event_loop.owned_display_handle(),
         ));
@@ -263,6 +332,15 @@ impl App {
         device.on_uncaptured_error(std::sync::Arc::new(|e: wgpu::Error| {
             eprintln!("kefir: GPU error: {e}");
         }));
+        // A GPU reset loses the device for good; the next frame sees the
+        // flag and opens another ([`App::recover_from_gpu_loss`]).
+        let lost = self.gpu_lost.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            if reason != wgpu::DeviceLostReason::Destroyed {
+                eprintln!("kefir: the GPU device was lost: {message}");
+                lost.store(true, Ordering::Relaxed);
+            }
+        });
 
         let size = window.inner_size();
         let request = milk_engine::gpu::SurfaceRequest {
@@ -301,60 +379,90 @@ impl App {
         let player =
             Player::new(device.clone(), queue.clone(), player_config).map_err(|e| anyhow!(e))?;
         let overlay = Overlay::new(
-            &window,
+            window,
             &device,
             format,
             self.options.settings.overlay.name_seconds,
             self.options.settings.overlay.show_fps,
         );
-        self.log.emit(json!({
-            "event": "ready",
-            "width": config.width,
-            "height": config.height,
-            "scale": window.scale_factor(),
-            "format": format!("{format:?}"),
-            "present_mode": format!("{:?}", config.present_mode),
-            "adapter": adapter_name,
-            "window": x11_window_id(&window),
-            "monitor": monitor.as_ref().and_then(|m| m.name()),
-            "presets": player.playlist().len(),
-            "audio": self.audio.kind(),
-        }));
-        self.gpu = Some(Gpu {
+        let gpu = Gpu {
             device,
             queue,
             surface,
             config,
             copy_src,
             adapter: adapter_name,
-        });
+        };
+        Ok((gpu, player, overlay))
+    }
+
+    /// The GPU device was lost: a reset, e.g. Windows stopping a frame
+    /// that ran past its 2 s watchdog, after which nothing draws on that
+    /// device again. Notes the preset that was playing (skipped from then
+    /// on, [`Player::gpu_lost`]), opens a new device and player on the same
+    /// window and goes on with another preset, keeping the lock. A third
+    /// loss within a minute ends Kefir with the reason.
+    fn recover_from_gpu_loss(&mut self, event_loop: &ActiveEventLoop) {
+        let Some(window) = self.window.clone() else {
+            return;
+        };
+        let now = Instant::now();
+        self.gpu_losses
+            .retain(|t| now.duration_since(*t) < Duration::from_secs(60));
+        self.gpu_losses.push(now);
+        let (path, name, locked) = match &mut self.player {
+            Some(p) => {
+                let path = p.current_path().map(Path::to_path_buf);
+                (path, p.gpu_lost(), p.locked())
+            }
+            None => (None, None, false),
+        };
+        let what = match &name {
+            Some(name) => format!("the GPU was lost while \"{name}\" played"),
+            None => "the GPU was lost".to_owned(),
+        };
+        eprintln!("kefir: {what}");
+        self.log
+            .emit(json!({"event": "gpu_lost", "preset": name, "path": path}));
+        if self.gpu_losses.len() > 2 {
+            self.fail(
+                event_loop,
+                anyhow!("{what}, the third time within a minute"),
+            );
+            return;
+        }
+        // What the old device made goes before a new one comes.
+        self.overlay = None;
+        self.player = None;
+        self.gpu = None;
+        self.work_timer = WorkTimer::new();
+        let monitor = self.monitor(event_loop);
+        let (gpu, mut player, mut overlay) =
+            match self.open_gpu(event_loop, &window, monitor.as_ref()) {
+                Ok(opened) => opened,
+                Err(e) => {
+                    self.fail(event_loop, e.context(what));
+                    return;
+                }
+            };
+        // Without a cost file (no automatic scale) only this mark skips it.
+        if let Some(path) = &path {
+            player.mark_broken(path, "the GPU was lost while it played");
+            if player.current_path() == Some(path.as_path()) {
+                player.next();
+            }
+        }
+        player.set_locked(locked);
+        overlay.toast(format!("{what}: skipped it"), true);
+        self.log.emit(json!({
+            "event": "gpu_restored",
+            "adapter": gpu.adapter,
+            "preset": player.current_name(),
+        }));
+        self.gpu = Some(gpu);
         self.player = Some(player);
         self.overlay = Some(overlay);
-        if let Some(p) = self.options.start_preset.clone()
-            && let Some(player) = &mut self.player
-        {
-            player.load_file(&p);
-        }
-        if self.options.settings.presets.locked
-            && let Some(player) = &mut self.player
-        {
-            player.set_locked(true);
-        }
-        if ws.fullscreen {
-            // Watched like a toggle, for X without a window manager.
-            self.fullscreen = Some(FullscreenRequest {
-                since: Instant::now(),
-                monitor,
-                windowed: (
-                    window.outer_position().ok(),
-                    LogicalSize::new(ws.width, ws.height).to_physical(window.scale_factor()),
-                ),
-                forced: false,
-            });
-            self.log.emit(json!({"event": "fullscreen", "on": true}));
-        }
-        self.window = Some(window);
-        Ok(())
+        self.last_frame = None;
     }
 
     fn resize(&mut self, size: PhysicalSize<u32>) {
@@ -566,6 +674,17 @@ impl App {
         };
         self.last_frame = Some(now);
         self.check_fullscreen();
+        if let (Some(t), Some(gpu)) = (self.test_gpu_loss, &self.gpu)
+            && self.started.elapsed() >= t
+        {
+            self.test_gpu_loss = None;
+            gpu.device.destroy();
+            self.gpu_lost.store(true, Ordering::Relaxed);
+        }
+        if self.gpu_lost.swap(false, Ordering::Relaxed) {
+            self.recover_from_gpu_loss(event_loop);
+            return;
+        }
 
         let (Some(window), Some(gpu), Some(player), Some(overlay)) = (
             self.window.clone(),
