@@ -510,7 +510,7 @@ fn a_lost_gpu_device_is_replaced_and_its_preset_skipped() {
             "--size",
             "320x180",
             "--quit-after",
-            "6",
+            "10",
         ],
         &[("KEFIR_TEST_GPU_LOSS_SECONDS", "2")],
     );
@@ -529,10 +529,19 @@ fn a_lost_gpu_device_is_replaced_and_its_preset_skipped() {
     );
     let fps = kefir.wait_event("fps", 10);
     assert!(fps["fps"].as_f64().unwrap() > 1.0, "{fps}");
-    let (_, _, a) = capture(&xvfb.display, window, &home.join("a.png"));
+    // The new preset starts from black: give it up to 4 s to light up.
+    let shot = home.join("a.png");
+    let mut a = capture(&xvfb.display, window, &shot).2;
+    for _ in 0..20 {
+        if lit_enough(&a) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        a = capture(&xvfb.display, window, &shot).2;
+    }
+    assert!(lit_enough(&a), "black after the new device");
     std::thread::sleep(Duration::from_millis(500));
     let (_, _, b) = capture(&xvfb.display, window, &home.join("b.png"));
-    assert!(lit_enough(&a), "black after the new device");
     assert!(differing(&a, &b) > 0.2, "not moving after the new device");
     kefir.wait_event("quit", 15);
     let status = kefir.wait_exit(15);
