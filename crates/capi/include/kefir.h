@@ -107,7 +107,8 @@ typedef enum kefir_event_kind {
      */
     KEFIR_EVENT_KIND_SWITCHED = 1,
     /**
-     * A preset could not be read or parsed; it was skipped.
+     * A preset could not be read or parsed, or the GPU was lost while it
+     * played; it was skipped.
      */
     KEFIR_EVENT_KIND_FAILED = 2,
     /**
@@ -486,6 +487,9 @@ int32_t kefir_push_audio_i16(struct kefir *k,
  * bytes, RGBA, rows top to bottom, no padding. `len` is the size of
  * `rgba`. Waits for the GPU when reading back. Same as
  * `kefir_render_into(k, dt, KEFIR_PIXEL_FORMAT_RGBA, rgba, width * 4, len)`.
+ * After a GPU reset (the device is lost for good) the instance opens a new
+ * device here, with its settings, playlist and marks, and skips the preset
+ * that was playing (a `KEFIR_EVENT_KIND_FAILED` event says so).
  *
  * # Safety
  * `k` is a live instance; `rgba` is NULL or points to `len` writable bytes.

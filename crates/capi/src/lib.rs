@@ -17,8 +17,9 @@
 use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use kefir_player::{Pacing, Player, PlayerConfig, PlayerEvent, WorkTimer};
 use milk_engine::LoadReport;
@@ -196,7 +197,8 @@ pub struct kefir_preset_info {
 pub enum kefir_event_kind {
     /// A preset started (a cut, or the start of a blend).
     Switched = 1,
-    /// A preset could not be read or parsed; it was skipped.
+    /// A preset could not be read or parsed, or the GPU was lost while it
+    /// played; it was skipped.
     Failed = 2,
     /// Something that does not stop playing went wrong (an unreadable
     /// preset directory or prefs file).
@@ -392,6 +394,8 @@ struct Inner {
     last_text: Option<(String, String)>,
     /// Times each frame's GPU work for the automatic render scale.
     timer: WorkTimer,
+    /// Set when the GPU device is lost ([`Inner::replace_lost_device`]).
+    lost: Arc<AtomicBool>,
 }
 
 /// The callback's user data, passed back as given.
@@ -418,6 +422,77 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 const MAX_PENDING: usize = 256;
 
 impl Inner {
+    /// A headless device (which raises `lost` when it is lost) and a
+    /// `width` x `height` target on it.
+    fn open_gpu(
+        width: u32,
+        height: u32,
+        lost: &Arc<AtomicBool>,
+    ) -> Result<(Headless, wgpu::Texture)> {
+        let gpu = Headless::new().map_err(|e| Error::new(KEFIR_ERROR_DEVICE, e.to_string()))?;
+        log::info!(target: "kefir", "rendering on {}", gpu.adapter_description());
+        // wgpu's default handler panics; a GPU error is reported and the
+        // instance goes on.
+        gpu.device
+            .on_uncaptured_error(std::sync::Arc::new(|e: wgpu::Error| {
+                log::error!(target: "kefir", "GPU error: {e}");
+            }));
+        let flag = lost.clone();
+        gpu.device.set_device_lost_callback(move |reason, message| {
+            if reason != wgpu::DeviceLostReason::Destroyed {
+                log::error!(target: "kefir", "the GPU device was lost: {message}");
+                flag.store(true, Ordering::Relaxed);
+            }
+        });
+        let target = Inner::target(&gpu, width, height)?;
+        Ok((gpu, target))
+    }
+
+    /// The GPU device was lost (a reset: a frame past the driver's watchdog,
+    /// a driver update): nothing renders on it again. Opens a new device
+    /// and a new player with the settings, marks, lock and broken presets
+    /// of the old one, skipping the preset that was playing
+    /// ([`Player::gpu_lost`]); the host hears of it as a failed preset.
+    fn replace_lost_device(&mut self) -> Result<()> {
+        let path = self.player.current_path().map(Path::to_path_buf);
+        let name = self.player.gpu_lost();
+        let what = match &name {
+            Some(name) => format!("the GPU was lost while \"{name}\" played"),
+            None => "the GPU was lost".to_owned(),
+        };
+        log::warn!(target: "kefir", "{what}; opening a new device");
+        let (width, height) = (self.target.width(), self.target.height());
+        let (gpu, target) = Inner::open_gpu(width, height, &self.lost)?;
+        let mut player = Player::new(
+            gpu.device.clone(),
+            gpu.queue.clone(),
+            self.player.config().clone(),
+        )
+        .map_err(|e| Error::new(KEFIR_ERROR_DEVICE, e.to_string()))?;
+        player.set_prefs(self.player.playlist().prefs().clone());
+        for (broken, reason) in self.player.playlist().broken() {
+            player.mark_broken(broken, reason.clone());
+        }
+        if let Some(path) = &path
+            && player.current_path() == Some(path.as_path())
+        {
+            player.next();
+        }
+        player.set_locked(self.player.locked());
+        // The old player's events first, then the new one's.
+        self.collect();
+        self.pending.push(PlayerEvent::Failed {
+            path,
+            error: format!("{what}: skipped, on a new device"),
+        });
+        self.player = player;
+        self.gpu = gpu;
+        self.target = target;
+        self.reader = FrameReader::new();
+        self.timer = WorkTimer::new();
+        Ok(())
+    }
+
     /// Moves the player's events to `pending`.
     fn collect(&mut self) {
         let events = self.player.poll_events();
@@ -686,15 +761,8 @@ pub unsafe extern "C" fn kefir_create(config: *const kefir_config) -> *mut kefir
             seed: c.seed,
             ..PlayerConfig::default()
         };
-        let gpu = Headless::new().map_err(|e| Error::new(KEFIR_ERROR_DEVICE, e.to_string()))?;
-        log::info!(target: "kefir", "rendering on {}", gpu.adapter_description());
-        // wgpu's default handler panics; a GPU error is reported and the
-        // instance goes on.
-        gpu.device
-            .on_uncaptured_error(std::sync::Arc::new(|e: wgpu::Error| {
-                log::error!(target: "kefir", "GPU error: {e}");
-            }));
-        let target = Inner::target(&gpu, c.width, c.height)?;
+        let lost = Arc::new(AtomicBool::new(false));
+        let (gpu, target) = Inner::open_gpu(c.width, c.height, &lost)?;
         let player = Player::new(gpu.device.clone(), gpu.queue.clone(), config)
             .map_err(|e| Error::new(KEFIR_ERROR_ARGUMENT, e.to_string()))?;
         let instance = kefir {
@@ -710,6 +778,7 @@ pub unsafe extern "C" fn kefir_create(config: *const kefir_config) -> *mut kefir
                 current_report: None,
                 last_text: None,
                 timer: WorkTimer::new(),
+                lost,
             }),
         };
         lock(&instance.inner).collect();
@@ -856,6 +925,9 @@ pub unsafe extern "C" fn kefir_push_audio_i16(
 /// bytes, RGBA, rows top to bottom, no padding. `len` is the size of
 /// `rgba`. Waits for the GPU when reading back. Same as
 /// `kefir_render_into(k, dt, KEFIR_PIXEL_FORMAT_RGBA, rgba, width * 4, len)`.
+/// After a GPU reset (the device is lost for good) the instance opens a new
+/// device here, with its settings, playlist and marks, and skips the preset
+/// that was playing (a `KEFIR_EVENT_KIND_FAILED` event says so).
 ///
 /// # Safety
 /// `k` is a live instance; `rgba` is NULL or points to `len` writable bytes.
@@ -929,6 +1001,9 @@ unsafe fn render_into(
                     KEFIR_ERROR_ARGUMENT,
                     format!("pixel buffer of {len} bytes, the frame needs {needed}"),
                 ));
+            }
+            if inner.lost.swap(false, Ordering::Relaxed) {
+                inner.replace_lost_device()?;
             }
             let chunks = {
                 let mut queue = lock(&instance.audio);
@@ -1605,5 +1680,71 @@ pub unsafe extern "C" fn kefir_select_index(k: *mut kefir, index: i32) -> i32 {
                 None => Ok(KEFIR_OK),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_device_is_replaced_and_its_preset_skipped() {
+        let presets = CString::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../presets")).unwrap();
+        let mut config = default_config();
+        config.width = 64;
+        config.height = 36;
+        config.mesh_width = 12;
+        config.mesh_height = 9;
+        config.preset_dir = presets.as_ptr();
+        // SAFETY: a valid config; the instance is destroyed at the end.
+        unsafe {
+            let k = kefir_create(&config);
+            assert!(!k.is_null(), "{:?}", CStr::from_ptr(kefir_last_error()));
+            let mut rgba = vec![0u8; 64 * 36 * 4];
+            assert_eq!(
+                kefir_render(k, 1.0 / 30.0, rgba.as_mut_ptr(), rgba.len()),
+                KEFIR_OK
+            );
+            let (before, path) = {
+                let inner = lock(&(*k).inner);
+                let name = inner.player.current_name().unwrap().to_owned();
+                let path = inner.player.current_path().unwrap().to_path_buf();
+                // What a GPU reset does to the device (the callback ignores
+                // a destroy asked for, so the test raises the flag itself).
+                inner.gpu.device.destroy();
+                inner.lost.store(true, Ordering::Relaxed);
+                (name, path)
+            };
+            let mut lit = 0;
+            for _ in 0..30 {
+                assert_eq!(
+                    kefir_render(k, 1.0 / 30.0, rgba.as_mut_ptr(), rgba.len()),
+                    KEFIR_OK,
+                    "{:?}",
+                    CStr::from_ptr(kefir_last_error())
+                );
+                lit = rgba
+                    .chunks(4)
+                    .filter(|p| p[..3].iter().any(|&c| c > 8))
+                    .count();
+            }
+            let inner = lock(&(*k).inner);
+            assert_ne!(inner.player.current_name(), Some(before.as_str()));
+            assert!(lit > 20, "{lit} lit pixels on the new device");
+            assert!(
+                inner
+                    .player
+                    .playlist()
+                    .broken()
+                    .iter()
+                    .any(|(p, _)| p == &path)
+            );
+            assert!(inner.pending.iter().any(|e| matches!(
+                e,
+                PlayerEvent::Failed { path: Some(p), error } if p == &path && error.contains("the GPU was lost")
+            )));
+            drop(inner);
+            kefir_destroy(k);
+        }
     }
 }
