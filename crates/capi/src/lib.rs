@@ -450,9 +450,9 @@ impl Inner {
 
     /// The GPU device was lost (a reset: a frame past the driver's watchdog,
     /// a driver update): nothing renders on it again. Opens a new device
-    /// and a new player with the settings, marks, lock and broken presets
-    /// of the old one, skipping the preset that was playing
-    /// ([`Player::gpu_lost`]); the host hears of it as a failed preset.
+    /// and a new player like the old one ([`Player::reopen_on`]), skipping
+    /// the preset that was playing ([`Player::gpu_lost`]); the host hears
+    /// of it as a failed preset.
     fn replace_lost_device(&mut self) -> Result<()> {
         let path = self.player.current_path().map(Path::to_path_buf);
         let name = self.player.gpu_lost();
@@ -463,22 +463,10 @@ impl Inner {
         log::warn!(target: "kefir", "{what}; opening a new device");
         let (width, height) = (self.target.width(), self.target.height());
         let (gpu, target) = Inner::open_gpu(width, height, &self.lost)?;
-        let mut player = Player::new(
-            gpu.device.clone(),
-            gpu.queue.clone(),
-            self.player.config().clone(),
-        )
-        .map_err(|e| Error::new(KEFIR_ERROR_DEVICE, e.to_string()))?;
-        player.set_prefs(self.player.playlist().prefs().clone());
-        for (broken, reason) in self.player.playlist().broken() {
-            player.mark_broken(broken, reason.clone());
-        }
-        if let Some(path) = &path
-            && player.current_path() == Some(path.as_path())
-        {
-            player.next();
-        }
-        player.set_locked(self.player.locked());
+        let player = self
+            .player
+            .reopen_on(gpu.device.clone(), gpu.queue.clone())
+            .map_err(|e| Error::new(KEFIR_ERROR_DEVICE, e.to_string()))?;
         // The old player's events first, then the new one's.
         self.collect();
         self.pending.push(PlayerEvent::Failed {

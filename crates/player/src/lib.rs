@@ -437,8 +437,21 @@ impl Player {
         queue: wgpu::Queue,
         config: PlayerConfig,
     ) -> Result<Player, PlayerError> {
+        Self::open(device, queue, config, Arc::default(), None)
+    }
+
+    /// A player on `device` with `config` and the presets held as `texts`;
+    /// with `like`, also that player's marks and broken presets, set before
+    /// the first preset is chosen (so it is not one of them).
+    fn open(
+        device: wgpu::Device,
+        queue: wgpu::Queue,
+        config: PlayerConfig,
+        texts: Arc<Texts>,
+        like: Option<&Player>,
+    ) -> Result<Player, PlayerError> {
         let mut events = Vec::new();
-        let playlist = Self::scan_playlist(&config, &Texts::default(), &mut events)?;
+        let playlist = Self::scan_playlist(&config, &texts, &mut events)?;
         let info = device.adapter_info();
         let device_info = kefir_perf::DeviceInfo {
             name: info.name,
@@ -473,7 +486,7 @@ impl Player {
             vis,
             analyzer,
             playlist: Arc::new(playlist),
-            texts: Arc::default(),
+            texts,
             rng: rng(config.seed),
             config,
             events,
@@ -499,6 +512,13 @@ impl Player {
             output_scale: 1.0,
         };
         player.load_prefs();
+        if let Some(like) = like {
+            player.list().set_prefs(like.playlist.prefs().clone());
+            for (path, reason) in like.playlist.broken() {
+                player.list().mark_broken(path, reason.clone());
+            }
+            player.locked = like.locked;
+        }
         player.jitter = player.rng.next_f64();
         player.advance(Step::Next, Switch::Cut);
         player.refresh_preload();
@@ -881,6 +901,29 @@ impl Player {
     pub fn mark_broken(&mut self, path: &Path, reason: impl Into<String>) {
         self.list().mark_broken(path, reason.into());
         self.refresh_preload();
+    }
+
+    /// A player like this one on another device, for a host whose device
+    /// was lost (see [`Player::gpu_lost`]): the same settings, presets held
+    /// as text, favourites and never-again marks, broken presets and lock;
+    /// it starts on another preset when the one playing here is marked
+    /// broken (the first preset is chosen with the marks in place). History,
+    /// the audio analysis and the picture start afresh.
+    ///
+    /// # Errors
+    /// As [`Player::new`].
+    pub fn reopen_on(
+        &self,
+        device: wgpu::Device,
+        queue: wgpu::Queue,
+    ) -> Result<Player, PlayerError> {
+        Self::open(
+            device,
+            queue,
+            self.config.clone(),
+            self.texts.clone(),
+            Some(self),
+        )
     }
 
     /// The name of the preset playing (the file name without `.milk`).

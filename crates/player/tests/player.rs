@@ -998,6 +998,55 @@ fn a_preset_playing_when_the_gpu_was_lost_is_skipped_from_then_on() {
 }
 
 #[test]
+fn a_player_reopened_on_a_new_device_keeps_what_the_host_gave_it() {
+    let (dir, paths) = preset_dir(3, &[]);
+    let mut p = player(PlayerConfig {
+        preset_seconds: 0.0,
+        user_blend_seconds: 0.0,
+        ..config(dir.path())
+    });
+    let t = target();
+    p.add_texts([(PathBuf::from("held/Text Preset.milk"), preset_text(7))]);
+    p.render(1.0 / 60.0, &t).unwrap();
+    assert_eq!(p.current_name(), Some("00 preset"));
+    p.toggle_favourite();
+    p.set_locked(true);
+    p.mark_broken(&paths[1], "a reason");
+    // The device is lost while 00 plays.
+    assert_eq!(p.gpu_lost().as_deref(), Some("00 preset"));
+    let gpu = gpu();
+    let mut q = p.reopen_on(gpu.device.clone(), gpu.queue.clone()).unwrap();
+    // The first preset is chosen with the marks in place: neither 00 nor 01
+    // ever starts, not even for a moment.
+    let started: Vec<String> = q
+        .poll_events()
+        .into_iter()
+        .filter_map(|e| match e {
+            PlayerEvent::Switched { name, .. } => Some(name),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(started, ["02 preset"]);
+    assert!(q.locked());
+    assert_eq!(q.config().preset_seconds, 0.0);
+    assert!(q.playlist().prefs().is_favourite("00 preset.milk"));
+    let broken: Vec<&Path> = q
+        .playlist()
+        .broken()
+        .iter()
+        .map(|(p, _)| p.as_path())
+        .collect();
+    assert_eq!(broken, [&paths[1], &paths[0]], "in the order marked");
+    q.next();
+    q.render(1.0 / 60.0, &t).unwrap();
+    assert_eq!(
+        q.current_name(),
+        Some("Text Preset"),
+        "presets held as text come along"
+    );
+}
+
+#[test]
 fn presets_held_as_text_play_from_the_playlist_and_the_worker() {
     let (dir, _) = preset_dir(1, &[]);
     let t = target();

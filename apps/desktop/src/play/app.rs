@@ -248,7 +248,7 @@ impl App {
                 .context("creating the window")?,
         );
 
-        let (gpu, player, overlay) = self.open_gpu(event_loop, &window, monitor.as_ref())?;
+        let (gpu, player, overlay) = self.open_gpu(event_loop, &window, monitor.as_ref(), None)?;
         let (config, format) = (&gpu.config, gpu.config.format);
         self.log.emit(json!({
             "event": "ready",
@@ -300,6 +300,7 @@ impl App {
         event_loop: &ActiveEventLoop,
         window: &Arc<Window>,
         monitor: Option<&MonitorHandle>,
+        previous: Option<&Player>,
     ) -> Result<(Gpu, Player, Overlay)> {
         let ws = self.options.settings.window.clone();
         let mut desc = wgpu::InstanceDescriptor::new_with_display_handle_from_env(Box::new(
@@ -376,8 +377,11 @@ impl App {
                     backend: format!("{:?}", info.backend),
                 });
         }
-        let player =
-            Player::new(device.clone(), queue.clone(), player_config).map_err(|e| anyhow!(e))?;
+        let player = match previous {
+            Some(previous) => previous.reopen_on(device.clone(), queue.clone()),
+            None => Player::new(device.clone(), queue.clone(), player_config),
+        }
+        .map_err(|e| anyhow!(e))?;
         let overlay = Overlay::new(
             window,
             &device,
@@ -410,12 +414,10 @@ impl App {
         self.gpu_losses
             .retain(|t| now.duration_since(*t) < Duration::from_secs(60));
         self.gpu_losses.push(now);
-        let (path, name, locked) = match &mut self.player {
-            Some(p) => {
-                let path = p.current_path().map(Path::to_path_buf);
-                (path, p.gpu_lost(), p.locked())
-            }
-            None => (None, None, false),
+        let mut old = self.player.take();
+        let (path, name) = match &mut old {
+            Some(p) => (p.current_path().map(Path::to_path_buf), p.gpu_lost()),
+            None => (None, None),
         };
         let what = match &name {
             Some(name) => format!("the GPU was lost while \"{name}\" played"),
@@ -431,28 +433,21 @@ impl App {
             );
             return;
         }
-        // What the old device made goes before a new one comes.
+        // What the old device made goes before a new one comes (the old
+        // player only lends its settings and marks to the new one).
         self.overlay = None;
-        self.player = None;
         self.gpu = None;
         self.work_timer = WorkTimer::new();
         let monitor = self.monitor(event_loop);
-        let (gpu, mut player, mut overlay) =
-            match self.open_gpu(event_loop, &window, monitor.as_ref()) {
+        let (gpu, player, mut overlay) =
+            match self.open_gpu(event_loop, &window, monitor.as_ref(), old.as_ref()) {
                 Ok(opened) => opened,
                 Err(e) => {
                     self.fail(event_loop, e.context(what));
                     return;
                 }
             };
-        // Without a cost file (no automatic scale) only this mark skips it.
-        if let Some(path) = &path {
-            player.mark_broken(path, "the GPU was lost while it played");
-            if player.current_path() == Some(path.as_path()) {
-                player.next();
-            }
-        }
-        player.set_locked(locked);
+        drop(old);
         overlay.toast(format!("{what}: skipped it"), true);
         self.log.emit(json!({
             "event": "gpu_restored",

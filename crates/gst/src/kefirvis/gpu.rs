@@ -11,7 +11,12 @@
 //! wgpu's default handler for errors outside an error scope panics; here
 //! they are collected instead and posted as warnings by the element that
 //! renders next.
+//!
+//! A GPU reset loses the device for good. Each element sees it at its next
+//! frame ([`SharedGpu::is_lost`]) and asks for the device again: [`shared`]
+//! never hands out a lost one, so the first to ask opens its successor.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use milk_engine::headless::{Headless, HeadlessError};
@@ -20,6 +25,7 @@ use milk_engine::headless::{Headless, HeadlessError};
 pub(crate) struct SharedGpu {
     pub(crate) headless: Headless,
     errors: Arc<Mutex<Vec<String>>>,
+    lost: Arc<AtomicBool>,
 }
 
 static GPU: Mutex<Option<Arc<SharedGpu>>> = Mutex::new(None);
@@ -32,7 +38,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// next element to start tries again (a driver installed meanwhile, say).
 pub(crate) fn shared() -> Result<Arc<SharedGpu>, HeadlessError> {
     let mut slot = lock(&GPU);
-    if let Some(gpu) = &*slot {
+    if let Some(gpu) = &*slot
+        && !gpu.is_lost()
+    {
         return Ok(gpu.clone());
     }
     let headless = Headless::new()?;
@@ -48,12 +56,39 @@ pub(crate) fn shared() -> Result<Arc<SharedGpu>, HeadlessError> {
                 errors.push(error.to_string());
             }
         }));
-    let gpu = Arc::new(SharedGpu { headless, errors });
+    let lost = Arc::new(AtomicBool::new(false));
+    let flag = lost.clone();
+    headless
+        .device
+        .set_device_lost_callback(move |reason, _message| {
+            if reason != wgpu::DeviceLostReason::Destroyed {
+                flag.store(true, Ordering::Relaxed);
+            }
+        });
+    let gpu = Arc::new(SharedGpu {
+        headless,
+        errors,
+        lost,
+    });
     *slot = Some(gpu.clone());
     Ok(gpu)
 }
 
 impl SharedGpu {
+    /// Whether the device was lost (a GPU reset): nothing renders on it
+    /// again, and [`shared`] opens another.
+    pub(crate) fn is_lost(&self) -> bool {
+        self.lost.load(Ordering::Relaxed)
+    }
+
+    /// Loses the device on purpose (`device.destroy()`), as a GPU reset
+    /// would: for the test of what follows a loss
+    /// (`KEFIR_TEST_GPU_LOSS_FRAMES`).
+    pub(crate) fn lose(&self) {
+        self.headless.device.destroy();
+        self.lost.store(true, Ordering::Relaxed);
+    }
+
     /// The errors reported since the last call.
     pub(crate) fn take_errors(&self) -> Vec<String> {
         std::mem::take(&mut *lock(&self.errors))

@@ -83,6 +83,12 @@ struct State {
     skipped: f64,
     processed: u64,
     dropped: u64,
+    /// Events of the element's own to report with the next frame's (a
+    /// preset skipped after a lost device).
+    events: Vec<PlayerEvent>,
+    /// `KEFIR_TEST_GPU_LOSS_FRAMES`: the frame at which to lose the device
+    /// on purpose, for the test of what follows a loss.
+    test_gpu_loss: Option<u64>,
 }
 
 /// Downstream's QoS report (updated from its thread).
@@ -547,6 +553,10 @@ impl KefirVis {
         state.skipped = 0.0;
         state.processed = 0;
         state.dropped = 0;
+        state.events.clear();
+        state.test_gpu_loss = std::env::var("KEFIR_TEST_GPU_LOSS_FRAMES")
+            .ok()
+            .and_then(|s| s.parse().ok());
         state.segment = gst::FormattedSegment::new();
         if let Some(framer) = &mut state.framer {
             framer.reset();
@@ -812,6 +822,53 @@ impl KefirVis {
         }
     }
 
+    /// The GPU device was lost (a reset): takes the process's new device
+    /// ([`gpu::shared`]) and a player like the old one on it
+    /// ([`Player::reopen_on`]), skipping the preset that was playing
+    /// ([`Player::gpu_lost`]), reported as a failed preset.
+    fn replace_lost_device(&self, state: &mut State) -> Result<(), gst::FlowError> {
+        let gpu = gpu::shared().map_err(|e| {
+            gst::element_imp_error!(
+                self,
+                gst::LibraryError::Init,
+                ("The GPU was lost and no new device opened"),
+                ["{e}"]
+            );
+            gst::FlowError::Error
+        })?;
+        if let Some(renderer) = state.renderer.as_mut() {
+            let path = renderer
+                .player
+                .current_path()
+                .map(std::path::Path::to_path_buf);
+            let name = renderer.player.gpu_lost();
+            let player = renderer
+                .player
+                .reopen_on(gpu.headless.device.clone(), gpu.headless.queue.clone())
+                .map_err(|e| {
+                    gst::element_imp_error!(self, gst::LibraryError::Settings, ("{e}"));
+                    gst::FlowError::Error
+                })?;
+            state.events.extend(renderer.player.poll_events());
+            state.events.push(PlayerEvent::Failed {
+                path,
+                error: match name {
+                    Some(name) => format!(
+                        "the GPU was lost while \"{name}\" played: skipped, on a new device"
+                    ),
+                    None => "the GPU was lost: rendering on a new device".to_owned(),
+                },
+            });
+            *renderer = Renderer {
+                player,
+                target: None,
+                reader: FrameReader::new(),
+            };
+        }
+        state.gpu = Some(gpu);
+        Ok(())
+    }
+
     /// Converts the buffer's samples to f32 and hands them to the framer.
     fn take_audio(&self, buffer: &gst::Buffer) -> Result<(), gst::FlowError> {
         let mut state = lock(&self.state);
@@ -905,11 +962,14 @@ impl KefirVis {
         state.processed += 1;
         let dt = duration.seconds_f64() + std::mem::take(&mut state.skipped);
         let buffer = self.render(state, timing, dt)?;
-        let events = state
-            .renderer
-            .as_mut()
-            .map(|r| r.player.poll_events())
-            .unwrap_or_default();
+        let mut events = std::mem::take(&mut state.events);
+        events.extend(
+            state
+                .renderer
+                .as_mut()
+                .map(|r| r.player.poll_events())
+                .unwrap_or_default(),
+        );
         Ok(Some(Produced {
             buffer: Some(buffer),
             events,
@@ -990,6 +1050,15 @@ impl KefirVis {
         timing: FrameTiming,
         dt: f64,
     ) -> Result<gst::Buffer, gst::FlowError> {
+        if let (Some(frame), Some(gpu)) = (state.test_gpu_loss, &state.gpu)
+            && state.processed >= frame
+        {
+            state.test_gpu_loss = None;
+            gpu.lose();
+        }
+        if state.gpu.as_ref().is_some_and(|gpu| gpu.is_lost()) {
+            self.replace_lost_device(state)?;
+        }
         let State {
             gpu,
             renderer,
