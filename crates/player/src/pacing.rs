@@ -238,12 +238,7 @@ impl Pacer {
     /// preset the GPU was lost with is skipped before the size is known
     /// (a host's first preset), and whatever the budget.
     pub fn advise(&self, key: &str, size: Option<(u32, u32)>) -> Advice {
-        if let Some(costs) = &self.costs
-            && costs
-                .presets
-                .get(key)
-                .is_some_and(|c| c.source == CostSource::GpuLost)
-        {
+        if self.lost_gpu(key) {
             return Advice::Skip;
         }
         match (&self.costs, self.config.budget, size) {
@@ -375,6 +370,16 @@ impl Pacer {
             p.since_change = 0;
         }
         verdict
+    }
+
+    /// Whether the cost file says the GPU was lost while `key` played.
+    pub fn lost_gpu(&self, key: &str) -> bool {
+        self.costs.as_ref().is_some_and(|costs| {
+            costs
+                .presets
+                .get(key)
+                .is_some_and(|c| c.source == CostSource::GpuLost)
+        })
     }
 
     /// Notes in the cost file (and saves it) that `key` took `frame_ms`

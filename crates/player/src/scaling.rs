@@ -62,8 +62,20 @@ impl Player {
     }
 
     /// Marks `path` too heavy in the playlist (so it does not come round
-    /// again) and says so.
+    /// again) and says so; a preset the GPU was lost with before is a
+    /// failure of its own ([`PlayerEvent::Failed`]).
     pub(crate) fn skip_heavy(&mut self, path: &Path, frame_ms: Option<f32>) {
+        if frame_ms.is_none() && self.pacer.lost_gpu(&preset_key(path)) {
+            let error = "the GPU was lost while it played on this device (its cost \
+                         file says so; `kefir bench` measures it again)"
+                .to_owned();
+            self.list().mark_broken(path, error.clone());
+            self.push_event(PlayerEvent::Failed {
+                path: Some(path.to_path_buf()),
+                error,
+            });
+            return;
+        }
         let reason = match frame_ms {
             Some(ms) => format!("too heavy for this device ({ms:.1} ms per frame)"),
             None => "too heavy for this device (cost file)".to_owned(),

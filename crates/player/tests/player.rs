@@ -979,6 +979,14 @@ fn a_preset_playing_when_the_gpu_was_lost_is_skipped_from_then_on() {
     // not even as the first one (the playlist's first), chosen before the
     // target's size is known.
     let mut p = player(c);
+    assert!(
+        p.poll_events().iter().any(|e| matches!(
+            e,
+            PlayerEvent::Failed { path: Some(path), error }
+                if path == &paths[0] && error.contains("the GPU was lost while it played")
+        )),
+        "the skip says why"
+    );
     let mut played = vec![p.current_name().unwrap().to_owned()];
     for _ in 0..4 {
         p.render(1.0 / 60.0, &t).unwrap();
