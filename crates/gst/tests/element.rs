@@ -5,11 +5,14 @@
 //! messages, latency and QoS.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::Once;
 
 use gst::glib;
 use gst::prelude::*;
 use gst_check::Harness;
+
+mod common;
+use common::{PresetSignals, lit};
 
 const PRESETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../presets");
 const SECOND: u64 = 1_000_000_000;
@@ -105,15 +108,6 @@ fn pull_all(h: &mut Harness) -> Vec<(u64, u64, gst::BufferFlags, Vec<u8>)> {
         ));
     }
     out
-}
-
-/// Fraction of pixels (4 bytes each) with a channel above 16.
-fn lit(frame: &[u8]) -> f64 {
-    let n = frame
-        .chunks_exact(4)
-        .filter(|p| p[..3].iter().any(|&c| c > 16))
-        .count();
-    n as f64 / (frame.len() / 4) as f64
 }
 
 fn output_caps(h: &Harness) -> gst::Caps {
@@ -295,23 +289,7 @@ fn broken_presets_post_warnings_and_frames_keep_coming() {
         caps,
     );
     let element = h.element().unwrap();
-    let failed = Arc::new(Mutex::new(Vec::<(Option<String>, String)>::new()));
-    let changed = Arc::new(Mutex::new(Vec::<String>::new()));
-    {
-        let failed = failed.clone();
-        element.connect("preset-failed", false, move |args| {
-            failed
-                .lock()
-                .unwrap()
-                .push((args[1].get().unwrap(), args[2].get().unwrap()));
-            None
-        });
-        let changed = changed.clone();
-        element.connect("preset-changed", false, move |args| {
-            changed.lock().unwrap().push(args[1].get().unwrap());
-            None
-        });
-    }
+    let PresetSignals { failed, changed } = PresetSignals::watch(&element);
     // The only preset does not load: MilkDrop's default preset plays.
     push_f32(&mut h, &kick(16_000, 0.5), 2, 16_000, 0, 800);
     assert_eq!(pull_all(&mut h).len(), 10);

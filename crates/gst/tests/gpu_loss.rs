@@ -3,10 +3,11 @@
 //! a test binary of its own): frames keep coming, drawn on a new device,
 //! and the preset that was playing is skipped and reported.
 
-use std::sync::{Arc, Mutex};
-
 use gst::prelude::*;
 use gst_check::Harness;
+
+mod common;
+use common::{PresetSignals, lit};
 
 const PRESETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../presets");
 const SECOND: u64 = 1_000_000_000;
@@ -37,14 +38,6 @@ fn push(h: &mut Harness, samples: &[f32], start: u64) {
     }
 }
 
-fn lit(frame: &[u8]) -> f64 {
-    let n = frame
-        .chunks_exact(4)
-        .filter(|p| p[..3].iter().any(|&c| c > 16))
-        .count();
-    n as f64 / (frame.len() / 4) as f64
-}
-
 #[test]
 fn a_lost_device_is_replaced_and_the_preset_that_played_is_skipped() {
     // SAFETY: set before any thread of this test binary reads it (its only
@@ -60,23 +53,7 @@ fn a_lost_device_is_replaced_and_the_preset_that_played_is_skipped() {
         .expect("kefirvis");
     let bus = gst::Bus::new();
     element.set_bus(Some(&bus));
-    let failed = Arc::new(Mutex::new(Vec::<(Option<String>, String)>::new()));
-    let changed = Arc::new(Mutex::new(Vec::<String>::new()));
-    {
-        let failed = failed.clone();
-        element.connect("preset-failed", false, move |args| {
-            failed
-                .lock()
-                .unwrap()
-                .push((args[1].get().unwrap(), args[2].get().unwrap()));
-            None
-        });
-        let changed = changed.clone();
-        element.connect("preset-changed", false, move |args| {
-            changed.lock().unwrap().push(args[1].get().unwrap());
-            None
-        });
-    }
+    let PresetSignals { failed, changed } = PresetSignals::watch(&element);
     let mut h = Harness::with_element(&element, Some("sink"), Some("src"));
     h.play();
     h.set_sink_caps_str("video/x-raw,format=RGBx,width=64,height=36,framerate=20/1");

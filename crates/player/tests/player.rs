@@ -58,6 +58,15 @@ fn config(dir: &Path) -> PlayerConfig {
     }
 }
 
+/// [`config`] with changes only by hand: no timer, and cuts.
+fn by_hand(dir: &Path) -> PlayerConfig {
+    PlayerConfig {
+        preset_seconds: 0.0,
+        user_blend_seconds: 0.0,
+        ..config(dir)
+    }
+}
+
 fn player(config: PlayerConfig) -> Player {
     let gpu = gpu();
     Player::new(gpu.device.clone(), gpu.queue.clone(), config).expect("player")
@@ -205,11 +214,7 @@ fn lock_stops_automatic_changes_but_not_manual_ones() {
 #[test]
 fn next_previous_and_history() {
     let (dir, _) = preset_dir(4, &[]);
-    let mut p = player(PlayerConfig {
-        preset_seconds: 0.0,
-        user_blend_seconds: 0.0,
-        ..config(dir.path())
-    });
+    let mut p = player(by_hand(dir.path()));
     let t = target();
     let mut names = vec![p.current_name().unwrap().to_owned()];
     for step in [
@@ -322,11 +327,7 @@ fn broken_presets_are_skipped_and_reported() {
 #[test]
 fn a_preset_the_host_marks_broken_is_skipped_and_refused() {
     let (dir, paths) = preset_dir(4, &[]);
-    let mut p = player(PlayerConfig {
-        preset_seconds: 0.0,
-        user_blend_seconds: 0.0,
-        ..config(dir.path())
-    });
+    let mut p = player(by_hand(dir.path()));
     let t = target();
     assert_eq!(p.current_name(), Some("00 preset"));
     // The one playing plays on; the one after it is marked too.
@@ -1008,11 +1009,7 @@ fn a_preset_playing_when_the_gpu_was_lost_is_skipped_from_then_on() {
 #[test]
 fn a_player_reopened_on_a_new_device_keeps_what_the_host_gave_it() {
     let (dir, paths) = preset_dir(3, &[]);
-    let mut p = player(PlayerConfig {
-        preset_seconds: 0.0,
-        user_blend_seconds: 0.0,
-        ..config(dir.path())
-    });
+    let mut p = player(by_hand(dir.path()));
     let t = target();
     p.add_texts([(PathBuf::from("held/Text Preset.milk"), preset_text(7))]);
     p.render(1.0 / 60.0, &t).unwrap();
