@@ -185,9 +185,9 @@ export class Kefir {
     return promise;
   }
 
-  // A request overtaken by another (or by next/previous) resolves as not
-  // loaded.
-  replaceWaiting() {
+  // A request overtaken by another (or by next/previous, or by a lost
+  // device) resolves as not loaded, saying `why`.
+  replaceWaiting(why = 'replaced by a later request') {
     const w = this.waiting;
     if (!w) return;
     this.waiting = null;
@@ -196,7 +196,7 @@ export class Kefir {
       name: w.name,
       path: null,
       ok: false,
-      errors: [{ part: 'file', line: 0, col: 0, message: 'replaced by a later request' }],
+      errors: [{ part: 'file', line: 0, col: 0, message: why }],
       warnings: [],
       warpShader: false,
       compShader: false,
@@ -251,6 +251,8 @@ export class Kefir {
       core.setLocked(locked);
       core.setPacing(...this.pacing);
       core.setSize(...this.display);
+      // A load still being prepared went with the old core.
+      this.replaceWaiting('the graphics device was lost while it was prepared');
       // The old core is left to the garbage collector: freeing wgpu
       // objects of a lost device is not safe.
       this.core = core;
