@@ -198,13 +198,8 @@ impl Show {
         }));
         // A GPU reset (the driver recovering from a job that hung) loses the
         // device for good: the next frame sees the flag and ends the show.
-        let gpu_lost = Arc::new(AtomicBool::new(false));
-        let flag = gpu_lost.clone();
-        device.set_device_lost_callback(move |reason, message| {
-            if reason != wgpu::DeviceLostReason::Destroyed {
-                eprintln!("kefir-pi: the GPU device was lost: {message}");
-                flag.store(true, Ordering::Relaxed);
-            }
+        let gpu_lost = milk_engine::gpu::loss_flag(&device, |message| {
+            eprintln!("kefir-pi: the GPU device was lost: {message}");
         });
         let test_gpu_loss = std::env::var("KEFIR_PI_TEST_GPU_LOSS_SECONDS")
             .ok()

@@ -422,13 +422,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 const MAX_PENDING: usize = 256;
 
 impl Inner {
-    /// A headless device (which raises `lost` when it is lost) and a
-    /// `width` x `height` target on it.
-    fn open_gpu(
-        width: u32,
-        height: u32,
-        lost: &Arc<AtomicBool>,
-    ) -> Result<(Headless, wgpu::Texture)> {
+    /// A headless device, the flag raised when it is lost, and a `width` x
+    /// `height` target on it.
+    fn open_gpu(width: u32, height: u32) -> Result<(Headless, Arc<AtomicBool>, wgpu::Texture)> {
         let gpu = Headless::new().map_err(|e| Error::new(KEFIR_ERROR_DEVICE, e.to_string()))?;
         log::info!(target: "kefir", "rendering on {}", gpu.adapter_description());
         // wgpu's default handler panics; a GPU error is reported and the
@@ -437,15 +433,11 @@ impl Inner {
             .on_uncaptured_error(std::sync::Arc::new(|e: wgpu::Error| {
                 log::error!(target: "kefir", "GPU error: {e}");
             }));
-        let flag = lost.clone();
-        gpu.device.set_device_lost_callback(move |reason, message| {
-            if reason != wgpu::DeviceLostReason::Destroyed {
-                log::error!(target: "kefir", "the GPU device was lost: {message}");
-                flag.store(true, Ordering::Relaxed);
-            }
+        let lost = milk_engine::gpu::loss_flag(&gpu.device, |message| {
+            log::error!(target: "kefir", "the GPU device was lost: {message}");
         });
         let target = Inner::target(&gpu, width, height)?;
-        Ok((gpu, target))
+        Ok((gpu, lost, target))
     }
 
     /// The GPU device was lost (a reset: a frame past the driver's watchdog,
@@ -462,7 +454,7 @@ impl Inner {
         };
         log::warn!(target: "kefir", "{what}; opening a new device");
         let (width, height) = (self.target.width(), self.target.height());
-        let (gpu, target) = Inner::open_gpu(width, height, &self.lost)?;
+        let (gpu, lost, target) = Inner::open_gpu(width, height)?;
         let player = self
             .player
             .reopen_on(gpu.device.clone(), gpu.queue.clone())
@@ -475,6 +467,7 @@ impl Inner {
         });
         self.player = player;
         self.gpu = gpu;
+        self.lost = lost;
         self.target = target;
         self.reader = FrameReader::new();
         self.timer = WorkTimer::new();
@@ -749,8 +742,7 @@ pub unsafe extern "C" fn kefir_create(config: *const kefir_config) -> *mut kefir
             seed: c.seed,
             ..PlayerConfig::default()
         };
-        let lost = Arc::new(AtomicBool::new(false));
-        let (gpu, target) = Inner::open_gpu(c.width, c.height, &lost)?;
+        let (gpu, lost, target) = Inner::open_gpu(c.width, c.height)?;
         let player = Player::new(gpu.device.clone(), gpu.queue.clone(), config)
             .map_err(|e| Error::new(KEFIR_ERROR_ARGUMENT, e.to_string()))?;
         let instance = kefir {
@@ -990,7 +982,7 @@ unsafe fn render_into(
                     format!("pixel buffer of {len} bytes, the frame needs {needed}"),
                 ));
             }
-            if inner.lost.swap(false, Ordering::Relaxed) {
+            if inner.lost.load(Ordering::Relaxed) {
                 inner.replace_lost_device()?;
             }
             let chunks = {

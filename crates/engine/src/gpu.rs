@@ -1,9 +1,32 @@
 //! Opening the GPU the way every front-end does: the instance flags for
 //! playing, the adapter for a window or screen, the limits the engine asks
-//! for, the surface's configuration and offscreen targets. The desktop app,
+//! for, the surface's configuration and offscreen targets, and noticing a
+//! lost device. The desktop app,
 //! the Pi box and the page call these rather than each choosing for
 //! itself, and so does [`crate::headless`], the device of the tests, the C
 //! API and the GStreamer element.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Watches `device` for loss: the flag returned is raised when the device
+/// is lost for good (a GPU reset, e.g. a driver's watchdog stopping a frame
+/// that ran too long), not when it is destroyed on purpose
+/// (`Device::destroy`, or when it is dropped). `say` hears the driver's
+/// message. Nothing renders on a lost device again: the front-ends check
+/// the flag each frame and open another (kefir-player's `Player::gpu_lost`
+/// and `Player::reopen_on`).
+pub fn loss_flag(device: &wgpu::Device, say: impl Fn(&str) + Send + 'static) -> Arc<AtomicBool> {
+    let lost = Arc::new(AtomicBool::new(false));
+    let flag = lost.clone();
+    device.set_device_lost_callback(move |reason, message| {
+        if reason != wgpu::DeviceLostReason::Destroyed {
+            say(&message);
+            flag.store(true, Ordering::Relaxed);
+        }
+    });
+    lost
+}
 
 /// Instance flags for playing presets: wgpu's defaults without the
 /// backend's validation layers and debug labels, which slow rendering down

@@ -73,6 +73,8 @@ struct Gpu {
     /// The surface can be read back (screenshots straight from the frame).
     copy_src: bool,
     adapter: String,
+    /// Raised when the device is lost ([`App::recover_from_gpu_loss`]).
+    lost: Arc<AtomicBool>,
 }
 
 impl Gpu {
@@ -137,8 +139,6 @@ struct App {
     idle_until: Option<Instant>,
     /// GPU time of frames, for the player's render scale governor.
     work_timer: WorkTimer,
-    /// Set when the GPU device is lost ([`App::recover_from_gpu_loss`]).
-    gpu_lost: Arc<AtomicBool>,
     /// When devices were lost lately.
     gpu_losses: Vec<Instant>,
     /// `KEFIR_TEST_GPU_LOSS_SECONDS`: when to lose the device on purpose
@@ -189,7 +189,6 @@ impl App {
             cursor_hidden: false,
             idle_until: None,
             work_timer: WorkTimer::new(),
-            gpu_lost: Arc::new(AtomicBool::new(false)),
             gpu_losses: Vec::new(),
             test_gpu_loss: std::env::var("KEFIR_TEST_GPU_LOSS_SECONDS")
                 .ok()
@@ -333,14 +332,8 @@ impl App {
         device.on_uncaptured_error(std::sync::Arc::new(|e: wgpu::Error| {
             eprintln!("kefir: GPU error: {e}");
         }));
-        // A GPU reset loses the device for good; the next frame sees the
-        // flag and opens another ([`App::recover_from_gpu_loss`]).
-        let lost = self.gpu_lost.clone();
-        device.set_device_lost_callback(move |reason, message| {
-            if reason != wgpu::DeviceLostReason::Destroyed {
-                eprintln!("kefir: the GPU device was lost: {message}");
-                lost.store(true, Ordering::Relaxed);
-            }
+        let lost = milk_engine::gpu::loss_flag(&device, |message| {
+            eprintln!("kefir: the GPU device was lost: {message}");
         });
 
         let size = window.inner_size();
@@ -396,6 +389,7 @@ impl App {
             config,
             copy_src,
             adapter: adapter_name,
+            lost,
         };
         Ok((gpu, player, overlay))
     }
@@ -674,9 +668,13 @@ impl App {
         {
             self.test_gpu_loss = None;
             gpu.device.destroy();
-            self.gpu_lost.store(true, Ordering::Relaxed);
+            gpu.lost.store(true, Ordering::Relaxed);
         }
-        if self.gpu_lost.swap(false, Ordering::Relaxed) {
+        if self
+            .gpu
+            .as_ref()
+            .is_some_and(|gpu| gpu.lost.load(Ordering::Relaxed))
+        {
             self.recover_from_gpu_loss(event_loop);
             return;
         }

@@ -56,15 +56,7 @@ pub(crate) fn shared() -> Result<Arc<SharedGpu>, HeadlessError> {
                 errors.push(error.to_string());
             }
         }));
-    let lost = Arc::new(AtomicBool::new(false));
-    let flag = lost.clone();
-    headless
-        .device
-        .set_device_lost_callback(move |reason, _message| {
-            if reason != wgpu::DeviceLostReason::Destroyed {
-                flag.store(true, Ordering::Relaxed);
-            }
-        });
+    let lost = milk_engine::gpu::loss_flag(&headless.device, |_| {});
     let gpu = Arc::new(SharedGpu {
         headless,
         errors,
