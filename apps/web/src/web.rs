@@ -98,13 +98,13 @@ impl Core {
     /// Opens `api` ("webgpu" or "webgl2") on `canvas` and starts a player
     /// with the bundled presets. A failed WebGPU attempt may have claimed
     /// the canvas: retry WebGL2 on a fresh one. `lost_with`: the playlist
-    /// paths of presets that were playing when the page lost its graphics
+    /// path of a preset that was playing when the page lost its graphics
     /// context, marked broken before anything plays.
     pub async fn create(
         canvas: HtmlCanvasElement,
         api: String,
         seed: f64,
-        lost_with: Option<Vec<String>>,
+        lost_with: Option<String>,
     ) -> Result<Core, JsValue> {
         install_panic_hook();
         let api = match api.as_str() {
@@ -219,7 +219,7 @@ impl Core {
             requests: 0,
             lost,
         };
-        for path in lost_with.unwrap_or_default() {
+        if let Some(path) = lost_with {
             core.player.mark_broken(
                 Path::new(&path),
                 "the graphics context was lost while it played",

@@ -288,26 +288,8 @@ const framesNow = (page) => page.evaluate(() => window.kefir.stats().frames);
       && after.status.includes(`"${before.preset}" played: skipped it`),
     JSON.stringify({ before: before.preset, after: after.preset, skipped: after.skipped, kept: after.kept, status: after.status }),
   );
-  // A context taken while the page is hidden is no preset's fault: the
-  // preset plays on.
-  const playing = await page.evaluate(() => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-    return window.kefir.stats().preset;
-  });
   await lose();
   const again = await recovered();
-  const hidden = await page.evaluate(() => {
-    delete document.visibilityState;
-    return {
-      preset: window.kefir.stats().preset,
-      skipped: window.kefir.presets('').filter((p) => p.broken).length,
-    };
-  });
-  check(
-    'a context lost while the page was hidden: the preset plays on',
-    again && hidden.preset === playing && hidden.skipped === 1,
-    JSON.stringify({ playing, ...hidden }),
-  );
   await lose();
   await page.waitForTimeout(1500);
   const end = await page.evaluate(() => ({

@@ -122,9 +122,6 @@ export class Kefir {
     // When the graphics device or context was lost lately (ms).
     this.losses = [];
     this.contextLost = false;
-    this.lostWhileHidden = false;
-    // Presets skipped after lost contexts, skipped by every later core too.
-    this.skippedPaths = [];
     this.watchContext(canvas);
     this.running = false;
     this.raf = 0;
@@ -214,10 +211,7 @@ export class Kefir {
   // would stay black.
   watchContext(canvas) {
     canvas.addEventListener('webglcontextlost', () => {
-      if (canvas !== this.canvas) return;
-      this.contextLost = true;
-      // Browsers also take contexts from hidden pages: no preset's fault.
-      this.lostWhileHidden = document.visibilityState === 'hidden';
+      if (canvas === this.canvas) this.contextLost = true;
     });
   }
 
@@ -242,14 +236,12 @@ export class Kefir {
     const prefs = old.prefsJson();
     const { path, preset } = old.stats();
     const locked = old.locked;
-    // After a lost WebGL2 context the preset that was playing is skipped,
-    // unless the page was hidden then.
-    const skip = lostBackend === 'WebGL2' && !this.lostWhileHidden ? path : null;
+    // After a lost WebGL2 context the preset that was playing is skipped.
+    const skip = lostBackend === 'WebGL2' ? path : null;
     const fresh = freshCanvas(this.canvas);
     console.warn(`kefir: the ${lostBackend} ${lostBackend === 'WebGL2' ? 'context' : 'device'} was lost; going on with WebGL2`);
     try {
-      if (skip) this.skippedPaths.push(skip);
-      const core = await Core.create(fresh, 'webgl2', this.seed, this.skippedPaths);
+      const core = await Core.create(fresh, 'webgl2', this.seed, skip);
       core.setPrefsJson(prefs);
       for (const [names, texts] of this.added) core.addPresets(names, texts);
       for (const t of this.addedTextures) core.addTexture(t.name, t.width, t.height, t.rgba);
@@ -267,12 +259,10 @@ export class Kefir {
       this.canvas = fresh;
       this.watchContext(fresh);
       this.contextLost = false;
-      this.lostWhileHidden = false;
       this.recovering = null;
-      const what = lostBackend === 'WebGL2' ? 'WebGL2 context' : `${lostBackend} device`;
       const message = skip
         ? `the WebGL2 context was lost while "${preset}" played: skipped it`
-        : `the ${what} was lost: going on with ${core.backend}`;
+        : `the ${lostBackend} device was lost: going on with ${core.backend}`;
       this.emit({ kind: 'backend', backend: core.backend, canvas: fresh, message });
     } catch (e) {
       this.giveUp(lostBackend, String(e));
