@@ -144,8 +144,14 @@ impl Core {
         device.on_uncaptured_error(Arc::new(|error| {
             web_sys::console::error_1(&format!("kefir: wgpu: {error}").into());
         }));
-        let lost = milk_engine::gpu::loss_flag(&device, |message| {
-            web_sys::console::error_1(&format!("kefir: {LOST}: {message}").into());
+        // Any reason counts here: browsers report a device they lost (not
+        // one the page destroyed) as "destroyed" too, and wgpu's WebGPU
+        // backend panics on calls to a lost device.
+        let lost = Arc::new(AtomicBool::new(false));
+        let flag = lost.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            flag.store(true, Ordering::Relaxed);
+            web_sys::console::error_1(&format!("kefir: {LOST} ({reason:?}): {message}").into());
         });
         let mut surface_config = surface
             .get_default_config(&adapter, width, height)
